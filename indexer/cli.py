@@ -1,0 +1,128 @@
+"""The `reportsearch` command: thin argument parsing around the library.
+
+Library errors (ReportSearchError) become one line on stderr and exit code 1; a bad
+command line exits 2 (argparse).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+
+from .errors import ReportSearchError
+from .settings import SETTINGS, resolve
+
+COMMANDS = {
+    "index": "索引语料目录中的报告（增量：只处理新增、修改、删除的文件）",
+    "search": "在命令行中检索",
+    "serve": "启动检索网页（没有索引时先建立索引）",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reportsearch", description="中文工作报告全文检索")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    sub.required = True
+    commands = {name: sub.add_parser(name, help=text, description=text) for name, text in COMMANDS.items()}
+    for setting in SETTINGS:
+        for name, cmd in commands.items():
+            if not setting.commands or name in setting.commands:
+                cmd.add_argument(setting.flag, dest=setting.name, type=setting.type, default=None,
+                                 help=f"{setting.help}（环境变量 {setting.env}，默认 {setting.default}）")
+    commands["index"].add_argument("--rebuild", action="store_true", help="丢弃旧索引，从头重建")
+    commands["index"].add_argument("--json", action="store_true", help="以 JSON 输出索引摘要")
+    search = commands["search"]
+    search.add_argument("query", help="查询，例如：土地流转 或 \"一站式服务\"")
+    search.add_argument("--limit", type=int, default=10, help="返回结果数（1–100，默认 10）")
+    search.add_argument("--offset", type=int, default=0, help="跳过前若干条结果")
+    search.add_argument("--json", action="store_true", help="输出与网页 API 相同的 JSON")
+    return parser
+
+
+def print_summary(summary, out=sys.stdout) -> None:
+    if not summary.did_work:
+        print(f"索引已是最新：{summary.unchanged} 个文件未变化，无需处理。", file=out)
+    else:
+        parts = [f"新增 {len(summary.added)} 个文件", f"更新 {len(summary.changed)} 个",
+                 f"删除 {len(summary.deleted)} 个", f"未变化 {summary.unchanged} 个"]
+        print("，".join(parts) + "。", file=out)
+        print(f"本次写入 {summary.reports} 篇报告、{summary.paragraphs} 个段落，用时 {summary.seconds:.1f} 秒。",
+              file=out)
+    for source, reason in sorted(summary.skipped.items()):
+        print(f"已跳过 {source}：{reason}", file=sys.stderr)
+
+
+def _terminal_snippet(html: str, color: bool) -> str:
+    from html import unescape
+
+    on, off = ("\033[1;31m", "\033[0m") if color else ("【", "】")
+    return unescape(html.replace("<mark>", on).replace("</mark>", off))
+
+
+def cmd_index(cfg, args) -> int:
+    from .update import update_index
+
+    summary = update_index(cfg["index_dir"], cfg["corpus_dir"], rebuild=args.rebuild,
+                           lock_timeout=cfg["lock_timeout"])
+    if args.json:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_summary(summary)
+    return 0
+
+
+def cmd_search(cfg, args) -> int:
+    from .links import absolute, paragraph_path
+    from .searching import Searcher, result_dict
+
+    base = cfg["base_url"] or f"http://{cfg['host']}:{cfg['port']}"
+    searcher = Searcher(cfg["index_dir"])
+    result = searcher.search(args.query, limit=args.limit, offset=args.offset)
+    url = lambda pid: absolute(base, paragraph_path(pid))  # noqa: E731
+    if args.json:
+        print(json.dumps(result_dict(result, url), ensure_ascii=False, indent=2))
+        return 0
+    print(f"找到 {result.total} 条结果（{result.took_ms:.0f} 毫秒）")
+    color = sys.stdout.isatty()
+    for n, hit in enumerate(result.hits, start=result.offset + 1):
+        where = " › ".join(x for x in (hit.title, hit.section) if x)
+        print(f"\n{n}. {where}")
+        print("   " + re.sub(r"\s+", " ", _terminal_snippet(hit.snippet, color)))
+        print(f"   {url(hit.id)}")
+    return 0
+
+
+def cmd_serve(cfg, args) -> int:
+    from . import store
+    from .update import update_index
+
+    if not store.exists(cfg["index_dir"]):
+        print(f"没有找到索引，正在从 {cfg['corpus_dir']} 建立……", file=sys.stderr)
+        print_summary(update_index(cfg["index_dir"], cfg["corpus_dir"], lock_timeout=cfg["lock_timeout"]),
+                      out=sys.stderr)
+    from webapp import create_app  # the CLI is the one place that joins the two packages
+    from webapp.server import run
+
+    app = create_app({"INDEX_DIR": str(cfg["index_dir"]), "CORPUS_DIR": str(cfg["corpus_dir"]),
+                      "BASE_URL": cfg["base_url"]})
+    run(app, host=cfg["host"], port=cfg["port"], threads=cfg["threads"])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        cfg = resolve(**{s.name: getattr(args, s.name, None) for s in SETTINGS})
+    except ValueError as exc:
+        print(f"reportsearch: 配置值无效：{exc}", file=sys.stderr)
+        return 2
+    handler = {"index": cmd_index, "search": cmd_search, "serve": cmd_serve}[args.command]
+    try:
+        return handler(cfg, args)
+    except ReportSearchError as exc:
+        print(f"reportsearch: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("reportsearch: 已中断", file=sys.stderr)
+        return 130

@@ -1,0 +1,55 @@
+"""Character normalisation for matching, one character for one character.
+
+Index and queries see the same normalised text: full-width letters and digits folded to
+ASCII, letters lower-cased, traditional characters converted to simplified. The output has
+the same length as the input, so offsets found in the normalised text mark the original
+text — we search 土地流转 and highlight 土地流轉 where the report wrote it.
+"""
+from __future__ import annotations
+
+import functools
+
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}   # ！…～ → !…~
+_FOLD.update({0x3000: 0x20, 0x00A0: 0x20})
+_FOLD_TABLE = str.maketrans(_FOLD)
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    try:
+        import opencc
+    except ImportError:                # optional: without it, traditional text matches only itself
+        return None
+    try:
+        return opencc.OpenCC("t2s")
+    except Exception:
+        return None
+
+
+@functools.lru_cache(maxsize=65536)
+def _char_t2s(ch: str) -> str:
+    conv = _t2s()
+    out = conv.convert(ch) if conv else ch
+    return out if len(out) == 1 else ch
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def normalize(text: str) -> str:
+    """Fold width, case and script; len(normalize(s)) == len(s) always."""
+    text = _lower(text.translate(_FOLD_TABLE))
+    if text.isascii():
+        return text
+    conv = _t2s()
+    if conv is None:
+        return text
+    out = conv.convert(text)
+    if len(out) != len(text):
+        # A phrase-level conversion changed the length: fall back to one character at a time.
+        out = "".join(_char_t2s(c) for c in text)
+    return out

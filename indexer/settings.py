@@ -1,0 +1,54 @@
+"""Every setting, declared once: its default, its CLI flag, its environment variable, its help.
+
+The CLI builds its flags from this table, the web app reads the same values, and a test
+checks that README.md documents each one.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str                 # attribute and flag name: index_dir → --index-dir
+    flag: str
+    env: str
+    default: Any
+    type: Callable[[str], Any]
+    help: str
+    commands: tuple[str, ...]  # subcommands that take it; () = all
+
+
+SETTINGS = (
+    Setting("index_dir", "--index", "REPORTSEARCH_INDEX", ".index", Path, "索引目录", ()),
+    Setting("corpus_dir", "--corpus", "REPORTSEARCH_CORPUS", "corpus", Path, "语料目录（放报告文件的文件夹）", ()),
+    Setting("host", "--host", "REPORTSEARCH_HOST", "127.0.0.1", str, "网页服务监听地址", ("serve",)),
+    Setting("port", "--port", "REPORTSEARCH_PORT", 5000, int, "网页服务端口", ("serve",)),
+    Setting("threads", "--threads", "REPORTSEARCH_THREADS", 8, int, "网页服务线程数", ("serve",)),
+    Setting("base_url", "--base-url", "REPORTSEARCH_BASE_URL", "", str,
+            "生成永久链接用的网址前缀（在反向代理后时设置，如 https://reports.example.org）", ("serve", "search")),
+    Setting("lock_timeout", "--lock-timeout", "REPORTSEARCH_LOCK_TIMEOUT", 30.0, float,
+            "另一个索引进程正在写入时最多等待的秒数", ("index", "serve")),
+)
+# Files the analyzer and query parser read; documented here so that the README lists them.
+FILE_SETTINGS = {
+    "REPORTSEARCH_USERDICT": "jieba 用户词典文件（默认 indexer/data/userdict.txt）；修改后需 reportsearch index --rebuild",
+    "REPORTSEARCH_SYNONYMS": "同义词表文件（默认 indexer/data/synonyms.txt）；修改后立即生效",
+}
+
+
+def value(setting: Setting, given: Any = None) -> Any:
+    """The flag's value if given, else the environment variable, else the default."""
+    if given is not None:
+        return given
+    raw = os.environ.get(setting.env)
+    if raw not in (None, ""):
+        return setting.type(raw)
+    return setting.type(setting.default) if isinstance(setting.default, str) else setting.default
+
+
+def resolve(**given: Any) -> dict[str, Any]:
+    return {s.name: value(s, given.get(s.name)) for s in SETTINGS}

@@ -1,0 +1,155 @@
+"""Stage 7 of indexing: bring the index in line with the corpus folder.
+
+Incremental by content hash: new files are added, changed files reindexed, deleted files
+dropped, and a run with nothing to do opens no writer at all. A file that cannot be read is
+reported and recorded (so it is not retried until it changes); the rest of the run goes on.
+Everything is committed at once, so a run killed half-way leaves the last committed state.
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from whoosh.writing import CLEAR
+
+from . import store
+from .errors import ReportSearchError, UnreadableFile
+from .files import CorpusFile, digest, discover
+from .model import Paragraph
+from .paragraphs import cjk_count
+from .pipeline import dupkey, file_paragraphs
+from .progress import Progress
+
+_META_FIELDS = ("date", "place", "doctype")
+SHORT_PARAGRAPH = 20     # CJK characters; shorter paragraphs are ranked down
+
+
+@dataclass
+class Summary:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: dict[str, str] = field(default_factory=dict)      # source → reason
+    formats: Counter = field(default_factory=Counter)
+    reports: int = 0
+    paragraphs: int = 0
+    seconds: float = 0.0
+    rebuilt: bool = False
+
+    @property
+    def did_work(self) -> bool:
+        return bool(self.added or self.changed or self.deleted or self.rebuilt)
+
+    def as_dict(self) -> dict:
+        return {
+            "added": self.added, "changed": self.changed, "deleted": self.deleted,
+            "unchanged": self.unchanged, "skipped": self.skipped,
+            "formats": dict(self.formats), "reports": self.reports,
+            "paragraphs": self.paragraphs, "seconds": round(self.seconds, 3), "rebuilt": self.rebuilt,
+        }
+
+
+def paragraph_fields(p: Paragraph, filekey: str) -> dict:
+    meta = p.meta
+    date = meta.get("date", "")
+    extra = {k: v for k, v in meta.items() if k not in _META_FIELDS}
+    folder = PurePosixPath(p.source).parent.as_posix()
+    fields = dict(
+        id=p.id, report_id=p.report_id, title=p.report_title, title_grams=p.report_title,
+        section=p.section, text=p.text, grams=p.text, ordinal=p.ordinal, source=p.source,
+        folder="" if folder == "." else folder, filekey=filekey, dupkey=dupkey(p.text),
+        date=date, year=date[:4], place=meta.get("place", ""), doctype=meta.get("doctype", ""),
+        author=meta.get("author", ""), meta=json.dumps(extra, ensure_ascii=False),
+    )
+    if cjk_count(p.text) < SHORT_PARAGRAPH:
+        fields["_boost"] = 0.6
+    return fields
+
+
+def _read(cf: CorpusFile) -> bytes:
+    from .readers import MAX_FILE_BYTES
+
+    size = cf.path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise UnreadableFile(f"文件过大（{size // (1024 * 1024)} MB，上限 {MAX_FILE_BYTES // (1024 * 1024)} MB）")
+    return cf.path.read_bytes()
+
+
+def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_timeout: float = 30.0,
+                 log=None) -> Summary:
+    """Index the corpus folder into index_dir; return what was done."""
+    started = time.monotonic()
+    summary = Summary(rebuilt=rebuild)
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise ReportSearchError(f"语料目录不存在：{corpus_dir}")
+    ix = store.open_index(index_dir, create_missing=True)
+    known = {} if rebuild else store.indexed_files(ix)
+
+    todo: list[tuple[CorpusFile, bytes | None, str]] = []
+    present = set()
+    for cf in discover(corpus_dir):
+        present.add(cf.source)
+        try:
+            data = _read(cf)
+        except (OSError, UnreadableFile) as exc:
+            data, sha = None, f"unreadable:{exc}"
+            reason = exc if isinstance(exc, UnreadableFile) else UnreadableFile(f"无法读取：{exc.strerror or exc}")
+            todo.append((cf, None, sha))
+            summary.skipped[cf.source] = str(reason)
+            continue
+        sha = digest(data)
+        if known.get(cf.source) == sha:
+            summary.unchanged += 1
+            continue
+        (summary.changed if cf.source in known else summary.added).append(cf.source)
+        todo.append((cf, data, sha))
+    summary.deleted = sorted(set(known) - present)
+    if not (todo or summary.deleted or rebuild):
+        summary.seconds = time.monotonic() - started
+        return summary
+
+    w = store.writer(ix, lock_timeout=lock_timeout)
+    try:
+        for source in summary.deleted:
+            w.delete_by_term("source", source)
+        progress = Progress(len(todo), "索引中")
+        for cf, data, sha in todo:
+            if not rebuild and cf.source in known:
+                w.delete_by_term("source", cf.source)
+            key = store.filekey(cf.source, sha)
+            paragraphs, error = [], summary.skipped.get(cf.source)
+            if data is not None:
+                try:
+                    paragraphs = file_paragraphs(data, cf.source)
+                    if not paragraphs:
+                        error = "文件中没有可检索的正文"
+                except UnreadableFile as exc:
+                    error = str(exc)
+                except Exception as exc:       # a reader bug must not stop the run
+                    error = f"解析失败：{type(exc).__name__}: {exc}"
+            if error:
+                summary.skipped[cf.source] = error
+                # A marker so the file is not read again until it changes.
+                w.add_document(source=cf.source, filekey=key, error=error)
+            else:
+                summary.formats[Path(cf.source).suffix.lower()] += 1
+                summary.reports += len({p.report_id for p in paragraphs})
+                summary.paragraphs += len(paragraphs)
+                for p in paragraphs:
+                    w.add_document(**paragraph_fields(p, key))
+            progress.advance()
+        progress.close()
+        w.commit(mergetype=CLEAR if rebuild else None)
+    except BaseException:
+        w.cancel()
+        raise
+    for source in summary.skipped:
+        if source in summary.added:
+            summary.added.remove(source)
+    summary.seconds = time.monotonic() - started
+    return summary

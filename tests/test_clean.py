@@ -1,0 +1,43 @@
+import pytest
+
+from indexer.clean import clean_blocks, clean_inline, is_furniture, is_notice
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("建设与拆迁并重的'原则,同时", "建设与拆迁并重的原则,同时"),
+    ("对社区的`每一项公共服务", "对社区的每一项公共服务"),
+    ("关于加强服务中心建设的.通知", "关于加强服务中心建设的通知"),
+    ("1.社区拆迁补偿标准低", "1.社区拆迁补偿标准低"),          # list numbering stays
+    ("增长57.88%", "增长57.88%"),                              # decimals stay
+    ("It's fine", "It's fine"),                                  # English apostrophes stay
+    ("土地\u200b流转\ufffd", "土地流转"),
+    ("社区  建设　工作", "社区建设工作"),
+])
+def test_clean_inline(raw, expected):
+    assert clean_inline(raw) == expected
+
+
+def test_site_notice_is_noise():
+    assert is_notice("《城郊乡临淮社区建设情况汇报》全文内容当前网页未完全显示,剩余内容请访问下一页查看。")
+    assert not is_notice("全县共完成土地流转面积3万亩。")
+
+
+@pytest.mark.parametrize("line", ["下载", "【打印】", "收藏 | 打印 | 关闭", "字号：大 中 小", "（图片来源：新华社）", "摄影：张三"])
+def test_page_furniture(line):
+    assert is_furniture(line)
+
+
+def test_furniture_rule_spares_body_text():
+    assert not is_furniture("下载量最大的是政策解读类文件，群众反映良好。")
+
+
+def test_meta_lines_become_fields_not_text():
+    cleaned = clean_blocks(["标题", "时间:2024-01-06 21:18:36 作者:碧墨 工作报告", "正文第一段。"])
+    assert cleaned.blocks == ["标题", "正文第一段。"]
+    assert cleaned.meta == {"date": "2024-01-06", "author": "碧墨"}
+
+
+def test_notice_title_is_remembered():
+    cleaned = clean_blocks(["正文。", "《谷里镇农村社区建设工作情况汇报》全文内容当前网页未完全显示,剩余内容请访问下一页查看。", "正文二。"])
+    assert cleaned.notice_titles == {1: "谷里镇农村社区建设工作情况汇报"}
+    assert cleaned.blocks == ["正文。", "正文二。"]

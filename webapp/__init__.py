@@ -1,0 +1,33 @@
+"""reportsearch's web front end: the search page, paragraph permalinks and the JSON API.
+
+``create_app(config)`` is the factory; tests pass {"INDEX_DIR": tmp} to point it at a
+temporary index. The app only reads the index (indexer.searching); it never writes it.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from indexer.searching import Searcher
+from indexer.settings import resolve
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    defaults = resolve()
+    app.config.update(
+        INDEX_DIR=str(defaults["index_dir"]),
+        CORPUS_DIR=str(defaults["corpus_dir"]),
+        BASE_URL=defaults["base_url"],
+        MAX_CONTENT_LENGTH=64 * 1024,
+        JSON_AS_ASCII=False,
+    )
+    app.config.update(config or {})
+    app.json.ensure_ascii = False
+    app.extensions["reportsearch"] = Searcher(app.config["INDEX_DIR"])
+
+    from . import errors, security, views
+
+    app.register_blueprint(views.bp)
+    errors.register(app)
+    security.register(app)
+    return app

@@ -1,0 +1,34 @@
+"""One error shape: JSON {"error": {"status", "message"}} under /api/, one HTML template elsewhere."""
+from __future__ import annotations
+
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: "请求有误",
+    404: "没有找到这个页面",
+    405: "不支持该请求方法",
+    413: "请求过大",
+    500: "服务器内部错误，请稍后再试",
+    503: "索引尚未建立，请先运行 reportsearch index",
+}
+
+
+def error_response(status: int, message: str | None = None):
+    message = message or MESSAGES.get(status, "请求失败")
+    if request.path.startswith("/api/"):
+        response = jsonify({"error": {"status": status, "message": message}})
+        response.status_code = status
+        return response
+    return render_template("error.html", status=status, message=message), status
+
+
+def register(app) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return error_response(exc.code or 500, exc.description if exc.code == 400 else None)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("unhandled error")
+        return error_response(500)
