@@ -14,10 +14,12 @@ These classes are pickled into the index schema: keep them stateless and at this
 """
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
 import threading
+import time
 from pathlib import Path
 
 from whoosh.analysis import Token, Tokenizer
@@ -26,8 +28,11 @@ from .normalize import normalize
 
 DEFAULT_USERDICT = Path(__file__).parent / "data" / "userdict.txt"
 _WORD_RUN = re.compile(r"[^\W_]+")
+_RECHECK_SECONDS = 2.0
 _lock = threading.Lock()
 _segmenter = None
+_state: tuple[str, float] = ("", 0.0)
+_checked = 0.0
 
 
 def userdict_path() -> Path | None:
@@ -37,26 +42,51 @@ def userdict_path() -> Path | None:
     return DEFAULT_USERDICT if DEFAULT_USERDICT.exists() else None
 
 
-def segmenter():
-    """The process-wide jieba tokenizer, built on first use with the user dictionary."""
-    global _segmenter
-    if _segmenter is None:
-        with _lock:
-            if _segmenter is None:
-                import jieba
+def _userdict_state() -> tuple[str, float]:
+    path = userdict_path()
+    try:
+        return (str(path), path.stat().st_mtime) if path else ("", 0.0)
+    except OSError:
+        return (str(path), -1.0)
 
-                jieba.setLogLevel(logging.WARNING)
-                seg = jieba.Tokenizer()
-                seg.initialize()
-                path = userdict_path()
-                if path is not None and path.exists():
-                    seg.load_userdict(str(path))
-                _segmenter = seg
+
+def _dictionary_lines(path: Path) -> str:
+    """The user dictionary without comments and blank lines (jieba would read them as words)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def segmenter():
+    """The process-wide jieba tokenizer with the user dictionary.
+
+    Rebuilt when the user dictionary file changes (checked at most every few seconds), so an
+    edited dictionary takes effect at the next reindex without restarting anything.
+    """
+    global _segmenter, _state, _checked
+    now = time.monotonic()
+    if _segmenter is not None and now - _checked < _RECHECK_SECONDS:
+        return _segmenter
+    with _lock:
+        _checked = now
+        state = _userdict_state()
+        if _segmenter is None or state != _state:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            seg = jieba.Tokenizer()
+            seg.initialize()
+            if state[0] and state[1] >= 0:
+                seg.load_userdict(io.StringIO(_dictionary_lines(Path(state[0]))))
+            _segmenter, _state = seg, state
     return _segmenter
 
 
 def reset_segmenter() -> None:
-    """Forget the loaded dictionary (after the user dictionary changed)."""
+    """Forget the loaded dictionary, so the next use reloads it."""
     global _segmenter
     with _lock:
         _segmenter = None
@@ -90,6 +120,29 @@ def subwords(word: str) -> list[tuple[str, int]]:
             if gram != word and freq.get(gram):
                 out.append((gram, i))
     return out
+
+
+def decompose(word: str) -> list[str]:
+    """The fewest dictionary words of 2+ characters that tile ``word`` (excluding itself).
+
+    土地流转 → [土地, 流转]; [] when no tiling exists. Used to find paragraphs where the parts
+    of a query word occur apart from each other.
+    """
+    n = len(word)
+    if n < 4:
+        return []
+    freq = segmenter().FREQ
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for end in range(2, n + 1):
+        for start in range(0, end - 1):
+            piece = word[start:end]
+            if best[start] is None or piece == word or not freq.get(piece):
+                continue
+            candidate = best[start] + [piece]
+            if best[end] is None or len(candidate) < len(best[end]):
+                best[end] = candidate
+    return best[n] or []
 
 
 def query_words(text: str) -> list[str]:

@@ -19,17 +19,21 @@ from dataclasses import dataclass, field
 
 from whoosh import query as Q
 
-from .analysis import bigrams, query_words
+from .analysis import bigrams, decompose, query_words
 from .errors import QueryError
 from .normalize import normalize
 from .synonyms import synonyms_of
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 24
-EXACT_BOOST = 4.0
-TITLE_BOOST = 1.5
-SECTION_BOOST = 1.2
+# Score tiers: verbatim matches of what the user typed > verbatim matches of a synonym >
+# scattered words. BM25 (a few dozen at most per word) orders paragraphs within a tier.
+EXACT_SCORE = 10000.0
+SYNONYM_SCORE = 1000.0          # × at most a handful of synonyms per group: stays < EXACT_SCORE
+TITLE_BOOST = 2.0
+SECTION_BOOST = 1.5
 SYNONYM_WEIGHT = 0.5
+PARTIAL_WEIGHT = 0.5
 
 _QUOTES = {'"': '"', "“": "”", "‘": "’", "「": "」", "『": "』", "”": "“"}
 _SEPARATORS = " \t\r\n\u3000、，,;；"
@@ -166,28 +170,53 @@ def _term(token: str, quoted: bool) -> Term | None:
     return Term(token, phrase=quoted, negated=negated)
 
 
-def _gram_phrase(fieldname: str, text: str) -> Q.Query | None:
-    """Matches text containing ``text`` verbatim (each run of word characters contiguous)."""
-    parts = []
-    for run in bigrams(text):
-        if len(run) == 1:
-            gram = run[0]
-            if len(gram) == 1:
-                parts.append(Q.Or([Q.Term(fieldname, gram), Q.Prefix(fieldname, gram)]))
-            else:
-                parts.append(Q.Term(fieldname, gram))
-        else:
-            parts.append(Q.Phrase(fieldname, run))
-    if not parts:
+def _gram_phrase(fieldname: str, text: str, score: float = 1.0) -> Q.Query | None:
+    """Matches text containing ``text`` verbatim (each run of word characters contiguous).
+
+    With the Presence weighting on bigram fields the query scores ``score`` in total.
+    """
+    runs = bigrams(text)
+    if not runs:
         return None
+    parts = []
+    for run in runs:
+        share = score / len(runs) / len(run)       # each bigram of the run scores 1 × share
+        if len(run) == 1 and len(run[0]) == 1:
+            # A lone character: as a word of its own, or the first half of a bigram.
+            parts.append(Q.Or([Q.Term(fieldname, run[0]), Q.Prefix(fieldname, run[0])], boost=share))
+        elif len(run) == 1:
+            parts.append(Q.Term(fieldname, run[0], boost=share))
+        else:
+            parts.append(Q.Phrase(fieldname, run, boost=share))
     return parts[0] if len(parts) == 1 else Q.And(parts)
 
 
 def _words(fieldname: str, text: str) -> Q.Query | None:
+    """All jieba words of text; a word also matches as its parts (土地流转 → 土地 AND 流转)."""
     words = query_words(text)
     if not words:
         return None
-    return Q.Term(fieldname, words[0]) if len(words) == 1 else Q.And([Q.Term(fieldname, w) for w in words])
+    per_word = []
+    for word in words:
+        parts = decompose(word)
+        term = Q.Term(fieldname, word)
+        per_word.append(Q.Or([term, Q.And([Q.Term(fieldname, p) for p in parts])]) if parts else term)
+    return _any_all(per_word)
+
+
+def _some_words(fieldname: str, text: str) -> Q.Query | None:
+    """Any word of text, or any part of one; None when text is a single indivisible word."""
+    parts = []
+    for word in query_words(text):
+        parts += decompose(word) or [word]
+    parts = list(dict.fromkeys(p for p in parts if len(p) > 1))
+    if len(parts) < 2:
+        return None
+    return Q.Or([Q.Term(fieldname, p) for p in parts], boost=PARTIAL_WEIGHT)
+
+
+def _any_all(queries: list[Q.Query]) -> Q.Query:
+    return queries[0] if len(queries) == 1 else Q.And(queries)
 
 
 def _boosted(q: Q.Query | None, boost: float) -> Q.Query | None:
@@ -201,24 +230,39 @@ def squeeze(text: str) -> str:
     return _CJK_SPACE.sub("", text.strip())
 
 
-def _text_query(text: str, phrase: bool, weight: float = 1.0) -> Q.Query | None:
-    """One word or phrase against paragraph text, section and report title."""
+def _text_query(texts: list[str], phrase: bool, tier: float = EXACT_SCORE, weight: float = 1.0,
+                partial: bool = True) -> tuple[Q.Query, Q.Query] | None:
+    """Words or phrases (alternatives) against the paragraphs → (query, what counts as matched).
+
+    Ranking is tiered on purpose: a paragraph containing one of the texts verbatim scores a
+    constant ``tier`` (far above any BM25 score) plus BM25; a paragraph where only their jieba
+    words occur, scattered, scores BM25 alone. Report title and section heading add BM25
+    (boosted) to a paragraph that matches, but do not make a paragraph match on their own.
+    """
     if phrase:
-        text = squeeze(text)
-    exact = _gram_phrase("grams", text)
-    if exact is None:
+        texts = [squeeze(t) for t in texts]
+    exact = [q for q in (_gram_phrase("grams", t, tier) for t in texts) if q is not None]
+    if not exact:
         return None
-    title = _gram_phrase("title_grams", text)
-    parts = [_boosted(exact, EXACT_BOOST * weight), _boosted(title, TITLE_BOOST * weight)]
-    if phrase:
-        words = query_words(text)
-        if len(words) > 1:
-            # Word positions are ordinals, so a phrase of jieba words works in the word field too.
-            parts.append(_boosted(Q.Phrase("text", words), weight))
-    else:
-        parts += [_boosted(_words("text", text), weight), _boosted(_words("section", text), SECTION_BOOST * weight)]
-    parts = [p for p in parts if p is not None]
-    return Q.Or(parts)
+    words = [q for q in (_words("text", t) for t in texts) if q is not None]
+    # Several synonyms in one paragraph add up; the synonym tier is low enough that even
+    # then they stay below a paragraph with the word the user typed.
+    match = [_any(exact)]
+    if not phrase:
+        match += [_boosted(w, weight) for w in words]
+        if partial:
+            # Lowest tier: paragraphs with only some of the words (拆迁 for 拆迁安置) are
+            # often precedents too; BM25 puts those with the rarer words first.
+            match += [q for q in (_some_words("text", t) for t in texts) if q is not None]
+    extra = [_boosted(w, weight) for w in words] if phrase else []
+    extra += [q for t in texts for q in (_boosted(_words("title", t), TITLE_BOOST * weight),
+                                         _boosted(_words("section", t), SECTION_BOOST * weight)) if q is not None]
+    matched = _any(match)
+    return (Q.AndMaybe(matched, _any(extra)) if extra else matched), matched
+
+
+def _any(queries: list[Q.Query]) -> Q.Query:
+    return queries[0] if len(queries) == 1 else Q.Or(queries)
 
 
 def _title_query(text: str, phrase: bool) -> Q.Query | None:
@@ -232,13 +276,14 @@ def _title_query(text: str, phrase: bool) -> Q.Query | None:
 def _term_query(term: Term, with_synonyms: bool = True) -> Q.Query | None:
     if term.field == "title":
         return _title_query(term.text, term.phrase)
-    alternatives = [_text_query(term.text, term.phrase)]
-    if with_synonyms and not term.phrase:
-        alternatives += [_text_query(s, False, SYNONYM_WEIGHT) for s in synonyms_of(term.text)]
-    alternatives = [a for a in alternatives if a is not None]
-    if not alternatives:
+    original = _text_query([term.text], term.phrase)
+    if original is None:
         return None
-    return alternatives[0] if len(alternatives) == 1 else Q.Or(alternatives)
+    synonyms = synonyms_of(term.text) if with_synonyms and not term.phrase else []
+    alternative = _text_query(synonyms, False, SYNONYM_SCORE, SYNONYM_WEIGHT, partial=False) if synonyms else None
+    if alternative is None:
+        return original[0]
+    return Q.Or([original[0], alternative[0]])
 
 
 def _filter_query(name: str, values: list[str]) -> Q.Query:
@@ -289,6 +334,7 @@ def _needles(parsed: ParsedQuery) -> list[str]:
             needles.append(normalize(term.text.strip()))
             words = query_words(term.text)
             needles += [w for w in words if len(w) > 1 or len(words) == 1]
+            needles += [part for w in words for part in decompose(w)]
             # A synonym is marked whole; its parts alone would mark unrelated words.
             needles += [normalize(s) for s in synonyms_of(term.text)]
     seen, out = set(), []

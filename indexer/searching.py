@@ -13,12 +13,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import scoring, sorting
+from whoosh import sorting
 
 from . import store
 from .errors import IndexMissing, QueryError
 from .highlight import highlight, snippet
 from .query import ParsedQuery, parse
+from .scoring import weighting
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10000
@@ -66,11 +67,6 @@ class ParagraphView:
     report: list[dict]           # every paragraph of the report in order: id, section, text
 
 
-def _weighting():
-    # BM25F; a report title or heading is short, so length-normalise it less.
-    return scoring.BM25F(B=0.75, K1=1.2, title_B=0.3, section_B=0.3)
-
-
 def _stored(doc: dict, key: str) -> str:
     value = doc.get(key)
     return "" if value is None else str(value)
@@ -91,7 +87,7 @@ class Searcher:
             now = time.monotonic()
             if self._searcher is None:
                 self._ix = store.open_index(self.index_dir)
-                self._searcher = self._ix.searcher(weighting=_weighting())
+                self._searcher = self._ix.searcher(weighting=weighting())
                 self._checked = now
             elif now - self._checked >= self.refresh_seconds:
                 self._checked = now
@@ -101,7 +97,7 @@ class Searcher:
                 except Exception:
                     # The index was replaced under us (a rebuild): open it afresh.
                     self._ix = store.open_index(self.index_dir)
-                    self._searcher = self._ix.searcher(weighting=_weighting())
+                    self._searcher = self._ix.searcher(weighting=weighting())
             return self._searcher
 
     def close(self) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from .normalize import normalize
 
 DEFAULT_SYNONYMS = Path(__file__).parent / "data" / "synonyms.txt"
+MAX_SYNONYMS = 8          # keeps a synonym match below the exact-match tier (see query.py)
 _lock = threading.Lock()
 _cache: tuple[Path | None, float, dict[str, list[str]]] | None = None
 
@@ -56,4 +57,4 @@ def _table() -> dict[str, list[str]]:
 
 
 def synonyms_of(word: str) -> list[str]:
-    return list(_table().get(normalize(word), []))
+    return list(_table().get(normalize(word), []))[:MAX_SYNONYMS]

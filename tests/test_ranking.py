@@ -1,0 +1,76 @@
+"""Search quality behaviours on a small literal corpus, through real index runs."""
+import pytest
+
+from indexer.searching import Searcher
+from indexer.update import update_index
+
+REPORTS = {
+    "a.txt": "甲县土地流转工作汇报\n甲县建立了土地流转服务中心，规范流转程序，全县流转土地三万亩，农民增收明显。\n",
+    "b.txt": "乙县农业工作汇报\n乙县加强土地管理，推进农业结构调整，鼓励农户之间的流转与合作，提高生产效率。\n",
+    "c.txt": "丙县承包地工作汇报\n丙县引导农户依法将承包地流转给种植大户，签订规范合同，保障农民收益。\n",
+    "d.txt": "丁縣農村工作匯報\n丁縣推進土地流轉，成立合作社，帶動農戶增收。\n",
+    "e.txt": "戊镇便民服务工作汇报\n戊镇便民服务中心实行一站式服务，设立ＧＤＰ统计窗口，２０２４年办件三千件。\n",
+    "f.txt": "己镇工作汇报\n己镇围绕土地流转开展了大量工作：建立流转服务站，培育新型经营主体，制定流转合同范本，流转面积逐年增加，土地流转规范有序。\n",
+    "h.txt": "辛镇工作汇报\n辛镇重视土地流转。\n辛镇今年完成了道路硬化、路灯安装和绿化美化等多项民生工程，群众满意度明显提高。\n",
+    "g.txt": "庚县留守儿童关爱工作汇报\n庚县为农村留守儿童建立成长档案，每周开展关爱活动。\n",
+    "copy/a.txt": "甲县土地流转工作汇报（转载）\n甲县建立了土地流转服务中心，规范流转程序，全县流转土地三万亩，农民增收明显。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ranking")
+    corpus = root / "corpus"
+    for name, text in REPORTS.items():
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / name).write_text(text, encoding="utf-8")
+    update_index(root / "index", corpus)
+    return Searcher(root / "index")
+
+
+def titles(searcher, q):
+    return [h.title for h in searcher.search(q, limit=20).hits]
+
+
+def test_contiguous_above_scattered(searcher):
+    ranked = titles(searcher, "土地流转")
+    assert "乙县农业工作汇报" in ranked                    # 土地 … 流转, scattered: found, but last
+    assert ranked[-1] == "乙县农业工作汇报"
+
+
+def test_exact_above_synonym(searcher):
+    ranked = titles(searcher, "土地流转")
+    assert "丙县承包地工作汇报" in ranked                  # 承包地流转 is a listed synonym
+    assert ranked.index("丙县承包地工作汇报") > ranked.index("甲县土地流转工作汇报")
+    assert ranked.index("丙县承包地工作汇报") > ranked.index("丁縣農村工作匯報")
+
+
+def test_traditional_report_found_by_simplified_query(searcher):
+    hits = {h.title: h for h in searcher.search("土地流转", limit=20).hits}
+    assert "<mark>土地流轉</mark>" in hits["丁縣農村工作匯報"].snippet
+    assert "丁縣農村工作匯報" in titles(searcher, "土地流轉")
+
+
+def test_fullwidth_and_halfwidth_match(searcher):
+    assert titles(searcher, "GDP") == ["戊镇便民服务工作汇报"]
+    assert titles(searcher, "2024") == ["戊镇便民服务工作汇报"]
+    assert "<mark>ＧＤＰ</mark>" in searcher.search("gdp").hits[0].snippet
+
+
+def test_synonym_of_rural_left_behind_children(searcher):
+    assert titles(searcher, "留守儿童") == ["庚县留守儿童关爱工作汇报"]
+
+
+def test_substantive_paragraph_above_a_very_short_one(searcher):
+    ranked = titles(searcher, "土地流转")
+    assert ranked.index("己镇工作汇报") < ranked.index("辛镇工作汇报")
+
+
+def test_near_duplicates_collapse_into_one_result(searcher):
+    hits = searcher.search('"土地流转服务中心"', limit=20).hits
+    assert len(hits) == 1
+    assert hits[0].also_in and hits[0].also_in[0]["source"] in ("a.txt", "copy/a.txt")
+
+
+def test_title_field_search(searcher):
+    assert set(titles(searcher, "title:便民服务")) == {"戊镇便民服务工作汇报"}
