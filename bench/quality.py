@@ -26,7 +26,6 @@ from common import ROOT, Baseline, build_baseline
 
 from indexer.files import discover
 from indexer.pipeline import dupkey, file_paragraphs
-from indexer.query import parse
 from indexer.searching import Searcher
 from indexer.update import update_index
 
@@ -50,8 +49,7 @@ class Ours:
         return [h.id for h in result.hits]
 
     def all_ids(self, q: str) -> list[str]:
-        whoosh_searcher = self.searcher._current()
-        return [hit["id"] for hit in whoosh_searcher.search(parse(q).query, limit=None)]
+        return self.searcher.matching_ids(q)
 
 
 def units(ids: list[str], group: dict[str, str]) -> list[str]:

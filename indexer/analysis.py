@@ -14,6 +14,7 @@ These classes are pickled into the index schema: keep them stateless and at this
 """
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import os
@@ -27,7 +28,7 @@ from whoosh.analysis import Token, Tokenizer
 from .normalize import normalize
 
 DEFAULT_USERDICT = Path(__file__).parent / "data" / "userdict.txt"
-_WORD_RUN = re.compile(r"[^\W_]+")
+WORD_RUN = re.compile(r"[^\W_]+")
 _RECHECK_SECONDS = 2.0
 _lock = threading.Lock()
 _segmenter = None
@@ -82,6 +83,7 @@ def segmenter():
             if state[0] and state[1] >= 0:
                 seg.load_userdict(io.StringIO(_dictionary_lines(Path(state[0]))))
             _segmenter, _state = seg, state
+            _short_pieces.cache_clear()
     return _segmenter
 
 
@@ -90,6 +92,7 @@ def reset_segmenter() -> None:
     global _segmenter
     with _lock:
         _segmenter = None
+        _short_pieces.cache_clear()
 
 
 def _is_word(token: str) -> bool:
@@ -153,7 +156,7 @@ def query_words(text: str) -> list[str]:
 def bigrams(text: str) -> list[list[str]]:
     """Runs of word characters in normalised text, each as its list of bigrams (or one unigram)."""
     runs = []
-    for m in _WORD_RUN.finditer(normalize(text)):
+    for m in WORD_RUN.finditer(normalize(text)):
         run = m.group(0)
         runs.append([run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)])
     return runs
@@ -177,6 +180,21 @@ class _BaseTokenizer(Tokenizer):
         return t
 
 
+@functools.lru_cache(maxsize=4096)
+def _short_pieces(value: str, with_subwords: bool) -> tuple:
+    return tuple(_pieces(value, with_subwords))
+
+
+def _pieces(value: str, with_subwords: bool) -> list[tuple[str, int, int]]:
+    """(word, offset, ordinal) for every token of value."""
+    out = []
+    for ordinal, (word, start, _) in enumerate(segment(normalize(value))):
+        out.append((word, start, ordinal))
+        if with_subwords:
+            out += [(sub, start + i, ordinal) for sub, i in subwords(word)]
+    return out
+
+
 class WordTokenizer(_BaseTokenizer):
     """jieba words, positions numbered in order, sub-words sharing their word's position."""
 
@@ -186,24 +204,21 @@ class WordTokenizer(_BaseTokenizer):
         if not tokenize:
             yield self._untokenized(t, value, positions, chars, start_pos, start_char)
             return
-        pos = start_pos
-        for word, start, end in segment(normalize(value)):
-            pieces = [(word, start)]
-            if mode != "query":
-                pieces += [(sub, start + i) for sub, i in subwords(word)]
-            for text, begin in pieces:
-                t.text = text
-                t.boost = 1.0
-                t.stopped = False
-                if keeporiginal:
-                    t.original = value[begin:begin + len(text)]
-                if positions:
-                    t.pos = pos
-                if chars:
-                    t.startchar = start_char + begin
-                    t.endchar = start_char + begin + len(text)
-                yield t
-            pos += 1
+        # Report titles and headings repeat on every paragraph: segment each once.
+        with_subwords = mode != "query"
+        pieces = _short_pieces(value, with_subwords) if len(value) <= 64 else _pieces(value, with_subwords)
+        for text, begin, ordinal in pieces:
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[begin:begin + len(text)]
+            if positions:
+                t.pos = start_pos + ordinal
+            if chars:
+                t.startchar = start_char + begin
+                t.endchar = start_char + begin + len(text)
+            yield t
 
 
 class GramTokenizer(_BaseTokenizer):
@@ -215,7 +230,7 @@ class GramTokenizer(_BaseTokenizer):
         if not tokenize:
             yield self._untokenized(t, value, positions, chars, start_pos, start_char)
             return
-        for m in _WORD_RUN.finditer(normalize(value)):
+        for m in WORD_RUN.finditer(normalize(value)):
             run, base = m.group(0), m.start()
             width = 1 if len(run) == 1 else 2
             for i in range(len(run) - width + 1):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as Q
 
-from .analysis import bigrams, decompose, query_words
+from .analysis import WORD_RUN, bigrams, decompose, query_words
 from .errors import QueryError
 from .normalize import normalize
 from .synonyms import synonyms_of
@@ -66,7 +66,11 @@ class ParsedQuery:
     negated: list[Term] = field(default_factory=list)
     filters: dict[str, list[str]] = field(default_factory=dict)
     needles: list[str] = field(default_factory=list)            # normalised strings to highlight
-    query: Q.Query | None = None
+    query: Q.Query | None = None                                # every tier
+    # The top tier alone, cheap to run: every clause's words contained verbatim, approximated
+    # by "all their bigrams present" and confirmed on the stored text with ``is_exact``.
+    exact: Q.Query | None = None
+    checks: list[list[list[str]]] = field(default_factory=list)  # clause → alternative → runs
 
 
 def _lex(text: str) -> list[tuple[str, bool]]:
@@ -148,7 +152,13 @@ def parse(text: str) -> ParsedQuery:
             raise QueryError("只有排除词（-词）无法检索，请再输入至少一个要查找的词")
         raise QueryError("查询中没有可检索的文字（只有标点或符号），请输入词语，例如：一站式服务")
     parsed.needles = _needles(parsed)
+    parsed.exact, parsed.checks = _compile_exact(parsed)
     return parsed
+
+
+def is_exact(normalized_text: str, checks: list[list[list[str]]]) -> bool:
+    """Does a paragraph (normalised) contain some alternative of every clause verbatim?"""
+    return all(any(all(run in normalized_text for run in alt) for alt in clause) for clause in checks)
 
 
 def _term(token: str, quoted: bool) -> Term | None:
@@ -284,6 +294,43 @@ def _term_query(term: Term, with_synonyms: bool = True) -> Q.Query | None:
     if alternative is None:
         return original[0]
     return Q.Or([original[0], alternative[0]])
+
+
+def _gram_terms(fieldname: str, text: str) -> Q.Query | None:
+    """All bigrams of text present, in any order: a superset of _gram_phrase without positions."""
+    parts: list[Q.Query] = []
+    for run in bigrams(text):
+        if len(run) == 1 and len(run[0]) == 1:
+            parts.append(Q.Or([Q.Term(fieldname, run[0]), Q.Prefix(fieldname, run[0])]))
+        else:
+            parts += [Q.Term(fieldname, gram) for gram in dict.fromkeys(run)]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Q.And(parts)
+
+
+def _compile_exact(parsed: ParsedQuery) -> tuple[Q.Query | None, list[list[list[str]]]]:
+    per_clause, checks = [], []
+    for clause in parsed.clauses:
+        if any(t.field == "title" for t in clause):
+            return None, []
+        alternatives, runs = [], []
+        for term in clause:
+            text = squeeze(term.text) if term.phrase else term.text
+            q = _gram_terms("grams", text)
+            if q is not None:
+                alternatives.append(q)
+                runs.append([m.group(0) for m in WORD_RUN.finditer(normalize(text))])
+        if alternatives:
+            per_clause.append(_any(alternatives))
+            checks.append(runs)
+    if not per_clause:
+        return None, []
+    query = _any_all(per_clause + [_filter_query(n, v) for n, v in parsed.filters.items()])
+    excluded = [q for q in (_term_query(t, with_synonyms=False) for t in parsed.negated) if q is not None]
+    if excluded:
+        query = Q.AndNot(query, _any(excluded))
+    return query, checks
 
 
 def _filter_query(name: str, values: list[str]) -> Q.Query:

@@ -13,12 +13,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import sorting
+from whoosh import scoring
+from whoosh.searching import Searcher as WhooshSearcher
 
 from . import store
 from .errors import IndexMissing, QueryError
 from .highlight import highlight, snippet
-from .query import ParsedQuery, parse
+from .normalize import normalize
+from .query import EXACT_SCORE, ParsedQuery, is_exact, parse
 from .scoring import weighting
 
 MAX_LIMIT = 100
@@ -51,6 +53,7 @@ class SearchResult:
     limit: int
     hits: list[Hit]
     needles: list[str] = field(default_factory=list)
+    estimated: bool = False          # total is an estimate (too many matches to count cheaply)
 
 
 @dataclass
@@ -79,26 +82,33 @@ class Searcher:
         self._lock = threading.Lock()
         self._ix = None
         self._searcher = None
+        self._bm25 = None
         self._checked = 0.0
 
     def _current(self):
-        """The shared Whoosh searcher, reopened when the index changed on disk."""
+        """The shared Whoosh searchers, reopened when the index changed on disk.
+
+        Two searchers over one reader: the tiered weighting for the full query, plain BM25F
+        for the fast exact-tier pass (where bigrams rank by BM25 too).
+        """
         with self._lock:
             now = time.monotonic()
-            if self._searcher is None:
-                self._ix = store.open_index(self.index_dir)
-                self._searcher = self._ix.searcher(weighting=weighting())
-                self._checked = now
-            elif now - self._checked >= self.refresh_seconds:
+            stale = self._searcher is None
+            if not stale and now - self._checked >= self.refresh_seconds:
                 self._checked = now
                 try:
-                    if not self._searcher.up_to_date():
-                        self._searcher = self._searcher.refresh()
+                    stale = not self._searcher.up_to_date()
                 except Exception:
-                    # The index was replaced under us (a rebuild): open it afresh.
-                    self._ix = store.open_index(self.index_dir)
-                    self._searcher = self._ix.searcher(weighting=weighting())
-            return self._searcher
+                    stale = True
+            if stale:
+                # A fresh searcher rather than refresh(): a reused reader could keep showing
+                # documents of changed or deleted files.
+                self._ix = store.open_index(self.index_dir)
+                self._searcher = self._ix.searcher(weighting=weighting())
+                self._bm25 = WhooshSearcher(self._searcher.reader(), weighting=scoring.BM25F(),
+                                            closereader=False)
+                self._checked = now
+            return self._searcher, self._bm25
 
     def close(self) -> None:
         with self._lock:
@@ -117,20 +127,47 @@ class Searcher:
             raise QueryError(f"offset 须在 0 到 {MAX_OFFSET} 之间")
         started = time.perf_counter()
         parsed = parse(text)
-        searcher = self._current()
-        results = searcher.search(
-            parsed.query, limit=offset + limit, terms=False,
-            collapse=sorting.FieldFacet("dupkey"), collapse_limit=1,
-        )
-        collapsed = sum(results.collapsed_counts.values()) if results.collapsed_counts else 0
-        total = max(len(results) - collapsed, results.scored_length())
-        hits = [self._hit(searcher, parsed, r) for r in results[offset:offset + limit]]
+        searcher, bm25 = self._current()
+        want = offset + limit
+        picked = _Picked()
+        exact_done = parsed.exact is None
+        if parsed.exact is not None:
+            exact_done = self._exact_pass(bm25, parsed, want, picked)
+        total, estimated = len(picked.hits), False
+        if exact_done and len(picked.hits) < want:
+            # Lower tiers (synonyms, scattered and partial words), without the exact hits.
+            room = (want - len(picked.hits)) * 2 + 10
+            results = searcher.search(parsed.query, limit=room, terms=False, mask=picked.docnums or None)
+            for hit in results:
+                picked.add(hit.docnum, hit.score, hit.fields())
+            if results.scored_length() < room:
+                total = len(picked.hits)
+            else:
+                total, estimated = len(picked.hits) + results.estimated_length(), True
+        elif not exact_done:
+            # Too many verbatim matches to count them all: Whoosh's upper bound for the tier.
+            total, estimated = max(len(picked.hits), int(parsed.exact.estimate_size(searcher.reader()))), True
+        hits = [self._hit(searcher, parsed, doc, score) for score, doc in picked.hits[offset:want]]
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
-                            hits=hits, needles=parsed.needles)
+                            hits=hits, needles=parsed.needles, estimated=estimated)
 
-    def _hit(self, searcher, parsed: ParsedQuery, r) -> Hit:
-        doc = r.fields()
+    def _exact_pass(self, bm25, parsed: ParsedQuery, want: int, picked: "_Picked") -> bool:
+        """Fill ``picked`` with exact-tier hits, best first; True when all of them were seen."""
+        k = max(2 * want, 20)
+        while True:
+            picked.clear()
+            results = bm25.search(parsed.exact, limit=k, terms=False)
+            for hit in results:
+                doc = hit.fields()
+                if "text" in doc and is_exact(normalize(doc["text"]), parsed.checks):
+                    picked.add(hit.docnum, EXACT_SCORE + hit.score, doc)
+            exhausted = results.scored_length() < k
+            if exhausted or len(picked.hits) >= want:
+                return exhausted
+            k *= 4
+
+    def _hit(self, searcher, parsed: ParsedQuery, doc: dict, score: float) -> Hit:
         also = []
         if doc.get("dupkey"):
             for other in searcher.documents(dupkey=doc["dupkey"]):
@@ -138,13 +175,13 @@ class Searcher:
                     also.append({"id": other["id"], "title": other["title"], "source": other["source"]})
         return Hit(
             id=doc["id"], report_id=doc["report_id"], title=doc["title"], section=_stored(doc, "section"),
-            text=doc["text"], snippet=snippet(doc["text"], parsed.needles), score=round(r.score, 4),
+            text=doc["text"], snippet=snippet(doc["text"], parsed.needles), score=round(score, 4),
             source=doc["source"], date=_stored(doc, "date"), place=_stored(doc, "place"),
             doctype=_stored(doc, "doctype"), also_in=also,
         )
 
     def paragraph(self, pid: str) -> ParagraphView | None:
-        searcher = self._current()
+        searcher, _ = self._current()
         doc = searcher.document(id=pid)
         if doc is None:
             return None
@@ -155,9 +192,15 @@ class Searcher:
             report=[{"id": d["id"], "section": _stored(d, "section"), "text": d["text"]} for d in report],
         )
 
+    def matching_ids(self, text: str) -> list[str]:
+        """Ids of every paragraph the query matches, unranked and uncollapsed (for benchmarks)."""
+        searcher, _ = self._current()
+        return [doc["id"] for doc in (hit.fields() for hit in searcher.search(parse(text).query, limit=None))
+                if "id" in doc]
+
     def report(self, report_id: str) -> list[dict]:
         """Every paragraph of a report in order, as stored fields."""
-        searcher = self._current()
+        searcher, _ = self._current()
         docs = sorted(searcher.documents(report_id=report_id), key=lambda d: d["ordinal"])
         return [{"id": d["id"], "section": _stored(d, "section"), "text": d["text"], "title": d["title"],
                  "source": d["source"], "date": _stored(d, "date")} for d in docs]
@@ -170,11 +213,33 @@ class Searcher:
             return []
 
 
+class _Picked:
+    """Hits in rank order, one per group of identical paragraphs (the best-ranked one)."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self) -> None:
+        self.hits: list[tuple[float, dict]] = []
+        self.docnums: set[int] = set()
+        self._groups: set[str] = set()
+
+    def add(self, docnum: int, score: float, doc: dict) -> None:
+        if "text" not in doc:
+            return                       # the marker of an unreadable file
+        self.docnums.add(docnum)
+        group = doc.get("dupkey") or doc["id"]
+        if group not in self._groups:
+            self._groups.add(group)
+            self.hits.append((score, doc))
+
+
 def result_dict(result: SearchResult, url_for_id) -> dict:
     """The JSON API's shape, shared by the web API and `reportsearch search --json`."""
     return {
         "query": result.query,
         "total": result.total,
+        "total_is_estimate": result.estimated,
         "took_ms": result.took_ms,
         "offset": result.offset,
         "limit": result.limit,

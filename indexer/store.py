@@ -12,6 +12,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
+from whoosh.multiproc import MpWriter
 
 from .errors import IndexBusy, IndexMissing
 from .schema import make_schema
@@ -36,14 +37,21 @@ def open_index(index_dir: Path, create_missing: bool = False):
     return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
 
 
-def writer(ix, lock_timeout: float = 30.0, procs: int = 1, **kwargs):
-    """A writer that waits for the lock, then says clearly who holds it."""
+def writer(ix, lock_timeout: float = 30.0, procs: int = 1):
+    """A writer that waits for the lock, then says clearly who holds it.
+
+    With procs > 1, documents are analysed and written by that many processes, each into a
+    segment of its own (no merge at commit: merging costs as much as the parallel part saves).
+    compound=False: readers map segment files instead of copying a compound file into memory
+    each time a searcher opens.
+    """
     deadline = time.monotonic() + lock_timeout
     while True:
         try:
-            # compound=False: readers map segment files instead of copying a compound file
-            # into memory each time a searcher opens.
-            return ix.writer(procs=procs, compound=False, **kwargs)
+            if procs > 1:
+                return MpWriter(ix, procs=procs, batchsize=256, multisegment=True,
+                                subargs={"compound": False, "limitmb": 256}, compound=False)
+            return ix.writer(compound=False, limitmb=256)
         except LockError:
             if time.monotonic() >= deadline:
                 raise IndexBusy("另一个索引进程正在写入该索引，请稍后再试") from None

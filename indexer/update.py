@@ -8,6 +8,7 @@ Everything is committed at once, so a run killed half-way leaves the last commit
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,12 +20,14 @@ from . import store
 from .errors import ReportSearchError, UnreadableFile
 from .files import CorpusFile, digest, discover
 from .model import Paragraph
+from .analysis import segmenter
 from .paragraphs import cjk_count
 from .pipeline import dupkey, file_paragraphs
 from .progress import Progress
 
 _META_FIELDS = ("date", "place", "doctype")
 SHORT_PARAGRAPH = 20     # CJK characters; shorter paragraphs are ranked down
+PARALLEL_BYTES = 2_000_000   # below this much new text, one process indexes faster
 
 
 @dataclass
@@ -80,7 +83,7 @@ def _read(cf: CorpusFile) -> bytes:
 
 
 def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_timeout: float = 30.0,
-                 log=None) -> Summary:
+                 processes: int = 0) -> Summary:
     """Index the corpus folder into index_dir; return what was done."""
     started = time.monotonic()
     summary = Summary(rebuilt=rebuild)
@@ -113,7 +116,13 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         summary.seconds = time.monotonic() - started
         return summary
 
-    w = store.writer(ix, lock_timeout=lock_timeout)
+    work = sum(len(data) for _, data, _ in todo if data)
+    procs = processes if processes else (os.cpu_count() or 1)
+    if work < PARALLEL_BYTES:
+        procs = 1                        # starting workers costs more than a small batch
+    if procs > 1:
+        segmenter()                      # load the dictionary once; workers inherit it
+    w = store.writer(ix, lock_timeout=lock_timeout, procs=procs)
     try:
         for source in summary.deleted:
             w.delete_by_term("source", source)
