@@ -8,6 +8,7 @@ API and the CLI alike.
 from __future__ import annotations
 
 
+import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from whoosh import scoring, sorting
 
-from . import store
+from . import dedup, store
 from .errors import IndexMissing, QueryError
 from .highlight import highlight, snippet
 from .query import ParsedQuery, parse
@@ -39,6 +40,8 @@ class Hit:
     place: str = ""
     doctype: str = ""
     also_in: list[dict] = field(default_factory=list)   # the same paragraph elsewhere
+    source_url: str = ""                                 # where the report was published
+    locations: list[dict] = field(default_factory=list) # other copies of the whole report (dedup)
 
 
 @dataclass
@@ -69,6 +72,13 @@ class ParagraphView:
 def _weighting():
     # BM25F; a report title or heading is short, so length-normalise it less.
     return scoring.BM25F(B=0.75, K1=1.2, title_B=0.3, section_B=0.3)
+
+
+def _meta(doc: dict) -> dict:
+    try:
+        return json.loads(doc.get("meta") or "{}")
+    except ValueError:
+        return {}
 
 
 def _stored(doc: dict, key: str) -> str:
@@ -145,6 +155,7 @@ class Searcher:
             text=doc["text"], snippet=snippet(doc["text"], parsed.needles), score=round(r.score, 4),
             source=doc["source"], date=_stored(doc, "date"), place=_stored(doc, "place"),
             doctype=_stored(doc, "doctype"), also_in=also,
+            source_url=_meta(doc).get("url", ""), locations=dedup.locations(searcher, doc["report_id"]),
         )
 
     def paragraph(self, pid: str) -> ParagraphView | None:
@@ -187,6 +198,7 @@ def result_dict(result: SearchResult, url_for_id) -> dict:
                 "id": h.id, "report_id": h.report_id, "title": h.title, "section": h.section,
                 "text": h.text, "snippet": h.snippet, "url": url_for_id(h.id), "score": h.score,
                 "source": h.source, "date": h.date, "doctype": h.doctype,
+                "place": h.place, "source_url": h.source_url, "locations": h.locations,
                 "also_in": [dict(a, url=url_for_id(a["id"])) for a in h.also_in],
             }
             for h in result.hits
