@@ -107,7 +107,10 @@ class Searcher:
                 self._checked = now
                 try:
                     if not self._searcher.up_to_date():
-                        self._searcher = self._searcher.refresh()
+                        # Not refresh(): it reuses segment readers by segment id, so documents
+                        # deleted from an old segment (a changed or removed file) stayed visible.
+                        # The old searcher is left to the garbage collector, as requests may still use it.
+                        self._searcher = self._ix.searcher(weighting=_weighting())
                 except Exception:
                     # The index was replaced under us (a rebuild): open it afresh.
                     self._ix = store.open_index(self.index_dir)
