@@ -53,7 +53,22 @@ def signature(texts: list[str]) -> tuple[list[int], int]:
         slot, value = h % BINS, h // BINS
         if sig[slot] == _EMPTY or value < sig[slot]:
             sig[slot] = value
-    return sig, len(grams)
+    return _densify(sig), len(grams)
+
+
+def _densify(sig: list[int]) -> list[int]:
+    """Fill empty bins from the next filled bin to the right (rotation densification), so that
+    short reports, which leave most bins empty, still compare and band like long ones."""
+    if all(v == _EMPTY for v in sig):
+        return sig
+    out = list(sig)
+    for i, value in enumerate(sig):
+        if value == _EMPTY:
+            step = 1
+            while sig[(i + step) % BINS] == _EMPTY:
+                step += 1
+            out[i] = sig[(i + step) % BINS] + step * (1 << 58)     # the offset keeps borrowed values apart
+    return out
 
 
 def similarity(a: list[int], b: list[int]) -> float:

@@ -55,6 +55,7 @@ CONFIG_KEYS = {
     "作者": "author",
 }
 MAX_META_CHARS = 2000
+_RESERVED = {"date", "year", "place", "doctype", "author", "url", "file_date"}
 _TITLE_LINE_MAX = 40
 
 csv.field_size_limit(64 * 1024 * 1024)      # a report's full text is far longer than csv's default
@@ -177,11 +178,10 @@ def row_report(record: dict, roles: dict[str, list[str]], number: int, source: s
     url = chosen.get("url", "")
     if re.match(r"^https?://\S+$", url):
         meta["url"] = url                    # only web links: the page shows it as a link
-    else:
-        used.pop("url", None)                # not a link: kept as plain metadata below
     for column, value in record.items():
         text = _cell(value)
-        if column not in used.values() and column and text:
+        # A column named like a field we fill ("date" holding "20xx年") must not overwrite it.
+        if column not in used.values() and column and text and column.lower() not in _RESERVED:
             meta.setdefault(str(column), text[:MAX_META_CHARS])
     blocks = [Block(line, heading_level(line)) for line in lines]
     return Report(title=title, blocks=blocks, meta=meta)
