@@ -9,7 +9,7 @@ from typing import Callable
 
 from ..errors import UnreadableFile
 from ..model import Document
-from . import docx, html, pdf, tabular, text
+from . import docx, html, mhtml, pdf, tabular, text
 
 Reader = Callable[..., Document]          # (data, source, **options) → Document
 
@@ -21,6 +21,8 @@ READERS: dict[str, Reader] = {
     ".html": html.read_html,
     ".htm": html.read_html,
     ".xhtml": html.read_html,
+    ".mhtml": mhtml.read_mhtml,
+    ".mht": mhtml.read_mhtml,
     ".docx": docx.read_docx,
     ".pdf": pdf.read_pdf,
     ".csv": tabular.read_csv,

@@ -55,6 +55,7 @@ CONFIG_KEYS = {
     "作者": "author",
 }
 MAX_META_CHARS = 2000
+MAX_META_COLUMNS = 50         # every paragraph stores its report's metadata
 _RESERVED = {"date", "year", "place", "doctype", "author", "url", "file_date"}
 _TITLE_LINE_MAX = 40
 
@@ -181,7 +182,8 @@ def row_report(record: dict, roles: dict[str, list[str]], number: int, source: s
     for column, value in record.items():
         text = _cell(value)
         # A column named like a field we fill ("date" holding "20xx年") must not overwrite it.
-        if column not in used.values() and column and text and column.lower() not in _RESERVED:
+        if column not in used.values() and column and text and column.lower() not in _RESERVED \
+                and len(meta) < MAX_META_COLUMNS:
             meta.setdefault(str(column), text[:MAX_META_CHARS])
     blocks = [Block(line, heading_level(line)) for line in lines]
     return Report(title=title, blocks=blocks, meta=meta)
