@@ -17,6 +17,7 @@ COMMANDS = {
     "index": "索引语料目录中的报告（增量：只处理新增、修改、删除的文件）",
     "search": "在命令行中检索",
     "serve": "启动检索网页（没有索引时先建立索引）",
+    "watch": "监视语料目录，文件变化后几秒内自动更新索引",
 }
 
 
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  help=f"{setting.help}（环境变量 {setting.env}，默认 {setting.default}）")
     commands["index"].add_argument("--rebuild", action="store_true", help="丢弃旧索引，从头重建")
     commands["index"].add_argument("--json", action="store_true", help="以 JSON 输出索引摘要")
+    commands["serve"].add_argument("--watch", action="store_true", help="同时监视语料目录，文件变化后自动更新索引")
     search = commands["search"]
     search.add_argument("query", help="查询，例如：土地流转 或 \"一站式服务\"")
     search.add_argument("--limit", type=int, default=10, help="返回结果数（1–100，默认 10）")
@@ -49,6 +51,16 @@ def print_summary(summary, out=sys.stdout) -> None:
         print("，".join(parts) + "。", file=out)
         print(f"本次写入 {summary.reports} 篇报告、{summary.paragraphs} 个段落，用时 {summary.seconds:.1f} 秒。",
               file=out)
+    if summary.formats:
+        print("文件格式：" + "、".join(f"{ext or '无扩展名'} {n} 个" for ext, n in sorted(summary.formats.items())),
+              file=out)
+    if summary.duplicates:
+        print(f"重复报告 {len(summary.duplicates)} 篇（只索引一次，其余位置记录在检索结果中）：", file=out)
+        for d in summary.duplicates:
+            print(f"  {d['source']}《{d['title']}》与 {d['kept_source']}《{d['kept_title']}》重复"
+                  f"（重合 {d['similarity']:.0%}）", file=out)
+    if summary.skipped:
+        print(f"跳过 {len(summary.skipped)} 个无法读取的文件（原因见下）。", file=out)
     for source, reason in sorted(summary.skipped.items()):
         print(f"已跳过 {source}：{reason}", file=sys.stderr)
 
@@ -93,6 +105,32 @@ def cmd_search(cfg, args) -> int:
     return 0
 
 
+def _watcher(cfg, out):
+    from .watch import Watcher
+
+    def updated(summary):
+        print_summary(summary, out=out)
+        out.flush()
+
+    def failed(message):
+        print(f"reportsearch: {message}", file=sys.stderr, flush=True)
+
+    return Watcher(cfg["index_dir"], cfg["corpus_dir"], lock_timeout=cfg["lock_timeout"],
+                   on_update=updated, on_error=failed)
+
+
+def cmd_watch(cfg, args) -> int:
+    import time
+
+    watcher = _watcher(cfg, sys.stdout).start(initial=True)
+    print(f"正在监视 {cfg['corpus_dir']}，文件变化后自动更新索引（按 Ctrl+C 停止）", file=sys.stderr, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        watcher.stop()
+
+
 def cmd_serve(cfg, args) -> int:
     from . import store
     from .update import update_index
@@ -106,7 +144,12 @@ def cmd_serve(cfg, args) -> int:
 
     app = create_app({"INDEX_DIR": str(cfg["index_dir"]), "CORPUS_DIR": str(cfg["corpus_dir"]),
                       "BASE_URL": cfg["base_url"]})
-    run(app, host=cfg["host"], port=cfg["port"], threads=cfg["threads"])
+    watcher = _watcher(cfg, sys.stderr).start(initial=True) if args.watch else None
+    try:
+        run(app, host=cfg["host"], port=cfg["port"], threads=cfg["threads"])
+    finally:
+        if watcher is not None:
+            watcher.stop()
     return 0
 
 
@@ -117,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"reportsearch: 配置值无效：{exc}", file=sys.stderr)
         return 2
-    handler = {"index": cmd_index, "search": cmd_search, "serve": cmd_serve}[args.command]
+    handler = {"index": cmd_index, "search": cmd_search, "serve": cmd_serve, "watch": cmd_watch}[args.command]
     try:
         return handler(cfg, args)
     except ReportSearchError as exc:

@@ -11,13 +11,13 @@ import re
 from collections import Counter
 
 from .clean import clean_blocks
+from .metadata import doctype, enrich
 from .model import Paragraph, Report
 from .normalize import normalize
 from .paragraphs import sectioned_paragraphs
 from .readers import read_document
 from .reports import split_reports
 
-_DOCTYPE = re.compile(r"(政府工作报告|调研报告|调查报告|述职报告|工作汇报|情况汇报|工作报告|工作总结|汇报|报告|总结)")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -30,21 +30,21 @@ def dupkey(text: str) -> str:
     return _hash(_NON_WORD.sub("", normalize(text)))
 
 
-def doctype(title: str) -> str:
-    m = None
-    for m in _DOCTYPE.finditer(title):
-        pass
-    return m.group(1) if m else ""
+def file_reports(data: bytes, source: str, **options) -> list[Report]:
+    """Read, clean and split one file, and fill each report's metadata; raises UnreadableFile.
 
-
-def file_reports(data: bytes, source: str) -> list[Report]:
-    """Read, clean and split one file; raises UnreadableFile."""
-    doc = read_document(data, source)
+    ``options`` go to the reader (a table's column mapping).
+    """
+    doc = read_document(data, source, **options)
     if doc.reports is not None:
-        return doc.reports
-    cleaned = clean_blocks(doc.blocks, doc.headings)
-    cleaned.meta = {**doc.meta, **cleaned.meta}
-    return split_reports(cleaned, source, doc.title)
+        reports = doc.reports
+    else:
+        cleaned = clean_blocks(doc.blocks, doc.headings)
+        cleaned.meta = {**doc.meta, **cleaned.meta}
+        reports = split_reports(cleaned, source, doc.title)
+    for report in reports:
+        report.meta = enrich(report.title, [b.text for b in report.blocks], report.meta)
+    return reports
 
 
 def report_paragraphs(reports: list[Report], source: str) -> list[Paragraph]:
@@ -77,5 +77,5 @@ def report_paragraphs(reports: list[Report], source: str) -> list[Paragraph]:
     return out
 
 
-def file_paragraphs(data: bytes, source: str) -> list[Paragraph]:
-    return report_paragraphs(file_reports(data, source), source)
+def file_paragraphs(data: bytes, source: str, **options) -> list[Paragraph]:
+    return report_paragraphs(file_reports(data, source, **options), source)

@@ -36,3 +36,12 @@ def weighting() -> scoring.WeightingModel:
     # A report title or heading is short, so length-normalise it less than paragraph text.
     bm25f = scoring.BM25F(B=0.75, K1=1.2, title_B=0.3, section_B=0.3)
     return scoring.MultiWeighting(bm25f, grams=Presence(), title_grams=Presence())
+
+
+def exact_weighting() -> scoring.WeightingModel:
+    """BM25F for the exact-tier pass, where paragraphs are ranked by their query bigrams.
+
+    Length is normalised gently (B=0.3): a substantive paragraph that discusses the topic at
+    length should not lose to a one-line mention merely for being longer.
+    """
+    return scoring.BM25F(B=0.3, K1=1.2)

@@ -8,20 +8,20 @@ API and the CLI alike.
 from __future__ import annotations
 
 
+import json
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import scoring
 from whoosh.searching import Searcher as WhooshSearcher
 
-from . import store
+from . import dedup, store
 from .errors import IndexMissing, QueryError
 from .highlight import highlight, snippet
 from .normalize import normalize
 from .query import EXACT_SCORE, ParsedQuery, is_exact, parse
-from .scoring import weighting
+from .scoring import exact_weighting, weighting
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10000
@@ -42,6 +42,8 @@ class Hit:
     place: str = ""
     doctype: str = ""
     also_in: list[dict] = field(default_factory=list)   # the same paragraph elsewhere
+    source_url: str = ""                                 # where the report was published
+    locations: list[dict] = field(default_factory=list) # other copies of the whole report (dedup)
 
 
 @dataclass
@@ -68,6 +70,13 @@ class ParagraphView:
     date: str
     ordinal: int
     report: list[dict]           # every paragraph of the report in order: id, section, text
+
+
+def _meta(doc: dict) -> dict:
+    try:
+        return json.loads(doc.get("meta") or "{}")
+    except ValueError:
+        return {}
 
 
 def _stored(doc: dict, key: str) -> str:
@@ -105,7 +114,7 @@ class Searcher:
                 # documents of changed or deleted files.
                 self._ix = store.open_index(self.index_dir)
                 self._searcher = self._ix.searcher(weighting=weighting())
-                self._bm25 = WhooshSearcher(self._searcher.reader(), weighting=scoring.BM25F(),
+                self._bm25 = WhooshSearcher(self._searcher.reader(), weighting=exact_weighting(),
                                             closereader=False)
                 self._checked = now
             return self._searcher, self._bm25
@@ -178,6 +187,7 @@ class Searcher:
             text=doc["text"], snippet=snippet(doc["text"], parsed.needles), score=round(score, 4),
             source=doc["source"], date=_stored(doc, "date"), place=_stored(doc, "place"),
             doctype=_stored(doc, "doctype"), also_in=also,
+            source_url=_meta(doc).get("url", ""), locations=dedup.locations(searcher, doc["report_id"]),
         )
 
     def paragraph(self, pid: str) -> ParagraphView | None:
@@ -248,6 +258,7 @@ def result_dict(result: SearchResult, url_for_id) -> dict:
                 "id": h.id, "report_id": h.report_id, "title": h.title, "section": h.section,
                 "text": h.text, "snippet": h.snippet, "url": url_for_id(h.id), "score": h.score,
                 "source": h.source, "date": h.date, "doctype": h.doctype,
+                "place": h.place, "source_url": h.source_url, "locations": h.locations,
                 "also_in": [dict(a, url=url_for_id(a["id"])) for a in h.also_in],
             }
             for h in result.hits

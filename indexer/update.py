@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from whoosh.writing import CLEAR
 
-from . import store
+from . import dedup, store
 from .errors import ReportSearchError, UnreadableFile
 from .files import CorpusFile, digest, discover
 from .model import Paragraph
@@ -24,6 +24,7 @@ from .analysis import segmenter
 from .paragraphs import cjk_count
 from .pipeline import dupkey, file_paragraphs
 from .progress import Progress
+from .readers.tabular import options_digest, reader_options
 
 _META_FIELDS = ("date", "place", "doctype")
 SHORT_PARAGRAPH = 20     # CJK characters; shorter paragraphs are ranked down
@@ -38,6 +39,7 @@ class Summary:
     unchanged: int = 0
     skipped: dict[str, str] = field(default_factory=dict)      # source → reason
     formats: Counter = field(default_factory=Counter)
+    duplicates: list[dict] = field(default_factory=list)       # reports indexed once, see dedup
     reports: int = 0
     paragraphs: int = 0
     seconds: float = 0.0
@@ -52,7 +54,8 @@ class Summary:
             "added": self.added, "changed": self.changed, "deleted": self.deleted,
             "unchanged": self.unchanged, "skipped": self.skipped,
             "formats": dict(self.formats), "reports": self.reports,
-            "paragraphs": self.paragraphs, "seconds": round(self.seconds, 3), "rebuilt": self.rebuilt,
+            "paragraphs": self.paragraphs, "duplicates": self.duplicates,
+            "seconds": round(self.seconds, 3), "rebuilt": self.rebuilt,
         }
 
 
@@ -82,6 +85,18 @@ def _read(cf: CorpusFile) -> bytes:
     return cf.path.read_bytes()
 
 
+def _recheck(found: list[CorpusFile], sources: set[str], known: dict[str, str]):
+    """Unchanged files to read again because the kept copy of one of their reports is going away."""
+    out = []
+    for cf in found:
+        if cf.source in sources:
+            try:
+                out.append((cf, _read(cf), known[cf.source]))
+            except (OSError, UnreadableFile):
+                pass                    # the main pass already reported it
+    return out
+
+
 def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_timeout: float = 30.0,
                  processes: int = 0) -> Summary:
     """Index the corpus folder into index_dir; return what was done."""
@@ -95,7 +110,8 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
 
     todo: list[tuple[CorpusFile, bytes | None, str]] = []
     present = set()
-    for cf in discover(corpus_dir):
+    found = discover(corpus_dir)
+    for cf in found:
         present.add(cf.source)
         try:
             data = _read(cf)
@@ -105,13 +121,17 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
             todo.append((cf, None, sha))
             summary.skipped[cf.source] = str(reason)
             continue
-        sha = digest(data)
+        sha = options_digest(digest(data), reader_options(corpus_dir, cf.source))
         if known.get(cf.source) == sha:
             summary.unchanged += 1
             continue
         (summary.changed if cf.source in known else summary.added).append(cf.source)
         todo.append((cf, data, sha))
     summary.deleted = sorted(set(known) - present)
+    gone = set(summary.deleted) | {cf.source for cf, _, _ in todo if cf.source in known}
+    if not rebuild and gone:
+        todo += _recheck(found, dedup.files_to_recheck(ix, gone) - gone, known)
+        gone |= {cf.source for cf, _, _ in todo}
     if not (todo or summary.deleted or rebuild):
         summary.seconds = time.monotonic() - started
         return summary
@@ -124,6 +144,8 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         segmenter()                      # load the dictionary once; workers inherit it
     w = store.writer(ix, lock_timeout=lock_timeout, procs=procs)
     try:
+        deduper = dedup.Deduper() if rebuild else dedup.Deduper.load(ix, exclude=gone)
+        dedup.forget(w, [store.filekey(s, known[s]) for s in gone if s in known])
         for source in summary.deleted:
             w.delete_by_term("source", source)
         progress = Progress(len(todo), "索引中")
@@ -134,7 +156,7 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
             paragraphs, error = [], summary.skipped.get(cf.source)
             if data is not None:
                 try:
-                    paragraphs = file_paragraphs(data, cf.source)
+                    paragraphs = file_paragraphs(data, cf.source, **reader_options(corpus_dir, cf.source))
                     if not paragraphs:
                         error = "文件中没有可检索的正文"
                 except UnreadableFile as exc:
@@ -146,6 +168,10 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
                 # A marker so the file is not read again until it changes.
                 w.add_document(source=cf.source, filekey=key, error=error)
             else:
+                paragraphs, records, duplicates = deduper.split(paragraphs, cf.source, key)
+                for record in records:
+                    w.add_document(**record)
+                summary.duplicates += duplicates
                 summary.formats[Path(cf.source).suffix.lower()] += 1
                 summary.reports += len({p.report_id for p in paragraphs})
                 summary.paragraphs += len(paragraphs)

@@ -17,3 +17,49 @@ def test_normalize_date(text, date):
 def test_meta_line_only_at_start():
     assert parse_meta_line("来源：县政府办公室") == {"source": "县政府办公室"}
     assert parse_meta_line("资金来源：县财政拨款500万元。") is None
+
+
+from indexer.metadata import date_line, doctype, enrich, find_place, report_date  # noqa: E402
+
+
+@pytest.mark.parametrize("text, place", [
+    ("嘉禾县农村社区建设工作情况汇报", "嘉禾县"),
+    ("攸县2023年政府工作报告", "攸县"),
+    ("马边县关于留守儿童的调研报告", "马边县"),                 # short form of 马边彝族自治县
+    ("马边彝族自治县教育工作汇报", "马边彝族自治县"),
+    ("湖南省郴州市嘉禾县社区建设情况", "嘉禾县"),               # the most specific division wins
+    ("郴州市城乡一体化调研报告", "郴州市"),
+    ("湖南农村社区建设调研报告", "湖南"),
+    ("宜宾市高县工作汇报", "高县"),
+    ("提高县域经济发展水平的调研报告", None),                  # 高县 inside a word is no place
+    ("城乡社区建设工作情况汇报", None),
+    ("推进老城区改造的情况汇报", None),
+])
+def test_find_place(text, place):
+    assert find_place(text) == place
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("城乡社区建设工作情况汇报", "情况汇报"), ("攸县2023年政府工作报告", "政府工作报告"),
+    ("关于土地流转的调研报告", "调研报告"), ("乡镇工作汇报", "工作汇报"), ("社区简介", ""),
+])
+def test_doctype(title, kind):
+    assert doctype(title) == kind
+
+
+def test_only_a_standalone_dateline_dates_a_report():
+    assert date_line("嘉禾县民政局 2024年1月6日") == "2024-01-06"
+    assert date_line("2023年12月1日，县委召开专题会议，研究部署社区建设工作。") is None
+    assert date_line("20xx年x月x日") is None
+    assert report_date(["正文第一段。", "正文第二段。", "攸县民政局", "2024年3月5日"]) == "2024-03-05"
+    assert report_date(["2023年12月1日，县委召开会议。", "正文。"]) is None
+
+
+def test_enrich_order_of_trust():
+    blocks = ["嘉禾县建县于1639年，位于郴州市西南部。", "2024年3月5日"]
+    assert enrich("农村社区建设工作情况汇报", blocks, {"file_date": "2020-01-01"}) == {
+        "date": "2024-03-05", "place": "嘉禾县", "doctype": "情况汇报"}
+    # A header line (already in meta) beats the dateline; the file's date is the last resort.
+    assert enrich("汇报", blocks, {"date": "2024-01-06"})["date"] == "2024-01-06"
+    assert enrich("汇报", ["正文。"], {"file_date": "2020-01-01"})["date"] == "2020-01-01"
+    assert enrich("汇报", ["正文。"], {"place": "四川省"})["place"] == "四川省"

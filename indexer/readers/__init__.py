@@ -9,9 +9,9 @@ from typing import Callable
 
 from ..errors import UnreadableFile
 from ..model import Document
-from . import html, text
+from . import docx, html, mhtml, pdf, tabular, text
 
-Reader = Callable[[bytes, str], Document]
+Reader = Callable[..., Document]          # (data, source, **options) → Document
 
 READERS: dict[str, Reader] = {
     ".txt": text.read_text,
@@ -21,6 +21,14 @@ READERS: dict[str, Reader] = {
     ".html": html.read_html,
     ".htm": html.read_html,
     ".xhtml": html.read_html,
+    ".mhtml": mhtml.read_mhtml,
+    ".mht": mhtml.read_mhtml,
+    ".docx": docx.read_docx,
+    ".pdf": pdf.read_pdf,
+    ".csv": tabular.read_csv,
+    ".tsv": tabular.read_csv,
+    ".json": tabular.read_json,
+    ".jsonl": tabular.read_jsonl,
 }
 
 # Files a user plausibly drops into the corpus that we recognise but cannot read.
@@ -28,6 +36,17 @@ KNOWN_UNSUPPORTED = {
     ".doc": "旧版 Word（.doc）格式暂不支持，请另存为 .docx 或 .txt",
     ".wps": "WPS 格式暂不支持，请另存为 .docx 或 .txt",
     ".rtf": "RTF 格式暂不支持，请另存为 .txt",
+    ".xls": "Excel 表格暂不支持，请另存为 CSV（UTF-8）",
+    ".xlsx": "Excel 表格暂不支持，请另存为 CSV（UTF-8）",
+    ".et": "WPS 表格暂不支持，请另存为 CSV（UTF-8）",
+    ".ppt": "演示文稿暂不支持，请另存为 PDF",
+    ".pptx": "演示文稿暂不支持，请另存为 PDF",
+    ".odt": "OpenDocument 文本暂不支持，请另存为 .docx",
+    ".ofd": "OFD 版式文件暂不支持，请另存为 PDF",
+    ".caj": "CAJ 格式暂不支持，请另存为 PDF",
+    ".zip": "压缩包不会自动解压，请先解压到语料目录",
+    ".rar": "压缩包不会自动解压，请先解压到语料目录",
+    ".7z": "压缩包不会自动解压，请先解压到语料目录",
 }
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -38,8 +57,11 @@ def supported(path: Path) -> bool:
     return suffix in READERS or suffix in KNOWN_UNSUPPORTED
 
 
-def read_document(data: bytes, source: str) -> Document:
-    """Turn a file's bytes into a Document, or raise UnreadableFile with the reason."""
+def read_document(data: bytes, source: str, **options) -> Document:
+    """Turn a file's bytes into a Document, or raise UnreadableFile with the reason.
+
+    ``options`` are passed to readers that take them (a table's column mapping).
+    """
     suffix = Path(source).suffix.lower()
     if suffix in KNOWN_UNSUPPORTED:
         raise UnreadableFile(KNOWN_UNSUPPORTED[suffix])
@@ -48,4 +70,4 @@ def read_document(data: bytes, source: str) -> Document:
         raise UnreadableFile(f"不支持的文件类型：{suffix or '（无扩展名）'}")
     if len(data) > MAX_FILE_BYTES:
         raise UnreadableFile(f"文件过大（{len(data) // (1024 * 1024)} MB，上限 {MAX_FILE_BYTES // (1024 * 1024)} MB）")
-    return reader(data, source)
+    return reader(data, source, **options) if options else reader(data, source)

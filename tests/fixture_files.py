@@ -1,0 +1,87 @@
+"""Real files of each format, made by the tests: Word via python-docx, PDF via reportlab.
+
+reportlab's built-in CID font STSong-Light writes Chinese with a real text layer and needs no
+font file, so these PDFs are read back exactly as a user's exported PDF would be.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+
+
+def make_docx(title: str, items: list, created=None) -> bytes:
+    """items: ("h1", text) headings, ("p", text) paragraphs, ("table", [[cell, …], …]) tables."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading(title, 0)
+    for kind, value in items:
+        if kind == "h1":
+            document.add_heading(value, 1)
+        elif kind == "table":
+            table = document.add_table(rows=len(value), cols=len(value[0]))
+            for r, row in enumerate(value):
+                for c, cell in enumerate(row):
+                    table.cell(r, c).text = cell
+        else:
+            document.add_paragraph(value)
+    if created is not None:
+        document.core_properties.created = created
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def make_pdf(paragraphs: list[str], header: str = "", chars_per_line: int = 30, lines_per_page: int = 12,
+             title: str = "") -> bytes:
+    """Paragraphs laid out as a word processor would: wrapped mid-sentence at a fixed width, the
+    first line indented two characters, a running header and a page number on every page."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    size, left, top = 12, 72, 760
+    lines = []                                  # (text, indent?)
+    for para in paragraphs:
+        first = True
+        while para:
+            width = chars_per_line - (2 if first else 0)
+            lines.append((para[:width], first))
+            para, first = para[width:], False
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf)
+    if title:
+        pdf.setTitle(title)
+    pages = [lines[i:i + lines_per_page] for i in range(0, len(lines), lines_per_page)] or [[]]
+    for number, page in enumerate(pages, start=1):
+        pdf.setFont("STSong-Light", size)
+        if header:
+            pdf.drawString(left, 800, header)
+        for n, (text, indent) in enumerate(page):
+            pdf.drawString(left + (2 * size if indent else 0), top - n * size * 1.5, text)
+        pdf.drawString(290, 40, f"- {number} -")
+        pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
+def make_scanned_pdf() -> bytes:
+    """A PDF with drawings but no text layer, like a scan."""
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf)
+    pdf.rect(72, 600, 300, 150, fill=1)
+    pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
+def make_zip_bomb(megabytes: int = 20) -> bytes:
+    """A .docx-shaped zip whose document.xml unpacks to many megabytes of zeros."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (megabytes * 1024 * 1024))
+    return buf.getvalue()

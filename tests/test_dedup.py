@@ -1,0 +1,71 @@
+"""Report-level near-duplicates: signatures on literal text, then real incremental index runs."""
+from indexer.dedup import containment, signature, similarity
+from indexer.searching import Searcher
+from indexer.update import update_index
+
+R = ("嘉禾县农村社区建设工作情况汇报\n"
+     "嘉禾县围绕建设城乡一体化示范县的总体目标，按照就地城镇化、就近市民化的总体思路推进农村社区建设，着力推动基础设施向乡村延伸。\n"
+     "一、主要做法\n全县建成农村社区服务中心三十三个，实现了公共服务全覆盖，群众满意度明显提升，民调排名跃升为全省第九位。\n")
+OTHER = "攸县留守儿童关爱工作汇报\n攸县为全县留守儿童建立成长档案，每周开展一次关爱活动，落实结对帮扶责任人，关爱网络覆盖全部乡镇。\n"
+
+
+def paras(text):
+    return [line for line in text.splitlines()[1:] if len(line) > 10]
+
+
+def test_signatures_tell_copies_from_different_reports():
+    a, a_size = signature(paras(R))
+    b, b_size = signature([p.replace("，", ",").replace("三十三", "三十四") for p in paras(R)])
+    c, c_size = signature(paras(OTHER))
+    assert similarity(a, a) == 1.0
+    assert similarity(a, b) > 0.8                    # punctuation ignored, one number changed
+    assert similarity(a, c) < 0.2
+    half, half_size = signature(paras(R)[:1])
+    assert containment(half, half_size, a, a_size) > 0.8     # an excerpt is held by the whole …
+    assert containment(a, a_size, half, half_size) < 0.8     # … the whole is not held by the excerpt
+
+
+def titles(index, q):
+    return [(h.source, h.title, [l["source"] for l in h.locations])
+            for h in Searcher(index, refresh_seconds=0).search(q, limit=50).hits]
+
+
+def test_copies_are_indexed_once_and_come_back_when_the_kept_one_goes(tmp_path):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    # Twice in one file (the second copy republished with other punctuation), and once more elsewhere.
+    (corpus / "a.txt").write_text(R + OTHER + R.replace("，", ","), encoding="utf-8")
+    (corpus / "b.txt").write_text(R, encoding="utf-8")
+    first = update_index(index, corpus)
+    assert first.reports == 2
+    assert [(d["source"], d["kept_source"]) for d in first.duplicates] == [("a.txt", "a.txt"), ("b.txt", "a.txt")]
+    assert titles(index, '"农村社区服务中心"') == [("a.txt", "嘉禾县农村社区建设工作情况汇报", ["a.txt", "b.txt"])]
+
+    (corpus / "a.txt").unlink()                      # the kept copy goes: b.txt is searchable again
+    update_index(index, corpus)
+    assert titles(index, '"农村社区服务中心"') == [("b.txt", "嘉禾县农村社区建设工作情况汇报", [])]
+
+    (corpus / "a.txt").write_text(R, encoding="utf-8")
+    back = update_index(index, corpus)
+    assert back.reports == 0 and len(back.duplicates) == 1
+    assert titles(index, '"农村社区服务中心"') == [("b.txt", "嘉禾县农村社区建设工作情况汇报", ["a.txt"])]
+
+    # The kept copy is rewritten into another report: the copy is compared again and indexed.
+    (corpus / "b.txt").write_text(OTHER.replace("攸县", "茶陵县"), encoding="utf-8")
+    update_index(index, corpus)
+    assert titles(index, '"农村社区服务中心"') == [("a.txt", "嘉禾县农村社区建设工作情况汇报", [])]
+    assert not update_index(index, corpus).did_work
+
+    rebuilt = update_index(index, corpus, rebuild=True)
+    assert rebuilt.reports == 2 and rebuilt.duplicates == []
+
+
+def test_a_longer_version_is_not_hidden(tmp_path):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    short = R.split("一、")[0]
+    (corpus / "a.txt").write_text(short, encoding="utf-8")
+    (corpus / "b.txt").write_text(R, encoding="utf-8")
+    summary = update_index(index, corpus)
+    assert summary.duplicates == [] and summary.reports == 2
+    assert Searcher(index).search('"农村社区服务中心"').total == 1

@@ -1,0 +1,57 @@
+"""Word documents: real .docx files written with python-docx, read back by our reader."""
+import datetime
+
+import pytest
+
+from fixture_files import make_docx, make_zip_bomb
+from indexer.errors import UnreadableFile
+from indexer.pipeline import file_paragraphs, file_reports
+from indexer.readers.docx import read_docx
+
+BODY = "今年以来，攸县围绕留守儿童关爱保护，建立了县、乡、村三级关爱网络，全县登记留守儿童一万二千人。"
+
+
+def sample() -> bytes:
+    return make_docx("攸县留守儿童关爱工作情况汇报", [
+        ("p", BODY),
+        ("h1", "一、主要做法"),
+        ("p", "建立成长档案，每月开展一次家访活动，落实结对帮扶责任人。"),
+        ("table", [["乡镇", "留守儿童", "帮扶人"], ["网岭镇", "1200", "300"]]),
+        ("p", "攸县民政局"),
+        ("p", "2024年3月5日"),
+    ], created=datetime.datetime(2020, 1, 2))
+
+
+def test_title_headings_and_tables():
+    doc = read_docx(sample(), "a.docx")
+    assert doc.title == "攸县留守儿童关爱工作情况汇报"
+    assert doc.blocks[0] == BODY
+    assert doc.blocks[doc.blocks.index("一、主要做法")] and doc.blocks.index("一、主要做法") in doc.headings
+    assert "乡镇 | 留守儿童 | 帮扶人\n网岭镇 | 1200 | 300" in doc.blocks
+    assert doc.meta["file_date"] == "2020-01-02"
+
+
+def test_paragraphs_sit_under_word_headings_with_metadata():
+    paragraphs = file_paragraphs(sample(), "a.docx")
+    assert {p.report_title for p in paragraphs} == {"攸县留守儿童关爱工作情况汇报"}
+    assert paragraphs[0].section == "" and paragraphs[0].text == BODY
+    assert paragraphs[1].section == "一、主要做法"
+    # The dateline in the text beats the file's creation date.
+    assert paragraphs[0].meta == {"date": "2024-03-05", "place": "攸县", "doctype": "情况汇报"}
+
+
+def test_file_date_is_the_fallback():
+    data = make_docx("乙镇工作汇报", [("p", "乙镇为全镇留守儿童建立了成长档案，每周开展一次关爱活动。")],
+                     created=datetime.datetime(2023, 7, 1))
+    assert file_reports(data, "b.docx")[0].meta["date"] == "2023-07-01"
+
+
+@pytest.mark.parametrize("data, reason", [
+    (sample()[:2000], "损坏"),
+    (b"not a zip at all", "损坏"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "旧版"),
+    (make_zip_bomb(), "压缩炸弹"),
+])
+def test_bad_files_are_refused_with_a_reason(data, reason):
+    with pytest.raises(UnreadableFile, match=reason):
+        read_docx(data, "bad.docx")

@@ -1,0 +1,85 @@
+"""PDFs: lines rejoined into paragraphs, page furniture dropped; real PDFs written with reportlab."""
+import pytest
+
+from fixture_files import make_pdf, make_scanned_pdf
+from indexer.errors import UnreadableFile
+from indexer.pipeline import file_paragraphs
+from indexer.readers.pdf import Line, drop_furniture, is_page_number, read_pdf, rejoin
+
+
+def line(text, x0=72, page=0, n=0, x1=None):
+    return Line(text, x0, x1 if x1 is not None else 72 + 12 * 30, 100 + 18 * n, 112 + 18 * n, page)
+
+
+def test_rejoin_joins_mid_sentence_and_breaks_at_paragraph_ends():
+    lines = [
+        line("一、基本情况", x1=72 + 12 * 6, n=0),                       # short: a heading
+        line("全县建成农村社区服务中心三十三个，实现了公共服务", x0=96, n=1),  # indented: a new paragraph
+        line("全覆盖。", x1=72 + 12 * 4, n=2),
+        line("群众满意度明显提升，民调排名由全省第一百二十八", x0=96, n=3),
+        line("位跃升为第九位，社区建设带来的实惠看得见摸得着", n=4),
+        line("。", x1=84, n=5),
+    ]
+    assert rejoin(lines) == [
+        "一、基本情况",
+        "全县建成农村社区服务中心三十三个，实现了公共服务全覆盖。",
+        "群众满意度明显提升，民调排名由全省第一百二十八位跃升为第九位，社区建设带来的实惠看得见摸得着。",
+    ]
+
+
+def test_rejoin_continues_a_sentence_across_pages_and_ends_at_a_full_stop():
+    lines = [line("我县根据县小人密和群居生活的特点，统筹推进城乡", x0=96, page=0, n=11),
+             line("社区建设。", page=1, n=0, x1=72 + 12 * 5),
+             line("全面完成了农村社区建设任务，得到了群众的认可。", page=1, n=1),
+             line("下一步，我们将继续深化改革。", page=1, n=2)]
+    assert rejoin(lines) == ["我县根据县小人密和群居生活的特点，统筹推进城乡社区建设。",
+                             "全面完成了农村社区建设任务，得到了群众的认可。", "下一步，我们将继续深化改革。"]
+
+
+@pytest.mark.parametrize("text", ["3", "- 3 -", "第 3 页", "第3页 共10页", "3/10", "Page 3 of 10"])
+def test_page_numbers(text):
+    assert is_page_number(text)
+
+
+@pytest.mark.parametrize("text", ["2024年", "3个社区", "一、基本情况"])
+def test_not_page_numbers(text):
+    assert not is_page_number(text)
+
+
+def test_running_headers_and_page_numbers_are_dropped():
+    bodies = ["全县建成农村社区服务中心三十三个。", "民调排名跃升为全省第九位。", "下一步将继续推进城乡一体化。"]
+    pages = [[line("嘉禾县民政局工作简报", n=0, page=p), line(body, n=1, page=p), line(f"- {p + 1} -", n=2, page=p)]
+             for p, body in enumerate(bodies)]
+    assert [l.text for l in drop_furniture(pages)] == bodies
+
+
+PARAS = ["嘉禾县农村社区建设工作情况汇报",
+         "嘉禾县围绕建设城乡一体化示范县的总体目标，按照就地城镇化、就近市民化的总体思路，把农村社区建设与城乡一体化建设同步推进，"
+         "着力推动基础设施、公共服务向乡村延伸，促进城乡公共资源均衡配置。",
+         "一、主要做法",
+         "全县建成农村社区服务中心三十三个，实现了公共服务全覆盖，群众满意度明显提升，民调排名由全省第一百二十八位跃升为第九位。"]
+
+
+def test_a_real_pdf_reads_back_as_paragraphs():
+    data = make_pdf(PARAS, header="嘉禾县人民政府办公室", lines_per_page=6)
+    doc = read_pdf(data, "a.pdf")
+    assert doc.blocks == PARAS                   # header, page numbers and line breaks gone
+    paragraphs = file_paragraphs(data, "a.pdf")
+    assert paragraphs[0].report_title == "嘉禾县农村社区建设工作情况汇报"
+    assert paragraphs[-1].section == "一、主要做法"
+    assert paragraphs[0].meta["place"] == "嘉禾县"
+
+
+def test_pdf_title_from_metadata():
+    doc = read_pdf(make_pdf(PARAS, title="Microsoft Word - 嘉禾县农村社区建设工作情况汇报.docx"), "a.pdf")
+    assert doc.title == "嘉禾县农村社区建设工作情况汇报" and doc.blocks[0] == PARAS[1]
+
+
+@pytest.mark.parametrize("data, reason", [
+    (make_scanned_pdf(), "没有文字层"),
+    (make_pdf(PARAS)[:600], "损坏"),
+    (b"<html>not a pdf</html>", "不是有效的 PDF"),
+])
+def test_unreadable_pdfs_are_refused_with_a_reason(data, reason):
+    with pytest.raises(UnreadableFile, match=reason):
+        read_pdf(data, "bad.pdf")
