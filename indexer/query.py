@@ -71,6 +71,7 @@ class ParsedQuery:
     # by "all their bigrams present" and confirmed on the stored text with ``is_exact``.
     exact: Q.Query | None = None
     checks: list[list[list[str]]] = field(default_factory=list)  # clause → alternative → runs
+    phrase_checks: list[list[list[str]]] = field(default_factory=list)  # the quoted clauses only
 
 
 def _lex(text: str) -> list[tuple[str, bool]]:
@@ -251,7 +252,7 @@ def _text_query(texts: list[str], phrase: bool, tier: float = EXACT_SCORE, weigh
     """
     if phrase:
         texts = [squeeze(t) for t in texts]
-    exact = [q for q in (_gram_phrase("grams", t, tier) for t in texts) if q is not None]
+    exact = [q for q in (_gram_terms("grams", t, tier) for t in texts) if q is not None]
     if not exact:
         return None
     words = [q for q in (_words("text", t) for t in texts) if q is not None]
@@ -264,7 +265,7 @@ def _text_query(texts: list[str], phrase: bool, tier: float = EXACT_SCORE, weigh
             # Lowest tier: paragraphs with only some of the words (拆迁 for 拆迁安置) are
             # often precedents too; BM25 puts those with the rarer words first.
             match += [q for q in (_some_words("text", t) for t in texts) if q is not None]
-    extra = [_boosted(w, weight) for w in words] if phrase else []
+    extra = [_boosted(w, weight) for w in words] if phrase else []   # ranks within the phrase matches
     extra += [q for t in texts for q in (_boosted(_words("title", t), TITLE_BOOST * weight),
                                          _boosted(_words("section", t), SECTION_BOOST * weight)) if q is not None]
     matched = _any(match)
@@ -296,8 +297,9 @@ def _term_query(term: Term, with_synonyms: bool = True) -> Q.Query | None:
     return Q.Or([original[0], alternative[0]])
 
 
-def _gram_terms(fieldname: str, text: str) -> Q.Query | None:
-    """All bigrams of text present, in any order: a superset of _gram_phrase without positions."""
+def _gram_terms(fieldname: str, text: str, score: float | None = None) -> Q.Query | None:
+    """All bigrams of text present, in any order: what "contains text" looks like without
+    positions. With ``score``, the Presence weighting makes a match score exactly that."""
     parts: list[Q.Query] = []
     for run in bigrams(text):
         if len(run) == 1 and len(run[0]) == 1:
@@ -306,6 +308,8 @@ def _gram_terms(fieldname: str, text: str) -> Q.Query | None:
             parts += [Q.Term(fieldname, gram) for gram in dict.fromkeys(run)]
     if not parts:
         return None
+    if score is not None:
+        parts = [p.with_boost(score / len(parts)) for p in parts]
     return parts[0] if len(parts) == 1 else Q.And(parts)
 
 
@@ -324,6 +328,8 @@ def _compile_exact(parsed: ParsedQuery) -> tuple[Q.Query | None, list[list[list[
         if alternatives:
             per_clause.append(_any(alternatives))
             checks.append(runs)
+            if all(t.phrase for t in clause):
+                parsed.phrase_checks.append(runs)
     if not per_clause:
         return None, []
     query = _any_all(per_clause + [_filter_query(n, v) for n, v in parsed.filters.items()])

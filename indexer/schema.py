@@ -1,7 +1,9 @@
 """The Whoosh schema: one document per paragraph (plus one marker per unreadable file).
 
 Fields named ``*_grams`` hold character bigrams for exact-substring recall; the word fields
-hold jieba words for ranking. ``filekey`` ("path\\thash") makes the indexed-file manifest a
+hold jieba words for ranking. Paragraph text is indexed without positions (a large share of
+indexing time): "contains verbatim" is answered as "has all the bigrams" and confirmed on
+the stored text (see indexer.searching). Titles are short and keep positions. ``filekey`` ("path\\thash") makes the indexed-file manifest a
 plain lexicon read, committed atomically with the paragraphs it describes.
 """
 from __future__ import annotations
@@ -22,8 +24,8 @@ def make_schema() -> Schema:
         title=TEXT(analyzer=words, stored=True, phrase=False),
         title_grams=TEXT(analyzer=grams, phrase=True),
         section=TEXT(analyzer=words, stored=True, phrase=False),
-        text=TEXT(analyzer=words, stored=True, phrase=True),
-        grams=TEXT(analyzer=grams, phrase=True),
+        text=TEXT(analyzer=words, stored=True, phrase=False),
+        grams=TEXT(analyzer=grams, phrase=False),
         ordinal=NUMERIC(stored=True, sortable=True),
         source=ID(stored=True),
         folder=ID(stored=True),

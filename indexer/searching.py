@@ -148,7 +148,10 @@ class Searcher:
             room = (want - len(picked.hits)) * 2 + 10
             results = searcher.search(parsed.query, limit=room, terms=False, mask=picked.docnums or None)
             for hit in results:
-                picked.add(hit.docnum, hit.score, hit.fields())
+                doc = hit.fields()
+                # Quoted phrases must be verbatim here too; the index only knows the bigrams.
+                if not parsed.phrase_checks or is_exact(normalize(doc.get("text", "")), parsed.phrase_checks):
+                    picked.add(hit.docnum, hit.score, doc)
             if results.scored_length() < room:
                 total = len(picked.hits)
             else:
@@ -205,8 +208,9 @@ class Searcher:
     def matching_ids(self, text: str) -> list[str]:
         """Ids of every paragraph the query matches, unranked and uncollapsed (for benchmarks)."""
         searcher, _ = self._current()
-        return [doc["id"] for doc in (hit.fields() for hit in searcher.search(parse(text).query, limit=None))
-                if "id" in doc]
+        parsed = parse(text)
+        return [doc["id"] for doc in (hit.fields() for hit in searcher.search(parsed.query, limit=None))
+                if "id" in doc and is_exact(normalize(doc["text"]), parsed.phrase_checks)]
 
     def report(self, report_id: str) -> list[dict]:
         """Every paragraph of a report in order, as stored fields."""
