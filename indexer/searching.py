@@ -15,7 +15,8 @@ from pathlib import Path
 
 from whoosh import scoring, sorting
 
-from . import store
+from . import facets, history, store
+from . import similar as more_like
 from .errors import IndexMissing, QueryError
 from .highlight import highlight, snippet
 from .query import ParsedQuery, parse
@@ -71,6 +72,11 @@ def _weighting():
     return scoring.BM25F(B=0.75, K1=1.2, title_B=0.3, section_B=0.3)
 
 
+def _score(r) -> float:
+    # Sorted by date (facets.sort_facet), Whoosh puts the sort key where the score was.
+    return round(r.score, 4) if isinstance(r.score, (int, float)) else 0.0
+
+
 def _stored(doc: dict, key: str) -> str:
     value = doc.get(key)
     return "" if value is None else str(value)
@@ -114,7 +120,8 @@ class Searcher:
     def available(self) -> bool:
         return store.exists(self.index_dir)
 
-    def search(self, text: str, limit: int = 10, offset: int = 0) -> SearchResult:
+    def search(self, text: str, limit: int = 10, offset: int = 0, filters: dict | None = None,
+               sort: str = "relevance") -> SearchResult:
         if not (1 <= limit <= MAX_LIMIT):
             raise QueryError(f"limit 须在 1 到 {MAX_LIMIT} 之间")
         if not (0 <= offset <= MAX_OFFSET):
@@ -125,6 +132,7 @@ class Searcher:
         results = searcher.search(
             parsed.query, limit=offset + limit, terms=False,
             collapse=sorting.FieldFacet("dupkey"), collapse_limit=1,
+            **facets.search_options(filters, sort),
         )
         collapsed = sum(results.collapsed_counts.values()) if results.collapsed_counts else 0
         total = max(len(results) - collapsed, results.scored_length())
@@ -142,7 +150,7 @@ class Searcher:
                     also.append({"id": other["id"], "title": other["title"], "source": other["source"]})
         return Hit(
             id=doc["id"], report_id=doc["report_id"], title=doc["title"], section=_stored(doc, "section"),
-            text=doc["text"], snippet=snippet(doc["text"], parsed.needles), score=round(r.score, 4),
+            text=doc["text"], snippet=snippet(doc["text"], parsed.needles), score=_score(r),
             source=doc["source"], date=_stored(doc, "date"), place=_stored(doc, "place"),
             doctype=_stored(doc, "doctype"), also_in=also,
         )
@@ -165,6 +173,22 @@ class Searcher:
         docs = sorted(searcher.documents(report_id=report_id), key=lambda d: d["ordinal"])
         return [{"id": d["id"], "section": _stored(d, "section"), "text": d["text"], "title": d["title"],
                  "source": d["source"], "date": _stored(d, "date")} for d in docs]
+
+    # Thin entry points for issue 4; the logic lives in facets, similar and history.
+    def facet_counts(self, text: str, filters: dict | None = None) -> dict:
+        """Paragraph counts per report, folder, year, place and type for a query (facets.count)."""
+        searcher = self._current()
+        counts = facets.count(searcher, parse(text).query, filters)
+        return {"counts": counts, "titles": facets.report_titles(searcher, [v for v, _ in counts["report"]])}
+
+    def similar(self, pid: str, top: int = more_like.TOP) -> tuple[list[str], list[dict]]:
+        return more_like.similar(self._current(), pid, top)
+
+    def resolve(self, pid: str) -> history.Resolution:
+        return history.resolve(self._current(), self.index_dir, pid)
+
+    def resolve_report(self, report_id: str) -> history.Resolution:
+        return history.resolve_report(self._current(), self.index_dir, report_id)
 
     def highlight_terms(self, text: str) -> list[str]:
         """Needles of a query, for marking hits on the paragraph page; [] for a bad query."""

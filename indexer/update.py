@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from whoosh.writing import CLEAR
 
-from . import store
+from . import history, store
 from .errors import ReportSearchError, UnreadableFile
 from .files import CorpusFile, digest, discover
 from .model import Paragraph
@@ -115,6 +115,9 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
 
     w = store.writer(ix, lock_timeout=lock_timeout)
     try:
+        # Remember what old permalinks pointed to before their documents go (issue 4).
+        history.retire(index_dir, ix, summary.deleted + [cf.source for cf, _, _ in todo if cf.source in known],
+                       everything=rebuild)
         for source in summary.deleted:
             w.delete_by_term("source", source)
         progress = Progress(len(todo), "索引中")
