@@ -25,7 +25,8 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .normalize import normalize
+from .similar import key_terms as _key_terms
+from .similar import similarity
 
 FILE_NAME = "history.sqlite"
 EDITED_MIN_SIMILARITY = 0.3     # below this the paragraph counts as removed, not edited
@@ -131,22 +132,6 @@ def report_rows(index_dir: Path, report_id: str) -> list[Retired]:
     return [Retired(*r) for r in rows]
 
 
-def bigrams(text: str) -> set[str]:
-    """Character bigrams of the letters and digits of text (normalised), for similarity."""
-    chars = [c for c in normalize(text) if c.isalnum()]
-    if len(chars) == 1:
-        return {chars[0]}
-    return {chars[i] + chars[i + 1] for i in range(len(chars) - 1)}
-
-
-def similarity(a: str, b: str) -> float:
-    """Dice coefficient of character bigrams: 1.0 for the same words, 0.0 for nothing shared."""
-    x, y = bigrams(a), bigrams(b)
-    if not x or not y:
-        return 0.0
-    return 2 * len(x & y) / (len(x) + len(y))
-
-
 def closest(text: str, ordinal: int, candidates: list[dict]) -> tuple[dict, float]:
     """The candidate most like ``text``; ties and weak matches go to the nearest position."""
     return max(((c, similarity(text, c["text"])) for c in candidates),
@@ -179,11 +164,8 @@ def resolve(searcher, index_dir: Path, pid: str) -> Resolution:
 
 
 def key_terms(searcher, text: str, count: int = KEY_TERMS) -> list[str]:
-    """The words that best characterise text against the live index's statistics."""
-    try:
-        return [word for word, _ in searcher.key_terms_from_text("text", text, numterms=count)]
-    except Exception:       # a term missing from every segment; an empty list is a fine answer
-        return []
+    """Words that characterise text and still occur somewhere in the live index."""
+    return [w for w, _ in _key_terms(searcher, text, count, known_only=True)]
 
 
 def resolve_report(searcher, index_dir: Path, report_id: str) -> Resolution:

@@ -103,7 +103,9 @@ class Searcher:
                 self._checked = now
                 try:
                     if not self._searcher.up_to_date():
-                        self._searcher = self._searcher.refresh()
+                        # Not Searcher.refresh(): Whoosh 2.7.5 reuses segment readers by id there, so
+                        # deletions stay invisible and merged-away segments come back (duplicates).
+                        self._searcher = self._ix.searcher(weighting=_weighting())
                 except Exception:
                     # The index was replaced under us (a rebuild): open it afresh.
                     self._ix = store.open_index(self.index_dir)

@@ -15,7 +15,6 @@ import re
 from whoosh import query as Q
 
 from .highlight import snippet
-from .history import similarity
 from .normalize import normalize
 
 NEAR_DUPLICATE = 0.8
@@ -24,10 +23,39 @@ TOP = 5
 _WORDLIKE = re.compile(r"[\u3400-\u9fffA-Za-z]")
 
 
-def key_terms(searcher, text: str, count: int = KEY_TERMS) -> list[tuple[str, float]]:
-    """(word, weight) pairs; single characters and bare numbers carry no topic, so are dropped."""
-    terms = searcher.key_terms_from_text("text", text, numterms=count * 2, normalize=False)
-    return [(w, weight) for w, weight in terms if len(w) > 1 and _WORDLIKE.search(w)][:count]
+def bigrams(text: str) -> set[str]:
+    """Character bigrams of the letters and digits of text (normalised), for similarity."""
+    chars = [c for c in normalize(text) if c.isalnum()]
+    if len(chars) == 1:
+        return {chars[0]}
+    return {chars[i] + chars[i + 1] for i in range(len(chars) - 1)}
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of character bigrams: 1.0 for the same words, 0.0 for nothing shared."""
+    x, y = bigrams(a), bigrams(b)
+    if not x or not y:
+        return 0.0
+    return 2 * len(x & y) / (len(x) + len(y))
+
+
+def key_terms(searcher, text: str, count: int = KEY_TERMS, known_only: bool = False) -> list[tuple[str, float]]:
+    """(word, weight) pairs, best first; single characters and bare numbers carry no topic.
+
+    With ``known_only``, words no live paragraph contains are dropped: the expansion model
+    rates an unknown word highest, but a search for it finds nothing.
+    """
+    terms = searcher.key_terms_from_text("text", text, numterms=count * 4, normalize=False)
+    out = [(w, weight) for w, weight in terms if len(w) > 1 and _WORDLIKE.search(w)]
+    if known_only:
+        out = [(w, weight) for w, weight in out if _live(searcher, w)]
+    return out[:count]
+
+
+def _live(searcher, word: str) -> bool:
+    # Not doc_frequency: a deleted paragraph's words count there until its segment is merged.
+    reader = searcher.reader()
+    return ("text", word) in reader and reader.postings("text", word).is_active()
 
 
 def similar(searcher, pid: str, top: int = TOP) -> tuple[list[str], list[dict]]:
