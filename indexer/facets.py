@@ -111,8 +111,9 @@ def count(searcher, query: Q.Query, filters: dict[str, str] | None = None,
           top: int = TOP_VALUES) -> dict[str, list[tuple[str, int]]]:
     """{facet: [(value, paragraphs), …]} for the paragraphs matching query and filters.
 
-    Counts every match (up to ``MAX_COUNTED``), one copy per duplicated paragraph as in the
-    result list. Values are sorted by count, then value; empty values are left out.
+    Counts every match (up to ``MAX_COUNTED``); copies of a paragraph (same ``dupkey``) count
+    once per value, so a count is the length of the list that clicking the value shows.
+    Values are sorted by count, then value; empty values are left out.
     """
     restrict = filter_query(filters)
     if restrict is not None:
@@ -120,17 +121,19 @@ def count(searcher, query: Q.Query, filters: dict[str, str] | None = None,
     columns = {name: _column(searcher, field) for name, field in FACETS.items()}
     _, dupkeys = _column(searcher, "dupkey")
     counters = {name: Counter() for name in FACETS}
-    seen = set()
+    seen = {name: set() for name in FACETS}
     for n, docnum in enumerate(searcher.docs_for_query(query)):
         if n >= MAX_COUNTED:
             break
         key = dupkeys[docnum]
-        if key >= 0:
-            if key in seen:
-                continue
-            seen.add(key)
         for name, (_, column) in columns.items():
-            counters[name][column[docnum]] += 1
+            value = column[docnum]
+            # Copies of one paragraph count once per value, as the list filtered by it shows them.
+            if key >= 0:
+                if (value, key) in seen[name]:
+                    continue
+                seen[name].add((value, key))
+            counters[name][value] += 1
     out = {}
     for name, (values, _) in columns.items():
         counted = [(values[i], n) for i, n in counters[name].items() if i >= 0 and values[i]]
