@@ -82,7 +82,6 @@ def retire(index_dir: Path, ix, sources: list[str], everything: bool = False) ->
     """
     if not sources and not everything:
         return 0
-    rows = []
     with ix.searcher() as searcher:
         if everything:
             docs = (d for d in searcher.all_stored_fields() if d.get("id"))
@@ -108,28 +107,33 @@ def _connect(index_dir: Path, write: bool = False) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=30)
         db.executescript(_SCHEMA)
     else:
-        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5)
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
     return db
 
 
 # --- reading ---------------------------------------------------------------------------------
 
-def lookup(index_dir: Path, pid: str) -> Retired | None:
+def _rows(index_dir: Path, where: str, args: tuple) -> list[Retired]:
     if not path_of(index_dir).exists():
-        return None
-    with closing(_connect(index_dir)) as db:
-        row = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM retired WHERE id = ?", (pid,)).fetchone()
-    return Retired(*row) if row else None
+        return []
+    try:
+        with closing(_connect(index_dir)) as db:
+            rows = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM retired WHERE {where}", args).fetchall()
+    except sqlite3.Error:
+        # Locked past the timeout by a long indexing run, or unreadable: an old link then reads
+        # as unknown for a moment, which beats an error page.
+        return []
+    return [Retired(*r) for r in rows]
+
+
+def lookup(index_dir: Path, pid: str) -> Retired | None:
+    rows = _rows(index_dir, "id = ?", (pid,))
+    return rows[0] if rows else None
 
 
 def report_rows(index_dir: Path, report_id: str) -> list[Retired]:
     """The retired paragraphs of a report, in their old order."""
-    if not path_of(index_dir).exists():
-        return []
-    with closing(_connect(index_dir)) as db:
-        rows = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM retired WHERE report_id = ? ORDER BY ordinal",
-                          (report_id,)).fetchall()
-    return [Retired(*r) for r in rows]
+    return _rows(index_dir, "report_id = ? ORDER BY ordinal", (report_id,))
 
 
 def closest(text: str, ordinal: int, candidates: list[dict]) -> tuple[dict, float]:

@@ -232,3 +232,11 @@ def test_similarity_and_closest():
     assert best["id"] == "b" and 0.5 < score < 1
     assert history.nearest(5, candidates)["id"] == "c"
     assert history.nearest(1, candidates)["id"] == "b"
+
+
+def test_a_relative_index_folder_works(corpus, monkeypatch):
+    pid = corpus.pid(PLATFORM)
+    corpus.edit("a.txt", "做到信息互通", "做到信息全面互通")
+    monkeypatch.chdir(corpus.index.parent)
+    update_index(corpus.index.name, corpus.dir.name)
+    assert Searcher(corpus.index.name).resolve(pid).status == "edited"

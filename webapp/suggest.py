@@ -9,7 +9,7 @@ import re
 
 from indexer.analysis import query_words
 
-MAX_CANDIDATES = 5
+MAX_CANDIDATES = 4      # each one is counted with a search
 _SEPARATORS = re.compile(r"[\s\u3000、，,;；]+")
 _OPERATORS = {"OR", "AND", "NOT", "或", "且", "|", "｜"}
 _QUOTES = "\"“”「」『』‘’"
