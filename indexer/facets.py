@@ -1,7 +1,7 @@
 """Searching, narrowing: facet filters, sort orders and per-facet result counts.
 
 The web page's facet links and the JSON API pass filters as {name: value}; this module turns
-them into a Whoosh filter query (which restricts without changing scores) and counts, for the
+them into a restriction of the query (which does not change scores) and counts, for the
 current query, how many paragraphs fall in each report, folder, year, place and type.
 
 Counting is exact, over every matching paragraph, in one unscored pass (``docs_for_query``):
@@ -73,20 +73,23 @@ def sort_facet(sort: str):
     return None
 
 
-def search_options(filters: dict[str, str] | None = None, sort: str = "relevance") -> dict:
+def restrict(query: Q.Query, filters: dict[str, str] | None) -> Q.Query:
+    """query limited to the filters, scored as before (the filter part scores 0).
+
+    Not Whoosh's ``filter=``: its FilterCollector feeds documents past the CollapseCollector,
+    so duplicates stop collapsing, and counting then crashes (CollapseCollector.all_ids calls a
+    method TopCollector lacks). An And with a constant-zero filter has neither problem.
+    """
+    restriction = filter_query(filters)
+    if restriction is None:
+        return query
+    return Q.And([query, Q.ConstantScoreQuery(restriction, 0.0)])
+
+
+def search_options(sort: str = "relevance") -> dict:
     """Extra keyword arguments for Whoosh's ``Searcher.search``; {} leaves a search unchanged."""
-    options = {}
-    restrict = filter_query(filters)
-    if restrict is not None:
-        options["filter"] = restrict
-        # With a filter, Whoosh 2.7's collapse counting calls a method its optimised top-N
-        # collector lacks (CollapseCollector.all_ids → TopCollector.subsearchers); an
-        # unoptimised collector counts as it goes and never takes that path.
-        options["optimize"] = False
     facet = sort_facet(sort)
-    if facet is not None:
-        options["sortedby"] = facet
-    return options
+    return {"sortedby": facet} if facet is not None else {}
 
 
 def _column(searcher, field: str) -> tuple[list[str], array]:
@@ -107,6 +110,19 @@ def _column(searcher, field: str) -> tuple[list[str], array]:
     return values, column
 
 
+def distinct_total(searcher, query: Q.Query) -> int:
+    """How many paragraphs match, copies of one paragraph (same ``dupkey``) counted once."""
+    _, dupkeys = _column(searcher, "dupkey")
+    keys, loose = set(), 0
+    for docnum in searcher.docs_for_query(query):
+        key = dupkeys[docnum]
+        if key < 0:
+            loose += 1
+        else:
+            keys.add(key)
+    return len(keys) + loose
+
+
 def count(searcher, query: Q.Query, filters: dict[str, str] | None = None,
           top: int = TOP_VALUES) -> dict[str, list[tuple[str, int]]]:
     """{facet: [(value, paragraphs), …]} for the paragraphs matching query and filters.
@@ -115,9 +131,7 @@ def count(searcher, query: Q.Query, filters: dict[str, str] | None = None,
     once per value, so a count is the length of the list that clicking the value shows.
     Values are sorted by count, then value; empty values are left out.
     """
-    restrict = filter_query(filters)
-    if restrict is not None:
-        query = Q.And([query, restrict])
+    query = restrict(query, filters)
     columns = {name: _column(searcher, field) for name, field in FACETS.items()}
     _, dupkeys = _column(searcher, "dupkey")
     counters = {name: Counter() for name in FACETS}

@@ -132,12 +132,14 @@ class Searcher:
         parsed = parse(text)
         searcher = self._current()
         results = searcher.search(
-            parsed.query, limit=offset + limit, terms=False,
+            facets.restrict(parsed.query, filters), limit=offset + limit, terms=False,
             collapse=sorting.FieldFacet("dupkey"), collapse_limit=1,
-            **facets.search_options(filters, sort),
+            **facets.search_options(sort),
         )
-        collapsed = sum(results.collapsed_counts.values()) if results.collapsed_counts else 0
-        total = max(len(results) - collapsed, results.scored_length())
+        # Counted apart: Whoosh's collapse counts are wrong once paragraphs repeat (they subtract
+        # collapsed copies twice, and skip them under a filter), so totals and pages were off.
+        total = max(facets.distinct_total(searcher, facets.restrict(parsed.query, filters)),
+                    results.scored_length())
         hits = [self._hit(searcher, parsed, r) for r in results[offset:offset + limit]]
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,

@@ -1,8 +1,8 @@
 """More like this: paragraphs in *other* reports that deal with the same matter.
 
 For precedent discovery the user does not know the words others used, so the query is built
-from the paragraph itself: its key terms (Whoosh's Bo1 expansion model over the word field,
-weighted against the whole index, so common report boilerplate weighs little) OR-ed together.
+from the paragraph itself: its key terms (tf·idf over the jieba word field, see ``key_terms``)
+OR-ed together, each boosted by its weight.
 The paragraph's own report is masked out, and so are its near-duplicates — the same text
 copied into another report (same ``dupkey``, or character-bigram similarity above
 ``NEAR_DUPLICATE``) — because a copy is not a precedent. One paragraph per report, so that
@@ -10,9 +10,12 @@ the list shows different places.
 """
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 
 from whoosh import query as Q
+from whoosh import sorting
 
 from .highlight import snippet
 from .normalize import normalize
@@ -20,6 +23,8 @@ from .normalize import normalize
 NEAR_DUPLICATE = 0.8
 KEY_TERMS = 12
 TOP = 5
+COMMON_SHARE = 0.2
+COMMON_FLOOR = 10          # in a small collection no word is boilerplate yet
 _WORDLIKE = re.compile(r"[\u3400-\u9fffA-Za-z]")
 
 
@@ -40,20 +45,31 @@ def similarity(a: str, b: str) -> float:
 
 
 def key_terms(searcher, text: str, count: int = KEY_TERMS, known_only: bool = False) -> list[tuple[str, float]]:
-    """(word, weight) pairs, best first; single characters and bare numbers carry no topic.
+    """(word, weight) pairs, best first: the words that can lead from this text to others.
 
-    With ``known_only``, words no live paragraph contains are dropped: the expansion model
-    rates an unknown word highest, but a search for it finds nothing.
+    Weight is tf·idf against the live index. Words that no other paragraph has cannot connect
+    to anything (Whoosh's Bo1 model ranks exactly those highest, so it is not used), and words
+    in more than ``COMMON_SHARE`` of all paragraphs (and more than ``COMMON_FLOOR``) are report
+    boilerplate; both are skipped, as are single characters and bare numbers. ``known_only``
+    is for text that is no longer indexed (a retired paragraph): any live paragraph holding
+    the word then counts.
     """
-    terms = searcher.key_terms_from_text("text", text, numterms=count * 4, normalize=False)
-    out = [(w, weight) for w, weight in terms if len(w) > 1 and _WORDLIKE.search(w)]
-    if known_only:
-        out = [(w, weight) for w, weight in out if _live(searcher, w)]
+    words = Counter(w for w in searcher.schema["text"].process_text(text, mode="index")
+                    if len(w) > 1 and _WORDLIKE.search(w))
+    total = max(searcher.doc_count(), 1)
+    least = 1 if known_only else 2             # the paragraph itself is one
+    most = max(COMMON_FLOOR, total * COMMON_SHARE)
+    out = []
+    for word, tf in words.items():
+        df = searcher.doc_frequency("text", word)
+        if least <= df <= most and (not known_only or _live(searcher, word)):
+            out.append((word, tf * math.log(total / df)))
+    out.sort(key=lambda wt: (-wt[1], wt[0]))
     return out[:count]
 
 
 def _live(searcher, word: str) -> bool:
-    # Not doc_frequency: a deleted paragraph's words count there until its segment is merged.
+    # Not doc_frequency alone: a deleted paragraph's words count there until its segment is merged.
     reader = searcher.reader()
     return ("text", word) in reader and reader.postings("text", word).is_active()
 
@@ -70,7 +86,11 @@ def similar(searcher, pid: str, top: int = TOP) -> tuple[list[str], list[dict]]:
     own = Q.Or([Q.Term("report_id", doc["report_id"]), Q.Term("dupkey", doc.get("dupkey") or "")])
     words = [w for w, _ in terms]
     out, seen_keys, seen_reports = [], set(), set()
-    for hit in searcher.search(query, limit=top * 6, mask=own, terms=False):
+    # Collapsing on dupkey keeps copies of one paragraph (a report reposted in many files) from
+    # filling the candidate list.
+    # Not mask=: Whoosh's FilterCollector bypasses the collapse (see facets.restrict).
+    for hit in searcher.search(Q.AndNot(query, own), limit=top * 6, terms=False,
+                               collapse=sorting.FieldFacet("dupkey"), collapse_limit=1):
         other = hit.fields()
         if other.get("dupkey") in seen_keys or other["report_id"] in seen_reports:
             continue

@@ -148,6 +148,7 @@ def test_phone_layout(browser, site, shots, width):
     page.screenshot(path=str(shots / "search-phone.png"))
     page.locator(".hit a.title").first.click()
     page.wait_for_selector("[data-target]")
+    page.wait_for_load_state("load")                          # the stylesheet is applied
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     font = page.evaluate("getComputedStyle(document.body).fontFamily")
     line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.para')).lineHeight)"
