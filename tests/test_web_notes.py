@@ -260,3 +260,23 @@ def test_csv_cells_cannot_run_as_formulas():
            "doctype": "", "source": "@a"}
     cells = next(csv.reader(io.StringIO(to_csv([row]).splitlines()[1])))
     assert cells[1].startswith("'=") and cells[2] == "'-1" and cells[8] == "'@a" and cells[3] == "正文"
+
+
+def test_copies_of_a_report_count_once_in_totals_facets_and_pages(tmp_path):
+    report = FILES["乡镇/甲县.txt"]
+    for name in ("转载/一.txt", "转载/二.txt", "原文/甲县.txt"):
+        path = tmp_path / "corpus" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(report, encoding="utf-8")
+    update_index(tmp_path / "index", tmp_path / "corpus")
+    client = create_app({"INDEX_DIR": str(tmp_path / "index")}).test_client()
+    distinct = 3                                   # paragraphs of the report (its title matches too)
+    data = api(client, "/api/search?q=土地流转&facets=1&limit=50")
+    assert data["total"] == len(data["results"]) == distinct
+    assert {f["value"]: f["count"] for f in data["facets"]["folder"]} == {"转载": distinct, "原文": distinct}
+    for folder in ("转载", "原文"):
+        narrowed = api(client, f"/api/search?q=土地流转&folder={folder}&limit=50")
+        assert narrowed["total"] == len(narrowed["results"]) == distinct
+        assert {r["source"].split("/")[0] for r in narrowed["results"]} == {folder}
+    pages = [api(client, f"/api/search?q=土地流转&limit=2&offset={o}")["results"] for o in (0, 2)]
+    assert len({r["id"] for page in pages for r in page}) == distinct
