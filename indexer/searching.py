@@ -136,8 +136,8 @@ class Searcher:
             collapse=sorting.FieldFacet("dupkey"), collapse_limit=1,
             **facets.search_options(sort),
         )
-        # Counted apart: Whoosh's collapse counts are wrong once paragraphs repeat (they subtract
-        # collapsed copies twice, and skip them under a filter), so totals and pages were off.
+        # Counted apart: once its top-N heap is full Whoosh stops visiting weaker matches, so its
+        # collapse counts miss copies and len(results) - collapsed counted repeated paragraphs.
         total = max(facets.distinct_total(searcher, facets.restrict(parsed.query, filters)),
                     results.scored_length())
         hits = [self._hit(searcher, parsed, r) for r in results[offset:offset + limit]]
