@@ -1,20 +1,33 @@
-"""Permalinks, built in one place for the web pages, the JSON API and the CLI."""
+"""Permalinks and every other URL, built in one place for the web pages, the JSON API and the CLI.
+
+Paths are relative; ``absolute`` joins them to a base URL (the configured --base-url, or the
+request's own host), so a link copied into a note works from anywhere.
+"""
 from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
 
-def paragraph_path(pid: str) -> str:
-    return f"/p/{quote(pid)}"
+def _query(params: dict) -> str:
+    args = {k: v for k, v in params.items() if v not in (None, "")}
+    return "?" + urlencode(args) if args else ""
 
 
-def report_path(report_id: str) -> str:
-    return f"/r/{quote(report_id)}"
+def paragraph_path(pid: str, **params) -> str:
+    """/p/<id>; params (the search that led here) ride along for highlighting and the way back."""
+    return f"/p/{quote(pid)}" + _query(params)
+
+
+def report_path(report_id: str, **params) -> str:
+    return f"/r/{quote(report_id)}" + _query(params)
 
 
 def search_path(query: str, **params) -> str:
-    args = {"q": query, **{k: v for k, v in params.items() if v not in (None, "")}}
-    return "/?" + urlencode(args)
+    return "/" + _query({"q": query, **params})
+
+
+def export_path(fmt: str, query: str, **params) -> str:
+    return f"/export.{fmt}" + _query({"q": query, **params})
 
 
 def absolute(base_url: str, path: str) -> str:

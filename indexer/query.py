@@ -15,6 +15,7 @@ segmentation can miss) and, ranked lower, paragraphs that contain its jieba word
 from __future__ import annotations
 
 import re
+from typing import Callable
 from dataclasses import dataclass, field
 
 from whoosh import query as Q
@@ -113,8 +114,13 @@ def _lex(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-def parse(text: str) -> ParsedQuery:
-    """Parse a user query; raise QueryError only for queries with nothing to search."""
+def parse(text: str, common: Callable[[str], bool] | None = None) -> ParsedQuery:
+    """Parse a user query; raise QueryError only for queries with nothing to search.
+
+    ``common(word)`` says whether a word is in so many paragraphs that matching it alone
+    means nothing (服务, 工作 in a collection of work reports); such words are left out of
+    the partial-match tier. The searcher answers it from the index's document frequencies.
+    """
     if text is None or not text.strip():
         raise QueryError("请输入要查找的词语，例如：土地流转")
     if len(text) > MAX_QUERY_CHARS:
@@ -147,7 +153,7 @@ def parse(text: str) -> ParsedQuery:
         pending_or = False
     if sum(len(c) for c in parsed.clauses) + len(parsed.negated) > MAX_TERMS:
         raise QueryError(f"查询词太多，请减少到 {MAX_TERMS} 个以内")
-    parsed.query = _compile(parsed)
+    parsed.query = _compile(parsed, common)
     if parsed.query is None:
         if parsed.negated and not parsed.clauses:
             raise QueryError("只有排除词（-词）无法检索，请再输入至少一个要查找的词")
@@ -215,13 +221,16 @@ def _words(fieldname: str, text: str) -> Q.Query | None:
     return _any_all(per_word)
 
 
-def _some_words(fieldname: str, text: str) -> Q.Query | None:
+def _some_words(fieldname: str, text: str, common=None) -> Q.Query | None:
     """Any word of text, or any part of one; None when text is a single indivisible word."""
     parts = []
     for word in query_words(text):
         parts += decompose(word) or [word]
     parts = list(dict.fromkeys(p for p in parts if len(p) > 1))
     if len(parts) < 2:
+        return None
+    parts = [p for p in parts if common is None or not common(p)]
+    if not parts:
         return None
     return Q.Or([Q.Term(fieldname, p) for p in parts], boost=PARTIAL_WEIGHT)
 
@@ -242,7 +251,7 @@ def squeeze(text: str) -> str:
 
 
 def _text_query(texts: list[str], phrase: bool, tier: float = EXACT_SCORE, weight: float = 1.0,
-                partial: bool = True) -> tuple[Q.Query, Q.Query] | None:
+                partial: bool = True, common=None) -> tuple[Q.Query, Q.Query] | None:
     """Words or phrases (alternatives) against the paragraphs → (query, what counts as matched).
 
     Ranking is tiered on purpose: a paragraph containing one of the texts verbatim scores a
@@ -264,7 +273,7 @@ def _text_query(texts: list[str], phrase: bool, tier: float = EXACT_SCORE, weigh
         if partial:
             # Lowest tier: paragraphs with only some of the words (拆迁 for 拆迁安置) are
             # often precedents too; BM25 puts those with the rarer words first.
-            match += [q for q in (_some_words("text", t) for t in texts) if q is not None]
+            match += [q for q in (_some_words("text", t, common) for t in texts) if q is not None]
     extra = [_boosted(w, weight) for w in words] if phrase else []   # ranks within the phrase matches
     extra += [q for t in texts for q in (_boosted(_words("title", t), TITLE_BOOST * weight),
                                          _boosted(_words("section", t), SECTION_BOOST * weight)) if q is not None]
@@ -284,10 +293,10 @@ def _title_query(text: str, phrase: bool) -> Q.Query | None:
     return Q.Or([exact, words]) if words is not None else exact
 
 
-def _term_query(term: Term, with_synonyms: bool = True) -> Q.Query | None:
+def _term_query(term: Term, with_synonyms: bool = True, common=None) -> Q.Query | None:
     if term.field == "title":
         return _title_query(term.text, term.phrase)
-    original = _text_query([term.text], term.phrase)
+    original = _text_query([term.text], term.phrase, common=common)
     if original is None:
         return None
     synonyms = synonyms_of(term.text) if with_synonyms and not term.phrase else []
@@ -354,10 +363,10 @@ def _filter_query(name: str, values: list[str]) -> Q.Query:
     return per_value[0] if len(per_value) == 1 else Q.Or(per_value)
 
 
-def _compile(parsed: ParsedQuery) -> Q.Query | None:
+def _compile(parsed: ParsedQuery, common=None) -> Q.Query | None:
     must = []
     for clause in parsed.clauses:
-        alts = [q for q in (_term_query(t) for t in clause) if q is not None]
+        alts = [q for q in (_term_query(t, common=common) for t in clause) if q is not None]
         if alts:
             must.append(alts[0] if len(alts) == 1 else Q.Or(alts))
     filters = [_filter_query(name, values) for name, values in parsed.filters.items()]

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from whoosh.searching import Searcher as WhooshSearcher
 
-from . import dedup, store
+from . import dedup, facets, history, store
+from . import similar as more_like
 from .errors import IndexMissing, QueryError
 from .highlight import highlight, snippet
 from .normalize import normalize
@@ -79,6 +80,11 @@ def _meta(doc: dict) -> dict:
         return {}
 
 
+def _score(r) -> float:
+    # Sorted by date (facets.sort_facet), Whoosh puts the sort key where the score was.
+    return round(r.score, 4) if isinstance(r.score, (int, float)) else 0.0
+
+
 def _stored(doc: dict, key: str) -> str:
     value = doc.get(key)
     return "" if value is None else str(value)
@@ -129,47 +135,65 @@ class Searcher:
     def available(self) -> bool:
         return store.exists(self.index_dir)
 
-    def search(self, text: str, limit: int = 10, offset: int = 0) -> SearchResult:
+    def search(self, text: str, limit: int = 10, offset: int = 0, filters: dict | None = None,
+               sort: str = "relevance") -> SearchResult:
         if not (1 <= limit <= MAX_LIMIT):
             raise QueryError(f"limit 须在 1 到 {MAX_LIMIT} 之间")
         if not (0 <= offset <= MAX_OFFSET):
             raise QueryError(f"offset 须在 0 到 {MAX_OFFSET} 之间")
         started = time.perf_counter()
-        parsed = parse(text)
         searcher, bm25 = self._current()
+        parsed = parse(text, common=_common_words(searcher))
         want = offset + limit
         picked = _Picked()
-        exact_done = parsed.exact is None
-        if parsed.exact is not None:
-            exact_done = self._exact_pass(bm25, parsed, want, picked)
-        total, estimated = len(picked.hits), False
-        if exact_done and len(picked.hits) < want:
-            # Lower tiers (synonyms, scattered and partial words), without the exact hits.
-            room = (want - len(picked.hits)) * 2 + 10
-            results = searcher.search(parsed.query, limit=room, terms=False, mask=picked.docnums or None)
-            for hit in results:
-                doc = hit.fields()
-                # Quoted phrases must be verbatim here too; the index only knows the bigrams.
-                if not parsed.phrase_checks or is_exact(normalize(doc.get("text", "")), parsed.phrase_checks):
-                    picked.add(hit.docnum, hit.score, doc)
-            if results.scored_length() < room:
-                total = len(picked.hits)
-            else:
-                total, estimated = len(picked.hits) + results.estimated_length(), True
-        elif not exact_done:
-            # Too many verbatim matches to count them all: Whoosh's upper bound for the tier.
-            total, estimated = max(len(picked.hits), int(parsed.exact.estimate_size(searcher.reader()))), True
+        full = facets.restrict(parsed.query, filters)
+        if sort != "relevance":
+            # Sorted by a field: every match is visited anyway, so count them exactly too.
+            results = searcher.search(full, limit=2 * want + 10, terms=False, **facets.search_options(sort))
+            self._collect(results, parsed, picked)
+            total, estimated = max(facets.distinct_total(searcher, full), len(picked.hits)), False
+        else:
+            total, estimated = self._ranked(searcher, bm25, parsed, filters, want, picked)
         hits = [self._hit(searcher, parsed, doc, score) for score, doc in picked.hits[offset:want]]
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
                             hits=hits, needles=parsed.needles, estimated=estimated)
 
-    def _exact_pass(self, bm25, parsed: ParsedQuery, want: int, picked: "_Picked") -> bool:
+    def _ranked(self, searcher, bm25, parsed: ParsedQuery, filters, want: int, picked: "_Picked"):
+        """Relevance order in two passes; returns (total, whether total is an estimate).
+
+        The exact tier alone first (cheap: no positions, no lower tiers); the full tiered
+        query only when the exact tier cannot fill the page, with the exact hits masked out.
+        """
+        exact = facets.restrict(parsed.exact, filters) if parsed.exact is not None else None
+        exact_done = exact is None or self._exact_pass(bm25, exact, parsed, want, picked)
+        if not exact_done:
+            # Too many verbatim matches to count them all: Whoosh's upper bound for the tier.
+            return max(len(picked.hits), int(exact.estimate_size(searcher.reader()))), True
+        if len(picked.hits) >= want:
+            return len(picked.hits), False
+        room = (want - len(picked.hits)) * 2 + 10
+        results = searcher.search(facets.restrict(parsed.query, filters), limit=room, terms=False,
+                                  mask=picked.docnums or None)
+        self._collect(results, parsed, picked)
+        if results.scored_length() < room:
+            return len(picked.hits), False
+        return len(picked.hits) + results.estimated_length(), True
+
+    @staticmethod
+    def _collect(results, parsed: ParsedQuery, picked: "_Picked") -> None:
+        for hit in results:
+            doc = hit.fields()
+            # Quoted phrases must be verbatim; the index only knows their bigrams.
+            if not parsed.phrase_checks or is_exact(normalize(doc.get("text", "")), parsed.phrase_checks):
+                picked.add(hit.docnum, _score(hit), doc)
+
+    def _exact_pass(self, bm25, exact, parsed: ParsedQuery, want: int, picked: "_Picked") -> bool:
         """Fill ``picked`` with exact-tier hits, best first; True when all of them were seen."""
         k = max(2 * want, 20)
         while True:
             picked.clear()
-            results = bm25.search(parsed.exact, limit=k, terms=False)
+            results = bm25.search(exact, limit=k, terms=False)
             for hit in results:
                 doc = hit.fields()
                 if "text" in doc and is_exact(normalize(doc["text"]), parsed.checks):
@@ -219,12 +243,42 @@ class Searcher:
         return [{"id": d["id"], "section": _stored(d, "section"), "text": d["text"], "title": d["title"],
                  "source": d["source"], "date": _stored(d, "date")} for d in docs]
 
+    # Thin entry points for issue 4; the logic lives in facets, similar and history.
+    def facet_counts(self, text: str, filters: dict | None = None) -> dict:
+        """Paragraph counts per report, folder, year, place and type for a query (facets.count)."""
+        searcher, _ = self._current()
+        counts = facets.count(searcher, parse(text).query, filters)
+        return {"counts": counts, "titles": facets.report_titles(searcher, [v for v, _ in counts["report"]])}
+
+    def similar(self, pid: str, top: int = more_like.TOP) -> tuple[list[str], list[dict]]:
+        return more_like.similar(self._current()[0], pid, top)
+
+    def resolve(self, pid: str) -> history.Resolution:
+        return history.resolve(self._current()[0], self.index_dir, pid)
+
+    def resolve_report(self, report_id: str) -> history.Resolution:
+        return history.resolve_report(self._current()[0], self.index_dir, report_id)
+
     def highlight_terms(self, text: str) -> list[str]:
         """Needles of a query, for marking hits on the paragraph page; [] for a bad query."""
         try:
             return parse(text).needles
         except QueryError:
             return []
+
+
+COMMON_FRACTION = 0.3
+
+
+def _common_words(searcher):
+    """Words in more than COMMON_FRACTION of the paragraphs (never for a tiny collection)."""
+    reader = searcher.reader()
+    limit = COMMON_FRACTION * reader.doc_count()
+
+    def common(word: str) -> bool:
+        return reader.doc_frequency("text", word) >= limit
+
+    return common
 
 
 class _Picked:

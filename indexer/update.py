@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from whoosh.writing import CLEAR
 
-from . import dedup, store
+from . import dedup, history, store
 from .errors import ReportSearchError, UnreadableFile
 from .files import CorpusFile, digest, discover
 from .model import Paragraph
@@ -144,6 +144,9 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         segmenter()                      # load the dictionary once; workers inherit it
     w = store.writer(ix, lock_timeout=lock_timeout, procs=procs)
     try:
+        # Remember what old permalinks pointed to before their documents go (issue 4).
+        history.retire(index_dir, ix, summary.deleted + [cf.source for cf, _, _ in todo if cf.source in known],
+                       everything=rebuild)
         deduper = dedup.Deduper() if rebuild else dedup.Deduper.load(ix, exclude=gone)
         dedup.forget(w, [store.filekey(s, known[s]) for s in gone if s in known])
         for source in summary.deleted:

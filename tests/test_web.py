@@ -101,7 +101,7 @@ def test_unbalanced_quote_is_searched(client):
 def test_report_page_lists_sections(client):
     pid = client.get("/api/search?q=土地流转&limit=1").get_json()["results"][0]["report_id"]
     html = client.get(f"/r/{pid}").get_data(as_text=True)
-    assert '<h2 class="heading">' in html
+    assert 'class="heading level1"' in html and 'aria-label="本报告目录"' in html
 
 
 def test_security_headers(client):

@@ -25,9 +25,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["reportsearch"] = Searcher(app.config["INDEX_DIR"])
 
-    from . import errors, security, views
+    from . import errors, export, reading, security, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(reading.bp)
+    app.register_blueprint(export.bp)
     errors.register(app)
     security.register(app)
     return app

@@ -1,4 +1,8 @@
-"""Routes: search page, paragraph and report pages, JSON API. Page and JSON share one result."""
+"""Routes of the search page and its JSON API. Page and JSON share one result object.
+
+The paragraph and report pages are in ``reading``, downloads in ``export``; helpers every
+view needs (the shared Searcher, absolute URLs) are here.
+"""
 from __future__ import annotations
 
 import re
@@ -6,16 +10,19 @@ import re
 from flask import Blueprint, current_app, jsonify, render_template, request
 from markupsafe import Markup
 
+from indexer import facets
 from indexer.errors import IndexMissing, QueryError
-from indexer.highlight import highlight
-from indexer.links import absolute, paragraph_path, report_path, search_path
+from indexer.links import absolute, paragraph_path, report_path
 from indexer.searching import MAX_LIMIT, result_dict
 
+from .citations import markdown_link, markdown_quote
 from .errors import error_response
+from .state import SearchState
+from .suggest import relaxations
 
 bp = Blueprint("reportsearch", __name__)
 PAGE_SIZE = 10
-_ID = re.compile(r"^[0-9a-f]{8,40}$")
+ID = re.compile(r"^[0-9a-f]{8,40}$")
 
 
 def searcher():
@@ -23,11 +30,18 @@ def searcher():
 
 
 def base_url() -> str:
+    """The configured base URL (behind a proxy), else the host the request came to."""
     return current_app.config.get("BASE_URL") or request.host_url.rstrip("/")
 
 
 def url_of(pid: str) -> str:
     return absolute(base_url(), paragraph_path(pid))
+
+
+def citations(title: str, section: str, text: str, pid: str) -> dict:
+    """The three things a user can copy for a paragraph: URL, Markdown link, Markdown quote."""
+    url = url_of(pid)
+    return {"url": url, "link": markdown_link(title, section, url), "quote": markdown_quote(text, title, section, url)}
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
@@ -43,71 +57,79 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+def _facet_view(state: SearchState, counted: dict) -> list[dict]:
+    """Facet groups for the template: each value with its count, link and whether it is chosen."""
+    groups = []
+    for name, values in counted["counts"].items():
+        chosen = state.filters.get(name)
+        items = [{
+            "value": value,
+            "label": counted["titles"].get(value, value) if name == "report" else value,
+            "count": count,
+            "active": value == chosen,
+            "url": state.with_filter(name, None if value == chosen else value).url(),
+        } for value, count in values]
+        if chosen and not any(i["active"] for i in items):
+            items.insert(0, {"value": chosen, "label": chosen, "count": None, "active": True,
+                             "url": state.with_filter(name, None).url()})
+        if items:
+            groups.append({"name": name, "label": facets.LABELS[name], "items": items})
+    return groups
+
+
+def _chips(state: SearchState, titles: dict) -> list[dict]:
+    return [{"label": facets.LABELS[name], "value": titles.get(value, value) if name == "report" else value,
+             "url": state.with_filter(name, None).url()} for name, value in state.filters.items()]
+
+
+def _relaxed(state: SearchState) -> list[dict]:
+    """Suggestions for an empty result: drop a word, drop the quotes, drop the filters."""
+    out = []
+    for label, q in relaxations(state.q):
+        try:
+            total = searcher().search(q, limit=1, filters=state.filters).total
+        except QueryError:
+            continue
+        if total:
+            out.append({"label": label, "query": q, "total": total, "url": state.with_query(q).url()})
+    if state.filters:
+        total = searcher().search(state.q, limit=1).total
+        if total:
+            out.append({"label": "去掉所有筛选条件", "query": state.q, "total": total,
+                        "url": SearchState(q=state.q, sort=state.sort).url()})
+    return out
+
+
 @bp.get("/")
 def search_page():
     q = request.args.get("q", "")
-    context = {"q": q, "result": None, "message": None, "pages": None}
-    if q.strip():
-        try:
-            page = _int_arg("page", 1, 1, 1000)
-            result = searcher().search(q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-        except QueryError as exc:
-            context["message"] = str(exc)
-            return render_template("search.html", **context), 400
-        except IndexMissing:
-            return error_response(503)
-        last = max(1, -(-result.total // PAGE_SIZE))
-        context.update(result=result, page=page, last_page=last,
-                       page_url=lambda n: search_path(q, page=n if n > 1 else None),
-                       snippet=lambda h: Markup(h.snippet), url_of=url_of,
-                       paragraph_link=lambda pid: paragraph_path(pid) + "?" + _q_only(q))
+    context = {"q": q, "result": None, "message": None}
+    if not q.strip():
+        return render_template("search.html", **context)
+    try:
+        state = SearchState.from_args(request.args)
+        result = searcher().search(q, limit=PAGE_SIZE, offset=(state.page - 1) * PAGE_SIZE,
+                                   filters=state.filters, sort=state.sort)
+    except QueryError as exc:
+        context["message"] = str(exc)
+        return render_template("search.html", **context), 400
+    except IndexMissing:
+        return error_response(503)
+    counted = searcher().facet_counts(q, state.filters) if result.total else {"counts": {}, "titles": {}}
+    last = max(1, -(-result.total // PAGE_SIZE))
+    context.update(
+        state=state, result=result, page=state.page, last_page=last,
+        page_url=lambda n: state.with_page(n).url(),
+        snippet=lambda h: Markup(h.snippet),
+        cite=lambda h: citations(h.title, h.section, h.text, h.id),
+        paragraph_link=state.paragraph_url, report_link=lambda rid: report_path(rid, q=q),
+        facet_groups=_facet_view(state, counted), chips=_chips(state, counted["titles"]),
+        sorts=[{"label": label, "active": key == state.sort, "url": state.with_sort(key).url()}
+               for key, label in facets.SORTS.items()],
+        exports={"md": state.export_url("md"), "csv": state.export_url("csv")},
+        suggestions=_relaxed(state) if not result.total else [],
+    )
     return render_template("search.html", **context)
-
-
-def _q_only(q: str) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode({"q": q})
-
-
-@bp.get("/p/<pid>")
-def paragraph_page(pid: str):
-    if not _ID.match(pid):
-        return error_response(404, "没有找到这个段落")
-    try:
-        view = searcher().paragraph(pid)
-    except IndexMissing:
-        return error_response(503)
-    if view is None:
-        return error_response(404, "没有找到这个段落")
-    q = request.args.get("q", "")
-    needles = searcher().highlight_terms(q) if q.strip() else []
-    paragraphs = [
-        dict(p, html=Markup(highlight(p["text"], needles)), current=p["id"] == pid) for p in view.report
-    ]
-    where = " › ".join(x for x in (view.title, view.section) if x)
-    citation = f"[{where}]({url_of(pid)})"
-    return render_template("paragraph.html", view=view, paragraphs=paragraphs, q=q, citation=citation,
-                           permalink=url_of(pid), report_url=report_path(view.report_id),
-                           back_url=search_path(q) if q else None)
-
-
-@bp.get("/r/<report_id>")
-def report_page(report_id: str):
-    if not _ID.match(report_id):
-        return error_response(404, "没有找到这篇报告")
-    try:
-        docs = searcher().report(report_id)
-    except IndexMissing:
-        return error_response(503)
-    if not docs:
-        return error_response(404, "没有找到这篇报告")
-    q = request.args.get("q", "")
-    needles = searcher().highlight_terms(q) if q.strip() else []
-    paragraphs = [dict(p, html=Markup(highlight(p["text"], needles)), current=False) for p in docs]
-    first = docs[0]
-    return render_template("report.html", title=first["title"], source=first["source"],
-                           date=first.get("date", ""), paragraphs=paragraphs, q=q)
 
 
 @bp.get("/api/search")
@@ -116,24 +138,19 @@ def api_search():
     try:
         limit = _int_arg("limit", 10, 1, MAX_LIMIT)
         offset = _int_arg("offset", 0, 0, 10000)
-        result = searcher().search(q, limit=limit, offset=offset)
+        state = SearchState.from_args(request.args)
+        result = searcher().search(q, limit=limit, offset=offset, filters=state.filters, sort=state.sort)
+        data = result_dict(result, url_of)
+        data["sort"], data["filters"] = state.sort, state.filters
+        if request.args.get("facets") == "1":
+            counted = searcher().facet_counts(q, state.filters) if result.total else {"counts": {}, "titles": {}}
+            data["facets"] = {name: [{"value": v, "count": n, **({"title": counted["titles"].get(v, "")}
+                                                                   if name == "report" else {})}
+                                     for v, n in values] for name, values in counted["counts"].items()}
     except QueryError as exc:
         return error_response(400, str(exc))
     except IndexMissing:
         return error_response(503)
-    return jsonify(result_dict(result, url_of))
-
-
-@bp.get("/api/p/<pid>")
-def api_paragraph(pid: str):
-    if not _ID.match(pid):
-        return error_response(404, "没有找到这个段落")
-    try:
-        view = searcher().paragraph(pid)
-    except IndexMissing:
-        return error_response(503)
-    if view is None:
-        return error_response(404, "没有找到这个段落")
-    current = next(p for p in view.report if p["id"] == pid)
-    return jsonify({"id": view.id, "report_id": view.report_id, "title": view.title, "section": view.section,
-                    "text": current["text"], "source": view.source, "date": view.date, "url": url_of(pid)})
+    for item, hit in zip(data["results"], result.hits):
+        item["citation"] = markdown_link(hit.title, hit.section, item["url"])
+    return jsonify(data)

@@ -1,0 +1,158 @@
+"""What a user does in a real browser: search, read, cite, come back months later."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+CITED = "示范合同"            # the paragraph the user cites in the main walk-through
+
+
+def clipboard(page) -> str:
+    return page.evaluate("navigator.clipboard.readText()")
+
+
+def search(page, site, query: str) -> None:
+    page.goto(site.base + "/")
+    page.keyboard.press("/")                                   # the search box takes the focus
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type(query)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("p.stats")
+
+
+def test_cite_a_paragraph_and_follow_the_link_after_a_reindex(page, site, shots):
+    search(page, site, CITED)
+    page.screenshot(path=str(shots / "search-desktop.png"))
+    page.locator("ol.results .hit a.title").first.click()
+    page.wait_for_selector("[data-target]")
+    cited_text = page.inner_text("[data-target]")
+    assert CITED in cited_text and page.locator("[data-target] mark").count() >= 1
+
+    page.click(".para-tools button[data-kind=link]")
+    link = clipboard(page)
+    m = re.fullmatch(r"\[甲县土地流转工作情况汇报 › 二、主要做法 › （二）规范合同\]\((http://127\.0\.0\.1:\d+/p/([0-9a-f]+))\)", link)
+    assert m, link
+    url, pid = m.groups()
+    page.click(".para-tools button[data-kind=quote]")
+    quote = clipboard(page)
+    assert quote.startswith("> 统一使用土地流转示范合同文本") and quote.endswith(link)
+    page.click(".para-tools button[data-kind=url]")
+    assert clipboard(page) == url
+    assert page.inner_text(".para-tools button[data-kind=url]") == "已复制"
+
+    # Months later: other files were added, changed and removed, another paragraph of the same
+    # report was edited, and the collection was reindexed.
+    site.write("己县.txt", "己县林权改革工作汇报\n己县完成集体林权确权发证，林地流转面积两万亩，林农收入稳步增长。\n")
+    site.edit("城区/丙区.txt", "全天受理", "全天候受理")
+    (site.corpus / "丁县.txt").unlink()
+    site.edit("乡镇/甲县.txt", "三万亩", "三万五千亩")
+    site.reindex("集体林权确权", lambda total: total == 1)
+
+    page.goto(url)
+    assert page.url == url
+    assert page.inner_text("[data-target]") == cited_text
+    assert page.locator(".notice").count() == 0
+    assert page.evaluate("location.pathname") == f"/p/{pid}"
+
+
+def test_an_edited_paragraph_opens_the_closest_one_with_a_notice(page, site):
+    search(page, site, "儿童之家")
+    page.locator("ol.results .hit a.title").first.click()
+    page.click(".para-tools button[data-kind=url]")
+    url = clipboard(page)
+    site.edit("戊县.txt", "配备专职儿童主任", "每个儿童之家配备专职儿童主任")
+    site.reindex("每个儿童之家", lambda total: total == 1)
+    page.goto(url)
+    assert "已被修改" in page.inner_text(".notice")
+    assert "每个儿童之家配备专职儿童主任" in page.inner_text("[data-target]")
+    page.click(".notice summary")
+    assert "配备专职儿童主任，寒暑假" in page.inner_text("blockquote.retired")
+    # The citation now points at the paragraph as it is.
+    page.click(".para-tools button[data-kind=url]")
+    assert clipboard(page) != url
+
+
+def test_a_link_into_a_deleted_report_says_so_and_offers_a_search(page, site):
+    search(page, site, "成长档案")
+    page.locator("ol.results .hit a.title").first.click()
+    page.click(".para-tools button[data-kind=url]")
+    url = clipboard(page)
+    site.write("庚县.txt", "庚县关爱留守儿童工作汇报\n庚县开展留守儿童关爱活动，建立档案，组织志愿者结对帮扶。\n")
+    (site.corpus / "戊县.txt").unlink()
+    site.reindex("成长档案", lambda total: total == 0)
+    response = page.goto(url)
+    assert response.status == 410
+    assert "已不在索引中" in page.inner_text("h1")
+    assert "成长档案" in page.inner_text("blockquote.retired")
+    page.click("a.term-search")
+    page.wait_for_selector("ol.results .hit")
+    assert "庚县关爱留守儿童工作汇报" in page.inner_text("ol.results")
+
+
+def test_narrow_sort_and_export_with_the_state_in_the_url(page, site):
+    search(page, site, "土地流转")
+    total = int(page.inner_text("p.stats strong"))
+    page.click("section.facet[aria-labelledby=facet-folder] a:has-text('乡镇')")
+    page.wait_for_url(re.compile(r"folder=%E4%B9%A1%E9%95%87"))
+    assert int(page.inner_text("p.stats strong")) < total
+    assert all(s.startswith("乡镇/") for s in page.locator(".hit .source").all_inner_texts())
+    page.click("p.sort a:has-text('日期')")
+    page.wait_for_url(re.compile(r"sort=date"))
+    dates = [d for d in page.locator(".hit .meta span:first-child").all_inner_texts()]
+    assert dates == sorted(dates, reverse=True)
+    with page.expect_download() as download:
+        page.click("p.export a:has-text('CSV')")
+    rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+    assert rows[0][1] == "报告标题" and len(rows) - 1 == page.locator(".hit").count()
+    # The filtered, sorted search is itself a link: reopening it gives the same list.
+    listed = page.locator(".hit a.title").all_inner_texts()
+    page.goto(page.url)
+    assert page.locator(".hit a.title").all_inner_texts() == listed
+    page.click(".chips a.chip")
+    assert "folder=" not in page.url and "sort=date" in page.url
+
+
+def test_reading_in_context_and_jumping_between_hits(page, site, shots):
+    search(page, site, "土地流转")
+    page.locator(".hit a.title", has_text="甲县土地流转工作情况汇报").first.click()
+    page.wait_for_selector("[data-target]")
+    total = int(re.search(r"共 (\d+) 处", page.inner_text(".hitcount")).group(1))
+    assert total == page.locator("article.report mark").count() >= 3
+    page.keyboard.press("n")
+    first = page.inner_text(".hitcount")
+    assert re.fullmatch(rf"第 \d+ / {total} 处匹配", first)
+    page.click("a.hit-next")
+    second = page.inner_text(".hitcount")
+    assert second != first and page.locator("mark.active").count() == 1
+    page.click("a.hit-prev")
+    assert page.inner_text(".hitcount") == first
+    assert page.locator("details.toc summary").count() == 1
+    page.screenshot(path=str(shots / "paragraph-desktop.png"))
+    assert page.locator("#similar li").count() >= 1
+    page.click("a.back")
+    page.wait_for_selector("ol.results")
+    assert page.input_value("#q") == "土地流转"
+
+
+@pytest.mark.parametrize("width", [390])
+def test_phone_layout(browser, site, shots, width):
+    context = browser.new_context(viewport={"width": width, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.goto(site.base + "/?q=土地流转")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate("document.querySelector('details.facets').open") is False   # results first
+    page.screenshot(path=str(shots / "search-phone.png"))
+    page.locator(".hit a.title").first.click()
+    page.wait_for_selector("[data-target]")
+    page.wait_for_load_state("load")                          # the stylesheet is applied
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.para')).lineHeight)"
+                         " / parseFloat(getComputedStyle(document.querySelector('.para')).fontSize)")
+    assert "Noto Sans CJK SC" in font and line >= 1.6
+    page.screenshot(path=str(shots / "paragraph-phone.png"))
+    context.close()

@@ -1,0 +1,90 @@
+"""Download the current result list: Markdown (one citation per result) or CSV.
+
+The export runs the same search as the page — query, filters, sort — from its first result,
+up to ``EXPORT_MAX`` results, so what is downloaded is the list the user was looking at.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import quote
+
+from flask import Blueprint, Response, request
+
+from indexer.errors import IndexMissing, QueryError
+from indexer.links import absolute
+from indexer.searching import MAX_LIMIT
+
+from .citations import markdown_link
+from .errors import error_response
+from .state import SearchState
+from .views import base_url, searcher, url_of
+
+bp = Blueprint("export", __name__)
+EXPORT_MAX = 200
+CSV_COLUMNS = ("序号", "报告标题", "小节", "段落", "链接", "日期", "地区", "类型", "文件")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def markdown(query: str, search_url: str, total: int, rows: list[dict]) -> str:
+    """A Markdown note: a heading that links back to the search, then one citation per result."""
+    lines = [f"# 检索“{query}”的结果", "", f"共 {total} 条，以下 {len(rows)} 条。检索链接：<{search_url}>", ""]
+    for n, row in enumerate(rows, start=1):
+        lines.append(f"{n}. {markdown_link(row['title'], row['section'], row['url'])}")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value) -> str:
+    # A cell starting like a formula would run in a spreadsheet (CSV injection): make it text.
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(rows: list[dict]) -> str:
+    """CSV with a header row; the caller adds a BOM so that spreadsheet programs read UTF-8."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for n, row in enumerate(rows, start=1):
+        writer.writerow([n] + [_cell(row[k]) for k in ("title", "section", "text", "url", "date", "place",
+                                                        "doctype", "source")])
+    return buf.getvalue()
+
+
+def _rows(state: SearchState) -> tuple[int, list[dict]]:
+    rows, total, offset = [], 0, 0
+    while offset < EXPORT_MAX:
+        result = searcher().search(state.q, limit=min(MAX_LIMIT, EXPORT_MAX - offset), offset=offset,
+                                   filters=state.filters, sort=state.sort)
+        total = result.total
+        rows += [{"title": h.title, "section": h.section, "text": h.text, "url": url_of(h.id), "date": h.date,
+                  "place": h.place, "doctype": h.doctype, "source": h.source} for h in result.hits]
+        offset += len(result.hits)
+        if len(result.hits) < result.limit:
+            break
+    return total, rows
+
+
+def _download(body: str, mimetype: str, ext: str, query: str) -> Response:
+    name = f"检索-{query.strip()[:40]}.{ext}"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = (f"attachment; filename=reportsearch.{ext}; "
+                                               f"filename*=UTF-8''{quote(name)}")
+    return response
+
+
+@bp.get("/export.<fmt>")
+def export(fmt: str):
+    if fmt not in ("md", "csv"):
+        return error_response(404, "只能导出为 Markdown（.md）或 CSV（.csv）")
+    try:
+        state = SearchState.from_args(request.args)
+        total, rows = _rows(state)
+    except QueryError as exc:
+        return error_response(400, str(exc))
+    except IndexMissing:
+        return error_response(503)
+    if fmt == "md":
+        search_url = absolute(base_url(), state.with_page(1).url())
+        return _download(markdown(state.q, search_url, total, rows), "text/markdown; charset=utf-8", "md", state.q)
+    return _download("\ufeff" + to_csv(rows), "text/csv; charset=utf-8", "csv", state.q)

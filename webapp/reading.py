@@ -1,0 +1,193 @@
+"""Reading in context: the paragraph page (a permalink), the report page and their JSON.
+
+A permalink never ends in a bare 404 once it was valid: ``Searcher.resolve`` (indexer.history)
+says whether the paragraph is live, was edited or removed (open the closest surviving
+paragraph of its report, with a notice), moved with its report, or is gone with its report
+(410: what it said, and a search for its key terms).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request
+from markupsafe import Markup
+
+from indexer.errors import IndexMissing, QueryError
+from indexer.highlight import highlight
+from indexer.links import report_path, search_path
+
+from .citations import label, markdown_link
+from .errors import error_response
+from .state import SearchState
+from .views import ID, citations, searcher, url_of
+
+bp = Blueprint("reading", __name__)
+SEPARATOR = " › "
+NOTICES = {
+    "edited": "你打开的链接所指的段落已被修改。下面是本报告中与原文最接近的段落。",
+    "removed": "你打开的链接所指的段落已从报告中删除。下面是原位置附近的段落。",
+    "moved": "你打开的链接所指的报告已移动或改名。下面是内容相同的段落。",
+}
+REPORT_MOVED = "你打开的链接所指的报告已移动或改名。下面是它现在的内容。"
+
+
+def outline(paragraphs: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Attach to each paragraph the headings that open before it; also return the table of contents.
+
+    A paragraph's ``section`` is its heading path ("一、… › （一）…"); a heading is shown where
+    the path changes, at its depth (1 = top level).
+    """
+    out, toc, previous = [], [], []
+    for p in paragraphs:
+        parts = [x for x in (p.get("section") or "").split(SEPARATOR) if x]
+        same = 0
+        while same < min(len(parts), len(previous)) and parts[same] == previous[same]:
+            same += 1
+        headings = []
+        for depth in range(same, len(parts)):
+            heading = {"level": depth + 1, "text": parts[depth], "anchor": f"h{len(toc) + 1}"}
+            headings.append(heading)
+            toc.append(heading)
+        out.append(dict(p, headings=headings))
+        previous = parts
+    return out, toc
+
+
+def _state() -> SearchState:
+    # A bad filter in a pasted link must not keep the paragraph from showing: fall back to q alone.
+    try:
+        return SearchState.from_args(request.args)
+    except QueryError:
+        return SearchState(q=request.args.get("q", ""))
+
+
+def _marked(paragraphs: list[dict], q: str) -> list[dict]:
+    needles = searcher().highlight_terms(q) if q.strip() else []
+    out = []
+    for p in paragraphs:
+        html = highlight(p["text"], needles)
+        out.append(dict(p, html=Markup(html), hits=html.count("<mark>")))
+    return out
+
+
+def _gone_page(resolution, what: str, state: SearchState):
+    old = resolution.retired
+    terms = resolution.key_terms
+    term_query = " OR ".join(terms)
+    title_query = 'title:"' + old.title.replace('"', "").strip() + '"' if old.title.strip() else ""
+    related = []
+    if term_query:
+        try:
+            related = searcher().search(term_query, limit=3).hits
+        except QueryError:
+            related = []
+    message = "这篇报告已不在索引中" if what == "report" else "这个段落所在的报告已不在索引中"
+    return render_template(
+        "gone.html", what=what, message=message, old=old, where=label(old.title, old.section if what != "report" else ""),
+        terms=terms, term_url=search_path(term_query) if term_query else None,
+        title_url=search_path(title_query) if title_query else None,
+        related=related, related_link=lambda pid: url_of(pid), snippet=lambda h: Markup(h.snippet),
+        back_url=state.url() if state.q else None, q=state.q,
+    ), 410
+
+
+@bp.get("/p/<pid>")
+def paragraph_page(pid: str):
+    if not ID.match(pid):
+        return error_response(404, "没有找到这个段落：链接可能不完整，请检查后重试")
+    state = _state()
+    try:
+        resolution = searcher().resolve(pid)
+        if resolution.status == "gone":
+            return _gone_page(resolution, "paragraph", state)
+        view = searcher().paragraph(resolution.id) if resolution.id else None
+    except IndexMissing:
+        return error_response(503)
+    if view is None:
+        return error_response(404, "没有找到这个段落：链接可能不完整，请检查后重试")
+    paragraphs, toc = outline(_marked(view.report, state.q))
+    at = next(i for i, p in enumerate(paragraphs) if p["id"] == view.id)
+    for p in paragraphs:
+        p["current"] = p["id"] == view.id
+    current = paragraphs[at]
+    later_hits = [p for p in paragraphs[at + 1:] if p["hits"]]
+    earlier_hits = [p for p in paragraphs[:at] if p["hits"]]
+    words, similar = searcher().similar(view.id)
+    return render_template(
+        "paragraph.html", view=view, paragraphs=paragraphs, toc=toc, q=state.q,
+        cite=citations(view.title, view.section, current["text"], view.id),
+        where=label(view.title, view.section),
+        notice=NOTICES.get(resolution.status), retired=resolution.retired if resolution.status != "live" else None,
+        prev=paragraphs[at - 1] if at > 0 else None, next=paragraphs[at + 1] if at + 1 < len(paragraphs) else None,
+        hit_total=sum(p["hits"] for p in paragraphs),
+        next_hit=later_hits[0]["id"] if later_hits else None,
+        prev_hit=earlier_hits[-1]["id"] if earlier_hits else None,
+        paragraph_link=state.paragraph_url,
+        report_url=report_path(view.report_id, q=state.q),
+        back_url=state.url() if state.q else None,
+        similar=similar, key_terms=words, snippet=lambda s: Markup(s["snippet"]),
+        similar_cite=lambda s: citations(s["title"], s["section"], s["text"], s["id"]),
+    )
+
+
+@bp.get("/r/<report_id>")
+def report_page(report_id: str):
+    if not ID.match(report_id):
+        return error_response(404, "没有找到这篇报告：链接可能不完整，请检查后重试")
+    state = _state()
+    try:
+        resolution = searcher().resolve_report(report_id)
+        if resolution.status == "gone":
+            return _gone_page(resolution, "report", state)
+        docs = searcher().report(resolution.id) if resolution.id else []
+    except IndexMissing:
+        return error_response(503)
+    if not docs:
+        return error_response(404, "没有找到这篇报告：链接可能不完整，请检查后重试")
+    paragraphs, toc = outline(_marked(docs, state.q))
+    first = docs[0]
+    return render_template(
+        "report.html", title=first["title"], source=first["source"], date=first.get("date", ""),
+        paragraphs=paragraphs, toc=toc, q=state.q, paragraph_link=state.paragraph_url,
+        notice=REPORT_MOVED if resolution.status == "moved" else None,
+        hit_total=sum(p["hits"] for p in paragraphs), back_url=state.url() if state.q else None,
+    )
+
+
+def _resolved_json(pid: str):
+    """(resolution, view) for the JSON routes, or an error response."""
+    if not ID.match(pid):
+        return None, error_response(404, "没有找到这个段落")
+    try:
+        resolution = searcher().resolve(pid)
+    except IndexMissing:
+        return None, error_response(503)
+    if resolution.status == "gone":
+        return None, error_response(410, "这个段落所在的报告已不在索引中")
+    if resolution.id is None:
+        return None, error_response(404, "没有找到这个段落")
+    return resolution, None
+
+
+@bp.get("/api/p/<pid>")
+def api_paragraph(pid: str):
+    resolution, error = _resolved_json(pid)
+    if error:
+        return error
+    view = searcher().paragraph(resolution.id)
+    current = next(p for p in view.report if p["id"] == view.id)
+    cite = citations(view.title, view.section, current["text"], view.id)
+    return jsonify({"id": view.id, "requested_id": pid, "status": resolution.status,
+                    "notice": NOTICES.get(resolution.status, ""),
+                    "report_id": view.report_id, "title": view.title, "section": view.section,
+                    "text": current["text"], "source": view.source, "date": view.date, "url": cite["url"],
+                    "citation": cite["link"], "quote": cite["quote"]})
+
+
+@bp.get("/api/p/<pid>/similar")
+def api_similar(pid: str):
+    resolution, error = _resolved_json(pid)
+    if error:
+        return error
+    words, similar = searcher().similar(resolution.id)
+    return jsonify({"id": resolution.id, "key_terms": words,
+                    "results": [dict(s, url=url_of(s["id"]), citation=markdown_link(s["title"], s["section"], url_of(s["id"])))
+                                for s in similar]})

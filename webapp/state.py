@@ -1,0 +1,70 @@
+"""The state of a search page — query, filters, sort, page — read from and written to the URL.
+
+Everything that narrows a search lives in the query string, so a search itself can be pasted
+into a note and reopened; the paragraph page carries the same state for its way back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from indexer import facets
+from indexer.errors import QueryError
+from indexer.links import export_path, paragraph_path, search_path
+
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class SearchState:
+    q: str = ""
+    page: int = 1
+    sort: str = "relevance"
+    filters: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args) -> "SearchState":
+        """Read request.args; raise QueryError with a Chinese message for a bad value."""
+        raw = args.get("page", "")
+        try:
+            page = int(raw) if raw != "" else 1
+        except ValueError:
+            raise QueryError("参数 page 须为整数") from None
+        if not 1 <= page <= MAX_PAGE:
+            raise QueryError(f"参数 page 须在 1 到 {MAX_PAGE} 之间")
+        filters, sort = facets.validate({name: args.get(name, "") for name in facets.FACETS},
+                                        args.get("sort", ""))
+        return cls(q=args.get("q", ""), page=page, sort=sort, filters=filters)
+
+    def params(self, page: bool = True) -> dict:
+        """URL parameters other than q, defaults left out."""
+        out = dict(self.filters)
+        if self.sort != "relevance":
+            out["sort"] = self.sort
+        if page and self.page > 1:
+            out["page"] = self.page
+        return out
+
+    def url(self) -> str:
+        return search_path(self.q, **self.params())
+
+    def with_filter(self, name: str, value: str | None) -> "SearchState":
+        filters = {k: v for k, v in self.filters.items() if k != name}
+        if value:
+            filters[name] = value
+        return replace(self, filters=filters, page=1)
+
+    def with_sort(self, sort: str) -> "SearchState":
+        return replace(self, sort=sort, page=1)
+
+    def with_page(self, page: int) -> "SearchState":
+        return replace(self, page=page)
+
+    def with_query(self, q: str) -> "SearchState":
+        return replace(self, q=q, page=1)
+
+    def paragraph_url(self, pid: str) -> str:
+        """A paragraph link that remembers this search (highlighting, the way back)."""
+        return paragraph_path(pid, q=self.q, **self.params())
+
+    def export_url(self, fmt: str) -> str:
+        return export_path(fmt, self.q, **self.params(page=False))
