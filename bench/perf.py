@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -151,11 +153,12 @@ def serve_and_measure(index_dir: Path, corpus: Path) -> dict:
 
 
 def one_report(corpus: Path) -> Path:
-    """A new ~40-paragraph report file, built from an existing one with fresh numbers."""
-    source = next(corpus.rglob("*.txt"))
-    text = source.read_text(encoding="utf-8").replace("（", "（新增").replace("0", "7")
-    path = corpus / "added-report.txt"
-    path.write_text(text, encoding="utf-8")
+    """A new ~40-paragraph report file, generated with another seed (not a copy of one indexed)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(40, Path(tmp), seed=int(time.time()))
+        source = next(Path(tmp).rglob("*.txt"))
+        path = corpus / "added-report.txt"
+        path.write_bytes(source.read_bytes())
     return path
 
 
@@ -183,7 +186,10 @@ def measure(n: int, keep: bool) -> dict:
     res.update(serve_and_measure(ours_ix, corpus))
 
     added = one_report(corpus)
-    res["add_one"] = run_measured([py, "-m", "indexer", "index", "--corpus", str(corpus), "--index", str(ours_ix)])[0]
+    res["add_one"], _, out = run_measured([py, "-m", "indexer", "index", "--corpus", str(corpus), "--index",
+                                           str(ours_ix)])
+    written = re.search(r"(\d+) 个段落", out)
+    assert "新增 1 个文件" in out and written and int(written.group(1)) >= 30, out   # indexed, not a copy
     res["no_change"] = median([run_measured([py, "-m", "indexer", "index", "--corpus", str(corpus), "--index",
                                              str(ours_ix)])[0] for _ in range(3)])
     added.unlink()

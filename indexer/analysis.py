@@ -163,21 +163,33 @@ def bigrams(text: str) -> list[list[str]]:
 
 
 class _BaseTokenizer(Tokenizer):
+    """Whoosh's tokenizer contract, filled from ``pieces``: (text, offset, position) triples."""
+
     def __eq__(self, other):
         return other.__class__ is self.__class__
 
     def __hash__(self):
         return hash(self.__class__.__name__)
 
-    def _untokenized(self, t, value, positions, chars, start_pos, start_char):
-        t.original = t.text = value
-        t.boost = 1.0
-        if positions:
-            t.pos = start_pos
-        if chars:
-            t.startchar = start_char
-            t.endchar = start_char + len(value)
-        return t
+    def pieces(self, value: str, mode: str):
+        raise NotImplementedError
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pieces = self.pieces(value, mode) if tokenize else [(value, 0, 0)]
+        for text, begin, position in pieces:
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[begin:begin + len(text)]
+            if positions:
+                t.pos = start_pos + position
+            if chars:
+                t.startchar = start_char + begin
+                t.endchar = start_char + begin + len(text)
+            yield t
 
 
 @functools.lru_cache(maxsize=4096)
@@ -198,50 +210,18 @@ def _pieces(value: str, with_subwords: bool) -> list[tuple[str, int, int]]:
 class WordTokenizer(_BaseTokenizer):
     """jieba words, positions numbered in order, sub-words sharing their word's position."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            yield self._untokenized(t, value, positions, chars, start_pos, start_char)
-            return
-        # Report titles and headings repeat on every paragraph: segment each once.
+    def pieces(self, value: str, mode: str):
         with_subwords = mode != "query"
-        pieces = _short_pieces(value, with_subwords) if len(value) <= 64 else _pieces(value, with_subwords)
-        for text, begin, ordinal in pieces:
-            t.text = text
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = value[begin:begin + len(text)]
-            if positions:
-                t.pos = start_pos + ordinal
-            if chars:
-                t.startchar = start_char + begin
-                t.endchar = start_char + begin + len(text)
-            yield t
+        # Report titles and headings repeat on every paragraph: segment each once.
+        return _short_pieces(value, with_subwords) if len(value) <= 64 else _pieces(value, with_subwords)
 
 
 class GramTokenizer(_BaseTokenizer):
     """Overlapping character bigrams of each run of word characters, positioned by offset."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            yield self._untokenized(t, value, positions, chars, start_pos, start_char)
-            return
+    def pieces(self, value: str, mode: str):
         for m in WORD_RUN.finditer(normalize(value)):
             run, base = m.group(0), m.start()
             width = 1 if len(run) == 1 else 2
             for i in range(len(run) - width + 1):
-                t.text = run[i:i + width]
-                t.boost = 1.0
-                t.stopped = False
-                if keeporiginal:
-                    t.original = value[base + i:base + i + width]
-                if positions:
-                    t.pos = start_pos + base + i
-                if chars:
-                    t.startchar = start_char + base + i
-                    t.endchar = start_char + base + i + width
-                yield t
+                yield run[i:i + width], base + i, base + i
