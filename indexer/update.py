@@ -79,6 +79,36 @@ def _read(cf: CorpusFile) -> bytes:
     return cf.path.read_bytes()
 
 
+def _scan(corpus_dir: Path, summary: Summary) -> list[tuple[CorpusFile, bytes | None, str]]:
+    """Every corpus file with its bytes and content hash (None and the reason when unreadable)."""
+    scanned = []
+    for cf in discover(corpus_dir):
+        try:
+            data = _read(cf)
+        except (OSError, UnreadableFile) as exc:
+            reason = exc if isinstance(exc, UnreadableFile) else UnreadableFile(f"无法读取：{exc.strerror or exc}")
+            summary.skipped[cf.source] = str(reason)
+            scanned.append((cf, None, f"unreadable:{reason}"))
+            continue
+        scanned.append((cf, data, digest(data)))
+    return scanned
+
+
+def _plan(scanned, known: dict[str, str], summary: Summary) -> list[tuple[CorpusFile, bytes | None, str]]:
+    """The files to (re)index against the manifest ``known``; fills added/changed/deleted/unchanged."""
+    summary.added, summary.changed, summary.unchanged = [], [], 0
+    todo = []
+    for cf, data, sha in scanned:
+        if known.get(cf.source) == sha:
+            summary.unchanged += 1
+            continue
+        if data is not None:
+            (summary.changed if cf.source in known else summary.added).append(cf.source)
+        todo.append((cf, data, sha))
+    summary.deleted = sorted(set(known) - {cf.source for cf, _, _ in scanned})
+    return todo
+
+
 def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_timeout: float = 30.0,
                  log=None) -> Summary:
     """Index the corpus folder into index_dir; return what was done."""
@@ -87,34 +117,27 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise ReportSearchError(f"语料目录不存在：{corpus_dir}")
-    ix = store.open_index(index_dir, create_missing=True)
+    ix = store.open_index(index_dir, create_missing=True, lock_timeout=lock_timeout)
+    scanned = _scan(corpus_dir, summary)
     known = {} if rebuild else store.indexed_files(ix)
-
-    todo: list[tuple[CorpusFile, bytes | None, str]] = []
-    present = set()
-    for cf in discover(corpus_dir):
-        present.add(cf.source)
-        try:
-            data = _read(cf)
-        except (OSError, UnreadableFile) as exc:
-            data, sha = None, f"unreadable:{exc}"
-            reason = exc if isinstance(exc, UnreadableFile) else UnreadableFile(f"无法读取：{exc.strerror or exc}")
-            todo.append((cf, None, sha))
-            summary.skipped[cf.source] = str(reason)
-            continue
-        sha = digest(data)
-        if known.get(cf.source) == sha:
-            summary.unchanged += 1
-            continue
-        (summary.changed if cf.source in known else summary.added).append(cf.source)
-        todo.append((cf, data, sha))
-    summary.deleted = sorted(set(known) - present)
+    todo = _plan(scanned, known, summary)
     if not (todo or summary.deleted or rebuild):
         summary.seconds = time.monotonic() - started
         return summary
 
-    w = store.writer(ix, lock_timeout=lock_timeout)
+    w = store.writer(ix, lock_timeout=lock_timeout, on_wait=log)
     try:
+        if not rebuild:
+            # The plan above was made before we held the lock: another indexer may have committed
+            # since (two started at once both see a new file as new). Plan again from the state
+            # this writer builds on, so nothing is added twice; if the other did it all, stop.
+            with w.reader() as reader:
+                known = store.manifest(reader)
+            todo = _plan(scanned, known, summary)
+            if not (todo or summary.deleted):
+                w.cancel()
+                summary.seconds = time.monotonic() - started
+                return summary
         for source in summary.deleted:
             w.delete_by_term("source", source)
         progress = Progress(len(todo), "索引中")
