@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,38 +78,56 @@ def _stored(doc: dict, key: str) -> str:
 
 
 class Searcher:
+    """The index, held open for a process, with one Whoosh searcher per thread.
+
+    Whoosh searchers are not safe to share between threads: their posting files keep one read
+    position, so concurrent searches read each other's bytes (UnpicklingError, zlib errors,
+    TermNotFound under load). Each server thread therefore has its own, reopened when a commit
+    made it stale; a thread closes only its own old searcher, never one another thread uses.
+    """
+
     def __init__(self, index_dir: Path, refresh_seconds: float = 1.0):
         self.index_dir = Path(index_dir)
         self.refresh_seconds = refresh_seconds
         self._lock = threading.Lock()
         self._ix = None
-        self._searcher = None
-        self._checked = 0.0
+        self._local = threading.local()
+        self._open_searchers = weakref.WeakSet()
+
+    def _index(self, reopen: bool = False):
+        with self._lock:
+            if self._ix is None or reopen:
+                self._ix = store.open_index(self.index_dir)
+            return self._ix
+
+    def _open(self, reopen: bool = False):
+        searcher = self._index(reopen).searcher(weighting=_weighting())
+        self._open_searchers.add(searcher)
+        return searcher
 
     def _current(self):
-        """The shared Whoosh searcher, reopened when the index changed on disk."""
-        with self._lock:
-            now = time.monotonic()
-            if self._searcher is None:
-                self._ix = store.open_index(self.index_dir)
-                self._searcher = self._ix.searcher(weighting=_weighting())
-                self._checked = now
-            elif now - self._checked >= self.refresh_seconds:
-                self._checked = now
-                try:
-                    if not self._searcher.up_to_date():
-                        self._searcher = self._searcher.refresh()
-                except Exception:
-                    # The index was replaced under us (a rebuild): open it afresh.
-                    self._ix = store.open_index(self.index_dir)
-                    self._searcher = self._ix.searcher(weighting=_weighting())
-            return self._searcher
+        """This thread's Whoosh searcher, reopened when the index changed on disk."""
+        local = self._local
+        now = time.monotonic()
+        searcher = getattr(local, "searcher", None)
+        if searcher is None:
+            local.searcher, local.checked = self._open(), now
+        elif now - local.checked >= self.refresh_seconds:
+            local.checked = now
+            try:
+                fresh = None if searcher.up_to_date() else self._open()
+            except Exception:
+                # The index was replaced under us (a rebuild): open it afresh.
+                fresh = self._open(reopen=True)
+            if fresh is not None:
+                searcher.close()
+                local.searcher = fresh
+        return local.searcher
 
     def close(self) -> None:
-        with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+        for searcher in list(self._open_searchers):
+            searcher.close()
+        self._local = threading.local()
 
     @property
     def available(self) -> bool:
