@@ -129,6 +129,16 @@ def _remove(folder: str, names: list[str]) -> None:
             pass        # a reader on Windows may still hold an old file; the next writer retries
 
 
+def tidy(index_dir: Path) -> None:
+    """Clear a killed writer's litter if no writer is running now (never waits)."""
+    lock = _write_lock(index_dir)
+    if lock.acquire():
+        try:
+            _remove(str(index_dir), _litter(str(index_dir)))
+        finally:
+            lock.release()
+
+
 def leftovers(index_dir: Path) -> list[str]:
     """Files in the index folder that no committed state uses (for checks; [] when clean)."""
     return _litter(str(index_dir))

@@ -122,6 +122,7 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
     known = {} if rebuild else store.indexed_files(ix)
     todo = _plan(scanned, known, summary)
     if not (todo or summary.deleted or rebuild):
+        store.tidy(index_dir)       # a run killed after its commit may have left old files
         summary.seconds = time.monotonic() - started
         return summary
 
