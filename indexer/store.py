@@ -100,6 +100,13 @@ def writer(ix, lock_timeout: float = 30.0, procs: int = 1, on_wait=None, **kwarg
     return w
 
 
+def cancel(w) -> None:
+    """Cancel a writer and delete the segment files it had started (Whoosh leaves them)."""
+    folder, segment = w.storage.folder, w.newsegment.segment_id()
+    w.cancel()
+    _remove(folder, [p.name for p in Path(folder).iterdir() if p.name.startswith(segment + ".")])
+
+
 def _litter(folder: str, keep: set[str] = frozenset(), scratch: bool = True) -> list[str]:
     """Files a killed writer left: only meaningful while no writer is running."""
     folder = Path(folder)

@@ -136,7 +136,7 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
                 known = store.manifest(reader)
             todo = _plan(scanned, known, summary)
             if not (todo or summary.deleted):
-                w.cancel()
+                store.cancel(w)
                 summary.seconds = time.monotonic() - started
                 return summary
         for source in summary.deleted:
@@ -170,7 +170,7 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         progress.close()
         w.commit(mergetype=CLEAR if rebuild else None)
     except BaseException:
-        w.cancel()
+        store.cancel(w)
         raise
     for source in summary.skipped:
         if source in summary.added:
