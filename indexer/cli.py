@@ -76,7 +76,7 @@ def cmd_index(cfg, args) -> int:
     from .update import update_index
 
     summary = update_index(cfg["index_dir"], cfg["corpus_dir"], rebuild=args.rebuild,
-                           lock_timeout=cfg["lock_timeout"])
+                           lock_timeout=cfg["lock_timeout"], log=lambda msg: print(msg, file=sys.stderr, flush=True))
     if args.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -36,6 +36,34 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def _utf8_and_gbk(line: bytes) -> str:
+    """A line with UTF-8 and GBK text side by side (pasted in mid-line), read piece by piece.
+
+    Chinese in UTF-8 is three bytes, in GBK two: take a valid three-byte UTF-8 character, else a
+    GBK pair, else one replacement character for a byte that is neither.
+    """
+    out, i, n = [], 0, len(line)
+    while i < n:
+        b = line[i]
+        if b < 0x80:
+            out.append(chr(b))
+            i += 1
+            continue
+        for width, encoding in ((3, "utf-8"), (4, "utf-8"), (2, "gb18030"), (2, "utf-8")):
+            try:
+                char = line[i:i + width].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if len(char) == 1:
+                out.append(char)
+                i += width
+                break
+        else:
+            out.append("\ufffd")
+            i += 1
+    return "".join(out)
+
+
 def _mixed_lines(data: bytes) -> str | None:
     """Mostly-UTF-8 files with a few GBK lines (pasted from another source) decode line by line.
 
@@ -56,12 +84,14 @@ def _mixed_lines(data: bytes) -> str | None:
         return None
     out = []
     for line in lines:
-        for encoding, errors in (("utf-8", "strict"), ("gb18030", "strict"), ("utf-8", "replace")):
+        for encoding in ("utf-8", "gb18030"):
             try:
-                out.append(line.decode(encoding, errors))
+                out.append(line.decode(encoding))
                 break
             except UnicodeDecodeError:
                 continue
+        else:
+            out.append(_utf8_and_gbk(line))
     text = "\n".join(out)
     return text if _looks_like_text(text) else None
 
@@ -73,8 +103,24 @@ def _looks_like_text(text: str) -> bool:
     return bad <= max(2, len(text[:20000]) // 200)
 
 
-def decode_bytes(data: bytes) -> str:
-    """Decode a report file, or raise UnreadableFile saying why."""
+def decode_bytes(data: bytes, limit: bool = True) -> str:
+    """Decode a report file, or raise UnreadableFile saying why.
+
+    With ``limit``, text too long to be a report is refused (readers.limits); the HTML reader
+    turns it off because markup is not text, and limits the page by its own rules.
+    """
+    # Imported here: readers imports this module.
+    from .readers import limits
+
+    if limit:
+        limits.check_text_bytes(len(data))
+    text = _decode_any(data)
+    if limit:
+        limits.check_text_chars(text)
+    return text
+
+
+def _decode_any(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,8 @@ def discover(corpus_dir: Path) -> list[CorpusFile]:
     """Every supported file under the corpus folder, recursively, in a stable order.
 
     Hidden files and folders are skipped; symbolic links are followed only when they stay
-    inside the corpus folder, so a link cannot pull outside files into the index.
+    inside the corpus folder, so a link cannot pull outside files into the index. Only regular
+    files count: reading a named pipe or a device called report.txt would block or never end.
     """
     root = Path(corpus_dir).resolve()
     found = []
@@ -34,12 +36,21 @@ def discover(corpus_dir: Path) -> list[CorpusFile]:
             if path.is_symlink():
                 try:
                     target = path.resolve(strict=True)
-                except (OSError, RuntimeError):
+                except (OSError, RuntimeError):      # broken link or a loop
                     continue
-                if root not in target.parents or not target.is_file():
+                if root not in target.parents:
                     continue
+            if not _regular_file(path):
+                continue
             found.append(CorpusFile(path.relative_to(root).as_posix(), path))
     return found
+
+
+def _regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def digest(data: bytes) -> str:

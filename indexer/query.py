@@ -35,6 +35,7 @@ TITLE_BOOST = 2.0
 SECTION_BOOST = 1.5
 SYNONYM_WEIGHT = 0.5
 PARTIAL_WEIGHT = 0.5
+TITLE_MATCH_SCORE = 5.0         # a paragraph matching only through its report's title
 
 _QUOTES = {'"': '"', "“": "”", "‘": "’", "「": "」", "『": "』", "”": "“"}
 _SEPARATORS = " \t\r\n\u3000、，,;；"
@@ -257,7 +258,8 @@ def _text_query(texts: list[str], phrase: bool, tier: float = EXACT_SCORE, weigh
     Ranking is tiered on purpose: a paragraph containing one of the texts verbatim scores a
     constant ``tier`` (far above any BM25 score) plus BM25; a paragraph where only their jieba
     words occur, scattered, scores BM25 alone. Report title and section heading add BM25
-    (boosted) to a paragraph that matches, but do not make a paragraph match on their own.
+    (boosted) to a paragraph that matches; a paragraph whose report title contains the text
+    (厕所革命 for 庚县厕所革命情况汇报) matches too, with a small constant.
     """
     if phrase:
         texts = [squeeze(t) for t in texts]
@@ -274,6 +276,9 @@ def _text_query(texts: list[str], phrase: bool, tier: float = EXACT_SCORE, weigh
             # Lowest tier: paragraphs with only some of the words (拆迁 for 拆迁安置) are
             # often precedents too; BM25 puts those with the rarer words first.
             match += [q for q in (_some_words("text", t, common) for t in texts) if q is not None]
+    if not phrase:
+        match += [q for q in (_gram_terms("title_grams", t, TITLE_MATCH_SCORE * weight) for t in texts)
+                  if q is not None]
     extra = [_boosted(w, weight) for w in words] if phrase else []   # ranks within the phrase matches
     extra += [q for t in texts for q in (_boosted(_words("title", t), TITLE_BOOST * weight),
                                          _boosted(_words("section", t), SECTION_BOOST * weight)) if q is not None]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,45 +92,83 @@ def _stored(doc: dict, key: str) -> str:
 
 
 class Searcher:
+    """The index, held open for a process, with one Whoosh searcher per thread.
+
+    Whoosh searchers are not safe to share between threads: their posting files keep one read
+    position, so concurrent searches read each other's bytes (UnpicklingError, zlib errors,
+    TermNotFound under load). Each server thread therefore has its own, reopened when a commit
+    made it stale; a thread closes only its own old searcher, never one another thread uses.
+    """
+
     def __init__(self, index_dir: Path, refresh_seconds: float = 1.0):
         self.index_dir = Path(index_dir)
         self.refresh_seconds = refresh_seconds
         self._lock = threading.Lock()
         self._ix = None
-        self._searcher = None
-        self._bm25 = None
-        self._checked = 0.0
+        self._local = threading.local()
+        self._open_searchers = weakref.WeakSet()
+        self._generation = -1
+
+    def _index(self, reopen: bool = False):
+        with self._lock:
+            if self._ix is None or reopen:
+                self._ix = store.open_index(self.index_dir)
+            return self._ix
+
+    def _open(self, reopen: bool = False):
+        """A pair of Whoosh searchers over one reader: the tiered weighting for the full query,
+        BM25F for the fast exact-tier pass (where bigrams rank by BM25 too)."""
+        searcher = self._index(reopen).searcher(weighting=weighting())
+        self._open_searchers.add(searcher)
+        return searcher, WhooshSearcher(searcher.reader(), weighting=exact_weighting(), closereader=False)
 
     def _current(self):
-        """The shared Whoosh searchers, reopened when the index changed on disk.
+        """This thread's searchers, reopened when the index changed on disk.
 
-        Two searchers over one reader: the tiered weighting for the full query, plain BM25F
-        for the fast exact-tier pass (where bigrams rank by BM25 too).
+        Reopened rather than refresh()ed: Whoosh 2.7.5's refresh reuses segment readers by id,
+        so documents deleted from an old segment (a changed or removed file) stayed visible.
+        Every thread records the newest index generation it opened, so once any thread has
+        seen a commit, every other thread reopens at its next request instead of serving the
+        old state until its own check.
         """
-        with self._lock:
-            now = time.monotonic()
-            stale = self._searcher is None
-            if not stale and now - self._checked >= self.refresh_seconds:
-                self._checked = now
-                try:
-                    stale = not self._searcher.up_to_date()
-                except Exception:
-                    stale = True
+        local = self._local
+        now = time.monotonic()
+        pair = getattr(local, "pair", None)
+        if pair is not None and local.generation < self._generation:
+            pair = self._replace(local, pair, now)
+        if pair is None:
+            local.pair, local.checked = self._open(), now
+            local.generation = self._seen(local.pair)
+        elif now - local.checked >= self.refresh_seconds:
+            local.checked = now
+            try:
+                stale = not pair[0].up_to_date()
+            except Exception:
+                stale = True
             if stale:
-                # A fresh searcher rather than refresh(): a reused reader could keep showing
-                # documents of changed or deleted files.
-                self._ix = store.open_index(self.index_dir)
-                self._searcher = self._ix.searcher(weighting=weighting())
-                self._bm25 = WhooshSearcher(self._searcher.reader(), weighting=exact_weighting(),
-                                            closereader=False)
-                self._checked = now
-            return self._searcher, self._bm25
+                self._replace(local, pair, now, reopen=True)
+        return local.pair
+
+    def _seen(self, pair) -> int:
+        generation = pair[0].reader().generation()
+        with self._lock:
+            self._generation = max(self._generation, generation)
+        return generation
+
+    def _replace(self, local, pair, now: float, reopen: bool = False):
+        try:
+            fresh = self._open(reopen=reopen)
+        except Exception:
+            # The index was replaced under us (a rebuild): open it afresh.
+            fresh = self._open(reopen=True)
+        pair[0].close()
+        local.pair, local.checked, local.generation = fresh, now, self._seen(fresh)
+        return fresh
 
     def close(self) -> None:
-        with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+        for searcher in list(self._open_searchers):
+            searcher.close()
+        self._local = threading.local()
 
     @property
     def available(self) -> bool:
@@ -165,20 +204,25 @@ class Searcher:
         The exact tier alone first (cheap: no positions, no lower tiers); the full tiered
         query only when the exact tier cannot fill the page, with the exact hits masked out.
         """
+        full = facets.restrict(parsed.query, filters)
         exact = facets.restrict(parsed.exact, filters) if parsed.exact is not None else None
         exact_done = exact is None or self._exact_pass(bm25, exact, parsed, want, picked)
-        if not exact_done:
-            # Too many verbatim matches to count them all: Whoosh's upper bound for the tier.
-            return max(len(picked.hits), int(exact.estimate_size(searcher.reader()))), True
-        if len(picked.hits) >= want:
-            return len(picked.hits), False
+        if not exact_done or len(picked.hits) >= want:
+            return self._total(searcher, full, len(picked.hits))
         room = (want - len(picked.hits)) * 2 + 10
-        results = searcher.search(facets.restrict(parsed.query, filters), limit=room, terms=False,
-                                  mask=picked.docnums or None)
+        results = searcher.search(full, limit=room, terms=False, mask=picked.docnums or None)
         self._collect(results, parsed, picked)
         if results.scored_length() < room:
-            return len(picked.hits), False
-        return len(picked.hits) + results.estimated_length(), True
+            return len(picked.hits), False          # every match was seen
+        return self._total(searcher, full, len(picked.hits))
+
+    @staticmethod
+    def _total(searcher, full, seen: int) -> tuple[int, bool]:
+        """Count the matches exactly when there are few; else Whoosh's cheap upper bound."""
+        estimate = int(full.estimate_size(searcher.reader()))
+        if estimate <= EXACT_COUNT_LIMIT:
+            return max(seen, facets.distinct_total(searcher, full)), False
+        return max(seen, estimate), True
 
     @staticmethod
     def _collect(results, parsed: ParsedQuery, picked: "_Picked") -> None:
@@ -268,6 +312,7 @@ class Searcher:
 
 
 COMMON_FRACTION = 0.3
+EXACT_COUNT_LIMIT = 3000     # up to this many possible matches, totals are counted exactly
 
 
 def _common_words(searcher):

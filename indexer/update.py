@@ -85,54 +85,56 @@ def _read(cf: CorpusFile) -> bytes:
     return cf.path.read_bytes()
 
 
-def _recheck(found: list[CorpusFile], sources: set[str], known: dict[str, str]):
+def _scan(corpus_dir: Path, summary: Summary) -> list[tuple[CorpusFile, bytes | None, str]]:
+    """Every corpus file with its bytes and content hash (None and the reason when unreadable)."""
+    scanned = []
+    for cf in discover(corpus_dir):
+        try:
+            data = _read(cf)
+        except (OSError, UnreadableFile) as exc:
+            reason = exc if isinstance(exc, UnreadableFile) else UnreadableFile(f"无法读取：{exc.strerror or exc}")
+            summary.skipped[cf.source] = str(reason)
+            scanned.append((cf, None, f"unreadable:{reason}"))
+            continue
+        # A table's column mapping is part of what the file means: changing it reindexes the file.
+        scanned.append((cf, data, options_digest(digest(data), reader_options(corpus_dir, cf.source))))
+    return scanned
+
+
+def _plan(scanned, known: dict[str, str], summary: Summary) -> list[tuple[CorpusFile, bytes | None, str]]:
+    """The files to (re)index against the manifest ``known``; fills added/changed/deleted/unchanged."""
+    summary.added, summary.changed, summary.unchanged = [], [], 0
+    todo = []
+    for cf, data, sha in scanned:
+        if known.get(cf.source) == sha:
+            summary.unchanged += 1
+            continue
+        if data is not None:
+            (summary.changed if cf.source in known else summary.added).append(cf.source)
+        todo.append((cf, data, sha))
+    summary.deleted = sorted(set(known) - {cf.source for cf, _, _ in scanned})
+    return todo
+
+
+def _recheck(scanned, sources: set[str]):
     """Unchanged files to read again because the kept copy of one of their reports is going away."""
-    out = []
-    for cf in found:
-        if cf.source in sources:
-            try:
-                out.append((cf, _read(cf), known[cf.source]))
-            except (OSError, UnreadableFile):
-                pass                    # the main pass already reported it
-    return out
+    return [(cf, data, sha) for cf, data, sha in scanned if cf.source in sources and data is not None]
 
 
 def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_timeout: float = 30.0,
-                 processes: int = 0) -> Summary:
+                 processes: int = 0, log=None) -> Summary:
     """Index the corpus folder into index_dir; return what was done."""
     started = time.monotonic()
     summary = Summary(rebuilt=rebuild)
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise ReportSearchError(f"语料目录不存在：{corpus_dir}")
-    ix = store.open_index(index_dir, create_missing=True)
+    ix = store.open_index(index_dir, create_missing=True, lock_timeout=lock_timeout)
+    scanned = _scan(corpus_dir, summary)
     known = {} if rebuild else store.indexed_files(ix)
-
-    todo: list[tuple[CorpusFile, bytes | None, str]] = []
-    present = set()
-    found = discover(corpus_dir)
-    for cf in found:
-        present.add(cf.source)
-        try:
-            data = _read(cf)
-        except (OSError, UnreadableFile) as exc:
-            data, sha = None, f"unreadable:{exc}"
-            reason = exc if isinstance(exc, UnreadableFile) else UnreadableFile(f"无法读取：{exc.strerror or exc}")
-            todo.append((cf, None, sha))
-            summary.skipped[cf.source] = str(reason)
-            continue
-        sha = options_digest(digest(data), reader_options(corpus_dir, cf.source))
-        if known.get(cf.source) == sha:
-            summary.unchanged += 1
-            continue
-        (summary.changed if cf.source in known else summary.added).append(cf.source)
-        todo.append((cf, data, sha))
-    summary.deleted = sorted(set(known) - present)
-    gone = set(summary.deleted) | {cf.source for cf, _, _ in todo if cf.source in known}
-    if not rebuild and gone:
-        todo += _recheck(found, dedup.files_to_recheck(ix, gone) - gone, known)
-        gone |= {cf.source for cf, _, _ in todo}
+    todo = _plan(scanned, known, summary)
     if not (todo or summary.deleted or rebuild):
+        store.tidy(index_dir)       # a run killed after its commit may have left old files
         summary.seconds = time.monotonic() - started
         return summary
 
@@ -142,8 +144,23 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         procs = 1                        # starting workers costs more than a small batch
     if procs > 1:
         segmenter()                      # load the dictionary once; workers inherit it
-    w = store.writer(ix, lock_timeout=lock_timeout, procs=procs)
+    w = store.writer(ix, lock_timeout=lock_timeout, procs=procs, on_wait=log)
     try:
+        if not rebuild:
+            # The plan above was made before we held the lock: another indexer may have committed
+            # since (two started at once both see a new file as new). Plan again from the state
+            # this writer builds on, so nothing is added twice; if the other did it all, stop.
+            with w.reader() as reader:
+                known = store.manifest(reader)
+            todo = _plan(scanned, known, summary)
+            if not (todo or summary.deleted):
+                store.cancel(w)
+                summary.seconds = time.monotonic() - started
+                return summary
+        gone = set(summary.deleted) | {cf.source for cf, _, _ in todo if cf.source in known}
+        if not rebuild and gone:
+            todo += _recheck(scanned, dedup.files_to_recheck(ix, gone) - gone)
+            gone |= {cf.source for cf, _, _ in todo}
         # Remember what old permalinks pointed to before their documents go (issue 4).
         history.retire(index_dir, ix, summary.deleted + [cf.source for cf, _, _ in todo if cf.source in known],
                        everything=rebuild)
@@ -184,7 +201,7 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         progress.close()
         w.commit(mergetype=CLEAR if rebuild else None)
     except BaseException:
-        w.cancel()
+        store.cancel(w)
         raise
     for source in summary.skipped:
         if source in summary.added:

@@ -288,9 +288,9 @@ def test_copies_of_a_report_count_once_in_totals_facets_and_pages(tmp_path):
         path.write_text(REPOSTED, encoding="utf-8")
     update_index(tmp_path / "index", tmp_path / "corpus")
     client = create_app({"INDEX_DIR": str(tmp_path / "index")}).test_client()
-    # The copies are one report indexed once (the first copy found, 原文/ sorts first); the
-    # paragraphs that say 合同 are two. Title words rank a paragraph but do not make it match.
-    distinct = 2
+    # The copies are one report indexed once (the first copy found, 原文/ sorts first); every
+    # paragraph of it matches, since 合同 is in the title.
+    distinct = 4
     data = api(client, "/api/search?q=合同&facets=1&limit=1")
     assert data["total"] == distinct
     assert {f["value"]: f["count"] for f in data["facets"]["folder"]} == {"原文": distinct}

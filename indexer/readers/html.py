@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from ..decode import decode_bytes
 from ..metadata import normalize_date
 from ..model import Document
+from . import limits
 
 _DROP_TAGS = ["script", "style", "noscript", "template", "iframe", "svg", "canvas", "form", "button",
               "select", "input", "textarea", "nav", "footer", "aside", "object", "embed", "video",
@@ -41,7 +42,31 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except (LookupError, UnicodeDecodeError):
             pass
-    return decode_bytes(data)
+    return decode_bytes(data, limit=False)
+
+
+def _flatten_deep(root: Tag, max_depth: int = limits.MAX_HTML_DEPTH) -> None:
+    """Replace what is nested deeper than max_depth by its text, keeping block breaks.
+
+    A hostile page of 100,000 nested <div>s would otherwise make every later step (which looks
+    at each element's subtree) quadratic, and recursion run out of stack. Linear in the page.
+    """
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        children = [c for c in node.children if isinstance(c, Tag)]
+        if depth < max_depth:
+            stack.extend((c, depth + 1) for c in children)
+        elif children:
+            parts = []
+            for item in node.descendants:
+                if isinstance(item, Tag):
+                    if item.name.lower() in _BLOCK_TAGS:
+                        parts.append("\n")
+                elif not isinstance(item, Comment) and item.parent.name.lower() not in _DROP_TAGS:
+                    parts.append(str(item))
+            node.clear()
+            node.append("".join(parts))
 
 
 def _classes(tag: Tag) -> str:
@@ -129,7 +154,9 @@ def _blocks(root: Tag) -> tuple[list[str], set[int]]:
 
 
 def read_html(data: bytes, source: str) -> Document:
+    limits.check_html_bytes(len(data))
     soup = BeautifulSoup(_decode(data), "lxml")
+    _flatten_deep(soup)
     doc = Document(source=source)
     page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
     for name in ("article:published_time", "pubdate", "publishdate", "PubDate", "date"):
@@ -149,4 +176,5 @@ def read_html(data: bytes, source: str) -> Document:
         # "某某情况汇报 - 某某网" → the longest part is the article, not the site name.
         doc.title = max(_TITLE_SEP.split(page_title), key=len)
     doc.blocks, doc.headings = _blocks(main)
+    limits.check_text_chars("".join(doc.blocks))
     return doc

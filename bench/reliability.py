@@ -1,0 +1,545 @@
+"""Reliability run: crash trials, searches under reindex, hostile files. Prints a table.
+
+    python bench/reliability.py                 # the full run (about 5 minutes on 2 cores)
+    python bench/reliability.py --quick --json  # the short run tests/test_concurrency.py does in CI
+
+1. Crash trials. The bundled corpus is cut into files (and copied --copies times, each copy
+   made distinct) and toggled between two states (a file changed, one deleted, one added).
+   Each trial runs `reportsearch index` (incremental) or `index --rebuild` (full) as a real
+   subprocess and SIGKILLs it after a random delay within its normal duration. A trial
+   survives when: no lock is left held; the index opens and answers a query; its documents are
+   exactly those of the previous or the new state (the last committed one); the next
+   `reportsearch index` exits 0 with the documents of a fresh build; no litter is left.
+2. Load under reindex. The real server (`reportsearch serve`, waitress, 127.0.0.1) answers
+   --clients threads sending searches for the index's most frequent words while
+   `index --rebuild` runs back to back. Every answer must be 200, valid JSON and non-empty.
+3. Hostile files: the corpus of make_hostile_corpus() (also used by
+   tests/test_hostile_corpus.py) is indexed by the real CLI; each bad file must be reported and
+   skipped, indexed safely, or ignored as expected.
+
+Timings come from one run on a shared machine: read them as rough figures.
+"""
+from __future__ import annotations
+
+import argparse
+import codecs
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from indexer import store  # noqa: E402
+from indexer.searching import Searcher  # noqa: E402
+
+ENV = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+
+
+# ---------------------------------------------------------------- corpus
+
+def make_corpus(target: Path, copies: int, lines_per_file: int = 60) -> None:
+    """The bundled corpus cut into files of a few dozen lines, copied `copies` times."""
+    target.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for source in sorted((ROOT / "corpus").rglob("*.txt")):
+        lines = source.read_text(encoding="utf-8").splitlines()
+        for copy in range(copies):
+            for start in range(0, len(lines), lines_per_file):
+                chunk = lines[start:start + lines_per_file]
+                # A distinct last line makes each copy a different file (its own content hash).
+                chunk.append(f"本文件为第 {copy + 1} 份整理稿，共 {len(chunk)} 行。")
+                folder = target / f"第{copy + 1}组"
+                folder.mkdir(exist_ok=True)
+                (folder / f"{start // lines_per_file + 1:03d} 汇报.txt").write_text("\n".join(chunk), encoding="utf-8")
+                n += 1
+
+
+def toggle(corpus: Path, state: int) -> None:
+    """Switch the corpus between state 0 and state 1: one file changed, one removed, one added."""
+    files = sorted(p for p in corpus.rglob("*.txt") if p.name != "新增 汇报.txt")
+    changed, removed = files[0], files[1]
+    stash = corpus.parent / (corpus.name + ".stash")
+    added = corpus / "新增 汇报.txt"
+    note = "\n补充说明：本段为修订时新增的内容，记录整改措施的落实情况。"
+    text = changed.read_text(encoding="utf-8")
+    if state == 1:
+        if not text.endswith(note):
+            changed.write_text(text + note, encoding="utf-8")
+        stash.write_bytes(removed.read_bytes())
+        stash.with_suffix(".name").write_text(str(removed.relative_to(corpus)), encoding="utf-8")
+        removed.unlink()
+        added.write_text("新增社区服务工作情况汇报\n今年新增社区服务站点十二个，群众办事更加方便。\n", encoding="utf-8")
+    else:
+        if text.endswith(note):
+            changed.write_text(text[: -len(note)], encoding="utf-8")
+        if stash.exists():
+            (corpus / stash.with_suffix(".name").read_text(encoding="utf-8")).write_bytes(stash.read_bytes())
+            stash.unlink()
+        added.unlink(missing_ok=True)
+
+
+def fingerprint(index_dir: Path) -> frozenset:
+    """Every stored document: paragraph id, file and hash, position, or an error marker."""
+    ix = store.open_index(index_dir)
+    with ix.reader() as reader:
+        return frozenset((d.get("id"), d.get("filekey"), d.get("ordinal"), d.get("section"), d.get("error"))
+                         for _, d in reader.iter_docs())
+
+
+def cli(*args, timeout=600, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "indexer", *args], cwd=ROOT, env=ENV, capture_output=True,
+                          text=True, timeout=timeout, **kw)
+
+
+def probe_words(index_dir: Path, n: int = 20) -> list[str]:
+    """The index's most frequent two-plus-character Chinese words: queries that must find something."""
+    ix = store.open_index(index_dir)
+    with ix.reader() as reader:
+        words = [t.decode("utf-8") for _, t in reader.most_frequent_terms("text", number=400)]
+    words = [w for w in words if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w)]
+    return words[:n]
+
+
+# ---------------------------------------------------------------- 1. crash trials
+
+def crash_trials(work: Path, trials: int, copies: int, rng: random.Random, log) -> dict:
+    corpus = work / "corpus"
+    make_corpus(corpus, copies)
+    reference, durations = {}, {}
+    for state in (0, 1):
+        toggle(corpus, state)
+        ref = work / f"ref{state}"
+        started = time.monotonic()
+        done = cli("index", "--index", str(ref), "--corpus", str(corpus))
+        durations["full"] = time.monotonic() - started
+        assert done.returncode == 0, done.stderr
+        reference[state] = fingerprint(ref)
+    assert reference[0] != reference[1]
+    index = work / "index"
+    toggle(corpus, 0)
+    assert cli("index", "--index", str(index), "--corpus", str(corpus)).returncode == 0
+    toggle(corpus, 1)
+    started = time.monotonic()
+    assert cli("index", "--index", str(index), "--corpus", str(corpus)).returncode == 0
+    durations["incremental"] = time.monotonic() - started
+    probe = probe_words(index, 1)[0]
+
+    rows, state = [], 1
+    for trial in range(trials):
+        kind = "full" if trial % 2 == 0 else "incremental"
+        previous, state = state, 1 - state
+        toggle(corpus, state)
+        args = ["index", "--index", str(index), "--corpus", str(corpus)] + (["--rebuild"] if kind == "full" else [])
+        delay = rng.uniform(0.05, durations[kind] * 1.1)
+        proc = subprocess.Popen([sys.executable, "-m", "indexer", *args], cwd=ROOT, env=ENV,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        killed = proc.poll() is None
+        if killed:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        problems = []
+        if store.lock_held(index):
+            problems.append("lock held")
+        litter = store.leftovers(index)
+        try:
+            state_now = fingerprint(index)
+            if state_now not in (reference[previous], reference[state]):
+                problems.append("documents are neither the old nor the new state")
+            if not Searcher(index, refresh_seconds=0).search(probe).total:
+                problems.append("no answer")
+        except Exception as exc:       # noqa: BLE001 - any failure to open is what we look for
+            problems.append(f"cannot open: {type(exc).__name__}: {exc}")
+        started = time.monotonic()
+        again = cli("index", "--index", str(index), "--corpus", str(corpus))
+        recovery = time.monotonic() - started
+        if again.returncode != 0:
+            problems.append("next index failed: " + again.stderr.strip()[-200:])
+        elif fingerprint(index) != reference[state]:
+            problems.append("next index differs from a fresh build")
+        if store.leftovers(index):
+            problems.append(f"litter left: {store.leftovers(index)}")
+        rows.append({"kind": kind, "delay": round(delay, 2), "killed": killed, "litter": len(litter),
+                     "recovery_s": round(recovery, 2), "problems": problems})
+        log(f"  trial {trial + 1:2d} {kind:11s} kill at {delay:5.2f}s killed={killed!s:5s} "
+            f"litter={len(litter):3d} {'OK' if not problems else problems}")
+    return {
+        "trials": trials,
+        "killed_mid_run": sum(r["killed"] for r in rows),
+        "survived": sum(not r["problems"] for r in rows),
+        "with_litter_cleared": sum(r["litter"] > 0 and not r["problems"] for r in rows),
+        "full_build_s": round(durations["full"], 2),
+        "incremental_s": round(durations["incremental"], 2),
+        "recovery_median_s": round(statistics.median(r["recovery_s"] for r in rows), 2) if rows else 0,
+        "documents": len(reference[1]),
+        "rows": rows,
+    }
+
+
+# ---------------------------------------------------------------- 2. load under reindex
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(index: Path, corpus: Path, threads: int, log_file: Path, extra_args=()):
+    """`reportsearch serve` on a free port of 127.0.0.1; its log goes to log_file."""
+    port = free_port()
+    with open(log_file, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "indexer", "serve", "--index", str(index), "--corpus", str(corpus),
+             "--port", str(port), "--threads", str(threads), *extra_args],
+            cwd=ROOT, env=ENV, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc, port
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError("server exited: " + log_file.read_text(errors="replace")[-500:])
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def get_json(port: int, path: str, conn=None):
+    own = conn is None
+    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body = response.read()
+        return response.status, json.loads(body.decode("utf-8"))
+    finally:
+        if own:
+            conn.close()
+
+
+def load(work: Path, seconds: float, clients: int, threads: int, copies: int, log) -> dict:
+    """The same load twice on one server: alone (the baseline), then while the index is rebuilt."""
+    corpus = work / "load-corpus"
+    make_corpus(corpus, copies)
+    index = work / "load-index"
+    assert cli("index", "--index", str(index), "--corpus", str(corpus)).returncode == 0
+    server, port = start_server(index, corpus, threads, work / "server.log")
+    try:
+        queries = [q for q in probe_words(index) if get_json(port, "/api/search?q=" + quote(q))[1].get("total")]
+        assert queries, "no query with results"
+        out = {}
+        for name, reindex in (("baseline", False), ("reindex", True)):
+            out[name] = _load_run(port, index, corpus, queries, seconds, clients, reindex)
+            out[name].update(clients=clients, server_threads=threads)
+            log(f"  {name}: {out[name]}")
+        return out
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _load_run(port, index, corpus, queries, seconds, clients, reindex: bool, max_requests: int = 200_000) -> dict:
+    """`clients` threads search for `seconds` (at most max_requests); with reindex, rebuilds run meanwhile."""
+    stop = threading.Event()
+    rebuilds = {"done": 0, "failed": 0}
+    latencies, failures, empty = [], [], [0]
+    lock = threading.Lock()
+
+    def rebuild_loop():
+        while reindex and not stop.is_set():
+            done = cli("index", "--rebuild", "--index", str(index), "--corpus", str(corpus))
+            rebuilds["done" if done.returncode == 0 else "failed"] += 1
+
+    def client(seed: int):
+        rng = random.Random(seed)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while not stop.is_set():
+            q = rng.choice(queries)
+            started = time.perf_counter()
+            try:
+                status, data = get_json(port, f"/api/search?q={quote(q)}&limit=10", conn)
+            except Exception as exc:      # noqa: BLE001 - counted as an error, never hidden
+                with lock:
+                    failures.append(f"{type(exc).__name__}: {exc}")
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                if status != 200:
+                    failures.append(f"{status}: {data}")
+                elif not data.get("results") or not data.get("total"):
+                    empty[0] += 1
+                if len(latencies) >= max_requests:
+                    stop.set()
+        conn.close()
+
+    indexer = threading.Thread(target=rebuild_loop)
+    indexer.start()
+    pool = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.monotonic()
+    for t in pool:
+        t.start()
+    stop.wait(seconds)
+    stop.set()
+    for t in pool:
+        t.join()
+    elapsed = time.monotonic() - started
+    indexer.join()
+    ordered = sorted(latencies)
+    return {
+        "seconds": round(elapsed, 1),
+        "requests": len(latencies), "errors": len(failures), "empty": empty[0],
+        "rate": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(1000 * ordered[len(ordered) // 2], 1) if ordered else None,
+        "p95_ms": round(1000 * ordered[int(len(ordered) * 0.95)], 1) if ordered else None,
+        "rebuilds_done": rebuilds["done"], "rebuilds_failed": rebuilds["failed"],
+        "error_samples": failures[:5],
+    }
+
+
+# ---------------------------------------------------------------- 3. hostile files
+
+GOOD_REPORTS = {
+    "好/甲县土地流转工作汇报.txt": "甲县土地流转工作汇报\n甲县建立了土地流转服务中心，全县流转土地三万亩，农民增收明显。\n",
+    "好/乙镇留守儿童情况汇报.txt": "乙镇留守儿童关爱情况汇报\n乙镇为全镇留守儿童建立了成长档案，每周开展一次关爱活动。\n",
+    "好/丙区网格化管理调研报告.md": "# 丙区网格化管理调研报告\n\n丙区把全区划为三百个网格，每个网格配备一名专职网格员。\n",
+    "好/丁街道便民服务.html": "<html><head><title>丁街道便民服务工作汇报</title></head><body><article><h1>丁街道便民服务工作汇报</h1>"
+                          "<p>丁街道便民服务中心实行一站式服务，群众办事只进一扇门。</p></article></body></html>",
+}
+# Words that each good report must still be found by after the hostile run.
+GOOD_WORDS = {"土地流转": 1, "留守儿童": 1, "网格员": 1, "一站式服务": 1}
+
+
+def _zip_bomb(path: Path, unpacked_mb: int = 300) -> None:
+    """A .docx whose document.xml unpacks to unpacked_mb of zeros (a few hundred KB packed)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        with z.open("word/document.xml", "w", force_zip64=True) as f:
+            block = b"\0" * (1024 * 1024)
+            for _ in range(unpacked_mb):
+                f.write(block)
+
+
+def _truncated_pdf() -> bytes:
+    body = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+            b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+            b"3 0 obj << /Type /Page /Parent 2 0 R /Contents 4 0 R >> endobj\n"
+            b"4 0 obj << /Length 200 >> stream\nBT /F1 12 Tf (")
+    return body   # cut off inside a content stream: no xref, no trailer, no %%EOF
+
+
+def make_hostile_corpus(corpus: Path, outside: Path) -> dict[str, str]:
+    """Write good reports and bad files; return {name: expected outcome} for the bad ones.
+
+    Outcomes: "skipped" (reported with a reason), "indexed" (searchable, safely), "ignored"
+    (not a corpus file at all: links out, pipes, hidden files), "skipped-if-read" (a format
+    this build may have no reader for: ignored without one, reported and skipped with one).
+    """
+    corpus.mkdir(parents=True, exist_ok=True)
+    outside.mkdir(parents=True, exist_ok=True)
+    for name, text in GOOD_REPORTS.items():
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / name).write_text(text, encoding="utf-8")
+    bad = corpus / "坏"
+    bad.mkdir()
+    rng = random.Random(7)
+    expect = {}
+
+    def put(name, data, outcome):
+        (bad / name).write_bytes(data)
+        expect[f"坏/{name}"] = outcome
+
+    put("empty.txt", b"", "skipped")
+    put("binary.txt", bytes(rng.randrange(256) for _ in range(20000)), "skipped")
+    put("picture.txt", b"\x89PNG\r\n\x1a\n" + bytes(rng.randrange(256) for _ in range(5000)), "skipped")
+    # 50 MB on one line: refused by size before any decoding or segmentation.
+    with open(bad / "one-line-50MB.txt", "wb") as f:
+        line = "一行没有换行的超长文字，".encode("utf-8")
+        f.write(line * (50 * 1024 * 1024 // len(line)))
+    expect["坏/one-line-50MB.txt"] = "skipped"
+    put("mixed-utf8-gbk.txt", "戊县河长制工作汇报\n戊县全面推行河长制，".encode("utf-8")
+        + "设立县乡村三级河长一百二十名。".encode("gbk") + b"\xff\n" + "河道保洁实现全覆盖。\n".encode("gbk")
+        + "全县水质优良率达到百分之九十。\n".encode("utf-8"), "indexed")
+    put("utf16le-no-bom.txt", "己县垃圾分类工作汇报\n己县在全县推行垃圾分类，设置分类投放点五百个。\n".encode("utf-16-le"), "indexed")
+    put("utf16be-no-bom.txt", "庚县厕所革命情况汇报\n庚县新建改建农村卫生厕所八千户。\n".encode("utf-16-be"), "indexed")
+    put("bom-then-gbk.txt", codecs.BOM_UTF8 + "辛县情况汇报\n".encode("gbk"), "skipped")
+    put("script.html", (
+        "<html><head><title>壬县平安建设工作汇报</title><script>alert('head')</script></head>"
+        "<body onload=\"alert('load')\"><article><h1>壬县平安建设工作汇报</h1>"
+        "<p onclick=\"alert('click')\">壬县开展平安建设，群众安全感达到百分之九十八。</p>"
+        "<p><a href=\"javascript:alert('link')\">详情</a><img src=x onerror=\"alert('img')\"></p>"
+        "<script>document.write('<p>注入的段落</p>')</script><style>p{color:red}</style>"
+        "<iframe src=\"javascript:alert('frame')\"></iframe></article></body></html>").encode("utf-8"), "indexed")
+    put("deep.html", ("<html><body>" + "<div>" * 100000 + "<p>癸县深层嵌套网页中的正文段落，记录基层治理的做法。</p>"
+                      + "</div>" * 100000 + "</body></html>").encode("utf-8"), "indexed")
+    put("unclosed.html", b"<html><body><p>\xe5\xad\x90\xe5\xb8\x82\xe6\x9c\xaa\xe9\x97\xad\xe5\x90\x88\xe6\xa0\x87\xe7\xad\xbe"
+        + "的网页正文，记录社区养老服务的做法。<div><span><table><tr><td>表格".encode("utf-8"), "indexed")
+    put("bogus-charset.html", '<html><head><meta charset="x-no-such-charset"></head><body><p>丑市未知编码声明的网页，'
+        '记录老旧小区改造的经验。</p></body></html>'.encode("utf-8"), "indexed")
+    put("huge.html", b"<html><body><p>" + b"x" * (17 * 1024 * 1024) + b"</p></body></html>", "skipped")
+    put("汇报 材料 2024（终稿）.txt", "寅市营商环境工作汇报\n寅市推行证照分离改革，企业开办时间压缩到一天。\n".encode("utf-8"), "indexed")
+    put("只有标点.txt", "，。、；：？！……——".encode("utf-8") * 10, "skipped")
+    put("nul-bytes.txt", "卯县情况汇报\n卯县\x00推进\x00乡村振兴。\n".encode("utf-8") + b"\x00" * 3000, "skipped")
+    put("old-word.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500, "skipped")
+    put("million-lines.txt", b"1\n" * 200_000, "skipped")
+    put("bidi-controls.txt", "辰县数字乡村工作汇报\n辰县\u202e建成\u202c益农信息社\u200b三百个。\n".encode("utf-8"), "indexed")
+    put("markup.md", "# 巳县政务公开工作汇报\n\n巳县<script>alert(1)</script>公开政务信息[点这里](javascript:alert(1))两万条。\n"
+        .encode("utf-8"), "indexed")
+    put("long-name-" + "很长的文件名" * 12 + ".txt", "午县文件名很长的汇报\n午县推进移风易俗，红白喜事简办成为新风尚。\n"
+        .encode("utf-8"), "indexed")
+    _zip_bomb(bad / "zip-bomb.docx")
+    expect["坏/zip-bomb.docx"] = "skipped-if-read"
+    put("truncated.pdf", _truncated_pdf(), "skipped-if-read")
+    # Not corpus files at all.
+    (outside / "secret.txt").write_text("外部机密文件：不应被索引。\n", encoding="utf-8")
+    (bad / "link-outside.txt").symlink_to(outside / "secret.txt")
+    (bad / "dir-outside").symlink_to(outside, target_is_directory=True)
+    (bad / "loop-a.txt").symlink_to(bad / "loop-b.txt")
+    (bad / "loop-b.txt").symlink_to(bad / "loop-a.txt")
+    (bad / "broken-link.txt").symlink_to(bad / "no-such-file.txt")
+    os.mkfifo(bad / "named-pipe.txt")
+    (bad / "folder.txt").mkdir()
+    (bad / ".hidden.txt").write_text("隐藏文件中的内容。\n", encoding="utf-8")
+    for name in ("link-outside.txt", "dir-outside/secret.txt", "loop-a.txt", "loop-b.txt", "broken-link.txt",
+                 "named-pipe.txt", "folder.txt", ".hidden.txt"):
+        expect[f"坏/{name}"] = "ignored"
+    return expect
+
+
+def hostile_run(work: Path, log) -> dict:
+    corpus, outside, index = work / "hostile", work / "outside", work / "hostile-index"
+    expect = make_hostile_corpus(corpus, outside)
+    started = time.monotonic()
+    done = cli("index", "--json", "--index", str(index), "--corpus", str(corpus), timeout=300)
+    seconds = time.monotonic() - started
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads(done.stdout)
+    outcome = check_hostile(index, summary, expect)
+    log(f"  {len(expect)} bad files: {outcome['handled']} handled as expected in {seconds:.1f}s")
+    for name, problem in outcome["problems"].items():
+        log(f"    {name}: {problem}")
+    return dict(outcome, seconds=round(seconds, 1), kinds=len(expect))
+
+
+def check_hostile(index: Path, summary: dict, expect: dict[str, str]) -> dict:
+    from indexer.readers import supported
+
+    seen = set(summary["added"]) | set(summary["skipped"])
+    ix = store.open_index(index)
+    with ix.reader() as reader:
+        docs = [d for _, d in reader.iter_docs()]
+    text_of = {}
+    for d in docs:
+        if "source" in d:                 # dedup records have no source
+            text_of.setdefault(d["source"], []).append(d.get("text") or "")
+    problems = {}
+    for name, want in expect.items():
+        if want == "skipped-if-read":
+            want = "skipped" if supported(Path(name)) else "ignored"
+        if want == "skipped" and not (summary["skipped"].get(name) and not text_of.get(name, [""])[0]):
+            problems[name] = f"expected reported and skipped, got {summary['skipped'].get(name) or 'indexed'}"
+        elif want == "indexed" and not any(text_of.get(name, [])):
+            problems[name] = f"expected indexed, got {summary['skipped'].get(name) or 'nothing'}"
+        elif want == "ignored" and (name in seen or name in text_of):
+            problems[name] = "expected ignored, but it was read"
+    for d in docs:
+        text = (d.get("text") or "") + (d.get("title") or "")
+        if re.search(r"alert\(|javascript:|document\.write|\x00", text) and not d.get("source", "").endswith(".md"):
+            problems[d.get("source", "?")] = f"unsafe text indexed: {text[:80]!r}"
+        if "外部机密" in text or "隐藏文件" in text:
+            problems[d.get("source", "?")] = "a file outside the corpus was indexed"
+    searcher = Searcher(index, refresh_seconds=0)
+    for word, count in GOOD_WORDS.items():
+        if searcher.search(f'"{word}"').total != count:
+            problems[f"good:{word}"] = "a good report was lost"
+    return {"handled": len(expect) - len([p for p in problems if p in expect]), "problems": problems}
+
+
+# ---------------------------------------------------------------- main
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="the short CI run")
+    parser.add_argument("--trials", type=int, help="crash trials (default 20, quick 2)")
+    parser.add_argument("--seconds", type=float, help="load duration (default 30, quick 4)")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads (default 8)")
+    parser.add_argument("--threads", type=int, default=8, help="server threads (default 8)")
+    parser.add_argument("--copies", type=int, help="copies of the bundled corpus (default 3, quick 1)")
+    parser.add_argument("--only", default="crash,load,hostile", help="which parts to run")
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = parser.parse_args(argv)
+    trials = args.trials if args.trials is not None else (2 if args.quick else 20)
+    seconds = args.seconds if args.seconds is not None else (4 if args.quick else 30)
+    copies = args.copies if args.copies is not None else (1 if args.quick else 3)
+    parts = set(args.only.split(","))
+    log = (lambda msg: print(msg, file=sys.stderr, flush=True)) if args.json else (lambda msg: print(msg, flush=True))
+    work = args.keep or Path(tempfile.mkdtemp(prefix="reportsearch-reliability-"))
+    work.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(args.seed)
+    figures = {}
+    try:
+        if "crash" in parts:
+            log(f"1. SIGKILL during index runs: {trials} trials")
+            figures["crash"] = crash_trials(work / "crash", trials, copies, rng, log)
+        if "load" in parts:
+            log(f"2. searches under reindex: {args.clients} clients, {seconds:.0f} s")
+            figures["load"] = load(work / "load", seconds, args.clients, args.threads, copies, log)
+        if "hostile" in parts:
+            log("3. hostile and broken files")
+            figures["hostile"] = hostile_run(work / "hostile", log)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=1))
+        return 0
+    print()
+    print("| check | result |")
+    print("|---|---|")
+    if "crash" in figures:
+        c = figures["crash"]
+        print(f"| SIGKILL trials survived | {c['survived']}/{c['trials']} ({c['killed_mid_run']} killed mid-run, "
+              f"{c['with_litter_cleared']} left litter that the next run cleared) |")
+        print(f"| corpus / full build / incremental / median recovery | {c['documents']} docs / {c['full_build_s']} s / "
+              f"{c['incremental_s']} s / {c['recovery_median_s']} s |")
+    if "load" in figures:
+        base, lo = figures["load"]["baseline"], figures["load"]["reindex"]
+        print(f"| searches alone ({base['clients']} clients, {base['server_threads']} server threads) | "
+              f"{base['requests']} requests in {base['seconds']} s = {base['rate']} req/s, "
+              f"p50 {base['p50_ms']} ms, p95 {base['p95_ms']} ms, {base['errors']} errors, {base['empty']} empty |")
+        print(f"| searches under reindex | {lo['requests']} requests in {lo['seconds']} s = {lo['rate']} req/s "
+              f"({lo['rate'] / max(base['rate'], 0.1):.2f}× baseline), p50 {lo['p50_ms']} ms, p95 {lo['p95_ms']} ms |")
+        print(f"| errors / empty answers / rebuilds during load | {lo['errors']} / {lo['empty']} / "
+              f"{lo['rebuilds_done']} done, {lo['rebuilds_failed']} failed |")
+    if "hostile" in figures:
+        h = figures["hostile"]
+        print(f"| bad files handled | {h['handled']}/{h['kinds']} in {h['seconds']} s, good reports all found: "
+              f"{not any(k.startswith('good:') for k in h['problems'])} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
