@@ -35,7 +35,8 @@ TITLE_BOOST = 2.0
 SECTION_BOOST = 1.5
 SYNONYM_WEIGHT = 0.5
 PARTIAL_WEIGHT = 0.5
-TITLE_MATCH_SCORE = 5.0         # a paragraph matching only through its report's title
+TITLE_MATCH_SCORE = 5.0
+RAREST_GRAMS = 3         # a paragraph matching only through its report's title
 
 _QUOTES = {'"': '"', "“": "”", "‘": "’", "「": "」", "『": "』", "”": "“"}
 _SEPARATORS = " \t\r\n\u3000、，,;；"
@@ -115,12 +116,13 @@ def _lex(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-def parse(text: str, common: Callable[[str], bool] | None = None) -> ParsedQuery:
+def parse(text: str, stats: "IndexStats | None" = None) -> ParsedQuery:
     """Parse a user query; raise QueryError only for queries with nothing to search.
 
-    ``common(word)`` says whether a word is in so many paragraphs that matching it alone
-    means nothing (服务, 工作 in a collection of work reports); such words are left out of
-    the partial-match tier. The searcher answers it from the index's document frequencies.
+    With ``stats`` (document frequencies of the index being searched), words found in so many
+    paragraphs that matching them alone means nothing (服务, 工作 in a collection of work
+    reports) are left out of the partial-match tier, and the exact tier looks for a long
+    phrase by its rarest bigrams only (the stored text confirms the whole phrase anyway).
     """
     if text is None or not text.strip():
         raise QueryError("请输入要查找的词语，例如：土地流转")
@@ -154,14 +156,32 @@ def parse(text: str, common: Callable[[str], bool] | None = None) -> ParsedQuery
         pending_or = False
     if sum(len(c) for c in parsed.clauses) + len(parsed.negated) > MAX_TERMS:
         raise QueryError(f"查询词太多，请减少到 {MAX_TERMS} 个以内")
+    common = stats.common if stats is not None else None
     parsed.query = _compile(parsed, common)
     if parsed.query is None:
         if parsed.negated and not parsed.clauses:
             raise QueryError("只有排除词（-词）无法检索，请再输入至少一个要查找的词")
         raise QueryError("查询中没有可检索的文字（只有标点或符号），请输入词语，例如：一站式服务")
     parsed.needles = _needles(parsed)
-    parsed.exact, parsed.checks = _compile_exact(parsed)
+    parsed.exact, parsed.checks = _compile_exact(parsed, stats)
     return parsed
+
+
+class IndexStats:
+    """What the parser may ask of the index: document frequencies."""
+
+    COMMON_FRACTION = 0.3
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.limit = self.COMMON_FRACTION * reader.doc_count()
+
+    def frequency(self, fieldname: str, term: str) -> int:
+        return self.reader.doc_frequency(fieldname, term)
+
+    def common(self, word: str) -> bool:
+        """In COMMON_FRACTION of the paragraphs or more (never true of a word found nowhere)."""
+        return self.frequency("text", word) >= max(self.limit, 1)
 
 
 def is_exact(normalized_text: str, checks: list[list[list[str]]]) -> bool:
@@ -311,15 +331,19 @@ def _term_query(term: Term, with_synonyms: bool = True, common=None) -> Q.Query 
     return Q.Or([original[0], alternative[0]])
 
 
-def _gram_terms(fieldname: str, text: str, score: float | None = None) -> Q.Query | None:
+def _gram_terms(fieldname: str, text: str, score: float | None = None, rarest=None) -> Q.Query | None:
     """All bigrams of text present, in any order: what "contains text" looks like without
-    positions. With ``score``, the Presence weighting makes a match score exactly that."""
+    positions. With ``score``, the Presence weighting makes a match score exactly that.
+    With ``rarest`` (index stats), a run keeps only its RAREST_GRAMS least frequent bigrams."""
     parts: list[Q.Query] = []
     for run in bigrams(text):
         if len(run) == 1 and len(run[0]) == 1:
             parts.append(Q.Or([Q.Term(fieldname, run[0]), Q.Prefix(fieldname, run[0])]))
-        else:
-            parts += [Q.Term(fieldname, gram) for gram in dict.fromkeys(run)]
+            continue
+        grams = list(dict.fromkeys(run))
+        if rarest is not None and len(grams) > RAREST_GRAMS:
+            grams = sorted(grams, key=lambda g: rarest.frequency(fieldname, g))[:RAREST_GRAMS]
+        parts += [Q.Term(fieldname, gram) for gram in grams]
     if not parts:
         return None
     if score is not None:
@@ -327,7 +351,7 @@ def _gram_terms(fieldname: str, text: str, score: float | None = None) -> Q.Quer
     return parts[0] if len(parts) == 1 else Q.And(parts)
 
 
-def _compile_exact(parsed: ParsedQuery) -> tuple[Q.Query | None, list[list[list[str]]]]:
+def _compile_exact(parsed: ParsedQuery, stats=None) -> tuple[Q.Query | None, list[list[list[str]]]]:
     per_clause, checks = [], []
     for clause in parsed.clauses:
         if any(t.field == "title" for t in clause):
@@ -335,7 +359,7 @@ def _compile_exact(parsed: ParsedQuery) -> tuple[Q.Query | None, list[list[list[
         alternatives, runs = [], []
         for term in clause:
             text = squeeze(term.text) if term.phrase else term.text
-            q = _gram_terms("grams", text)
+            q = _gram_terms("grams", text, rarest=stats)
             if q is not None:
                 alternatives.append(q)
                 runs.append([m.group(0) for m in WORD_RUN.finditer(normalize(text))])

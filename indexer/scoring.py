@@ -38,10 +38,43 @@ def weighting() -> scoring.WeightingModel:
     return scoring.MultiWeighting(bm25f, grams=Presence(), title_grams=Presence())
 
 
-def exact_weighting() -> scoring.WeightingModel:
-    """BM25F for the exact-tier pass, where paragraphs are ranked by their query bigrams.
+class _SaturatedTfScorer(scoring.BaseScorer):
+    def __init__(self, idf: float, max_weight: float, k1: float):
+        self.idf, self.k1 = idf, k1
+        self._max = self._of(max_weight)
 
-    Length is normalised gently (B=0.3): a substantive paragraph that discusses the topic at
-    length should not lose to a one-line mention merely for being longer.
+    def _of(self, weight: float) -> float:
+        return self.idf * weight * (self.k1 + 1) / (weight + self.k1)
+
+    def supports_block_quality(self):
+        return True
+
+    def score(self, matcher):
+        return self._of(matcher.weight())
+
+    def max_quality(self):
+        return self._max
+
+    def block_quality(self, matcher):
+        return self._of(matcher.block_max_weight())
+
+
+class SaturatedTf(scoring.WeightingModel):
+    """BM25 without length normalisation: idf × saturated term frequency.
+
+    Scoring needs nothing but the posting itself (no per-document length lookup), and a
+    block's best possible score follows from its largest frequency, so Whoosh can skip whole
+    blocks of a common bigram once the top hits are found.
     """
-    return scoring.BM25F(B=0.3, K1=1.2)
+
+    def __init__(self, k1: float = 1.2):
+        self.k1 = k1
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        max_weight = searcher.term_info(fieldname, text).max_weight()
+        return _SaturatedTfScorer(searcher.idf(fieldname, text), max_weight, self.k1)
+
+
+def exact_weighting() -> scoring.WeightingModel:
+    """For the exact-tier pass, where paragraphs are ranked by their query bigrams."""
+    return scoring.MultiWeighting(scoring.BM25F(B=0.3, K1=1.2), grams=SaturatedTf())

@@ -19,10 +19,10 @@ from whoosh.searching import Searcher as WhooshSearcher
 
 from . import dedup, facets, history, store
 from . import similar as more_like
-from .errors import IndexMissing, QueryError
-from .highlight import highlight, snippet
+from .errors import QueryError
+from .highlight import snippet
 from .normalize import normalize
-from .query import EXACT_SCORE, ParsedQuery, is_exact, parse
+from .query import EXACT_SCORE, IndexStats, ParsedQuery, is_exact, parse
 from .scoring import exact_weighting, weighting
 
 MAX_LIMIT = 100
@@ -182,7 +182,7 @@ class Searcher:
             raise QueryError(f"offset 须在 0 到 {MAX_OFFSET} 之间")
         started = time.perf_counter()
         searcher, bm25 = self._current()
-        parsed = parse(text, common=_common_words(searcher))
+        parsed = parse(text, IndexStats(searcher.reader()))
         want = offset + limit
         picked = _Picked()
         full = facets.restrict(parsed.query, filters)
@@ -219,7 +219,7 @@ class Searcher:
     @staticmethod
     def _total(searcher, full, seen: int) -> tuple[int, bool]:
         """Count the matches exactly when there are few; else Whoosh's cheap upper bound."""
-        estimate = int(full.estimate_size(searcher.reader()))
+        estimate = min(int(full.estimate_size(searcher.reader())), searcher.doc_count())
         if estimate <= EXACT_COUNT_LIMIT:
             return max(seen, facets.distinct_total(searcher, full)), False
         return max(seen, estimate), True
@@ -311,19 +311,7 @@ class Searcher:
             return []
 
 
-COMMON_FRACTION = 0.3
 EXACT_COUNT_LIMIT = 3000     # up to this many possible matches, totals are counted exactly
-
-
-def _common_words(searcher):
-    """Words in more than COMMON_FRACTION of the paragraphs (never for a tiny collection)."""
-    reader = searcher.reader()
-    limit = COMMON_FRACTION * reader.doc_count()
-
-    def common(word: str) -> bool:
-        return reader.doc_frequency("text", word) >= limit
-
-    return common
 
 
 class _Picked:

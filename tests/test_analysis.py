@@ -1,7 +1,13 @@
 """The analyzers keep Whoosh's contract: ordinal positions, character offsets, pickling."""
 import pickle
 
-from indexer.analysis import GramTokenizer, WordTokenizer, decompose, query_words, reset_segmenter
+from indexer.analysis import (
+    GramTokenizer,
+    WordTokenizer,
+    decompose,
+    query_words,
+    reset_segmenter,
+)
 from indexer.searching import Searcher
 from indexer.store import open_index
 from indexer.update import update_index

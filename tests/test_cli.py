@@ -3,10 +3,12 @@ import json
 import subprocess
 import sys
 
+from subprocesses import ENV
+
 
 def run(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "indexer", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([sys.executable, "-m", "indexer", *args], cwd=cwd, env=ENV, capture_output=True,
+                          text=True, timeout=120)
 
 
 def test_index_then_search(tmp_path):

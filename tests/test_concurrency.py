@@ -7,15 +7,12 @@ import os
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
+from subprocesses import ENV, ROOT
 
 from indexer.searching import Searcher
 from indexer.update import update_index
-
-ROOT = Path(__file__).resolve().parent.parent
-ENV = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
 
 
 def test_threads_of_one_searcher_under_rebuilds(tmp_path, corpus_copy):

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from subprocesses import ENV, ROOT
 
 from indexer import store
 from indexer.errors import IndexBusy
@@ -20,8 +21,6 @@ from indexer.pipeline import file_paragraphs
 from indexer.searching import Searcher
 from indexer.update import paragraph_fields, update_index
 
-ROOT = Path(__file__).resolve().parent.parent
-ENV = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
 REPORT_A = "甲县土地流转工作情况汇报\n一、基本情况\n甲县建立了土地流转服务中心，全县流转土地三万亩，农民增收明显。\n"
 REPORT_B = "乙镇留守儿童关爱工作汇报\n乙镇为全镇留守儿童建立了成长档案，每周开展一次关爱活动。\n"
 

@@ -5,8 +5,8 @@ import io
 import json
 
 import pytest
-
 from fixture_files import make_docx, make_pdf, make_scanned_pdf, make_zip_bomb
+
 from indexer.cli import print_summary
 from indexer.searching import Searcher
 from indexer.update import update_index

@@ -8,17 +8,12 @@ import http.client
 import json
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from subprocesses import start_server, stop
 
 from indexer.clean import CJK, clean_blocks, clean_inline, is_furniture, is_notice
 from indexer.errors import QueryError, UnreadableFile
@@ -29,8 +24,6 @@ from indexer.pipeline import file_paragraphs
 from indexer.query import MAX_QUERY_CHARS, parse
 from indexer.searching import Searcher
 
-ROOT = Path(__file__).resolve().parent.parent
-ENV = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
 FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 _REPORT_CHARS = "土地流转社区服务一站式汇报工作情况基本网格员留守儿童国務院臺灣ＡＢＣ１２３abc123"
@@ -157,33 +150,14 @@ def test_html_reader_never_raises_and_drops_scripts(html):
 
 # ---- the real HTTP API
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def api(seed_index, tmp_path_factory):
-    port = _free_port()
     log = tmp_path_factory.mktemp("fuzz-server") / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "indexer", "serve", "--index", str(seed_index), "--host",
-                                 "127.0.0.1", "--port", str(port), "--threads", "4"], cwd=ROOT, env=ENV, stdout=out,
-                                stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
+    proc, port = start_server(seed_index, log, "--host", "127.0.0.1", "--threads", "4")
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     yield conn
     conn.close()
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(10)
+    stop(proc)
     assert "Traceback" not in log.read_text(errors="replace")
 
 

@@ -14,17 +14,15 @@ import os
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
+from subprocesses import ENV, ROOT
 
 from indexer import store
 from indexer.errors import UnreadableFile
 from indexer.readers import limits
 from indexer.searching import Searcher
 
-ROOT = Path(__file__).resolve().parent.parent
-ENV = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and symlinks need POSIX")
 
 

@@ -2,8 +2,8 @@
 import datetime
 
 import pytest
-
 from fixture_files import make_docx, make_zip_bomb
+
 from indexer.errors import UnreadableFile
 from indexer.pipeline import file_paragraphs, file_reports
 from indexer.readers.docx import read_docx

@@ -1,7 +1,7 @@
 """PDFs: lines rejoined into paragraphs, page furniture dropped; real PDFs written with reportlab."""
 import pytest
-
 from fixture_files import make_pdf, make_scanned_pdf
+
 from indexer.errors import UnreadableFile
 from indexer.pipeline import file_paragraphs
 from indexer.readers.pdf import Line, drop_furniture, is_page_number, read_pdf, rejoin

@@ -1,7 +1,5 @@
 """Watch mode: a real watcher on a temp folder, and `reportsearch serve --watch` as a real server."""
 import json
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -9,11 +7,11 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from subprocesses import ENV, free_port
 from indexer.searching import Searcher
 from indexer.update import update_index
 from indexer.watch import Watcher, relevant
 
-ROOT = Path(__file__).resolve().parent.parent
 
 REPORT_A = "甲县土地流转工作情况汇报\n甲县建立了土地流转服务中心，全县流转土地三万亩，农民增收明显。\n"
 REPORT_B = "乙镇留守儿童关爱工作汇报\n乙镇为全镇留守儿童建立了成长档案，每周开展一次关爱活动。\n"
@@ -52,12 +50,6 @@ def test_watcher_reindexes_added_changed_and_deleted_files(tmp_path):
     assert updates and all(u.did_work for u in updates)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def api(port, q):
     url = f"http://127.0.0.1:{port}/api/search?" + urllib.parse.urlencode({"q": q})
     with urllib.request.urlopen(url, timeout=5) as response:
@@ -71,7 +63,7 @@ def test_serve_watch_picks_up_a_new_file_while_answering(tmp_path):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "indexer", "serve", "--watch", "--port", str(port), "--index", str(tmp_path / "ix"),
-         "--corpus", str(corpus)], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+         "--corpus", str(corpus)], cwd=tmp_path, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         def up():
             try:

@@ -2,25 +2,19 @@
 and the real server (waitress on 127.0.0.1) given raw, unnormalised requests."""
 from __future__ import annotations
 
-import os
 import re
-import signal
 import socket
-import subprocess
-import sys
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from subprocesses import ENV, start_server, stop
 
 from indexer.settings import SETTINGS
 from indexer.update import update_index
 from webapp import create_app
 
-ROOT = Path(__file__).resolve().parent.parent
-ENV = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
 XSS = "<script>alert(1)</script>"
 EVIL_REPORT = (f"甲县{XSS}脚本测试工作汇报\n"
                f"一、<img src=x onerror=alert(2)>基本情况\n"
@@ -163,32 +157,13 @@ def test_default_host_is_loopback():
 
 # The real server: raw requests that no client library would normalise.
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(evil_index, tmp_path_factory):
-    port = _free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     env = {k: v for k, v in ENV.items() if k != "REPORTSEARCH_HOST"}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "indexer", "serve", "--index", str(evil_index),
-                                 "--port", str(port), "--threads", "2"], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
+    proc, port = start_server(evil_index, log, "--threads", "2", env=env)
     yield port, proc
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(10)
+    stop(proc)
 
 
 def raw(port: int, request: bytes) -> tuple[int, bytes]:

@@ -1,0 +1,49 @@
+"""Running the real command in tests: the repo on PYTHONPATH, free ports, a served index."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Subprocesses import this checkout, whatever else is installed.
+ENV = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(index: Path, log: Path, *args: str, env: dict | None = None, cwd: Path = ROOT,
+                 timeout: float = 60) -> tuple[subprocess.Popen, int]:
+    """`reportsearch serve` on a free port of 127.0.0.1, once it accepts connections."""
+    port = free_port()
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "indexer", "serve", "--index", str(index), "--port", str(port),
+                                 *args], cwd=cwd, env=env or ENV, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return proc, port
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                stop(proc)
+                raise AssertionError(f"server did not start:\n{log.read_text(errors='replace')}")
+            time.sleep(0.1)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
