@@ -129,13 +129,25 @@ class Deduper:
                     best = (other, score)
         return best
 
+    def rivals(self, paragraphs: list[Paragraph], source: str) -> set[str]:
+        """Files later in path order whose kept reports these paragraphs' reports copy.
+
+        A fresh build reads files in path order and keeps the first copy; an incremental run
+        that adds an earlier copy must read those files again to end in the same state.
+        """
+        out = set()
+        for paras in _by_report(paragraphs).values():
+            texts = [p.text for p in paras]
+            sig, size = signature(texts)
+            found = self.match(sig, size, hashlib.sha1(_words(texts).encode("utf-8")).hexdigest()[:16])
+            if found is not None and self.kept[found[0]][2] > source:
+                out.add(self.kept[found[0]][2])
+        return out
+
     def split(self, paragraphs: list[Paragraph], source: str, filekey: str):
         """Paragraphs of one file → (paragraphs to index, record documents, duplicates found)."""
-        reports: dict[str, list[Paragraph]] = {}
-        for p in paragraphs:
-            reports.setdefault(p.report_id, []).append(p)
         keep, records, duplicates = [], [], []
-        for report_id, paras in reports.items():
+        for report_id, paras in _by_report(paragraphs).items():
             texts = [p.text for p in paras]
             sig, size = signature(texts)
             exact = hashlib.sha1(_words(texts).encode("utf-8")).hexdigest()[:16]
@@ -156,6 +168,13 @@ class Deduper:
             duplicates.append({"source": source, "title": title, "kept_source": kept_source,
                                "kept_title": kept_title, "similarity": round(score, 3)})
         return keep, records, duplicates
+
+
+def _by_report(paragraphs: list[Paragraph]) -> dict[str, list[Paragraph]]:
+    reports: dict[str, list[Paragraph]] = {}
+    for p in paragraphs:
+        reports.setdefault(p.report_id, []).append(p)
+    return reports
 
 
 def _records(ix, prefix: str) -> list[dict]:

@@ -116,6 +116,32 @@ def _plan(scanned, known: dict[str, str], summary: Summary) -> list[tuple[Corpus
     return todo
 
 
+def _copies_to_redo(ix, corpus_dir: Path, scanned, todo, gone: set[str]):
+    """Add the unchanged files whose duplicate records this run would make stale, in path order.
+
+    Two cases (see indexer.dedup): files holding copies of a report whose file is reindexed or
+    deleted, and files whose kept copy an earlier file (in path order) now also holds. Reading
+    them again, in path order, ends in the state a fresh build would reach.
+    """
+    frontier = set(gone)
+    fresh = [item for item in todo if item[1] is not None]
+    while frontier or fresh:
+        more = dedup.files_to_recheck(ix, frontier) if frontier else set()
+        deduper = dedup.Deduper.load(ix, exclude=gone)
+        for cf, data, _ in (fresh if deduper.kept else []):     # nothing kept: no rivals to find
+            try:
+                more |= deduper.rivals(file_paragraphs(data, cf.source, **reader_options(corpus_dir, cf.source)),
+                                       cf.source)
+            except Exception:            # reported when the file is indexed below
+                continue
+        more -= gone
+        fresh = _recheck(scanned, more)
+        todo += fresh
+        gone |= more
+        frontier = more
+    return sorted(todo, key=lambda item: item[0].source), gone
+
+
 def _recheck(scanned, sources: set[str]):
     """Unchanged files to read again because the kept copy of one of their reports is going away."""
     return [(cf, data, sha) for cf, data, sha in scanned if cf.source in sources and data is not None]
@@ -158,9 +184,8 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
                 summary.seconds = time.monotonic() - started
                 return summary
         gone = set(summary.deleted) | {cf.source for cf, _, _ in todo if cf.source in known}
-        if not rebuild and gone:
-            todo += _recheck(scanned, dedup.files_to_recheck(ix, gone) - gone)
-            gone |= {cf.source for cf, _, _ in todo}
+        if not rebuild:
+            todo, gone = _copies_to_redo(ix, corpus_dir, scanned, todo, gone)
         # Remember what old permalinks pointed to before their documents go (issue 4).
         history.retire(index_dir, ix, summary.deleted + [cf.source for cf, _, _ in todo if cf.source in known],
                        everything=rebuild)

@@ -45,10 +45,11 @@ def test_copies_are_indexed_once_and_come_back_when_the_kept_one_goes(tmp_path):
     update_index(index, corpus)
     assert titles(index, '"农村社区服务中心"') == [("b.txt", "嘉禾县农村社区建设工作情况汇报", [])]
 
+    # An earlier copy (in path order) comes back: as in a fresh build, it is the one kept.
     (corpus / "a.txt").write_text(R, encoding="utf-8")
     back = update_index(index, corpus)
-    assert back.reports == 0 and len(back.duplicates) == 1
-    assert titles(index, '"农村社区服务中心"') == [("b.txt", "嘉禾县农村社区建设工作情况汇报", ["a.txt"])]
+    assert back.reports == 1 and [(d["source"], d["kept_source"]) for d in back.duplicates] == [("b.txt", "a.txt")]
+    assert titles(index, '"农村社区服务中心"') == [("a.txt", "嘉禾县农村社区建设工作情况汇报", ["b.txt"])]
 
     # The kept copy is rewritten into another report: the copy is compared again and indexed.
     (corpus / "b.txt").write_text(OTHER.replace("攸县", "茶陵县"), encoding="utf-8")
@@ -69,3 +70,26 @@ def test_a_longer_version_is_not_hidden(tmp_path):
     summary = update_index(index, corpus)
     assert summary.duplicates == [] and summary.reports == 2
     assert Searcher(index).search('"农村社区服务中心"').total == 1
+
+
+def stored(index):
+    from indexer import store
+    with store.open_index(index).reader() as reader:
+        return sorted((d.get("id") or "", d.get("dupkey") or "", d.get("meta") or "") for _, d in reader.iter_docs())
+
+
+def test_incremental_runs_end_where_a_fresh_build_does(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "c.txt").write_text(R, encoding="utf-8")
+    (corpus / "d.txt").write_text(OTHER, encoding="utf-8")
+    update_index(tmp_path / "index", corpus)
+    # An earlier file (in path order) with the same report, then the later copy changes, then goes.
+    for step in (lambda: (corpus / "a.txt").write_text(R, encoding="utf-8"),
+                 lambda: (corpus / "c.txt").write_text(R + OTHER, encoding="utf-8"),
+                 lambda: (corpus / "a.txt").unlink()):
+        step()
+        update_index(tmp_path / "index", corpus)
+        fresh = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
+        update_index(fresh, corpus)
+        assert stored(tmp_path / "index") == stored(fresh)
