@@ -20,9 +20,12 @@ SNIPPET_MAX = 200
 def find_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
     """Sorted, merged (start, end) spans of every needle in text; adjacent hits join into one."""
     norm = normalize(text)
+    present = [n for n in needles if n and n in norm]
     spans = []
-    for needle in needles:
-        if not needle:
+    for needle in present:
+        # The parts of a query word (土地 of 土地流转) are marked only where the word itself
+        # is absent; beside it they would mark every 土地 in the paragraph.
+        if any(needle != other and needle in other for other in present):
             continue
         start = norm.find(needle)
         while start >= 0:

@@ -211,7 +211,14 @@ class Searcher:
             return self._total(searcher, full, len(picked.hits))
         room = (want - len(picked.hits)) * 2 + 10
         results = searcher.search(full, limit=room, terms=False, mask=picked.docnums or None)
-        self._collect(results, parsed, picked)
+        lower = _Picked()
+        self._collect(results, parsed, lower)
+        # Here a score in the exact tier means "all the bigrams, but not together" (the exact
+        # pass confirmed the rest): such a paragraph ranks as a scattered match.
+        for score, doc in sorted(((s - EXACT_SCORE if s >= EXACT_SCORE else s, d) for s, d in lower.hits),
+                                 key=lambda pair: -pair[0]):
+            picked.add(None, score, doc)
+        picked.docnums |= lower.docnums
         if results.scored_length() < room:
             return len(picked.hits), False          # every match was seen
         return self._total(searcher, full, len(picked.hits))
@@ -325,10 +332,11 @@ class _Picked:
         self.docnums: set[int] = set()
         self._groups: set[str] = set()
 
-    def add(self, docnum: int, score: float, doc: dict) -> None:
+    def add(self, docnum: int | None, score: float, doc: dict) -> None:
         if "text" not in doc:
             return                       # the marker of an unreadable file
-        self.docnums.add(docnum)
+        if docnum is not None:
+            self.docnums.add(docnum)
         group = doc.get("dupkey") or doc["id"]
         if group not in self._groups:
             self._groups.add(group)
