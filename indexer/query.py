@@ -9,13 +9,14 @@ The language is what Chinese users type, and nothing in it raises:
   year:2024 date:2024-01 place:嘉禾县 type:调研报告 folder:… source:…   filters
 Unbalanced quotes and stray operators are read as plain text.
 
-A bare Chinese word matches paragraphs that contain it verbatim (a bigram phrase, which no
-segmentation can miss) and, ranked lower, paragraphs that contain its jieba words scattered.
+A bare Chinese word matches paragraphs that contain it verbatim (all its character bigrams,
+which no segmentation can miss, confirmed on the stored text by indexer.searching) and, in
+lower tiers, paragraphs with a synonym, with its jieba words scattered, with some of them,
+or whose report title contains it.
 """
 from __future__ import annotations
 
 import re
-from typing import Callable
 from dataclasses import dataclass, field
 
 from whoosh import query as Q
@@ -208,24 +209,20 @@ def _term(token: str, quoted: bool) -> Term | None:
     return Term(token, phrase=quoted, negated=negated)
 
 
-def _gram_phrase(fieldname: str, text: str, score: float = 1.0) -> Q.Query | None:
-    """Matches text containing ``text`` verbatim (each run of word characters contiguous).
-
-    With the Presence weighting on bigram fields the query scores ``score`` in total.
-    """
-    runs = bigrams(text)
-    if not runs:
-        return None
+def _gram_phrase(fieldname: str, text: str) -> Q.Query | None:
+    """Matches a field containing ``text`` verbatim: each run of word characters a phrase of
+    bigrams. Only titles keep positions, so this serves ``title:`` searches."""
     parts = []
-    for run in runs:
-        share = score / len(runs) / len(run)       # each bigram of the run scores 1 × share
+    for run in bigrams(text):
         if len(run) == 1 and len(run[0]) == 1:
             # A lone character: as a word of its own, or the first half of a bigram.
-            parts.append(Q.Or([Q.Term(fieldname, run[0]), Q.Prefix(fieldname, run[0])], boost=share))
+            parts.append(Q.Or([Q.Term(fieldname, run[0]), Q.Prefix(fieldname, run[0])]))
         elif len(run) == 1:
-            parts.append(Q.Term(fieldname, run[0], boost=share))
+            parts.append(Q.Term(fieldname, run[0]))
         else:
-            parts.append(Q.Phrase(fieldname, run, boost=share))
+            parts.append(Q.Phrase(fieldname, run))
+    if not parts:
+        return None
     return parts[0] if len(parts) == 1 else Q.And(parts)
 
 

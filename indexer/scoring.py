@@ -1,10 +1,11 @@
 """Searching: how matches are scored.
 
-BM25F for the word fields (paragraph text, section heading, report title). The bigram
-fields only say *whether* a paragraph contains the query verbatim, so each bigram scores a
-constant 1: a phrase of n bigrams, boosted by tier/n, scores exactly ``tier``. That gives the
-ranking tiers of indexer.query without Whoosh's ConstantScoreQuery, which materialises every
-matching id in Python and loses exclusions under AndNot.
+BM25F for the word fields (paragraph text, section heading, report title). In the full tiered
+query the bigram fields only say *whether* a paragraph has the query's bigrams, so each scores
+a constant 1: n bigrams, each boosted by tier/n, score exactly ``tier``. That gives the ranking
+tiers of indexer.query without Whoosh's ConstantScoreQuery, which materialises every matching
+id in Python and loses exclusions under AndNot. The exact-tier pass ranks by the bigrams
+themselves (``exact_weighting``).
 """
 from __future__ import annotations
 
