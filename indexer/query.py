@@ -269,8 +269,8 @@ def squeeze(text: str) -> str:
 
 
 def _text_query(texts: list[str], phrase: bool, tier: float = EXACT_SCORE, weight: float = 1.0,
-                partial: bool = True, common=None) -> tuple[Q.Query, Q.Query] | None:
-    """Words or phrases (alternatives) against the paragraphs → (query, what counts as matched).
+                partial: bool = True, common=None) -> Q.Query | None:
+    """Words or phrases (alternatives) against the paragraphs.
 
     Ranking is tiered on purpose: a paragraph containing one of the texts verbatim scores a
     constant ``tier`` (far above any BM25 score) plus BM25; a paragraph where only their jieba
@@ -293,14 +293,13 @@ def _text_query(texts: list[str], phrase: bool, tier: float = EXACT_SCORE, weigh
             # Lowest tier: paragraphs with only some of the words (拆迁 for 拆迁安置) are
             # often precedents too; BM25 puts those with the rarer words first.
             match += [q for q in (_some_words("text", t, common) for t in texts) if q is not None]
-    if not phrase:
         match += [q for q in (_gram_terms("title_grams", t, TITLE_MATCH_SCORE * weight) for t in texts)
                   if q is not None]
     extra = [_boosted(w, weight) for w in words] if phrase else []   # ranks within the phrase matches
     extra += [q for t in texts for q in (_boosted(_words("title", t), TITLE_BOOST * weight),
                                          _boosted(_words("section", t), SECTION_BOOST * weight)) if q is not None]
     matched = _any(match)
-    return (Q.AndMaybe(matched, _any(extra)) if extra else matched), matched
+    return Q.AndMaybe(matched, _any(extra)) if extra else matched
 
 
 def _any(queries: list[Q.Query]) -> Q.Query:
@@ -323,9 +322,7 @@ def _term_query(term: Term, with_synonyms: bool = True, common=None) -> Q.Query 
         return None
     synonyms = synonyms_of(term.text) if with_synonyms and not term.phrase else []
     alternative = _text_query(synonyms, False, SYNONYM_SCORE, SYNONYM_WEIGHT, partial=False) if synonyms else None
-    if alternative is None:
-        return original[0]
-    return Q.Or([original[0], alternative[0]])
+    return original if alternative is None else Q.Or([original, alternative])
 
 
 def _gram_terms(fieldname: str, text: str, score: float | None = None, rarest=None) -> Q.Query | None:
