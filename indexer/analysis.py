@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import operator
 import os
 import re
 import threading
@@ -165,6 +166,10 @@ def bigrams(text: str) -> list[list[str]]:
 class _BaseTokenizer(Tokenizer):
     """Whoosh's tokenizer contract, filled from ``pieces``: (text, offset, position) triples."""
 
+    def terms(self, value: str) -> list[str]:
+        """The texts of the index-time pieces."""
+        return [text for text, _, _ in self.pieces(value, "index")]
+
     def __eq__(self, other):
         return other.__class__ is self.__class__
 
@@ -218,6 +223,16 @@ class WordTokenizer(_BaseTokenizer):
 
 class GramTokenizer(_BaseTokenizer):
     """Overlapping character bigrams of each run of word characters, positioned by offset."""
+
+    def terms(self, value: str) -> list[str]:
+        """The bigrams alone, for the bulk writer (same as the texts of pieces())."""
+        out: list[str] = []
+        for run in WORD_RUN.findall(normalize(value)):
+            if len(run) == 1:
+                out.append(run)
+            else:
+                out += map(operator.add, run[:-1], run[1:])
+        return out
 
     def pieces(self, value: str, mode: str):
         for m in WORD_RUN.finditer(normalize(value)):

@@ -42,6 +42,16 @@ def _lower(text: str) -> str:
 
 def normalize(text: str) -> str:
     """Fold width, case and script; len(normalize(s)) == len(s) always."""
+    # Indexing normalises each paragraph several times (word and bigram fields, duplicate keys).
+    return _recent(text) if len(text) <= 4096 else _normalize(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _recent(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = _lower(text.translate(_FOLD_TABLE))
     if text.isascii():
         return text

@@ -22,10 +22,10 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, LockError
-from whoosh.multiproc import MpWriter
 
 from .errors import IndexBusy, IndexMissing
 from .schema import make_schema
+from .segment_writer import BulkWriter, ParallelWriter
 
 INDEX_NAME = "paragraphs"
 
@@ -86,17 +86,16 @@ def writer(ix, lock_timeout: float = 30.0, procs: int = 1, on_wait=None):
     """A writer that waits for the lock, then says clearly who holds it.
 
     Once the lock is ours, files left by a writer that was killed are removed. With procs > 1,
-    documents are analysed and written by that many processes, each into a segment of its own
-    (no merge at commit: merging costs as much as the parallel part saves). compound=False:
+    documents are analysed and written by that many processes, each into segments of its own
+    (see indexer.segment_writer). compound=False:
     readers map segment files instead of copying a compound file into memory each time a
     searcher opens.
     """
     def attempt():
         try:
             if procs > 1:
-                return MpWriter(ix, procs=procs, batchsize=256, multisegment=True,
-                                subargs={"compound": False, "limitmb": 128}, compound=False)
-            return ix.writer(compound=False, limitmb=256)
+                return ParallelWriter(ix, procs=procs, compound=False)
+            return BulkWriter(ix, compound=False)
         except LockError:
             return None
 

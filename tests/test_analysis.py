@@ -71,3 +71,11 @@ def test_user_dictionary_change_takes_effect_on_reindex(tmp_path, monkeypatch):
     finally:
         monkeypatch.delenv("REPORTSEARCH_USERDICT")
         reset_segmenter()
+
+
+def test_terms_are_the_texts_of_the_index_pieces():
+    from indexer.analysis import GramTokenizer, WordTokenizer
+
+    for text in ("土地流转", "ＧＤＰ增长8.5%，土地流轉", "一", "社区、社区 a", ""):
+        for tokenizer in (GramTokenizer(), WordTokenizer()):
+            assert tokenizer.terms(text) == [t for t, _, _ in tokenizer.pieces(text, "index")], text

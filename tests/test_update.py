@@ -69,3 +69,40 @@ def test_running_server_sees_a_reindex(tmp_path):
     (corpus / "b.txt").write_text(REPORT_B, encoding="utf-8")
     update_index(index, corpus)
     assert searcher.search("留守儿童").total == 1
+
+
+def test_parallel_build_indexes_what_one_process_indexes(tmp_path, monkeypatch):
+    import indexer.segment_writer
+    import indexer.update
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    places = "东西南北中上下前后左右新"
+    deeds = ["建立了土地流转服务中心", "为留守儿童建立了成长档案", "开通了一站式服务大厅", "组建了网格员队伍",
+             "修建了村级文化广场", "开展了打击传销专项行动", "推行了河长制", "设立了就业援助站点"]
+    for i in range(12):
+        lines = [f"{places[i]}镇土地流转工作情况汇报"]
+        for j in range(4):
+            deed = deeds[(i + j * 3) % len(deeds)]
+            lines.append(f"{places[i]}镇第{j + 1}季度{deed}，覆盖{(i + 1) * (j + 7)}个村，土地流转{i * 10 + j}万亩。")
+        (corpus / f"{i:02}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (corpus / "broken.txt").write_bytes(bytes(range(256)) * 50)
+    one = update_index(tmp_path / "one", corpus, processes=1)
+    monkeypatch.setattr(indexer.update, "PARALLEL_BYTES", 0)      # parallel even for a small corpus
+    monkeypatch.setattr(indexer.segment_writer, "BATCH", 8)
+    two = update_index(tmp_path / "two", corpus, processes=2)
+    assert (two.paragraphs, two.reports, two.skipped) == (one.paragraphs, one.reports, one.skipped)
+    from indexer import store
+    assert len(store.open_index(tmp_path / "two")._segments()) >= 2       # written by two workers
+
+    def hits(index, q):
+        return sorted((h.id, round(h.score, 3)) for h in Searcher(index, refresh_seconds=0).search(q, limit=50).hits)
+
+    for q in ("土地流转", "留守儿童", "网格员", '"一站式服务"', "季度 河长制"):
+        assert hits(tmp_path / "two", q) == hits(tmp_path / "one", q), q
+    assert len({h.title for h in Searcher(tmp_path / "two").search("土地流转", limit=50).hits}) == 12
+    # and the parallel index takes incremental updates like any other
+    (corpus / "05.txt").unlink()
+    assert update_index(tmp_path / "two", corpus, processes=2).deleted == ["05.txt"]
+    assert len({h.title for h in Searcher(tmp_path / "two").search("土地流转", limit=50).hits}) == 11
+    assert not update_index(tmp_path / "two", corpus, processes=2).did_work
