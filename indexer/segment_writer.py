@@ -43,14 +43,25 @@ class _Postings:
         self.values: list[bytes] = []
 
 
-def _fast_terms(field, value):
-    """(term bytes, frequency, weight, value bytes) for a field our tokenizers fill, or None."""
+def _counts(field, value: str) -> Counter | None:
+    """Term counts of a value for a field our tokenizers fill with frequencies, else None."""
     analyzer = field.analyzer
-    if not isinstance(analyzer, _BaseTokenizer) or type(field.format) is not Frequency:
-        return None
-    boost = field.format.field_boost
-    counts = Counter(analyzer.terms(value))
-    return [(text.encode("utf-8"), freq, freq * boost, _packed(freq)) for text, freq in counts.items()]
+    if isinstance(analyzer, _BaseTokenizer) and type(field.format) is Frequency:
+        return Counter(analyzer.terms(value))
+    return None
+
+
+def _str_keys(field) -> bool:
+    """Whether this writer keys a field's terms by str (our tokenizers' fields) or by bytes."""
+    return isinstance(field.analyzer, _BaseTokenizer)
+
+
+def _items(field, value) -> list[tuple]:
+    """(term, frequency, weight, value bytes) for any field, through Whoosh's own format code."""
+    items = field.index(value)
+    if _str_keys(field):
+        return [(t.decode("utf-8"), f, w, v) for t, f, w, v in items]
+    return list(items)
 
 
 class BulkWriter(SegmentWriter):
@@ -58,21 +69,11 @@ class BulkWriter(SegmentWriter):
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
-        self._postings: dict[str, dict[bytes, _Postings]] = {}
+        # field → term → postings; terms are str for our tokenizers' fields, else Whoosh's bytes
+        self._postings: dict[str, dict[str | bytes, _Postings]] = {}
         self._lengths: dict[str, array] = {}        # field → length per docnum (own documents)
+        self._cache: dict[tuple[str, str], list[tuple]] = {}
         self.posting_count = 0
-
-    def _add(self, fieldname: str, tbytes: bytes, docnum: int, weight: float, vbytes: bytes) -> None:
-        terms = self._postings.get(fieldname)
-        if terms is None:
-            terms = self._postings[fieldname] = {}
-        p = terms.get(tbytes)
-        if p is None:
-            p = terms[tbytes] = _Postings()
-        p.ids.append(docnum)
-        p.weights.append(weight)
-        p.values.append(vbytes)
-        self.posting_count += 1
 
     def add_document(self, **fields):
         self._check_state()
@@ -93,21 +94,34 @@ class BulkWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     boost = self._field_boost(fields, fieldname, docboost)
-                    items = _fast_terms(field, value)
-                    if items is None:
-                        items = field.index(value)
                     terms = self._postings.get(fieldname)
                     if terms is None:
                         terms = self._postings[fieldname] = {}
-                    for tbytes, freq, weight, vbytes in items:     # the hot loop: kept inline
-                        length += freq
-                        p = terms.get(tbytes)
-                        if p is None:
-                            p = terms[tbytes] = _Postings()
-                        p.ids.append(docnum)
-                        p.weights.append(weight * boost)
-                        p.values.append(vbytes)
-                        count += 1
+                    items = self._short_items(fieldname, field, value)
+                    counts = _counts(field, value) if items is None else None
+                    if counts is not None:
+                        # The hot loop (paragraph text): terms kept as str, encoded once per term
+                        # when the segment is written.
+                        scale = field.format.field_boost * boost
+                        for term, freq in counts.items():
+                            p = terms.get(term)
+                            if p is None:
+                                p = terms[term] = _Postings()
+                            p.ids.append(docnum)
+                            p.weights.append(freq * scale)
+                            p.values.append(_PACKED[freq] if freq < 256 else pack_uint(freq))
+                        length = sum(counts.values())
+                        count += len(counts)
+                    else:
+                        for term, freq, weight, vbytes in items or _items(field, value):
+                            p = terms.get(term)
+                            if p is None:
+                                p = terms[term] = _Postings()
+                            p.ids.append(docnum)
+                            p.weights.append(weight * boost)
+                            p.values.append(vbytes)
+                            length += freq
+                            count += 1
                     if field.scorable:
                         self._note_length(fieldname, docnum, length)
                     else:
@@ -125,6 +139,24 @@ class BulkWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
+    def _short_items(self, fieldname: str, field, value) -> list[tuple] | None:
+        """Items of a title or heading, computed once: they repeat on every paragraph."""
+        if not (isinstance(value, str) and len(value) <= 64 and _str_keys(field)):
+            return None
+        key = (fieldname, value)
+        items = self._cache.get(key)
+        if items is None:
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            counts = _counts(field, value)
+            if counts is None:
+                items = _items(field, value)
+            else:
+                fb = field.format.field_boost
+                items = [(term, freq, freq * fb, _packed(freq)) for term, freq in counts.items()]
+            self._cache[key] = items
+        return items
+
     def _note_length(self, fieldname: str, docnum: int, length: int) -> None:
         lengths = self._lengths.get(fieldname)
         if lengths is None:
@@ -138,7 +170,14 @@ class BulkWriter(SegmentWriter):
         # with higher docnums, so appending keeps every posting list in order.
         for fieldname, tbytes, docnum, weight, vbytes in self._process_posts(reader.iter_postings(), startdoc,
                                                                             docmap):
-            self._add(fieldname, tbytes, docnum, weight, vbytes)
+            terms = self._postings.setdefault(fieldname, {})
+            term = tbytes.decode("utf-8") if _str_keys(self.schema[fieldname]) else tbytes
+            p = terms.get(term)
+            if p is None:
+                p = terms[term] = _Postings()
+            p.ids.append(docnum)
+            p.weights.append(weight)
+            p.values.append(vbytes)
 
     def _flush_segment(self):
         self.perdocwriter.close()
@@ -164,9 +203,10 @@ class BulkWriter(SegmentWriter):
             lengths = self._field_lengths(pdr, fieldname) if field.scorable else None
             fw.start_field(fieldname, field)
             pw = fw._postwriter
-            for tbytes in sorted(terms):
-                p = terms[tbytes]
-                fw.start_term(tbytes)
+            # UTF-8 keeps code point order, so str keys sort as their bytes do.
+            for term in sorted(terms):
+                p = terms[term]
+                fw.start_term(term.encode("utf-8") if isinstance(term, str) else term)
                 _write_blocks(pw, p, lengths)
                 fw.finish_term()
             fw.finish_field()
