@@ -17,7 +17,7 @@ from pathlib import Path
 
 from whoosh.searching import Searcher as WhooshSearcher
 
-from . import dedup, facets, history, store
+from . import dedup, facets, history, store, topk
 from . import similar as more_like
 from .errors import QueryError
 from .highlight import snippet
@@ -244,12 +244,11 @@ class Searcher:
         k = max(2 * want, 20)
         while True:
             picked.clear()
-            results = bm25.search(exact, limit=k, terms=False)
-            for hit in results:
-                doc = hit.fields()
+            ranked, exhausted = _top(bm25, exact, k)
+            for score, docnum in ranked:
+                doc = bm25.stored_fields(docnum)
                 if "text" in doc and is_exact(normalize(doc["text"]), parsed.checks):
-                    picked.add(hit.docnum, EXACT_SCORE + hit.score, doc)
-            exhausted = results.scored_length() < k
+                    picked.add(docnum, EXACT_SCORE + score, doc)
             if exhausted or len(picked.hits) >= want:
                 return exhausted
             k *= 4
@@ -319,6 +318,15 @@ class Searcher:
 
 
 EXACT_COUNT_LIMIT = 3000     # up to this many possible matches, totals are counted exactly
+
+
+def _top(searcher, query, k: int) -> tuple[list[tuple[float, int]], bool]:
+    """The k best (score, docnum), best first, and whether they are all the matches."""
+    found = topk.top_k(searcher, query, k)
+    if found is not None:
+        return found
+    results = searcher.search(query, limit=k, terms=False)
+    return [(hit.score, hit.docnum) for hit in results], results.scored_length() < k
 
 
 class _Picked:
