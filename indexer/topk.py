@@ -206,39 +206,46 @@ def top_k(searcher, query, k: int) -> tuple[list[tuple[float, int]], bool] | Non
         if bound + _SLACK < floor:
             break
         offset, driver, rest, deleted = segments[n]
-        # Others in order of their best possible contribution here, each with what the ones
-        # after it could still add.
-        spans = sorted(((max(o.bounds[a:b]), o, a, b) for o in rest for a, b in [o.span(lo, hi)]),
-                       key=lambda entry: -entry[0])
-        after, tail = [], 0.0
-        for best, *_ in reversed(spans):
-            after.append(tail)
-            tail += best
-        after.reverse()
+        others = [(o, *o.span(lo, hi)) for o in rest]
+        tail = sum(max(o.bounds[a:b]) for o, a, b in others)
         score_of = driver.score_of
         ids, weights = driver.block(i)
         for doc, weight in zip(ids, weights):
             score = score_of(weight)
             if score + tail + _SLACK < floor:
                 continue
-            for (_, other, a, b), more in zip(spans, after):
-                w = other.weight_at(doc, a, b)
-                if w is None:
+            # The block of each other term that would hold doc, and the best it could add.
+            where, more = [], 0.0
+            for other, a, b in others:
+                j = a if b - a == 1 else bisect_left(other.maxids, doc, a, b)
+                if j >= b:
                     break
-                score += other.score_of(w)
-                if score + more + _SLACK < floor:
-                    break
+                where.append((other, j))
+                more += other.bounds[j]
             else:
-                if deleted and doc in deleted:
+                if score + more + _SLACK < floor:
                     continue
-                # Rounded: a score is a sum in some order, and ties must go to the lower docnum.
-                item = (round(score, 9), -(offset + doc))
-                if len(heap) < k:
-                    heapq.heappush(heap, item)
-                    if len(heap) == k:
+                # Blocks already decoded first: a doc they rule out costs no decoding.
+                where.sort(key=lambda oj: oj[1] not in oj[0]._dicts)
+                for other, j in where:
+                    w = other.lookup(j).get(doc)
+                    if w is None:
+                        break
+                    score += other.score_of(w)
+                    more -= other.bounds[j]
+                    if score + more + _SLACK < floor:
+                        break
+                else:
+                    if deleted and doc in deleted:
+                        continue
+                    # Rounded: a score is a sum in some order, and ties must go to the lower docnum.
+                    item = (round(score, 9), -(offset + doc))
+                    if len(heap) < k:
+                        heapq.heappush(heap, item)
+                        if len(heap) == k:
+                            floor = heap[0][0]
+                    elif item > heap[0]:
+                        heapq.heapreplace(heap, item)
                         floor = heap[0][0]
-                elif item > heap[0]:
-                    heapq.heapreplace(heap, item)
-                    floor = heap[0][0]
     ranked = sorted(((score, -neg) for score, neg in heap), key=lambda sd: (-sd[0], sd[1]))
     return ranked, len(ranked) < k
