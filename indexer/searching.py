@@ -250,7 +250,7 @@ class Searcher:
 
     def _exact_pass(self, bm25, exact, parsed: ParsedQuery, want: int, picked: "_Picked") -> bool:
         """Fill ``picked`` with exact-tier hits, best first; True when all of them were seen."""
-        k = max(2 * want, 20)
+        k = want + max(2, want // 5)          # a few spare: most of the best are confirmed
         while True:
             picked.clear()
             ranked, exhausted = _top(bm25, exact, k)
