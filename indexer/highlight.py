@@ -17,9 +17,12 @@ SNIPPET_CHARS = 160
 SNIPPET_MAX = 200
 
 
-def find_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
-    """Sorted, merged (start, end) spans of every needle in text; adjacent hits join into one."""
-    norm = normalize(text)
+def find_spans(text: str, needles: list[str], norm: str | None = None) -> list[tuple[int, int]]:
+    """Sorted, merged (start, end) spans of every needle in text; adjacent hits join into one.
+
+    ``norm`` is ``normalize(text)`` when the caller has it already.
+    """
+    norm = normalize(text) if norm is None else norm
     present = [n for n in needles if n and n in norm]
     spans = []
     for needle in present:
@@ -71,27 +74,40 @@ def _units(text: str) -> list[tuple[int, int]]:
     return units
 
 
-def _covered(spans, s, e, needles_at) -> set[str]:
-    return {needles_at[i] for i, (a, b) in enumerate(spans) if a >= s and b <= e}
+def _covered(spans, units, needles_at) -> list[set[str]]:
+    """For each unit, the needles whose spans lie wholly inside it (spans and units sorted)."""
+    out, first = [], 0
+    for s, e in units:
+        while first < len(spans) and spans[first][0] < s:
+            first += 1
+        covered, i = set(), first
+        while i < len(spans) and spans[i][0] < e:
+            if spans[i][1] <= e:
+                covered.add(needles_at[i])
+            i += 1
+        out.append(covered)
+    return out
 
 
-def snippet(text: str, needles: list[str], length: int = SNIPPET_CHARS) -> str:
+def snippet(text: str, needles: list[str], length: int = SNIPPET_CHARS, norm: str | None = None) -> str:
     """A ~120–200 character HTML snippet from the part of text with the most distinct hits.
 
     Fragments are cut at sentence or clause ends; fragments far apart are joined with ….
+    ``norm`` is ``normalize(text)`` when the caller has it already.
     """
-    spans = find_spans(text, needles)
+    norm = normalize(text) if norm is None else norm
+    spans = find_spans(text, needles, norm)
     if len(text) <= SNIPPET_MAX:
         return mark(text, spans)
     if not spans:
         cut = text[:length]
         return escape(cut) + ("…" if len(cut) < len(text) else "")
-    norm = normalize(text)
     labels = [norm[s:e] for s, e in spans]
     units = _units(text)
+    covered = _covered(spans, units, labels)
 
     def score(u):
-        return len(_covered(spans, units[u][0], units[u][1], labels))
+        return len(covered[u])
 
     chosen: list[int] = []
     seen: set[str] = set()
@@ -101,7 +117,7 @@ def snippet(text: str, needles: list[str], length: int = SNIPPET_CHARS) -> str:
         if score(u) == 0:
             break
         s, e = units[u]
-        new = _covered(spans, s, e, labels) - seen
+        new = covered[u] - seen
         if chosen and not new:
             continue
         if chosen and e - s > budget:

@@ -15,9 +15,10 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from whoosh import query as Q
 from whoosh.searching import Searcher as WhooshSearcher
 
-from . import dedup, facets, history, store
+from . import dedup, facets, history, store, topk
 from . import similar as more_like
 from .errors import QueryError
 from .highlight import snippet
@@ -193,7 +194,8 @@ class Searcher:
             total, estimated = max(facets.distinct_total(searcher, full), len(picked.hits)), False
         else:
             total, estimated = self._ranked(searcher, bm25, parsed, filters, want, picked)
-        hits = [self._hit(searcher, parsed, doc, score) for score, doc in picked.hits[offset:want]]
+        hits = [self._hit(searcher, parsed, doc, score, picked.norms.get(doc["id"]))
+                for score, doc in picked.hits[offset:want]]
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
                             hits=hits, needles=parsed.needles, estimated=estimated)
@@ -225,9 +227,16 @@ class Searcher:
 
     @staticmethod
     def _total(searcher, full, seen: int) -> tuple[int, bool]:
-        """Count the matches exactly when there are few; else Whoosh's cheap upper bound."""
-        estimate = min(int(full.estimate_size(searcher.reader())), searcher.doc_count())
-        if estimate <= EXACT_COUNT_LIMIT:
+        """Count the matches exactly when there are few and counting them reads few postings;
+        else Whoosh's cheap upper bound.
+
+        Few matches can still mean many postings: the paragraphs with 一村一社区 are found
+        through 社区 too, a bigram in most paragraphs, and listing them all costs more than
+        the rest of the query.
+        """
+        reader = searcher.reader()
+        estimate = min(int(full.estimate_size(reader)), searcher.doc_count())
+        if estimate <= EXACT_COUNT_LIMIT and _postings(reader, full) <= COUNT_POSTINGS_LIMIT:
             return max(seen, facets.distinct_total(searcher, full)), False
         return max(seen, estimate), True
 
@@ -241,20 +250,24 @@ class Searcher:
 
     def _exact_pass(self, bm25, exact, parsed: ParsedQuery, want: int, picked: "_Picked") -> bool:
         """Fill ``picked`` with exact-tier hits, best first; True when all of them were seen."""
-        k = max(2 * want, 20)
+        k = want + max(2, want // 5)          # a few spare: most of the best are confirmed
         while True:
             picked.clear()
-            results = bm25.search(exact, limit=k, terms=False)
-            for hit in results:
-                doc = hit.fields()
-                if "text" in doc and is_exact(normalize(doc["text"]), parsed.checks):
-                    picked.add(hit.docnum, EXACT_SCORE + hit.score, doc)
-            exhausted = results.scored_length() < k
+            ranked, exhausted = _top(bm25, exact, k)
+            for score, docnum in ranked:
+                doc = bm25.stored_fields(docnum)
+                if "text" not in doc:
+                    continue
+                norm = normalize(doc["text"])
+                if is_exact(norm, parsed.checks):
+                    picked.add(docnum, EXACT_SCORE + score, doc, norm)
+                    if len(picked.hits) >= want:
+                        break          # the page is full: the rest would only be read and dropped
             if exhausted or len(picked.hits) >= want:
                 return exhausted
             k *= 4
 
-    def _hit(self, searcher, parsed: ParsedQuery, doc: dict, score: float) -> Hit:
+    def _hit(self, searcher, parsed: ParsedQuery, doc: dict, score: float, norm: str | None = None) -> Hit:
         also = []
         if doc.get("dupkey"):
             for other in searcher.documents(dupkey=doc["dupkey"]):
@@ -262,7 +275,7 @@ class Searcher:
                     also.append({"id": other["id"], "title": other["title"], "source": other["source"]})
         return Hit(
             id=doc["id"], report_id=doc["report_id"], title=doc["title"], section=_stored(doc, "section"),
-            text=doc["text"], snippet=snippet(doc["text"], parsed.needles), score=round(score, 4),
+            text=doc["text"], snippet=snippet(doc["text"], parsed.needles, norm=norm), score=round(score, 4),
             source=doc["source"], date=_stored(doc, "date"), place=_stored(doc, "place"),
             doctype=_stored(doc, "doctype"), also_in=also,
             source_url=_meta(doc).get("url", ""), locations=dedup.locations(searcher, doc["report_id"]),
@@ -318,7 +331,32 @@ class Searcher:
             return []
 
 
-EXACT_COUNT_LIMIT = 3000     # up to this many possible matches, totals are counted exactly
+EXACT_COUNT_LIMIT = 3000     # up to this many possible matches, totals are counted exactly…
+COUNT_POSTINGS_LIMIT = 50_000   # …when counting them reads at most this many postings
+
+
+def _postings(reader, query) -> int:
+    """How many postings matching query reads (its terms' document frequencies; a prefix's
+    expanded), counted until the sum is past COUNT_POSTINGS_LIMIT."""
+    seen, total = set(), 0
+    for leaf in query.leaves():
+        terms = leaf.expanded_terms(reader) if isinstance(leaf, Q.MultiTerm) else leaf.iter_all_terms()
+        for term in terms:
+            if term not in seen:
+                seen.add(term)
+                total += reader.doc_frequency(*term)
+                if total > COUNT_POSTINGS_LIMIT:
+                    return total
+    return total
+
+
+def _top(searcher, query, k: int) -> tuple[list[tuple[float, int]], bool]:
+    """The k best (score, docnum), best first, and whether they are all the matches."""
+    found = topk.top_k(searcher, query, k)
+    if found is not None:
+        return found
+    results = searcher.search(query, limit=k, terms=False)
+    return [(hit.score, hit.docnum) for hit in results], results.scored_length() < k
 
 
 class _Picked:
@@ -330,9 +368,10 @@ class _Picked:
     def clear(self) -> None:
         self.hits: list[tuple[float, dict]] = []
         self.docnums: set[int] = set()
+        self.norms: dict[str, str] = {}  # id → normalised text, where already computed
         self._groups: set[str] = set()
 
-    def add(self, docnum: int | None, score: float, doc: dict) -> None:
+    def add(self, docnum: int | None, score: float, doc: dict, norm: str | None = None) -> None:
         if "text" not in doc:
             return                       # the marker of an unreadable file
         if docnum is not None:
@@ -341,6 +380,8 @@ class _Picked:
         if group not in self._groups:
             self._groups.add(group)
             self.hits.append((score, doc))
+            if norm is not None:
+                self.norms[doc["id"]] = norm
 
 
 def result_dict(result: SearchResult, url_for_id) -> dict:

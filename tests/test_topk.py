@@ -1,0 +1,72 @@
+"""The exact-tier top k (indexer.topk) against Whoosh scoring every match, on an index with
+many posting blocks, two segments and deleted documents."""
+import random
+
+import pytest
+from whoosh import index
+from whoosh import query as Q
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.searching import Searcher
+
+from indexer.scoring import exact_weighting
+from indexer.topk import conjunction, top_k
+
+WORDS = ["aa", "bb", "cc", "dd", "ee", "ff"]
+# Document frequency falls from aa (nearly every document) to ff (a few percent).
+SHARE = [0.9, 0.6, 0.45, 0.3, 0.1, 0.03]
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    rng = random.Random(5)
+    schema = Schema(id=ID(stored=True, unique=True), grams=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False))
+    ix = index.create_in(str(tmp_path_factory.mktemp("topk")), schema)
+    n = 0
+    for _ in range(2):                      # two segments
+        writer = ix.writer()
+        for _ in range(1500):
+            words = [w for w, share in zip(WORDS, SHARE) for _ in range(rng.randint(1, 12)) if rng.random() < share]
+            writer.add_document(id=str(n), grams=" ".join(words) or "zz")
+            n += 1
+        writer.commit(merge=False)
+    writer = ix.writer()
+    for docnum in range(0, n, 7):
+        writer.delete_by_term("id", str(docnum))
+    writer.commit(merge=False)
+    s = Searcher(ix.reader(), weighting=exact_weighting())
+    assert len(s.leaf_searchers()) == 2 and s.reader().has_deletions()
+    yield s
+    s.close()
+
+
+def brute(searcher, query, k):
+    every = sorted(((round(hit.score, 9), hit.docnum) for hit in searcher.search(query, limit=None)),
+                   key=lambda sd: (-sd[0], sd[1]))
+    return every[:k], len(every) < k
+
+
+@pytest.mark.parametrize("words", [["aa"], ["ff"], ["aa", "bb"], ["aa", "bb", "cc"], ["bb", "ee"],
+                                   ["aa", "ff"], ["cc", "dd", "ee", "ff"], ["aa", "nowhere"]])
+@pytest.mark.parametrize("k", [1, 10, 20, 300, 5000])
+def test_same_as_scoring_every_match(searcher, words, k):
+    query = Q.And([Q.Term("grams", w) for w in words]) if len(words) > 1 else Q.Term("grams", words[0])
+    ranked, exhausted = top_k(searcher, query, k)
+    expected, expected_exhausted = brute(searcher, query, k)
+    assert [d for _, d in ranked] == [d for _, d in expected]
+    assert [s for s, _ in ranked] == pytest.approx([s for s, _ in expected], abs=1e-6)
+    assert exhausted == expected_exhausted
+
+
+def test_nested_and_is_flattened():
+    query = Q.And([Q.And([Q.Term("grams", "aa"), Q.Term("grams", "bb")]), Q.Term("grams", "cc")])
+    assert [t[1] for t in conjunction(query)] == ["aa", "bb", "cc"]
+
+
+@pytest.mark.parametrize("query", [
+    Q.Or([Q.Term("grams", "aa"), Q.Term("grams", "bb")]),
+    Q.AndNot(Q.Term("grams", "aa"), Q.Term("grams", "bb")),
+    Q.And([Q.Term("grams", "aa"), Q.Prefix("grams", "b")]),
+])
+def test_other_shapes_are_left_to_whoosh(searcher, query):
+    assert top_k(searcher, query, 10) is None
