@@ -106,7 +106,7 @@ def segment(text: str) -> list[tuple[str, int, int]]:
     offset = 0
     for word in segmenter().cut(text, HMM=True):
         end = offset + len(word)
-        if _is_word(word):
+        if word.isalnum() or _is_word(word):        # the first test alone settles most words
             out.append((word.strip(), offset, end))
         offset = end
     return out
