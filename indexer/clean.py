@@ -16,7 +16,10 @@ _CJK_OR_PUNCT = CJK + r"\u3000-\u303f\uff00-\uff0f\uff1a-\uff20“”‘’"
 
 # A scraper's stray ' ` . between two Chinese characters: 并重的'原则 → 并重的原则.
 _STRAY_MARK = re.compile(rf"(?<=[{CJK}])['`.·](?=[{_CJK_OR_PUNCT}])|(?<=[{_CJK_OR_PUNCT}])['`](?=[{CJK}])")
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u2028\u2029\u2060\ufeff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Zero-width and control characters, and the bidirectional overrides (U+202A–202E,
+# U+2066–2069) that can make a shown snippet read differently from the indexed text.
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff\ufffd"
+                        r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 # Spaces between two Chinese characters come from layout, not from the author.
 _CJK_GAP = re.compile(rf"(?<=[{CJK}，。、；：！？）”])[ \t\u00a0]+(?=[{CJK}（“])")

@@ -11,6 +11,7 @@ from indexer.clean import clean_blocks, clean_inline, is_furniture, is_notice
     ("增长57.88%", "增长57.88%"),                              # decimals stay
     ("It's fine", "It's fine"),                                  # English apostrophes stay
     ("土地\u200b流转\ufffd", "土地流转"),
+    ("社区\u202e建设\u202c工作\u2066汇报\u2069", "社区建设工作汇报"),   # bidi overrides
     ("社区  建设　工作", "社区建设工作"),
 ])
 def test_clean_inline(raw, expected):

@@ -69,7 +69,7 @@ def test_parser_never_raises_anything_but_query_error(seed_searcher, q):
 
 # ---- cleaner
 
-_REMOVABLE = re.compile(r"[\s'`.·\u200b-\u200f\u2028\u2029\u2060\ufeff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_REMOVABLE = re.compile(r"[\s'`.·\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @FUZZ
