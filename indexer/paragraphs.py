@@ -25,6 +25,13 @@ _SENTENCE_END = tuple("。！？!?”」…")
 _CONTINUATION_START = tuple("，,、》）)」”：:；;。")
 HEADING_MAX = 30
 FRAGMENT_MAX_CJK = 8
+# A "paragraph" longer than this is a page whose line breaks were lost (or a hostile file):
+# as one search result it cannot be read, ranked or highlighted usefully, so it is cut into
+# pieces of at most PIECE characters at sentence ends.
+PARAGRAPH_MAX = 1500
+PIECE = 1000
+_SENTENCE_CUT = re.compile(r"[。！？!?；;\n]")
+_CLAUSE_CUT = re.compile(r"[，,、：:]")
 
 
 def numbered_level(line: str) -> int:
@@ -107,7 +114,33 @@ def sectioned_paragraphs(blocks: list[Block]) -> list[Section]:
         out.append(Section(heading, line))
         glue_next = is_fragment(line)
         prev_was_list_item = list_item
-    return out
+    return [Section(s.heading, piece) for s in out for piece in split_long(s.text)]
+
+
+def split_long(text: str, limit: int = PARAGRAPH_MAX, piece: int = PIECE) -> list[str]:
+    """text itself when it is at most ``limit`` characters, else pieces of at most ``piece``
+    characters, each ending at a sentence end where there is one (else a clause mark, else
+    anywhere); a short tail joins the piece before it when the two fit in ``limit``."""
+    if len(text) <= limit:
+        return [text]
+    pieces, start = [], 0
+    while len(text) - start > piece:
+        window = text[start:start + piece]
+        cut = 0
+        for pattern in (_SENTENCE_CUT, _CLAUSE_CUT):
+            ends = [m.end() for m in pattern.finditer(window) if m.end() >= piece // 3]
+            if ends:
+                cut = ends[-1]
+                break
+        cut = cut or piece
+        pieces.append(text[start:start + cut])
+        start += cut
+    tail = text[start:]
+    if pieces and len(tail) < piece // 5 and len(pieces[-1]) + len(tail) <= limit:
+        pieces[-1] += tail
+    elif tail:
+        pieces.append(tail)
+    return [p.strip() for p in pieces if p.strip()]
 
 
 def _demote_empty_headings(blocks: list[Block]) -> list[Block]:

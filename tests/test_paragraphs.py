@@ -1,7 +1,7 @@
 import pytest
 
 from indexer.model import Block
-from indexer.paragraphs import heading_level, sectioned_paragraphs
+from indexer.paragraphs import heading_level, sectioned_paragraphs, split_long
 
 
 def blocks(*lines):
@@ -38,3 +38,38 @@ def test_numbered_list_items_without_body_are_text():
     out = sectioned_paragraphs(blocks("四、下步工作计划", "1.计划新建面积2.4万平方米。", "2.计划入住130户。", "3.计划拆迁110亩。"))
     assert len(out) == 1 and out[0].heading == "四、下步工作计划"
     assert "2.计划入住130户。" in out[0].text
+
+
+def test_a_short_paragraph_is_left_whole():
+    assert split_long("社区建设。" * 10) == ["社区建设。" * 10]
+
+
+def test_a_long_paragraph_is_cut_at_sentence_ends():
+    sentence = "我镇积极探索土地流转的有效形式，成立了土地流转服务中心。"     # 28 characters
+    text = sentence * 100                                                    # 2,800: one page without breaks
+    pieces = split_long(text)
+    assert "".join(pieces) == text
+    assert len(pieces) == 3
+    assert all(len(p) <= 1000 and p.endswith("。") for p in pieces)
+
+
+def test_without_sentence_ends_a_long_paragraph_is_cut_at_clauses_or_anywhere():
+    clauses = "，".join(["网格化管理"] * 400)          # 2,399 characters, commas only
+    pieces = split_long(clauses)
+    assert "".join(pieces) == clauses and all(len(p) <= 1000 for p in pieces)
+    assert all(p.endswith("，") for p in pieces[:-1])
+    solid = "字" * 2500
+    assert split_long(solid) == ["字" * 1000, "字" * 1000, "字" * 500]
+
+
+def test_a_short_tail_joins_the_piece_before_it():
+    text = "甲" * 989 + "。" + "乙" * 989 + "。" + "丙" * 99 + "。"
+    pieces = split_long(text)
+    assert pieces == ["甲" * 989 + "。", "乙" * 989 + "。" + "丙" * 99 + "。"]
+
+
+def test_the_pieces_of_a_long_paragraph_keep_its_heading():
+    long_text = "社区工作者队伍建设取得明显成效。" * 200
+    out = sectioned_paragraphs([Block("一、基本情况", 1), Block(long_text, 0)])
+    assert len(out) > 1 and {s.heading for s in out} == {"一、基本情况"}
+    assert "".join(s.text for s in out) == long_text
