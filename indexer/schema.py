@@ -12,7 +12,6 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import GramTokenizer, WordTokenizer
 
-SCHEMA_VERSION = "1"
 
 
 def make_schema() -> Schema:
@@ -39,3 +38,21 @@ def make_schema() -> Schema:
         meta=STORED,
         error=STORED,
     )
+
+
+def schema_problems(stored: Schema, current: Schema) -> list[str]:
+    """What an index made by another version lacks that this version needs (user-facing).
+
+    A field's format may differ (older indexes kept positions in paragraph text, unused now);
+    a missing field, or one of another kind or analysis, means adding to the index would fail
+    or disagree with what is already there.
+    """
+    problems = []
+    for name in current.names():
+        if name not in stored:
+            problems.append(f"缺少字段 {name}")
+            continue
+        old, new = stored[name], current[name]
+        if type(old) is not type(new) or type(getattr(old, "analyzer", None)) is not type(getattr(new, "analyzer", None)):
+            problems.append(f"字段 {name} 的类型不同")
+    return problems

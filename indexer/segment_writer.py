@@ -67,8 +67,10 @@ def _items(field, value) -> list[tuple]:
 class BulkWriter(SegmentWriter):
     """A SegmentWriter whose postings bypass the sorting pool (same segment format)."""
 
-    def __init__(self, ix, **kwargs):
+    def __init__(self, ix, schema=None, **kwargs):
         super().__init__(ix, **kwargs)
+        if schema is not None:
+            self.schema = schema        # a rebuild writes the current schema, not the index's old one
         # field → term → postings; terms are str for our tokenizers' fields, else Whoosh's bytes
         self._postings: dict[str, dict[str | bytes, _Postings]] = {}
         self._lengths: dict[str, array] = {}        # field → length per docnum (own documents)
@@ -269,7 +271,7 @@ class ParallelWriter(BulkWriter):
 
     def __init__(self, ix, procs: int = 2, batchsize: int | None = None, **kwargs):
         super().__init__(ix, **kwargs)
-        self._procs, self._batchsize, self._kwargs = procs, batchsize or BATCH, kwargs
+        self._procs, self._batchsize, self._kwargs = procs, batchsize or BATCH, kwargs   # schema included
         self._batch: list[dict] = []
         self._workers: list = []
         self._jobs = self._results = None

@@ -82,20 +82,21 @@ def open_index(index_dir: Path, create_missing: bool = False, lock_timeout: floa
     return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
 
 
-def writer(ix, lock_timeout: float = 30.0, procs: int = 1, on_wait=None):
+def writer(ix, lock_timeout: float = 30.0, procs: int = 1, on_wait=None, schema=None):
     """A writer that waits for the lock, then says clearly who holds it.
 
     Once the lock is ours, files left by a writer that was killed are removed. With procs > 1,
     documents are analysed and written by that many processes, each into segments of its own
     (see indexer.segment_writer). compound=False:
     readers map segment files instead of copying a compound file into memory each time a
-    searcher opens.
+    searcher opens. ``schema``: what the commit records instead of the index's own (a rebuild
+    replaces every segment, so it may change the schema).
     """
     def attempt():
         try:
             if procs > 1:
-                return ParallelWriter(ix, procs=procs, compound=False)
-            return BulkWriter(ix, compound=False)
+                return ParallelWriter(ix, procs=procs, compound=False, schema=schema)
+            return BulkWriter(ix, compound=False, schema=schema)
         except LockError:
             return None
 

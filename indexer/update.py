@@ -25,6 +25,7 @@ from .paragraphs import cjk_count
 from .pipeline import dupkey, file_paragraphs
 from .progress import Progress
 from .readers.tabular import options_digest, reader_options
+from .schema import make_schema, schema_problems
 
 _META_FIELDS = ("date", "place", "doctype")
 SHORT_PARAGRAPH = 20     # CJK characters; shorter paragraphs are ranked down
@@ -156,6 +157,10 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
     if not corpus_dir.is_dir():
         raise ReportSearchError(f"语料目录不存在：{corpus_dir}")
     ix = store.open_index(index_dir, create_missing=True, lock_timeout=lock_timeout)
+    problems = schema_problems(ix.schema, make_schema())
+    if problems and not rebuild:
+        raise ReportSearchError(f"该索引由其他版本的 reportsearch 创建（{'；'.join(problems)}），"
+                                f"请运行 reportsearch index --rebuild 重建索引")
     scanned = _scan(corpus_dir, summary)
     known = {} if rebuild else store.indexed_files(ix)
     todo = _plan(scanned, known, summary)
@@ -170,7 +175,8 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         procs = 1                        # starting workers costs more than a small batch
     if procs > 1:
         segmenter()                      # load the dictionary once; workers inherit it
-    w = store.writer(ix, lock_timeout=lock_timeout, procs=procs, on_wait=log)
+    w = store.writer(ix, lock_timeout=lock_timeout, procs=procs, on_wait=log,
+                     schema=make_schema() if rebuild else None)
     try:
         if not rebuild:
             # The plan above was made before we held the lock: another indexer may have committed

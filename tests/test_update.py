@@ -106,3 +106,35 @@ def test_parallel_build_indexes_what_one_process_indexes(tmp_path, monkeypatch):
     assert update_index(tmp_path / "two", corpus, processes=2).deleted == ["05.txt"]
     assert len({h.title for h in Searcher(tmp_path / "two").search("土地流转", limit=50).hits}) == 11
     assert not update_index(tmp_path / "two", corpus, processes=2).did_work
+
+
+def test_an_index_from_another_version_asks_for_a_rebuild_which_fixes_it(tmp_path, monkeypatch):
+    import pytest
+    from whoosh.filedb.filestore import FileStorage
+
+    import indexer.segment_writer
+    import indexer.update
+    from indexer import store
+    from indexer.errors import ReportSearchError
+    from indexer.schema import make_schema
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(REPORT_A, encoding="utf-8")
+    old = make_schema()
+    old.remove("title_grams")                      # as if made before that field existed
+    index.mkdir()
+    FileStorage(str(index)).create_index(old, indexname=store.INDEX_NAME)
+
+    with pytest.raises(ReportSearchError, match="--rebuild"):
+        update_index(index, corpus)
+    assert "title_grams" not in store.open_index(index).schema    # nothing was written
+
+    monkeypatch.setattr(indexer.update, "PARALLEL_BYTES", 0)      # the rebuild runs in workers
+    monkeypatch.setattr(indexer.segment_writer, "BATCH", 1)
+    (corpus / "b.txt").write_text(REPORT_B, encoding="utf-8")
+    rebuilt = update_index(index, corpus, rebuild=True, processes=2)
+    assert rebuilt.paragraphs == 2
+    assert "title_grams" in store.open_index(index).schema
+    assert ids(index, "title:土地流转") == {"甲县土地流转工作情况汇报"}
+    assert not update_index(index, corpus).did_work
