@@ -26,6 +26,10 @@ def search_path(query: str, **params) -> str:
     return "/" + _query({"q": query, **params})
 
 
+def facets_path(query: str, **params) -> str:
+    return "/facets" + _query({"q": query, **params})
+
+
 def export_path(fmt: str, query: str, **params) -> str:
     return f"/export.{fmt}" + _query({"q": query, **params})
 

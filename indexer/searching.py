@@ -311,8 +311,12 @@ class Searcher:
     def facet_counts(self, text: str, filters: dict | None = None) -> dict:
         """Paragraph counts per report, folder, year, place and type for a query (facets.count)."""
         searcher, _ = self._current()
-        counts = facets.count(searcher, parse(text).query, filters)
+        # Parsed as search() parses it, so a count is the length of the list its link shows.
+        counts = facets.count(searcher, parse(text, IndexStats(searcher.reader())).query, filters)
         return {"counts": counts, "titles": facets.report_titles(searcher, [v for v, _ in counts["report"]])}
+
+    def report_titles(self, report_ids: list[str]) -> dict[str, str]:
+        return facets.report_titles(self._current()[0], [r for r in report_ids if r])
 
     def similar(self, pid: str, top: int = more_like.TOP) -> tuple[list[str], list[dict]]:
         return more_like.similar(self._current()[0], pid, top)

@@ -30,6 +30,8 @@ SETTINGS = (
     Setting("threads", "--threads", "REPORTSEARCH_THREADS", 8, int, "网页服务线程数", ("serve",)),
     Setting("base_url", "--base-url", "REPORTSEARCH_BASE_URL", "", str,
             "生成永久链接用的网址前缀（在反向代理后时设置，如 https://reports.example.org）", ("serve", "search")),
+    Setting("inline_facets", "--inline-facets", "REPORTSEARCH_INLINE_FACETS", 2000, int,
+            "结果数不超过此值时筛选统计随检索页一起生成；更多时页面先显示结果，统计随后载入", ("serve",)),
     Setting("lock_timeout", "--lock-timeout", "REPORTSEARCH_LOCK_TIMEOUT", 30.0, float,
             "另一个索引进程正在写入时最多等待的秒数", ("index", "serve")),
 )

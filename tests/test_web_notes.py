@@ -169,6 +169,38 @@ def test_facet_values_are_escaped(client):
     assert "<script>alert" not in html and "&lt;script&gt;" in html
 
 
+def _facet_sections(html: str) -> list[str]:
+    return re.findall(r'<section class="facet".*?</section>', html, flags=re.S)
+
+
+def test_a_large_result_list_comes_first_and_its_facets_after(index_dir, client):
+    later = create_app({"INDEX_DIR": str(index_dir), "TESTING": True, "INLINE_FACETS": 0}).test_client()
+    url = "/?q=土地流转&sort=date&year=2023"
+    page = later.get(url).get_data(as_text=True)
+    assert "<mark>" in page and not _facet_sections(page)
+    slot = re.search(r'class="facets-slot" data-src="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert urlparse(slot).path == "/facets"
+    assert parse_qs(urlparse(slot).query) == {"q": ["土地流转"], "year": ["2023"], "sort": ["date"]}
+    fragment = later.get(slot)
+    assert fragment.status_code == 200
+    inline = client.get(url).get_data(as_text=True)          # the same counts, counted with the page
+    assert _facet_sections(fragment.get_data(as_text=True)) == _facet_sections(inline) != []
+    # Without the script: a link that renders the page with its facets.
+    fallback = re.search(r'<a href="([^"]+)">直接显示</a>', page).group(1).replace("&amp;", "&")
+    assert _facet_sections(later.get(fallback).get_data(as_text=True)) == _facet_sections(inline)
+    # A report filter's chip still names the report, though nothing was counted.
+    report = api(client, "/api/search?q=土地流转&facets=1")["facets"]["report"][0]
+    chips = later.get(f"/?q=土地流转&report={report['value']}").get_data(as_text=True)
+    assert f"报告：{report['title']}" in chips
+
+
+def test_facets_fragment_bad_requests(client):
+    assert client.get("/facets?q=土地流转&sort=x").status_code == 400
+    assert "排序方式" in client.get("/facets?q=土地流转&sort=x").get_data(as_text=True)
+    empty = client.get("/facets?q=")
+    assert empty.status_code == 200 and not empty.get_data(as_text=True).strip()
+
+
 # --- empty states -----------------------------------------------------------------------------
 
 def test_relaxations():

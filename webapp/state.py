@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from indexer import facets
 from indexer.errors import QueryError
-from indexer.links import export_path, paragraph_path, search_path
+from indexer.links import export_path, facets_path, paragraph_path, search_path
 
 MAX_PAGE = 1000
 
@@ -65,6 +65,9 @@ class SearchState:
     def paragraph_url(self, pid: str) -> str:
         """A paragraph link that remembers this search (highlighting, the way back)."""
         return paragraph_path(pid, q=self.q, **self.params())
+
+    def facets_url(self) -> str:
+        return facets_path(self.q, **self.params(page=False))
 
     def export_url(self, fmt: str) -> str:
         return export_path(fmt, self.q, **self.params(page=False))

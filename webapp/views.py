@@ -22,6 +22,7 @@ from .suggest import relaxations
 
 bp = Blueprint("reportsearch", __name__)
 PAGE_SIZE = 10
+_NO_FACETS = {"counts": {}, "titles": {}}
 ID = re.compile(r"^[0-9a-f]{8,40}$")
 
 
@@ -115,7 +116,13 @@ def search_page():
         return render_template("search.html", **context), 400
     except IndexMissing:
         return error_response(503)
-    counted = searcher().facet_counts(q, state.filters) if result.total else {"counts": {}, "titles": {}}
+    # Facet counts visit every match: for a few they are counted while the page renders; for
+    # more the page shows its results at once and its script fetches the counts from /facets.
+    limit = current_app.config["INLINE_FACETS"]
+    inline = bool(result.total) and ((result.total <= limit and not result.estimated)
+                                     or request.args.get("facets") == "all")
+    counted = searcher().facet_counts(q, state.filters) if inline else _NO_FACETS
+    titles = counted["titles"] if inline else searcher().report_titles([state.filters.get("report", "")])
     last = max(1, -(-result.total // PAGE_SIZE))
     context.update(
         state=state, result=result, page=state.page, last_page=last,
@@ -123,13 +130,29 @@ def search_page():
         snippet=lambda h: Markup(h.snippet),
         cite=lambda h: citations(h.title, h.section, h.text, h.id),
         paragraph_link=state.paragraph_url, report_link=lambda rid: report_path(rid, q=q),
-        facet_groups=_facet_view(state, counted), chips=_chips(state, counted["titles"]),
+        facet_groups=_facet_view(state, counted), chips=_chips(state, titles),
+        facets_later=bool(result.total) and not inline,
+        facets_src=state.facets_url(), facets_all=state.url() + "&facets=all",
         sorts=[{"label": label, "active": key == state.sort, "url": state.with_sort(key).url()}
                for key, label in facets.SORTS.items()],
         exports={"md": state.export_url("md"), "csv": state.export_url("csv")},
         suggestions=_relaxed(state) if not result.total else [],
     )
     return render_template("search.html", **context)
+
+
+@bp.get("/facets")
+def facets_fragment():
+    """The facet sidebar of a search page, for the page's script to put in place."""
+    q = request.args.get("q", "")
+    try:
+        state = SearchState.from_args(request.args)
+        counted = searcher().facet_counts(q, state.filters) if q.strip() else _NO_FACETS
+    except QueryError as exc:
+        return error_response(400, str(exc))
+    except IndexMissing:
+        return error_response(503)
+    return render_template("_facets.html", facet_groups=_facet_view(state, counted))
 
 
 @bp.get("/api/search")

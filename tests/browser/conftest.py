@@ -67,7 +67,7 @@ def _chromium() -> str | None:
 class Site:
     """The corpus, the index and the running server; ``reindex`` runs the real indexer."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *serve_args: str):
         self.corpus, self.index = root / "corpus", root / "index"
         for name, text in FILES.items():
             self.write(name, text)
@@ -78,7 +78,7 @@ class Site:
         self.log = open(root / "server.log", "w+", encoding="utf-8")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "indexer", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--index", str(self.index), "--corpus", str(self.corpus), "--threads", "4"],
+             "--index", str(self.index), "--corpus", str(self.corpus), "--threads", "4", *serve_args],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.wait_until(lambda: self.get("/api/search?q=土地流转")["total"] > 0, "server start")
 
@@ -152,6 +152,14 @@ def browser():
 @pytest.fixture(scope="session")
 def site(tmp_path_factory, browser):
     site = Site(tmp_path_factory.mktemp("browser"))
+    yield site
+    site.close()
+
+
+@pytest.fixture(scope="session")
+def site_facets_later(tmp_path_factory, browser):
+    """The same site, served so that every result list loads its facet counts after the page."""
+    site = Site(tmp_path_factory.mktemp("browser-later"), "--inline-facets", "0")
     yield site
     site.close()
 

@@ -156,3 +156,28 @@ def test_phone_layout(browser, site, shots, width):
     assert "Noto Sans CJK SC" in font and line >= 1.6
     page.screenshot(path=str(shots / "paragraph-phone.png"))
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_facets_of_a_large_list_arrive_after_the_results(browser, site_facets_later, width):
+    site = site_facets_later
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site.base + "/?q=土地流转")
+    assert page.locator(".hit").count() >= 3                      # the results are there at once
+    page.wait_for_selector("section.facet[aria-labelledby=facet-folder]", state="attached")
+    assert page.locator(".facets-wait").count() == 0
+    # On a phone the loaded facets stay folded, as they are when counted with the page.
+    assert page.evaluate("document.querySelector('details.facets').open") is (width > 820)
+    if width <= 820:
+        page.click("details.facets summary")
+    total = int(page.inner_text("p.stats strong"))
+    page.click("section.facet[aria-labelledby=facet-folder] a:has-text('乡镇')")
+    page.wait_for_url(re.compile(r"folder=%E4%B9%A1%E9%95%87"))
+    assert 0 < int(page.inner_text("p.stats strong")) < total
+    assert all(s.startswith("乡镇/") for s in page.locator(".hit .source").all_inner_texts())
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()
+    assert not errors, errors

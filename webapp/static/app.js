@@ -101,10 +101,40 @@
     marks = Array.prototype.slice.call(document.querySelectorAll("article.report mark"));
     var target = document.querySelector("[data-target]");
     if (target && !location.hash) { target.scrollIntoView({block: "center"}); }
-    // Facets fold away on a phone, so the results come first.
+    foldFacets();
+    loadFacets();
+  });
+
+  // Facets fold away on a phone, so the results come first.
+  function foldFacets() {
     var facets = document.querySelector("details.facets");
     if (facets && window.matchMedia && window.matchMedia("(max-width: 820px)").matches) {
       facets.open = false;
     }
-  });
+  }
+
+  // --- facet counts of a large result list arrive after the results ------------------------
+  function loadFacets() {
+    var slot = document.querySelector(".facets-slot[data-src]");
+    if (!slot || !window.fetch) { return; }
+    fetch(slot.getAttribute("data-src"), {headers: {"Accept": "text/html"}}).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.text();
+    }).then(function (html) {
+      var open = slot.querySelector("details.facets").open;
+      if (!html.trim()) {
+        var layout = slot.closest(".layout");
+        if (layout) { layout.classList.add("no-facets"); }
+        slot.remove();
+        return;
+      }
+      slot.innerHTML = html;
+      slot.removeAttribute("data-src");
+      var facets = slot.querySelector("details.facets");
+      if (facets) { facets.open = open; }
+    }).catch(function () {
+      var wait = slot.querySelector(".facets-wait");
+      if (wait) { wait.firstChild.textContent = "筛选统计暂时无法加载。"; }
+    });
+  }
 })();
