@@ -21,15 +21,12 @@ run it.
 from __future__ import annotations
 
 import heapq
-import zlib
 from bisect import bisect_left
-from itertools import accumulate
-from pickle import loads
 
 from whoosh import query as Q
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
+from . import postings
 from .scoring import _SaturatedTfScorer
 
 _SLACK = 1e-6        # bounds and scores are sums in different orders: never prune on a rounding
@@ -62,19 +59,13 @@ class _Blocks:
         self._dicts: dict[int, dict] = {}
         self.postings = 0
         self._scores: dict[float, float] = {}
-        if isinstance(matcher, W3LeafMatcher):
-            self._file = matcher._postfile
-            self._byteids = matcher._byteids
-            self._spans = []
-            m = matcher
-            while True:
-                self.maxids.append(m._maxid)
-                self.bounds.append(self.of(m._maxweight) * boost)
-                self._spans.append((m._dataoffset, m._nextoffset, m._compression, m._blocklength))
-                self.postings += m._blocklength
-                if m._lastblock:
-                    break
-                m._goto(m._nextoffset)
+        self._leaf = postings.leaf(matcher)
+        if self._leaf is not None:
+            self._blocks = postings.blocks(self._leaf)
+            for block in self._blocks:
+                self.maxids.append(block.maxid)
+                self.bounds.append(self.of(block.maxweight) * boost)
+                self.postings += block.length
         else:
             # Any other matcher (postings inlined in the term's info): read it whole, as one block.
             ids, weights = [], []
@@ -92,18 +83,7 @@ class _Blocks:
         """(ids, weights) of block i."""
         got = self._decoded.get(i)
         if got is None:
-            start, end, compression, length = self._spans[i]
-            raw = self._file.get(start, end - start)
-            if compression:
-                raw = zlib.decompress(raw)
-            data = loads(raw)
-            ids = data[0] if self._byteids else list(accumulate(data[0]))
-            weights = data[1]
-            if weights is None:
-                weights = (1.0,) * length
-            elif isinstance(weights, float):
-                weights = (weights,) * length
-            got = self._decoded[i] = (ids, weights)
+            got = self._decoded[i] = postings.decode(self._leaf, self._blocks[i])
         return got
 
     def lookup(self, i: int) -> dict:
@@ -174,12 +154,12 @@ def top_k(searcher, query, k: int) -> tuple[list[tuple[float, int]], bool] | Non
     try:
         segments = []
         for subsearcher, offset in searcher.leaf_searchers():
-            postings = _segment(searcher, subsearcher, terms)
-            if postings is not None:
+            lists = _segment(searcher, subsearcher, terms)
+            if lists is not None:
                 reader = subsearcher.reader()
                 deleted = reader.deleted_docs_set if reader.has_deletions() else None
-                driver = min(postings, key=lambda p: p.postings)
-                segments.append((offset, driver, [p for p in postings if p is not driver], deleted))
+                driver = min(lists, key=lambda p: p.postings)
+                segments.append((offset, driver, [p for p in lists if p is not driver], deleted))
     except _Unsupported:
         return None
 
