@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 
 from whoosh import query as Q
@@ -177,9 +178,26 @@ def _by_report(paragraphs: list[Paragraph]) -> dict[str, list[Paragraph]]:
     return reports
 
 
+_read: dict[tuple, list[dict]] = {}
+
+
 def _records(ix, prefix: str) -> list[dict]:
+    """The records of a kind in the committed index; one run asks several times, so the last
+    generation's are remembered (reading thousands of stored documents takes a while)."""
     with ix.searcher() as s:
-        return [json.loads(s.stored_fields(n)["meta"]) for n in s.docs_for_query(Q.Prefix("dupkey", prefix))]
+        generation = s.reader().generation()
+        try:      # a folder deleted and indexed again restarts its generations: tell them apart
+            toc = os.stat(os.path.join(ix.storage.folder, f"_{ix.indexname}_{generation}.toc"))
+            stamp = (toc.st_ino, toc.st_mtime_ns)
+        except OSError:
+            stamp = None
+        key = (str(ix.storage.folder), generation, stamp, prefix)
+        if key not in _read:
+            if len(_read) > 8:
+                _read.clear()
+            _read[key] = [json.loads(s.stored_fields(n)["meta"])
+                          for n in s.docs_for_query(Q.Prefix("dupkey", prefix))]
+        return _read[key]
 
 
 def files_to_recheck(ix, gone: set[str]) -> set[str]:

@@ -162,7 +162,8 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         raise ReportSearchError(f"该索引由其他版本的 reportsearch 创建（{'；'.join(problems)}），"
                                 f"请运行 reportsearch index --rebuild 重建索引")
     scanned = _scan(corpus_dir, summary)
-    known = {} if rebuild else store.indexed_files(ix)
+    with ix.reader() as reader:
+        generation, known = reader.generation(), ({} if rebuild else store.manifest(reader))
     todo = _plan(scanned, known, summary)
     if not (todo or summary.deleted or rebuild):
         store.tidy(index_dir)       # a run killed after its commit may have left old files
@@ -182,9 +183,10 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
             # The plan above was made before we held the lock: another indexer may have committed
             # since (two started at once both see a new file as new). Plan again from the state
             # this writer builds on, so nothing is added twice; if the other did it all, stop.
-            with w.reader() as reader:
-                known = store.manifest(reader)
-            todo = _plan(scanned, known, summary)
+            if w.generation - 1 != generation:
+                with w.reader() as reader:
+                    known = store.manifest(reader)
+                todo = _plan(scanned, known, summary)
             if not (todo or summary.deleted):
                 store.cancel(w)
                 summary.seconds = time.monotonic() - started

@@ -93,3 +93,23 @@ def test_incremental_runs_end_where_a_fresh_build_does(tmp_path):
         fresh = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
         update_index(fresh, corpus)
         assert stored(tmp_path / "index") == stored(fresh)
+
+
+def test_an_index_folder_deleted_and_built_again_is_not_confused_with_the_old_one(tmp_path):
+    import shutil
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(R, encoding="utf-8")
+    update_index(index, corpus)                      # generation 1: R is the kept report
+    (corpus / "d.txt").write_text("丁县河长制工作汇报\n丁县全面推行河长制，县乡村三级河长巡河一万余次，清理河道垃圾两千吨。\n",
+                                  encoding="utf-8")
+    update_index(index, corpus)                      # reads generation 1's records
+    shutil.rmtree(index)
+    (corpus / "a.txt").unlink()
+    (corpus / "d.txt").unlink()
+    (corpus / "b.txt").write_text(OTHER, encoding="utf-8")
+    update_index(index, corpus)                      # generation 1 again, now holding OTHER
+    (corpus / "c.txt").write_text(OTHER, encoding="utf-8")
+    summary = update_index(index, corpus)            # same process: the records read must be OTHER's
+    assert [(d["source"], d["kept_source"]) for d in summary.duplicates] == [("c.txt", "b.txt")]
