@@ -109,6 +109,12 @@ def _column(searcher, field: str) -> tuple[list[str], array]:
     return values, column
 
 
+def paragraph_count(searcher) -> int:
+    """How many paragraphs the index holds (not counting duplicate records and file markers)."""
+    _, column = _column(searcher, "report_id")
+    return len(column) - column.count(-1)
+
+
 def distinct_total(searcher, query: Q.Query) -> int:
     """How many paragraphs match, copies of one paragraph (same ``dupkey``) counted once."""
     _, dupkeys = _column(searcher, "dupkey")

@@ -235,7 +235,7 @@ class Searcher:
         the rest of the query.
         """
         reader = searcher.reader()
-        estimate = min(int(full.estimate_size(reader)), searcher.doc_count())
+        estimate = min(int(full.estimate_size(reader)), facets.paragraph_count(searcher))
         if estimate <= EXACT_COUNT_LIMIT and _postings(reader, full) <= COUNT_POSTINGS_LIMIT:
             return max(seen, facets.distinct_total(searcher, full)), False
         return max(seen, estimate), True

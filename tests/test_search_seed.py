@@ -95,3 +95,16 @@ def test_bad_queries_raise_query_error_with_message(searcher, q):
 def test_malformed_queries_are_searched_as_text(searcher, q):
     result = searcher.search(q)
     assert result.total >= 0
+
+
+def test_an_estimated_total_never_exceeds_the_paragraphs_indexed(seed_index, monkeypatch):
+    import indexer.searching
+    from indexer import facets, store
+
+    monkeypatch.setattr(indexer.searching, "EXACT_COUNT_LIMIT", 0)     # always estimate
+    searcher = Searcher(seed_index)
+    result = searcher.search("社区 OR 工作 OR 建设", limit=10)
+    with store.open_index(seed_index).searcher() as s:
+        paragraphs = facets.paragraph_count(s)
+        assert paragraphs < s.doc_count()          # the index also holds duplicate records
+    assert result.estimated and len(searcher.matching_ids("社区 OR 工作 OR 建设")) <= result.total <= paragraphs
