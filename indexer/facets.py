@@ -19,7 +19,7 @@ from collections import Counter
 from whoosh import query as Q
 from whoosh import sorting
 
-from . import docsets
+from . import docsets, postings
 from .errors import QueryError
 
 # URL parameter → index field, in the order the page shows them.
@@ -97,13 +97,20 @@ def _column(searcher, field: str) -> tuple[list[str], array]:
         cached = _COLUMNS.setdefault(searcher, {})
         if field in cached:
             return cached[field]
-    reader = searcher.reader()
-    values, column = [], array("i", [-1]) * reader.doc_count_all()
-    for term in reader.lexicon(field):
-        postings = reader.postings(field, term)
-        for docnum in postings.all_ids():
-            column[docnum] = len(values)
-        values.append(term.decode("utf-8"))
+    values, index = [], {}
+    column = array("i", [-1]) * searcher.reader().doc_count_all()
+    for subsearcher, offset in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        for term in reader.lexicon(field):
+            if term not in index:
+                index[term] = len(values)
+                values.append(term.decode("utf-8"))
+            i = index[term]
+            for docnum in postings.all_ids(reader.postings(field, term)):   # block by block
+                column[docnum + offset] = i
+        if reader.has_deletions():
+            for docnum in reader.deleted_docs_set:
+                column[docnum + offset] = -1
     with _LOCK:
         _COLUMNS.setdefault(searcher, {})[field] = (values, column)
     return values, column

@@ -52,3 +52,13 @@ def test_a_shape_it_does_not_know_is_left_to_whoosh(searcher):
     assert docsets.matching(searcher, Q.Phrase("title_grams", ["社区", "区建"])) is None
     assert docsets.matching(searcher, Q.And([Q.Term("grams", "社区"), Q.Phrase("title_grams", ["社区"])])) is None
     assert docsets.matching(searcher, Q.Every()) == set(searcher.docs_for_query(Q.Every()))
+
+
+def test_facet_columns_see_every_segment_and_no_deleted_paragraph(searcher):
+    from indexer import facets
+
+    live = [doc for doc in searcher.documents() if "report_id" in doc]
+    assert facets.paragraph_count(searcher) == len(live)
+    values, column = facets._column(searcher, "report_id")
+    assert {values[column[n]] for n in searcher.docs_for_query(Q.Every()) if column[n] >= 0} \
+        == {doc["report_id"] for doc in live}
