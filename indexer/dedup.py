@@ -27,10 +27,11 @@ import re
 
 from whoosh import query as Q
 
+from .errors import ReportSearchError
 from .model import Paragraph
 from .normalize import normalize
 
-BINS = 64
+BINS = 64                    # a power of two: signature_of takes the bin from the low bits
 ROWS = 4                     # bins per LSH band: 16 bands find pairs above ~0.5 Jaccard similarity
 CONTAINED = 0.8
 SHINGLE = 5
@@ -43,18 +44,37 @@ def _words(texts: list[str]) -> str:
     return "".join(_NON_WORD.sub("", normalize(t)) for t in texts)
 
 
+# Multiply-shift hashing of a 5-gram read as one 160-bit number (its UTF-32 code units): the
+# top 64 of the low 192 bits of key × an odd 192-bit constant. A universal hash, and several
+# times cheaper in Python than a cryptographic digest per 5-gram. HASH names it in the stored
+# records, so that an index whose signatures were made otherwise asks for a rebuild.
+HASH = "ms192"
+_MULTIPLIER = 0xC6A4A7935BD1E995_9E3779B97F4A7C15_F39CC0605CEDC835
+_LOW192 = (1 << 192) - 1
+
+
 def signature(texts: list[str]) -> tuple[list[int], int]:
     """MinHash of a report's paragraphs (one-permutation hashing over character 5-grams), and
     the number of distinct 5-grams."""
-    text = _words(texts)
-    sig = [_EMPTY] * BINS
-    grams = {text[i:i + SHINGLE] for i in range(max(1, len(text) - SHINGLE + 1))} if text else set()
+    return signature_of(_words(texts))
+
+
+def signature_of(text: str) -> tuple[list[int], int]:
+    """signature() of the paragraphs' joined word characters (``_words``)."""
+    if not text:
+        return [_EMPTY] * BINS, 0
+    units = text.encode("utf-32-le")
+    width = 4 * SHINGLE
+    grams = {units[i:i + width] for i in range(0, max(4, len(units) - width + 4), 4)}
+    fold, mul, low = int.from_bytes, _MULTIPLIER, _LOW192
+    none = 1 << 64
+    sig = [none] * BINS
     for gram in grams:
-        h = int.from_bytes(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest(), "big")
-        slot, value = h % BINS, h // BINS
-        if sig[slot] == _EMPTY or value < sig[slot]:
+        h = ((fold(gram, "little") * mul) & low) >> 128
+        slot, value = h & (BINS - 1), h >> 6           # BINS = 64                    # a power of two: signature_of takes the bin from the low bits
+        if value < sig[slot]:
             sig[slot] = value
-    return _densify(sig), len(grams)
+    return _densify([_EMPTY if v == none else v for v in sig]), len(grams)
 
 
 def _densify(sig: list[int]) -> list[int]:
@@ -109,6 +129,9 @@ class Deduper:
         """The kept reports of the committed index, except those of files about to be reindexed."""
         deduper = cls()
         for record in _records(ix, SIG):
+            if record.get("hash") != HASH:
+                raise ReportSearchError("该索引的重复报告记录由旧版本的 reportsearch 创建，"
+                                        "请运行 reportsearch index --rebuild 重建索引")
             if record["source"] not in exclude:
                 deduper.add(record["report_id"], record["sig"], record["size"], record["source"],
                             record["title"], record["exact"])
@@ -138,9 +161,9 @@ class Deduper:
         """
         out = set()
         for paras in _by_report(paragraphs).values():
-            texts = [p.text for p in paras]
-            sig, size = signature(texts)
-            found = self.match(sig, size, hashlib.sha1(_words(texts).encode("utf-8")).hexdigest()[:16])
+            words = _words([p.text for p in paras])
+            sig, size = signature_of(words)
+            found = self.match(sig, size, hashlib.sha1(words.encode("utf-8")).hexdigest()[:16])
             if found is not None and self.kept[found[0]][2] > source:
                 out.add(self.kept[found[0]][2])
         return out
@@ -149,16 +172,16 @@ class Deduper:
         """Paragraphs of one file → (paragraphs to index, record documents, duplicates found)."""
         keep, records, duplicates = [], [], []
         for report_id, paras in _by_report(paragraphs).items():
-            texts = [p.text for p in paras]
-            sig, size = signature(texts)
-            exact = hashlib.sha1(_words(texts).encode("utf-8")).hexdigest()[:16]
+            words = _words([p.text for p in paras])
+            sig, size = signature_of(words)
+            exact = hashlib.sha1(words.encode("utf-8")).hexdigest()[:16]
             title = paras[0].report_title
             found = self.match(sig, size, exact)
             if found is None:
                 self.add(report_id, sig, size, source, title, exact)
                 keep += paras
                 meta = {"report_id": report_id, "source": source, "title": title, "sig": sig, "size": size,
-                        "exact": exact}
+                        "exact": exact, "hash": HASH}
                 records.append(dict(dupkey=SIG + report_id, filekey=filekey, meta=json.dumps(meta)))
                 continue
             kept_id, score = found

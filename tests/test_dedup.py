@@ -113,3 +113,22 @@ def test_an_index_folder_deleted_and_built_again_is_not_confused_with_the_old_on
     (corpus / "c.txt").write_text(OTHER, encoding="utf-8")
     summary = update_index(index, corpus)            # same process: the records read must be OTHER's
     assert [(d["source"], d["kept_source"]) for d in summary.duplicates] == [("c.txt", "b.txt")]
+
+
+def test_signatures_made_another_way_ask_for_a_rebuild(tmp_path, monkeypatch):
+    import pytest
+
+    import indexer.dedup
+    from indexer.errors import ReportSearchError
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(R, encoding="utf-8")
+    update_index(index, corpus)
+    monkeypatch.setattr(indexer.dedup, "HASH", "another")          # as a later version would
+    (corpus / "b.txt").write_text(OTHER, encoding="utf-8")
+    with pytest.raises(ReportSearchError, match="--rebuild"):
+        update_index(index, corpus)
+    assert update_index(index, corpus, rebuild=True).reports == 2
+    (corpus / "c.txt").write_text(R, encoding="utf-8")
+    assert [d["source"] for d in update_index(index, corpus).duplicates] == ["c.txt"]

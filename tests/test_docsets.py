@@ -30,10 +30,10 @@ def searcher(tmp_path_factory, corpus_copy_module):
 @pytest.fixture(scope="module")
 def corpus_copy_module(tmp_path_factory):
     import shutil
+    from pathlib import Path
 
-    from conftest import CORPUS
     target = tmp_path_factory.mktemp("docsets-corpus") / "corpus"
-    shutil.copytree(CORPUS, target)
+    shutil.copytree(Path(__file__).resolve().parent.parent / "corpus", target)
     return target
 
 
