@@ -14,6 +14,7 @@ full builds on several cores.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import traceback
 from array import array
@@ -240,13 +241,31 @@ SEGMENT_POSTINGS = 25_000_000     # a worker starts a new segment after this man
 BATCH = 256                       # documents per job sent to a worker
 
 
-def _work(storage, indexname: str, kwargs: dict, jobs, results) -> None:
-    """A worker process: index batches of documents into segments of its own until told to stop."""
+def _work(storage, indexname: str, kwargs: dict, jobs, results, parent: int, lock_fd: int | None) -> None:
+    """A worker process: index batches of documents into segments of its own until told to stop.
+
+    A forked worker shares the parent's open lock file, and an flock lasts while any process
+    holds it: closed here, so that a killed parent releases the index. A worker whose parent
+    is gone (killed) stops instead of waiting for work forever.
+    """
+    if lock_fd is not None:
+        try:
+            os.close(lock_fd)
+        except OSError:
+            pass
     try:
         ix = storage.open_index(indexname)
         segments = []
         w = BulkWriter(ix, _lk=False, **kwargs)
-        while (batch := jobs.get()) is not None:
+        while True:
+            try:
+                batch = jobs.get(timeout=1.0)
+            except queue.Empty:
+                if os.getppid() != parent:
+                    return
+                continue
+            if batch is None:
+                break
             for fields in batch:
                 w.add_document(**fields)
             if w.posting_count >= SEGMENT_POSTINGS:
@@ -288,9 +307,11 @@ class ParallelWriter(BulkWriter):
         if not self._workers:
             ctx = multiprocessing.get_context()
             self._jobs, self._results = ctx.Queue(self._procs * 2), ctx.Queue()
+            lock_fd = getattr(self.writelock, "fd", None) if ctx.get_start_method() == "fork" else None
             for _ in range(self._procs):
                 worker = ctx.Process(target=_work, daemon=True,
-                                     args=(self.storage, self.indexname, self._kwargs, self._jobs, self._results))
+                                     args=(self.storage, self.indexname, self._kwargs, self._jobs, self._results,
+                                           os.getpid(), lock_fd))
                 worker.start()
                 self._workers.append(worker)
         while True:

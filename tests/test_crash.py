@@ -151,3 +151,71 @@ def test_two_indexers_started_at_once_on_an_empty_folder(tmp_path, corpus):
     update_index(fresh, corpus)
     assert docs(index) == docs(fresh)
     assert store.leftovers(index) == []
+
+
+_PARALLEL_RUN = """
+import sys
+import indexer.segment_writer, indexer.update
+indexer.update.PARALLEL_BYTES = 0        # the worker processes even for this small corpus
+indexer.segment_writer.BATCH = 2
+indexer.update.update_index(sys.argv[1], sys.argv[2], processes=2)
+"""
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_killing_a_parallel_run_frees_the_index_and_its_workers_stop(tmp_path):
+    import random
+    import time
+
+    rng = random.Random(7)
+    words = ["土地流转", "留守儿童", "一站式服务", "网格化管理", "河长制", "社区养老", "垃圾分类", "就业援助",
+             "危房改造", "矛盾调解", "文明创建", "安全生产", "乡村振兴", "医疗保障", "教育均衡", "公租房"]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(300):
+        lines = [f"第{i}号{rng.choice(words)}工作汇报"]
+        lines += ["，".join(rng.sample(words, 6)) + f"，完成第{i}批第{j}项任务{rng.randint(1, 99999)}件。" for j in range(8)]
+        (corpus / f"{i:03}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    index = tmp_path / "index"
+    proc = subprocess.Popen([sys.executable, "-c", _PARALLEL_RUN, str(index), str(corpus)], env=ENV, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        workers = [c for c in _children(proc.pid) if _alive(c)]
+        time.sleep(0.005)
+    assert len(workers) >= 2, "the run ended before its workers could be seen"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    # The lock is free at once (no worker holds it), and the orphaned workers stop by themselves.
+    ix = store.open_index(index)
+    w = store.writer(ix, lock_timeout=0.1)
+    store.cancel(w)
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in workers)
+    # and the next run indexes everything
+    from indexer.update import update_index
+    update_index(index, corpus)
+    assert len(store.indexed_files(store.open_index(index))) == 300
