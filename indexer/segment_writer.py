@@ -16,6 +16,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import threading
+import time
 import traceback
 from array import array
 from collections import Counter
@@ -246,26 +248,20 @@ def _work(storage, indexname: str, kwargs: dict, jobs, results, parent: int, loc
 
     A forked worker shares the parent's open lock file, and an flock lasts while any process
     holds it: closed here, so that a killed parent releases the index. A worker whose parent
-    is gone (killed) stops instead of waiting for work forever.
+    is gone (killed, perhaps halfway through sending a batch, which leaves a read waiting
+    forever) is ended by a watchdog thread.
     """
     if lock_fd is not None:
         try:
             os.close(lock_fd)
         except OSError:
             pass
+    threading.Thread(target=_end_when_orphaned, args=(parent,), daemon=True).start()
     try:
         ix = storage.open_index(indexname)
         segments = []
         w = BulkWriter(ix, _lk=False, **kwargs)
-        while True:
-            try:
-                batch = jobs.get(timeout=1.0)
-            except queue.Empty:
-                if os.getppid() != parent:
-                    return
-                continue
-            if batch is None:
-                break
+        while (batch := jobs.get()) is not None:
             for fields in batch:
                 w.add_document(**fields)
             if w.posting_count >= SEGMENT_POSTINGS:
@@ -278,6 +274,12 @@ def _work(storage, indexname: str, kwargs: dict, jobs, results, parent: int, loc
         results.put(("ok", segments))
     except BaseException:
         results.put(("error", traceback.format_exc()))
+
+
+def _end_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 class ParallelWriter(BulkWriter):
