@@ -161,9 +161,8 @@ class Deduper:
         """
         out = set()
         for paras in _by_report(paragraphs).values():
-            words = _words([p.text for p in paras])
-            sig, size = signature_of(words)
-            found = self.match(sig, size, hashlib.sha1(words.encode("utf-8")).hexdigest()[:16])
+            sig, size, exact = _fingerprint(paras)
+            found = self.match(sig, size, exact)
             if found is not None and self.kept[found[0]][2] > source:
                 out.add(self.kept[found[0]][2])
         return out
@@ -172,9 +171,7 @@ class Deduper:
         """Paragraphs of one file → (paragraphs to index, record documents, duplicates found)."""
         keep, records, duplicates = [], [], []
         for report_id, paras in _by_report(paragraphs).items():
-            words = _words([p.text for p in paras])
-            sig, size = signature_of(words)
-            exact = hashlib.sha1(words.encode("utf-8")).hexdigest()[:16]
+            sig, size, exact = _fingerprint(paras)
             title = paras[0].report_title
             found = self.match(sig, size, exact)
             if found is None:
@@ -192,6 +189,13 @@ class Deduper:
             duplicates.append({"source": source, "title": title, "kept_source": kept_source,
                                "kept_title": kept_title, "similarity": round(score, 3)})
         return keep, records, duplicates
+
+
+def _fingerprint(paras: list[Paragraph]) -> tuple[list[int], int, str]:
+    """A report's signature, its 5-gram count and the hash of its exact word characters."""
+    words = _words([p.text for p in paras])
+    sig, size = signature_of(words)
+    return sig, size, hashlib.sha1(words.encode("utf-8")).hexdigest()[:16]
 
 
 def _by_report(paragraphs: list[Paragraph]) -> dict[str, list[Paragraph]]:
