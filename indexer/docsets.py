@@ -34,15 +34,8 @@ def matching(searcher, query: Q.Query) -> set[int] | None:
 
 
 def _term(reader, fieldname: str, text) -> set[int]:
-    if fieldname not in reader.schema:
-        return set()
-    try:
-        btext = reader.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
-    except ValueError:
-        return set()
-    if (fieldname, btext) not in reader:
-        return set()
-    return set(postings.all_ids(reader.postings(fieldname, btext)))
+    btext = postings.term_bytes(reader, fieldname, text)
+    return set(postings.all_ids(reader.postings(fieldname, btext))) if btext is not None else set()
 
 
 def _docs(reader, q: Q.Query) -> set[int]:

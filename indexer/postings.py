@@ -27,11 +27,26 @@ class Block(NamedTuple):
     length: int
 
 
+def term_bytes(reader, fieldname: str, text) -> bytes | None:
+    """The term as the index stores it, or None when the field or the term is not there."""
+    if fieldname not in reader.schema:
+        return None
+    try:
+        btext = reader.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
+    except ValueError:
+        return None
+    return btext if (fieldname, btext) in reader else None
+
+
+def unfiltered(matcher):
+    """A reader's matcher without its deleted-documents filter (the caller handles deletions)."""
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+
+
 def leaf(matcher):
     """The W3LeafMatcher under a reader's deleted-documents filter, or None for another kind
     (postings inlined in the term's info)."""
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
+    matcher = unfiltered(matcher)
     return matcher if isinstance(matcher, W3LeafMatcher) else None
 
 
@@ -64,9 +79,7 @@ def all_ids(matcher) -> list[int]:
     """Every id of a fresh matcher (deleted documents included: the caller removes them)."""
     m = leaf(matcher)
     if m is None:
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
-        return list(matcher.all_ids())
+        return list(unfiltered(matcher).all_ids())
     out: list[int] = []
     for block in blocks(m):
         ids = decode(m, block)[0]

@@ -24,7 +24,6 @@ import heapq
 from bisect import bisect_left
 
 from whoosh import query as Q
-from whoosh.matching.wrappers import FilterMatcher
 
 from . import postings
 from .scoring import _SaturatedTfScorer
@@ -118,23 +117,16 @@ class _Blocks:
 def _segment(searcher, subsearcher, terms) -> list[_Blocks] | None:
     """The terms' postings in one segment (None: some term is absent, or not handled here)."""
     reader = subsearcher.reader()
-    schema = searcher.schema
     out = []
     for fieldname, text, boost in terms:
-        if fieldname not in schema:
-            return None
-        try:
-            btext = schema[fieldname].to_bytes(text)
-        except ValueError:
-            return None
-        if (fieldname, btext) not in reader:
+        btext = postings.term_bytes(reader, fieldname, text)
+        if btext is None:
             return None
         scorer = searcher.weighting.scorer(subsearcher, fieldname, btext)
         if not isinstance(scorer, _SaturatedTfScorer):
             raise _Unsupported
-        matcher = reader.postings(fieldname, btext, scorer=scorer)
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child            # deletions are checked on the survivors
+        # Deletions are checked on the survivors.
+        matcher = postings.unfiltered(reader.postings(fieldname, btext, scorer=scorer))
         blocks = _Blocks(matcher, scorer, boost)
         if not blocks.maxids:
             return None
