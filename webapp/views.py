@@ -166,7 +166,7 @@ def api_search():
         data = result_dict(result, url_of)
         data["sort"], data["filters"] = state.sort, state.filters
         if request.args.get("facets") == "1":
-            counted = searcher().facet_counts(q, state.filters) if result.total else {"counts": {}, "titles": {}}
+            counted = searcher().facet_counts(q, state.filters) if result.total else _NO_FACETS
             data["facets"] = {name: [{"value": v, "count": n, **({"title": counted["titles"].get(v, "")}
                                                                    if name == "report" else {})}
                                      for v, n in values] for name, values in counted["counts"].items()}
