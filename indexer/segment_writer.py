@@ -45,6 +45,18 @@ class _Postings:
         self.weights = array("f")
         self.values: list[bytes] = []
 
+    def add(self, docnum: int, weight: float, value: bytes) -> None:
+        self.ids.append(docnum)
+        self.weights.append(weight)
+        self.values.append(value)
+
+
+def _postings_of(terms: dict, term) -> _Postings:
+    p = terms.get(term)
+    if p is None:
+        p = terms[term] = _Postings()
+    return p
+
 
 def _counts(field, value: str) -> Counter | None:
     """Term counts of a value for a field our tokenizers fill with frequencies, else None."""
@@ -105,8 +117,8 @@ class BulkWriter(SegmentWriter):
                     items = self._short_items(fieldname, field, value)
                     counts = _counts(field, value) if items is None else None
                     if counts is not None:
-                        # The hot loop (paragraph text): terms kept as str, encoded once per term
-                        # when the segment is written.
+                        # The hot loop (paragraph text), kept inline: terms kept as str, encoded
+                        # once per term when the segment is written.
                         scale = field.format.field_boost * boost
                         for term, freq in counts.items():
                             p = terms.get(term)
@@ -119,12 +131,7 @@ class BulkWriter(SegmentWriter):
                         count += len(counts)
                     else:
                         for term, freq, weight, vbytes in items or _items(field, value):
-                            p = terms.get(term)
-                            if p is None:
-                                p = terms[term] = _Postings()
-                            p.ids.append(docnum)
-                            p.weights.append(weight * boost)
-                            p.values.append(vbytes)
+                            _postings_of(terms, term).add(docnum, weight * boost, vbytes)
                             length += freq
                             count += 1
                     if field.scorable:
@@ -175,14 +182,8 @@ class BulkWriter(SegmentWriter):
         # with higher docnums, so appending keeps every posting list in order.
         for fieldname, tbytes, docnum, weight, vbytes in self._process_posts(reader.iter_postings(), startdoc,
                                                                             docmap):
-            terms = self._postings.setdefault(fieldname, {})
             term = tbytes.decode("utf-8") if _str_keys(self.schema[fieldname]) else tbytes
-            p = terms.get(term)
-            if p is None:
-                p = terms[term] = _Postings()
-            p.ids.append(docnum)
-            p.weights.append(weight)
-            p.values.append(vbytes)
+            _postings_of(self._postings.setdefault(fieldname, {}), term).add(docnum, weight, vbytes)
 
     def _flush_segment(self):
         self.perdocwriter.close()
