@@ -22,6 +22,7 @@ import os
 import re
 import threading
 import time
+from itertools import chain
 from pathlib import Path
 
 from whoosh.analysis import Token, Tokenizer
@@ -156,11 +157,8 @@ def query_words(text: str) -> list[str]:
 
 def bigrams(text: str) -> list[list[str]]:
     """Runs of word characters in normalised text, each as its list of bigrams (or one unigram)."""
-    runs = []
-    for m in WORD_RUN.finditer(normalize(text)):
-        run = m.group(0)
-        runs.append([run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)])
-    return runs
+    return [[run] if len(run) == 1 else list(map(operator.add, run[:-1], run[1:]))
+            for run in WORD_RUN.findall(normalize(text))]
 
 
 class _BaseTokenizer(Tokenizer):
@@ -226,13 +224,7 @@ class GramTokenizer(_BaseTokenizer):
 
     def terms(self, value: str) -> list[str]:
         """The bigrams alone, for the bulk writer (same as the texts of pieces())."""
-        out: list[str] = []
-        for run in WORD_RUN.findall(normalize(value)):
-            if len(run) == 1:
-                out.append(run)
-            else:
-                out += map(operator.add, run[:-1], run[1:])
-        return out
+        return list(chain.from_iterable(bigrams(value)))
 
     def pieces(self, value: str, mode: str):
         for m in WORD_RUN.finditer(normalize(value)):
