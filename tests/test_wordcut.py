@@ -1,0 +1,65 @@
+"""The fast segmenter yields exactly jieba's words (HMM on), offsets and all."""
+from pathlib import Path
+
+import pytest
+
+from indexer.analysis import segment, segmenter
+from indexer.normalize import normalize
+from indexer.pipeline import file_paragraphs
+
+CORPUS = Path(__file__).parent.parent / "corpus"
+
+
+def jieba_words(text):
+    """The reference: jieba's own cut, punctuation and spaces dropped, offsets counted."""
+    out, offset = [], 0
+    for word in segmenter().cut(text, HMM=True):
+        end = offset + len(word)
+        if any(c.isalnum() for c in word):
+            out.append((word, offset, end))
+        offset = end
+    return out
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "，。！？",
+    "推进土地流转和一站式服务",
+    "国务院部署河长制、网格化管理和新质生产力",          # user-dictionary words
+    "张小明和李华在新塘村调研",                         # unknown names: jieba's HMM guesses them
+    "2024年GDP增长5.2%，C++与Python3.12",               # ASCII inside and around the han class
+    "全区8个街道社区劳动保障平台全部建成\r\n第二行\t第三行",
+    "ｶﾀｶﾅとひらがな、한국어와 Ελληνικά",               # letters jieba yields one at a time
+    "的的的的的的的的的的的的",
+    "长江大桥长江大桥长江大桥",
+    "一" * 300,
+    "研究生命起源",                                     # ties and overlapping dictionary words
+    "结婚的和尚未结婚的",
+])
+def test_same_words_as_jieba(text):
+    text = normalize(text)
+    assert segment(text) == jieba_words(text)
+
+
+def test_same_words_as_jieba_on_the_bundled_corpus():
+    paragraphs = [p for f in sorted(CORPUS.rglob("*")) if f.is_file()
+                  for p in file_paragraphs(f.read_bytes(), f.name)]
+    assert len(paragraphs) > 100
+    for p in paragraphs:
+        text = normalize(p.text)
+        assert segment(text) == jieba_words(text), p.text[:40]
+
+
+def test_ties_go_to_the_longer_word_as_in_jieba(tmp_path):
+    import jieba
+
+    from indexer.wordcut import WordCut
+
+    # 甲 and 乙 apart are exactly as probable as 甲乙: 4/16 × 4/16 = 1/16.
+    (tmp_path / "dict.txt").write_text("甲 4\n乙 4\n甲乙 1\n丙 7\n", encoding="utf-8")
+    tokenizer = jieba.Tokenizer(dictionary=str(tmp_path / "dict.txt"))
+    tokenizer.tmp_dir = str(tmp_path)
+    tokenizer.initialize()
+    expected = [w for w in tokenizer.cut("甲乙丙", HMM=True)]
+    assert expected == ["甲乙", "丙"]
+    assert [w for w, _, _ in WordCut(tokenizer).words("甲乙丙")] == expected
