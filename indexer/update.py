@@ -18,6 +18,7 @@ from whoosh.writing import CLEAR
 
 from . import dedup, history, store
 from .errors import ReportSearchError, UnreadableFile
+from .digests import Digests
 from .files import CorpusFile, digest, discover
 from .model import Paragraph
 from .analysis import segmenter
@@ -86,33 +87,58 @@ def _read(cf: CorpusFile) -> bytes:
     return cf.path.read_bytes()
 
 
-def _scan(corpus_dir: Path, summary: Summary) -> list[tuple[CorpusFile, bytes | None, str]]:
-    """Every corpus file with its bytes and content hash (None and the reason when unreadable)."""
+def _scan(corpus_dir: Path, summary: Summary, digests: Digests) -> list[tuple[CorpusFile, bool, str]]:
+    """Every corpus file with whether it could be read and its hash (content and reader options).
+
+    Files are read only to be hashed, and not at all while their stat says they are unchanged;
+    the files to index are read again when their turn comes, so the corpus is never held in
+    memory whole.
+    """
     scanned = []
     for cf in discover(corpus_dir):
         try:
-            data = _read(cf)
+            before = cf.path.stat()
+            content = digests.get(cf.source, before)
+            if content is None:
+                content = digest(_read(cf))
+                digests.put(cf.source, before, cf.path.stat(), content)
         except (OSError, UnreadableFile) as exc:
-            reason = exc if isinstance(exc, UnreadableFile) else UnreadableFile(f"无法读取：{exc.strerror or exc}")
-            summary.skipped[cf.source] = str(reason)
-            scanned.append((cf, None, f"unreadable:{reason}"))
+            reason = _unreadable(exc)
+            summary.skipped[cf.source] = reason
+            scanned.append((cf, False, f"unreadable:{reason}"))
             continue
         # A table's column mapping is part of what the file means: changing it reindexes the file.
-        scanned.append((cf, data, options_digest(digest(data), reader_options(corpus_dir, cf.source))))
+        scanned.append((cf, True, _hash(corpus_dir, cf, content)))
+    digests.save()
     return scanned
 
 
-def _plan(scanned, known: dict[str, str], summary: Summary) -> list[tuple[CorpusFile, bytes | None, str]]:
+def _hash(corpus_dir: Path, cf: CorpusFile, content: str) -> str:
+    return options_digest(content, reader_options(corpus_dir, cf.source))
+
+
+def _unreadable(exc: Exception) -> str:
+    return str(exc if isinstance(exc, UnreadableFile) else UnreadableFile(f"无法读取：{exc.strerror or exc}"))
+
+
+def _size(cf: CorpusFile) -> int:
+    try:
+        return cf.path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _plan(scanned, known: dict[str, str], summary: Summary) -> list[tuple[CorpusFile, bool, str]]:
     """The files to (re)index against the manifest ``known``; fills added/changed/deleted/unchanged."""
     summary.added, summary.changed, summary.unchanged = [], [], 0
     todo = []
-    for cf, data, sha in scanned:
+    for cf, readable, sha in scanned:
         if known.get(cf.source) == sha:
             summary.unchanged += 1
             continue
-        if data is not None:
+        if readable:
             (summary.changed if cf.source in known else summary.added).append(cf.source)
-        todo.append((cf, data, sha))
+        todo.append((cf, readable, sha))
     summary.deleted = sorted(set(known) - {cf.source for cf, _, _ in scanned})
     return todo
 
@@ -125,13 +151,13 @@ def _copies_to_redo(ix, corpus_dir: Path, scanned, todo, gone: set[str]):
     them again, in path order, ends in the state a fresh build would reach.
     """
     frontier = set(gone)
-    fresh = [item for item in todo if item[1] is not None]
+    fresh = [item for item in todo if item[1]]
     while frontier or fresh:
         more = dedup.files_to_recheck(ix, frontier) if frontier else set()
         deduper = dedup.Deduper.load(ix, exclude=gone)
-        for cf, data, _ in (fresh if deduper.kept else []):     # nothing kept: no rivals to find
+        for cf, _, _ in (fresh if deduper.kept else []):     # nothing kept: no rivals to find
             try:
-                more |= deduper.rivals(file_paragraphs(data, cf.source, **reader_options(corpus_dir, cf.source)),
+                more |= deduper.rivals(file_paragraphs(_read(cf), cf.source, **reader_options(corpus_dir, cf.source)),
                                        cf.source)
             except Exception:            # reported when the file is indexed below
                 continue
@@ -145,7 +171,7 @@ def _copies_to_redo(ix, corpus_dir: Path, scanned, todo, gone: set[str]):
 
 def _recheck(scanned, sources: set[str]):
     """Unchanged files to read again because the kept copy of one of their reports is going away."""
-    return [(cf, data, sha) for cf, data, sha in scanned if cf.source in sources and data is not None]
+    return [(cf, readable, sha) for cf, readable, sha in scanned if cf.source in sources and readable]
 
 
 def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_timeout: float = 30.0,
@@ -161,7 +187,7 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
     if problems and not rebuild:
         raise ReportSearchError(f"该索引由其他版本的 reportsearch 创建（{'；'.join(problems)}），"
                                 f"请运行 reportsearch index --rebuild 重建索引")
-    scanned = _scan(corpus_dir, summary)
+    scanned = _scan(corpus_dir, summary, Digests(index_dir, corpus_dir))
     with ix.reader() as reader:
         generation, known = reader.generation(), ({} if rebuild else store.manifest(reader))
     todo = _plan(scanned, known, summary)
@@ -170,7 +196,7 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         summary.seconds = time.monotonic() - started
         return summary
 
-    work = sum(len(data) for _, data, _ in todo if data)
+    work = sum(_size(cf) for cf, readable, _ in todo if readable)
     procs = processes if processes else (os.cpu_count() or 1)
     if work < PARALLEL_BYTES:
         procs = 1                        # starting workers costs more than a small batch
@@ -202,20 +228,22 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         for source in summary.deleted:
             w.delete_by_term("source", source)
         progress = Progress(len(todo), "索引中")
-        for cf, data, sha in todo:
+        for cf, readable, sha in todo:
             if not rebuild and cf.source in known:
                 w.delete_by_term("source", cf.source)
-            key = store.filekey(cf.source, sha)
             paragraphs, error = [], summary.skipped.get(cf.source)
-            if data is not None:
+            if readable:
                 try:
+                    data = _read(cf)
+                    sha = _hash(corpus_dir, cf, digest(data))     # what is indexed is what was read
                     paragraphs = file_paragraphs(data, cf.source, **reader_options(corpus_dir, cf.source))
                     if not paragraphs:
                         error = "文件中没有可检索的正文"
-                except UnreadableFile as exc:
-                    error = str(exc)
+                except (OSError, UnreadableFile) as exc:
+                    error = _unreadable(exc)
                 except Exception as exc:       # a reader bug must not stop the run
                     error = f"解析失败：{type(exc).__name__}: {exc}"
+            key = store.filekey(cf.source, sha)
             if error:
                 summary.skipped[cf.source] = error
                 # A marker so the file is not read again until it changes.
