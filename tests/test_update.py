@@ -138,3 +138,23 @@ def test_an_index_from_another_version_asks_for_a_rebuild_which_fixes_it(tmp_pat
     assert "title_grams" in store.open_index(index).schema
     assert ids(index, "title:土地流转") == {"甲县土地流转工作情况汇报"}
     assert not update_index(index, corpus).did_work
+
+
+def test_manifest_leaves_out_files_deleted_from_an_unmerged_segment(tmp_path):
+    from indexer import store
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(REPORT_A, encoding="utf-8")
+    (corpus / "b.txt").write_text(REPORT_B, encoding="utf-8")
+    update_index(index, corpus)
+    (corpus / "c.txt").write_text(REPORT_A.replace("甲县", "丙县"), encoding="utf-8")
+    update_index(index, corpus)
+    (corpus / "a.txt").unlink()
+    assert update_index(index, corpus).deleted == ["a.txt"]
+    ix = store.open_index(index)
+    with ix.reader() as reader:
+        # The deletion is only marked: a.txt's documents still sit in their segment.
+        assert any(leaf.has_deletions() for leaf, _ in reader.leaf_readers())
+        assert set(store.manifest(reader)) == {"b.txt", "c.txt"}
+    assert not update_index(index, corpus).did_work
