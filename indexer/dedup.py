@@ -71,7 +71,7 @@ def signature_of(text: str) -> tuple[list[int], int]:
     sig = [none] * BINS
     for gram in grams:
         h = ((fold(gram, "little") * mul) & low) >> 128
-        slot, value = h & (BINS - 1), h >> 6           # BINS = 64                    # a power of two: signature_of takes the bin from the low bits
+        slot, value = h & (BINS - 1), h >> 6           # the bits above the bin's 6 (BINS = 64)
         if value < sig[slot]:
             sig[slot] = value
     return _densify([_EMPTY if v == none else v for v in sig]), len(grams)

@@ -13,7 +13,6 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from .analysis import GramTokenizer, WordTokenizer
 
 
-
 def make_schema() -> Schema:
     words = WordTokenizer()
     grams = GramTokenizer()
