@@ -76,6 +76,10 @@ class ParsedQuery:
     exact: Q.Query | None = None
     checks: list[list[list[str]]] = field(default_factory=list)  # clause → alternative → runs
     phrase_checks: list[list[list[str]]] = field(default_factory=list)  # the quoted clauses only
+    # Each clause's words, for telling a paragraph with all of them (scattered) from one with
+    # some: clause → alternative → words, each present itself or as all its parts.
+    word_checks: list[list[list[tuple[str, tuple[str, ...]]]]] = field(default_factory=list)
+    excluded: Q.Query | None = None                             # what -词 / NOT 词 rules out
 
 
 def _lex(text: str) -> list[tuple[str, bool]]:
@@ -165,6 +169,7 @@ def parse(text: str, stats: "IndexStats | None" = None) -> ParsedQuery:
         raise QueryError("查询中没有可检索的文字（只有标点或符号），请输入词语，例如：一站式服务")
     parsed.needles = _needles(parsed)
     parsed.exact, parsed.checks = _compile_exact(parsed, stats)
+    parsed.word_checks = _word_checks(parsed)
     return parsed
 
 
@@ -188,6 +193,38 @@ class IndexStats:
 def is_exact(normalized_text: str, checks: list[list[list[str]]]) -> bool:
     """Does a paragraph (normalised) contain some alternative of every clause verbatim?"""
     return all(any(all(run in normalized_text for run in alt) for alt in clause) for clause in checks)
+
+
+def has_words(normalized_text: str, word_checks) -> bool:
+    """Does a paragraph (normalised) have every word of some alternative of every clause?"""
+    return all(any(all(w in normalized_text or (parts and all(p in normalized_text for p in parts))
+                       for w, parts in alt) for alt in clause) for clause in word_checks)
+
+
+def _word_checks(parsed: ParsedQuery) -> list:
+    checks = []
+    for clause in parsed.clauses:
+        if any(t.field == "title" for t in clause):
+            continue                      # met by the report title, not by the paragraph
+        alternatives = []
+        for term in clause:
+            if term.phrase:
+                alternatives.append([(normalize(squeeze(term.text)), ())])
+                continue
+            for text in [term.text] + synonyms_of(term.text):
+                words = [w for w in query_words(text) if any(c.isalnum() for c in w)]
+                if words:
+                    alternatives.append([(w, tuple(decompose(w))) for w in words])
+        if alternatives:
+            checks.append(alternatives)
+    return checks
+
+
+def _excluded(parsed: ParsedQuery) -> Q.Query | None:
+    if parsed.excluded is None:
+        excluded = [q for q in (_term_query(t, with_synonyms=False) for t in parsed.negated) if q is not None]
+        parsed.excluded = _any(excluded) if excluded else None
+    return parsed.excluded
 
 
 def _term(token: str, quoted: bool) -> Term | None:
@@ -365,9 +402,9 @@ def _compile_exact(parsed: ParsedQuery, stats=None) -> tuple[Q.Query | None, lis
     if not per_clause:
         return None, []
     query = _any_all(per_clause + [_filter_query(n, v) for n, v in parsed.filters.items()])
-    excluded = [q for q in (_term_query(t, with_synonyms=False) for t in parsed.negated) if q is not None]
-    if excluded:
-        query = Q.AndNot(query, _any(excluded))
+    excluded = _excluded(parsed)
+    if excluded is not None:
+        query = Q.AndNot(query, excluded)
     return query, checks
 
 
@@ -400,9 +437,9 @@ def _compile(parsed: ParsedQuery, common=None) -> Q.Query | None:
     query = must[0] if len(must) == 1 else Q.And(must)
     if filters:
         query = Q.And([query] + filters)
-    excluded = [q for q in (_term_query(t, with_synonyms=False) for t in parsed.negated) if q is not None]
-    if excluded:
-        query = Q.AndNot(query, Q.Or(excluded))
+    excluded = _excluded(parsed)
+    if excluded is not None:
+        query = Q.AndNot(query, excluded)
     return query
 
 

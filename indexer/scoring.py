@@ -9,7 +9,25 @@ themselves (``exact_weighting``).
 """
 from __future__ import annotations
 
+import math
+
 from whoosh import scoring
+
+
+class _Weighting(scoring.MultiWeighting):
+    """Per-field models, with BM25's own idf (Robertson–Spärck Jones) for all of them.
+
+    Whoosh's default idf, log(N / (df + 1)) + 1, never falls below 1, so in a collection of
+    community reports 社区 (in two thirds of the paragraphs) still weighs two fifths as much as
+    治安 (in one in twelve), and for 社区 治安 a paragraph saying 社区 twenty times outranks
+    one about community security. BM25's idf, log(1 + (N − df + ½) / (df + ½)), gives 社区
+    under a fifth of 治安's weight.
+    """
+
+    def idf(self, searcher, fieldname, text):
+        parent = searcher.get_parent()
+        n, df = parent.doc_count_all(), parent.doc_frequency(fieldname, text)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
 class _PresenceScorer(scoring.BaseScorer):
@@ -36,7 +54,7 @@ class Presence(scoring.WeightingModel):
 def weighting() -> scoring.WeightingModel:
     # A report title or heading is short, so length-normalise it less than paragraph text.
     bm25f = scoring.BM25F(B=0.75, K1=1.2, title_B=0.3, section_B=0.3)
-    return scoring.MultiWeighting(bm25f, grams=Presence(), title_grams=Presence())
+    return _Weighting(bm25f, grams=Presence(), title_grams=Presence())
 
 
 class _SaturatedTfScorer(scoring.BaseScorer):
@@ -78,4 +96,4 @@ class SaturatedTf(scoring.WeightingModel):
 
 def exact_weighting() -> scoring.WeightingModel:
     """For the exact-tier pass, where paragraphs are ranked by their query bigrams."""
-    return scoring.MultiWeighting(scoring.BM25F(B=0.3, K1=1.2), grams=SaturatedTf())
+    return _Weighting(scoring.BM25F(B=0.3, K1=1.2), grams=SaturatedTf())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 import time
 import weakref
 from dataclasses import dataclass, field
@@ -18,12 +19,12 @@ from pathlib import Path
 from whoosh import query as Q
 from whoosh.searching import Searcher as WhooshSearcher
 
-from . import dedup, facets, history, store, topk
+from . import context, dedup, facets, history, store, topk
 from . import similar as more_like
 from .errors import QueryError
 from .highlight import snippet
 from .normalize import normalize
-from .query import EXACT_SCORE, IndexStats, ParsedQuery, is_exact, parse
+from .query import EXACT_SCORE, SYNONYM_SCORE, IndexStats, ParsedQuery, has_words, is_exact, parse
 from .scoring import exact_weighting, weighting
 
 MAX_LIMIT = 100
@@ -47,6 +48,9 @@ class Hit:
     also_in: list[dict] = field(default_factory=list)   # the same paragraph elsewhere
     source_url: str = ""                                 # where the report was published
     locations: list[dict] = field(default_factory=list) # other copies of the whole report (dedup)
+    # Found through its report (indexer.context): how many of the report's paragraphs contain
+    # the query; 0 for a paragraph found by its own words.
+    through_report: int = 0
 
 
 @dataclass
@@ -194,7 +198,7 @@ class Searcher:
             total, estimated = max(facets.distinct_total(searcher, full), len(picked.hits)), False
         else:
             total, estimated = self._ranked(searcher, bm25, parsed, filters, want, picked)
-        hits = [self._hit(searcher, parsed, doc, score, picked.norms.get(doc["id"]))
+        hits = [self._hit(searcher, parsed, doc, score, picked.norms.get(doc["id"]), picked.context.get(doc["id"], 0))
                 for score, doc in picked.hits[offset:want]]
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
@@ -217,13 +221,48 @@ class Searcher:
         self._collect(results, parsed, lower)
         # Here a score in the exact tier means "all the bigrams, but not together" (the exact
         # pass confirmed the rest): such a paragraph ranks as a scattered match.
-        for score, doc in sorted(((s - EXACT_SCORE if s >= EXACT_SCORE else s, d) for s, d in lower.hits),
-                                 key=lambda pair: -pair[0]):
+        ranked = sorted(((s - EXACT_SCORE if s >= EXACT_SCORE else s, d) for s, d in lower.hits),
+                        key=lambda pair: -pair[0])
+        some = []
+        for score, doc in ranked:
+            if score >= SYNONYM_SCORE or has_words(normalize(doc["text"]), parsed.word_checks):
+                picked.add(None, score, doc)
+            else:
+                some.append((score, doc))
+        some, unread = self._through_reports(searcher, parsed, filters, picked, lower.docnums, some, room)
+        for score, doc in some:
             picked.add(None, score, doc)
         picked.docnums |= lower.docnums
         if results.scored_length() < room:
-            return len(picked.hits), False          # every match was seen
-        return self._total(searcher, full, len(picked.hits))
+            return len(picked.hits) + unread, False          # every match was seen
+        total, estimated = self._total(searcher, full, len(picked.hits))
+        return total + unread, estimated
+
+    @staticmethod
+    def _through_reports(searcher, parsed: ParsedQuery, filters, picked: "_Picked", seen: set[int], some: list,
+                         room: int) -> tuple[list, int]:
+        """Add the paragraphs of reports that are about the query (indexer.context) to picked,
+        up to ``room`` of those matching by none of their words.
+
+        Returns the rest of ``some`` (paragraphs with only some of the query's words) and how
+        many paragraphs found through reports were left unread.
+        """
+        if parsed.phrase_checks:
+            return some, 0        # quotes ask for the words themselves
+        counts = Counter(d["report_id"] for s, d in picked.hits if s >= SYNONYM_SCORE)
+        candidates = [r for r, n in counts.items() if n >= context.MIN_MATCHES]
+        strong = context.strong_reports(counts, context.report_sizes(searcher, candidates))
+        if not strong:
+            return some, 0
+        members = set(strong)
+        for score, doc in some:
+            if doc["report_id"] in members:
+                picked.add(None, score, doc, context=counts[doc["report_id"]])
+        restrict = lambda q: facets.restrict(q, filters)
+        found, total = context.paragraphs(searcher, strong, restrict, parsed.excluded, picked.docnums | seen, room)
+        for docnum, doc in found:
+            picked.add(docnum, 0.0, doc, context=counts[doc["report_id"]])
+        return [(score, doc) for score, doc in some if doc["report_id"] not in members], total - len(found)
 
     @staticmethod
     def _total(searcher, full, seen: int) -> tuple[int, bool]:
@@ -267,7 +306,8 @@ class Searcher:
                 return exhausted
             k *= 4
 
-    def _hit(self, searcher, parsed: ParsedQuery, doc: dict, score: float, norm: str | None = None) -> Hit:
+    def _hit(self, searcher, parsed: ParsedQuery, doc: dict, score: float, norm: str | None = None,
+             through_report: int = 0) -> Hit:
         also = []
         if doc.get("dupkey"):
             for other in searcher.documents(dupkey=doc["dupkey"]):
@@ -279,6 +319,7 @@ class Searcher:
             source=doc["source"], date=_stored(doc, "date"), place=_stored(doc, "place"),
             doctype=_stored(doc, "doctype"), also_in=also,
             source_url=_meta(doc).get("url", ""), locations=dedup.locations(searcher, doc["report_id"]),
+            through_report=through_report,
         )
 
     def paragraph(self, pid: str) -> ParagraphView | None:
@@ -373,9 +414,10 @@ class _Picked:
         self.hits: list[tuple[float, dict]] = []
         self.docnums: set[int] = set()
         self.norms: dict[str, str] = {}  # id → normalised text, where already computed
+        self.context: dict[str, int] = {}  # id → matches in its report, if found through it
         self._groups: set[str] = set()
 
-    def add(self, docnum: int | None, score: float, doc: dict, norm: str | None = None) -> None:
+    def add(self, docnum: int | None, score: float, doc: dict, norm: str | None = None, context: int = 0) -> None:
         if "text" not in doc:
             return                       # the marker of an unreadable file
         if docnum is not None:
@@ -386,6 +428,8 @@ class _Picked:
             self.hits.append((score, doc))
             if norm is not None:
                 self.norms[doc["id"]] = norm
+            if context:
+                self.context[doc["id"]] = context
 
 
 def result_dict(result: SearchResult, url_for_id) -> dict:
@@ -404,6 +448,7 @@ def result_dict(result: SearchResult, url_for_id) -> dict:
                 "source": h.source, "date": h.date, "doctype": h.doctype,
                 "place": h.place, "source_url": h.source_url, "locations": h.locations,
                 "also_in": [dict(a, url=url_for_id(a["id"])) for a in h.also_in],
+                "through_report": h.through_report,
             }
             for h in result.hits
         ],

@@ -76,3 +76,25 @@ def test_near_duplicates_collapse_into_one_result(searcher):
 
 def test_title_field_search(searcher):
     assert set(titles(searcher, "title:便民服务")) == {"戊镇便民服务工作汇报"}
+
+
+COMMUNITY = "城区社区工作汇报\n" + "".join(
+    f"第{n}社区开展{what}，居民参与踊跃，社区面貌焕然一新。\n"
+    for n, what in zip("一二三四五六七八九十", ["文艺汇演", "义诊活动", "环境整治", "法律讲座", "读书活动",
+                                         "亲子运动会", "垃圾分类宣传", "便民集市", "敬老活动", "消防演练"])
+) + (
+    "第十一社区组建治安巡逻队，辖区治安案件同比下降三成。\n"
+    "社区书记带领社区干部走访社区居民，" + "、".join(f"社区{room}" for room in "活动室 食堂 图书室 卫生站 托育点 "
+    "书画室 棋牌室 健身房 议事厅 调解室 警务室 心理室 服务站 志愿站 超市 菜场".split()) + "全部开放，"
+    "社区环境整治和治安工作同步推进，社区居民满意。\n"
+)
+
+
+def test_a_common_word_does_not_outweigh_the_rare_one(tmp_path):
+    # 社区 is in every paragraph here, 治安 in two: the paragraph about community security
+    # ranks above the one that says 社区 twenty times and 治安 once (BM25's idf, not Whoosh's).
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "c.txt").write_text(COMMUNITY, encoding="utf-8")
+    update_index(tmp_path / "index", tmp_path / "corpus")
+    hits = Searcher(tmp_path / "index").search("社区 治安").hits
+    assert [h.text[:5] for h in hits] == ["第十一社区", "社区书记带"]

@@ -115,3 +115,15 @@ def test_missing_index_is_503_not_500(tmp_path):
     client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
     assert client.get("/api/search?q=社区").status_code == 503
     assert client.get("/?q=社区").status_code == 503
+
+
+def test_a_paragraph_found_through_its_report_says_so(client):
+    # The seed's air-pollution report says 大气污染治理 in several paragraphs; its others
+    # (秸秆禁烧, 黄标车) are listed after them, marked as found through the report.
+    data = client.get("/api/search?q=大气污染治理&limit=20").get_json()
+    via = [r for r in data["results"] if r["through_report"]]
+    assert via and all("大气污染治理" not in r["text"] for r in via)
+    first_via = data["results"].index(via[0])
+    assert all("大气污染治理" in r["text"] for r in data["results"][:first_via])
+    page = client.get("/?q=大气污染治理").get_data(as_text=True)
+    assert f"所在报告有 {via[0]['through_report']} 段提到检索词" in page

@@ -1,0 +1,94 @@
+"""Paragraphs found through their report (indexer.context), and the query's word checks."""
+from collections import Counter
+
+import pytest
+
+from indexer.context import strong_reports
+from indexer.normalize import normalize
+from indexer.query import has_words, parse
+from indexer.searching import Searcher, result_dict
+from indexer.update import update_index
+
+REPORTS = {
+    "air.txt": "丙镇大气污染治理工作汇报\n"
+               "丙镇召开大气污染治理攻坚动员会，镇村干部两百人参加，部署全镇大气污染治理工作。\n"
+               "丙镇大气污染治理工作小组组建四个突击队，分片包干，每日巡查，发现问题立即整改。\n"
+               "丙镇通过广播、条幅和宣传车宣传大气污染治理的重要性，群众知晓率明显提高。\n"
+               "丙镇对辖区内四十一家加工企业逐一检查，无证经营的全部断电整改，土窑全部拆除。\n"
+               "丙镇抽调专职人员成立秸秆禁烧小组，配备车辆巡回检查，今年未发现焚烧现象。\n",
+    "river.txt": "丁县河道工作汇报\n"
+                 "丁县加强河道治理，清理河道垃圾两百吨，整治排污口十二个，河水明显变清。\n"
+                 "丁县建立县乡村三级河长体系，每条河道都有专人负责日常巡查和保洁工作。\n",
+    "roads.txt": "戊县城建工作汇报\n"
+                 "戊县今年完成道路硬化三十公里，同时把大气污染治理纳入城建考核，效果初显。\n"
+                 "戊县新装路灯一千二百盏，主要街道全部亮化，群众夜间出行更加方便安全。\n"
+                 "戊县新建公园两座，绿化面积增加五万平方米，城区环境明显改善，群众满意。\n"
+                 "戊县改造老旧管网十五公里，城区积水点全部消除，汛期没有发生内涝现象。\n",
+    # Unrelated reports, so that 治理 is not in a third of all paragraphs (a word that common
+    # is left out of the partial-match tier).
+    "school.txt": "己县教育工作汇报\n" + "".join(
+        f"己县第{n}中学新建教学楼一栋，配齐实验设备，招聘教师{n}十名，办学条件明显改善。\n" for n in "一二三四五六"),
+}
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    root = tmp_path_factory.mktemp("context")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, text in REPORTS.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    update_index(root / "index", corpus)
+    return Searcher(root / "index")
+
+
+def texts(searcher, q):
+    return [(h.text[:6], h.through_report) for h in searcher.search(q, limit=20).hits]
+
+
+def test_a_report_about_the_query_brings_its_other_paragraphs(searcher):
+    ranked = texts(searcher, "大气污染治理")
+    # The four paragraphs saying it first, then the rest of the report about it (found through
+    # it: three of its five paragraphs say it), then the river report's 治理 alone.
+    assert sorted(t for t, _ in ranked[:4]) == sorted(["丙镇召开大气", "丙镇大气污染", "丙镇通过广播", "戊县今年完成"])
+    assert ranked[4:6] == [("丙镇对辖区内", 3), ("丙镇抽调专职", 3)]
+    assert ranked[6][0] == "丁县加强河道" and ranked[6][1] == 0
+    # A report that mentions it once is not about it: its other paragraphs stay out.
+    assert not any(t.startswith("戊县新") or t.startswith("戊县改造") for t, _ in ranked)
+
+
+def test_through_report_respects_exclusions_and_quotes(searcher):
+    assert "丙镇对辖区内" not in [t for t, _ in texts(searcher, "大气污染治理 -断电")]
+    assert "丙镇抽调专职" in [t for t, _ in texts(searcher, "大气污染治理 -断电")]
+    quoted = texts(searcher, "“大气污染治理”")
+    assert len(quoted) == 4 and all(n == 0 for _, n in quoted)
+
+
+def test_through_report_shows_in_the_json_and_keeps_a_snippet(searcher):
+    result = searcher.search("大气污染治理", limit=20)
+    assert result.total == len(result.hits) == 7     # 4 + 2 through the report + 1 partial
+    shaped = result_dict(result, lambda pid: "/p/" + pid)["results"]
+    assert [r["through_report"] for r in shaped].count(3) == 2
+    hit = next(h for h in result.hits if h.text.startswith("丙镇抽调专职"))
+    assert hit.snippet.startswith("丙镇抽调专职") and "<mark>" not in hit.snippet
+
+
+def test_strong_reports_need_several_matches_and_a_share():
+    matches = Counter({"a": 3, "b": 2, "c": 5, "d": 4})
+    sizes = {"a": 5, "b": 2, "c": 40, "d": 4}
+    assert strong_reports(matches, sizes) == ["d", "a"]       # b: too few; c: too small a share
+    assert strong_reports(Counter({"e": 3}), {"e": 0}) == []  # a report gone meanwhile
+
+
+def test_has_words_accepts_a_word_or_all_its_parts():
+    parsed = parse("土地流转 合作社")
+    assert has_words(normalize("推进土地流转，组建合作社"), parsed.word_checks)
+    assert has_words(normalize("加强土地管理，鼓励流转，组建合作社"), parsed.word_checks)
+    assert not has_words(normalize("加强土地管理，组建合作社"), parsed.word_checks)
+    assert not has_words(normalize("推进土地流转"), parsed.word_checks)
+
+
+def test_has_words_takes_synonyms_and_or_as_alternatives():
+    assert has_words(normalize("引导农户将承包地流转给大户"), parse("土地流转").word_checks)
+    assert has_words(normalize("开展志愿活动"), parse("社区 OR 志愿").word_checks)
+    assert has_words(normalize("任意文字"), parse("title:临淮社区").word_checks)  # met by the title
