@@ -1,10 +1,11 @@
 """The Whoosh schema: one document per paragraph (plus one marker per unreadable file).
 
-Fields named ``*_grams`` hold character bigrams for exact-substring recall; the word fields
-hold jieba words for ranking. Paragraph text is indexed without positions (a large share of
-indexing time): "contains verbatim" is answered as "has all the bigrams" and confirmed on
-the stored text (see indexer.searching). Titles are short and keep positions. ``filekey`` ("path\\thash") makes the indexed-file manifest a
-plain lexicon read, committed atomically with the paragraphs it describes.
+Fields named ``*_grams`` hold character bigrams for exact-substring recall (``grams``: the
+paragraph's heading and text); the word fields hold jieba words for ranking. Paragraph text
+is indexed without positions (a large share of indexing time): "contains verbatim" is
+answered as "has all the bigrams" and confirmed on the stored text (see indexer.searching).
+Titles are short and keep positions. ``filekey`` ("path\\thash") makes the indexed-file
+manifest a plain lexicon read, committed atomically with the paragraphs it describes.
 """
 from __future__ import annotations
 
@@ -37,6 +38,13 @@ def make_schema() -> Schema:
         meta=STORED,
         error=STORED,
     )
+
+
+def heading_and_text(section: str | None, text: str) -> str:
+    """What "contains the query verbatim" is asked of: a paragraph under the heading 四、暂住人口管理
+    is about 暂住人口管理 whether or not its text repeats the words. (The line break keeps a
+    phrase from running from the heading into the text.)"""
+    return f"{section}\n{text}" if section else text
 
 
 def schema_problems(stored: Schema, current: Schema) -> list[str]:

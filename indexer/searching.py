@@ -26,6 +26,7 @@ from .highlight import snippet
 from .normalize import normalize
 from .query import EXACT_SCORE, SYNONYM_SCORE, IndexStats, ParsedQuery, has_words, is_exact, parse
 from .scoring import exact_weighting, weighting
+from .schema import heading_and_text
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10000
@@ -89,6 +90,14 @@ def _meta(doc: dict) -> dict:
 def _score(r) -> float:
     # Sorted by date (facets.sort_facet), Whoosh puts the sort key where the score was.
     return round(r.score, 4) if isinstance(r.score, (int, float)) else 0.0
+
+
+def _content(doc: dict, norm: str | None = None) -> str:
+    """A paragraph's heading and text, normalised: what the query must contain (as indexed in
+    ``grams``, update.heading_and_text)."""
+    section = doc.get("section")
+    return heading_and_text(normalize(section) if section else None,
+                            normalize(doc.get("text", "")) if norm is None else norm)
 
 
 def _stored(doc: dict, key: str) -> str:
@@ -198,8 +207,8 @@ class Searcher:
             total, estimated = max(facets.distinct_total(searcher, full), len(picked.hits)), False
         else:
             total, estimated = self._ranked(searcher, bm25, parsed, filters, want, picked)
-        hits = [self._hit(searcher, parsed, doc, score, picked.norms.get(doc["id"]), picked.context.get(doc["id"], 0))
-                for score, doc in picked.hits[offset:want]]
+        hits = [self._hit(searcher, parsed, doc, score, picked.norms.get(doc["id"]),
+                          picked.context.get(doc["id"], 0)) for score, doc in picked.hits[offset:want]]
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
                             hits=hits, needles=parsed.needles, estimated=estimated)
@@ -225,7 +234,7 @@ class Searcher:
                         key=lambda pair: -pair[0])
         some = []
         for score, doc in ranked:
-            if score >= SYNONYM_SCORE or has_words(normalize(doc["text"]), parsed.word_checks):
+            if score >= SYNONYM_SCORE or has_words(_content(doc), parsed.word_checks):
                 picked.add(None, score, doc)
             else:
                 some.append((score, doc))
@@ -284,7 +293,7 @@ class Searcher:
         for hit in results:
             doc = hit.fields()
             # Quoted phrases must be verbatim; the index only knows their bigrams.
-            if not parsed.phrase_checks or is_exact(normalize(doc.get("text", "")), parsed.phrase_checks):
+            if not parsed.phrase_checks or is_exact(_content(doc), parsed.phrase_checks):
                 picked.add(hit.docnum, _score(hit), doc)
 
     def _exact_pass(self, bm25, exact, parsed: ParsedQuery, want: int, picked: "_Picked") -> bool:
@@ -298,7 +307,7 @@ class Searcher:
                 if "text" not in doc:
                     continue
                 norm = normalize(doc["text"])
-                if is_exact(norm, parsed.checks):
+                if is_exact(_content(doc, norm), parsed.checks):
                     picked.add(docnum, EXACT_SCORE + score, doc, norm)
                     if len(picked.hits) >= want:
                         break          # the page is full: the rest would only be read and dropped
@@ -339,7 +348,7 @@ class Searcher:
         searcher, _ = self._current()
         parsed = parse(text)
         return [doc["id"] for doc in (hit.fields() for hit in searcher.search(parsed.query, limit=None))
-                if "id" in doc and is_exact(normalize(doc["text"]), parsed.phrase_checks)]
+                if "id" in doc and is_exact(_content(doc), parsed.phrase_checks)]
 
     def report(self, report_id: str) -> list[dict]:
         """Every paragraph of a report in order, as stored fields."""

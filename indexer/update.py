@@ -26,7 +26,7 @@ from .paragraphs import cjk_count
 from .pipeline import dupkey, file_paragraphs
 from .progress import Progress
 from .readers.tabular import options_digest, reader_options
-from .schema import make_schema, schema_problems
+from .schema import heading_and_text, make_schema, schema_problems
 
 _META_FIELDS = ("date", "place", "doctype")
 SHORT_PARAGRAPH = 20     # CJK characters; shorter paragraphs are ranked down
@@ -68,7 +68,8 @@ def paragraph_fields(p: Paragraph, filekey: str) -> dict:
     folder = PurePosixPath(p.source).parent.as_posix()
     fields = dict(
         id=p.id, report_id=p.report_id, title=p.report_title, title_grams=p.report_title,
-        section=p.section, text=p.text, grams=p.text, ordinal=p.ordinal, source=p.source,
+        section=p.section, text=p.text, grams=heading_and_text(p.section, p.text), ordinal=p.ordinal,
+        source=p.source,
         folder="" if folder == "." else folder, filekey=filekey, dupkey=dupkey(p.text),
         date=date, year=date[:4], place=meta.get("place", ""), doctype=meta.get("doctype", ""),
         author=meta.get("author", ""), meta=json.dumps(extra, ensure_ascii=False),

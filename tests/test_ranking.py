@@ -98,3 +98,35 @@ def test_a_common_word_does_not_outweigh_the_rare_one(tmp_path):
     update_index(tmp_path / "index", tmp_path / "corpus")
     hits = Searcher(tmp_path / "index").search("社区 治安").hits
     assert [h.text[:5] for h in hits] == ["第十一社区", "社区书记带"]
+
+
+HEADED = (
+    "甲镇社会治理工作汇报\n"
+    "一、暂住人口管理\n"
+    "我镇共有出租房屋三百余户，逐户登记造册，签订治安责任书，做到底数清、情况明。\n"
+    "二、其他工作\n"
+    "我镇全年做好计划生育、暂住人口管理、安全生产等各项工作，群众满意度稳步提升。\n"
+    "三、人口普查\n"
+    "我镇人口普查工作顺利完成，对暂住在辖区的外地人员加强服务管理，登记率达到百分之百。\n"
+)
+
+
+@pytest.fixture(scope="module")
+def headed(tmp_path_factory):
+    root = tmp_path_factory.mktemp("headed")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "h.txt").write_text(HEADED, encoding="utf-8")
+    update_index(root / "index", root / "corpus")
+    return Searcher(root / "index")
+
+
+def test_a_heading_naming_the_query_counts_as_containing_it(headed):
+    # The first paragraph's text has none of the words; its heading is the query. It ranks with
+    # the verbatim mention, above the paragraph with the words scattered.
+    hits = [h.text[:6] for h in headed.search("暂住人口管理").hits]
+    assert sorted(hits[:2]) == ["我镇全年做好", "我镇共有出租"] and hits[2:] == ["我镇人口普查"]
+    assert sorted(h.text[:6] for h in headed.search("“暂住人口管理”").hits) == ["我镇全年做好", "我镇共有出租"]
+
+
+def test_a_phrase_does_not_run_from_heading_into_text(headed):
+    assert headed.search("“人口管理我镇”").hits == []
