@@ -97,3 +97,28 @@ class SaturatedTf(scoring.WeightingModel):
 def exact_weighting() -> scoring.WeightingModel:
     """For the exact-tier pass, where paragraphs are ranked by their query bigrams."""
     return _Weighting(scoring.BM25F(B=0.3, K1=1.2), grams=SaturatedTf())
+
+
+def focus(content: str, clauses: list[list[list[str]]], idf, length: float, avg_length: float,
+          k1: float = 1.2, b: float = 0.75) -> float:
+    """BM25 of a paragraph for a query of several words, each in it verbatim.
+
+    ``clauses``: clause → alternatives → runs of word characters (query.ParsedQuery.checks);
+    a clause scores its best alternative; ``idf`` gives a run's. Unlike the exact tier of one
+    word, where the paragraph that says it most often is the fullest account of it however
+    long, several words are judged by how closely they keep company, so length counts: for
+    社区 治安 the short paragraph about community security comes before a long one on
+    community building that mentions 治安 in passing.
+    """
+    saturation = k1 * (1 - b + b * length / max(avg_length, 1.0))
+    total = 0.0
+    for clause in clauses:
+        best = 0.0
+        for runs in clause:
+            score = 0.0
+            for run in runs:
+                tf = content.count(run)
+                score += idf(run) * tf * (k1 + 1) / (tf + saturation)
+            best = max(best, score)
+        total += best
+    return total

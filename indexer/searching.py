@@ -9,10 +9,11 @@ from __future__ import annotations
 
 
 import json
+import math
 import threading
-from collections import Counter
 import time
 import weakref
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from .errors import QueryError
 from .highlight import snippet
 from .normalize import normalize
 from .query import EXACT_SCORE, SYNONYM_SCORE, IndexStats, ParsedQuery, has_words, is_exact, parse
-from .scoring import exact_weighting, weighting
+from .scoring import exact_weighting, focus, weighting
 from .schema import heading_and_text
 
 MAX_LIMIT = 100
@@ -297,23 +298,53 @@ class Searcher:
                 picked.add(hit.docnum, _score(hit), doc)
 
     def _exact_pass(self, bm25, exact, parsed: ParsedQuery, want: int, picked: "_Picked") -> bool:
-        """Fill ``picked`` with exact-tier hits, best first; True when all of them were seen."""
+        """Fill ``picked`` with exact-tier hits, best first; True when all of them were seen.
+
+        For several words whose rarest bigram is in at most FOCUS_LIMIT paragraphs, every
+        match is read and ranked by ``scoring.focus`` (BM25 with the paragraph's length);
+        with more, ranking them all would cost too much, and the bigram score stands.
+        """
         k = want + max(2, want // 5)          # a few spare: most of the best are confirmed
+        by_focus = len(parsed.checks) > 1 and _rarest(bm25.reader(), parsed.exact) <= FOCUS_LIMIT
+        if by_focus:
+            k = FOCUS_LIMIT + 1
         while True:
             picked.clear()
             ranked, exhausted = _top(bm25, exact, k)
+            contents = {}
             for score, docnum in ranked:
                 doc = bm25.stored_fields(docnum)
                 if "text" not in doc:
                     continue
                 norm = normalize(doc["text"])
-                if is_exact(_content(doc, norm), parsed.checks):
+                content = _content(doc, norm)
+                if is_exact(content, parsed.checks):
                     picked.add(docnum, EXACT_SCORE + score, doc, norm)
-                    if len(picked.hits) >= want:
+                    contents[doc["id"]] = (docnum, content)
+                    if len(picked.hits) >= want and not by_focus:
                         break          # the page is full: the rest would only be read and dropped
             if exhausted or len(picked.hits) >= want:
+                if by_focus and exhausted:
+                    self._by_focus(bm25, parsed, picked, contents)
                 return exhausted
             k *= 4
+
+    @staticmethod
+    def _by_focus(searcher, parsed: ParsedQuery, picked: "_Picked", contents: dict) -> None:
+        reader = searcher.reader()
+        n, average, idf = max(reader.doc_count(), 1), searcher.avg_field_length("grams"), {}
+
+        def run_idf(run: str) -> float:
+            if run not in idf:
+                idf[run] = _run_idf(reader, run, n)
+            return idf[run]
+
+        def score(doc: dict) -> float:
+            docnum, content = contents[doc["id"]]
+            length = reader.doc_field_length(docnum, "grams") or average
+            return EXACT_SCORE + focus(content, parsed.checks, run_idf, length, average)
+
+        picked.hits = sorted(((score(doc), doc) for _, doc in picked.hits), key=lambda pair: -pair[0])
 
     def _hit(self, searcher, parsed: ParsedQuery, doc: dict, score: float, norm: str | None = None,
              through_report: int = 0) -> Hit:
@@ -387,6 +418,28 @@ class Searcher:
 
 EXACT_COUNT_LIMIT = 3000     # up to this many possible matches, totals are counted exactly…
 COUNT_POSTINGS_LIMIT = 50_000   # …when counting them reads at most this many postings
+
+
+FOCUS_LIMIT = 100       # paragraphs: a query of several words is ranked by focus up to this
+
+
+def _rarest(reader, exact) -> float:
+    """Paragraphs with the rarest bigram the exact tier asks for: a cheap bound on its size
+    (none with alternatives, which the caller finds out when the tier is not exhausted)."""
+    if isinstance(exact, Q.AndNot):
+        exact = exact.a
+    grams = [leaf for leaf in exact.leaves() if isinstance(leaf, Q.Term) and leaf.fieldname == "grams"]
+    return min((reader.doc_frequency("grams", leaf.text) for leaf in grams), default=math.inf)
+
+
+def _run_idf(reader, run: str, n: int) -> float:
+    """BM25's idf of a run of word characters, its paragraph count taken from its rarest
+    bigram (a single character: from the word)."""
+    if len(run) == 1:
+        df = reader.doc_frequency("text", run)
+    else:
+        df = min(reader.doc_frequency("grams", run[i:i + 2]) for i in range(len(run) - 1))
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
 def _postings(reader, query) -> int:

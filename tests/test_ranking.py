@@ -1,6 +1,8 @@
 """Search quality behaviours on a small literal corpus, through real index runs."""
 import pytest
 
+from indexer import store
+from indexer.scoring import focus, weighting
 from indexer.searching import Searcher
 from indexer.update import update_index
 
@@ -83,21 +85,33 @@ COMMUNITY = "城区社区工作汇报\n" + "".join(
     for n, what in zip("一二三四五六七八九十", ["文艺汇演", "义诊活动", "环境整治", "法律讲座", "读书活动",
                                          "亲子运动会", "垃圾分类宣传", "便民集市", "敬老活动", "消防演练"])
 ) + (
-    "第十一社区组建治安巡逻队，辖区治安案件同比下降三成。\n"
+    "第十一社区组建治安巡逻队，夜间巡逻不间断。\n"
     "社区书记带领社区干部走访社区居民，" + "、".join(f"社区{room}" for room in "活动室 食堂 图书室 卫生站 托育点 "
     "书画室 棋牌室 健身房 议事厅 调解室 警务室 心理室 服务站 志愿站 超市 菜场".split()) + "全部开放，"
-    "社区环境整治和治安工作同步推进，社区居民满意。\n"
+    "社区环境整治和治安工作同步推进，治安形势平稳，社区居民满意。\n"
 )
 
 
-def test_a_common_word_does_not_outweigh_the_rare_one(tmp_path):
-    # 社区 is in every paragraph here, 治安 in two: the paragraph about community security
-    # ranks above the one that says 社区 twenty times and 治安 once (BM25's idf, not Whoosh's).
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "c.txt").write_text(COMMUNITY, encoding="utf-8")
-    update_index(tmp_path / "index", tmp_path / "corpus")
-    hits = Searcher(tmp_path / "index").search("社区 治安").hits
+@pytest.fixture(scope="module")
+def community(tmp_path_factory):
+    root = tmp_path_factory.mktemp("community")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "c.txt").write_text(COMMUNITY, encoding="utf-8")
+    update_index(root / "index", root / "corpus")
+    return root / "index"
+
+
+def test_several_words_rank_by_how_closely_they_keep_company(community):
+    # Both paragraphs have 社区 and 治安; the short one is about community security, the long
+    # one about community building, with 治安 twice in passing. Length counts (scoring.focus).
+    hits = Searcher(community).search("社区 治安").hits
     assert [h.text[:5] for h in hits] == ["第十一社区", "社区书记带"]
+
+
+def test_a_word_in_every_paragraph_weighs_almost_nothing(community):
+    # BM25's idf, not Whoosh's log(N / (df + 1)) + 1, which never falls below 1.
+    with store.open_index(community).searcher(weighting=weighting()) as searcher:
+        assert searcher.idf("text", "社区") < 0.25 < 1.5 < searcher.idf("text", "治安")
 
 
 HEADED = (
@@ -130,3 +144,14 @@ def test_a_heading_naming_the_query_counts_as_containing_it(headed):
 
 def test_a_phrase_does_not_run_from_heading_into_text(headed):
     assert headed.search("“人口管理我镇”").hits == []
+
+
+def test_focus_weighs_length_and_rarity():
+    idf = {"社区": 0.1, "治安": 2.0}.get
+    short = "第十一社区组建治安巡逻队。"
+    long = "社区" * 30 + "治安" * 2 + "建设" * 80
+    clauses = [[["社区"]], [["治安"]]]
+    assert focus(short, clauses, idf, len(short), 100) > focus(long, clauses, idf, len(long), 100)
+    # A clause scores its best alternative: 治安 OR 综治.
+    either = [[["社区"]], [["治安"], ["综治"]]]
+    assert focus("社区综治综治", either, lambda r: 1.0, 6, 6) == focus("社区综治综治", [[["社区"]], [["综治"]]], lambda r: 1.0, 6, 6)
