@@ -101,6 +101,8 @@ def cmd_search(cfg, args) -> int:
         where = " › ".join(x for x in (hit.title, hit.section) if x)
         print(f"\n{n}. {where}")
         print("   " + re.sub(r"\s+", " ", _terminal_snippet(hit.snippet, color)))
+        if hit.through_report:
+            print(f"   （{hit.through_report_note}）")
         print(f"   {url(hit.id)}")
     return 0
 

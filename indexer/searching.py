@@ -54,6 +54,13 @@ class Hit:
     # the query; 0 for a paragraph found by its own words.
     through_report: int = 0
 
+    @property
+    def through_report_note(self) -> str:
+        """Why a paragraph found through its report is listed (page and CLI)."""
+        if not self.through_report:
+            return ""
+        return f"所在报告有 {self.through_report} 段提到检索词，本段虽未全部提到，也一并列出"
+
 
 @dataclass
 class SearchResult:

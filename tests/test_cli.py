@@ -3,7 +3,7 @@ import json
 import subprocess
 import sys
 
-from subprocesses import ENV
+from subprocesses import ENV, ROOT
 
 
 def run(*args, cwd):
@@ -32,3 +32,10 @@ def test_errors_are_one_line_messages(tmp_path):
     assert missing.returncode == 1 and "索引不存在" in missing.stderr and "Traceback" not in missing.stderr
     bad = run("index", "--corpus", str(tmp_path / "nope"), cwd=tmp_path)
     assert bad.returncode == 1 and "语料目录不存在" in bad.stderr
+
+
+def test_search_says_when_a_paragraph_is_listed_through_its_report(tmp_path):
+    index = tmp_path / "index"
+    assert run("index", "--corpus", str(ROOT / "corpus"), "--index", str(index), cwd=tmp_path).returncode == 0
+    out = run("search", "大气污染治理", "--limit", "20", "--index", str(index), cwd=tmp_path).stdout
+    assert "段提到检索词，本段虽未全部提到，也一并列出" in out
