@@ -9,10 +9,11 @@ The language is what Chinese users type, and nothing in it raises:
   year:2024 date:2024-01 place:嘉禾县 type:调研报告 folder:… source:…   filters
 Unbalanced quotes and stray operators are read as plain text.
 
-A bare Chinese word matches paragraphs that contain it verbatim (all its character bigrams,
-which no segmentation can miss, confirmed on the stored text by indexer.searching) and, in
-lower tiers, paragraphs with a synonym, with its jieba words scattered, with some of them,
-or whose report title contains it.
+A bare Chinese word matches paragraphs that contain it verbatim, in their text or section
+heading (all its character bigrams, which no segmentation can miss, confirmed on the stored
+text by indexer.searching) and, in lower tiers, paragraphs with a synonym, with its jieba
+words scattered, from a report about it (indexer.context), with some of the words, or whose
+report title contains it.
 """
 from __future__ import annotations
 
