@@ -92,13 +92,17 @@ COMMUNITY = "城区社区工作汇报\n" + "".join(
 )
 
 
-@pytest.fixture(scope="module")
-def community(tmp_path_factory):
-    root = tmp_path_factory.mktemp("community")
+def one_report_index(root, text: str):
+    """An index of a corpus holding one report file."""
     (root / "corpus").mkdir()
-    (root / "corpus" / "c.txt").write_text(COMMUNITY, encoding="utf-8")
+    (root / "corpus" / "report.txt").write_text(text, encoding="utf-8")
     update_index(root / "index", root / "corpus")
     return root / "index"
+
+
+@pytest.fixture(scope="module")
+def community(tmp_path_factory):
+    return one_report_index(tmp_path_factory.mktemp("community"), COMMUNITY)
 
 
 def test_several_words_rank_by_how_closely_they_keep_company(community):
@@ -127,11 +131,7 @@ HEADED = (
 
 @pytest.fixture(scope="module")
 def headed(tmp_path_factory):
-    root = tmp_path_factory.mktemp("headed")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "h.txt").write_text(HEADED, encoding="utf-8")
-    update_index(root / "index", root / "corpus")
-    return Searcher(root / "index")
+    return Searcher(one_report_index(tmp_path_factory.mktemp("headed"), HEADED))
 
 
 def test_a_heading_naming_the_query_counts_as_containing_it(headed):
