@@ -216,7 +216,7 @@ class Searcher:
         else:
             total, estimated = self._ranked(searcher, bm25, parsed, filters, want, picked)
         hits = [self._hit(searcher, parsed, doc, score, picked.norms.get(doc["id"]),
-                          picked.context.get(doc["id"], 0)) for score, doc in picked.hits[offset:want]]
+                          picked.through_report.get(doc["id"], 0)) for score, doc in picked.hits[offset:want]]
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
                             hits=hits, needles=parsed.needles, estimated=estimated)
@@ -274,11 +274,11 @@ class Searcher:
         members = set(strong)
         for score, doc in some:
             if doc["report_id"] in members:
-                picked.add(None, score, doc, context=counts[doc["report_id"]])
+                picked.add(None, score, doc, through_report=counts[doc["report_id"]])
         restrict = lambda q: facets.restrict(q, filters)
         found, total = context.paragraphs(searcher, strong, restrict, parsed.excluded, picked.docnums | seen, room)
         for docnum, doc in found:
-            picked.add(docnum, 0.0, doc, context=counts[doc["report_id"]])
+            picked.add(docnum, 0.0, doc, through_report=counts[doc["report_id"]])
         return [(score, doc) for score, doc in some if doc["report_id"] not in members], total - len(found)
 
     @staticmethod
@@ -483,10 +483,11 @@ class _Picked:
         self.hits: list[tuple[float, dict]] = []
         self.docnums: set[int] = set()
         self.norms: dict[str, str] = {}  # id → normalised text, where already computed
-        self.context: dict[str, int] = {}  # id → matches in its report, if found through it
+        self.through_report: dict[str, int] = {}  # id → matches in its report, if found through it
         self._groups: set[str] = set()
 
-    def add(self, docnum: int | None, score: float, doc: dict, norm: str | None = None, context: int = 0) -> None:
+    def add(self, docnum: int | None, score: float, doc: dict, norm: str | None = None,
+            through_report: int = 0) -> None:
         if "text" not in doc:
             return                       # the marker of an unreadable file
         if docnum is not None:
@@ -497,8 +498,8 @@ class _Picked:
             self.hits.append((score, doc))
             if norm is not None:
                 self.norms[doc["id"]] = norm
-            if context:
-                self.context[doc["id"]] = context
+            if through_report:
+                self.through_report[doc["id"]] = through_report
 
 
 def result_dict(result: SearchResult, url_for_id) -> dict:
