@@ -2,8 +2,8 @@
 
 A report is written about one subject, and once it has said 大气污染治理 a few times its
 other paragraphs say what was done — 秸秆禁烧, 黄标车淘汰, 企业断电整治 — without repeating
-the words. When several paragraphs of a report, and a fair share of them, contain the query,
-the report is about it, and its remaining paragraphs are results too: below every paragraph
+the words. When several paragraphs of a report, and a fair share of them, contain the query
+verbatim, the report is about it, and its remaining paragraphs are results too: below every paragraph
 that has all the query's words, above those that have only some (a paragraph about 治理 in
 another report says less about 大气污染治理 than one from a report on it).
 """
@@ -13,7 +13,7 @@ from collections import Counter
 
 from whoosh import query as Q
 
-MIN_MATCHES = 3         # paragraphs of the report containing the query (or a synonym)…
+MIN_MATCHES = 3         # paragraphs of the report containing the query verbatim…
 MIN_SHARE = 0.3         # …and at least this share of all its paragraphs
 MAX_REPORT = 300        # paragraphs; a longer document is a collection, not one subject
 
@@ -21,8 +21,8 @@ MAX_REPORT = 300        # paragraphs; a longer document is a collection, not one
 def strong_reports(matches: Counter, sizes: dict[str, int]) -> list[str]:
     """Reports that are about the query, the most devoted to it first.
 
-    ``matches``: report id → paragraphs containing the query; ``sizes``: report id → its
-    paragraphs.
+    ``matches``: report id → paragraphs containing the query verbatim (the whole exact tier,
+    so that every page of results agrees); ``sizes``: report id → its paragraphs.
     """
     share = {r: n / sizes[r] for r, n in matches.items()
              if n >= MIN_MATCHES and 0 < sizes.get(r, 0) <= MAX_REPORT and n / sizes[r] >= MIN_SHARE}

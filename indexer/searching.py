@@ -266,7 +266,7 @@ class Searcher:
         """
         if parsed.phrase_checks:
             return some, 0        # quotes ask for the words themselves
-        counts = Counter(d["report_id"] for s, d in picked.hits if s >= SYNONYM_SCORE)
+        counts = Counter(d["report_id"] for s, d in picked.hits if s >= EXACT_SCORE)
         candidates = [r for r, n in counts.items() if n >= context.MIN_MATCHES]
         strong = context.strong_reports(counts, context.report_sizes(searcher, candidates))
         if not strong:

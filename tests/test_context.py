@@ -92,3 +92,9 @@ def test_has_words_takes_synonyms_and_or_as_alternatives():
     assert has_words(normalize("引导农户将承包地流转给大户"), parse("土地流转").word_checks)
     assert has_words(normalize("开展志愿活动"), parse("社区 OR 志愿").word_checks)
     assert has_words(normalize("任意文字"), parse("title:临淮社区").word_checks)  # met by the title
+
+
+def test_pages_agree_with_one_long_page(searcher):
+    whole = [h.id for h in searcher.search("大气污染治理", limit=10).hits]
+    paged = [h.id for offset in range(0, 10, 2) for h in searcher.search("大气污染治理", limit=2, offset=offset).hits]
+    assert paged == whole and len(whole) == 7
