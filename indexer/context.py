@@ -34,6 +34,12 @@ def report_sizes(searcher, report_ids) -> dict[str, int]:
     return {r: sum(1 for _ in searcher.document_numbers(report_id=r)) for r in report_ids}
 
 
+def report_query(report_ids: list[str], excluded) -> Q.Query:
+    """The paragraphs of these reports, less what the query rules out (-词)."""
+    query = Q.Or([Q.Term("report_id", r) for r in report_ids])
+    return query if excluded is None else Q.AndNot(query, excluded)
+
+
 def paragraphs(searcher, report_ids: list[str], restrict, excluded, skip: set[int],
                limit: int) -> tuple[list[tuple[int, dict]], int]:
     """The reports' other paragraphs, report by report in the given order, each report's in
@@ -45,9 +51,7 @@ def paragraphs(searcher, report_ids: list[str], restrict, excluded, skip: set[in
     """
     docnums = []
     for report_id in report_ids:
-        query = restrict(Q.Term("report_id", report_id))
-        if excluded is not None:
-            query = Q.AndNot(query, excluded)
+        query = restrict(report_query([report_id], excluded))
         docnums += sorted(d for d in query.docs(searcher) if d not in skip)
     found = [(d, searcher.stored_fields(d)) for d in docnums[:limit]]
     return [(d, doc) for d, doc in found if "text" in doc], len(docnums)

@@ -398,10 +398,26 @@ class Searcher:
     # Thin entry points for issue 4; the logic lives in facets, similar and history.
     def facet_counts(self, text: str, filters: dict | None = None) -> dict:
         """Paragraph counts per report, folder, year, place and type for a query (facets.count)."""
-        searcher, _ = self._current()
-        # Parsed as search() parses it, so a count is the length of the list its link shows.
-        counts = facets.count(searcher, parse(text, IndexStats(searcher.reader())).query, filters)
+        searcher = self._current()[0]
+        # Parsed as search() parses it, and with the paragraphs it lists through their reports,
+        # so that a count is the length of the list its link shows.
+        parsed = parse(text, IndexStats(searcher.reader()))
+        query, about = parsed.query, self._reports_about(searcher, parsed, filters)
+        if about:
+            query = Q.Or([query, context.report_query(about, parsed.excluded)])
+        counts = facets.count(searcher, query, filters)
         return {"counts": counts, "titles": facets.report_titles(searcher, [v for v, _ in counts["report"]])}
+
+    @staticmethod
+    def _reports_about(searcher, parsed: ParsedQuery, filters) -> list[str]:
+        """The reports whose other paragraphs a search lists (see _through_reports), judged by
+        the exact tier's bigrams without reading each paragraph."""
+        if parsed.phrase_checks or parsed.exact is None:
+            return []
+        docs = facets.matches(searcher, facets.restrict(parsed.exact, filters))
+        counts = Counter(facets.values(searcher, "report_id", docs))
+        candidates = [r for r, n in counts.items() if n >= context.MIN_MATCHES]
+        return context.strong_reports(counts, context.report_sizes(searcher, candidates))
 
     def report_titles(self, report_ids: list[str]) -> dict[str, str]:
         return facets.report_titles(self._current()[0], [r for r in report_ids if r])

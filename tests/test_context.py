@@ -10,7 +10,7 @@ from indexer.searching import Searcher, result_dict
 from indexer.update import update_index
 
 REPORTS = {
-    "air.txt": "丙镇大气污染治理工作汇报\n"
+    "air.txt": "丙镇环境保护工作汇报\n"
                "丙镇召开大气污染治理攻坚动员会，镇村干部两百人参加，部署全镇大气污染治理工作。\n"
                "丙镇大气污染治理工作小组组建四个突击队，分片包干，每日巡查，发现问题立即整改。\n"
                "丙镇通过广播、条幅和宣传车宣传大气污染治理的重要性，群众知晓率明显提高。\n"
@@ -98,3 +98,11 @@ def test_pages_agree_with_one_long_page(searcher):
     whole = [h.id for h in searcher.search("大气污染治理", limit=10).hits]
     paged = [h.id for offset in range(0, 10, 2) for h in searcher.search("大气污染治理", limit=2, offset=offset).hits]
     assert paged == whole and len(whole) == 7
+
+
+def test_facet_counts_include_paragraphs_listed_through_their_report(searcher):
+    counts = searcher.facet_counts("大气污染治理")["counts"]["report"]
+    air = searcher.search("大气污染治理").hits[0].report_id
+    assert dict(counts)[air] == 5                   # 3 say it, 2 are listed through the report
+    assert len(searcher.search("大气污染治理", filters={"report": air}).hits) == 5
+    assert dict(searcher.facet_counts("大气污染治理 -断电")["counts"]["report"])[air] == 4
