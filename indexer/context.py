@@ -16,14 +16,19 @@ from whoosh import query as Q
 MIN_MATCHES = 3         # paragraphs of the report containing the query verbatim…
 MIN_SHARE = 0.3         # …and at least this share of all its paragraphs
 MAX_REPORT = 300        # paragraphs; a longer document is a collection, not one subject
+MAX_EXACT = 100         # verbatim matches; a query found this often is a general word (社区 in
+                        # community reports), not a subject that some reports are about
 
 
 def strong_reports(matches: Counter, sizes: dict[str, int]) -> list[str]:
-    """Reports that are about the query, the most devoted to it first.
+    """Reports that are about the query, the most devoted to it first (none when the query is
+    found more than MAX_EXACT times).
 
     ``matches``: report id → paragraphs containing the query verbatim (the whole exact tier,
     so that every page of results agrees); ``sizes``: report id → its paragraphs.
     """
+    if sum(matches.values()) > MAX_EXACT:
+        return []
     share = {r: n / sizes[r] for r, n in matches.items()
              if n >= MIN_MATCHES and 0 < sizes.get(r, 0) <= MAX_REPORT and n / sizes[r] >= MIN_SHARE}
     return sorted(share, key=lambda r: (-share[r], r))

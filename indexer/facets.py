@@ -135,12 +135,6 @@ def distinct_total(searcher, query: Q.Query) -> int:
     return len(keys) + loose
 
 
-def values(searcher, field: str, docs) -> list[str]:
-    """The field's value for each of docs (documents without one left out)."""
-    names, column = _column(searcher, field)
-    return [names[i] for i in map(column.__getitem__, docs) if i >= 0]
-
-
 def matches(searcher, query: Q.Query):
     """Docnums query matches: by set algebra where indexer.docsets handles the query, else Whoosh."""
     docs = docsets.matching(searcher, query)

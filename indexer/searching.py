@@ -410,12 +410,20 @@ class Searcher:
 
     @staticmethod
     def _reports_about(searcher, parsed: ParsedQuery, filters) -> list[str]:
-        """The reports whose other paragraphs a search lists (see _through_reports), judged by
-        the exact tier's bigrams without reading each paragraph."""
+        """The reports whose other paragraphs a search lists (see _through_reports), from the
+        exact tier as the search confirms it."""
         if parsed.phrase_checks or parsed.exact is None:
             return []
         docs = facets.matches(searcher, facets.restrict(parsed.exact, filters))
-        counts = Counter(facets.values(searcher, "report_id", docs))
+        if len(docs) > 2 * context.MAX_EXACT:
+            return []                     # more than MAX_EXACT once confirmed, as good as surely
+        counts, groups = Counter(), set()
+        for docnum in sorted(docs):
+            doc = searcher.stored_fields(docnum)
+            group = doc.get("dupkey") or doc.get("id")
+            if "text" in doc and group not in groups and is_exact(_content(doc), parsed.checks):
+                groups.add(group)
+                counts[doc["report_id"]] += 1
         candidates = [r for r, n in counts.items() if n >= context.MIN_MATCHES]
         return context.strong_reports(counts, context.report_sizes(searcher, candidates))
 

@@ -78,6 +78,8 @@ def test_strong_reports_need_several_matches_and_a_share():
     sizes = {"a": 5, "b": 2, "c": 40, "d": 4}
     assert strong_reports(matches, sizes) == ["d", "a"]       # b: too few; c: too small a share
     assert strong_reports(Counter({"e": 3}), {"e": 0}) == []  # a report gone meanwhile
+    # A word found everywhere (社区 in community reports) is no report's subject.
+    assert strong_reports(Counter({"f": 60, "g": 60}), {"f": 100, "g": 100}) == []
 
 
 def test_has_words_accepts_a_word_or_all_its_parts():
