@@ -3,9 +3,9 @@
 A report is written about one subject, and once it has said 大气污染治理 a few times its
 other paragraphs say what was done — 秸秆禁烧, 黄标车淘汰, 企业断电整治 — without repeating
 the words. When several paragraphs of a report, and a fair share of them, contain the query
-verbatim, the report is about it, and its remaining paragraphs are results too: below every paragraph
-that has all the query's words, above those that have only some (a paragraph about 治理 in
-another report says less about 大气污染治理 than one from a report on it).
+verbatim, the report is about it, and its remaining paragraphs are results too: below every
+paragraph that has all the query's words, above those that have only some (a paragraph about
+治理 in another report says less about 大气污染治理 than one from a report on it).
 """
 from __future__ import annotations
 
@@ -37,6 +37,11 @@ def strong_reports(matches: Counter, sizes: dict[str, int]) -> list[str]:
 def report_sizes(searcher, report_ids) -> dict[str, int]:
     """Paragraphs per report (deleted documents left out)."""
     return {r: sum(1 for _ in searcher.document_numbers(report_id=r)) for r in report_ids}
+
+
+def reports_about(searcher, matches: Counter) -> list[str]:
+    """strong_reports, sizing only the reports with enough matches to qualify."""
+    return strong_reports(matches, report_sizes(searcher, [r for r, n in matches.items() if n >= MIN_MATCHES]))
 
 
 def report_query(report_ids: list[str], excluded) -> Q.Query:

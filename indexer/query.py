@@ -213,7 +213,7 @@ def _word_checks(parsed: ParsedQuery) -> list:
                 alternatives.append([(normalize(squeeze(term.text)), ())])
                 continue
             for text in [term.text] + synonyms_of(term.text):
-                words = [w for w in query_words(text) if any(c.isalnum() for c in w)]
+                words = query_words(text)         # punctuation already dropped
                 if words:
                     alternatives.append([(w, tuple(decompose(w))) for w in words])
         if alternatives:

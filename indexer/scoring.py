@@ -26,8 +26,12 @@ class _Weighting(scoring.MultiWeighting):
 
     def idf(self, searcher, fieldname, text):
         parent = searcher.get_parent()
-        n, df = parent.doc_count_all(), parent.doc_frequency(fieldname, text)
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+        return bm25_idf(parent.doc_count_all(), parent.doc_frequency(fieldname, text))
+
+
+def bm25_idf(n: int, df: int) -> float:
+    """BM25's idf of a term in df of n documents."""
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
 class _PresenceScorer(scoring.BaseScorer):

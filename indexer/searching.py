@@ -26,7 +26,7 @@ from .errors import QueryError
 from .highlight import snippet
 from .normalize import normalize
 from .query import EXACT_SCORE, SYNONYM_SCORE, IndexStats, ParsedQuery, has_words, is_exact, parse
-from .scoring import exact_weighting, focus, weighting
+from .scoring import bm25_idf, exact_weighting, focus, weighting
 from .schema import heading_and_text
 
 MAX_LIMIT = 100
@@ -102,7 +102,7 @@ def _score(r) -> float:
 
 def _content(doc: dict, norm: str | None = None) -> str:
     """A paragraph's heading and text, normalised: what the query must contain (as indexed in
-    ``grams``, update.heading_and_text)."""
+    ``grams``, schema.heading_and_text)."""
     section = doc.get("section")
     return heading_and_text(normalize(section) if section else None,
                             normalize(doc.get("text", "")) if norm is None else norm)
@@ -267,8 +267,7 @@ class Searcher:
         if parsed.phrase_checks:
             return some, 0        # quotes ask for the words themselves
         counts = Counter(d["report_id"] for s, d in picked.hits if s >= EXACT_SCORE)
-        candidates = [r for r, n in counts.items() if n >= context.MIN_MATCHES]
-        strong = context.strong_reports(counts, context.report_sizes(searcher, candidates))
+        strong = context.reports_about(searcher, counts)
         if not strong:
             return some, 0
         members = set(strong)
@@ -424,8 +423,7 @@ class Searcher:
             if "text" in doc and group not in groups and is_exact(_content(doc), parsed.checks):
                 groups.add(group)
                 counts[doc["report_id"]] += 1
-        candidates = [r for r, n in counts.items() if n >= context.MIN_MATCHES]
-        return context.strong_reports(counts, context.report_sizes(searcher, candidates))
+        return context.reports_about(searcher, counts)
 
     def report_titles(self, report_ids: list[str]) -> dict[str, str]:
         return facets.report_titles(self._current()[0], [r for r in report_ids if r])
@@ -470,7 +468,7 @@ def _run_idf(reader, run: str, n: int) -> float:
         df = reader.doc_frequency("text", run)
     else:
         df = min(reader.doc_frequency("grams", run[i:i + 2]) for i in range(len(run) - 1))
-    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return bm25_idf(n, df)
 
 
 def _postings(reader, query) -> int:
