@@ -222,10 +222,18 @@ def _word_checks(parsed: ParsedQuery) -> list:
 
 
 def _excluded(parsed: ParsedQuery) -> Q.Query | None:
+    """-词 rules out the paragraphs that contain 词 (heading included), nothing more: not
+    those where its jieba words merely occur, which would drop 承包地流转 for -土地流转."""
     if parsed.excluded is None:
-        excluded = [q for q in (_term_query(t, with_synonyms=False) for t in parsed.negated) if q is not None]
+        excluded = [q for q in map(_excluded_term, parsed.negated) if q is not None]
         parsed.excluded = _any(excluded) if excluded else None
     return parsed.excluded
+
+
+def _excluded_term(term: Term) -> Q.Query | None:
+    if term.field == "title":
+        return _title_query(term.text, phrase=True)
+    return _gram_terms("grams", squeeze(term.text) if term.phrase else term.text)
 
 
 def _term(token: str, quoted: bool) -> Term | None:

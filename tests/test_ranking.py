@@ -76,6 +76,13 @@ def test_near_duplicates_collapse_into_one_result(searcher):
     assert {hits[0].source} | {o["source"] for o in others} == {"a.txt", "copy/a.txt"}
 
 
+def test_exclusion_rules_out_only_paragraphs_containing_the_text(searcher):
+    kept = titles(searcher, "流转 -土地流转")
+    assert "乙县农业工作汇报" in kept          # 土地 … 流转, scattered: does not contain 土地流转
+    assert "丙县承包地工作汇报" in kept        # only 流转
+    assert not {"甲县土地流转工作汇报", "己镇工作汇报", "丁縣農村工作匯報"} & set(kept)
+
+
 def test_title_field_search(searcher):
     assert set(titles(searcher, "title:便民服务")) == {"戊镇便民服务工作汇报"}
 
