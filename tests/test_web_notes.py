@@ -217,6 +217,14 @@ def test_empty_result_offers_a_way_out(client):
     assert "没有找到" in filtered and "去掉所有筛选条件" in filtered
 
 
+
+def test_a_short_result_offers_ways_to_find_more(client):
+    html = client.get("/?q=承包地 租金 按年").get_data(as_text=True)
+    assert html.count('class="hit"') == 1 and "只找到 1 条" in html
+    assert "去掉“按年”" in html                       # 承包地 租金: two paragraphs
+    assert "去掉“承包地”" not in html and "去掉“租金”" not in html   # still one: no way to more
+    assert "只找到" not in client.get("/?q=土地流转").get_data(as_text=True)
+
 # --- reading in context -----------------------------------------------------------------------
 
 def test_outline_opens_headings_where_the_path_changes():

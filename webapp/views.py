@@ -22,6 +22,7 @@ from .suggest import relaxations
 
 bp = Blueprint("reportsearch", __name__)
 PAGE_SIZE = 10
+FEW = 5            # fewer results than this: offer ways to find more
 _NO_FACETS = {"counts": {}, "titles": {}}
 ID = re.compile(r"^[0-9a-f]{8,40}$")
 
@@ -83,19 +84,20 @@ def _chips(state: SearchState, titles: dict) -> list[dict]:
              "url": state.with_filter(name, None).url()} for name, value in state.filters.items()]
 
 
-def _relaxed(state: SearchState) -> list[dict]:
-    """Suggestions for an empty result: drop a word, drop the quotes, drop the filters."""
+def _relaxed(state: SearchState, found: int = 0) -> list[dict]:
+    """Ways to find more than ``found`` paragraphs: drop a word, drop the quotes, drop the filters.
+    Offered for an empty result, and for one short enough to leave the user wanting more."""
     out = []
     for label, q in relaxations(state.q):
         try:
             total = searcher().search(q, limit=1, filters=state.filters).total
         except QueryError:
             continue
-        if total:
+        if total > found:
             out.append({"label": label, "query": q, "total": total, "url": state.with_query(q).url()})
     if state.filters:
         total = searcher().search(state.q, limit=1).total
-        if total:
+        if total > found:
             out.append({"label": "去掉所有筛选条件", "query": state.q, "total": total,
                         "url": SearchState(q=state.q, sort=state.sort).url()})
     return out
@@ -136,7 +138,7 @@ def search_page():
         sorts=[{"label": label, "active": key == state.sort, "url": state.with_sort(key).url()}
                for key, label in facets.SORTS.items()],
         exports={"md": state.export_url("md"), "csv": state.export_url("csv")},
-        suggestions=_relaxed(state) if not result.total else [],
+        suggestions=_relaxed(state, result.total) if result.total < FEW else [],
     )
     return render_template("search.html", **context)
 
