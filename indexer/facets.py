@@ -122,11 +122,20 @@ def paragraph_count(searcher) -> int:
     return len(column) - column.count(-1)
 
 
-def distinct_total(searcher, query: Q.Query) -> int:
-    """How many paragraphs match, copies of one paragraph (same ``dupkey``) counted once."""
+def distinct_total(searcher, query: Q.Query, keep=None) -> int | None:
+    """How many paragraphs match, copies of one paragraph (same ``dupkey``) counted once.
+
+    ``keep`` (docnums → those that really match, or None when it will not read so many)
+    confirms what the index cannot tell, such as a quoted phrase being verbatim; None then.
+    """
     _, dupkeys = _column(searcher, "dupkey")
     keys, loose = set(), 0
-    for docnum in matches(searcher, query):
+    docs = matches(searcher, query)
+    if keep is not None:
+        docs = keep(docs)
+        if docs is None:
+            return None
+    for docnum in docs:
         key = dupkeys[docnum]
         if key < 0:
             loose += 1
@@ -142,17 +151,21 @@ def matches(searcher, query: Q.Query):
 
 
 def count(searcher, query: Q.Query, filters: dict[str, str] | None = None,
-          top: int = TOP_VALUES) -> dict[str, list[tuple[str, int]]]:
+          top: int = TOP_VALUES, keep=None) -> dict[str, list[tuple[str, int]]]:
     """{facet: [(value, paragraphs), …]} for the paragraphs matching query and filters.
 
     Counts every match (up to ``MAX_COUNTED``); copies of a paragraph (same ``dupkey``) count
     once per value, so a count is the length of the list that clicking the value shows.
-    Values are sorted by count, then value; empty values are left out.
+    Values are sorted by count, then value; empty values are left out. ``keep``: as for
+    distinct_total; when it declines, the index's matches are counted as they are.
     """
     query = restrict(query, filters)
     columns = {name: _column(searcher, field) for name, field in FACETS.items()}
     _, dupkeys = _column(searcher, "dupkey")
     docs = matches(searcher, query)
+    kept = keep(docs) if keep is not None else None
+    if kept is not None:
+        docs = kept
     if len(docs) > MAX_COUNTED:
         docs = sorted(docs)[:MAX_COUNTED]
     # Copies of one paragraph count once per value, as the list filtered by it shows them.

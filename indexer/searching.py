@@ -212,7 +212,8 @@ class Searcher:
             # Sorted by a field: every match is visited anyway, so count them exactly too.
             results = searcher.search(full, limit=2 * want + 10, terms=False, **facets.search_options(sort))
             self._collect(results, parsed, picked)
-            total, estimated = max(facets.distinct_total(searcher, full), len(picked.hits)), False
+            counted = facets.distinct_total(searcher, full, _phrase_check(searcher, parsed, COUNT_READ_LIMIT))
+            total, estimated = max(counted or 0, len(picked.hits)), counted is None
         else:
             total, estimated = self._ranked(searcher, bm25, parsed, filters, want, picked)
         hits = [self._hit(searcher, parsed, doc, score, picked.norms.get(doc["id"]),
@@ -231,7 +232,7 @@ class Searcher:
         exact = facets.restrict(parsed.exact, filters) if parsed.exact is not None else None
         exact_done = exact is None or self._exact_pass(bm25, exact, parsed, want, picked)
         if not exact_done or len(picked.hits) >= want:
-            return self._total(searcher, full, len(picked.hits))
+            return self._total(searcher, parsed, full, len(picked.hits))
         room = (want - len(picked.hits)) * 2 + 10
         results = searcher.search(full, limit=room, terms=False, mask=picked.docnums or None)
         lower = _Picked()
@@ -252,7 +253,7 @@ class Searcher:
         picked.docnums |= lower.docnums
         if results.scored_length() < room:
             return len(picked.hits) + unread, False          # every match was seen
-        total, estimated = self._total(searcher, full, len(picked.hits))
+        total, estimated = self._total(searcher, parsed, full, len(picked.hits))
         return total + unread, estimated
 
     @staticmethod
@@ -281,9 +282,9 @@ class Searcher:
         return [(score, doc) for score, doc in some if doc["report_id"] not in members], total - len(found)
 
     @staticmethod
-    def _total(searcher, full, seen: int) -> tuple[int, bool]:
-        """Count the matches exactly when there are few and counting them reads few postings;
-        else Whoosh's cheap upper bound.
+    def _total(searcher, parsed: ParsedQuery, full, seen: int) -> tuple[int, bool]:
+        """Count the matches exactly when there are few and counting them reads few postings
+        (and few stored paragraphs, to confirm quoted phrases); else Whoosh's cheap upper bound.
 
         Few matches can still mean many postings: the paragraphs with 一村一社区 are found
         through 社区 too, a bigram in most paragraphs, and listing them all costs more than
@@ -292,7 +293,9 @@ class Searcher:
         reader = searcher.reader()
         estimate = min(int(full.estimate_size(reader)), facets.paragraph_count(searcher))
         if estimate <= EXACT_COUNT_LIMIT and _postings(reader, full) <= COUNT_POSTINGS_LIMIT:
-            return max(seen, facets.distinct_total(searcher, full)), False
+            counted = facets.distinct_total(searcher, full, _phrase_check(searcher, parsed, COUNT_READ_LIMIT))
+            if counted is not None:
+                return max(seen, counted), False
         return max(seen, estimate), True
 
     @staticmethod
@@ -404,7 +407,7 @@ class Searcher:
         query, about = parsed.query, self._reports_about(searcher, parsed, filters)
         if about:
             query = Q.Or([query, context.report_query(about, parsed.excluded)])
-        counts = facets.count(searcher, query, filters)
+        counts = facets.count(searcher, query, filters, keep=_phrase_check(searcher, parsed, FACET_READ_LIMIT))
         return {"counts": counts, "titles": facets.report_titles(searcher, [v for v, _ in counts["report"]])}
 
     @staticmethod
@@ -447,6 +450,28 @@ class Searcher:
 
 EXACT_COUNT_LIMIT = 3000     # up to this many possible matches, totals are counted exactly…
 COUNT_POSTINGS_LIMIT = 50_000   # …when counting them reads at most this many postings
+
+
+# A quoted phrase is found by its bigrams, so counting its matches means reading them; beyond
+# these many the total is an estimate and facet counts are the bigram matches.
+COUNT_READ_LIMIT = 300
+FACET_READ_LIMIT = 5000
+
+
+def _phrase_check(searcher, parsed: ParsedQuery, limit: int):
+    """For facets.count / distinct_total: docnums → those containing the quoted phrases
+    verbatim, or None past ``limit``. None when the bigrams alone decide (no run of three or
+    more characters: a run of two is one bigram)."""
+    checks = parsed.phrase_checks
+    if not any(len(run) > 2 for clause in checks for alt in clause for run in alt):
+        return None
+
+    def keep(docs):
+        if len(docs) > limit:
+            return None
+        stored = ((d, searcher.stored_fields(d)) for d in docs)
+        return [d for d, doc in stored if "text" in doc and is_exact(_content(doc), checks)]
+    return keep
 
 
 FOCUS_LIMIT = 100       # paragraphs: a query of several words is ranked by focus up to this

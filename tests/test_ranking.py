@@ -1,7 +1,7 @@
 """Search quality behaviours on a small literal corpus, through real index runs."""
 import pytest
 
-from indexer import store
+from indexer import searching, store
 from indexer.scoring import focus, weighting
 from indexer.searching import Searcher
 from indexer.update import update_index
@@ -162,3 +162,19 @@ def test_focus_weighs_length_and_rarity():
     # A clause scores its best alternative: 治安 OR 综治.
     either = [[["社区"]], [["治安"], ["综治"]]]
     assert focus("社区综治综治", either, lambda r: 1.0, 6, 6) == focus("社区综治综治", [[["社区"]], [["综治"]]], lambda r: 1.0, 6, 6)
+
+
+def test_a_quoted_phrase_counts_only_paragraphs_that_say_it(tmp_path, monkeypatch):
+    # 社区服务站…事务中心 has every bigram of 社区服务中心, apart: the index alone cannot tell.
+    verbatim = [f"第{n}社区服务中心开展便民活动，群众满意。" for n in "一二三"]
+    apart = [f"第{n}社区服务站设在村部，事务中心负责登记。" for n in "四五六七"]
+    index = one_report_index(tmp_path, "庚县社区工作汇报\n" + "\n".join(verbatim + apart) + "\n")
+    s = Searcher(index)
+    page = s.search("“社区服务中心”", limit=2)
+    assert len(page.hits) == 2 and (page.total, page.estimated) == (3, False)
+    counts = s.facet_counts("“社区服务中心”")["counts"]
+    assert [n for _, n in counts["report"]] == [3]
+    assert s.search("“社区服务中心”", limit=2, sort="date").total == 3
+    monkeypatch.setattr(searching, "COUNT_READ_LIMIT", 5)      # too many to read: say so
+    page = s.search("“社区服务中心”", limit=2)
+    assert (page.total, page.estimated) == (7, True)
