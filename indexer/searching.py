@@ -209,9 +209,13 @@ class Searcher:
         picked = _Picked()
         full = facets.restrict(parsed.query, filters)
         if sort != "relevance":
-            # Sorted by a field: every match is visited anyway, so count them exactly too.
+            # Sorted by a field: every match is visited anyway, so count them exactly too. The
+            # same paragraphs as in relevance order, those found through their report included.
+            about = self._reports_about(searcher, parsed, filters)
+            if about:
+                full = Q.Or([full, facets.restrict(context.report_query(list(about), parsed.excluded), filters)])
             results = searcher.search(full, limit=2 * want + 10, terms=False, **facets.search_options(sort))
-            self._collect(results, parsed, picked)
+            self._collect(results, parsed, picked, about)
             counted = facets.distinct_total(searcher, full, _phrase_check(searcher, parsed, COUNT_READ_LIMIT))
             total, estimated = max(counted or 0, len(picked.hits)), counted is None
         else:
@@ -299,12 +303,17 @@ class Searcher:
         return max(seen, estimate), True
 
     @staticmethod
-    def _collect(results, parsed: ParsedQuery, picked: "_Picked") -> None:
+    def _collect(results, parsed: ParsedQuery, picked: "_Picked", about: Counter | None = None) -> None:
+        """Add hits to picked; ``about`` (report → verbatim matches, see _reports_about) marks
+        those without the query's words as found through their report."""
         for hit in results:
             doc = hit.fields()
             # Quoted phrases must be verbatim; the index only knows their bigrams.
             if not parsed.phrase_checks or is_exact(_content(doc), parsed.phrase_checks):
-                picked.add(hit.docnum, _score(hit), doc)
+                through = about.get(doc.get("report_id"), 0) if about else 0
+                if through and "text" in doc and has_words(_content(doc), parsed.word_checks):
+                    through = 0
+                picked.add(hit.docnum, _score(hit), doc, through_report=through)
 
     def _exact_pass(self, bm25, exact, parsed: ParsedQuery, want: int, picked: "_Picked") -> bool:
         """Fill ``picked`` with exact-tier hits, best first; True when all of them were seen.
@@ -406,19 +415,20 @@ class Searcher:
         parsed = parse(text, IndexStats(searcher.reader()))
         query, about = parsed.query, self._reports_about(searcher, parsed, filters)
         if about:
-            query = Q.Or([query, context.report_query(about, parsed.excluded)])
+            query = Q.Or([query, context.report_query(list(about), parsed.excluded)])
         counts = facets.count(searcher, query, filters, keep=_phrase_check(searcher, parsed, FACET_READ_LIMIT))
         return {"counts": counts, "titles": facets.report_titles(searcher, [v for v, _ in counts["report"]])}
 
     @staticmethod
-    def _reports_about(searcher, parsed: ParsedQuery, filters) -> list[str]:
+    def _reports_about(searcher, parsed: ParsedQuery, filters) -> Counter:
         """The reports whose other paragraphs a search lists (see _through_reports), from the
-        exact tier as the search confirms it."""
+        exact tier as the search confirms it: report id → its paragraphs containing the query,
+        the reports most devoted to it first."""
         if parsed.phrase_checks or parsed.exact is None:
-            return []
+            return Counter()
         docs = facets.matches(searcher, facets.restrict(parsed.exact, filters))
         if len(docs) > 2 * context.MAX_EXACT:
-            return []                     # more than MAX_EXACT once confirmed, as good as surely
+            return Counter()              # more than MAX_EXACT once confirmed, as good as surely
         counts, groups = Counter(), set()
         for docnum in sorted(docs):
             doc = searcher.stored_fields(docnum)
@@ -426,7 +436,7 @@ class Searcher:
             if "text" in doc and group not in groups and is_exact(_content(doc), parsed.checks):
                 groups.add(group)
                 counts[doc["report_id"]] += 1
-        return context.reports_about(searcher, counts)
+        return Counter({r: counts[r] for r in context.reports_about(searcher, counts)})
 
     def report_titles(self, report_ids: list[str]) -> dict[str, str]:
         return facets.report_titles(self._current()[0], [r for r in report_ids if r])

@@ -108,3 +108,11 @@ def test_facet_counts_include_paragraphs_listed_through_their_report(searcher):
     assert dict(counts)[air] == 5                   # 3 say it, 2 are listed through the report
     assert len(searcher.search("大气污染治理", filters={"report": air}).hits) == 5
     assert dict(searcher.facet_counts("大气污染治理 -断电")["counts"]["report"])[air] == 4
+
+
+def test_sorted_by_date_lists_the_same_paragraphs(searcher):
+    by_relevance = searcher.search("大气污染治理", limit=20)
+    by_date = searcher.search("大气污染治理", limit=20, sort="date")
+    assert by_date.total == by_relevance.total == 7
+    assert {(h.id, h.through_report) for h in by_date.hits} == {(h.id, h.through_report) for h in by_relevance.hits}
+    assert "丙镇对辖区内" not in [h.text[:6] for h in searcher.search("大气污染治理 -断电", limit=20, sort="date").hits]
