@@ -211,7 +211,7 @@ class Searcher:
         if sort != "relevance":
             # Sorted by a field: every match is visited anyway, so count them exactly too. The
             # same paragraphs as in relevance order, those found through their report included.
-            about = self._reports_about(searcher, parsed, filters)
+            about = self._reports_about(searcher, parsed)
             if about:
                 full = Q.Or([full, facets.restrict(context.report_query(list(about), parsed.excluded), filters)])
             results = searcher.search(full, limit=2 * want + 10, terms=False, **facets.search_options(sort))
@@ -271,8 +271,12 @@ class Searcher:
         """
         if parsed.phrase_checks:
             return some, 0        # quotes ask for the words themselves
-        counts = Counter(d["report_id"] for s, d in picked.hits if s >= EXACT_SCORE)
-        strong = context.reports_about(searcher, counts)
+        if filters:                       # the exact tier in picked is filtered
+            counts = Searcher._reports_about(searcher, parsed)
+            strong = list(counts)
+        else:
+            counts = Counter(d["report_id"] for s, d in picked.hits if s >= EXACT_SCORE)
+            strong = context.reports_about(searcher, counts)
         if not strong:
             return some, 0
         members = set(strong)
@@ -413,20 +417,25 @@ class Searcher:
         # Parsed as search() parses it, and with the paragraphs it lists through their reports,
         # so that a count is the length of the list its link shows.
         parsed = parse(text, IndexStats(searcher.reader()))
-        query, about = parsed.query, self._reports_about(searcher, parsed, filters)
+        query, about = parsed.query, self._reports_about(searcher, parsed)
         if about:
             query = Q.Or([query, context.report_query(list(about), parsed.excluded)])
         counts = facets.count(searcher, query, filters, keep=_phrase_check(searcher, parsed, FACET_READ_LIMIT))
         return {"counts": counts, "titles": facets.report_titles(searcher, [v for v, _ in counts["report"]])}
 
     @staticmethod
-    def _reports_about(searcher, parsed: ParsedQuery, filters) -> Counter:
+    def _reports_about(searcher, parsed: ParsedQuery) -> Counter:
         """The reports whose other paragraphs a search lists (see _through_reports), from the
         exact tier as the search confirms it: report id → its paragraphs containing the query,
-        the reports most devoted to it first."""
+        the reports most devoted to it first.
+
+        Decided over the whole collection, filters aside: whether a report is about 工作 must
+        not depend on whether the user narrowed the list to it (a count shown next to a filter
+        is the length of the list the filter shows).
+        """
         if parsed.phrase_checks or parsed.exact is None:
             return Counter()
-        docs = facets.matches(searcher, facets.restrict(parsed.exact, filters))
+        docs = facets.matches(searcher, parsed.exact)
         if len(docs) > 2 * context.MAX_EXACT:
             return Counter()              # more than MAX_EXACT once confirmed, as good as surely
         counts, groups = Counter(), set()

@@ -3,6 +3,7 @@ from collections import Counter
 
 import pytest
 
+from indexer import context
 from indexer.context import strong_reports
 from indexer.normalize import normalize
 from indexer.query import has_words, parse
@@ -116,3 +117,11 @@ def test_sorted_by_date_lists_the_same_paragraphs(searcher):
     assert by_date.total == by_relevance.total == 7
     assert {(h.id, h.through_report) for h in by_date.hits} == {(h.id, h.through_report) for h in by_relevance.hits}
     assert "丙镇对辖区内" not in [h.text[:6] for h in searcher.search("大气污染治理 -断电", limit=20, sort="date").hits]
+
+
+def test_a_filter_does_not_change_which_reports_are_about_the_query(searcher, monkeypatch):
+    monkeypatch.setattr(context, "MAX_EXACT", 3)    # 大气污染治理, said 4 times, is now a general word
+    air = searcher.search("大气污染治理").hits[0].report_id
+    count = dict(searcher.facet_counts("大气污染治理")["counts"]["report"])[air]
+    listed = searcher.search("大气污染治理", limit=20, filters={"report": air}).hits
+    assert count == len(listed) == 3 and not any(h.through_report for h in listed)
