@@ -75,6 +75,7 @@ class ParsedQuery:
     # The top tier alone, cheap to run: every clause's words contained verbatim, approximated
     # by "all their bigrams present" and confirmed on the stored text with ``is_exact``.
     exact: Q.Query | None = None
+    exact_anywhere: Q.Query | None = None                       # the same without filters (year:…)
     checks: list[list[list[str]]] = field(default_factory=list)  # clause → alternative → runs
     phrase_checks: list[list[list[str]]] = field(default_factory=list)  # the quoted clauses only
     # Each clause's words, for telling a paragraph with all of them (scattered) from one with
@@ -410,10 +411,12 @@ def _compile_exact(parsed: ParsedQuery, stats=None) -> tuple[Q.Query | None, lis
                 parsed.phrase_checks.append(runs)
     if not per_clause:
         return None, []
+    anywhere = _any_all(per_clause)
     query = _any_all(per_clause + [_filter_query(n, v) for n, v in parsed.filters.items()])
     excluded = _excluded(parsed)
     if excluded is not None:
-        query = Q.AndNot(query, excluded)
+        query, anywhere = Q.AndNot(query, excluded), Q.AndNot(anywhere, excluded)
+    parsed.exact_anywhere = anywhere
     return query, checks
 
 

@@ -271,7 +271,7 @@ class Searcher:
         """
         if parsed.phrase_checks:
             return some, 0        # quotes ask for the words themselves
-        if filters:                       # the exact tier in picked is filtered
+        if filters or parsed.filters:     # the exact tier in picked is filtered
             counts = Searcher._reports_about(searcher, parsed)
             strong = list(counts)
         else:
@@ -429,13 +429,13 @@ class Searcher:
         exact tier as the search confirms it: report id → its paragraphs containing the query,
         the reports most devoted to it first.
 
-        Decided over the whole collection, filters aside: whether a report is about 工作 must
-        not depend on whether the user narrowed the list to it (a count shown next to a filter
-        is the length of the list the filter shows).
+        Decided over the whole collection, filters aside (the page's and the query's own, such
+        as year:2024): whether a report is about 工作 must not depend on whether the user
+        narrowed the list to it (a count shown next to a filter is the length of its list).
         """
         if parsed.phrase_checks or parsed.exact is None:
             return Counter()
-        docs = facets.matches(searcher, parsed.exact)
+        docs = facets.matches(searcher, parsed.exact_anywhere)
         if len(docs) > 2 * context.MAX_EXACT:
             return Counter()              # more than MAX_EXACT once confirmed, as good as surely
         counts, groups = Counter(), set()

@@ -11,7 +11,7 @@ from indexer.searching import Searcher, result_dict
 from indexer.update import update_index
 
 REPORTS = {
-    "air.txt": "丙镇环境保护工作汇报\n"
+    "镇/air.txt": "丙镇环境保护工作汇报\n"
                "丙镇召开大气污染治理攻坚动员会，镇村干部两百人参加，部署全镇大气污染治理工作。\n"
                "丙镇大气污染治理工作小组组建四个突击队，分片包干，每日巡查，发现问题立即整改。\n"
                "丙镇通过广播、条幅和宣传车宣传大气污染治理的重要性，群众知晓率明显提高。\n"
@@ -36,8 +36,8 @@ REPORTS = {
 def searcher(tmp_path_factory):
     root = tmp_path_factory.mktemp("context")
     corpus = root / "corpus"
-    corpus.mkdir()
     for name, text in REPORTS.items():
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
         (corpus / name).write_text(text, encoding="utf-8")
     update_index(root / "index", corpus)
     return Searcher(root / "index")
@@ -125,3 +125,4 @@ def test_a_filter_does_not_change_which_reports_are_about_the_query(searcher, mo
     count = dict(searcher.facet_counts("大气污染治理")["counts"]["report"])[air]
     listed = searcher.search("大气污染治理", limit=20, filters={"report": air}).hits
     assert count == len(listed) == 3 and not any(h.through_report for h in listed)
+    assert len(searcher.search("大气污染治理 folder:镇", limit=20).hits) == 3      # the query's own filter
