@@ -13,6 +13,8 @@ from collections import Counter
 
 from whoosh import query as Q
 
+from .exclusion import AndNot
+
 MIN_MATCHES = 3         # paragraphs of the report containing the query verbatim…
 MIN_SHARE = 0.3         # …and at least this share of all its paragraphs
 MAX_REPORT = 300        # paragraphs; a longer document is a collection, not one subject
@@ -47,7 +49,7 @@ def reports_about(searcher, matches: Counter) -> list[str]:
 def report_query(report_ids: list[str], excluded) -> Q.Query:
     """The paragraphs of these reports, less what the query rules out (-词)."""
     query = Q.Or([Q.Term("report_id", r) for r in report_ids])
-    return query if excluded is None else Q.AndNot(query, excluded)
+    return query if excluded is None else AndNot(query, excluded)
 
 
 def paragraphs(searcher, report_ids: list[str], restrict, excluded, skip: set[int],

@@ -57,7 +57,7 @@ def _docs(reader, q: Q.Query) -> set[int]:
         return out
     if kind is Q.AndMaybe:
         return _docs(reader, q.a)
-    if kind is Q.AndNot:
+    if issubclass(kind, Q.AndNot):          # ours (indexer.exclusion) included
         return _docs(reader, q.a) - _docs(reader, q.b)
     if kind is Q.ConstantScoreQuery:
         return _docs(reader, q.child)

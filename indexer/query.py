@@ -24,6 +24,7 @@ from whoosh import query as Q
 
 from .analysis import WORD_RUN, bigrams, decompose, query_words
 from .errors import QueryError
+from .exclusion import AndNot
 from .normalize import normalize
 from .synonyms import synonyms_of
 
@@ -415,7 +416,7 @@ def _compile_exact(parsed: ParsedQuery, stats=None) -> tuple[Q.Query | None, lis
     query = _any_all(per_clause + [_filter_query(n, v) for n, v in parsed.filters.items()])
     excluded = _excluded(parsed)
     if excluded is not None:
-        query, anywhere = Q.AndNot(query, excluded), Q.AndNot(anywhere, excluded)
+        query, anywhere = AndNot(query, excluded), AndNot(anywhere, excluded)
     parsed.exact_anywhere = anywhere
     return query, checks
 
@@ -451,7 +452,7 @@ def _compile(parsed: ParsedQuery, common=None) -> Q.Query | None:
         query = Q.And([query] + filters)
     excluded = _excluded(parsed)
     if excluded is not None:
-        query = Q.AndNot(query, excluded)
+        query = AndNot(query, excluded)
     return query
 
 

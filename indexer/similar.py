@@ -17,6 +17,7 @@ from collections import Counter
 from whoosh import query as Q
 from whoosh import sorting
 
+from .exclusion import AndNot
 from .highlight import snippet
 from .normalize import normalize
 
@@ -89,7 +90,7 @@ def similar(searcher, pid: str, top: int = TOP) -> tuple[list[str], list[dict]]:
     # Collapsing on dupkey keeps copies of one paragraph (a report reposted in many files) from
     # filling the candidate list.
     # Not mask=: Whoosh's FilterCollector bypasses the collapse (see facets.restrict).
-    for hit in searcher.search(Q.AndNot(query, own), limit=top * 6, terms=False,
+    for hit in searcher.search(AndNot(query, own), limit=top * 6, terms=False,
                                collapse=sorting.FieldFacet("dupkey"), collapse_limit=1):
         other = hit.fields()
         if other.get("dupkey") in seen_keys or other["report_id"] in seen_reports:
