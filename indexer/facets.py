@@ -77,7 +77,9 @@ def restrict(query: Q.Query, filters: dict[str, str] | None) -> Q.Query:
 
     Not Whoosh's ``filter=``: its FilterCollector feeds documents past the CollapseCollector,
     so duplicates stop collapsing, and counting then crashes (CollapseCollector.all_ids calls a
-    method TopCollector lacks). An And with a constant-zero filter has neither problem.
+    method TopCollector lacks). An And with a constant-score filter has neither problem. (Its
+    matcher takes the score 0.0 for "none given" and scores 1.0: every score of a filtered search
+    is 1 higher, which leaves their order as it was.)
     """
     restriction = filter_query(filters)
     if restriction is None:

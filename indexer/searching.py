@@ -241,6 +241,13 @@ class Searcher:
         results = searcher.search(full, limit=room, terms=False, mask=picked.docnums or None)
         lower = _Picked()
         self._collect(results, parsed, lower)
+        about = self._about(searcher, parsed, filters, picked)
+        if about:
+            # Every match in a report about the query is read, however small the page, so that
+            # where each one ranks (and so every page) does not depend on the page size.
+            # filter=, not an And: the scores must be those of the pass above.
+            self._collect(searcher.search(full, limit=None, terms=False, filter=context.report_query(list(about), None),
+                                          mask=picked.docnums | lower.docnums), parsed, lower)
         # Here a score in the exact tier means "all the bigrams, but not together" (the exact
         # pass confirmed the rest): such a paragraph ranks as a scattered match.
         ranked = sorted(((s - EXACT_SCORE if s >= EXACT_SCORE else s, d) for s, d in lower.hits),
@@ -251,7 +258,7 @@ class Searcher:
                 picked.add(None, score, doc)
             else:
                 some.append((score, doc))
-        some, unread = self._through_reports(searcher, parsed, filters, picked, lower.docnums, some, room)
+        some, unread = self._through_reports(searcher, parsed, filters, about, picked, lower.docnums, some, room)
         for score, doc in some:
             picked.add(None, score, doc)
         picked.docnums |= lower.docnums
@@ -261,33 +268,35 @@ class Searcher:
         return total + unread, estimated
 
     @staticmethod
-    def _through_reports(searcher, parsed: ParsedQuery, filters, picked: "_Picked", seen: set[int], some: list,
-                         room: int) -> tuple[list, int]:
-        """Add the paragraphs of reports that are about the query (indexer.context) to picked,
-        up to ``room`` of those matching by none of their words.
+    def _about(searcher, parsed: ParsedQuery, filters, picked: "_Picked") -> Counter:
+        """_reports_about, from the exact tier already in picked when no filter narrowed it."""
+        if parsed.phrase_checks:
+            return Counter()      # quotes ask for the words themselves
+        if filters or parsed.filters:
+            return Searcher._reports_about(searcher, parsed)
+        counts = Counter(d["report_id"] for s, d in picked.hits if s >= EXACT_SCORE)
+        return Counter({r: counts[r] for r in context.reports_about(searcher, counts)})
+
+    @staticmethod
+    def _through_reports(searcher, parsed: ParsedQuery, filters, about: Counter, picked: "_Picked",
+                         seen: set[int], some: list, room: int) -> tuple[list, int]:
+        """Add the paragraphs of the reports that are about the query (``about``, see
+        indexer.context) to picked: those with some of its words (all read, in ``some``), then
+        up to ``room`` of those with none.
 
         Returns the rest of ``some`` (paragraphs with only some of the query's words) and how
         many paragraphs found through reports were left unread.
         """
-        if parsed.phrase_checks:
-            return some, 0        # quotes ask for the words themselves
-        if filters or parsed.filters:     # the exact tier in picked is filtered
-            counts = Searcher._reports_about(searcher, parsed)
-            strong = list(counts)
-        else:
-            counts = Counter(d["report_id"] for s, d in picked.hits if s >= EXACT_SCORE)
-            strong = context.reports_about(searcher, counts)
-        if not strong:
+        if not about:
             return some, 0
-        members = set(strong)
         for score, doc in some:
-            if doc["report_id"] in members:
-                picked.add(None, score, doc, through_report=counts[doc["report_id"]])
+            if doc["report_id"] in about:
+                picked.add(None, score, doc, through_report=about[doc["report_id"]])
         restrict = lambda q: facets.restrict(q, filters)
-        found, total = context.paragraphs(searcher, strong, restrict, parsed.excluded, picked.docnums | seen, room)
+        found, total = context.paragraphs(searcher, list(about), restrict, parsed.excluded, picked.docnums | seen, room)
         for docnum, doc in found:
-            picked.add(docnum, 0.0, doc, through_report=counts[doc["report_id"]])
-        return [(score, doc) for score, doc in some if doc["report_id"] not in members], total - len(found)
+            picked.add(docnum, 0.0, doc, through_report=about[doc["report_id"]])
+        return [(score, doc) for score, doc in some if doc["report_id"] not in about], total - len(found)
 
     @staticmethod
     def _total(searcher, parsed: ParsedQuery, full, seen: int) -> tuple[int, bool]:
