@@ -238,7 +238,7 @@ class Searcher:
         if not exact_done or len(picked.hits) >= want:
             return self._total(searcher, parsed, full, len(picked.hits))
         room = (want - len(picked.hits)) * 2 + 10
-        results = searcher.search(full, limit=room, terms=False, mask=picked.docnums or None)
+        results = searcher.search(full, limit=room, terms=False, mask=picked.docnums or None, optimize=False)
         lower = _Picked()
         self._collect(results, parsed, lower)
         about = self._about(searcher, parsed, filters, picked)
@@ -544,7 +544,7 @@ def _top(searcher, query, k: int) -> tuple[list[tuple[float, int]], bool]:
     found = topk.top_k(searcher, query, k)
     if found is not None:
         return found
-    results = searcher.search(query, limit=k, terms=False)
+    results = searcher.search(query, limit=k, terms=False, optimize=False)
     return [(hit.score, hit.docnum) for hit in results], results.scored_length() < k
 
 

@@ -14,9 +14,16 @@ document number, as Whoosh's TopCollector) with block-max pruning done a block a
   the k-th best score found; a visited block is decoded whole (ids and frequencies), the
   other terms' overlapping blocks likewise, and the documents having all the terms scored.
 
-Only the shape the exact tier uses is handled here — one Term or an And of Terms, scored by
-``scoring.SaturatedTf``; ``top_k`` returns None for anything else, and the caller lets Whoosh
-run it.
+Only the shapes the exact tier uses are handled here — one Term or an And of Terms, scored by
+``scoring.SaturatedTf``, less what an exclusion (-词) matches, within what the page's filters
+allow (facets.restrict); ``top_k`` returns None for anything else, and the caller lets Whoosh
+run it. Excluded and allowed documents are sets (indexer.docsets) checked on the survivors,
+as deletions are.
+
+Whoosh's own block-max pruning is not exact: IntersectionMatcher.skip_to_quality weighs a
+block of one term against the *current* block of the other, whose documents are not the
+ones skipped, and drops matches that belong in the top k (and which ones depends on k, so
+pages disagree). Where Whoosh runs a ranked search for us, it runs without it.
 """
 from __future__ import annotations
 
@@ -25,7 +32,7 @@ from bisect import bisect_left
 
 from whoosh import query as Q
 
-from . import postings
+from . import docsets, postings
 from .scoring import _SaturatedTfScorer
 
 _SLACK = 1e-6        # bounds and scores are sums in different orders: never prune on a rounding
@@ -138,10 +145,29 @@ class _Unsupported(Exception):
     pass
 
 
+def _parts(query) -> tuple[Q.Query, Q.Query | None, Q.Query | None]:
+    """(what is scored, what the filters allow or None, what is excluded or None)."""
+    allowed = None
+    if type(query) is Q.And and query.boost == 1.0:
+        filters = [sub.child for sub in query.subqueries if type(sub) is Q.ConstantScoreQuery]
+        if filters:
+            rest = [sub for sub in query.subqueries if type(sub) is not Q.ConstantScoreQuery]
+            allowed = filters[0] if len(filters) == 1 else Q.And(filters)
+            query = rest[0] if len(rest) == 1 else Q.And(rest)
+    if isinstance(query, Q.AndNot) and query.boost == 1.0:
+        return query.a, allowed, query.b
+    return query, allowed, None
+
+
 def top_k(searcher, query, k: int) -> tuple[list[tuple[float, int]], bool] | None:
     """([(score, docnum)] best first, whether that is every match) or None (not handled)."""
+    query, allowed, excluded = _parts(query)
     terms = conjunction(query)
     if terms is None or searcher.weighting.use_final:
+        return None
+    if allowed is not None and (allowed := docsets.matching(searcher, allowed)) is None:
+        return None
+    if excluded is not None and (excluded := docsets.matching(searcher, excluded)) is None:
         return None
     try:
         segments = []
@@ -174,10 +200,16 @@ def top_k(searcher, query, k: int) -> tuple[list[tuple[float, int]], bool] | Non
 
     heap: list[tuple[float, int]] = []      # (score, -docnum): the root is the k-th best
     floor = float("-inf")                   # the k-th best score once there are k
+    # A narrow filter (one report) leaves most blocks without an allowed document: not decoded.
+    within = sorted(allowed) if allowed is not None else None
     for bound, n, i, lo, hi in plan:
         if bound + _SLACK < floor:
             break
         offset, driver, rest, deleted = segments[n]
+        if within is not None:
+            first = bisect_left(within, offset + lo)
+            if first == len(within) or within[first] > offset + hi:
+                continue
         others = [(o, *o.span(lo, hi)) for o in rest]
         tail = sum(max(o.bounds[a:b]) for o, a, b in others)
         score_of = driver.score_of
@@ -209,6 +241,8 @@ def top_k(searcher, query, k: int) -> tuple[list[tuple[float, int]], bool] | Non
                         break
                 else:
                     if deleted and doc in deleted:
+                        continue
+                    if excluded and offset + doc in excluded or allowed is not None and offset + doc not in allowed:
                         continue
                     # Rounded: a score is a sum in some order, and ties must go to the lower docnum.
                     item = (round(score, 9), -(offset + doc))

@@ -9,6 +9,7 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.searching import Searcher
 
+from indexer.exclusion import AndNot
 from indexer.scoring import exact_weighting
 from indexer.topk import conjunction, top_k
 
@@ -63,9 +64,42 @@ def test_nested_and_is_flattened():
     assert [t[1] for t in conjunction(query)] == ["aa", "bb", "cc"]
 
 
+def brute_within(searcher, query, k, allowed=None, excluded=None):
+    """brute, keeping the documents allowed and not excluded (sets found by Whoosh)."""
+    allowed = set(searcher.docs_for_query(allowed)) if allowed is not None else None
+    excluded = set(searcher.docs_for_query(excluded)) if excluded is not None else set()
+    every = sorted(((round(hit.score, 9), hit.docnum) for hit in searcher.search(query, limit=None)
+                    if hit.docnum not in excluded and (allowed is None or hit.docnum in allowed)),
+                   key=lambda sd: (-sd[0], sd[1]))
+    return every[:k], len(every) < k
+
+
+NARROW = Q.Or([Q.Term("id", str(n)) for n in range(100, 3000, 37)])     # a few dozen documents
+
+
+@pytest.mark.parametrize("words,allowed,excluded", [
+    (["aa", "bb"], None, Q.Term("grams", "cc")),
+    (["cc"], None, Q.Or([Q.Term("grams", "ee"), Q.And([Q.Term("grams", "dd"), Q.Term("grams", "bb")])])),
+    (["aa", "bb"], Q.Term("grams", "dd"), None),
+    (["aa"], NARROW, None),
+    (["bb", "cc"], NARROW, Q.Term("grams", "ee")),
+])
+@pytest.mark.parametrize("k", [1, 10, 20, 300])
+def test_exclusions_and_filters_as_the_search_builds_them(searcher, words, allowed, excluded, k):
+    query = Q.And([Q.Term("grams", w) for w in words]) if len(words) > 1 else Q.Term("grams", words[0])
+    built = AndNot(query, excluded) if excluded is not None else query
+    if allowed is not None:
+        built = Q.And([built, Q.ConstantScoreQuery(allowed, 0.0)])      # facets.restrict's shape
+    ranked, exhausted = top_k(searcher, built, k)
+    expected, expected_exhausted = brute_within(searcher, query, k, allowed, excluded)
+    assert [d for _, d in ranked] == [d for _, d in expected]
+    assert [s for s, _ in ranked] == pytest.approx([s for s, _ in expected], abs=1e-6)
+    assert exhausted == expected_exhausted
+
+
 @pytest.mark.parametrize("query", [
     Q.Or([Q.Term("grams", "aa"), Q.Term("grams", "bb")]),
-    Q.AndNot(Q.Term("grams", "aa"), Q.Term("grams", "bb")),
+    AndNot(Q.Or([Q.Term("grams", "aa"), Q.Term("grams", "bb")]), Q.Term("grams", "cc")),
     Q.And([Q.Term("grams", "aa"), Q.Prefix("grams", "b")]),
 ])
 def test_other_shapes_are_left_to_whoosh(searcher, query):
