@@ -118,6 +118,12 @@ def _column(searcher, field: str) -> tuple[list[str], array]:
     return values, column
 
 
+def report_of(searcher):
+    """docnum → its report's id ("" for a file marker), from the cached report_id column."""
+    values, column = _column(searcher, "report_id")
+    return lambda docnum: values[column[docnum]] if column[docnum] >= 0 else ""
+
+
 def paragraph_count(searcher) -> int:
     """How many paragraphs the index holds (not counting duplicate records and file markers)."""
     _, column = _column(searcher, "report_id")

@@ -236,7 +236,7 @@ class Searcher:
         exact = facets.restrict(parsed.exact, filters) if parsed.exact is not None else None
         exact_done = exact is None or self._exact_pass(bm25, exact, parsed, want, picked)
         if not exact_done or len(picked.hits) >= want:
-            return self._total(searcher, parsed, full, len(picked.hits))
+            return self._total(searcher, parsed, full, len(picked.hits), filters)
         room = (want - len(picked.hits)) * 2 + 10
         results = searcher.search(full, limit=room, terms=False, mask=picked.docnums or None, optimize=False)
         lower = _Picked()
@@ -264,8 +264,8 @@ class Searcher:
         picked.docnums |= lower.docnums
         if results.scored_length() < room:
             return len(picked.hits) + unread, False          # every match was seen
-        total, estimated = self._total(searcher, parsed, full, len(picked.hits))
-        return total + unread, estimated
+        total, estimated = self._total(searcher, parsed, full, len(picked.hits), filters, about)
+        return (total + unread if estimated else total), estimated
 
     @staticmethod
     def _about(searcher, parsed: ParsedQuery, filters, picked: "_Picked") -> Counter:
@@ -299,9 +299,12 @@ class Searcher:
         return [(score, doc) for score, doc in some if doc["report_id"] not in about], total - len(found)
 
     @staticmethod
-    def _total(searcher, parsed: ParsedQuery, full, seen: int) -> tuple[int, bool]:
+    def _total(searcher, parsed: ParsedQuery, full, seen: int, filters, about: Counter | None = None
+               ) -> tuple[int, bool]:
         """Count the matches exactly when there are few and counting them reads few postings
         (and few stored paragraphs, to confirm quoted phrases); else Whoosh's cheap upper bound.
+        An exact count includes the paragraphs found through their report (``about``, found
+        here when not given), as the list does however long it is.
 
         Few matches can still mean many postings: the paragraphs with 一村一社区 are found
         through 社区 too, a bigram in most paragraphs, and listing them all costs more than
@@ -310,6 +313,9 @@ class Searcher:
         reader = searcher.reader()
         estimate = min(int(full.estimate_size(reader)), facets.paragraph_count(searcher))
         if estimate <= EXACT_COUNT_LIMIT and _postings(reader, full) <= COUNT_POSTINGS_LIMIT:
+            about = Searcher._reports_about(searcher, parsed) if about is None else about
+            if about:
+                full = Q.Or([full, facets.restrict(context.report_query(list(about), parsed.excluded), filters)])
             counted = facets.distinct_total(searcher, full, _phrase_check(searcher, parsed, COUNT_READ_LIMIT))
             if counted is not None:
                 return max(seen, counted), False
@@ -447,6 +453,12 @@ class Searcher:
         docs = facets.matches(searcher, parsed.exact_anywhere)
         if len(docs) > 2 * context.MAX_EXACT:
             return Counter()              # more than MAX_EXACT once confirmed, as good as surely
+        if len(docs) <= context.MAX_EXACT:
+            # A report's bigram matches bound its confirmed ones: read only the reports that
+            # could qualify (usually none). Past MAX_EXACT the total itself needs confirming.
+            report = facets.report_of(searcher)
+            rough = Counter(map(report, docs))
+            docs = [d for d in docs if rough[report(d)] >= context.MIN_MATCHES]
         counts, groups = Counter(), set()
         for docnum in sorted(docs):
             doc = searcher.stored_fields(docnum)

@@ -97,6 +97,10 @@ def test_has_words_takes_synonyms_and_or_as_alternatives():
     assert has_words(normalize("任意文字"), parse("title:临淮社区").word_checks)  # met by the title
 
 
+def test_the_total_counts_them_however_small_the_page(searcher):
+    assert [searcher.search("大气污染治理", limit=n).total for n in (1, 2, 5, 20)] == [7, 7, 7, 7]
+
+
 def test_pages_agree_with_one_long_page(searcher):
     whole = [h.id for h in searcher.search("大气污染治理", limit=10).hits]
     paged = [h.id for offset in range(0, 10, 2) for h in searcher.search("大气污染治理", limit=2, offset=offset).hits]
