@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from whoosh import collectors
 from whoosh import query as Q
 from whoosh.searching import Searcher as WhooshSearcher
 
@@ -238,7 +239,7 @@ class Searcher:
         if not exact_done or len(picked.hits) >= want:
             return self._total(searcher, parsed, full, len(picked.hits), filters)
         room = (want - len(picked.hits)) * 2 + 10
-        results = searcher.search(full, limit=room, terms=False, mask=picked.docnums or None, optimize=False)
+        results = _best(searcher, full, room, mask=picked.docnums)
         lower = _Picked()
         self._collect(results, parsed, lower)
         about = self._about(searcher, parsed, filters, picked)
@@ -556,8 +557,23 @@ def _top(searcher, query, k: int) -> tuple[list[tuple[float, int]], bool]:
     found = topk.top_k(searcher, query, k)
     if found is not None:
         return found
-    results = searcher.search(query, limit=k, terms=False, optimize=False)
+    results = _best(searcher, query, k)
     return [(hit.score, hit.docnum) for hit in results], results.scored_length() < k
+
+
+def _best(searcher, query, k: int, mask: set[int] | None = None):
+    """Whoosh's k best matches, exactly: ties to the lower docnum, as topk breaks them.
+
+    Whoosh's TopCollector, as ``search`` sets it up, is not exact: its block-max pruning weighs
+    blocks that do not line up (see indexer.topk), and every ten matches it rebuilds the matcher
+    for the current k-th score, after which matches tying with that score go missing, so which
+    of them make the list depends on k, and pages disagree. Neither is used here.
+    """
+    collector = collectors.TopCollector(k, usequality=False, replace=0)
+    if mask:
+        collector = collectors.FilterCollector(collector, None, mask)
+    searcher.search_with_collector(query, collector)
+    return collector.results()
 
 
 class _Picked:

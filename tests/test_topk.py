@@ -11,6 +11,7 @@ from whoosh.searching import Searcher
 
 from indexer.exclusion import AndNot
 from indexer.scoring import exact_weighting
+from indexer.searching import _best
 from indexer.topk import conjunction, top_k
 
 WORDS = ["aa", "bb", "cc", "dd", "ee", "ff"]
@@ -104,3 +105,14 @@ def test_exclusions_and_filters_as_the_search_builds_them(searcher, words, allow
 ])
 def test_other_shapes_are_left_to_whoosh(searcher, query):
     assert top_k(searcher, query, 10) is None
+
+
+@pytest.mark.parametrize("query", [
+    Q.Or([Q.And([Q.Term("grams", "ee"), Q.Term("grams", "bb")]), Q.Term("grams", "ff")]),
+    Q.And([Q.Or([Q.Term("grams", "dd"), Q.Term("grams", "ee")]), Q.ConstantScoreQuery(Q.Term("grams", "aa"), 0.0)]),
+    Q.Or([Q.Term("grams", w) for w in ["cc", "dd", "ee", "ff"]]),
+])
+@pytest.mark.parametrize("k", [1, 10, 20, 300])
+def test_what_topk_leaves_to_whoosh_is_still_exact(searcher, query, k):
+    expected, _ = brute(searcher, query, k)
+    assert [hit.docnum for hit in _best(searcher, query, k)] == [d for _, d in expected]
