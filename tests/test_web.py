@@ -59,6 +59,13 @@ def test_pagination(client):
     assert "第 2 /" in html and "上一页" in html
 
 
+def test_a_page_past_the_last_links_to_the_last(client):
+    html = client.get("/?q=社区&page=400").get_data(as_text=True)
+    last = re.search(r"转到最后一页（第 (\d+) 页）", html)
+    assert last and int(last.group(1)) > 1 and "第 400 页已超出结果范围" in html
+    assert f'第 {last.group(1)} / {last.group(1)} 页' in client.get(f"/?q=社区&page={last.group(1)}").get_data(as_text=True)
+
+
 def test_snippet_escapes_everything_but_marks(client):
     for r in client.get("/api/search?q=社区&limit=20").get_json()["results"]:
         assert re.sub(r"</?mark>", "", r["snippet"]).count("<") == 0

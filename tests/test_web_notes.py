@@ -225,6 +225,12 @@ def test_a_short_result_offers_ways_to_find_more(client):
     assert "去掉“承包地”" not in html and "去掉“租金”" not in html   # still one: no way to more
     assert "只找到" not in client.get("/?q=土地流转").get_data(as_text=True)
 
+
+def test_a_page_past_the_end_says_so_and_leads_back(client):
+    html = client.get("/?q=土地流转&page=50").get_data(as_text=True)
+    assert "第 50 页已超出结果范围" in html and "没有找到" not in html
+    assert "回到第 1 页" in html and "最后一页" not in html and 'class="pages"' not in html
+
 # --- reading in context -----------------------------------------------------------------------
 
 def test_outline_opens_headings_where_the_path_changes():
