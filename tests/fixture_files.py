@@ -1,4 +1,5 @@
-"""Real files of each format, made by the tests: Word via python-docx, PDF via reportlab.
+"""Real files made by the tests: a corpus folder of text reports, indexed (``corpus_index``),
+and files of each format: Word via python-docx, PDF via reportlab.
 
 reportlab's built-in CID font STSong-Light writes Chinese with a real text layer and needs no
 font file, so these PDFs are read back exactly as a user's exported PDF would be.
@@ -7,6 +8,20 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
+
+
+def corpus_index(root: Path, files: dict[str, str]) -> Path:
+    """Write ``files`` (relative path → UTF-8 text) into root/corpus, index them into
+    root/index and return the index folder."""
+    from indexer.update import update_index
+
+    for name, text in files.items():
+        path = root / "corpus" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    update_index(root / "index", root / "corpus")
+    return root / "index"
 
 
 def make_docx(title: str, items: list, created=None) -> bytes:

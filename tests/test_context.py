@@ -2,13 +2,13 @@
 from collections import Counter
 
 import pytest
+from fixture_files import corpus_index
 
 from indexer import context
 from indexer.context import strong_reports
 from indexer.normalize import normalize
 from indexer.query import has_words, parse
 from indexer.searching import Searcher, result_dict
-from indexer.update import update_index
 
 REPORTS = {
     "镇/air.txt": "丙镇环境保护工作汇报\n"
@@ -34,13 +34,7 @@ REPORTS = {
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory):
-    root = tmp_path_factory.mktemp("context")
-    corpus = root / "corpus"
-    for name, text in REPORTS.items():
-        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
-        (corpus / name).write_text(text, encoding="utf-8")
-    update_index(root / "index", corpus)
-    return Searcher(root / "index")
+    return Searcher(corpus_index(tmp_path_factory.mktemp("context"), REPORTS))
 
 
 def texts(searcher, q):
@@ -136,20 +130,17 @@ def test_pages_agree_when_a_report_about_the_query_has_low_ranked_partial_matche
     # The long paragraph of the air report has 治理 once: sixteen short river paragraphs rank
     # above it, so a small page's lower pass does not reach it. It must still rank where a
     # long page puts it, among the paragraphs found through its report.
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "air.txt").write_text(
-        "丙镇环境保护工作汇报\n"
-        + "".join(f"丙镇第{n}次部署大气污染治理工作，镇村干部参加。\n" for n in "一二三")
-        + "丙镇对辖区内四十一家加工企业逐一检查，无证经营的全部断电，土窑全部拆除，" * 3 + "并持续开展综合治理。\n"
-        + "丙镇抽调专职人员成立秸秆禁烧小组，今年未发现焚烧现象。\n", encoding="utf-8")
-    (corpus / "river.txt").write_text(
-        "丁县河道工作汇报\n" + "".join(f"河道治理第{n}段完成。\n" for n in range(1, 17)), encoding="utf-8")
-    (corpus / "school.txt").write_text(          # so that 治理 is not in a third of the paragraphs
-        "己县教育工作汇报\n" + "".join(f"己县第{n}中学新建教学楼一栋，办学条件明显改善。\n" for n in range(1, 81)),
-        encoding="utf-8")
-    update_index(tmp_path / "index", corpus)
-    s = Searcher(tmp_path / "index")
+    s = Searcher(corpus_index(tmp_path, {
+        "air.txt": "丙镇环境保护工作汇报\n"
+                   + "".join(f"丙镇第{n}次部署大气污染治理工作，镇村干部参加。\n" for n in "一二三")
+                   + "丙镇对辖区内四十一家加工企业逐一检查，无证经营的全部断电，土窑全部拆除，" * 3
+                   + "并持续开展综合治理。\n"
+                   + "丙镇抽调专职人员成立秸秆禁烧小组，今年未发现焚烧现象。\n",
+        "river.txt": "丁县河道工作汇报\n" + "".join(f"河道治理第{n}段完成。\n" for n in range(1, 17)),
+        # so that 治理 is not in a third of the paragraphs
+        "school.txt": "己县教育工作汇报\n" + "".join(f"己县第{n}中学新建教学楼一栋，办学条件明显改善。\n"
+                                               for n in range(1, 81)),
+    }))
     whole = s.search("大气污染治理", limit=30)
     paged = [h for offset in range(0, 30, 2) for h in s.search("大气污染治理", limit=2, offset=offset).hits]
     assert [(h.id, h.score) for h in paged] == [(h.id, h.score) for h in whole.hits]

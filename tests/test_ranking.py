@@ -1,10 +1,10 @@
 """Search quality behaviours on a small literal corpus, through real index runs."""
 import pytest
+from fixture_files import corpus_index
 
 from indexer import searching, store
 from indexer.scoring import focus, weighting
 from indexer.searching import Searcher
-from indexer.update import update_index
 
 REPORTS = {
     "a.txt": "甲县土地流转工作汇报\n甲县建立了土地流转服务中心，规范流转程序，全县流转土地三万亩，农民增收明显。\n",
@@ -21,13 +21,7 @@ REPORTS = {
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory):
-    root = tmp_path_factory.mktemp("ranking")
-    corpus = root / "corpus"
-    for name, text in REPORTS.items():
-        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
-        (corpus / name).write_text(text, encoding="utf-8")
-    update_index(root / "index", corpus)
-    return Searcher(root / "index")
+    return Searcher(corpus_index(tmp_path_factory.mktemp("ranking"), REPORTS))
 
 
 def titles(searcher, q):
@@ -101,10 +95,7 @@ COMMUNITY = "城区社区工作汇报\n" + "".join(
 
 def one_report_index(root, text: str):
     """An index of a corpus holding one report file."""
-    (root / "corpus").mkdir()
-    (root / "corpus" / "report.txt").write_text(text, encoding="utf-8")
-    update_index(root / "index", root / "corpus")
-    return root / "index"
+    return corpus_index(root, {"report.txt": text})
 
 
 @pytest.fixture(scope="module")

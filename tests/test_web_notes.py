@@ -6,8 +6,8 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from fixture_files import corpus_index
 
-from indexer.update import update_index
 from webapp import create_app
 from webapp.citations import markdown_link, markdown_quote
 from webapp.export import to_csv
@@ -45,13 +45,7 @@ FILES = {
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
-    root = tmp_path_factory.mktemp("notes")
-    for name, text in FILES.items():
-        path = root / "corpus" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    update_index(root / "index", root / "corpus")
-    return root / "index"
+    return corpus_index(tmp_path_factory.mktemp("notes"), FILES)
 
 
 @pytest.fixture(scope="module")
@@ -328,12 +322,8 @@ def test_copies_of_a_report_count_once_in_totals_facets_and_pages(tmp_path):
     # Many copies of one report, as scraped collections have. Whoosh's own collapse counts
     # were wrong here: once the top-N heap is full it stops visiting paragraphs that match
     # only by title, so they were neither shown nor counted as copies.
-    for name in [f"转载/{n}.txt" for n in range(200)] + ["原文/甲县.txt"]:
-        path = tmp_path / "corpus" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(REPOSTED, encoding="utf-8")
-    update_index(tmp_path / "index", tmp_path / "corpus")
-    client = create_app({"INDEX_DIR": str(tmp_path / "index")}).test_client()
+    index = corpus_index(tmp_path, {name: REPOSTED for name in [f"转载/{n}.txt" for n in range(200)] + ["原文/甲县.txt"]})
+    client = create_app({"INDEX_DIR": str(index)}).test_client()
     # The copies are one report indexed once (the first copy found, 原文/ sorts first); every
     # paragraph of it matches, since 合同 is in the title.
     distinct = 4
