@@ -165,6 +165,7 @@ def parse(text: str, stats: "IndexStats | None" = None) -> ParsedQuery:
     if sum(len(c) for c in parsed.clauses) + len(parsed.negated) > MAX_TERMS:
         raise QueryError(f"查询词太多，请减少到 {MAX_TERMS} 个以内")
     common = stats.common if stats is not None else None
+    parsed.excluded = _excluded(parsed)
     parsed.query = _compile(parsed, common)
     if parsed.query is None:
         if parsed.negated and not parsed.clauses:
@@ -226,10 +227,8 @@ def _word_checks(parsed: ParsedQuery) -> list:
 def _excluded(parsed: ParsedQuery) -> Q.Query | None:
     """-词 rules out the paragraphs that contain 词 (heading included), nothing more: not
     those where its jieba words merely occur, which would drop 承包地流转 for -土地流转."""
-    if parsed.excluded is None:
-        excluded = [q for q in map(_excluded_term, parsed.negated) if q is not None]
-        parsed.excluded = _any(excluded) if excluded else None
-    return parsed.excluded
+    excluded = [q for q in map(_excluded_term, parsed.negated) if q is not None]
+    return _any(excluded) if excluded else None
 
 
 def _excluded_term(term: Term) -> Q.Query | None:
@@ -414,9 +413,8 @@ def _compile_exact(parsed: ParsedQuery, stats=None) -> tuple[Q.Query | None, lis
         return None, []
     anywhere = _any_all(per_clause)
     query = _any_all(per_clause + [_filter_query(n, v) for n, v in parsed.filters.items()])
-    excluded = _excluded(parsed)
-    if excluded is not None:
-        query, anywhere = AndNot(query, excluded), AndNot(anywhere, excluded)
+    if parsed.excluded is not None:
+        query, anywhere = AndNot(query, parsed.excluded), AndNot(anywhere, parsed.excluded)
     parsed.exact_anywhere = anywhere
     return query, checks
 
@@ -450,9 +448,8 @@ def _compile(parsed: ParsedQuery, common=None) -> Q.Query | None:
     query = must[0] if len(must) == 1 else Q.And(must)
     if filters:
         query = Q.And([query] + filters)
-    excluded = _excluded(parsed)
-    if excluded is not None:
-        query = AndNot(query, excluded)
+    if parsed.excluded is not None:
+        query = AndNot(query, parsed.excluded)
     return query
 
 

@@ -213,8 +213,7 @@ class Searcher:
             # Sorted by a field: every match is visited anyway, so count them exactly too. The
             # same paragraphs as in relevance order, those found through their report included.
             about = self._reports_about(searcher, parsed)
-            if about:
-                full = Q.Or([full, facets.restrict(context.report_query(list(about), parsed.excluded), filters)])
+            full = _with_reports(full, about, parsed, filters)
             results = searcher.search(full, limit=2 * want + 10, terms=False, **facets.search_options(sort))
             self._collect(results, parsed, picked, about)
             counted = facets.distinct_total(searcher, full, _phrase_check(searcher, parsed, COUNT_READ_LIMIT))
@@ -315,8 +314,7 @@ class Searcher:
         estimate = min(int(full.estimate_size(reader)), facets.paragraph_count(searcher))
         if estimate <= EXACT_COUNT_LIMIT and _postings(reader, full) <= COUNT_POSTINGS_LIMIT:
             about = Searcher._reports_about(searcher, parsed) if about is None else about
-            if about:
-                full = Q.Or([full, facets.restrict(context.report_query(list(about), parsed.excluded), filters)])
+            full = _with_reports(full, about, parsed, filters)
             counted = facets.distinct_total(searcher, full, _phrase_check(searcher, parsed, COUNT_READ_LIMIT))
             if counted is not None:
                 return max(seen, counted), False
@@ -433,9 +431,7 @@ class Searcher:
         # Parsed as search() parses it, and with the paragraphs it lists through their reports,
         # so that a count is the length of the list its link shows.
         parsed = parse(text, IndexStats(searcher.reader()))
-        query, about = parsed.query, self._reports_about(searcher, parsed)
-        if about:
-            query = Q.Or([query, context.report_query(list(about), parsed.excluded)])
+        query = _with_reports(parsed.query, self._reports_about(searcher, parsed), parsed, None)
         counts = facets.count(searcher, query, filters, keep=_phrase_check(searcher, parsed, FACET_READ_LIMIT))
         return {"counts": counts, "titles": facets.report_titles(searcher, [v for v, _ in counts["report"]])}
 
@@ -491,6 +487,14 @@ class Searcher:
 
 EXACT_COUNT_LIMIT = 3000     # up to this many possible matches, totals are counted exactly…
 COUNT_POSTINGS_LIMIT = 50_000   # …when counting them reads at most this many postings
+
+
+def _with_reports(query, about: Counter, parsed: ParsedQuery, filters):
+    """query, or the paragraphs of the reports about it (``about``) as well: the whole list a
+    search shows, for counting it or sorting it by a field."""
+    if not about:
+        return query
+    return Q.Or([query, facets.restrict(context.report_query(list(about), parsed.excluded), filters)])
 
 
 # A quoted phrase is found by its bigrams, so counting its matches means reading them; beyond

@@ -23,7 +23,7 @@ as deletions are.
 Whoosh's own block-max pruning is not exact: IntersectionMatcher.skip_to_quality weighs a
 block of one term against the *current* block of the other, whose documents are not the
 ones skipped, and drops matches that belong in the top k (and which ones depends on k, so
-pages disagree). Where Whoosh runs a ranked search for us, it runs without it.
+pages disagree). Where Whoosh runs a ranked search for us, it runs without it (searching._best).
 """
 from __future__ import annotations
 
