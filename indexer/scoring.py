@@ -10,6 +10,7 @@ themselves (``exact_weighting``).
 from __future__ import annotations
 
 import math
+import re
 
 from whoosh import scoring
 
@@ -126,3 +127,39 @@ def focus(content: str, clauses: list[list[list[str]]], idf, length: float, avg_
             best = max(best, score)
         total += best
     return total
+
+
+# How a paragraph says the query: in its opening (heading or first sentence) it is what the
+# paragraph is about; as one item of an enumeration (医疗卫生、科技信息、就业指导……) it is
+# a passing mention. Both adjust the exact tier's order only, never a paragraph's tier.
+LEAD_BONUS = 0.25
+LIST_DISCOUNT = 0.25
+LIST_REACH = 6          # characters either side of an occurrence looked at for 、
+_SENTENCE_END = re.compile(r"[。；;！？!?]")
+_CLAUSE_BREAK = re.compile(r"[，。；：,;:！？!?\n]")
+_OUTLINE = re.compile(r"[一二三四五六七八九十百0-9]+、")       # 三、 numbers a heading or point
+
+
+def prominence(content: str, runs: list[str]) -> float:
+    """A factor around 1 for a paragraph (normalised heading + "\\n" + text, or text) that
+    contains some of ``runs`` verbatim: above 1 when one opens it, below when most of their
+    occurrences are items of a 、-list."""
+    runs = [r for r in dict.fromkeys(runs) if r and r in content]
+    if not runs:
+        return 1.0
+    heading, newline, text = content.partition("\n")
+    if not newline:
+        heading, text = "", content
+    lead = heading + "\n" + _SENTENCE_END.split(text, 1)[0]
+    occurrences = listed = 0
+    for run in runs:
+        start = content.find(run)
+        while start >= 0:
+            end = start + len(run)
+            before = _OUTLINE.sub("", _CLAUSE_BREAK.split(content[max(0, start - LIST_REACH):start])[-1])
+            after = _CLAUSE_BREAK.split(content[end:end + LIST_REACH])[0]
+            occurrences += 1
+            listed += "、" in before or "、" in after
+            start = content.find(run, end)
+    opens = any(run in lead for run in runs)
+    return (1 + LEAD_BONUS * opens) * (1 - LIST_DISCOUNT * listed / occurrences)

@@ -27,7 +27,7 @@ from .errors import QueryError
 from .highlight import snippet
 from .normalize import normalize
 from .query import EXACT_SCORE, SYNONYM_SCORE, IndexStats, ParsedQuery, has_words, is_exact, parse
-from .scoring import bm25_idf, exact_weighting, focus, weighting
+from .scoring import bm25_idf, exact_weighting, focus, prominence, weighting
 from .schema import heading_and_text
 
 MAX_LIMIT = 100
@@ -336,17 +336,22 @@ class Searcher:
     def _exact_pass(self, bm25, exact, parsed: ParsedQuery, want: int, picked: "_Picked") -> bool:
         """Fill ``picked`` with exact-tier hits, best first; True when all of them were seen.
 
-        For several words whose rarest bigram is in at most FOCUS_LIMIT paragraphs, every
-        match is read and ranked by ``scoring.focus`` (BM25 with the paragraph's length);
-        with more, ranking them all would cost too much, and the bigram score stands.
+        When the rarest bigram is in at most FOCUS_LIMIT paragraphs, every match is read and
+        ranked again: several words by ``scoring.focus`` (BM25 with the paragraph's length),
+        one by its bigram score, both weighed by ``scoring.prominence`` (the query opening
+        the paragraph, or only listed in it). With more, reading them all would cost too
+        much, and the bigram score stands.
         """
         k = want + max(2, want // 5)          # a few spare: most of the best are confirmed
-        by_focus = len(parsed.checks) > 1 and _rarest(bm25.reader(), parsed.exact) <= FOCUS_LIMIT
-        if by_focus:
+        rerank = _rarest(bm25.reader(), parsed.exact) <= FOCUS_LIMIT
+        if rerank:
             k = FOCUS_LIMIT + 1
         while True:
             picked.clear()
             ranked, exhausted = _top(bm25, exact, k)
+            # Alternatives (OR) make _rarest no bound; then whether the tier is small enough is
+            # known here, and must not depend on the page size.
+            rerank = rerank and exhausted
             contents = {}
             for score, docnum in ranked:
                 doc = bm25.stored_fields(docnum)
@@ -357,16 +362,16 @@ class Searcher:
                 if is_exact(content, parsed.checks):
                     picked.add(docnum, EXACT_SCORE + score, doc, norm)
                     contents[doc["id"]] = (docnum, content)
-                    if len(picked.hits) >= want and not by_focus:
+                    if len(picked.hits) >= want and not rerank:
                         break          # the page is full: the rest would only be read and dropped
             if exhausted or len(picked.hits) >= want:
-                if by_focus and exhausted:
-                    self._by_focus(bm25, parsed, picked, contents)
+                if rerank and exhausted:
+                    self._rerank(bm25, parsed, picked, contents)
                 return exhausted
             k *= 4
 
     @staticmethod
-    def _by_focus(searcher, parsed: ParsedQuery, picked: "_Picked", contents: dict) -> None:
+    def _rerank(searcher, parsed: ParsedQuery, picked: "_Picked", contents: dict) -> None:
         reader = searcher.reader()
         n, average, idf = max(reader.doc_count(), 1), searcher.avg_field_length("grams"), {}
 
@@ -375,12 +380,18 @@ class Searcher:
                 idf[run] = _run_idf(reader, run, n)
             return idf[run]
 
-        def score(doc: dict) -> float:
-            docnum, content = contents[doc["id"]]
-            length = reader.doc_field_length(docnum, "grams") or average
-            return EXACT_SCORE + focus(content, parsed.checks, run_idf, length, average)
+        runs = [run for clause in parsed.checks for alternative in clause for run in alternative]
 
-        picked.hits = sorted(((score(doc), doc) for _, doc in picked.hits), key=lambda pair: -pair[0])
+        def score(bigram_score: float, doc: dict) -> float:
+            docnum, content = contents[doc["id"]]
+            if len(parsed.checks) > 1:
+                length = reader.doc_field_length(docnum, "grams") or average
+                base = focus(content, parsed.checks, run_idf, length, average)
+            else:
+                base = bigram_score - EXACT_SCORE
+            return EXACT_SCORE + base * prominence(content, runs)
+
+        picked.hits = sorted(((score(*pair), pair[1]) for pair in picked.hits), key=lambda pair: -pair[0])
 
     def _hit(self, searcher, parsed: ParsedQuery, doc: dict, score: float, norm: str | None = None,
              through_report: int = 0) -> Hit:
@@ -519,7 +530,7 @@ def _phrase_check(searcher, parsed: ParsedQuery, limit: int):
     return keep
 
 
-FOCUS_LIMIT = 100       # paragraphs: a query of several words is ranked by focus up to this
+FOCUS_LIMIT = 100       # paragraphs: an exact tier up to this size is read whole and ranked again
 
 
 def _rarest(reader, exact) -> float:

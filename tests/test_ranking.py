@@ -3,7 +3,7 @@ import pytest
 from fixture_files import corpus_index
 
 from indexer import searching, store
-from indexer.scoring import focus, weighting
+from indexer.scoring import focus, prominence, weighting
 from indexer.searching import Searcher
 
 REPORTS = {
@@ -153,6 +153,33 @@ def test_focus_weighs_length_and_rarity():
     # A clause scores its best alternative: 治安 OR 综治.
     either = [[["社区"]], [["治安"], ["综治"]]]
     assert focus("社区综治综治", either, lambda r: 1.0, 6, 6) == focus("社区综治综治", [[["社区"]], [["综治"]]], lambda r: 1.0, 6, 6)
+
+
+def test_prominence_favours_an_opening_and_discounts_a_list_item():
+    runs = ["医疗卫生"]
+    opening = "医疗卫生工作取得新进展。全县新建卫生室十个。"
+    middle = "全县新建卫生室十个。医疗卫生工作取得新进展。"
+    listed = "全县新建卫生室十个。加大对医疗卫生、科技信息、文化教育的投入。"
+    assert prominence(opening, runs) > prominence(middle, runs) > prominence(listed, runs)
+    assert prominence(middle, runs) == 1.0 and prominence("没有检索词", runs) == 1.0
+    # The heading is part of the opening; a 、 across a clause break is no list.
+    assert prominence("三、医疗卫生\n全县新建卫生室十个。", runs) == prominence(opening, runs)
+    assert prominence("全县新建卫生室十个。配齐设备、培训人员，医疗卫生工作取得进展。", runs) == 1.0
+
+
+MENTIONS = (
+    "甲县卫生工作汇报\n"
+    "今年县财政加大对教育、医疗卫生、交通、水利等民生领域的投入，卫生院和卫生室建设稳步推进。\n"
+    "医疗卫生服务能力明显增强，全县新建乡镇医院三所，群众看病更加方便。\n"
+)
+
+
+def test_a_paragraph_about_the_query_ranks_above_one_that_lists_it(tmp_path):
+    # Both say 医疗卫生 once; the one opening with it is about it, the other names it in a list
+    # of fields (scoring.prominence), and has more of its bigrams (卫生院, 卫生室), which alone
+    # would rank it first.
+    hits = Searcher(one_report_index(tmp_path, MENTIONS)).search("医疗卫生").hits
+    assert [h.text[:4] for h in hits] == ["医疗卫生", "今年县财"]
 
 
 def test_a_quoted_phrase_counts_only_paragraphs_that_say_it(tmp_path, monkeypatch):
