@@ -83,6 +83,7 @@ class ParsedQuery:
     # some: clause → alternative → words, each present itself or as all its parts.
     word_checks: list[list[list[tuple[str, tuple[str, ...]]]]] = field(default_factory=list)
     excluded: Q.Query | None = None                             # what -词 / NOT 词 rules out
+    own_filters: Q.Query | None = None                          # year:… date:… in the query itself
 
 
 def _lex(text: str) -> list[tuple[str, bool]]:
@@ -441,6 +442,7 @@ def _compile(parsed: ParsedQuery, common=None) -> Q.Query | None:
         if alts:
             must.append(alts[0] if len(alts) == 1 else Q.Or(alts))
     filters = [_filter_query(name, values) for name, values in parsed.filters.items()]
+    parsed.own_filters = _any_all(filters) if filters else None
     if not must:
         if not filters or parsed.negated:
             return None

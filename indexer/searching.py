@@ -292,7 +292,7 @@ class Searcher:
         for score, doc in some:
             if doc["report_id"] in about:
                 picked.add(None, score, doc, through_report=about[doc["report_id"]])
-        restrict = lambda q: facets.restrict(q, filters)
+        restrict = lambda q: _narrowed(q, parsed, filters)
         found, total = context.paragraphs(searcher, list(about), restrict, parsed.excluded, picked.docnums | seen, room)
         for docnum, doc in found:
             picked.add(docnum, 0.0, doc, through_report=about[doc["report_id"]])
@@ -505,7 +505,14 @@ def _with_reports(query, about: Counter, parsed: ParsedQuery, filters):
     search shows, for counting it or sorting it by a field."""
     if not about:
         return query
-    return Q.Or([query, facets.restrict(context.report_query(list(about), parsed.excluded), filters)])
+    return Q.Or([query, _narrowed(context.report_query(list(about), parsed.excluded), parsed, filters)])
+
+
+def _narrowed(query, parsed: ParsedQuery, filters):
+    """query within the search's filters: the query's own (year:2024) and the page's."""
+    if parsed.own_filters is not None:
+        query = Q.And([query, parsed.own_filters])
+    return facets.restrict(query, filters)
 
 
 # A quoted phrase is found by its bigrams, so counting its matches means reading them; beyond

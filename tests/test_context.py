@@ -126,6 +126,15 @@ def test_a_filter_does_not_change_which_reports_are_about_the_query(searcher, mo
     assert len(searcher.search("大气污染治理 folder:镇", limit=20).hits) == 3      # the query's own filter
 
 
+def test_the_querys_own_filters_hold_for_paragraphs_found_through_their_report(searcher):
+    # source:roads.txt leaves out the air report: none of its paragraphs, however found.
+    for sort in ("relevance", "date"):
+        result = searcher.search("大气污染治理 source:roads.txt", limit=20, sort=sort)
+        assert [h.text[:6] for h in result.hits] == ["戊县今年完成"] and result.total == 1
+    assert sum(n for _, n in searcher.facet_counts("大气污染治理 source:roads.txt")["counts"]["report"]) == 1
+    assert len(searcher.search("大气污染治理 folder:镇", limit=20).hits) == 5
+
+
 def test_pages_agree_when_a_report_about_the_query_has_low_ranked_partial_matches(tmp_path):
     # The long paragraph of the air report has 治理 once: sixteen short river paragraphs rank
     # above it, so a small page's lower pass does not reach it. It must still rank where a
