@@ -84,6 +84,10 @@ class ParsedQuery:
     word_checks: list[list[list[tuple[str, tuple[str, ...]]]]] = field(default_factory=list)
     excluded: Q.Query | None = None                             # what -词 / NOT 词 rules out
     own_filters: Q.Query | None = None                          # year:… date:… in the query itself
+    # Per clause, for a report about one word that has the others (indexer.context): its full
+    # tiered query, and its exact tier (without filters, with exclusions), aligned with checks.
+    clause_queries: list[Q.Query] = field(default_factory=list)
+    clause_exact: list[Q.Query] = field(default_factory=list)
 
 
 def _lex(text: str) -> list[tuple[str, bool]]:
@@ -413,6 +417,7 @@ def _compile_exact(parsed: ParsedQuery, stats=None) -> tuple[Q.Query | None, lis
     if not per_clause:
         return None, []
     anywhere = _any_all(per_clause)
+    parsed.clause_exact = [q if parsed.excluded is None else AndNot(q, parsed.excluded) for q in per_clause]
     query = _any_all(per_clause + [_filter_query(n, v) for n, v in parsed.filters.items()])
     if parsed.excluded is not None:
         query, anywhere = AndNot(query, parsed.excluded), AndNot(anywhere, parsed.excluded)
@@ -441,6 +446,7 @@ def _compile(parsed: ParsedQuery, common=None) -> Q.Query | None:
         alts = [q for q in (_term_query(t, common=common) for t in clause) if q is not None]
         if alts:
             must.append(alts[0] if len(alts) == 1 else Q.Or(alts))
+    parsed.clause_queries = list(must)
     filters = [_filter_query(name, values) for name, values in parsed.filters.items()]
     parsed.own_filters = _any_all(filters) if filters else None
     if not must:

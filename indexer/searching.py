@@ -248,6 +248,7 @@ class Searcher:
             # filter=, not an And: the scores must be those of the pass above.
             self._collect(searcher.search(full, limit=None, terms=False, filter=context.report_query(list(about), None),
                                           mask=picked.docnums | lower.docnums), parsed, lower)
+        clause_hits = self._clause_hits(searcher, parsed, filters, about, picked.docnums | lower.docnums)
         # Here a score in the exact tier means "all the bigrams, but not together" (the exact
         # pass confirmed the rest): such a paragraph ranks as a scattered match.
         ranked = sorted(((s - EXACT_SCORE if s >= EXACT_SCORE else s, d) for s, d in lower.hits),
@@ -258,7 +259,8 @@ class Searcher:
                 picked.add(None, score, doc)
             else:
                 some.append((score, doc))
-        some, unread = self._through_reports(searcher, parsed, filters, about, picked, lower.docnums, some, room)
+        some, unread = self._through_reports(searcher, parsed, filters, about, picked, lower.docnums, some, room,
+                                             clause_hits)
         for score, doc in some:
             picked.add(None, score, doc)
         picked.docnums |= lower.docnums
@@ -272,17 +274,28 @@ class Searcher:
         """_reports_about, from the exact tier already in picked when no filter narrowed it."""
         if parsed.phrase_checks:
             return Counter()      # quotes ask for the words themselves
-        if filters or parsed.filters:
+        if filters or parsed.filters or len(parsed.checks) > 1:
             return Searcher._reports_about(searcher, parsed)
         counts = Counter(d["report_id"] for s, d in picked.hits if s >= EXACT_SCORE)
         return Counter({r: counts[r] for r in context.reports_about(searcher, counts)})
 
     @staticmethod
+    def _clause_hits(searcher, parsed: ParsedQuery, filters, about: Counter, seen: set[int]) -> list:
+        """For several words, the paragraphs of the reports about them (_reports_about) that
+        match some of the words, best first, as (docnum, score, stored fields): the query as
+        a whole does not match them, so the pass above did not score them."""
+        if not about or len(parsed.clause_queries) < 2:
+            return []
+        within = _narrowed(context.report_query(list(about), parsed.excluded), parsed, filters)
+        results = searcher.search(Q.Or(parsed.clause_queries), limit=None, terms=False, filter=within, mask=seen)
+        return [(hit.docnum, _score(hit), hit.fields()) for hit in results]
+
+    @staticmethod
     def _through_reports(searcher, parsed: ParsedQuery, filters, about: Counter, picked: "_Picked",
-                         seen: set[int], some: list, room: int) -> tuple[list, int]:
+                         seen: set[int], some: list, room: int, clause_hits: list = ()) -> tuple[list, int]:
         """Add the paragraphs of the reports that are about the query (``about``, see
-        indexer.context) to picked: those with some of its words (all read, in ``some``), then
-        up to ``room`` of those with none.
+        indexer.context) to picked: those with some of its words (all read, in ``some``; for
+        several words, also ``clause_hits``), then up to ``room`` of those with none.
 
         Returns the rest of ``some`` (paragraphs with only some of the query's words) and how
         many paragraphs found through reports were left unread.
@@ -292,6 +305,9 @@ class Searcher:
         for score, doc in some:
             if doc["report_id"] in about:
                 picked.add(None, score, doc, through_report=about[doc["report_id"]])
+        for docnum, score, doc in clause_hits:
+            if "text" in doc:
+                picked.add(docnum, score, doc, through_report=about[doc["report_id"]])
         restrict = lambda q: _narrowed(q, parsed, filters)
         found, total = context.paragraphs(searcher, list(about), restrict, parsed.excluded, picked.docnums | seen, room)
         for docnum, doc in found:
@@ -450,7 +466,9 @@ class Searcher:
     def _reports_about(searcher, parsed: ParsedQuery) -> Counter:
         """The reports whose other paragraphs a search lists (see _through_reports), from the
         exact tier as the search confirms it: report id → its paragraphs containing the query,
-        the reports most devoted to it first.
+        the reports most devoted to it first. For several words, the reports about one of
+        them that have the others too (居委会 减负: a report on residents' committees that
+        speaks of their 减负 once; its other paragraphs on the committees tell how).
 
         Decided over the whole collection, filters aside (the page's and the query's own, such
         as year:2024): whether a report is about 工作 must not depend on whether the user
@@ -458,23 +476,18 @@ class Searcher:
         """
         if parsed.phrase_checks or parsed.exact is None:
             return Counter()
-        docs = facets.matches(searcher, parsed.exact_anywhere)
-        if len(docs) > 2 * context.MAX_EXACT:
-            return Counter()              # more than MAX_EXACT once confirmed, as good as surely
-        if len(docs) <= context.MAX_EXACT:
-            # A report's bigram matches bound its confirmed ones: read only the reports that
-            # could qualify (usually none). Past MAX_EXACT the total itself needs confirming.
-            report = facets.report_of(searcher)
-            rough = Counter(map(report, docs))
-            docs = [d for d in docs if rough[report(d)] >= context.MIN_MATCHES]
-        counts, groups = Counter(), set()
-        for docnum in sorted(docs):
-            doc = searcher.stored_fields(docnum)
-            group = doc.get("dupkey") or doc.get("id")
-            if "text" in doc and group not in groups and is_exact(_content(doc), parsed.checks):
-                groups.add(group)
-                counts[doc["report_id"]] += 1
-        return Counter({r: counts[r] for r in context.reports_about(searcher, counts)})
+        if len(parsed.checks) == 1:
+            return _about_clause(searcher, parsed.exact_anywhere, parsed.checks)
+        # Not about a word in a third of all paragraphs (社区 in community reports): every
+        # report is, and the others would bring in whole reports that mention them once.
+        common = IndexStats.COMMON_FRACTION * facets.paragraph_count(searcher)
+        about, clauses = Counter(), list(zip(parsed.clause_exact, parsed.checks))
+        for i, (query, checks) in enumerate(clauses):
+            for report, n in _about_clause(searcher, query, [checks], common).items():
+                if report not in about and all(_in_report(searcher, q, [c], report)
+                                               for j, (q, c) in enumerate(clauses) if j != i):
+                    about[report] = n
+        return about
 
     def report_titles(self, report_ids: list[str]) -> dict[str, str]:
         return facets.report_titles(self._current()[0], [r for r in report_ids if r])
@@ -498,6 +511,38 @@ class Searcher:
 
 EXACT_COUNT_LIMIT = 3000     # up to this many possible matches, totals are counted exactly…
 COUNT_POSTINGS_LIMIT = 50_000   # …when counting them reads at most this many postings
+
+
+def _about_clause(searcher, exact, checks, common: float = math.inf) -> Counter:
+    """The reports about one clause (its exact tier ``exact``, confirmed with ``checks``):
+    report id → its paragraphs containing it, the most devoted first; none when it may be in
+    ``common`` paragraphs or more."""
+    docs = facets.matches(searcher, exact)
+    if len(docs) > 2 * context.MAX_EXACT or len(docs) >= common:
+        return Counter()              # more than MAX_EXACT once confirmed, as good as surely
+    if len(docs) <= context.MAX_EXACT:
+        # A report's bigram matches bound its confirmed ones: read only the reports that
+        # could qualify (usually none). Past MAX_EXACT the total itself needs confirming.
+        report = facets.report_of(searcher)
+        rough = Counter(map(report, docs))
+        docs = [d for d in docs if rough[report(d)] >= context.MIN_MATCHES]
+    counts, groups = Counter(), set()
+    for docnum in sorted(docs):
+        doc = searcher.stored_fields(docnum)
+        group = doc.get("dupkey") or doc.get("id")
+        if "text" in doc and group not in groups and is_exact(_content(doc), checks):
+            groups.add(group)
+            counts[doc["report_id"]] += 1
+    return Counter({r: counts[r] for r in context.reports_about(searcher, counts)})
+
+
+def _in_report(searcher, exact, checks, report_id: str) -> bool:
+    """Does some paragraph of the report contain the clause verbatim?"""
+    for docnum in facets.matches(searcher, Q.And([Q.Term("report_id", report_id), exact])):
+        doc = searcher.stored_fields(docnum)
+        if "text" in doc and is_exact(_content(doc), checks):
+            return True
+    return False
 
 
 def _with_reports(query, about: Counter, parsed: ParsedQuery, filters):

@@ -154,3 +154,49 @@ def test_pages_agree_when_a_report_about_the_query_has_low_ranked_partial_matche
     paged = [h for offset in range(0, 30, 2) for h in s.search("大气污染治理", limit=2, offset=offset).hits]
     assert [(h.id, h.score) for h in paged] == [(h.id, h.score) for h in whole.hits]
     assert [h.text[:6] for h in whole.hits[3:6]] == ["丙镇对辖区内", "丙镇抽调专职", "河道治理第1"]
+
+
+COMMITTEES = {
+    "committee.txt": "甲区社区建设情况汇报\n"
+                     "甲区为居委会减负，上级部门不得把行政事务随意摊派给社区。\n"
+                     "过去居委会成天忙于填报表、迎检查，居民办事常常找不着人。\n"
+                     "现在居委会的办公经费全部由区财政负担，干部安心为居民服务。\n"
+                     "居委会主任们说，这两年终于把时间用在了群众身上。\n"
+                     "甲区新建社区活动室四十个，配齐了图书和健身器材。\n",
+    "other.txt": "乙区民政工作汇报\n"
+                 "乙区居委会换届选举顺利完成，选民参选率达到九成以上。\n"
+                 "乙区新建养老服务站六个，为高龄老人提供助餐服务。\n",
+    # so that 居委会 is not in a third of all paragraphs
+    "school.txt": "丙县教育工作汇报\n" + "".join(
+        f"丙县第{n}中学新建教学楼一栋，配齐实验设备，办学条件明显改善。\n" for n in "一二三四五六七八九十"),
+}
+
+
+@pytest.fixture(scope="module")
+def committees(tmp_path_factory):
+    return Searcher(corpus_index(tmp_path_factory.mktemp("committees"), COMMITTEES))
+
+
+def test_several_words_bring_the_paragraphs_of_a_report_about_one_that_has_the_others(committees):
+    # 居委会 减负: one paragraph has both. The report is about 居委会 (four of its five
+    # paragraphs) and has 减负: its paragraphs on 居委会 follow, then the rest of it. The other
+    # report mentions 居委会 once and never 减负: nothing of it is listed.
+    result = committees.search("居委会 减负", limit=20)
+    listed = [(h.text[:6], h.through_report) for h in result.hits]
+    assert listed[0] == ("甲区为居委会", 0)
+    assert sorted(listed[1:4]) == sorted([("过去居委会成", 4), ("现在居委会的", 4), ("居委会主任们", 4)])
+    assert listed[4:] == [("甲区新建社区", 4)] and result.total == 5
+    dated = committees.search("居委会 减负", limit=20, sort="date")
+    assert {(h.id, h.through_report) for h in dated.hits} == {(h.id, h.through_report) for h in result.hits}
+    counts = dict(committees.facet_counts("居委会 减负")["counts"]["report"])
+    assert list(counts.values()) == [5]
+    # The query's exclusions and filters hold for them too.
+    assert "过去居委会成" not in [h.text[:6] for h in committees.search("居委会 减负 -报表", limit=20).hits]
+    assert committees.search("居委会 减负 source:other.txt", limit=20).hits == []
+
+
+def test_a_report_is_not_about_a_word_in_a_third_of_all_paragraphs(tmp_path):
+    # Without the unrelated reports, 居委会 is in five of eight paragraphs: no report is about
+    # it, and only the paragraph with both words is found.
+    s = Searcher(corpus_index(tmp_path, {k: v for k, v in COMMITTEES.items() if k != "school.txt"}))
+    assert [h.text[:6] for h in s.search("居委会 减负", limit=20).hits] == ["甲区为居委会"]
