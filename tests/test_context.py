@@ -32,6 +32,11 @@ REPORTS = {
 }
 
 
+def unrelated(paragraphs: int) -> str:
+    """A report on something else, so that the words under test are not in a third of all paragraphs."""
+    return "丙县教育工作汇报\n" + "".join(f"丙县第{n}中学新建教学楼一栋，办学条件明显改善。\n" for n in range(1, paragraphs + 1))
+
+
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory):
     return Searcher(corpus_index(tmp_path_factory.mktemp("context"), REPORTS))
@@ -146,9 +151,7 @@ def test_pages_agree_when_a_report_about_the_query_has_low_ranked_partial_matche
                    + "并持续开展综合治理。\n"
                    + "丙镇抽调专职人员成立秸秆禁烧小组，今年未发现焚烧现象。\n",
         "river.txt": "丁县河道工作汇报\n" + "".join(f"河道治理第{n}段完成。\n" for n in range(1, 17)),
-        # so that 治理 is not in a third of the paragraphs
-        "school.txt": "己县教育工作汇报\n" + "".join(f"己县第{n}中学新建教学楼一栋，办学条件明显改善。\n"
-                                               for n in range(1, 81)),
+        "school.txt": unrelated(80),
     }))
     whole = s.search("大气污染治理", limit=30)
     paged = [h for offset in range(0, 30, 2) for h in s.search("大气污染治理", limit=2, offset=offset).hits]
@@ -166,9 +169,7 @@ COMMITTEES = {
     "other.txt": "乙区民政工作汇报\n"
                  "乙区居委会换届选举顺利完成，选民参选率达到九成以上。\n"
                  "乙区新建养老服务站六个，为高龄老人提供助餐服务。\n",
-    # so that 居委会 is not in a third of all paragraphs
-    "school.txt": "丙县教育工作汇报\n" + "".join(
-        f"丙县第{n}中学新建教学楼一栋，配齐实验设备，办学条件明显改善。\n" for n in "一二三四五六七八九十"),
+    "school.txt": unrelated(10),
 }
 
 
