@@ -519,7 +519,7 @@ def _about_clause(searcher, exact, checks, common: float = math.inf) -> Counter:
     ``common`` paragraphs or more."""
     docs = facets.matches(searcher, exact)
     if len(docs) > 2 * context.MAX_EXACT or len(docs) >= common:
-        return Counter()              # more than MAX_EXACT once confirmed, as good as surely
+        return Counter()              # a general word (past MAX_EXACT once confirmed, as good as surely)
     if len(docs) <= context.MAX_EXACT:
         # A report's bigram matches bound its confirmed ones: read only the reports that
         # could qualify (usually none). Past MAX_EXACT the total itself needs confirming.
