@@ -76,7 +76,6 @@ class ParsedQuery:
     # The top tier alone, cheap to run: every clause's words contained verbatim, approximated
     # by "all their bigrams present" and confirmed on the stored text with ``is_exact``.
     exact: Q.Query | None = None
-    exact_anywhere: Q.Query | None = None                       # the same without filters (year:…)
     checks: list[list[list[str]]] = field(default_factory=list)  # clause → alternative → runs
     phrase_checks: list[list[list[str]]] = field(default_factory=list)  # the quoted clauses only
     # Each clause's words, for telling a paragraph with all of them (scattered) from one with
@@ -84,8 +83,8 @@ class ParsedQuery:
     word_checks: list[list[list[tuple[str, tuple[str, ...]]]]] = field(default_factory=list)
     excluded: Q.Query | None = None                             # what -词 / NOT 词 rules out
     own_filters: Q.Query | None = None                          # year:… date:… in the query itself
-    # Per clause, for a report about one word that has the others (indexer.context): its full
-    # tiered query, and its exact tier (without filters, with exclusions), aligned with checks.
+    # Per clause, for the reports about the query (indexer.context): its full tiered query, and
+    # its exact tier (without filters, with exclusions), aligned with checks.
     clause_queries: list[Q.Query] = field(default_factory=list)
     clause_exact: list[Q.Query] = field(default_factory=list)
 
@@ -416,12 +415,10 @@ def _compile_exact(parsed: ParsedQuery, stats=None) -> tuple[Q.Query | None, lis
                 parsed.phrase_checks.append(runs)
     if not per_clause:
         return None, []
-    anywhere = _any_all(per_clause)
     parsed.clause_exact = [q if parsed.excluded is None else AndNot(q, parsed.excluded) for q in per_clause]
     query = _any_all(per_clause + [_filter_query(n, v) for n, v in parsed.filters.items()])
     if parsed.excluded is not None:
-        query, anywhere = AndNot(query, parsed.excluded), AndNot(anywhere, parsed.excluded)
-    parsed.exact_anywhere = anywhere
+        query = AndNot(query, parsed.excluded)
     return query, checks
 
 

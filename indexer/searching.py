@@ -286,8 +286,8 @@ class Searcher:
         a whole does not match them, so the pass above did not score them."""
         if not about or len(parsed.clause_queries) < 2:
             return []
-        within = _narrowed(context.report_query(list(about), parsed.excluded), parsed, filters)
-        results = searcher.search(Q.Or(parsed.clause_queries), limit=None, terms=False, filter=within, mask=seen)
+        results = searcher.search(Q.Or(parsed.clause_queries), limit=None, terms=False,
+                                  filter=_report_paragraphs(about, parsed, filters), mask=seen)
         return [(hit.docnum, _score(hit), hit.fields()) for hit in results]
 
     @staticmethod
@@ -306,8 +306,7 @@ class Searcher:
             if doc["report_id"] in about:
                 picked.add(None, score, doc, through_report=about[doc["report_id"]])
         for docnum, score, doc in clause_hits:
-            if "text" in doc:
-                picked.add(docnum, score, doc, through_report=about[doc["report_id"]])
+            picked.add(docnum, score, doc, through_report=about[doc["report_id"]])
         restrict = lambda q: _narrowed(q, parsed, filters)
         found, total = context.paragraphs(searcher, list(about), restrict, parsed.excluded, picked.docnums | seen, room)
         for docnum, doc in found:
@@ -476,16 +475,16 @@ class Searcher:
         """
         if parsed.phrase_checks or parsed.exact is None:
             return Counter()
-        if len(parsed.checks) == 1:
-            return _about_clause(searcher, parsed.exact_anywhere, parsed.checks)
-        # Not about a word in a third of all paragraphs (社区 in community reports): every
-        # report is, and the others would bring in whole reports that mention them once.
-        common = IndexStats.COMMON_FRACTION * facets.paragraph_count(searcher)
-        about, clauses = Counter(), list(zip(parsed.clause_exact, parsed.checks))
-        for i, (query, checks) in enumerate(clauses):
-            for report, n in _about_clause(searcher, query, [checks], common).items():
-                if report not in about and all(_in_report(searcher, q, [c], report)
-                                               for j, (q, c) in enumerate(clauses) if j != i):
+        clauses = [(set(facets.matches(searcher, q)), checks) for q, checks in zip(parsed.clause_exact, parsed.checks)]
+        # With several words, not about one in a third of all paragraphs (社区 in community
+        # reports): every report is, and the others would bring in whole reports that mention
+        # them once.
+        common = IndexStats.COMMON_FRACTION * facets.paragraph_count(searcher) if len(clauses) > 1 else math.inf
+        about = Counter()
+        for i, (docs, checks) in enumerate(clauses):
+            for report, n in _about_clause(searcher, docs, [checks], common).items():
+                if report not in about and all(_in_report(searcher, d, [c], report)
+                                               for j, (d, c) in enumerate(clauses) if j != i):
                     about[report] = n
         return about
 
@@ -513,11 +512,10 @@ EXACT_COUNT_LIMIT = 3000     # up to this many possible matches, totals are coun
 COUNT_POSTINGS_LIMIT = 50_000   # …when counting them reads at most this many postings
 
 
-def _about_clause(searcher, exact, checks, common: float = math.inf) -> Counter:
-    """The reports about one clause (its exact tier ``exact``, confirmed with ``checks``):
-    report id → its paragraphs containing it, the most devoted first; none when it may be in
-    ``common`` paragraphs or more."""
-    docs = facets.matches(searcher, exact)
+def _about_clause(searcher, docs: set[int], checks, common: float) -> Counter:
+    """The reports about one clause (``docs``: its exact tier's matches, to confirm with
+    ``checks``): report id → its paragraphs containing it, the most devoted first; none when
+    it may be in ``common`` paragraphs or more."""
     if len(docs) > 2 * context.MAX_EXACT or len(docs) >= common:
         return Counter()              # a general word (past MAX_EXACT once confirmed, as good as surely)
     if len(docs) <= context.MAX_EXACT:
@@ -536,12 +534,14 @@ def _about_clause(searcher, exact, checks, common: float = math.inf) -> Counter:
     return Counter({r: counts[r] for r in context.reports_about(searcher, counts)})
 
 
-def _in_report(searcher, exact, checks, report_id: str) -> bool:
-    """Does some paragraph of the report contain the clause verbatim?"""
-    for docnum in facets.matches(searcher, Q.And([Q.Term("report_id", report_id), exact])):
-        doc = searcher.stored_fields(docnum)
-        if "text" in doc and is_exact(_content(doc), checks):
-            return True
+def _in_report(searcher, docs: set[int], checks, report_id: str) -> bool:
+    """Does some paragraph of the report contain the clause verbatim (``docs``: its exact
+    tier's matches, to confirm with ``checks``)?"""
+    for docnum in searcher.document_numbers(report_id=report_id):
+        if docnum in docs:
+            doc = searcher.stored_fields(docnum)
+            if "text" in doc and is_exact(_content(doc), checks):
+                return True
     return False
 
 
@@ -550,7 +550,13 @@ def _with_reports(query, about: Counter, parsed: ParsedQuery, filters):
     search shows, for counting it or sorting it by a field."""
     if not about:
         return query
-    return Q.Or([query, _narrowed(context.report_query(list(about), parsed.excluded), parsed, filters)])
+    return Q.Or([query, _report_paragraphs(about, parsed, filters)])
+
+
+def _report_paragraphs(about: Counter, parsed: ParsedQuery, filters):
+    """The paragraphs of the reports in ``about`` the search may list: less what the query
+    rules out (-词), within its filters and the page's."""
+    return _narrowed(context.report_query(list(about), parsed.excluded), parsed, filters)
 
 
 def _narrowed(query, parsed: ParsedQuery, filters):
