@@ -87,6 +87,7 @@ class ParsedQuery:
     # its exact tier (without filters, with exclusions), aligned with checks.
     clause_queries: list[Q.Query] = field(default_factory=list)
     clause_exact: list[Q.Query] = field(default_factory=list)
+    clause_words: list[str] = field(default_factory=list)       # as typed, aligned with checks
 
 
 def _lex(text: str) -> list[tuple[str, bool]]:
@@ -411,6 +412,7 @@ def _compile_exact(parsed: ParsedQuery, stats=None) -> tuple[Q.Query | None, lis
         if alternatives:
             per_clause.append(_any(alternatives))
             checks.append(runs)
+            parsed.clause_words.append(" / ".join(squeeze(t.text) for t in clause))
             if all(t.phrase for t in clause):
                 parsed.phrase_checks.append(runs)
     if not per_clause:

@@ -52,15 +52,17 @@ class Hit:
     source_url: str = ""                                 # where the report was published
     locations: list[dict] = field(default_factory=list) # other copies of the whole report (dedup)
     # Found through its report (indexer.context): how many of the report's paragraphs contain
-    # the query; 0 for a paragraph found by its own words.
+    # the query word it is about (through_word); 0 for a paragraph found by its own words.
     through_report: int = 0
+    through_word: str = ""
 
     @property
     def through_report_note(self) -> str:
         """Why a paragraph found through its report is listed (page and CLI)."""
         if not self.through_report:
             return ""
-        return f"所在报告有 {self.through_report} 段提到检索词，本段虽未全部提到，也一并列出"
+        said = f"“{self.through_word}”" if self.through_word else "检索词"
+        return f"所在报告有 {self.through_report} 段提到{said}，本段虽未全部提到检索词，也一并列出"
 
 
 @dataclass
@@ -220,8 +222,8 @@ class Searcher:
             total, estimated = max(counted or 0, len(picked.hits)), counted is None
         else:
             total, estimated = self._ranked(searcher, bm25, parsed, filters, want, picked)
-        hits = [self._hit(searcher, parsed, doc, score, picked.norms.get(doc["id"]),
-                          picked.through_report.get(doc["id"], 0)) for score, doc in picked.hits[offset:want]]
+        hits = [self._hit(searcher, parsed, doc, score, picked.norms.get(doc["id"]), *picked.through(doc["id"]))
+                for score, doc in picked.hits[offset:want]]
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
                             hits=hits, needles=parsed.needles, estimated=estimated)
@@ -270,17 +272,20 @@ class Searcher:
         return (total + unread if estimated else total), estimated
 
     @staticmethod
-    def _about(searcher, parsed: ParsedQuery, filters, picked: "_Picked") -> Counter:
+    def _about(searcher, parsed: ParsedQuery, filters, picked: "_Picked") -> "About":
         """_reports_about, from the exact tier already in picked when no filter narrowed it."""
         if parsed.phrase_checks:
-            return Counter()      # quotes ask for the words themselves
+            return About()          # quotes ask for the words themselves
         if filters or parsed.filters or len(parsed.checks) > 1:
             return Searcher._reports_about(searcher, parsed)
         counts = Counter(d["report_id"] for s, d in picked.hits if s >= EXACT_SCORE)
-        return Counter({r: counts[r] for r in context.reports_about(searcher, counts)})
+        about, word = About(), parsed.clause_words[0] if parsed.clause_words else ""
+        for report in context.reports_about(searcher, counts):
+            about.add(report, counts[report], word)
+        return about
 
     @staticmethod
-    def _clause_hits(searcher, parsed: ParsedQuery, filters, about: Counter, seen: set[int]) -> list:
+    def _clause_hits(searcher, parsed: ParsedQuery, filters, about: "About", seen: set[int]) -> list:
         """For several words, the paragraphs of the reports about them (_reports_about) that
         match some of the words, best first, as (docnum, score, stored fields): the query as
         a whole does not match them, so the pass above did not score them."""
@@ -291,7 +296,7 @@ class Searcher:
         return [(hit.docnum, _score(hit), hit.fields()) for hit in results]
 
     @staticmethod
-    def _through_reports(searcher, parsed: ParsedQuery, filters, about: Counter, picked: "_Picked",
+    def _through_reports(searcher, parsed: ParsedQuery, filters, about: "About", picked: "_Picked",
                          seen: set[int], some: list, room: int, clause_hits: list = ()) -> tuple[list, int]:
         """Add the paragraphs of the reports that are about the query (``about``, see
         indexer.context) to picked: those with some of its words (all read, in ``some``; for
@@ -304,17 +309,17 @@ class Searcher:
             return some, 0
         for score, doc in some:
             if doc["report_id"] in about:
-                picked.add(None, score, doc, through_report=about[doc["report_id"]])
+                picked.add(None, score, doc, **about.via(doc["report_id"]))
         for docnum, score, doc in clause_hits:
-            picked.add(docnum, score, doc, through_report=about[doc["report_id"]])
+            picked.add(docnum, score, doc, **about.via(doc["report_id"]))
         restrict = lambda q: _narrowed(q, parsed, filters)
         found, total = context.paragraphs(searcher, list(about), restrict, parsed.excluded, picked.docnums | seen, room)
         for docnum, doc in found:
-            picked.add(docnum, 0.0, doc, through_report=about[doc["report_id"]])
+            picked.add(docnum, 0.0, doc, **about.via(doc["report_id"]))
         return [(score, doc) for score, doc in some if doc["report_id"] not in about], total - len(found)
 
     @staticmethod
-    def _total(searcher, parsed: ParsedQuery, full, seen: int, filters, about: Counter | None = None
+    def _total(searcher, parsed: ParsedQuery, full, seen: int, filters, about: "About | None" = None
                ) -> tuple[int, bool]:
         """Count the matches exactly when there are few and counting them reads few postings
         (and few stored paragraphs, to confirm quoted phrases); else Whoosh's cheap upper bound.
@@ -336,17 +341,17 @@ class Searcher:
         return max(seen, estimate), True
 
     @staticmethod
-    def _collect(results, parsed: ParsedQuery, picked: "_Picked", about: Counter | None = None) -> None:
+    def _collect(results, parsed: ParsedQuery, picked: "_Picked", about: "About | None" = None) -> None:
         """Add hits to picked; ``about`` (report → verbatim matches, see _reports_about) marks
         those without the query's words as found through their report."""
         for hit in results:
             doc = hit.fields()
             # Quoted phrases must be verbatim; the index only knows their bigrams.
             if not parsed.phrase_checks or is_exact(_content(doc), parsed.phrase_checks):
-                through = about.get(doc.get("report_id"), 0) if about else 0
-                if through and "text" in doc and has_words(_content(doc), parsed.word_checks):
-                    through = 0
-                picked.add(hit.docnum, _score(hit), doc, through_report=through)
+                via = about.via(doc.get("report_id")) if about else {}
+                if via and "text" in doc and has_words(_content(doc), parsed.word_checks):
+                    via = {}
+                picked.add(hit.docnum, _score(hit), doc, **via)
 
     def _exact_pass(self, bm25, exact, parsed: ParsedQuery, want: int, picked: "_Picked") -> bool:
         """Fill ``picked`` with exact-tier hits, best first; True when all of them were seen.
@@ -409,7 +414,7 @@ class Searcher:
         picked.hits = sorted(((score(*pair), pair[1]) for pair in picked.hits), key=lambda pair: -pair[0])
 
     def _hit(self, searcher, parsed: ParsedQuery, doc: dict, score: float, norm: str | None = None,
-             through_report: int = 0) -> Hit:
+             through_report: int = 0, through_word: str = "") -> Hit:
         also = []
         if doc.get("dupkey"):
             for other in searcher.documents(dupkey=doc["dupkey"]):
@@ -421,7 +426,7 @@ class Searcher:
             source=doc["source"], date=_stored(doc, "date"), place=_stored(doc, "place"),
             doctype=_stored(doc, "doctype"), also_in=also,
             source_url=_meta(doc).get("url", ""), locations=dedup.locations(searcher, doc["report_id"]),
-            through_report=through_report,
+            through_report=through_report, through_word=through_word,
         )
 
     def paragraph(self, pid: str) -> ParagraphView | None:
@@ -462,7 +467,7 @@ class Searcher:
         return {"counts": counts, "titles": facets.report_titles(searcher, [v for v, _ in counts["report"]])}
 
     @staticmethod
-    def _reports_about(searcher, parsed: ParsedQuery) -> Counter:
+    def _reports_about(searcher, parsed: ParsedQuery) -> "About":
         """The reports whose other paragraphs a search lists (see _through_reports), from the
         exact tier as the search confirms it: report id → its paragraphs containing the query,
         the reports most devoted to it first. For several words, the reports about one of
@@ -474,18 +479,18 @@ class Searcher:
         narrowed the list to it (a count shown next to a filter is the length of its list).
         """
         if parsed.phrase_checks or parsed.exact is None:
-            return Counter()
+            return About()
         clauses = [(set(facets.matches(searcher, q)), checks) for q, checks in zip(parsed.clause_exact, parsed.checks)]
         # With several words, not about one in a third of all paragraphs (社区 in community
         # reports): every report is, and the others would bring in whole reports that mention
         # them once.
         common = IndexStats.COMMON_FRACTION * facets.paragraph_count(searcher) if len(clauses) > 1 else math.inf
-        about = Counter()
+        about = About()
         for i, (docs, checks) in enumerate(clauses):
             for report, n in _about_clause(searcher, docs, [checks], common).items():
                 if report not in about and all(_in_report(searcher, d, [c], report)
                                                for j, (d, c) in enumerate(clauses) if j != i):
-                    about[report] = n
+                    about.add(report, n, parsed.clause_words[i])
         return about
 
     def report_titles(self, report_ids: list[str]) -> dict[str, str]:
@@ -649,6 +654,25 @@ def _best(searcher, query, k: int, mask: set[int] | None = None):
     return collector.results()
 
 
+class About(Counter):
+    """The reports a search lists whole (Searcher._reports_about): report id → its paragraphs
+    containing the query word it is about, and that word (of several, the one it is about)."""
+
+    def __init__(self):
+        super().__init__()
+        self.words: dict[str, str] = {}
+
+    def add(self, report: str, matches: int, word: str) -> None:
+        self[report] = matches
+        self.words[report] = word
+
+    def via(self, report: str | None) -> dict:
+        """How a paragraph of the report is listed: _Picked.add's keywords."""
+        if not self.get(report):
+            return {}
+        return {"through_report": self[report], "through_word": self.words.get(report, "")}
+
+
 class _Picked:
     """Hits in rank order, one per group of identical paragraphs (the best-ranked one)."""
 
@@ -659,11 +683,12 @@ class _Picked:
         self.hits: list[tuple[float, dict]] = []
         self.docnums: set[int] = set()
         self.norms: dict[str, str] = {}  # id → normalised text, where already computed
-        self.through_report: dict[str, int] = {}  # id → matches in its report, if found through it
+        # id → (matches in its report, the word they contain), if found through its report
+        self._through: dict[str, tuple[int, str]] = {}
         self._groups: set[str] = set()
 
     def add(self, docnum: int | None, score: float, doc: dict, norm: str | None = None,
-            through_report: int = 0) -> None:
+            through_report: int = 0, through_word: str = "") -> None:
         if "text" not in doc:
             return                       # the marker of an unreadable file
         if docnum is not None:
@@ -675,7 +700,10 @@ class _Picked:
             if norm is not None:
                 self.norms[doc["id"]] = norm
             if through_report:
-                self.through_report[doc["id"]] = through_report
+                self._through[doc["id"]] = (through_report, through_word)
+
+    def through(self, pid: str) -> tuple[int, str]:
+        return self._through.get(pid, (0, ""))
 
 
 def result_dict(result: SearchResult, url_for_id) -> dict:
@@ -694,7 +722,7 @@ def result_dict(result: SearchResult, url_for_id) -> dict:
                 "source": h.source, "date": h.date, "doctype": h.doctype,
                 "place": h.place, "source_url": h.source_url, "locations": h.locations,
                 "also_in": [dict(a, url=url_for_id(a["id"])) for a in h.also_in],
-                "through_report": h.through_report,
+                "through_report": h.through_report, "through_word": h.through_word,
             }
             for h in result.hits
         ],

@@ -38,4 +38,4 @@ def test_search_says_when_a_paragraph_is_listed_through_its_report(tmp_path):
     index = tmp_path / "index"
     assert run("index", "--corpus", str(ROOT / "corpus"), "--index", str(index), cwd=tmp_path).returncode == 0
     out = run("search", "大气污染治理", "--limit", "20", "--index", str(index), cwd=tmp_path).stdout
-    assert "段提到检索词，本段虽未全部提到，也一并列出" in out
+    assert "段提到“大气污染治理”，本段虽未全部提到检索词，也一并列出" in out

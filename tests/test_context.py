@@ -187,8 +187,11 @@ def test_several_words_bring_the_paragraphs_of_a_report_about_one_that_has_the_o
     assert listed[0] == ("甲区为居委会", 0)
     assert sorted(listed[1:4]) == sorted([("过去居委会成", 4), ("现在居委会的", 4), ("居委会主任们", 4)])
     assert listed[4:] == [("甲区新建社区", 4)] and result.total == 5
+    # Their note names the word the report is about, not the whole query.
+    assert {h.through_report_note for h in result.hits[1:]} == {"所在报告有 4 段提到“居委会”，本段虽未全部提到检索词，也一并列出"}
     dated = committees.search("居委会 减负", limit=20, sort="date")
-    assert {(h.id, h.through_report) for h in dated.hits} == {(h.id, h.through_report) for h in result.hits}
+    via = lambda hits: {(h.id, h.through_report, h.through_word) for h in hits}
+    assert via(dated.hits) == via(result.hits)
     counts = dict(committees.facet_counts("居委会 减负")["counts"]["report"])
     assert list(counts.values()) == [5]
     # The query's exclusions and filters hold for them too.

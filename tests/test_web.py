@@ -133,4 +133,5 @@ def test_a_paragraph_found_through_its_report_says_so(client):
     first_via = data["results"].index(via[0])
     assert all("大气污染治理" in r["text"] for r in data["results"][:first_via])
     page = client.get("/?q=大气污染治理").get_data(as_text=True)
-    assert f"所在报告有 {via[0]['through_report']} 段提到检索词" in page
+    assert via[0]["through_word"] == "大气污染治理"
+    assert f"所在报告有 {via[0]['through_report']} 段提到“大气污染治理”" in page
