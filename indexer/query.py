@@ -366,13 +366,13 @@ def _title_query(text: str, phrase: bool) -> Q.Query | None:
     return Q.Or([exact, words]) if words is not None else exact
 
 
-def _term_query(term: Term, with_synonyms: bool = True, common=None) -> Q.Query | None:
+def _term_query(term: Term, common=None) -> Q.Query | None:
     if term.field == "title":
         return _title_query(term.text, term.phrase)
     original = _text_query([term.text], term.phrase, common=common)
     if original is None:
         return None
-    synonyms = synonyms_of(term.text) if with_synonyms and not term.phrase else []
+    synonyms = synonyms_of(term.text) if not term.phrase else []
     alternative = _text_query(synonyms, False, SYNONYM_SCORE, SYNONYM_WEIGHT, partial=False) if synonyms else None
     return original if alternative is None else Q.Or([original, alternative])
 

@@ -111,6 +111,11 @@ def _content(doc: dict, norm: str | None = None) -> str:
                             normalize(doc.get("text", "")) if norm is None else norm)
 
 
+def _says(doc: dict, checks) -> bool:
+    """Is the stored document a paragraph containing the clauses verbatim (query.is_exact)?"""
+    return "text" in doc and is_exact(_content(doc), checks)
+
+
 def _stored(doc: dict, key: str) -> str:
     value = doc.get(key)
     return "" if value is None else str(value)
@@ -533,7 +538,7 @@ def _about_clause(searcher, docs: set[int], checks, common: float) -> Counter:
     for docnum in sorted(docs):
         doc = searcher.stored_fields(docnum)
         group = doc.get("dupkey") or doc.get("id")
-        if "text" in doc and group not in groups and is_exact(_content(doc), checks):
+        if group not in groups and _says(doc, checks):
             groups.add(group)
             counts[doc["report_id"]] += 1
     return Counter({r: counts[r] for r in context.reports_about(searcher, counts)})
@@ -542,12 +547,8 @@ def _about_clause(searcher, docs: set[int], checks, common: float) -> Counter:
 def _in_report(searcher, docs: set[int], checks, report_id: str) -> bool:
     """Does some paragraph of the report contain the clause verbatim (``docs``: its exact
     tier's matches, to confirm with ``checks``)?"""
-    for docnum in searcher.document_numbers(report_id=report_id):
-        if docnum in docs:
-            doc = searcher.stored_fields(docnum)
-            if "text" in doc and is_exact(_content(doc), checks):
-                return True
-    return False
+    return any(docnum in docs and _says(searcher.stored_fields(docnum), checks)
+               for docnum in searcher.document_numbers(report_id=report_id))
 
 
 def _with_reports(query, about: Counter, parsed: ParsedQuery, filters):
@@ -588,8 +589,7 @@ def _phrase_check(searcher, parsed: ParsedQuery, limit: int):
     def keep(docs):
         if len(docs) > limit:
             return None
-        stored = ((d, searcher.stored_fields(d)) for d in docs)
-        return [d for d, doc in stored if "text" in doc and is_exact(_content(doc), checks)]
+        return [d for d in docs if _says(searcher.stored_fields(d), checks)]
     return keep
 
 

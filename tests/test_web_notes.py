@@ -211,7 +211,6 @@ def test_empty_result_offers_a_way_out(client):
     assert "没有找到" in filtered and "去掉所有筛选条件" in filtered
 
 
-
 def test_a_short_result_offers_ways_to_find_more(client):
     html = client.get("/?q=承包地 租金 按年").get_data(as_text=True)
     assert html.count('class="hit"') == 1 and "只找到 1 条" in html
@@ -224,6 +223,7 @@ def test_a_page_past_the_end_says_so_and_leads_back(client):
     html = client.get("/?q=土地流转&page=50").get_data(as_text=True)
     assert "第 50 页已超出结果范围" in html and "没有找到" not in html
     assert "回到第 1 页" in html and "最后一页" not in html and 'class="pages"' not in html
+
 
 # --- reading in context -----------------------------------------------------------------------
 
