@@ -6,8 +6,8 @@ from pathlib import Path
 
 from common import build_baseline
 
-from indexer.files import discover
-from indexer.pipeline import file_paragraphs
+from indexer.ingest.files import discover
+from indexer.ingest.pipeline import file_paragraphs
 
 if __name__ == "__main__":
     corpus, index_dir = Path(sys.argv[1]), Path(sys.argv[2])

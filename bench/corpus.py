@@ -14,8 +14,8 @@ from pathlib import Path
 
 from common import ROOT
 
-from indexer.files import discover
-from indexer.pipeline import file_paragraphs
+from indexer.ingest.files import discover
+from indexer.ingest.pipeline import file_paragraphs
 
 PER_FILE = 40
 _SENTENCE = re.compile(r"[^。！？；]+[。！？；]")

@@ -5,7 +5,7 @@
 
 For each N: a synthetic corpus (bench/corpus.py), full build of both designs (time, MB/s of
 UTF-8 input, index size, peak RSS of the indexing process tree), warm query latency for
-top-10 with snippets (ours: indexer.searching.Searcher; obvious: QueryParser + highlights()),
+top-10 with snippets (ours: indexer.search.searcher.Searcher; obvious: QueryParser + highlights()),
 HTTP API latency and server RSS and cold start (ours, `reportsearch serve` on 127.0.0.1),
 and the cost of adding one report and of a run with nothing changed.
 Timings on a shared machine are noisy: medians of repeated runs, ratios from the same run.
@@ -177,7 +177,7 @@ def measure(n: int, keep: bool) -> dict:
     res["base_build"] = run_measured([py, str(Path(__file__).parent / "baseline_index.py"), str(corpus), str(base_ix)])[:2]
     res["ours_size"], res["base_size"] = dir_mb(ours_ix), dir_mb(base_ix)
 
-    from indexer.searching import Searcher
+    from indexer.search.searcher import Searcher
     searcher = Searcher(ours_ix)
     res["ours_q"] = latencies(lambda q: searcher.search(q, limit=10), QUERIES)
     searcher.close()

@@ -24,9 +24,9 @@ from pathlib import Path
 
 from common import ROOT, Baseline, build_baseline
 
-from indexer.files import discover
-from indexer.pipeline import dupkey, file_paragraphs
-from indexer.searching import Searcher
+from indexer.ingest.files import discover
+from indexer.ingest.pipeline import dupkey, file_paragraphs
+from indexer.search.searcher import Searcher
 from indexer.update import update_index
 
 JUDGMENTS = Path(__file__).parent / "quality" / "judgments.json"

@@ -44,8 +44,8 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer import store  # noqa: E402
-from indexer.searching import Searcher  # noqa: E402
+from indexer.engine import store  # noqa: E402
+from indexer.search.searcher import Searcher  # noqa: E402
 
 ENV = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
 
@@ -443,7 +443,7 @@ def hostile_run(work: Path, log) -> dict:
 
 
 def check_hostile(index: Path, summary: dict, expect: dict[str, str]) -> dict:
-    from indexer.readers import supported
+    from indexer.ingest.readers import supported
 
     seen = set(summary["added"]) | set(summary["skipped"])
     ix = store.open_index(index)

@@ -29,9 +29,9 @@ from pathlib import Path
 from quality import JUDGMENTS, corpus_paragraphs, judged, ndcg, units
 
 from common import ROOT
-from indexer.pipeline import dupkey
-from indexer.query import EXACT_SCORE, SYNONYM_SCORE
-from indexer.searching import Searcher
+from indexer.ingest.pipeline import dupkey
+from indexer.search.query import EXACT_SCORE, SYNONYM_SCORE
+from indexer.search.searcher import Searcher
 from indexer.update import update_index
 
 WEIGHTS = (0.3, 0.5, 1.0, 2.0)

@@ -10,8 +10,8 @@ import json
 import re
 import sys
 
-from .errors import ReportSearchError
-from .settings import SETTINGS, resolve
+from indexer.errors import ReportSearchError
+from indexer.settings import SETTINGS, resolve
 
 COMMANDS = {
     "index": "索引语料目录中的报告（增量：只处理新增、修改、删除的文件）",
@@ -73,7 +73,7 @@ def _terminal_snippet(html: str, color: bool) -> str:
 
 
 def cmd_index(cfg, args) -> int:
-    from .update import update_index
+    from indexer.update import update_index
 
     summary = update_index(cfg["index_dir"], cfg["corpus_dir"], rebuild=args.rebuild,
                            lock_timeout=cfg["lock_timeout"], log=lambda msg: print(msg, file=sys.stderr, flush=True))
@@ -85,8 +85,8 @@ def cmd_index(cfg, args) -> int:
 
 
 def cmd_search(cfg, args) -> int:
-    from .links import absolute, paragraph_path
-    from .searching import Searcher, result_dict
+    from indexer.links import absolute, paragraph_path
+    from indexer.search.searcher import Searcher, result_dict
 
     base = cfg["base_url"] or f"http://{cfg['host']}:{cfg['port']}"
     searcher = Searcher(cfg["index_dir"])
@@ -108,7 +108,7 @@ def cmd_search(cfg, args) -> int:
 
 
 def _watcher(cfg, out):
-    from .watch import Watcher
+    from indexer.watch import Watcher
 
     def updated(summary):
         print_summary(summary, out=out)
@@ -134,8 +134,8 @@ def cmd_watch(cfg, args) -> int:
 
 
 def cmd_serve(cfg, args) -> int:
-    from . import store
-    from .update import update_index
+    from indexer.engine import store
+    from indexer.update import update_index
 
     if not store.exists(cfg["index_dir"]):
         print(f"没有找到索引，正在从 {cfg['corpus_dir']} 建立……", file=sys.stderr)

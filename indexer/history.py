@@ -25,8 +25,8 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .similar import key_terms as _key_terms
-from .similar import similarity
+from indexer.search.similar import key_terms as _key_terms
+from indexer.search.similar import similarity
 
 FILE_NAME = "history.sqlite"
 EDITED_MIN_SIMILARITY = 0.3     # below this the paragraph counts as removed, not edited

@@ -16,17 +16,19 @@ from pathlib import Path, PurePosixPath
 
 from whoosh.writing import CLEAR
 
-from . import dedup, history, store
-from .errors import ReportSearchError, UnreadableFile
-from .digests import Digests
-from .files import CorpusFile, digest, discover
-from .model import Paragraph
-from .analysis import segmenter
-from .paragraphs import cjk_count
-from .pipeline import dupkey, file_paragraphs
-from .progress import Progress
-from .readers.tabular import options_digest, reader_options
-from .schema import heading_and_text, make_schema, schema_problems
+from indexer.ingest import dedup
+from indexer import history
+from indexer.engine import store
+from indexer.errors import ReportSearchError, UnreadableFile
+from indexer.ingest.digests import Digests
+from indexer.ingest.files import CorpusFile, digest, discover
+from indexer.model import Paragraph
+from indexer.text.analysis import segmenter
+from indexer.ingest.paragraphs import cjk_count
+from indexer.ingest.pipeline import dupkey, file_paragraphs
+from indexer.progress import Progress
+from indexer.ingest.readers.tabular import options_digest, reader_options
+from indexer.engine.schema import heading_and_text, make_schema, schema_problems
 
 _META_FIELDS = ("date", "place", "doctype")
 SHORT_PARAGRAPH = 20     # CJK characters; shorter paragraphs are ranked down
@@ -80,7 +82,7 @@ def paragraph_fields(p: Paragraph, filekey: str) -> dict:
 
 
 def _read(cf: CorpusFile) -> bytes:
-    from .readers import MAX_FILE_BYTES
+    from indexer.ingest.readers import MAX_FILE_BYTES
 
     size = cf.path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -147,7 +149,7 @@ def _plan(scanned, known: dict[str, str], summary: Summary) -> list[tuple[Corpus
 def _copies_to_redo(ix, corpus_dir: Path, scanned, todo, gone: set[str]):
     """Add the unchanged files whose duplicate records this run would make stale, in path order.
 
-    Two cases (see indexer.dedup): files holding copies of a report whose file is reindexed or
+    Two cases (see indexer.ingest.dedup): files holding copies of a report whose file is reindexed or
     deleted, and files whose kept copy an earlier file (in path order) now also holds. Reading
     them again, in path order, ends in the state a fresh build would reach.
     """

@@ -13,10 +13,10 @@ import threading
 import time
 from pathlib import Path, PurePath
 
-from .errors import ReportSearchError
-from .readers import supported
-from .readers.tabular import CONFIG_NAME
-from .update import Summary, update_index
+from indexer.errors import ReportSearchError
+from indexer.ingest.readers import supported
+from indexer.ingest.readers.tabular import CONFIG_NAME
+from indexer.update import Summary, update_index
 
 DEBOUNCE_SECONDS = 1.0
 

@@ -1,6 +1,6 @@
 import pytest
 
-from indexer.clean import clean_blocks, clean_inline, is_furniture, is_notice
+from indexer.ingest.clean import clean_blocks, clean_inline, is_furniture, is_notice
 
 
 @pytest.mark.parametrize("raw, expected", [

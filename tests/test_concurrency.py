@@ -11,7 +11,7 @@ import threading
 import pytest
 from subprocesses import ENV, ROOT
 
-from indexer.searching import Searcher
+from indexer.search.searcher import Searcher
 from indexer.update import update_index
 
 

@@ -13,12 +13,12 @@ import re
 
 import pytest
 
-from indexer.analysis import query_words
+from indexer.text.analysis import query_words
 from indexer.errors import QueryError
-from indexer.normalize import normalize
-from indexer.pipeline import dupkey
-from indexer.schema import heading_and_text
-from indexer.searching import Searcher
+from indexer.text.normalize import normalize
+from indexer.ingest.pipeline import dupkey
+from indexer.engine.schema import heading_and_text
+from indexer.search.searcher import Searcher
 
 QUERIES = 60
 PAGE = 7

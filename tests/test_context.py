@@ -1,14 +1,14 @@
-"""Paragraphs found through their report (indexer.context), and the query's word checks."""
+"""Paragraphs found through their report (indexer.search.about), and the query's word checks."""
 from collections import Counter
 
 import pytest
 from fixture_files import corpus_index
 
-from indexer import context
-from indexer.context import strong_reports
-from indexer.normalize import normalize
-from indexer.query import has_words, parse
-from indexer.searching import Searcher, result_dict
+from indexer.search import about as context
+from indexer.search.about import strong_reports
+from indexer.text.normalize import normalize
+from indexer.search.query import has_words, parse
+from indexer.search.searcher import Searcher, result_dict
 
 REPORTS = {
     "镇/air.txt": "丙镇环境保护工作汇报\n"

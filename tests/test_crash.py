@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from subprocesses import ENV, ROOT
 
-from indexer import store
+from indexer.engine import store
 from indexer.errors import IndexBusy
-from indexer.files import digest
-from indexer.pipeline import file_paragraphs
-from indexer.searching import Searcher
+from indexer.ingest.files import digest
+from indexer.ingest.pipeline import file_paragraphs
+from indexer.search.searcher import Searcher
 from indexer.update import paragraph_fields, update_index
 
 REPORT_A = "甲县土地流转工作情况汇报\n一、基本情况\n甲县建立了土地流转服务中心，全县流转土地三万亩，农民增收明显。\n"
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SI
 # A writer that adds one document, says so, and waits to be killed in the middle of its work.
 HOLDER = """
 import sys, time
-from indexer import store
+from indexer.engine import store
 ix = store.open_index(sys.argv[1], create_missing=True)
 w = store.writer(ix, lock_timeout=10)
 w.add_document(id="0123456789abcdef", source="half.txt", filekey="half.txt\\tdead", text="写了一半的段落")
@@ -155,9 +155,9 @@ def test_two_indexers_started_at_once_on_an_empty_folder(tmp_path, corpus):
 
 _PARALLEL_RUN = """
 import sys
-import indexer.segment_writer, indexer.update
+import indexer.engine.writer, indexer.update
 indexer.update.PARALLEL_BYTES = 0        # the worker processes even for this small corpus
-indexer.segment_writer.BATCH = 2
+indexer.engine.writer.BATCH = 2
 indexer.update.update_index(sys.argv[1], sys.argv[2], processes=2)
 """
 

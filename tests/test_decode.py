@@ -2,7 +2,7 @@ import codecs
 
 import pytest
 
-from indexer.decode import decode_bytes
+from indexer.ingest.decode import decode_bytes
 from indexer.errors import UnreadableFile
 
 TEXT = "城乡社区建设工作情况汇报\n土地流转服务中心"

@@ -1,6 +1,6 @@
 """Report-level near-duplicates: signatures on literal text, then real incremental index runs."""
-from indexer.dedup import containment, signature, similarity
-from indexer.searching import Searcher
+from indexer.ingest.dedup import containment, signature, similarity
+from indexer.search.searcher import Searcher
 from indexer.update import update_index
 
 R = ("嘉禾县农村社区建设工作情况汇报\n"
@@ -73,7 +73,7 @@ def test_a_longer_version_is_not_hidden(tmp_path):
 
 
 def stored(index):
-    from indexer import store
+    from indexer.engine import store
     with store.open_index(index).reader() as reader:
         return sorted((d.get("id") or "", d.get("dupkey") or "", d.get("meta") or "") for _, d in reader.iter_docs())
 
@@ -118,14 +118,14 @@ def test_an_index_folder_deleted_and_built_again_is_not_confused_with_the_old_on
 def test_signatures_made_another_way_ask_for_a_rebuild(tmp_path, monkeypatch):
     import pytest
 
-    import indexer.dedup
+    import indexer.ingest.dedup
     from indexer.errors import ReportSearchError
 
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
     (corpus / "a.txt").write_text(R, encoding="utf-8")
     update_index(index, corpus)
-    monkeypatch.setattr(indexer.dedup, "HASH", "another")          # as a later version would
+    monkeypatch.setattr(indexer.ingest.dedup, "HASH", "another")          # as a later version would
     (corpus / "b.txt").write_text(OTHER, encoding="utf-8")
     with pytest.raises(ReportSearchError, match="--rebuild"):
         update_index(index, corpus)

@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from indexer import digests
-from indexer.searching import Searcher
+from indexer.ingest import digests
+from indexer.search.searcher import Searcher
 from indexer.update import update_index
 
 REPORT = "甲县土地流转工作情况汇报\n甲县建立了土地流转服务中心，全县流转土地三万亩，农民增收明显。\n"

@@ -2,8 +2,9 @@
 import pytest
 from whoosh import query as Q
 
-from indexer import docsets, store
-from indexer.query import IndexStats, parse
+from indexer.engine import docsets
+from indexer.engine import store
+from indexer.search.query import IndexStats, parse
 from indexer.update import update_index
 
 QUERIES = ["土地流转", "社区 就业", "社区、治安", "一站式服务 -劳动保障", "打击传销 OR 传销", '"城乡一体化"',
@@ -55,7 +56,7 @@ def test_a_shape_it_does_not_know_is_left_to_whoosh(searcher):
 
 
 def test_facet_columns_see_every_segment_and_no_deleted_paragraph(searcher):
-    from indexer import facets
+    from indexer.search import facets
 
     live = [doc for doc in searcher.documents() if "report_id" in doc]
     assert facets.paragraph_count(searcher) == len(live)

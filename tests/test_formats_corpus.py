@@ -8,7 +8,7 @@ import pytest
 from fixture_files import make_docx, make_pdf, make_scanned_pdf, make_zip_bomb
 
 from indexer.cli import print_summary
-from indexer.searching import Searcher
+from indexer.search.searcher import Searcher
 from indexer.update import update_index
 from webapp import create_app
 

@@ -15,14 +15,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from subprocesses import start_server, stop
 
-from indexer.clean import CJK, clean_blocks, clean_inline, is_furniture, is_notice
+from indexer.ingest.clean import CJK, clean_blocks, clean_inline, is_furniture, is_notice
 from indexer.errors import QueryError, UnreadableFile
-from indexer.metadata import parse_meta_line
+from indexer.ingest.metadata import parse_meta_line
 from indexer.model import Block
-from indexer.paragraphs import sectioned_paragraphs
-from indexer.pipeline import file_paragraphs
-from indexer.query import MAX_QUERY_CHARS, parse
-from indexer.searching import Searcher
+from indexer.ingest.paragraphs import sectioned_paragraphs
+from indexer.ingest.pipeline import file_paragraphs
+from indexer.search.query import MAX_QUERY_CHARS, parse
+from indexer.search.searcher import Searcher
 
 FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -1,4 +1,4 @@
-from indexer.highlight import find_spans, highlight, snippet
+from indexer.search.highlight import find_spans, highlight, snippet
 
 
 def test_traditional_text_is_marked_where_it_was_written():

@@ -3,8 +3,9 @@ import shutil
 
 import pytest
 
-from indexer import history, store
-from indexer.searching import Searcher
+from indexer import history
+from indexer.engine import store
+from indexer.search.searcher import Searcher
 from indexer.update import update_index
 from webapp import create_app
 

@@ -18,10 +18,10 @@ import zipfile
 import pytest
 from subprocesses import ENV, ROOT
 
-from indexer import store
+from indexer.engine import store
 from indexer.errors import UnreadableFile
-from indexer.readers import limits
-from indexer.searching import Searcher
+from indexer.ingest.readers import limits
+from indexer.search.searcher import Searcher
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and symlinks need POSIX")
 

@@ -1,6 +1,6 @@
 import pytest
 
-from indexer.metadata import normalize_date, parse_meta_line
+from indexer.ingest.metadata import normalize_date, parse_meta_line
 
 
 @pytest.mark.parametrize("text, date", [
@@ -19,7 +19,7 @@ def test_meta_line_only_at_start():
     assert parse_meta_line("资金来源：县财政拨款500万元。") is None
 
 
-from indexer.metadata import date_line, doctype, enrich, find_place, report_date  # noqa: E402
+from indexer.ingest.metadata import date_line, doctype, enrich, find_place, report_date  # noqa: E402
 
 
 @pytest.mark.parametrize("text, place", [

@@ -1,7 +1,7 @@
 import pytest
 
 from indexer.model import Block
-from indexer.paragraphs import heading_level, sectioned_paragraphs, split_long
+from indexer.ingest.paragraphs import heading_level, sectioned_paragraphs, split_long
 
 
 def blocks(*lines):

@@ -2,7 +2,7 @@
 import pytest
 
 from indexer.errors import QueryError
-from indexer.query import parse
+from indexer.search.query import parse
 
 
 def terms(q):

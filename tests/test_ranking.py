@@ -2,9 +2,10 @@
 import pytest
 from fixture_files import corpus_index
 
-from indexer import searching, store
-from indexer.scoring import focus, prominence, weighting
-from indexer.searching import Searcher
+from indexer.search import searcher as searching
+from indexer.engine import store
+from indexer.engine.scoring import focus, prominence, weighting
+from indexer.search.searcher import Searcher
 
 REPORTS = {
     "a.txt": "甲县土地流转工作汇报\n甲县建立了土地流转服务中心，规范流转程序，全县流转土地三万亩，农民增收明显。\n",
@@ -200,7 +201,7 @@ def test_a_quoted_phrase_counts_only_paragraphs_that_say_it(tmp_path, monkeypatc
 
 def test_an_excluded_word_keeps_out_the_first_match_too(tmp_path):
     # 社区 is indexed before the first paragraph with 最令, which also says 社区: Whoosh's own
-    # AndNot let such a first match through (indexer.exclusion).
+    # AndNot let such a first match through (indexer.engine.exclusion).
     index = one_report_index(tmp_path, "辛县社区工作汇报\n辛县社区建设稳步推进。\n"
                                        "最令社区干部头疼的是报表太多。\n最令群众满意的是办事方便。\n")
     s = Searcher(index)

@@ -5,8 +5,8 @@ import pytest
 from fixture_files import make_docx, make_zip_bomb
 
 from indexer.errors import UnreadableFile
-from indexer.pipeline import file_paragraphs, file_reports
-from indexer.readers.docx import read_docx
+from indexer.ingest.pipeline import file_paragraphs, file_reports
+from indexer.ingest.readers.docx import read_docx
 
 BODY = "今年以来，攸县围绕留守儿童关爱保护，建立了县、乡、村三级关爱网络，全县登记留守儿童一万二千人。"
 

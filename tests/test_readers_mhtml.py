@@ -5,8 +5,8 @@ import email.mime.text
 import pytest
 
 from indexer.errors import UnreadableFile
-from indexer.pipeline import file_paragraphs
-from indexer.readers.mhtml import read_mhtml
+from indexer.ingest.pipeline import file_paragraphs
+from indexer.ingest.readers.mhtml import read_mhtml
 
 
 def mhtml(html: str, charset: str) -> bytes:

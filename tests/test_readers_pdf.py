@@ -3,8 +3,8 @@ import pytest
 from fixture_files import make_pdf, make_scanned_pdf
 
 from indexer.errors import UnreadableFile
-from indexer.pipeline import file_paragraphs
-from indexer.readers.pdf import Line, drop_furniture, is_page_number, read_pdf, rejoin
+from indexer.ingest.pipeline import file_paragraphs
+from indexer.ingest.readers.pdf import Line, drop_furniture, is_page_number, read_pdf, rejoin
 
 
 def line(text, x0=72, page=0, n=0, x1=None):

@@ -4,8 +4,8 @@ import json
 import pytest
 
 from indexer.errors import UnreadableFile
-from indexer.pipeline import file_paragraphs, file_reports
-from indexer.readers.tabular import assign_columns, options_digest, reader_options
+from indexer.ingest.pipeline import file_paragraphs, file_reports
+from indexer.ingest.readers.tabular import assign_columns, options_digest, reader_options
 
 TEXT_A = "马边县今年新建学校三所，控辍保学成效明显。\n二、下一步打算\n继续推进义务教育均衡发展，办好人民满意的教育。"
 TEXT_B = "攸县为全县留守儿童建立成长档案，每周开展一次关爱活动，落实结对帮扶。"

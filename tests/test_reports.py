@@ -1,5 +1,5 @@
-from indexer.clean import Cleaned
-from indexer.reports import is_report_title, split_reports
+from indexer.ingest.clean import Cleaned
+from indexer.ingest.reports import is_report_title, split_reports
 
 
 def test_report_titles():

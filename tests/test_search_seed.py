@@ -4,7 +4,7 @@ import re
 import pytest
 
 from indexer.errors import QueryError
-from indexer.searching import Searcher
+from indexer.search.searcher import Searcher
 from indexer.update import update_index
 
 
@@ -98,10 +98,11 @@ def test_malformed_queries_are_searched_as_text(searcher, q):
 
 
 def test_an_estimated_total_never_exceeds_the_paragraphs_indexed(seed_index, monkeypatch):
-    import indexer.searching
-    from indexer import facets, store
+    import indexer.search.searcher
+    from indexer.search import facets
+    from indexer.engine import store
 
-    monkeypatch.setattr(indexer.searching, "EXACT_COUNT_LIMIT", 0)     # always estimate
+    monkeypatch.setattr(indexer.search.searcher, "EXACT_COUNT_LIMIT", 0)     # always estimate
     searcher = Searcher(seed_index)
     result = searcher.search("社区 OR 工作 OR 建设", limit=10)
     with store.open_index(seed_index).searcher() as s:

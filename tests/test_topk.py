@@ -1,4 +1,4 @@
-"""The exact-tier top k (indexer.topk) against Whoosh scoring every match, on an index with
+"""The exact-tier top k (indexer.engine.topk) against Whoosh scoring every match, on an index with
 many posting blocks, two segments and deleted documents."""
 import random
 
@@ -9,10 +9,10 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.searching import Searcher
 
-from indexer.exclusion import AndNot
-from indexer.scoring import exact_weighting
-from indexer.searching import _best
-from indexer.topk import conjunction, top_k
+from indexer.engine.exclusion import AndNot
+from indexer.engine.scoring import exact_weighting
+from indexer.search.searcher import _best
+from indexer.engine.topk import conjunction, top_k
 
 WORDS = ["aa", "bb", "cc", "dd", "ee", "ff"]
 # Document frequency falls from aa (nearly every document) to ff (a few percent).

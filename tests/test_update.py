@@ -1,5 +1,5 @@
 """Incremental reindexing through real index runs."""
-from indexer.searching import Searcher
+from indexer.search.searcher import Searcher
 from indexer.update import update_index
 
 REPORT_A = "甲县土地流转工作情况汇报\n一、基本情况\n甲县建立了土地流转服务中心，全县流转土地三万亩，农民增收明显。\n"
@@ -72,7 +72,7 @@ def test_running_server_sees_a_reindex(tmp_path):
 
 
 def test_parallel_build_indexes_what_one_process_indexes(tmp_path, monkeypatch):
-    import indexer.segment_writer
+    import indexer.engine.writer
     import indexer.update
 
     corpus = tmp_path / "corpus"
@@ -89,10 +89,10 @@ def test_parallel_build_indexes_what_one_process_indexes(tmp_path, monkeypatch):
     (corpus / "broken.txt").write_bytes(bytes(range(256)) * 50)
     one = update_index(tmp_path / "one", corpus, processes=1)
     monkeypatch.setattr(indexer.update, "PARALLEL_BYTES", 0)      # parallel even for a small corpus
-    monkeypatch.setattr(indexer.segment_writer, "BATCH", 8)
+    monkeypatch.setattr(indexer.engine.writer, "BATCH", 8)
     two = update_index(tmp_path / "two", corpus, processes=2)
     assert (two.paragraphs, two.reports, two.skipped) == (one.paragraphs, one.reports, one.skipped)
-    from indexer import store
+    from indexer.engine import store
     assert len(store.open_index(tmp_path / "two")._segments()) >= 2       # written by two workers
 
     def hits(index, q):
@@ -112,11 +112,11 @@ def test_an_index_from_another_version_asks_for_a_rebuild_which_fixes_it(tmp_pat
     import pytest
     from whoosh.filedb.filestore import FileStorage
 
-    import indexer.segment_writer
+    import indexer.engine.writer
     import indexer.update
-    from indexer import store
+    from indexer.engine import store
     from indexer.errors import ReportSearchError
-    from indexer.schema import make_schema
+    from indexer.engine.schema import make_schema
 
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
@@ -131,7 +131,7 @@ def test_an_index_from_another_version_asks_for_a_rebuild_which_fixes_it(tmp_pat
     assert "title_grams" not in store.open_index(index).schema    # nothing was written
 
     monkeypatch.setattr(indexer.update, "PARALLEL_BYTES", 0)      # the rebuild runs in workers
-    monkeypatch.setattr(indexer.segment_writer, "BATCH", 1)
+    monkeypatch.setattr(indexer.engine.writer, "BATCH", 1)
     (corpus / "b.txt").write_text(REPORT_B, encoding="utf-8")
     rebuilt = update_index(index, corpus, rebuild=True, processes=2)
     assert rebuilt.paragraphs == 2
@@ -141,7 +141,7 @@ def test_an_index_from_another_version_asks_for_a_rebuild_which_fixes_it(tmp_pat
 
 
 def test_manifest_leaves_out_files_deleted_from_an_unmerged_segment(tmp_path):
-    from indexer import store
+    from indexer.engine import store
 
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()

@@ -8,7 +8,7 @@ import urllib.request
 from pathlib import Path
 
 from subprocesses import ENV, free_port
-from indexer.searching import Searcher
+from indexer.search.searcher import Searcher
 from indexer.update import update_index
 from indexer.watch import Watcher, relevant
 

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.analysis import segment, segmenter
-from indexer.normalize import normalize
-from indexer.pipeline import file_paragraphs
+from indexer.text.analysis import segment, segmenter
+from indexer.text.normalize import normalize
+from indexer.ingest.pipeline import file_paragraphs
 
 CORPUS = Path(__file__).parent.parent / "corpus"
 
@@ -53,7 +53,7 @@ def test_same_words_as_jieba_on_the_bundled_corpus():
 def test_ties_go_to_the_longer_word_as_in_jieba(tmp_path):
     import jieba
 
-    from indexer.wordcut import WordCut
+    from indexer.text.wordcut import WordCut
 
     # 甲 and 乙 apart are exactly as probable as 甲乙: 4/16 × 4/16 = 1/16.
     (tmp_path / "dict.txt").write_text("甲 4\n乙 4\n甲乙 1\n丙 7\n", encoding="utf-8")

@@ -1,13 +1,13 @@
 """reportsearch's web front end: the search page, paragraph permalinks and the JSON API.
 
 ``create_app(config)`` is the factory; tests pass {"INDEX_DIR": tmp} to point it at a
-temporary index. The app only reads the index (indexer.searching); it never writes it.
+temporary index. The app only reads the index (indexer.search.searcher); it never writes it.
 """
 from __future__ import annotations
 
 from flask import Flask
 
-from indexer.searching import Searcher
+from indexer.search.searcher import Searcher
 from indexer.settings import resolve
 
 

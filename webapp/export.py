@@ -13,7 +13,7 @@ from flask import Blueprint, Response, request
 
 from indexer.errors import IndexMissing, QueryError
 from indexer.links import absolute
-from indexer.searching import MAX_LIMIT
+from indexer.search.searcher import MAX_LIMIT
 
 from .citations import markdown_link
 from .errors import error_response

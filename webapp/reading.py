@@ -11,7 +11,7 @@ from flask import Blueprint, jsonify, render_template, request
 from markupsafe import Markup
 
 from indexer.errors import IndexMissing, QueryError
-from indexer.highlight import highlight
+from indexer.search.highlight import highlight
 from indexer.links import report_path, search_path
 
 from .citations import label, markdown_link

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from indexer import facets
+from indexer.search import facets
 from indexer.errors import QueryError
 from indexer.links import export_path, facets_path, paragraph_path, search_path
 

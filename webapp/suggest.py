@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.analysis import query_words
+from indexer.text.analysis import query_words
 
 MAX_CANDIDATES = 4      # each one is counted with a search
 _SEPARATORS = re.compile(r"[\s\u3000、，,;；]+")

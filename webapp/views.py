@@ -10,10 +10,10 @@ import re
 from flask import Blueprint, current_app, jsonify, render_template, request
 from markupsafe import Markup
 
-from indexer import facets
+from indexer.search import facets
 from indexer.errors import IndexMissing, QueryError
 from indexer.links import absolute, paragraph_path, report_path
-from indexer.searching import MAX_LIMIT, result_dict
+from indexer.search.searcher import MAX_LIMIT, result_dict
 
 from .citations import markdown_link, markdown_quote
 from .errors import error_response

@@ -1,0 +1,27 @@
+"""Searching, excluding: "a but not b" (-词, NOT 词), as a Whoosh query that keeps its word.
+
+Whoosh 2.7's AndNotMatcher checks its first document against the excluded matcher only when
+both start on the same document. When the excluded postings start earlier (社区 in paragraph
+3, the query's first match in paragraph 203, which also says 社区), that first match gets
+through: it showed up in date-sorted lists, in paragraphs listed through their report and in
+every walk of a matcher, though not in the relevance list, whose collector skips past it.
+Whoosh is frozen, so the fix lives here: every exclusion indexer.search.query and its callers build
+is this class.
+"""
+from __future__ import annotations
+
+from whoosh import query as Q
+from whoosh.matching import AndNotMatcher
+
+
+class _Matcher(AndNotMatcher):
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()        # moves the excluded matcher up to a's first document
+
+
+class AndNot(Q.AndNot):
+    """Whoosh's AndNot, with a matcher that never lets an excluded first match through."""
+
+    def matcher(self, searcher, context=None):
+        return _Matcher(self.a.matcher(searcher, context), self.b.matcher(searcher, searcher.boolean_context()))

@@ -1,0 +1,258 @@
+"""Searching, the exact-tier pass: the best k paragraphs having every one of some bigrams.
+
+Whoosh answers an And of terms one document at a time in Python (IntersectionMatcher,
+``skip_to`` stepping through a block posting by posting), and at 100k paragraphs the
+bigrams of a query word are often in a third to four fifths of them, so the exact pass spent
+most of a query there. This module gives the same top k (same scores, ties to the lower
+document number, as Whoosh's TopCollector) with block-max pruning done a block at a time:
+
+* every term's block headers are read first (largest id and largest term frequency per
+  block of 128 postings: no decompression, no unpickling);
+* each block of the rarest term gets an upper bound: its own best score plus, for every
+  other term, the best score of that term's blocks over the same document range;
+* blocks are visited best bound first, and the visit stops once the next bound is below
+  the k-th best score found; a visited block is decoded whole (ids and frequencies), the
+  other terms' overlapping blocks likewise, and the documents having all the terms scored.
+
+Only the shapes the exact tier uses are handled here — one Term or an And of Terms, scored by
+``scoring.SaturatedTf``, less what an exclusion (-词) matches, within what the page's filters
+allow (facets.restrict); ``top_k`` returns None for anything else, and the caller lets Whoosh
+run it. Excluded and allowed documents are sets (indexer.engine.docsets) checked on the survivors,
+as deletions are.
+
+Whoosh's own block-max pruning is not exact: IntersectionMatcher.skip_to_quality weighs a
+block of one term against the *current* block of the other, whose documents are not the
+ones skipped, and drops matches that belong in the top k (and which ones depends on k, so
+pages disagree). Where Whoosh runs a ranked search for us, it runs without it (searching._best).
+"""
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left
+
+from whoosh import query as Q
+
+from indexer.engine import docsets
+from indexer.engine import postings
+from indexer.engine.scoring import _SaturatedTfScorer
+
+_SLACK = 1e-6        # bounds and scores are sums in different orders: never prune on a rounding
+
+
+def conjunction(query) -> list[tuple[str, str, float]] | None:
+    """(field, text, boost) of each term when query is a Term or an And of Terms, else None."""
+    if isinstance(query, Q.Term):
+        return [(query.fieldname, query.text, query.boost)]
+    if type(query) is Q.And and query.boost == 1.0:
+        out = []
+        for sub in query.subqueries:
+            terms = conjunction(sub)
+            if terms is None:
+                return None
+            out += terms
+        return out or None
+    return None
+
+
+class _Blocks:
+    """One term's postings in one segment: block headers up front, blocks decoded on demand."""
+
+    def __init__(self, matcher, scorer: _SaturatedTfScorer, boost: float):
+        self.of = scorer._of
+        self.boost = boost
+        self.maxids: list[int] = []
+        self.bounds: list[float] = []
+        self._decoded: dict[int, tuple] = {}
+        self._dicts: dict[int, dict] = {}
+        self.postings = 0
+        self._scores: dict[float, float] = {}
+        self._leaf = postings.leaf(matcher)
+        if self._leaf is not None:
+            self._blocks = postings.blocks(self._leaf)
+            for block in self._blocks:
+                self.maxids.append(block.maxid)
+                self.bounds.append(self.of(block.maxweight) * boost)
+                self.postings += block.length
+        else:
+            # Any other matcher (postings inlined in the term's info): read it whole, as one block.
+            ids, weights = [], []
+            while matcher.is_active():
+                ids.append(matcher.id())
+                weights.append(matcher.weight())
+                matcher.next()
+            if ids:
+                self.maxids.append(ids[-1])
+                self.bounds.append(self.of(max(weights)) * boost)
+                self._decoded[0] = (ids, weights)
+                self.postings = len(ids)
+
+    def block(self, i: int) -> tuple:
+        """(ids, weights) of block i."""
+        got = self._decoded.get(i)
+        if got is None:
+            got = self._decoded[i] = postings.decode(self._leaf, self._blocks[i])
+        return got
+
+    def lookup(self, i: int) -> dict:
+        """id → weight over block i."""
+        got = self._dicts.get(i)
+        if got is None:
+            ids, weights = self.block(i)
+            got = self._dicts[i] = dict(zip(ids, weights))
+        return got
+
+    def score_of(self, weight: float) -> float:
+        """The term's score for a posting of this weight (memoised: weights are few)."""
+        got = self._scores.get(weight)
+        if got is None:
+            got = self._scores[weight] = self.of(weight) * self.boost
+        return got
+
+    def weight_at(self, doc: int, a: int, b: int) -> float | None:
+        """The weight of doc's posting (None: no posting), looking in blocks a..b-1."""
+        i = a if b - a == 1 else bisect_left(self.maxids, doc, a, b)
+        if i >= b:
+            return None
+        return self.lookup(i).get(doc)
+
+    def span(self, lo: int, hi: int) -> tuple[int, int]:
+        """Indices [a, b) of the blocks that may hold ids in lo..hi."""
+        a = bisect_left(self.maxids, lo)
+        b = min(bisect_left(self.maxids, hi) + 1, len(self.maxids))
+        return a, b
+
+
+def _segment(searcher, subsearcher, terms) -> list[_Blocks] | None:
+    """The terms' postings in one segment (None: some term is absent, or not handled here)."""
+    reader = subsearcher.reader()
+    out = []
+    for fieldname, text, boost in terms:
+        btext = postings.term_bytes(reader, fieldname, text)
+        if btext is None:
+            return None
+        scorer = searcher.weighting.scorer(subsearcher, fieldname, btext)
+        if not isinstance(scorer, _SaturatedTfScorer):
+            raise _Unsupported
+        # Deletions are checked on the survivors.
+        matcher = postings.unfiltered(reader.postings(fieldname, btext, scorer=scorer))
+        blocks = _Blocks(matcher, scorer, boost)
+        if not blocks.maxids:
+            return None
+        out.append(blocks)
+    return out
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _parts(query) -> tuple[Q.Query, Q.Query | None, Q.Query | None]:
+    """(what is scored, what the filters allow or None, what is excluded or None)."""
+    allowed = None
+    if type(query) is Q.And and query.boost == 1.0:
+        filters = [sub.child for sub in query.subqueries if type(sub) is Q.ConstantScoreQuery]
+        if filters:
+            rest = [sub for sub in query.subqueries if type(sub) is not Q.ConstantScoreQuery]
+            allowed = filters[0] if len(filters) == 1 else Q.And(filters)
+            query = rest[0] if len(rest) == 1 else Q.And(rest)
+    if isinstance(query, Q.AndNot) and query.boost == 1.0:
+        return query.a, allowed, query.b
+    return query, allowed, None
+
+
+def top_k(searcher, query, k: int) -> tuple[list[tuple[float, int]], bool] | None:
+    """([(score, docnum)] best first, whether that is every match) or None (not handled)."""
+    query, allowed, excluded = _parts(query)
+    terms = conjunction(query)
+    if terms is None or searcher.weighting.use_final:
+        return None
+    if allowed is not None and (allowed := docsets.matching(searcher, allowed)) is None:
+        return None
+    if excluded is not None and (excluded := docsets.matching(searcher, excluded)) is None:
+        return None
+    try:
+        segments = []
+        for subsearcher, offset in searcher.leaf_searchers():
+            lists = _segment(searcher, subsearcher, terms)
+            if lists is not None:
+                reader = subsearcher.reader()
+                deleted = reader.deleted_docs_set if reader.has_deletions() else None
+                driver = min(lists, key=lambda p: p.postings)
+                segments.append((offset, driver, [p for p in lists if p is not driver], deleted))
+    except _Unsupported:
+        return None
+
+    # Every block of each segment's rarest term, with the best score a document in it could have.
+    plan = []
+    for n, (_, driver, others, _) in enumerate(segments):
+        lo = 0
+        for i, hi in enumerate(driver.maxids):
+            bound = driver.bounds[i]
+            for other in others:
+                a, b = other.span(lo, hi)
+                if a >= b:
+                    bound = None
+                    break
+                bound += max(other.bounds[a:b])
+            if bound is not None:
+                plan.append((bound, n, i, lo, hi))
+            lo = hi + 1
+    plan.sort(key=lambda entry: -entry[0])
+
+    heap: list[tuple[float, int]] = []      # (score, -docnum): the root is the k-th best
+    floor = float("-inf")                   # the k-th best score once there are k
+    # A narrow filter (one report) leaves most blocks without an allowed document: not decoded.
+    within = sorted(allowed) if allowed is not None else None
+    for bound, n, i, lo, hi in plan:
+        if bound + _SLACK < floor:
+            break
+        offset, driver, rest, deleted = segments[n]
+        if within is not None:
+            first = bisect_left(within, offset + lo)
+            if first == len(within) or within[first] > offset + hi:
+                continue
+        others = [(o, *o.span(lo, hi)) for o in rest]
+        tail = sum(max(o.bounds[a:b]) for o, a, b in others)
+        score_of = driver.score_of
+        ids, weights = driver.block(i)
+        for doc, weight in zip(ids, weights):
+            score = score_of(weight)
+            if score + tail + _SLACK < floor:
+                continue
+            # The block of each other term that would hold doc, and the best it could add.
+            where, more = [], 0.0
+            for other, a, b in others:
+                j = a if b - a == 1 else bisect_left(other.maxids, doc, a, b)
+                if j >= b:
+                    break
+                where.append((other, j))
+                more += other.bounds[j]
+            else:
+                if score + more + _SLACK < floor:
+                    continue
+                # Blocks already decoded first: a doc they rule out costs no decoding.
+                where.sort(key=lambda oj: oj[1] not in oj[0]._dicts)
+                for other, j in where:
+                    w = other.lookup(j).get(doc)
+                    if w is None:
+                        break
+                    score += other.score_of(w)
+                    more -= other.bounds[j]
+                    if score + more + _SLACK < floor:
+                        break
+                else:
+                    if deleted and doc in deleted:
+                        continue
+                    if excluded and offset + doc in excluded or allowed is not None and offset + doc not in allowed:
+                        continue
+                    # Rounded: a score is a sum in some order, and ties must go to the lower docnum.
+                    item = (round(score, 9), -(offset + doc))
+                    if len(heap) < k:
+                        heapq.heappush(heap, item)
+                        if len(heap) == k:
+                            floor = heap[0][0]
+                    elif item > heap[0]:
+                        heapq.heapreplace(heap, item)
+                        floor = heap[0][0]
+    ranked = sorted(((score, -neg) for score, neg in heap), key=lambda sd: (-sd[0], sd[1]))
+    return ranked, len(ranked) < k

@@ -1,0 +1,91 @@
+"""Stage 3 of indexing: remove scraping noise from text blocks.
+
+Pure functions. What is noise is decided by rule, and each rule is small and tested:
+stray ASCII marks inside Chinese words, site notices, page furniture, photo credits.
+Metadata lines (时间/作者/来源) are not noise: they are lifted out as fields.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from indexer.ingest.metadata import parse_meta_line
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_OR_PUNCT = CJK + r"\u3000-\u303f\uff00-\uff0f\uff1a-\uff20“”‘’"
+
+# A scraper's stray ' ` . between two Chinese characters: 并重的'原则 → 并重的原则.
+_STRAY_MARK = re.compile(rf"(?<=[{CJK}])['`.·](?=[{_CJK_OR_PUNCT}])|(?<=[{_CJK_OR_PUNCT}])['`](?=[{CJK}])")
+# Zero-width and control characters, and the bidirectional overrides (U+202A–202E,
+# U+2066–2069) that can make a shown snippet read differently from the indexed text.
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff\ufffd"
+                        r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+# Spaces between two Chinese characters come from layout, not from the author.
+_CJK_GAP = re.compile(rf"(?<=[{CJK}，。、；：！？）”])[ \t\u00a0]+(?=[{CJK}（“])")
+
+# 《某某报告》全文内容当前网页未完全显示,剩余内容请访问下一页查看。
+_NOTICE = re.compile(
+    r"(全文内容当前网页未完全显示|剩余内容请访问下一页|点击(这里)?(查看|阅读)全文|"
+    r"(本文|文章)(来源于网络|由.{0,20}整理)|版权(归|属于).{0,20}所有|转载请(注明|保留)|"
+    r"免责声明|如有侵权|联系(我们)?删除|扫一扫|扫码|关注(我们的)?(微信)?公众号)"
+)
+_NOTICE_TITLE = re.compile(r"^《([^》]{2,60})》全文内容")
+_FURNITURE = re.compile(
+    r"^[【\[]?\s*(下载|打印|收藏|分享(到)?|字号|字体|关闭(窗口)?|返回(顶部|首页|列表)?|上一篇|下一篇|"
+    r"相关(阅读|文章|推荐)|热门(文章|推荐)|推荐阅读|责任编辑|编辑|点击数|阅读(量|数|次数)|浏览(次数)?|"
+    r"当前位置|您的位置|首页)\s*[】\]]?\s*([:：>＞|｜]|$)"
+)
+_FURNITURE_LINE = re.compile(r"^([【\[]?(下载|打印|收藏|分享|关闭|大|中|小|默认|字号)[】\]]?\s*[|｜/]?\s*){2,}$")
+_PHOTO_CREDIT = re.compile(r"^[（(]?\s*(图片?(来源|由|为|片)|摄影|供图|图/|配图|图源)[：:/\s].{0,40}[）)]?$")
+
+
+def clean_inline(text: str) -> str:
+    """Normalise one block: drop invisible characters and stray marks, fold spaces."""
+    text = _INVISIBLE.sub("", text)
+    text = _STRAY_MARK.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _CJK_GAP.sub("", text)
+    return text.strip()
+
+
+def is_notice(line: str) -> bool:
+    return bool(_NOTICE.search(line)) and len(line) < 120
+
+
+def is_furniture(line: str) -> bool:
+    return bool(_FURNITURE.match(line) or _FURNITURE_LINE.match(line) or _PHOTO_CREDIT.match(line))
+
+
+@dataclass
+class Cleaned:
+    blocks: list[str] = field(default_factory=list)
+    headings: set[int] = field(default_factory=set)
+    meta: dict[str, str] = field(default_factory=dict)
+    # Titles named by site notices (《X》全文内容…), keyed by the index of the next block.
+    notice_titles: dict[int, str] = field(default_factory=dict)
+
+
+def clean_blocks(blocks: list[str], headings: set[int] = frozenset()) -> Cleaned:
+    """Clean a file's blocks; metadata lines become fields, noise lines disappear."""
+    out = Cleaned()
+    for i, raw in enumerate(blocks):
+        line = clean_inline(raw)
+        if not line:
+            continue
+        if is_notice(line):
+            m = _NOTICE_TITLE.match(line)
+            if m:
+                out.notice_titles[len(out.blocks)] = m.group(1)
+            continue
+        if is_furniture(line):
+            continue
+        meta = parse_meta_line(_SPACES.sub(" ", _INVISIBLE.sub("", raw)).strip())
+        if meta is not None:
+            for key, value in meta.items():
+                out.meta.setdefault(key, value)
+            continue
+        if i in headings:
+            out.headings.add(len(out.blocks))
+        out.blocks.append(line)
+    return out

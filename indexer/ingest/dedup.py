@@ -1,0 +1,257 @@
+"""Indexing, between paragraphs and the writer: the same report in two files is indexed once.
+
+Reports are republished on several sites and collected twice in one file. Each report gets a
+MinHash signature over the character 5-grams of its normalised paragraph text (one-permutation
+hashing: one hash per shingle, the minimum per bin, so a long report costs milliseconds). A
+report is a copy of one seen before when at least ``CONTAINED`` of its 5-grams are in the other
+(estimated from the signatures and the 5-gram counts): the copy adds nothing to search, so it
+is not indexed, only recorded. A longer version of a report seen before is indexed as well —
+hiding it would hide the text only it has; their equal paragraphs collapse at query time.
+
+What the index holds besides paragraphs, per report (no ``source`` field, so that no query can
+ever match a record; they are found by ``dupkey`` and removed by ``filekey``):
+  - a kept report:  dupkey "sig:<report_id>", its signature, source and title in ``meta``;
+  - a duplicate:    dupkey "dup:<report_id of the kept copy>", its own source and title.
+
+Incremental runs stay correct with one rule: when a file is reindexed or deleted, every file
+holding a duplicate of one of its reports is reindexed too (transitively). So when the file with
+the kept copy disappears, the next copy is read again, found unique, and becomes searchable;
+when the kept copy changes, its duplicates are compared again with what it now says.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+
+from whoosh import query as Q
+
+from indexer.errors import ReportSearchError
+from indexer.model import Paragraph
+from indexer.text.normalize import normalize
+
+BINS = 64                    # a power of two: signature_of takes the bin from the low bits
+ROWS = 4                     # bins per LSH band: 16 bands find pairs above ~0.5 Jaccard similarity
+CONTAINED = 0.8
+SHINGLE = 5
+_EMPTY = -1
+_NON_WORD = re.compile(r"[\W_]+")
+SIG, DUP = "sig:", "dup:"
+
+
+def _words(texts: list[str]) -> str:
+    return "".join(_NON_WORD.sub("", normalize(t)) for t in texts)
+
+
+# Multiply-shift hashing of a 5-gram read as one 160-bit number (its UTF-32 code units): the
+# top 64 of the low 192 bits of key × an odd 192-bit constant. A universal hash, and several
+# times cheaper in Python than a cryptographic digest per 5-gram. HASH names it in the stored
+# records, so that an index whose signatures were made otherwise asks for a rebuild.
+HASH = "ms192"
+_MULTIPLIER = 0xC6A4A7935BD1E995_9E3779B97F4A7C15_F39CC0605CEDC835
+_LOW192 = (1 << 192) - 1
+
+
+def signature(texts: list[str]) -> tuple[list[int], int]:
+    """MinHash of a report's paragraphs (one-permutation hashing over character 5-grams), and
+    the number of distinct 5-grams."""
+    return signature_of(_words(texts))
+
+
+def signature_of(text: str) -> tuple[list[int], int]:
+    """signature() of the paragraphs' joined word characters (``_words``)."""
+    if not text:
+        return [_EMPTY] * BINS, 0
+    units = text.encode("utf-32-le")
+    width = 4 * SHINGLE
+    grams = {units[i:i + width] for i in range(0, max(4, len(units) - width + 4), 4)}
+    fold, mul, low = int.from_bytes, _MULTIPLIER, _LOW192
+    none = 1 << 64
+    sig = [none] * BINS
+    for gram in grams:
+        h = ((fold(gram, "little") * mul) & low) >> 128
+        slot, value = h & (BINS - 1), h >> 6           # the bits above the bin's 6 (BINS = 64)
+        if value < sig[slot]:
+            sig[slot] = value
+    return _densify([_EMPTY if v == none else v for v in sig]), len(grams)
+
+
+def _densify(sig: list[int]) -> list[int]:
+    """Fill empty bins from the next filled bin to the right (rotation densification), so that
+    short reports, which leave most bins empty, still compare and band like long ones."""
+    if all(v == _EMPTY for v in sig):
+        return sig
+    out = list(sig)
+    for i, value in enumerate(sig):
+        if value == _EMPTY:
+            step = 1
+            while sig[(i + step) % BINS] == _EMPTY:
+                step += 1
+            out[i] = sig[(i + step) % BINS] + step * (1 << 58)     # the offset keeps borrowed values apart
+    return out
+
+
+def similarity(a: list[int], b: list[int]) -> float:
+    """Estimated Jaccard similarity of two reports' 5-gram sets (bins empty in both are ignored)."""
+    used = [(x, y) for x, y in zip(a, b) if x != _EMPTY or y != _EMPTY]
+    if not used:
+        return 0.0
+    return sum(1 for x, y in used if x == y) / len(used)
+
+
+def containment(a: list[int], a_size: int, b: list[int], b_size: int) -> float:
+    """Estimated share of a's 5-grams that are also in b: |A∩B| = J(|A|+|B|)/(1+J)."""
+    j = similarity(a, b)
+    if not a_size:
+        return 0.0
+    return min(1.0, j * (a_size + b_size) / (1 + j) / a_size)
+
+
+def _bands(sig: list[int], exact: str) -> list[tuple]:
+    keys = [("x", exact)]        # exact text: catches copies of reports too short to fill the bins
+    for i in range(0, BINS, ROWS):
+        band = tuple(sig[i:i + ROWS])
+        if _EMPTY not in band:
+            keys.append((i, band))
+    return keys
+
+
+class Deduper:
+    """The kept reports seen so far (loaded from the index, then added to as files are read)."""
+
+    def __init__(self):
+        self.kept: dict[str, tuple[list[int], int, str, str]] = {}   # report_id → (sig, size, source, title)
+        self.buckets: dict[tuple, list[str]] = {}
+
+    @classmethod
+    def load(cls, ix, exclude: set[str]) -> "Deduper":
+        """The kept reports of the committed index, except those of files about to be reindexed."""
+        deduper = cls()
+        for record in _records(ix, SIG):
+            if record.get("hash") != HASH:
+                raise ReportSearchError("该索引的重复报告记录由旧版本的 reportsearch 创建，"
+                                        "请运行 reportsearch index --rebuild 重建索引")
+            if record["source"] not in exclude:
+                deduper.add(record["report_id"], record["sig"], record["size"], record["source"],
+                            record["title"], record["exact"])
+        return deduper
+
+    def add(self, report_id: str, sig: list[int], size: int, source: str, title: str, exact: str) -> None:
+        self.kept[report_id] = (sig, size, source, title)
+        for key in _bands(sig, exact):
+            self.buckets.setdefault(key, []).append(report_id)
+
+    def match(self, sig: list[int], size: int, exact: str) -> tuple[str, float] | None:
+        """The kept report that already holds (nearly) all of this one, with the share held, or None."""
+        best = None
+        for key in _bands(sig, exact):
+            for other in self.buckets.get(key, ()):
+                other_sig, other_size = self.kept[other][:2]
+                score = 1.0 if key[0] == "x" else containment(sig, size, other_sig, other_size)
+                if score >= CONTAINED and (best is None or score > best[1]):
+                    best = (other, score)
+        return best
+
+    def rivals(self, paragraphs: list[Paragraph], source: str) -> set[str]:
+        """Files later in path order whose kept reports these paragraphs' reports copy.
+
+        A fresh build reads files in path order and keeps the first copy; an incremental run
+        that adds an earlier copy must read those files again to end in the same state.
+        """
+        out = set()
+        for paras in _by_report(paragraphs).values():
+            sig, size, exact = _fingerprint(paras)
+            found = self.match(sig, size, exact)
+            if found is not None and self.kept[found[0]][2] > source:
+                out.add(self.kept[found[0]][2])
+        return out
+
+    def split(self, paragraphs: list[Paragraph], source: str, filekey: str):
+        """Paragraphs of one file → (paragraphs to index, record documents, duplicates found)."""
+        keep, records, duplicates = [], [], []
+        for report_id, paras in _by_report(paragraphs).items():
+            sig, size, exact = _fingerprint(paras)
+            title = paras[0].report_title
+            found = self.match(sig, size, exact)
+            if found is None:
+                self.add(report_id, sig, size, source, title, exact)
+                keep += paras
+                meta = {"report_id": report_id, "source": source, "title": title, "sig": sig, "size": size,
+                        "exact": exact, "hash": HASH}
+                records.append(dict(dupkey=SIG + report_id, filekey=filekey, meta=json.dumps(meta)))
+                continue
+            kept_id, score = found
+            kept_source, kept_title = self.kept[kept_id][2:]
+            meta = {"report_id": report_id, "source": source, "title": title, "of": kept_id,
+                    "similarity": round(score, 3)}
+            records.append(dict(dupkey=DUP + kept_id, filekey=filekey, meta=json.dumps(meta, ensure_ascii=False)))
+            duplicates.append({"source": source, "title": title, "kept_source": kept_source,
+                               "kept_title": kept_title, "similarity": round(score, 3)})
+        return keep, records, duplicates
+
+
+def _fingerprint(paras: list[Paragraph]) -> tuple[list[int], int, str]:
+    """A report's signature, its 5-gram count and the hash of its exact word characters."""
+    words = _words([p.text for p in paras])
+    sig, size = signature_of(words)
+    return sig, size, hashlib.sha1(words.encode("utf-8")).hexdigest()[:16]
+
+
+def _by_report(paragraphs: list[Paragraph]) -> dict[str, list[Paragraph]]:
+    reports: dict[str, list[Paragraph]] = {}
+    for p in paragraphs:
+        reports.setdefault(p.report_id, []).append(p)
+    return reports
+
+
+_read: dict[tuple, list[dict]] = {}
+
+
+def _records(ix, prefix: str) -> list[dict]:
+    """The records of a kind in the committed index; one run asks several times, so the last
+    generation's are remembered (reading thousands of stored documents takes a while)."""
+    with ix.searcher() as s:
+        generation = s.reader().generation()
+        try:      # a folder deleted and indexed again restarts its generations: tell them apart
+            toc = os.stat(os.path.join(ix.storage.folder, f"_{ix.indexname}_{generation}.toc"))
+            stamp = (toc.st_ino, toc.st_mtime_ns)
+        except OSError:
+            stamp = None
+        key = (str(ix.storage.folder), generation, stamp, prefix)
+        if key not in _read:
+            if len(_read) > 8:
+                _read.clear()
+            _read[key] = [json.loads(s.stored_fields(n)["meta"])
+                          for n in s.docs_for_query(Q.Prefix("dupkey", prefix))]
+        return _read[key]
+
+
+def files_to_recheck(ix, gone: set[str]) -> set[str]:
+    """Files holding duplicates of reports in ``gone`` files, transitively (see the module docstring)."""
+    kept_source = {r["report_id"]: r["source"] for r in _records(ix, SIG)}
+    dups = [(r["source"], kept_source.get(r["of"])) for r in _records(ix, DUP)]
+    affected, frontier = set(), set(gone)
+    while frontier:
+        new = {dup for dup, kept in dups if kept in frontier and dup not in gone and dup not in affected}
+        affected |= new
+        frontier = new
+    return affected
+
+
+def forget(writer, filekeys: list[str]) -> None:
+    """Delete the records of files that are being reindexed or were deleted (by their old filekey).
+
+    The file's paragraphs carry the same filekey; they are being deleted by source anyway.
+    """
+    for key in filekeys:
+        writer.delete_by_term("filekey", key)
+
+
+def locations(searcher, report_id: str) -> list[dict]:
+    """The other copies of a kept report: [{"source", "title"}], for search results."""
+    out = []
+    for doc in searcher.documents(dupkey=DUP + report_id):
+        record = json.loads(doc.get("meta") or "{}")
+        out.append({"source": record.get("source", ""), "title": record.get("title", "")})
+    return out

@@ -1,0 +1,163 @@
+"""What a report says about itself: date, place, type, and the 时间/作者/来源 header lines.
+
+Readers put what the file format knows into ``Document.meta`` ("date" when it is reliable,
+such as a web page's publish date; "file_date" for a file's creation date, which is often
+the date it was converted rather than written); ``enrich`` then fills what the text
+itself tells, in this order of trust: header lines > a standalone date line at the top or
+bottom of the report > the file's date.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+_DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+_FIELD = re.compile(
+    r"(?P<key>发布时间|发表时间|发布日期|更新时间|时间|日期|作者|来源|出处|发布者|发布人)\s*[:：]\s*"
+)
+_KEYS = {
+    "发布时间": "date", "发表时间": "date", "发布日期": "date", "更新时间": "date", "时间": "date",
+    "日期": "date", "作者": "author", "发布者": "author", "发布人": "author", "来源": "source",
+    "出处": "source",
+}
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# The more specific name wins: 政府工作报告 before 工作报告, 情况汇报 before 汇报.
+_DOCTYPE = re.compile(
+    r"(政府工作报告|调研报告|调查报告|考察报告|述职述廉报告|述职报告|自查报告|整改报告|评估报告|"
+    r"工作汇报|情况汇报|工作报告|情况报告|工作总结|经验材料|典型材料|情况说明|实施方案|工作方案|"
+    r"讲话|发言稿|汇报|报告|总结)"
+)
+# A report's own date stands alone on a line (a signature or a dateline), not inside a sentence.
+_DATE_LINE_MAX = 40
+_EDGE_BLOCKS = 3
+_OPENING_CHARS = 200
+
+PLACES_FILE = Path(__file__).parent.parent / "data" / "places.txt"
+# Division names that are also common words in reports (老城区, 新城区 …) are never places.
+_NOT_PLACES = {"新城区", "老城区", "市中区", "高新区", "开发区", "新区"}
+_AUTONOMOUS = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+自治(县|州|旗)$")
+
+
+def normalize_date(text: str) -> str | None:
+    """'2024-1-6', '2024年1月6日' → '2024-01-06'; placeholders such as 20xx are not dates."""
+    m = re.search(_DATE, text)
+    if not m:
+        return None
+    year, month, day = (int(g) for g in m.groups())
+    if not (1949 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def parse_meta_line(line: str) -> dict[str, str] | None:
+    """Return the fields of a header line such as '时间:2024-01-06 21:18:36 作者:碧墨', else None.
+
+    Only short lines that *start* with a field name count, so that body text mentioning
+    来源 is never swallowed.
+    """
+    if len(line) > 100 or not _FIELD.match(line):
+        return None
+    fields: dict[str, str] = {}
+    matches = list(_FIELD.finditer(line))
+    for n, m in enumerate(matches):
+        end = matches[n + 1].start() if n + 1 < len(matches) else len(line)
+        value = line[m.end():end].strip(" |｜,，;；")
+        key = _KEYS[m.group("key")]
+        if key == "date":
+            date = normalize_date(value)
+            if date:
+                fields["date"] = date
+        elif value:
+            # The value is the first word: '碧墨 工作报告' → '碧墨' (the rest is a site category).
+            fields[key] = value.split()[0][:40]
+    return fields or None
+
+
+def date_line(line: str) -> str | None:
+    """The date of a dateline such as '2024年1月6日' or '嘉禾县民政局 2024年1月6日'; None for a sentence."""
+    if len(line) > _DATE_LINE_MAX or re.search(r"[，,；;。]", line.rstrip("。")):
+        return None
+    return normalize_date(line)
+
+
+def report_date(blocks: list[str]) -> str | None:
+    """The report's own date: a standalone date line among its last or first few blocks."""
+    edge = blocks[-_EDGE_BLOCKS:][::-1] + blocks[:_EDGE_BLOCKS]
+    for line in edge:
+        date = date_line(line)
+        if date:
+            return date
+    return None
+
+
+def doctype(title: str) -> str:
+    """The kind of report a title names: the last type word in it (…工作情况汇报 → 情况汇报)."""
+    m = None
+    for m in _DOCTYPE.finditer(title):
+        pass
+    return m.group(1) if m else ""
+
+
+@functools.lru_cache(maxsize=1)
+def _gazetteer() -> tuple[re.Pattern, dict[str, int]]:
+    """A regex of every division name (with short forms) and each name's level: 1 province … 3 county."""
+    levels: dict[str, int] = {}
+    for raw in PLACES_FILE.read_text(encoding="utf-8").splitlines():
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        code, _, name = raw.partition("\t")
+        name = name.strip()
+        if name in _NOT_PLACES:
+            continue
+        level = 1 if code.endswith("0000") else 2 if code.endswith("00") else 3
+        names = {name}
+        m = _AUTONOMOUS.match(name)
+        if m:                                   # 马边彝族自治县 → 马边县
+            names.add(m.group(1) + m.group(2))
+        if level == 1:                          # 湖南省 → 湖南, 广西壮族自治区 → 广西
+            short = re.sub(r"(省|市|(壮族|回族|维吾尔)?自治区)$", "", name)
+            if len(short) >= 2:
+                names.add(short)
+        for n in names:
+            levels.setdefault(n, level)
+    pattern = re.compile("|".join(sorted(map(re.escape, levels), key=len, reverse=True)))
+    return pattern, levels
+
+
+def find_place(text: str) -> str | None:
+    """The most specific division named in the text (county over city over province), first one first.
+
+    A one-character name such as 高县 must not be read inside a word (提高县域经济): it counts only
+    at the start of the text, after a non-Chinese character, or right after a larger division.
+    """
+    pattern, levels = _gazetteer()
+    best, best_level = None, 0
+    ends = set()
+    for m in pattern.finditer(text):
+        name, start = m.group(0), m.start()
+        if len(name) == 2 and start > 0 and _CJK.match(text[start - 1]) and start not in ends:
+            continue
+        ends.add(m.end())
+        if levels[name] > best_level:
+            best, best_level = name, levels[name]
+    return best
+
+
+def enrich(title: str, blocks: list[str], meta: dict[str, str]) -> dict[str, str]:
+    """Fill date, place and doctype from the report's own text where the reader did not know them."""
+    meta = dict(meta)
+    file_date = meta.pop("file_date", None)
+    if not meta.get("date"):
+        date = report_date(blocks) or file_date
+        if date:
+            meta["date"] = date
+    if not meta.get("place"):
+        place = find_place(title) or find_place("".join(blocks)[:_OPENING_CHARS])
+        if place:
+            meta["place"] = place
+    if not meta.get("doctype"):
+        kind = doctype(title)
+        if kind:
+            meta["doctype"] = kind
+    return meta

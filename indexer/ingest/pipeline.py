@@ -1,0 +1,81 @@
+"""The order of the indexing stages, for one file:
+
+bytes → (readers) Document → (clean) Cleaned → (reports) Report → (paragraphs) Paragraph
+
+Everything here is pure: no index, no file system. ``update`` writes the results.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+
+from indexer.ingest.clean import clean_blocks
+from indexer.ingest.metadata import doctype, enrich
+from indexer.model import Paragraph, Report
+from indexer.text.normalize import normalize
+from indexer.ingest.paragraphs import sectioned_paragraphs
+from indexer.ingest.readers import read_document
+from indexer.ingest.reports import split_reports
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _hash(*parts: str, size: int = 16) -> str:
+    return hashlib.sha1("\x00".join(parts).encode("utf-8")).hexdigest()[:size]
+
+
+def dupkey(text: str) -> str:
+    """Equal for paragraphs that differ only in punctuation, spacing, width or script."""
+    return _hash(_NON_WORD.sub("", normalize(text)))
+
+
+def file_reports(data: bytes, source: str, **options) -> list[Report]:
+    """Read, clean and split one file, and fill each report's metadata; raises UnreadableFile.
+
+    ``options`` go to the reader (a table's column mapping).
+    """
+    doc = read_document(data, source, **options)
+    if doc.reports is not None:
+        reports = doc.reports
+    else:
+        cleaned = clean_blocks(doc.blocks, doc.headings)
+        cleaned.meta = {**doc.meta, **cleaned.meta}
+        reports = split_reports(cleaned, source, doc.title)
+    for report in reports:
+        report.meta = enrich(report.title, [b.text for b in report.blocks], report.meta)
+    return reports
+
+
+def report_paragraphs(reports: list[Report], source: str) -> list[Paragraph]:
+    """Number the reports' paragraphs and give each a stable id.
+
+    Ids depend on the file, the report title and the paragraph text, not on positions, so
+    editing one paragraph leaves the links to every other paragraph intact.
+    """
+    out = []
+    titles = Counter()
+    for report in reports:
+        titles[report.title] += 1
+        report_id = _hash(source, report.title, str(titles[report.title]), size=12)
+        texts = Counter()
+        meta = dict(report.meta)
+        meta.setdefault("doctype", doctype(report.title))
+        for ordinal, section in enumerate(sectioned_paragraphs(report.blocks)):
+            key = normalize(section.text)
+            texts[key] += 1
+            out.append(Paragraph(
+                id=_hash(report_id, key, str(texts[key])),
+                report_id=report_id,
+                report_title=report.title,
+                section=section.heading,
+                ordinal=ordinal,
+                source=source,
+                text=section.text,
+                meta=meta,
+            ))
+    return out
+
+
+def file_paragraphs(data: bytes, source: str, **options) -> list[Paragraph]:
+    return report_paragraphs(file_reports(data, source, **options), source)

@@ -1,0 +1,73 @@
+"""Stage 2 of indexing: a file → a Document (title, text blocks, metadata).
+
+One module per format; ``read_file`` picks the reader by file extension.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from indexer.errors import UnreadableFile
+from indexer.model import Document
+from indexer.ingest.readers import docx, html, mhtml, pdf, tabular, text
+
+Reader = Callable[..., Document]          # (data, source, **options) → Document
+
+READERS: dict[str, Reader] = {
+    ".txt": text.read_text,
+    ".text": text.read_text,
+    ".md": text.read_markdown,
+    ".markdown": text.read_markdown,
+    ".html": html.read_html,
+    ".htm": html.read_html,
+    ".xhtml": html.read_html,
+    ".mhtml": mhtml.read_mhtml,
+    ".mht": mhtml.read_mhtml,
+    ".docx": docx.read_docx,
+    ".pdf": pdf.read_pdf,
+    ".csv": tabular.read_csv,
+    ".tsv": tabular.read_csv,
+    ".json": tabular.read_json,
+    ".jsonl": tabular.read_jsonl,
+}
+
+# Files a user plausibly drops into the corpus that we recognise but cannot read.
+KNOWN_UNSUPPORTED = {
+    ".doc": "旧版 Word（.doc）格式暂不支持，请另存为 .docx 或 .txt",
+    ".wps": "WPS 格式暂不支持，请另存为 .docx 或 .txt",
+    ".rtf": "RTF 格式暂不支持，请另存为 .txt",
+    ".xls": "Excel 表格暂不支持，请另存为 CSV（UTF-8）",
+    ".xlsx": "Excel 表格暂不支持，请另存为 CSV（UTF-8）",
+    ".et": "WPS 表格暂不支持，请另存为 CSV（UTF-8）",
+    ".ppt": "演示文稿暂不支持，请另存为 PDF",
+    ".pptx": "演示文稿暂不支持，请另存为 PDF",
+    ".odt": "OpenDocument 文本暂不支持，请另存为 .docx",
+    ".ofd": "OFD 版式文件暂不支持，请另存为 PDF",
+    ".caj": "CAJ 格式暂不支持，请另存为 PDF",
+    ".zip": "压缩包不会自动解压，请先解压到语料目录",
+    ".rar": "压缩包不会自动解压，请先解压到语料目录",
+    ".7z": "压缩包不会自动解压，请先解压到语料目录",
+}
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def supported(path: Path) -> bool:
+    suffix = path.suffix.lower()
+    return suffix in READERS or suffix in KNOWN_UNSUPPORTED
+
+
+def read_document(data: bytes, source: str, **options) -> Document:
+    """Turn a file's bytes into a Document, or raise UnreadableFile with the reason.
+
+    ``options`` are passed to readers that take them (a table's column mapping).
+    """
+    suffix = Path(source).suffix.lower()
+    if suffix in KNOWN_UNSUPPORTED:
+        raise UnreadableFile(KNOWN_UNSUPPORTED[suffix])
+    reader = READERS.get(suffix)
+    if reader is None:
+        raise UnreadableFile(f"不支持的文件类型：{suffix or '（无扩展名）'}")
+    if len(data) > MAX_FILE_BYTES:
+        raise UnreadableFile(f"文件过大（{len(data) // (1024 * 1024)} MB，上限 {MAX_FILE_BYTES // (1024 * 1024)} MB）")
+    return reader(data, source, **options) if options else reader(data, source)

@@ -1,0 +1,70 @@
+"""Size limits that keep one hostile or broken file from taking the indexer's memory or time.
+
+Each limit is far above any real report, raises UnreadableFile with a reason a user can act
+on, and is checked before the expensive step (decoding, parsing, unzipping).
+"""
+from __future__ import annotations
+
+import zipfile
+
+from indexer.errors import UnreadableFile
+
+# A file's text: 2 million characters is about a thousand printed pages. Indexing costs about
+# 4 s and 120 MB per million characters on one line, so a 50 MB one-line file (~17 million
+# characters) would take minutes and gigabytes; it is reported instead.
+MAX_TEXT_CHARS = 2_000_000
+# No text encoding needs more than 4 bytes a character: a bigger file cannot pass MAX_TEXT_CHARS,
+# so it is refused before decoding.
+MAX_TEXT_BYTES = 4 * MAX_TEXT_CHARS
+# Saved web pages carry markup, inline styles and base64 images besides the text.
+MAX_HTML_BYTES = 16 * 1024 * 1024
+# Real pages nest a few dozen elements deep; deeper elements are flattened into their parent.
+MAX_HTML_DEPTH = 128
+# Zip containers (.docx): the whole unpacked size, the packing ratio and the number of members.
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_RATIO = 100
+MAX_ZIP_MEMBERS = 10_000
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB"
+
+
+def check_text_bytes(size: int) -> None:
+    if size > MAX_TEXT_BYTES:
+        raise UnreadableFile(f"文本文件过大（{_mb(size)}，上限 {_mb(MAX_TEXT_BYTES)}），不像一篇报告，已跳过；请拆分成多个文件")
+
+
+def check_text_chars(text: str) -> None:
+    if len(text) > MAX_TEXT_CHARS:
+        raise UnreadableFile(f"正文过长（{len(text) // 10000} 万字，上限 {MAX_TEXT_CHARS // 10000} 万字），"
+                             "不像一篇报告，已跳过；请拆分成多个文件")
+
+
+def check_html_bytes(size: int) -> None:
+    if size > MAX_HTML_BYTES:
+        raise UnreadableFile(f"网页文件过大（{_mb(size)}，上限 {_mb(MAX_HTML_BYTES)}），已跳过")
+
+
+def check_zip(zf: zipfile.ZipFile, packed_size: int) -> None:
+    """Refuse a zip (e.g. a .docx) that would unpack to far more than it weighs: a zip bomb.
+
+    Uses the sizes the archive declares; ``read_member`` also stops a member that lies about its size.
+    """
+    infos = zf.infolist()
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise UnreadableFile(f"压缩包内文件过多（{len(infos)} 个），可能是恶意文件，已跳过")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNZIPPED_BYTES:
+        raise UnreadableFile(f"解压后过大（{_mb(total)}，上限 {_mb(MAX_UNZIPPED_BYTES)}），可能是恶意文件（压缩炸弹），已跳过")
+    if total > 1024 * 1024 and total > MAX_ZIP_RATIO * max(packed_size, 1):
+        raise UnreadableFile(f"压缩比异常（{total // max(packed_size, 1)} 倍），可能是恶意文件（压缩炸弹），已跳过")
+
+
+def read_member(zf: zipfile.ZipFile, name: str, limit: int = MAX_UNZIPPED_BYTES) -> bytes:
+    """One member's bytes, stopping at ``limit`` even when its declared size is false."""
+    with zf.open(name) as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise UnreadableFile(f"压缩包成员 {name} 解压后超过 {_mb(limit)}，可能是恶意文件（压缩炸弹），已跳过")
+    return data

@@ -1,0 +1,147 @@
+"""PDFs with a text layer: lines rejoined into paragraphs, page furniture dropped.
+
+A PDF stores lines, not paragraphs, and Chinese text breaks lines in mid-sentence, so lines
+are joined again unless the layout says a paragraph ended: the line ended a sentence, fell
+short of the right margin, the next one is indented, or a gap opens between them. Running
+headers and footers (lines that repeat at the top or bottom of most pages) and page numbers
+are dropped. A PDF without any text (a scan) is reported and skipped, not indexed empty.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import math
+import re
+from collections import Counter
+from typing import NamedTuple
+
+from indexer.errors import UnreadableFile
+from indexer.ingest.metadata import normalize_date
+from indexer.model import Document
+
+MAX_PAGES = 3000
+_EDGE_LINES = 2                       # lines at the top and bottom of a page that may be furniture
+_SENTENCE_END = tuple("。！？!?；;…")
+_CLOSERS = "”’」』）)"
+_PAGE_NUMBER = re.compile(
+    r"^[-–—\s]*(第\s*)?\d{1,4}\s*(页)?\s*([/／]\s*\d{1,4}|(,|，)?\s*共\s*\d{1,4}\s*页)?[-–—\s]*$"
+    r"|^page\s*\d{1,4}(\s*(of|/)\s*\d{1,4})?$",
+    re.I,
+)
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_TITLE_NOISE = re.compile(r"^(microsoft\s+(word|powerpoint)\s*-\s*)|\.(docx?|wps|pdf|txt)$", re.I)
+
+
+class Line(NamedTuple):
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    page: int
+
+
+def is_page_number(text: str) -> bool:
+    return bool(_PAGE_NUMBER.match(text.strip()))
+
+
+def drop_furniture(pages: list[list[Line]]) -> list[Line]:
+    """All lines in order, without page numbers and headers/footers repeated on most pages."""
+    def key(line: Line) -> str:
+        return re.sub(r"\d+", "#", re.sub(r"\s+", "", line.text))
+
+    edges = [page[:_EDGE_LINES] + page[-_EDGE_LINES:] for page in pages]
+    seen = Counter(k for edge in edges for k in {key(line) for line in edge})
+    repeated = max(2, math.ceil(len(pages) / 2))
+    out = []
+    for page, edge in zip(pages, edges):
+        edge_ids = {id(line) for line in edge}
+        for line in page:
+            if id(line) in edge_ids and (is_page_number(line.text) or (len(pages) > 1 and seen[key(line)] >= repeated)):
+                continue
+            out.append(line)
+    return out
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip(_CLOSERS).endswith(_SENTENCE_END)
+
+
+def _join(left: str, right: str) -> str:
+    if _CJK.match(left[-1:]) or _CJK.match(right[:1]):
+        return left + right
+    return left + " " + right
+
+
+def rejoin(lines: list[Line]) -> list[str]:
+    """Join lines into paragraphs; see the module docstring for where a paragraph ends."""
+    if not lines:
+        return []
+    height = sorted(line.bottom - line.top for line in lines)[len(lines) // 2] or 10.0
+    left = Counter(round(line.x0 / 2) * 2 for line in lines).most_common(1)[0][0]
+    rights = sorted(line.x1 for line in lines)
+    right = rights[int(0.9 * (len(rights) - 1))]
+    paragraphs = [lines[0].text]
+    for prev, line in zip(lines, lines[1:]):
+        new = (
+            _ends_sentence(prev.text)
+            or prev.x1 < right - 2 * height                  # the line stopped short
+            or line.x0 > left + 1.5 * height                 # a first-line indent
+            or (line.page == prev.page and line.top - prev.bottom > 1.2 * height)
+        )
+        if new:
+            paragraphs.append(line.text)
+        else:
+            paragraphs[-1] = _join(paragraphs[-1], line.text)
+    return paragraphs
+
+
+def _title(metadata: dict) -> str:
+    title = str(metadata.get("Title") or "").strip()
+    title = _TITLE_NOISE.sub("", title).strip()
+    return title if _CJK.search(title) and len(title) <= 60 else ""
+
+
+def _date(metadata: dict) -> str | None:
+    raw = str(metadata.get("CreationDate") or metadata.get("ModDate") or "")
+    m = re.match(r"^(D:)?(\d{4})(\d{2})(\d{2})", raw)
+    return normalize_date(f"{m.group(2)}-{m.group(3)}-{m.group(4)}") if m else None
+
+
+def read_pdf(data: bytes, source: str) -> Document:
+    if b"%PDF" not in data[:1024]:
+        raise UnreadableFile("不是有效的 PDF 文件（缺少 PDF 文件头）")
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)     # damaged-but-readable files warn a lot
+    pages: list[list[Line]] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            metadata = dict(pdf.metadata or {})
+            if len(pdf.pages) > MAX_PAGES:
+                raise UnreadableFile(f"PDF 页数过多（{len(pdf.pages)} 页，上限 {MAX_PAGES} 页）")
+            for n, page in enumerate(pdf.pages):
+                pages.append([
+                    Line(line["text"].strip(), line["x0"], line["x1"], line["top"], line["bottom"], n)
+                    for line in page.extract_text_lines(strip=True, return_chars=False)
+                    if line["text"].strip()
+                ])
+                page.close()
+    except UnreadableFile:
+        raise
+    except Exception as exc:       # pdfminer raises many types on damaged or encrypted files
+        name = type(exc).__name__
+        reason = "已加密，需要密码" if "Password" in name or "Encrypt" in name else "已损坏或不完整"
+        raise UnreadableFile(f"PDF 文件{reason}（{name}）") from None
+    text = "".join(line.text for page in pages for line in page)
+    if not text.strip():
+        raise UnreadableFile("PDF 没有文字层（可能是扫描件），无法检索；请先用文字识别（OCR）软件处理")
+    if text.count("(cid:") * 8 > len(text):
+        raise UnreadableFile("PDF 的字体缺少文字编码，提取出的是乱码，无法检索")
+    doc = Document(source=source, title=_title(metadata), blocks=rejoin(drop_furniture(pages)))
+    if doc.title and doc.blocks and doc.blocks[0].replace(" ", "") == doc.title.replace(" ", ""):
+        doc.blocks.pop(0)
+    date = _date(metadata)
+    if date:
+        doc.meta["file_date"] = date
+    return doc

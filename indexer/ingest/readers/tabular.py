@@ -1,0 +1,263 @@
+"""Collections exported as tables: .csv/.tsv, .json and .jsonl, one report per row or object.
+
+Columns (or keys) for title, full text, date, place, source URL, type and author are found by
+their common names (title/标题, full_text/text/正文, date/publish_date/日期, …). A file whose
+columns are named otherwise is described in ``columns.ini`` in the corpus folder:
+
+    [汇总/*.csv]          ; a glob on the path inside the corpus folder, or on the file name
+    title = 报告名称
+    text = 报告内容
+    place = 所属县区
+
+Every other column is kept as metadata. The reader returns finished reports (each row's text
+cleaned and its headings found), so report splitting is skipped for these files.
+"""
+from __future__ import annotations
+
+import configparser
+import csv
+import functools
+import hashlib
+import io
+import json
+import re
+from fnmatch import fnmatch
+from pathlib import Path, PurePosixPath
+
+from indexer.ingest.clean import clean_blocks
+from indexer.ingest.decode import decode_bytes
+from indexer.errors import UnreadableFile
+from indexer.ingest.metadata import normalize_date
+from indexer.model import Block, Document, Report
+from indexer.ingest.paragraphs import heading_level
+from indexer.ingest.readers.text import split_lines
+
+CONFIG_NAME = "columns.ini"
+SUFFIXES = (".csv", ".tsv", ".json", ".jsonl")
+# In order of preference: for place, the most specific column that has a value wins.
+COMMON_NAMES = {
+    "title": ("title", "标题", "题目", "报告标题", "文章标题", "名称", "headline"),
+    "text": ("full_text", "fulltext", "text", "content", "body", "正文", "全文", "内容", "报告全文",
+             "文章内容", "报告内容"),
+    "date": ("date", "publish_date", "pub_date", "publish_time", "published", "published_at",
+             "发布日期", "发布时间", "日期", "成文日期", "时间"),
+    "place": ("county", "区县", "县区", "city", "城市", "地市", "place", "location", "地区", "地点",
+              "region", "province", "省份"),
+    "url": ("source_url", "url", "link", "href", "链接", "网址", "原文链接", "来源链接", "原文地址"),
+    "doctype": ("doctype", "doc_type", "type", "类型", "文种", "报告类型"),
+    "author": ("author", "作者", "发布者", "发布单位"),
+}
+# Keys accepted in columns.ini, English or Chinese.
+CONFIG_KEYS = {
+    "title": "title", "标题": "title", "text": "text", "full_text": "text", "正文": "text",
+    "date": "date", "日期": "date", "place": "place", "地区": "place", "url": "url", "source_url": "url",
+    "链接": "url", "type": "doctype", "doctype": "doctype", "类型": "doctype", "author": "author",
+    "作者": "author",
+}
+MAX_META_CHARS = 2000
+MAX_META_COLUMNS = 50         # every paragraph stores its report's metadata
+_RESERVED = {"date", "year", "place", "doctype", "author", "url", "file_date"}
+_TITLE_LINE_MAX = 40
+
+csv.field_size_limit(64 * 1024 * 1024)      # a report's full text is far longer than csv's default
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+# --- the column-mapping file -------------------------------------------------------------
+
+@functools.lru_cache(maxsize=8)
+def _load_config(path: str, mtime_ns: int, size: int) -> list[tuple[str, dict[str, str]]]:
+    parser = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=(";", "#"))
+    parser.optionxform = str                 # keep column names as written
+    try:
+        parser.read_string(Path(path).read_text(encoding="utf-8-sig"))
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        raise UnreadableFile(f"{CONFIG_NAME} 格式错误：{str(exc).splitlines()[0]}") from None
+    sections = []
+    for pattern in parser.sections():
+        mapping = {}
+        for key, column in parser[pattern].items():
+            role = CONFIG_KEYS.get(key.strip().lower())
+            if role is None:
+                raise UnreadableFile(f"{CONFIG_NAME} 中 [{pattern}] 的“{key}”无法识别"
+                                     f"（可用：{'、'.join(sorted(set(CONFIG_KEYS)))}）")
+            mapping[role] = column.strip()
+        sections.append((pattern, mapping))
+    return sections
+
+
+def reader_options(corpus_dir: Path, source: str) -> dict:
+    """Reader keyword arguments for one corpus file: its column mapping from columns.ini, if any.
+
+    Never raises: a broken columns.ini becomes a reason the table readers report.
+    """
+    if not source.lower().endswith(SUFFIXES):
+        return {}
+    path = Path(corpus_dir) / CONFIG_NAME
+    try:
+        stat = path.stat()
+    except OSError:
+        return {}
+    mapping: dict[str, str] = {}
+    name = PurePosixPath(source).name
+    try:
+        sections = _load_config(str(path), stat.st_mtime_ns, stat.st_size)
+    except UnreadableFile as exc:
+        return {"config_error": str(exc)}
+    for pattern, columns in sections:
+        if fnmatch(source, pattern) or fnmatch(name, pattern):
+            mapping.update(columns)
+    return {"columns": mapping} if mapping else {}
+
+
+def options_digest(sha: str, options: dict) -> str:
+    """The file's content hash, changed when its mapping changes, so that the file is reindexed."""
+    if not options:
+        return sha
+    extra = json.dumps(options, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return f"{sha}+{hashlib.sha1(extra).hexdigest()[:8]}"
+
+
+# --- rows → reports ----------------------------------------------------------------------
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value).strip()
+
+
+def assign_columns(header: list[str], mapping: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """role → the columns that may hold it, best first; raises UnreadableFile for a bad mapping."""
+    by_norm: dict[str, str] = {}
+    for name in header:
+        by_norm.setdefault(_norm(name), name)
+    roles: dict[str, list[str]] = {}
+    for role, names in COMMON_NAMES.items():
+        roles[role] = [by_norm[n] for n in map(_norm, names) if n in by_norm]
+    for role, column in (mapping or {}).items():
+        if column not in header:
+            raise UnreadableFile(f"{CONFIG_NAME} 指定的{role}列“{column}”不在文件中（现有列：{'、'.join(header[:20])}）")
+        roles[role] = [column]
+    if not roles["text"]:
+        raise UnreadableFile(f"表格中没有找到正文列（现有列：{'、'.join(header[:20]) or '无'}）；"
+                             f"可在语料目录的 {CONFIG_NAME} 中指定，如 text = 列名")
+    return roles
+
+
+def row_report(record: dict, roles: dict[str, list[str]], number: int, source: str) -> Report | None:
+    """One row → one report, or None when the row has no text."""
+    chosen: dict[str, str] = {}
+    used: dict[str, str] = {}                # role → the column its value came from
+    for role, columns in roles.items():
+        for column in columns:
+            value = _cell(record.get(column))
+            if value:
+                chosen[role] = value
+                used[role] = column
+                break
+    cleaned = clean_blocks(split_lines(chosen.get("text", "")))
+    lines = cleaned.blocks
+    if not lines:
+        return None
+    title = chosen.get("title", "")
+    if not title and len(lines) > 1 and len(lines[0]) <= _TITLE_LINE_MAX and not heading_level(lines[0]) \
+            and not re.search(r"[。；;，,]", lines[0]):
+        title, lines = lines[0], lines[1:]
+    title = " ".join(title.split()) or f"{PurePosixPath(source).stem} 第 {number} 条"
+    meta = dict(cleaned.meta)
+    date = normalize_date(chosen.get("date", ""))
+    if date:
+        meta["date"] = date
+    for role in ("place", "doctype", "author"):
+        if chosen.get(role):
+            meta[role] = chosen[role][:100]
+    url = chosen.get("url", "")
+    if re.match(r"^https?://\S+$", url):
+        meta["url"] = url                    # only web links: the page shows it as a link
+    for column, value in record.items():
+        text = _cell(value)
+        # A column named like a field we fill ("date" holding "20xx年") must not overwrite it.
+        if column not in used.values() and column and text and column.lower() not in _RESERVED \
+                and len(meta) < MAX_META_COLUMNS:
+            meta.setdefault(str(column), text[:MAX_META_CHARS])
+    blocks = [Block(line, heading_level(line)) for line in lines]
+    return Report(title=title, blocks=blocks, meta=meta)
+
+
+def _reports(records: list[dict], header: list[str], source: str, columns: dict | None) -> Document:
+    if not records:
+        raise UnreadableFile("表格中没有数据行")
+    roles = assign_columns(header, columns)
+    reports = [r for n, rec in enumerate(records, start=1) if (r := row_report(rec, roles, n, source))]
+    if not reports:
+        raise UnreadableFile("表格中每一行的正文都是空的")
+    return Document(source=source, reports=reports)
+
+
+def _check(config_error: str) -> None:
+    if config_error:
+        raise UnreadableFile(config_error)
+
+
+def read_csv(data: bytes, source: str, columns: dict | None = None, config_error: str = "") -> Document:
+    _check(config_error)
+    text = decode_bytes(data)
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if source.lower().endswith(".tsv") or first.count("\t") > first.count(",") else ","
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows = [row for row in reader if any(c.strip() for c in row)]
+    except csv.Error as exc:
+        raise UnreadableFile(f"CSV 格式错误：{exc}") from None
+    if not rows:
+        raise UnreadableFile("表格是空的")
+    header = [h.strip() for h in rows[0]]
+    records = [dict(zip(header, row)) for row in rows[1:]]
+    return _reports(records, header, source, columns)
+
+
+def _header(records: list[dict]) -> list[str]:
+    seen: dict[str, None] = {}
+    for record in records:
+        for key in record:
+            seen.setdefault(str(key), None)
+    return list(seen)
+
+
+def read_json(data: bytes, source: str, columns: dict | None = None, config_error: str = "") -> Document:
+    _check(config_error)
+    try:
+        value = json.loads(decode_bytes(data))
+    except json.JSONDecodeError as exc:
+        raise UnreadableFile(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列") from None
+    if isinstance(value, dict):
+        # {"data": [...]} or {"reports": [...]}: the first list of objects; else one report.
+        lists = [v for v in value.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+        value = lists[0] if lists else [value]
+    if not isinstance(value, list):
+        raise UnreadableFile("JSON 文件应为对象数组（每个对象一篇报告）")
+    records = [{str(k): v for k, v in item.items()} for item in value if isinstance(item, dict)]
+    return _reports(records, _header(records), source, columns)
+
+
+def read_jsonl(data: bytes, source: str, columns: dict | None = None, config_error: str = "") -> Document:
+    _check(config_error)
+    records, bad = [], 0
+    for line in decode_bytes(data).splitlines():
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError:
+            bad += 1
+            continue
+        if isinstance(item, dict):
+            records.append({str(k): v for k, v in item.items()})
+    if not records and bad:
+        raise UnreadableFile(f"JSONL 文件中没有有效的 JSON 行（{bad} 行无法解析）")
+    return _reports(records, _header(records), source, columns)

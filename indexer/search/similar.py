@@ -1,0 +1,111 @@
+"""More like this: paragraphs in *other* reports that deal with the same matter.
+
+For precedent discovery the user does not know the words others used, so the query is built
+from the paragraph itself: its key terms (tf·idf over the jieba word field, see ``key_terms``)
+OR-ed together, each boosted by its weight.
+The paragraph's own report is masked out, and so are its near-duplicates — the same text
+copied into another report (same ``dupkey``, or character-bigram similarity above
+``NEAR_DUPLICATE``) — because a copy is not a precedent. One paragraph per report, so that
+the list shows different places.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from whoosh import query as Q
+from whoosh import sorting
+
+from indexer.engine.exclusion import AndNot
+from indexer.search.highlight import snippet
+from indexer.text.normalize import normalize
+
+NEAR_DUPLICATE = 0.8
+KEY_TERMS = 12
+TOP = 5
+COMMON_SHARE = 0.2
+COMMON_FLOOR = 10          # in a small collection no word is boilerplate yet
+_WORDLIKE = re.compile(r"[\u3400-\u9fffA-Za-z]")
+
+
+def bigrams(text: str) -> set[str]:
+    """Character bigrams of the letters and digits of text (normalised), for similarity."""
+    chars = [c for c in normalize(text) if c.isalnum()]
+    if len(chars) == 1:
+        return {chars[0]}
+    return {chars[i] + chars[i + 1] for i in range(len(chars) - 1)}
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of character bigrams: 1.0 for the same words, 0.0 for nothing shared."""
+    x, y = bigrams(a), bigrams(b)
+    if not x or not y:
+        return 0.0
+    return 2 * len(x & y) / (len(x) + len(y))
+
+
+def key_terms(searcher, text: str, count: int = KEY_TERMS, known_only: bool = False) -> list[tuple[str, float]]:
+    """(word, weight) pairs, best first: the words that can lead from this text to others.
+
+    Weight is tf·idf against the live index. Words that no other paragraph has cannot connect
+    to anything (Whoosh's Bo1 model ranks exactly those highest, so it is not used), and words
+    in more than ``COMMON_SHARE`` of all paragraphs (and more than ``COMMON_FLOOR``) are report
+    boilerplate; both are skipped, as are single characters and bare numbers. ``known_only``
+    is for text that is no longer indexed (a retired paragraph): any live paragraph holding
+    the word then counts.
+    """
+    words = Counter(w for w in searcher.schema["text"].process_text(text, mode="index")
+                    if len(w) > 1 and _WORDLIKE.search(w))
+    total = max(searcher.doc_count(), 1)
+    least = 1 if known_only else 2             # the paragraph itself is one
+    most = max(COMMON_FLOOR, total * COMMON_SHARE)
+    out = []
+    for word, tf in words.items():
+        df = searcher.doc_frequency("text", word)
+        if least <= df <= most and (not known_only or _live(searcher, word)):
+            out.append((word, tf * math.log(total / df)))
+    out.sort(key=lambda wt: (-wt[1], wt[0]))
+    return out[:count]
+
+
+def _live(searcher, word: str) -> bool:
+    # Not doc_frequency alone: a deleted paragraph's words count there until its segment is merged.
+    reader = searcher.reader()
+    return ("text", word) in reader and reader.postings("text", word).is_active()
+
+
+def similar(searcher, pid: str, top: int = TOP) -> tuple[list[str], list[dict]]:
+    """(key terms used, up to ``top`` similar paragraphs from other reports, best first)."""
+    doc = searcher.document(id=pid)
+    if doc is None:
+        return [], []
+    terms = key_terms(searcher, doc["text"])
+    if not terms:
+        return [], []
+    query = Q.Or([Q.Term("text", w, boost=weight) for w, weight in terms])
+    own = Q.Or([Q.Term("report_id", doc["report_id"]), Q.Term("dupkey", doc.get("dupkey") or "")])
+    words = [w for w, _ in terms]
+    out, seen_keys, seen_reports = [], set(), set()
+    # Collapsing on dupkey keeps copies of one paragraph (a report reposted in many files) from
+    # filling the candidate list.
+    # Not mask=: Whoosh's FilterCollector bypasses the collapse (see facets.restrict).
+    for hit in searcher.search(AndNot(query, own), limit=top * 6, terms=False,
+                               collapse=sorting.FieldFacet("dupkey"), collapse_limit=1):
+        other = hit.fields()
+        if other.get("dupkey") in seen_keys or other["report_id"] in seen_reports:
+            continue
+        if similarity(doc["text"], other["text"]) >= NEAR_DUPLICATE:
+            continue
+        seen_keys.add(other.get("dupkey"))
+        seen_reports.add(other["report_id"])
+        out.append({
+            "id": other["id"], "report_id": other["report_id"], "title": other["title"],
+            "section": other.get("section") or "", "text": other["text"], "source": other["source"],
+            "date": other.get("date") or "", "score": round(hit.score, 4),
+            "snippet": snippet(other["text"], words),
+            "shared": [w for w in words if w in normalize(other["text"])],
+        })
+        if len(out) == top:
+            break
+    return words, out
