@@ -86,7 +86,8 @@ def cmd_index(cfg, args) -> int:
 
 def cmd_search(cfg, args) -> int:
     from indexer.links import absolute, paragraph_path
-    from indexer.search.searcher import Searcher, result_dict
+    from indexer.search.searcher import Searcher
+    from indexer.search.results import result_dict
 
     base = cfg["base_url"] or f"http://{cfg['host']}:{cfg['port']}"
     searcher = Searcher(cfg["index_dir"])

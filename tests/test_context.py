@@ -8,7 +8,8 @@ from indexer.search import about as context
 from indexer.search.about import strong_reports
 from indexer.text.normalize import normalize
 from indexer.search.query import has_words, parse
-from indexer.search.searcher import Searcher, result_dict
+from indexer.search.searcher import Searcher
+from indexer.search.results import result_dict
 
 REPORTS = {
     "镇/air.txt": "丙镇环境保护工作汇报\n"

@@ -13,7 +13,8 @@ from markupsafe import Markup
 from indexer.search import facets
 from indexer.errors import IndexMissing, QueryError
 from indexer.links import absolute, paragraph_path, report_path
-from indexer.search.searcher import MAX_LIMIT, result_dict
+from indexer.search.searcher import MAX_LIMIT
+from indexer.search.results import result_dict
 
 from .citations import markdown_link, markdown_quote
 from .errors import error_response

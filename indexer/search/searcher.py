@@ -14,7 +14,6 @@ import threading
 import time
 import weakref
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import collectors
@@ -30,6 +29,7 @@ from indexer.engine import topk
 from indexer.search import similar as more_like
 from indexer.errors import QueryError
 from indexer.search.highlight import snippet
+from indexer.search.results import Hit, ParagraphView, SearchResult
 from indexer.text.normalize import normalize
 from indexer.search.query import EXACT_SCORE, SYNONYM_SCORE, IndexStats, ParsedQuery, has_words, is_exact, parse
 from indexer.engine.scoring import bm25_idf, exact_weighting, focus, prominence, weighting
@@ -38,62 +38,6 @@ from indexer.engine.schema import heading_and_text
 MAX_LIMIT = 100
 MAX_OFFSET = 10000
 ALSO_IN_LIMIT = 5
-
-
-@dataclass
-class Hit:
-    id: str
-    report_id: str
-    title: str
-    section: str
-    text: str
-    snippet: str
-    score: float
-    source: str
-    date: str = ""
-    place: str = ""
-    doctype: str = ""
-    also_in: list[dict] = field(default_factory=list)   # the same paragraph elsewhere
-    source_url: str = ""                                 # where the report was published
-    locations: list[dict] = field(default_factory=list) # other copies of the whole report (dedup)
-    # Found through its report (indexer.search.about): how many of the report's paragraphs contain
-    # the query word it is about (through_word); 0 for a paragraph found by its own words.
-    through_report: int = 0
-    through_word: str = ""
-
-    @property
-    def through_report_note(self) -> str:
-        """Why a paragraph found through its report is listed (page and CLI)."""
-        if not self.through_report:
-            return ""
-        said = f"“{self.through_word}”" if self.through_word else "检索词"
-        return f"所在报告有 {self.through_report} 段提到{said}，本段虽未全部提到检索词，也一并列出"
-
-
-@dataclass
-class SearchResult:
-    query: str
-    total: int
-    took_ms: float
-    offset: int
-    limit: int
-    hits: list[Hit]
-    needles: list[str] = field(default_factory=list)
-    estimated: bool = False          # total is an estimate (too many matches to count cheaply)
-
-
-@dataclass
-class ParagraphView:
-    """A paragraph with the whole report around it, for the paragraph page."""
-
-    id: str
-    report_id: str
-    title: str
-    section: str
-    source: str
-    date: str
-    ordinal: int
-    report: list[dict]           # every paragraph of the report in order: id, section, text
 
 
 def _meta(doc: dict) -> dict:
@@ -709,28 +653,3 @@ class _Picked:
 
     def through(self, pid: str) -> tuple[int, str]:
         return self._through.get(pid, (0, ""))
-
-
-def result_dict(result: SearchResult, url_for_id) -> dict:
-    """The JSON API's shape, shared by the web API and `reportsearch search --json`."""
-    return {
-        "query": result.query,
-        "total": result.total,
-        "total_is_estimate": result.estimated,
-        "took_ms": result.took_ms,
-        "offset": result.offset,
-        "limit": result.limit,
-        "results": [
-            {
-                "id": h.id, "report_id": h.report_id, "title": h.title, "section": h.section,
-                "text": h.text, "snippet": h.snippet, "url": url_for_id(h.id), "score": h.score,
-                "source": h.source, "date": h.date, "doctype": h.doctype,
-                "place": h.place, "source_url": h.source_url, "locations": h.locations,
-                "also_in": [dict(a, url=url_for_id(a["id"])) for a in h.also_in],
-                "through_report": h.through_report, "through_word": h.through_word,
-            }
-            for h in result.hits
-        ],
-    }
-
-
