@@ -11,6 +11,7 @@ import re
 import sys
 
 from indexer.errors import ReportSearchError
+from indexer.model import SECTION_SEPARATOR
 from indexer.settings import SETTINGS, resolve
 
 COMMANDS = {
@@ -99,7 +100,7 @@ def cmd_search(cfg, args) -> int:
     print(f"找到 {result.total} 条结果（{result.took_ms:.0f} 毫秒）")
     color = sys.stdout.isatty()
     for n, hit in enumerate(result.hits, start=result.offset + 1):
-        where = " › ".join(x for x in (hit.title, hit.section) if x)
+        where = SECTION_SEPARATOR.join(x for x in (hit.title, hit.section) if x)
         print(f"\n{n}. {where}")
         print("   " + re.sub(r"\s+", " ", _terminal_snippet(hit.snippet, color)))
         if hit.through_report:

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from indexer.errors import IndexMissing, QueryError
 from indexer.search.highlight import highlight
 from indexer.links import report_path, search_path
+from indexer.model import SECTION_SEPARATOR
 
 from .citations import label, markdown_link
 from .errors import error_response
@@ -20,7 +21,6 @@ from .state import SearchState
 from .views import ID, citations, searcher, url_of
 
 bp = Blueprint("reading", __name__)
-SEPARATOR = " › "
 NOTICES = {
     "edited": "你打开的链接所指的段落已被修改。下面是本报告中与原文最接近的段落。",
     "removed": "你打开的链接所指的段落已从报告中删除。下面是原位置附近的段落。",
@@ -37,7 +37,7 @@ def outline(paragraphs: list[dict]) -> tuple[list[dict], list[dict]]:
     """
     out, toc, previous = [], [], []
     for p in paragraphs:
-        parts = [x for x in (p.get("section") or "").split(SEPARATOR) if x]
+        parts = [x for x in (p.get("section") or "").split(SECTION_SEPARATOR) if x]
         same = 0
         while same < min(len(parts), len(previous)) and parts[same] == previous[same]:
             same += 1
