@@ -14,11 +14,12 @@ from indexer.errors import IndexMissing, QueryError
 from indexer.search.highlight import highlight
 from indexer.links import report_path, search_path
 from indexer.model import SECTION_SEPARATOR
+from indexer.search.results import SIMILAR_FIELDS, STORED_FIELDS
 
-from .citations import label, markdown_link
+from .citations import label, markdown_quote
 from .errors import error_response
 from .state import SearchState
-from .views import ID, citations, searcher, url_of
+from .views import ID, citations, paragraph_json, searcher, url_of
 
 bp = Blueprint("reading", __name__)
 NOTICES = {
@@ -173,13 +174,10 @@ def api_paragraph(pid: str):
     if error:
         return error
     view = searcher().paragraph(resolution.id)
-    current = next(p for p in view.report if p["id"] == view.id)
-    cite = citations(view.title, view.section, current["text"], view.id)
-    return jsonify({"id": view.id, "requested_id": pid, "status": resolution.status,
-                    "notice": NOTICES.get(resolution.status, ""),
-                    "report_id": view.report_id, "title": view.title, "section": view.section,
-                    "text": current["text"], "source": view.source, "date": view.date, "url": cite["url"],
-                    "citation": cite["link"], "quote": cite["quote"]})
+    data = paragraph_json(view, STORED_FIELDS)
+    data.update(requested_id=pid, status=resolution.status, notice=NOTICES.get(resolution.status, ""),
+                quote=markdown_quote(data["text"], data["title"], data["section"], data["url"]))
+    return jsonify(data)
 
 
 @bp.get("/api/p/<pid>/similar")
@@ -189,5 +187,4 @@ def api_similar(pid: str):
         return error
     words, similar = searcher().similar(resolution.id)
     return jsonify({"id": resolution.id, "key_terms": words,
-                    "results": [dict(s, url=url_of(s["id"]), citation=markdown_link(s["title"], s["section"], url_of(s["id"])))
-                                for s in similar]})
+                    "results": [paragraph_json(s, SIMILAR_FIELDS) for s in similar]})

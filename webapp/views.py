@@ -14,7 +14,7 @@ from indexer.search import facets
 from indexer.errors import IndexMissing, QueryError
 from indexer.links import absolute, paragraph_path, report_path
 from indexer.search.searcher import MAX_LIMIT
-from indexer.search.results import result_dict
+from indexer.search.results import HIT_FIELDS, paragraph_dict, result_dict
 
 from .citations import markdown_link, markdown_quote
 from .errors import error_response
@@ -39,6 +39,17 @@ def base_url() -> str:
 
 def url_of(pid: str) -> str:
     return absolute(base_url(), paragraph_path(pid))
+
+
+def paragraph_json(paragraph, fields: tuple[str, ...] = HIT_FIELDS) -> dict:
+    """A paragraph's JSON (indexer.search.results.paragraph_dict), with the Markdown link a note cites it by."""
+    return cited(paragraph_dict(paragraph, url_of, fields))
+
+
+def cited(item: dict) -> dict:
+    """Add to a paragraph's dict its "citation", the Markdown link to its "url"."""
+    item["citation"] = markdown_link(item["title"], item["section"], item["url"])
+    return item
 
 
 def citations(title: str, section: str, text: str, pid: str) -> dict:
@@ -177,6 +188,6 @@ def api_search():
         return error_response(400, str(exc))
     except IndexMissing:
         return error_response(503)
-    for item, hit in zip(data["results"], result.hits):
-        item["citation"] = markdown_link(hit.title, hit.section, item["url"])
+    for item in data["results"]:
+        cited(item)
     return jsonify(data)
