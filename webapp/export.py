@@ -11,7 +11,6 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, request
 
-from indexer.errors import IndexMissing, QueryError
 from indexer.links import absolute
 from indexer.search.results import paragraph_dict
 from indexer.search.searcher import MAX_LIMIT
@@ -79,13 +78,8 @@ def _download(body: str, mimetype: str, ext: str, query: str) -> Response:
 def export(fmt: str):
     if fmt not in ("md", "csv"):
         return error_response(404, "只能导出为 Markdown（.md）或 CSV（.csv）")
-    try:
-        state = SearchState.from_args(request.args)
-        total, rows = _rows(state)
-    except QueryError as exc:
-        return error_response(400, str(exc))
-    except IndexMissing:
-        return error_response(503)
+    state = SearchState.from_args(request.args)
+    total, rows = _rows(state)
     if fmt == "md":
         search_url = absolute(base_url(), state.with_page(1).url())
         return _download(markdown(state.q, search_url, total, rows), "text/markdown; charset=utf-8", "md", state.q)

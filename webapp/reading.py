@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request
 from markupsafe import Markup
 
-from indexer.errors import IndexMissing, QueryError
+from indexer.errors import QueryError
 from indexer.search.highlight import highlight
 from indexer.links import report_path, search_path
 from indexer.model import SECTION_SEPARATOR
@@ -95,13 +95,10 @@ def paragraph_page(pid: str):
     if not ID.match(pid):
         return error_response(404, "没有找到这个段落：链接可能不完整，请检查后重试")
     state = _state()
-    try:
-        resolution = searcher().resolve(pid)
-        if resolution.status == "gone":
-            return _gone_page(resolution, "paragraph", state)
-        view = searcher().paragraph(resolution.id) if resolution.id else None
-    except IndexMissing:
-        return error_response(503)
+    resolution = searcher().resolve(pid)
+    if resolution.status == "gone":
+        return _gone_page(resolution, "paragraph", state)
+    view = searcher().paragraph(resolution.id) if resolution.id else None
     if view is None:
         return error_response(404, "没有找到这个段落：链接可能不完整，请检查后重试")
     paragraphs, toc = outline(_marked(view.report, state.q))
@@ -134,13 +131,10 @@ def report_page(report_id: str):
     if not ID.match(report_id):
         return error_response(404, "没有找到这篇报告：链接可能不完整，请检查后重试")
     state = _state()
-    try:
-        resolution = searcher().resolve_report(report_id)
-        if resolution.status == "gone":
-            return _gone_page(resolution, "report", state)
-        docs = searcher().report(resolution.id) if resolution.id else []
-    except IndexMissing:
-        return error_response(503)
+    resolution = searcher().resolve_report(report_id)
+    if resolution.status == "gone":
+        return _gone_page(resolution, "report", state)
+    docs = searcher().report(resolution.id) if resolution.id else []
     if not docs:
         return error_response(404, "没有找到这篇报告：链接可能不完整，请检查后重试")
     paragraphs, toc = outline(_marked(docs, state.q))
@@ -157,10 +151,7 @@ def _resolved_json(pid: str):
     """(resolution, view) for the JSON routes, or an error response."""
     if not ID.match(pid):
         return None, error_response(404, "没有找到这个段落")
-    try:
-        resolution = searcher().resolve(pid)
-    except IndexMissing:
-        return None, error_response(503)
+    resolution = searcher().resolve(pid)
     if resolution.status == "gone":
         return None, error_response(410, "这个段落所在的报告已不在索引中")
     if resolution.id is None:

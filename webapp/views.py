@@ -11,13 +11,12 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from markupsafe import Markup
 
 from indexer.search import facets
-from indexer.errors import IndexMissing, QueryError
+from indexer.errors import QueryError
 from indexer.links import absolute, paragraph_path, report_path
 from indexer.search.searcher import MAX_LIMIT
 from indexer.search.results import HIT_FIELDS, paragraph_dict, result_dict
 
 from .citations import markdown_link, markdown_quote
-from .errors import error_response
 from .state import SearchState
 from .suggest import relaxations
 
@@ -126,10 +125,9 @@ def search_page():
         result = searcher().search(q, limit=PAGE_SIZE, offset=(state.page - 1) * PAGE_SIZE,
                                    filters=state.filters, sort=state.sort)
     except QueryError as exc:
+        # Not the error page: the search form stays, with the message above it, to fix the query.
         context["message"] = str(exc)
         return render_template("search.html", **context), 400
-    except IndexMissing:
-        return error_response(503)
     # Facet counts visit every match: for a few they are counted while the page renders; for
     # more the page shows its results at once and its script fetches the counts from /facets.
     limit = current_app.config["INLINE_FACETS"]
@@ -159,35 +157,25 @@ def search_page():
 def facets_fragment():
     """The facet sidebar of a search page, for the page's script to put in place."""
     q = request.args.get("q", "")
-    try:
-        state = SearchState.from_args(request.args)
-        counted = searcher().facet_counts(q, state.filters) if q.strip() else _NO_FACETS
-    except QueryError as exc:
-        return error_response(400, str(exc))
-    except IndexMissing:
-        return error_response(503)
+    state = SearchState.from_args(request.args)
+    counted = searcher().facet_counts(q, state.filters) if q.strip() else _NO_FACETS
     return render_template("_facets.html", facet_groups=_facet_view(state, counted))
 
 
 @bp.get("/api/search")
 def api_search():
     q = request.args.get("q", "")
-    try:
-        limit = _int_arg("limit", 10, 1, MAX_LIMIT)
-        offset = _int_arg("offset", 0, 0, 10000)
-        state = SearchState.from_args(request.args)
-        result = searcher().search(q, limit=limit, offset=offset, filters=state.filters, sort=state.sort)
-        data = result_dict(result, url_of)
-        data["sort"], data["filters"] = state.sort, state.filters
-        if request.args.get("facets") == "1":
-            counted = searcher().facet_counts(q, state.filters) if result.total else _NO_FACETS
-            data["facets"] = {name: [{"value": v, "count": n, **({"title": counted["titles"].get(v, "")}
-                                                                   if name == "report" else {})}
-                                     for v, n in values] for name, values in counted["counts"].items()}
-    except QueryError as exc:
-        return error_response(400, str(exc))
-    except IndexMissing:
-        return error_response(503)
+    limit = _int_arg("limit", 10, 1, MAX_LIMIT)
+    offset = _int_arg("offset", 0, 0, 10000)
+    state = SearchState.from_args(request.args)
+    result = searcher().search(q, limit=limit, offset=offset, filters=state.filters, sort=state.sort)
+    data = result_dict(result, url_of)
+    data["sort"], data["filters"] = state.sort, state.filters
+    if request.args.get("facets") == "1":
+        counted = searcher().facet_counts(q, state.filters) if result.total else _NO_FACETS
+        data["facets"] = {name: [{"value": v, "count": n, **({"title": counted["titles"].get(v, "")}
+                                                               if name == "report" else {})}
+                                 for v, n in values] for name, values in counted["counts"].items()}
     for item in data["results"]:
         cited(item)
     return jsonify(data)
