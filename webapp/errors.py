@@ -6,7 +6,9 @@ error keeps its code, anything else is a logged 500.
 """
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from typing import NoReturn
+
+from flask import abort, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.errors import IndexMissing, QueryError
@@ -28,6 +30,11 @@ def error_response(status: int, message: str | None = None):
         response.status_code = status
         return response
     return render_template("error.html", status=status, message=message), status
+
+
+def fail(status: int, message: str | None = None) -> NoReturn:
+    """Stop the request with ``error_response(status, message)``, from a helper deep in a view."""
+    abort(error_response(status, message))
 
 
 def register(app) -> None:

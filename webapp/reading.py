@@ -17,7 +17,7 @@ from indexer.model import SECTION_SEPARATOR
 from indexer.search.results import SIMILAR_FIELDS, STORED_FIELDS
 
 from .citations import label, markdown_quote
-from .errors import error_response
+from .errors import error_response, fail
 from .state import SearchState
 from .views import ID, citations, paragraph_json, searcher, url_of
 
@@ -28,6 +28,11 @@ NOTICES = {
     "moved": "你打开的链接所指的报告已移动或改名。下面是内容相同的段落。",
 }
 REPORT_MOVED = "你打开的链接所指的报告已移动或改名。下面是它现在的内容。"
+NO_PARAGRAPH = "没有找到这个段落"
+NO_REPORT = "没有找到这篇报告"
+CHECK_LINK = "：链接可能不完整，请检查后重试"
+PARAGRAPH_GONE = "这个段落所在的报告已不在索引中"
+REPORT_GONE = "这篇报告已不在索引中"
 
 
 def outline(paragraphs: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -80,7 +85,7 @@ def _gone_page(resolution, what: str, state: SearchState):
             related = searcher().search(term_query, limit=3).hits
         except QueryError:
             related = []
-    message = "这篇报告已不在索引中" if what == "report" else "这个段落所在的报告已不在索引中"
+    message = REPORT_GONE if what == "report" else PARAGRAPH_GONE
     return render_template(
         "gone.html", what=what, message=message, old=old, where=label(old.title, old.section if what != "report" else ""),
         terms=terms, term_url=search_path(term_query) if term_query else None,
@@ -93,14 +98,14 @@ def _gone_page(resolution, what: str, state: SearchState):
 @bp.get("/p/<pid>")
 def paragraph_page(pid: str):
     if not ID.match(pid):
-        return error_response(404, "没有找到这个段落：链接可能不完整，请检查后重试")
+        return error_response(404, NO_PARAGRAPH + CHECK_LINK)
     state = _state()
     resolution = searcher().resolve(pid)
     if resolution.status == "gone":
         return _gone_page(resolution, "paragraph", state)
     view = searcher().paragraph(resolution.id) if resolution.id else None
     if view is None:
-        return error_response(404, "没有找到这个段落：链接可能不完整，请检查后重试")
+        return error_response(404, NO_PARAGRAPH + CHECK_LINK)
     paragraphs, toc = outline(_marked(view.report, state.q))
     at = next(i for i, p in enumerate(paragraphs) if p["id"] == view.id)
     for p in paragraphs:
@@ -129,14 +134,14 @@ def paragraph_page(pid: str):
 @bp.get("/r/<report_id>")
 def report_page(report_id: str):
     if not ID.match(report_id):
-        return error_response(404, "没有找到这篇报告：链接可能不完整，请检查后重试")
+        return error_response(404, NO_REPORT + CHECK_LINK)
     state = _state()
     resolution = searcher().resolve_report(report_id)
     if resolution.status == "gone":
         return _gone_page(resolution, "report", state)
     docs = searcher().report(resolution.id) if resolution.id else []
     if not docs:
-        return error_response(404, "没有找到这篇报告：链接可能不完整，请检查后重试")
+        return error_response(404, NO_REPORT + CHECK_LINK)
     paragraphs, toc = outline(_marked(docs, state.q))
     first = docs[0]
     return render_template(
@@ -148,22 +153,20 @@ def report_page(report_id: str):
 
 
 def _resolved_json(pid: str):
-    """(resolution, view) for the JSON routes, or an error response."""
+    """The resolution of a live paragraph for the JSON routes; else the request ends in 404 or 410."""
     if not ID.match(pid):
-        return None, error_response(404, "没有找到这个段落")
+        fail(404, NO_PARAGRAPH)
     resolution = searcher().resolve(pid)
     if resolution.status == "gone":
-        return None, error_response(410, "这个段落所在的报告已不在索引中")
+        fail(410, PARAGRAPH_GONE)
     if resolution.id is None:
-        return None, error_response(404, "没有找到这个段落")
-    return resolution, None
+        fail(404, NO_PARAGRAPH)
+    return resolution
 
 
 @bp.get("/api/p/<pid>")
 def api_paragraph(pid: str):
-    resolution, error = _resolved_json(pid)
-    if error:
-        return error
+    resolution = _resolved_json(pid)
     view = searcher().paragraph(resolution.id)
     data = paragraph_json(view, STORED_FIELDS)
     data.update(requested_id=pid, status=resolution.status, notice=NOTICES.get(resolution.status, ""),
@@ -173,9 +176,7 @@ def api_paragraph(pid: str):
 
 @bp.get("/api/p/<pid>/similar")
 def api_similar(pid: str):
-    resolution, error = _resolved_json(pid)
-    if error:
-        return error
+    resolution = _resolved_json(pid)
     words, similar = searcher().similar(resolution.id)
     return jsonify({"id": resolution.id, "key_terms": words,
                     "results": [paragraph_json(s, SIMILAR_FIELDS) for s in similar]})
