@@ -1,5 +1,9 @@
 """The `reportsearch` command: thin argument parsing around the library.
 
+Its two flows are the library's: files → … → index (index, watch), and query → parse → search →
+highlight → text or JSON (search; JSON in indexer.search.results' shape); serve hands the
+second to webapp.
+
 Library errors (ReportSearchError) become one line on stderr and exit code 1; a bad
 command line exits 2 (argparse).
 """

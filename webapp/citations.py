@@ -1,4 +1,4 @@
-"""What the copy buttons and the exports put into a user's notes.
+"""What the copy buttons and the exports put into a user's notes, after page or JSON.
 
 Plain functions from (title, section, text, url) to Markdown, so the result list, the
 paragraph page and the Markdown export cite the same way:

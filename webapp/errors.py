@@ -1,5 +1,8 @@
 """One error shape: JSON {"error": {"status", "message"}} under /api/, one HTML template elsewhere.
 
+Where the flow stops early: a query that cannot be parsed or an index that cannot be opened
+becomes this page or JSON instead of a result.
+
 Views raise and this module answers: a missing index (IndexMissing) is 503, a query or
 parameter that cannot be searched (QueryError) is 400 with the library's message, an HTTP
 error keeps its code, anything else is a logged 500.

@@ -1,5 +1,7 @@
 """Download the current result list: Markdown (one citation per result) or CSV.
 
+The flow's end in another format: the result list as a file instead of a page or JSON.
+
 The export runs the same search as the page — query, filters, sort — from its first result,
 up to ``EXPORT_MAX`` results, so what is downloaded is the list the user was looking at.
 """

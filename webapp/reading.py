@@ -1,5 +1,8 @@
 """Reading in context: the paragraph page (a permalink), the report page and their JSON.
 
+Where a result leads: a permalink is resolved, its paragraph shown within its report, the
+query that led there highlighted again (highlight), as a page or as JSON.
+
 A permalink never ends in a bare 404 once it was valid: ``Searcher.resolve`` (indexer.history)
 says whether the paragraph is live, was edited or removed (open the closest surviving
 paragraph of its report, with a notice), moved with its report, or is gone with its report

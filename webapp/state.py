@@ -1,5 +1,8 @@
 """The state of a search page — query, filters, sort, page — read from and written to the URL.
 
+Where the flow begins: the query and its filters are read and checked here, then parsed and
+searched by indexer.search; links to other states of the page are written here too.
+
 Everything that narrows a search lives in the query string, so a search itself can be pasted
 into a note and reopened; the paragraph page carries the same state for its way back.
 """

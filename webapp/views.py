@@ -1,7 +1,9 @@
-"""Routes of the search page and its JSON API. Page and JSON share one result object.
+"""Routes of the search page and its JSON API, where the flow ends.
 
-The paragraph and report pages are in ``reading``, downloads in ``export``; helpers every
-view needs (the shared Searcher, absolute URLs) are here.
+The query comes from the URL (state), goes to indexer.search (parse → search → highlight) and
+comes back as one result object, rendered as the page or as JSON. The paragraph and report
+pages are in ``reading``, downloads in ``export``; helpers every view needs (the shared
+Searcher, absolute URLs, a paragraph's JSON with its citation) are here.
 """
 from __future__ import annotations
 
