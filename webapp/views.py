@@ -15,11 +15,11 @@ from markupsafe import Markup
 from indexer.search import facets
 from indexer.errors import QueryError
 from indexer.links import absolute, paragraph_path, report_path
-from indexer.search.searcher import MAX_LIMIT
+from indexer.search.searcher import MAX_LIMIT, MAX_OFFSET
 from indexer.search.results import HIT_FIELDS, paragraph_dict, result_dict
 
 from .citations import markdown_link, markdown_quote
-from .state import SearchState
+from .state import SearchState, int_arg
 from .suggest import relaxations
 
 bp = Blueprint("reportsearch", __name__)
@@ -57,19 +57,6 @@ def citations(title: str, section: str, text: str, pid: str) -> dict:
     """The three things a user can copy for a paragraph: URL, Markdown link, Markdown quote."""
     url = url_of(pid)
     return {"url": url, "link": markdown_link(title, section, url), "quote": markdown_quote(text, title, section, url)}
-
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name, "")
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise QueryError(f"参数 {name} 须为整数") from None
-    if not low <= value <= high:
-        raise QueryError(f"参数 {name} 须在 {low} 到 {high} 之间")
-    return value
 
 
 def _facet_view(state: SearchState, counted: dict) -> list[dict]:
@@ -167,8 +154,8 @@ def facets_fragment():
 @bp.get("/api/search")
 def api_search():
     q = request.args.get("q", "")
-    limit = _int_arg("limit", 10, 1, MAX_LIMIT)
-    offset = _int_arg("offset", 0, 0, 10000)
+    limit = int_arg(request.args, "limit", 10, 1, MAX_LIMIT)
+    offset = int_arg(request.args, "offset", 0, 0, MAX_OFFSET)
     state = SearchState.from_args(request.args)
     result = searcher().search(q, limit=limit, offset=offset, filters=state.filters, sort=state.sort)
     data = result_dict(result, url_of)
