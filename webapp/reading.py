@@ -94,7 +94,7 @@ def _gone_page(resolution, what: str, state: SearchState):
         terms=terms, term_url=search_path(term_query) if term_query else None,
         title_url=search_path(title_query) if title_query else None,
         related=related, related_link=lambda pid: url_of(pid), snippet=lambda h: Markup(h.snippet),
-        back_url=state.url() if state.q else None, q=state.q,
+        back_url=state.back_url(), q=state.q,
     ), 410
 
 
@@ -128,7 +128,7 @@ def paragraph_page(pid: str):
         prev_hit=earlier_hits[-1]["id"] if earlier_hits else None,
         paragraph_link=state.paragraph_url,
         report_url=report_path(view.report_id, q=state.q),
-        back_url=state.url() if state.q else None,
+        back_url=state.back_url(),
         similar=similar, key_terms=words, snippet=lambda s: Markup(s["snippet"]),
         similar_cite=lambda s: citations(s["title"], s["section"], s["text"], s["id"]),
     )
@@ -151,7 +151,7 @@ def report_page(report_id: str):
         "report.html", title=first["title"], source=first["source"], date=first.get("date", ""),
         paragraphs=paragraphs, toc=toc, q=state.q, paragraph_link=state.paragraph_url,
         notice=REPORT_MOVED if resolution.status == "moved" else None,
-        hit_total=sum(p["hits"] for p in paragraphs), back_url=state.url() if state.q else None,
+        hit_total=sum(p["hits"] for p in paragraphs), back_url=state.back_url(),
     )
 
 

@@ -59,6 +59,10 @@ class SearchState:
     def url(self) -> str:
         return search_path(self.q, **self.params())
 
+    def back_url(self) -> str | None:
+        """The search a paragraph or report page was opened from, for its way back; None without one."""
+        return self.url() if self.q else None
+
     def with_filter(self, name: str, value: str | None) -> "SearchState":
         filters = {k: v for k, v in self.filters.items() if k != name}
         if value:
