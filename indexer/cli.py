@@ -1,5 +1,9 @@
 """The `reportsearch` command: thin argument parsing around the library.
 
+Its two flows are the library's: files → … → index (index, watch), and query → parse → search →
+highlight → text or JSON (search; JSON in indexer.search.results' shape); serve hands the
+second to webapp.
+
 Library errors (ReportSearchError) become one line on stderr and exit code 1; a bad
 command line exits 2 (argparse).
 """
@@ -11,6 +15,7 @@ import re
 import sys
 
 from indexer.errors import ReportSearchError
+from indexer.model import SECTION_SEPARATOR
 from indexer.settings import SETTINGS, resolve
 
 COMMANDS = {
@@ -99,7 +104,7 @@ def cmd_search(cfg, args) -> int:
     print(f"找到 {result.total} 条结果（{result.took_ms:.0f} 毫秒）")
     color = sys.stdout.isatty()
     for n, hit in enumerate(result.hits, start=result.offset + 1):
-        where = " › ".join(x for x in (hit.title, hit.section) if x)
+        where = SECTION_SEPARATOR.join(x for x in (hit.title, hit.section) if x)
         print(f"\n{n}. {where}")
         print("   " + re.sub(r"\s+", " ", _terminal_snippet(hit.snippet, color)))
         if hit.through_report:

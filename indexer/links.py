@@ -1,5 +1,8 @@
 """Permalinks and every other URL, built in one place for the web pages, the JSON API and the CLI.
 
+The links a result carries at the end of the flow (page or JSON), and the search URLs that
+start it again.
+
 Paths are relative; ``absolute`` joins them to a base URL (the configured --base-url, or the
 request's own host), so a link copied into a note works from anywhere.
 """

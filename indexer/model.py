@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Joins a paragraph's heading path (一、… › （一）…) and, where a paragraph is named, its
+# report's title to that path: the stored ``section`` field, citations and the CLI all use it.
+SECTION_SEPARATOR = " › "
+
 
 @dataclass
 class Document:
@@ -48,7 +52,7 @@ class Paragraph:
     id: str
     report_id: str
     report_title: str
-    section: str                     # heading path, " › "-joined, may be empty
+    section: str                     # heading path, SECTION_SEPARATOR-joined, may be empty
     ordinal: int                     # position of the paragraph in its report
     source: str
     text: str

@@ -1,7 +1,10 @@
 """reportsearch's web front end: the search page, paragraph permalinks and the JSON API.
 
+The end of the search flow: query → parse → search → highlight (indexer.search) → page or JSON
+(here). The web package reads the index only through indexer.search and never writes it.
+
 ``create_app(config)`` is the factory; tests pass {"INDEX_DIR": tmp} to point it at a
-temporary index. The app only reads the index (indexer.search.searcher); it never writes it.
+temporary index.
 """
 from __future__ import annotations
 

@@ -1,3 +1,4 @@
+"""`python -m webapp`: the same as `reportsearch serve`."""
 import sys
 
 from indexer.cli import main

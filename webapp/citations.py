@@ -1,4 +1,4 @@
-"""What the copy buttons and the exports put into a user's notes.
+"""What the copy buttons and the exports put into a user's notes, after page or JSON.
 
 Plain functions from (title, section, text, url) to Markdown, so the result list, the
 paragraph page and the Markdown export cite the same way:
@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import re
 
+from indexer.model import SECTION_SEPARATOR
+
 _LINK_TEXT_SPECIALS = re.compile(r"([\\\[\]])")
 _ORDERED = re.compile(r"^(\d+)([.)])")
 
 
 def label(title: str, section: str = "") -> str:
     """报告标题 › 小节 — the name a citation shows."""
-    return " › ".join(x for x in (title.strip(), section.strip()) if x)
+    return SECTION_SEPARATOR.join(x for x in (title.strip(), section.strip()) if x)
 
 
 def markdown_link(title: str, section: str, url: str) -> str:

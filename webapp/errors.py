@@ -1,8 +1,20 @@
-"""One error shape: JSON {"error": {"status", "message"}} under /api/, one HTML template elsewhere."""
+"""One error shape: JSON {"error": {"status", "message"}} under /api/, one HTML template elsewhere.
+
+Where the flow stops early: a query that cannot be parsed or an index that cannot be opened
+becomes this page or JSON instead of a result.
+
+Views raise and this module answers: a missing index (IndexMissing) is 503, a query or
+parameter that cannot be searched (QueryError) is 400 with the library's message, an HTTP
+error keeps its code, anything else is a logged 500.
+"""
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from typing import NoReturn
+
+from flask import abort, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
+
+from indexer.errors import IndexMissing, QueryError
 
 MESSAGES = {
     400: "请求有误",
@@ -23,7 +35,20 @@ def error_response(status: int, message: str | None = None):
     return render_template("error.html", status=status, message=message), status
 
 
+def fail(status: int, message: str | None = None) -> NoReturn:
+    """Stop the request with ``error_response(status, message)``, from a helper deep in a view."""
+    abort(error_response(status, message))
+
+
 def register(app) -> None:
+    @app.errorhandler(IndexMissing)
+    def no_index(exc: IndexMissing):
+        return error_response(503)
+
+    @app.errorhandler(QueryError)
+    def bad_query(exc: QueryError):
+        return error_response(400, str(exc))
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         return error_response(exc.code or 500, exc.description if exc.code == 400 else None)

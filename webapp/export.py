@@ -1,5 +1,7 @@
 """Download the current result list: Markdown (one citation per result) or CSV.
 
+The flow's end in another format: the result list as a file instead of a page or JSON.
+
 The export runs the same search as the page — query, filters, sort — from its first result,
 up to ``EXPORT_MAX`` results, so what is downloaded is the list the user was looking at.
 """
@@ -11,8 +13,8 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, request
 
-from indexer.errors import IndexMissing, QueryError
 from indexer.links import absolute
+from indexer.search.results import paragraph_dict
 from indexer.search.searcher import MAX_LIMIT
 
 from .citations import markdown_link
@@ -22,7 +24,10 @@ from .views import base_url, searcher, url_of
 
 bp = Blueprint("export", __name__)
 EXPORT_MAX = 200
-CSV_COLUMNS = ("序号", "报告标题", "小节", "段落", "链接", "日期", "地区", "类型", "文件")
+# Each exported paragraph's fields (indexer.search.results.paragraph_dict) and their CSV headers.
+CSV_FIELDS = {"title": "报告标题", "section": "小节", "text": "段落", "url": "链接", "date": "日期", "place": "地区",
+              "doctype": "类型", "source": "文件"}
+CSV_COLUMNS = ("序号", *CSV_FIELDS.values())
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -46,8 +51,7 @@ def to_csv(rows: list[dict]) -> str:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for n, row in enumerate(rows, start=1):
-        writer.writerow([n] + [_cell(row[k]) for k in ("title", "section", "text", "url", "date", "place",
-                                                        "doctype", "source")])
+        writer.writerow([n] + [_cell(row[k]) for k in CSV_FIELDS])
     return buf.getvalue()
 
 
@@ -57,8 +61,7 @@ def _rows(state: SearchState) -> tuple[int, list[dict]]:
         result = searcher().search(state.q, limit=min(MAX_LIMIT, EXPORT_MAX - offset), offset=offset,
                                    filters=state.filters, sort=state.sort)
         total = result.total
-        rows += [{"title": h.title, "section": h.section, "text": h.text, "url": url_of(h.id), "date": h.date,
-                  "place": h.place, "doctype": h.doctype, "source": h.source} for h in result.hits]
+        rows += [paragraph_dict(h, url_of, tuple(CSV_FIELDS)) for h in result.hits]
         offset += len(result.hits)
         if len(result.hits) < result.limit:
             break
@@ -77,13 +80,8 @@ def _download(body: str, mimetype: str, ext: str, query: str) -> Response:
 def export(fmt: str):
     if fmt not in ("md", "csv"):
         return error_response(404, "只能导出为 Markdown（.md）或 CSV（.csv）")
-    try:
-        state = SearchState.from_args(request.args)
-        total, rows = _rows(state)
-    except QueryError as exc:
-        return error_response(400, str(exc))
-    except IndexMissing:
-        return error_response(503)
+    state = SearchState.from_args(request.args)
+    total, rows = _rows(state)
     if fmt == "md":
         search_url = absolute(base_url(), state.with_page(1).url())
         return _download(markdown(state.q, search_url, total, rows), "text/markdown; charset=utf-8", "md", state.q)

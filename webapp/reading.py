@@ -1,5 +1,8 @@
 """Reading in context: the paragraph page (a permalink), the report page and their JSON.
 
+Where a result leads: a permalink is resolved, its paragraph shown within its report, the
+query that led there highlighted again (highlight), as a page or as JSON.
+
 A permalink never ends in a bare 404 once it was valid: ``Searcher.resolve`` (indexer.history)
 says whether the paragraph is live, was edited or removed (open the closest surviving
 paragraph of its report, with a notice), moved with its report, or is gone with its report
@@ -10,23 +13,29 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request
 from markupsafe import Markup
 
-from indexer.errors import IndexMissing, QueryError
+from indexer.errors import QueryError
 from indexer.search.highlight import highlight
 from indexer.links import report_path, search_path
+from indexer.model import SECTION_SEPARATOR
+from indexer.search.results import SIMILAR_FIELDS, STORED_FIELDS
 
-from .citations import label, markdown_link
-from .errors import error_response
+from .citations import label, markdown_quote
+from .errors import error_response, fail
 from .state import SearchState
-from .views import ID, citations, searcher, url_of
+from .views import ID, citations, paragraph_json, searcher, url_of
 
 bp = Blueprint("reading", __name__)
-SEPARATOR = " › "
 NOTICES = {
     "edited": "你打开的链接所指的段落已被修改。下面是本报告中与原文最接近的段落。",
     "removed": "你打开的链接所指的段落已从报告中删除。下面是原位置附近的段落。",
     "moved": "你打开的链接所指的报告已移动或改名。下面是内容相同的段落。",
 }
 REPORT_MOVED = "你打开的链接所指的报告已移动或改名。下面是它现在的内容。"
+NO_PARAGRAPH = "没有找到这个段落"
+NO_REPORT = "没有找到这篇报告"
+CHECK_LINK = "：链接可能不完整，请检查后重试"
+PARAGRAPH_GONE = "这个段落所在的报告已不在索引中"
+REPORT_GONE = "这篇报告已不在索引中"
 
 
 def outline(paragraphs: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -37,7 +46,7 @@ def outline(paragraphs: list[dict]) -> tuple[list[dict], list[dict]]:
     """
     out, toc, previous = [], [], []
     for p in paragraphs:
-        parts = [x for x in (p.get("section") or "").split(SEPARATOR) if x]
+        parts = [x for x in (p.get("section") or "").split(SECTION_SEPARATOR) if x]
         same = 0
         while same < min(len(parts), len(previous)) and parts[same] == previous[same]:
             same += 1
@@ -79,30 +88,27 @@ def _gone_page(resolution, what: str, state: SearchState):
             related = searcher().search(term_query, limit=3).hits
         except QueryError:
             related = []
-    message = "这篇报告已不在索引中" if what == "report" else "这个段落所在的报告已不在索引中"
+    message = REPORT_GONE if what == "report" else PARAGRAPH_GONE
     return render_template(
         "gone.html", what=what, message=message, old=old, where=label(old.title, old.section if what != "report" else ""),
         terms=terms, term_url=search_path(term_query) if term_query else None,
         title_url=search_path(title_query) if title_query else None,
         related=related, related_link=lambda pid: url_of(pid), snippet=lambda h: Markup(h.snippet),
-        back_url=state.url() if state.q else None, q=state.q,
+        back_url=state.back_url(), q=state.q,
     ), 410
 
 
 @bp.get("/p/<pid>")
 def paragraph_page(pid: str):
     if not ID.match(pid):
-        return error_response(404, "没有找到这个段落：链接可能不完整，请检查后重试")
+        return error_response(404, NO_PARAGRAPH + CHECK_LINK)
     state = _state()
-    try:
-        resolution = searcher().resolve(pid)
-        if resolution.status == "gone":
-            return _gone_page(resolution, "paragraph", state)
-        view = searcher().paragraph(resolution.id) if resolution.id else None
-    except IndexMissing:
-        return error_response(503)
+    resolution = searcher().resolve(pid)
+    if resolution.status == "gone":
+        return _gone_page(resolution, "paragraph", state)
+    view = searcher().paragraph(resolution.id) if resolution.id else None
     if view is None:
-        return error_response(404, "没有找到这个段落：链接可能不完整，请检查后重试")
+        return error_response(404, NO_PARAGRAPH + CHECK_LINK)
     paragraphs, toc = outline(_marked(view.report, state.q))
     at = next(i for i, p in enumerate(paragraphs) if p["id"] == view.id)
     for p in paragraphs:
@@ -122,7 +128,7 @@ def paragraph_page(pid: str):
         prev_hit=earlier_hits[-1]["id"] if earlier_hits else None,
         paragraph_link=state.paragraph_url,
         report_url=report_path(view.report_id, q=state.q),
-        back_url=state.url() if state.q else None,
+        back_url=state.back_url(),
         similar=similar, key_terms=words, snippet=lambda s: Markup(s["snippet"]),
         similar_cite=lambda s: citations(s["title"], s["section"], s["text"], s["id"]),
     )
@@ -131,63 +137,49 @@ def paragraph_page(pid: str):
 @bp.get("/r/<report_id>")
 def report_page(report_id: str):
     if not ID.match(report_id):
-        return error_response(404, "没有找到这篇报告：链接可能不完整，请检查后重试")
+        return error_response(404, NO_REPORT + CHECK_LINK)
     state = _state()
-    try:
-        resolution = searcher().resolve_report(report_id)
-        if resolution.status == "gone":
-            return _gone_page(resolution, "report", state)
-        docs = searcher().report(resolution.id) if resolution.id else []
-    except IndexMissing:
-        return error_response(503)
+    resolution = searcher().resolve_report(report_id)
+    if resolution.status == "gone":
+        return _gone_page(resolution, "report", state)
+    docs = searcher().report(resolution.id) if resolution.id else []
     if not docs:
-        return error_response(404, "没有找到这篇报告：链接可能不完整，请检查后重试")
+        return error_response(404, NO_REPORT + CHECK_LINK)
     paragraphs, toc = outline(_marked(docs, state.q))
     first = docs[0]
     return render_template(
         "report.html", title=first["title"], source=first["source"], date=first.get("date", ""),
         paragraphs=paragraphs, toc=toc, q=state.q, paragraph_link=state.paragraph_url,
         notice=REPORT_MOVED if resolution.status == "moved" else None,
-        hit_total=sum(p["hits"] for p in paragraphs), back_url=state.url() if state.q else None,
+        hit_total=sum(p["hits"] for p in paragraphs), back_url=state.back_url(),
     )
 
 
 def _resolved_json(pid: str):
-    """(resolution, view) for the JSON routes, or an error response."""
+    """The resolution of a live paragraph for the JSON routes; else the request ends in 404 or 410."""
     if not ID.match(pid):
-        return None, error_response(404, "没有找到这个段落")
-    try:
-        resolution = searcher().resolve(pid)
-    except IndexMissing:
-        return None, error_response(503)
+        fail(404, NO_PARAGRAPH)
+    resolution = searcher().resolve(pid)
     if resolution.status == "gone":
-        return None, error_response(410, "这个段落所在的报告已不在索引中")
+        fail(410, PARAGRAPH_GONE)
     if resolution.id is None:
-        return None, error_response(404, "没有找到这个段落")
-    return resolution, None
+        fail(404, NO_PARAGRAPH)
+    return resolution
 
 
 @bp.get("/api/p/<pid>")
 def api_paragraph(pid: str):
-    resolution, error = _resolved_json(pid)
-    if error:
-        return error
+    resolution = _resolved_json(pid)
     view = searcher().paragraph(resolution.id)
-    current = next(p for p in view.report if p["id"] == view.id)
-    cite = citations(view.title, view.section, current["text"], view.id)
-    return jsonify({"id": view.id, "requested_id": pid, "status": resolution.status,
-                    "notice": NOTICES.get(resolution.status, ""),
-                    "report_id": view.report_id, "title": view.title, "section": view.section,
-                    "text": current["text"], "source": view.source, "date": view.date, "url": cite["url"],
-                    "citation": cite["link"], "quote": cite["quote"]})
+    data = paragraph_json(view, STORED_FIELDS)
+    data.update(requested_id=pid, status=resolution.status, notice=NOTICES.get(resolution.status, ""),
+                quote=markdown_quote(data["text"], data["title"], data["section"], data["url"]))
+    return jsonify(data)
 
 
 @bp.get("/api/p/<pid>/similar")
 def api_similar(pid: str):
-    resolution, error = _resolved_json(pid)
-    if error:
-        return error
+    resolution = _resolved_json(pid)
     words, similar = searcher().similar(resolution.id)
     return jsonify({"id": resolution.id, "key_terms": words,
-                    "results": [dict(s, url=url_of(s["id"]), citation=markdown_link(s["title"], s["section"], url_of(s["id"])))
-                                for s in similar]})
+                    "results": [paragraph_json(s, SIMILAR_FIELDS) for s in similar]})

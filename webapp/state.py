@@ -1,5 +1,8 @@
 """The state of a search page — query, filters, sort, page — read from and written to the URL.
 
+Where the flow begins: the query and its filters are read and checked here, then parsed and
+searched by indexer.search; links to other states of the page are written here too.
+
 Everything that narrows a search lives in the query string, so a search itself can be pasted
 into a note and reopened; the paragraph page carries the same state for its way back.
 """
@@ -14,6 +17,21 @@ from indexer.links import export_path, facets_path, paragraph_path, search_path
 MAX_PAGE = 1000
 
 
+def int_arg(args, name: str, default: int, low: int, high: int) -> int:
+    """The integer URL parameter ``name`` (``default`` when absent or empty); QueryError unless
+    it is an integer from ``low`` to ``high``."""
+    raw = args.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise QueryError(f"参数 {name} 须为整数") from None
+    if not low <= value <= high:
+        raise QueryError(f"参数 {name} 须在 {low} 到 {high} 之间")
+    return value
+
+
 @dataclass(frozen=True)
 class SearchState:
     q: str = ""
@@ -24,13 +42,7 @@ class SearchState:
     @classmethod
     def from_args(cls, args) -> "SearchState":
         """Read request.args; raise QueryError with a Chinese message for a bad value."""
-        raw = args.get("page", "")
-        try:
-            page = int(raw) if raw != "" else 1
-        except ValueError:
-            raise QueryError("参数 page 须为整数") from None
-        if not 1 <= page <= MAX_PAGE:
-            raise QueryError(f"参数 page 须在 1 到 {MAX_PAGE} 之间")
+        page = int_arg(args, "page", 1, 1, MAX_PAGE)
         filters, sort = facets.validate({name: args.get(name, "") for name in facets.FACETS},
                                         args.get("sort", ""))
         return cls(q=args.get("q", ""), page=page, sort=sort, filters=filters)
@@ -46,6 +58,10 @@ class SearchState:
 
     def url(self) -> str:
         return search_path(self.q, **self.params())
+
+    def back_url(self) -> str | None:
+        """The search a paragraph or report page was opened from, for its way back; None without one."""
+        return self.url() if self.q else None
 
     def with_filter(self, name: str, value: str | None) -> "SearchState":
         filters = {k: v for k, v in self.filters.items() if k != name}

@@ -1,7 +1,9 @@
-"""Routes of the search page and its JSON API. Page and JSON share one result object.
+"""Routes of the search page and its JSON API, where the flow ends.
 
-The paragraph and report pages are in ``reading``, downloads in ``export``; helpers every
-view needs (the shared Searcher, absolute URLs) are here.
+The query comes from the URL (state), goes to indexer.search (parse → search → highlight) and
+comes back as one result object, rendered as the page or as JSON. The paragraph and report
+pages are in ``reading``, downloads in ``export``; helpers every view needs (the shared
+Searcher, absolute URLs, a paragraph's JSON with its citation) are here.
 """
 from __future__ import annotations
 
@@ -11,14 +13,13 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from markupsafe import Markup
 
 from indexer.search import facets
-from indexer.errors import IndexMissing, QueryError
+from indexer.errors import QueryError
 from indexer.links import absolute, paragraph_path, report_path
-from indexer.search.searcher import MAX_LIMIT
-from indexer.search.results import result_dict
+from indexer.search.searcher import MAX_LIMIT, MAX_OFFSET
+from indexer.search.results import HIT_FIELDS, paragraph_dict, result_dict
 
 from .citations import markdown_link, markdown_quote
-from .errors import error_response
-from .state import SearchState
+from .state import SearchState, int_arg
 from .suggest import relaxations
 
 bp = Blueprint("reportsearch", __name__)
@@ -41,23 +42,21 @@ def url_of(pid: str) -> str:
     return absolute(base_url(), paragraph_path(pid))
 
 
+def paragraph_json(paragraph, fields: tuple[str, ...] = HIT_FIELDS) -> dict:
+    """A paragraph's JSON (indexer.search.results.paragraph_dict), with the Markdown link a note cites it by."""
+    return cited(paragraph_dict(paragraph, url_of, fields))
+
+
+def cited(item: dict) -> dict:
+    """Add to a paragraph's dict its "citation", the Markdown link to its "url"."""
+    item["citation"] = markdown_link(item["title"], item["section"], item["url"])
+    return item
+
+
 def citations(title: str, section: str, text: str, pid: str) -> dict:
     """The three things a user can copy for a paragraph: URL, Markdown link, Markdown quote."""
     url = url_of(pid)
     return {"url": url, "link": markdown_link(title, section, url), "quote": markdown_quote(text, title, section, url)}
-
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name, "")
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise QueryError(f"参数 {name} 须为整数") from None
-    if not low <= value <= high:
-        raise QueryError(f"参数 {name} 须在 {low} 到 {high} 之间")
-    return value
 
 
 def _facet_view(state: SearchState, counted: dict) -> list[dict]:
@@ -115,10 +114,9 @@ def search_page():
         result = searcher().search(q, limit=PAGE_SIZE, offset=(state.page - 1) * PAGE_SIZE,
                                    filters=state.filters, sort=state.sort)
     except QueryError as exc:
+        # Not the error page: the search form stays, with the message above it, to fix the query.
         context["message"] = str(exc)
         return render_template("search.html", **context), 400
-    except IndexMissing:
-        return error_response(503)
     # Facet counts visit every match: for a few they are counted while the page renders; for
     # more the page shows its results at once and its script fetches the counts from /facets.
     limit = current_app.config["INLINE_FACETS"]
@@ -148,35 +146,25 @@ def search_page():
 def facets_fragment():
     """The facet sidebar of a search page, for the page's script to put in place."""
     q = request.args.get("q", "")
-    try:
-        state = SearchState.from_args(request.args)
-        counted = searcher().facet_counts(q, state.filters) if q.strip() else _NO_FACETS
-    except QueryError as exc:
-        return error_response(400, str(exc))
-    except IndexMissing:
-        return error_response(503)
+    state = SearchState.from_args(request.args)
+    counted = searcher().facet_counts(q, state.filters) if q.strip() else _NO_FACETS
     return render_template("_facets.html", facet_groups=_facet_view(state, counted))
 
 
 @bp.get("/api/search")
 def api_search():
     q = request.args.get("q", "")
-    try:
-        limit = _int_arg("limit", 10, 1, MAX_LIMIT)
-        offset = _int_arg("offset", 0, 0, 10000)
-        state = SearchState.from_args(request.args)
-        result = searcher().search(q, limit=limit, offset=offset, filters=state.filters, sort=state.sort)
-        data = result_dict(result, url_of)
-        data["sort"], data["filters"] = state.sort, state.filters
-        if request.args.get("facets") == "1":
-            counted = searcher().facet_counts(q, state.filters) if result.total else _NO_FACETS
-            data["facets"] = {name: [{"value": v, "count": n, **({"title": counted["titles"].get(v, "")}
-                                                                   if name == "report" else {})}
-                                     for v, n in values] for name, values in counted["counts"].items()}
-    except QueryError as exc:
-        return error_response(400, str(exc))
-    except IndexMissing:
-        return error_response(503)
-    for item, hit in zip(data["results"], result.hits):
-        item["citation"] = markdown_link(hit.title, hit.section, item["url"])
+    limit = int_arg(request.args, "limit", 10, 1, MAX_LIMIT)
+    offset = int_arg(request.args, "offset", 0, 0, MAX_OFFSET)
+    state = SearchState.from_args(request.args)
+    result = searcher().search(q, limit=limit, offset=offset, filters=state.filters, sort=state.sort)
+    data = result_dict(result, url_of)
+    data["sort"], data["filters"] = state.sort, state.filters
+    if request.args.get("facets") == "1":
+        counted = searcher().facet_counts(q, state.filters) if result.total else _NO_FACETS
+        data["facets"] = {name: [{"value": v, "count": n, **({"title": counted["titles"].get(v, "")}
+                                                               if name == "report" else {})}
+                                 for v, n in values] for name, values in counted["counts"].items()}
+    for item in data["results"]:
+        cited(item)
     return jsonify(data)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from indexer.ingest.clean import CJK
-from indexer.model import Block
+from indexer.model import SECTION_SEPARATOR, Block
 
 _CN_NUM = "一二三四五六七八九十百零〇"
 _NUMBERED = (
@@ -91,7 +91,7 @@ def sectioned_paragraphs(blocks: list[Block]) -> list[Section]:
             glue_next = False
             prev_was_list_item = False
             continue
-        heading = " › ".join(text for _, text in path)
+        heading = SECTION_SEPARATOR.join(text for _, text in path)
         same_section = bool(out) and out[-1].heading == heading
         if is_fragment(line):
             if not cjk_count(line):

@@ -1,10 +1,13 @@
-"""Searching, the last stage: what a search returns, and its one JSON shape.
+"""What a search hands to its readers, and the one dict a paragraph becomes.
 
-The HTML page, the JSON API and the CLI all read these objects.
+query → parse → search → highlight → (these objects) → page or JSON. The HTML pages, the JSON
+API, the export and the CLI all read these objects; ``paragraph_dict`` is the only place a
+paragraph is turned into a dict, whether it is a search hit or a stored paragraph.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 
 @dataclass
@@ -62,6 +65,39 @@ class ParagraphView:
     ordinal: int
     report: list[dict]           # every paragraph of the report in order: id, section, text
 
+    @property
+    def text(self) -> str:
+        """The paragraph's own text, as listed in ``report``."""
+        return next(p["text"] for p in self.report if p["id"] == self.id)
+
+
+# The fields of each shape a paragraph takes, in the order its JSON lists them. A field is
+# read from a search hit or ParagraphView (attribute) or a stored paragraph (dict key); "url"
+# is the paragraph's permalink, made from its id.
+HIT_FIELDS = ("id", "report_id", "title", "section", "text", "snippet", "url", "score", "source", "date",
+              "doctype", "place", "source_url", "locations", "also_in", "through_report", "through_word")
+STORED_FIELDS = ("id", "report_id", "title", "section", "text", "source", "date", "url")
+# A paragraph like another (indexer.search.similar): also its score, snippet and shared words.
+SIMILAR_FIELDS = ("id", "report_id", "title", "section", "text", "source", "date", "score", "snippet",
+                  "shared", "url")
+
+
+def paragraph_dict(paragraph, url_for_id, fields: tuple[str, ...] = HIT_FIELDS) -> dict:
+    """``paragraph`` (a Hit, a ParagraphView or a stored paragraph's dict) as a dict of ``fields``.
+
+    ``url_for_id`` turns an id into a permalink, for "url" and for each "also_in" entry.
+    """
+    get = paragraph.__getitem__ if isinstance(paragraph, dict) else partial(getattr, paragraph)
+    out = {}
+    for name in fields:
+        if name == "url":
+            out[name] = url_for_id(get("id"))
+        elif name == "also_in":
+            out[name] = [dict(a, url=url_for_id(a["id"])) for a in get("also_in")]
+        else:
+            out[name] = get(name)
+    return out
+
 
 def result_dict(result: SearchResult, url_for_id) -> dict:
     """The JSON API's shape, shared by the web API and `reportsearch search --json`."""
@@ -72,17 +108,5 @@ def result_dict(result: SearchResult, url_for_id) -> dict:
         "took_ms": result.took_ms,
         "offset": result.offset,
         "limit": result.limit,
-        "results": [
-            {
-                "id": h.id, "report_id": h.report_id, "title": h.title, "section": h.section,
-                "text": h.text, "snippet": h.snippet, "url": url_for_id(h.id), "score": h.score,
-                "source": h.source, "date": h.date, "doctype": h.doctype,
-                "place": h.place, "source_url": h.source_url, "locations": h.locations,
-                "also_in": [dict(a, url=url_for_id(a["id"])) for a in h.also_in],
-                "through_report": h.through_report, "through_word": h.through_word,
-            }
-            for h in result.hits
-        ],
+        "results": [paragraph_dict(h, url_for_id) for h in result.hits],
     }
-
-
