@@ -185,7 +185,11 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise ReportSearchError(f"语料目录不存在：{corpus_dir}")
-    ix = store.open_index(index_dir, create_missing=True, lock_timeout=lock_timeout)
+    ix, unreadable = store.open_to_update(index_dir, lock_timeout=lock_timeout)
+    if unreadable is not None:
+        if log is not None:
+            log(unreadable)            # one line: why this run rebuilds the index
+        rebuild = summary.rebuilt = True
     problems = schema_problems(ix.schema, make_schema())
     if problems and not rebuild:
         raise ReportSearchError(f"该索引由其他版本的 reportsearch 创建（{'；'.join(problems)}），"
