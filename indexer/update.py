@@ -18,7 +18,7 @@ from whoosh.writing import CLEAR
 
 from indexer.ingest import dedup
 from indexer import history
-from indexer.engine import store
+from indexer.engine import records, store
 from indexer.errors import ReportSearchError, UnreadableFile
 from indexer.ingest.digests import Digests
 from indexer.ingest.files import CorpusFile, digest, discover
@@ -156,8 +156,9 @@ def _copies_to_redo(ix, corpus_dir: Path, scanned, todo, gone: set[str]):
     frontier = set(gone)
     fresh = [item for item in todo if item[1]]
     while frontier or fresh:
-        more = dedup.files_to_recheck(ix, frontier) if frontier else set()
-        deduper = dedup.Deduper.load(ix, exclude=gone)
+        more = (dedup.files_to_recheck(records.kept_reports(ix), records.duplicates(ix), frontier)
+                if frontier else set())
+        deduper = dedup.Deduper.load(records.kept_reports(ix), exclude=gone)
         for cf, _, _ in (fresh if deduper.kept else []):     # nothing kept: no rivals to find
             try:
                 more |= deduper.rivals(file_paragraphs(_read(cf), cf.source, **reader_options(corpus_dir, cf.source)),
@@ -230,8 +231,10 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         # Remember what old permalinks pointed to before their documents go (issue 4).
         history.retire(index_dir, ix, summary.deleted + [cf.source for cf, _, _ in todo if cf.source in known],
                        everything=rebuild)
-        deduper = dedup.Deduper() if rebuild else dedup.Deduper.load(ix, exclude=gone)
-        dedup.forget(w, [store.filekey(s, known[s]) for s in gone if s in known])
+        deduper = dedup.Deduper() if rebuild else dedup.Deduper.load(records.kept_reports(ix), exclude=gone)
+        for source in gone:      # the records of files reindexed or deleted, by their old filekey
+            if source in known:
+                w.delete_by_term("filekey", store.filekey(source, known[source]))
         for source in summary.deleted:
             w.delete_by_term("source", source)
         progress = Progress(len(todo), "索引中")
@@ -256,9 +259,9 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
                 # A marker so the file is not read again until it changes.
                 w.add_document(source=cf.source, filekey=key, error=error)
             else:
-                paragraphs, records, duplicates = deduper.split(paragraphs, cf.source, key)
-                for record in records:
-                    w.add_document(**record)
+                paragraphs, kept_or_copies, duplicates = deduper.split(paragraphs, cf.source)
+                for record in kept_or_copies:
+                    w.add_document(**records.document(record, key))
                 summary.duplicates += duplicates
                 summary.formats[Path(cf.source).suffix.lower()] += 1
                 summary.reports += len({p.report_id for p in paragraphs})

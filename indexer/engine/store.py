@@ -19,6 +19,7 @@ index to rebuild (IndexMissing), and ``open_to_update`` opens it with the curren
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import time
@@ -164,7 +165,7 @@ def _litter(folder: str, keep: set[str] = frozenset(), scratch: bool = True) -> 
     out = []
     for path in folder.iterdir():
         name = path.name
-        current_toc = name == f"_{INDEX_NAME}_{toc.generation}.toc"
+        current_toc = name == _toc_name(toc.generation)
         if _TEMP_TOC.match(name) or (TOC._pattern(INDEX_NAME).match(name) and not current_toc):
             out.append(name)
         elif (m := _SEGMENT.match(name)) and m.group(1) not in live:
@@ -207,6 +208,20 @@ def lock_held(index_dir: Path) -> bool:
         lock.release()
         return False
     return True
+
+
+def _toc_name(generation: int) -> str:
+    return f"_{INDEX_NAME}_{generation}.toc"       # Whoosh's name for a generation's table of contents
+
+
+def commit_stamp(index_dir: Path, generation: int) -> tuple[int, int] | None:
+    """What tells this commit of ``generation`` from another of the same number (a folder deleted
+    and indexed again restarts its generations); None when that generation is gone."""
+    try:
+        toc = os.stat(Path(index_dir) / _toc_name(generation))
+    except OSError:
+        return None
+    return toc.st_ino, toc.st_mtime_ns
 
 
 def indexed_files(ix) -> dict[str, str]:
