@@ -7,31 +7,24 @@ Everything is committed at once, so a run killed half-way leaves the last commit
 """
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-
-from whoosh.writing import CLEAR
+from pathlib import Path
 
 from indexer.ingest import dedup
 from indexer import history
 from indexer.engine import records, store
+from indexer.engine.batch import open_batch
 from indexer.errors import ReportSearchError, UnreadableFile
 from indexer.ingest.digests import Digests
 from indexer.ingest.files import CorpusFile, digest, discover
-from indexer.model import Paragraph
 from indexer.text.analysis import segmenter
-from indexer.ingest.paragraphs import cjk_count
-from indexer.ingest.pipeline import dupkey, file_paragraphs
+from indexer.ingest.pipeline import file_paragraphs
 from indexer.progress import Progress
 from indexer.ingest.readers.tabular import options_digest, reader_options
-from indexer.engine.schema import heading_and_text, make_schema, schema_problems
 
-_META_FIELDS = ("date", "place", "doctype")
-SHORT_PARAGRAPH = 20     # CJK characters; shorter paragraphs are ranked down
 PARALLEL_BYTES = 2_000_000   # below this much new text, one process indexes faster
 
 
@@ -61,24 +54,6 @@ class Summary:
             "paragraphs": self.paragraphs, "duplicates": self.duplicates,
             "seconds": round(self.seconds, 3), "rebuilt": self.rebuilt,
         }
-
-
-def paragraph_fields(p: Paragraph, filekey: str) -> dict:
-    meta = p.meta
-    date = meta.get("date", "")
-    extra = {k: v for k, v in meta.items() if k not in _META_FIELDS}
-    folder = PurePosixPath(p.source).parent.as_posix()
-    fields = dict(
-        id=p.id, report_id=p.report_id, title=p.report_title, title_grams=p.report_title,
-        section=p.section, text=p.text, grams=heading_and_text(p.section, p.text), ordinal=p.ordinal,
-        source=p.source,
-        folder="" if folder == "." else folder, filekey=filekey, dupkey=dupkey(p.text),
-        date=date, year=date[:4], place=meta.get("place", ""), doctype=meta.get("doctype", ""),
-        author=meta.get("author", ""), meta=json.dumps(extra, ensure_ascii=False),
-    )
-    if cjk_count(p.text) < SHORT_PARAGRAPH:
-        fields["_boost"] = 0.6
-    return fields
 
 
 def _read(cf: CorpusFile) -> bytes:
@@ -191,13 +166,14 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         if log is not None:
             log(unreadable)            # one line: why this run rebuilds the index
         rebuild = summary.rebuilt = True
-    problems = schema_problems(ix.schema, make_schema())
+    problems = store.outdated(ix)
     if problems and not rebuild:
         raise ReportSearchError(f"该索引由其他版本的 reportsearch 创建（{'；'.join(problems)}），"
                                 f"请运行 reportsearch index --rebuild 重建索引")
     scanned = _scan(corpus_dir, summary, Digests(index_dir, corpus_dir))
-    with ix.reader() as reader:
-        generation, known = reader.generation(), ({} if rebuild else store.manifest(reader))
+    generation, known = store.snapshot(ix)
+    if rebuild:
+        known = {}
     todo = _plan(scanned, known, summary)
     if not (todo or summary.deleted or rebuild):
         store.tidy(index_dir)       # a run killed after its commit may have left old files
@@ -210,19 +186,17 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         procs = 1                        # starting workers costs more than a small batch
     if procs > 1:
         segmenter()                      # load the dictionary once; workers inherit it
-    w = store.writer(ix, lock_timeout=lock_timeout, procs=procs, on_wait=log,
-                     schema=make_schema() if rebuild else None)
+    batch = open_batch(ix, replace=rebuild, procs=procs, lock_timeout=lock_timeout, on_wait=log)
     try:
         if not rebuild:
             # The plan above was made before we held the lock: another indexer may have committed
             # since (two started at once both see a new file as new). Plan again from the state
             # this writer builds on, so nothing is added twice; if the other did it all, stop.
-            if w.generation - 1 != generation:
-                with w.reader() as reader:
-                    known = store.manifest(reader)
+            if batch.generation != generation:
+                known = batch.files()
                 todo = _plan(scanned, known, summary)
             if not (todo or summary.deleted):
-                store.cancel(w)
+                batch.cancel()
                 summary.seconds = time.monotonic() - started
                 return summary
         gone = set(summary.deleted) | {cf.source for cf, _, _ in todo if cf.source in known}
@@ -232,15 +206,15 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         history.retire(index_dir, ix, summary.deleted + [cf.source for cf, _, _ in todo if cf.source in known],
                        everything=rebuild)
         deduper = dedup.Deduper() if rebuild else dedup.Deduper.load(records.kept_reports(ix), exclude=gone)
-        for source in gone:      # the records of files reindexed or deleted, by their old filekey
+        for source in gone:
             if source in known:
-                w.delete_by_term("filekey", store.filekey(source, known[source]))
+                batch.forget(source, known[source])
         for source in summary.deleted:
-            w.delete_by_term("source", source)
+            batch.remove(source)
         progress = Progress(len(todo), "索引中")
         for cf, readable, sha in todo:
             if not rebuild and cf.source in known:
-                w.delete_by_term("source", cf.source)
+                batch.remove(cf.source)
             paragraphs, error = [], summary.skipped.get(cf.source)
             if readable:
                 try:
@@ -253,26 +227,22 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
                     error = _unreadable(exc)
                 except Exception as exc:       # a reader bug must not stop the run
                     error = f"解析失败：{type(exc).__name__}: {exc}"
-            key = store.filekey(cf.source, sha)
             if error:
                 summary.skipped[cf.source] = error
                 # A marker so the file is not read again until it changes.
-                w.add_document(source=cf.source, filekey=key, error=error)
+                batch.add_unreadable(cf.source, sha, error)
             else:
                 paragraphs, kept_or_copies, duplicates = deduper.split(paragraphs, cf.source)
-                for record in kept_or_copies:
-                    w.add_document(**records.document(record, key))
+                batch.add_file(cf.source, sha, paragraphs, kept_or_copies)
                 summary.duplicates += duplicates
                 summary.formats[Path(cf.source).suffix.lower()] += 1
                 summary.reports += len({p.report_id for p in paragraphs})
                 summary.paragraphs += len(paragraphs)
-                for p in paragraphs:
-                    w.add_document(**paragraph_fields(p, key))
             progress.advance()
         progress.close()
-        w.commit(mergetype=CLEAR if rebuild else None)
+        batch.commit()
     except BaseException:
-        store.cancel(w)
+        batch.cancel()
         raise
     for source in summary.skipped:
         if source in summary.added:

@@ -30,7 +30,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, EmptyIndexError, LockError
 
 from indexer.errors import IndexBusy, IndexMissing
-from indexer.engine.schema import make_schema
+from indexer.engine.schema import make_schema, schema_problems
 from indexer.engine.writer import BulkWriter, ParallelWriter
 
 INDEX_NAME = "paragraphs"
@@ -210,6 +210,11 @@ def lock_held(index_dir: Path) -> bool:
     return True
 
 
+def outdated(ix) -> list[str]:
+    """What the index lacks that this version needs (user-facing; [] when it is current)."""
+    return schema_problems(ix.schema, make_schema())
+
+
 def _toc_name(generation: int) -> str:
     return f"_{INDEX_NAME}_{generation}.toc"       # Whoosh's name for a generation's table of contents
 
@@ -222,6 +227,22 @@ def commit_stamp(index_dir: Path, generation: int) -> tuple[int, int] | None:
     except OSError:
         return None
     return toc.st_ino, toc.st_mtime_ns
+
+
+def snapshot(ix) -> tuple[int, dict[str, str]]:
+    """The committed generation and its manifest ({source path: content hash}), read together."""
+    with ix.reader() as reader:
+        return reader.generation(), manifest(reader)
+
+
+def stored_paragraphs(ix, sources: list[str] | None = None) -> list[dict]:
+    """The stored fields of every paragraph of the committed index, or of the files ``sources``."""
+    with ix.searcher() as searcher:
+        if sources is None:
+            docs = searcher.all_stored_fields()
+        else:
+            docs = (d for s in sources for d in searcher.documents(source=s))
+        return [d for d in docs if d.get("id")]
 
 
 def indexed_files(ix) -> dict[str, str]:
