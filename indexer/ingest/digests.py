@@ -1,5 +1,7 @@
-"""Indexing, stage 1: the content digest of each corpus file, remembered by the file's stat.
+"""The content digest of each corpus file, remembered by the file's stat.
 
+In the flow files → text → clean → reports → paragraphs → analysis → index, this belongs to
+files: what each one holds now, without reading it when nothing changed.
 A run compares every file's digest with the manifest of the index, so a run with nothing
 changed used to read and hash the whole corpus (4 s at a million paragraphs). As git's index
 does, a digest is reused while the file's size, modification and change times and inode are
