@@ -14,12 +14,7 @@ from collections import Counter
 from whoosh import query as Q
 
 from indexer.engine.exclusion import AndNot
-
-MIN_MATCHES = 3         # paragraphs of the report containing the query verbatim…
-MIN_SHARE = 0.3         # …and at least this share of all its paragraphs
-MAX_REPORT = 300        # paragraphs; a longer document is a collection, not one subject
-MAX_EXACT = 100         # verbatim matches; a query found this often is a general word (社区 in
-                        # community reports), not a subject that some reports are about
+from indexer.search.ranking import MAX_EXACT, MAX_REPORT, MIN_MATCHES, MIN_SHARE
 
 
 def strong_reports(matches: Counter, sizes: dict[str, int]) -> list[str]:

@@ -22,6 +22,7 @@ from whoosh import sorting
 from indexer.engine import docsets
 from indexer.engine import postings
 from indexer.errors import QueryError
+from indexer.search.ranking import MAX_COUNTED
 
 # URL parameter → index field, in the order the page shows them.
 FACETS = {"report": "report_id", "folder": "folder", "year": "year", "place": "place", "type": "doctype"}
@@ -29,7 +30,6 @@ LABELS = {"report": "报告", "folder": "文件夹", "year": "年份", "place": 
 SORTS = {"relevance": "相关度", "date": "日期（新→旧）"}
 MAX_VALUE_CHARS = 200
 TOP_VALUES = 12
-MAX_COUNTED = 200_000
 _COLUMNS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 

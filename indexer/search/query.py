@@ -25,21 +25,13 @@ from whoosh import query as Q
 from indexer.text.analysis import WORD_RUN, bigrams, decompose, query_words
 from indexer.errors import QueryError
 from indexer.engine.exclusion import AndNot
+from indexer.search.ranking import (COMMON_FRACTION, EXACT_SCORE, PARTIAL_WEIGHT, RAREST_GRAMS, SECTION_BOOST,
+                                    SYNONYM_SCORE, SYNONYM_WEIGHT, TITLE_BOOST, TITLE_MATCH_SCORE)
 from indexer.text.normalize import normalize
 from indexer.text.synonyms import synonyms_of
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 24
-# Score tiers: verbatim matches of what the user typed > verbatim matches of a synonym >
-# scattered words. BM25 (a few dozen at most per word) orders paragraphs within a tier.
-EXACT_SCORE = 10000.0
-SYNONYM_SCORE = 1000.0          # × at most a handful of synonyms per group: stays < EXACT_SCORE
-TITLE_BOOST = 2.0
-SECTION_BOOST = 1.5
-SYNONYM_WEIGHT = 0.5
-PARTIAL_WEIGHT = 0.5
-TITLE_MATCH_SCORE = 5.0
-RAREST_GRAMS = 3         # a paragraph matching only through its report's title
 
 _QUOTES = {'"': '"', "“": "”", "‘": "’", "「": "」", "『": "』", "”": "“"}
 _SEPARATORS = " \t\r\n\u3000、，,;；"
@@ -185,11 +177,9 @@ def parse(text: str, stats: "IndexStats | None" = None) -> ParsedQuery:
 class IndexStats:
     """What the parser may ask of the index: document frequencies."""
 
-    COMMON_FRACTION = 0.3
-
     def __init__(self, reader):
         self.reader = reader
-        self.limit = self.COMMON_FRACTION * reader.doc_count()
+        self.limit = COMMON_FRACTION * reader.doc_count()
 
     def frequency(self, fieldname: str, term: str) -> int:
         return self.reader.doc_frequency(fieldname, term)

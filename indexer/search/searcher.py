@@ -31,8 +31,12 @@ from indexer.errors import QueryError
 from indexer.search.highlight import snippet
 from indexer.search.results import Hit, ParagraphView, SearchResult
 from indexer.text.normalize import normalize
-from indexer.search.query import EXACT_SCORE, SYNONYM_SCORE, IndexStats, ParsedQuery, has_words, is_exact, parse
-from indexer.engine.scoring import bm25_idf, exact_weighting, focus, prominence, weighting
+from indexer.search import ranking
+from indexer.search.query import IndexStats, ParsedQuery, has_words, is_exact, parse
+from indexer.search.ranking import (BM25, COMMON_FRACTION, COUNT_POSTINGS_LIMIT, COUNT_READ_LIMIT,
+                                    EXACT_COUNT_LIMIT, FACET_READ_LIMIT, FOCUS_LIMIT, THROUGH_REPORT_SCORE, Budget,
+                                    focus, prominence, stored_score)
+from indexer.engine.scoring import bm25_idf, exact_weighting, weighting
 from indexer.engine.schema import heading_and_text
 
 MAX_LIMIT = 100
@@ -49,7 +53,12 @@ def _meta(doc: dict) -> dict:
 
 def _score(r) -> float:
     # Sorted by date (facets.sort_facet), Whoosh puts the sort key where the score was.
-    return round(r.score, 4) if isinstance(r.score, (int, float)) else 0.0
+    return stored_score(r.score)
+
+
+def _budget() -> Budget:
+    """The cost limits of one search, read at each call (a caller may turn them: the tests do)."""
+    return Budget(EXACT_COUNT_LIMIT, COUNT_POSTINGS_LIMIT, COUNT_READ_LIMIT, FACET_READ_LIMIT)
 
 
 def _content(doc: dict, norm: str | None = None) -> str:
@@ -97,9 +106,9 @@ class Searcher:
     def _open(self, reopen: bool = False):
         """A pair of Whoosh searchers over one reader: the tiered weighting for the full query,
         BM25F for the fast exact-tier pass (where bigrams rank by BM25 too)."""
-        searcher = self._index(reopen).searcher(weighting=weighting())
+        searcher = self._index(reopen).searcher(weighting=weighting(BM25))
         self._open_searchers.add(searcher)
-        return searcher, WhooshSearcher(searcher.reader(), weighting=exact_weighting(), closereader=False)
+        return searcher, WhooshSearcher(searcher.reader(), weighting=exact_weighting(BM25), closereader=False)
 
     def _current(self):
         """This thread's searchers, reopened when the index changed on disk.
@@ -160,6 +169,7 @@ class Searcher:
         if not (0 <= offset <= MAX_OFFSET):
             raise QueryError(f"offset 须在 0 到 {MAX_OFFSET} 之间")
         started = time.perf_counter()
+        budget = _budget()
         searcher, bm25 = self._current()
         parsed = parse(text, IndexStats(searcher.reader()))
         want = offset + limit
@@ -170,19 +180,19 @@ class Searcher:
             # same paragraphs as in relevance order, those found through their report included.
             about = self._reports_about(searcher, parsed)
             full = _with_reports(full, about, parsed, filters)
-            results = searcher.search(full, limit=2 * want + 10, terms=False, **facets.search_options(sort))
+            results = searcher.search(full, limit=ranking.lower_room(want), terms=False, **facets.search_options(sort))
             self._collect(results, parsed, picked, about)
-            counted = facets.distinct_total(searcher, full, _phrase_check(searcher, parsed, COUNT_READ_LIMIT))
+            counted = facets.distinct_total(searcher, full, _phrase_check(searcher, parsed, budget.count_read))
             total, estimated = max(counted or 0, len(picked.hits)), counted is None
         else:
-            total, estimated = self._ranked(searcher, bm25, parsed, filters, want, picked)
+            total, estimated = self._ranked(searcher, bm25, parsed, filters, want, picked, budget)
         hits = [self._hit(searcher, parsed, doc, score, picked.norms.get(doc["id"]), *picked.through(doc["id"]))
                 for score, doc in picked.hits[offset:want]]
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
                             hits=hits, needles=parsed.needles, estimated=estimated)
 
-    def _ranked(self, searcher, bm25, parsed: ParsedQuery, filters, want: int, picked: "_Picked"):
+    def _ranked(self, searcher, bm25, parsed: ParsedQuery, filters, want: int, picked: "_Picked", budget: Budget):
         """Relevance order in two passes; returns (total, whether total is an estimate).
 
         The exact tier alone first (cheap: no positions, no lower tiers); the full tiered
@@ -192,8 +202,8 @@ class Searcher:
         exact = facets.restrict(parsed.exact, filters) if parsed.exact is not None else None
         exact_done = exact is None or self._exact_pass(bm25, exact, parsed, want, picked)
         if not exact_done or len(picked.hits) >= want:
-            return self._total(searcher, parsed, full, len(picked.hits), filters)
-        room = (want - len(picked.hits)) * 2 + 10
+            return self._total(searcher, parsed, full, len(picked.hits), filters, budget)
+        room = ranking.lower_room(want - len(picked.hits))
         results = _best(searcher, full, room, mask=picked.docnums)
         lower = _Picked()
         self._collect(results, parsed, lower)
@@ -207,11 +217,10 @@ class Searcher:
         clause_hits = self._clause_hits(searcher, parsed, filters, about, picked.docnums | lower.docnums)
         # Here a score in the exact tier means "all the bigrams, but not together" (the exact
         # pass confirmed the rest): such a paragraph ranks as a scattered match.
-        ranked = sorted(((s - EXACT_SCORE if s >= EXACT_SCORE else s, d) for s, d in lower.hits),
-                        key=lambda pair: -pair[0])
+        ranked = sorted(((ranking.unconfirmed(s), d) for s, d in lower.hits), key=lambda pair: -pair[0])
         some = []
         for score, doc in ranked:
-            if score >= SYNONYM_SCORE or has_words(_content(doc), parsed.word_checks):
+            if ranking.has_all_words(score, has_words(_content(doc), parsed.word_checks)):
                 picked.add(None, score, doc)
             else:
                 some.append((score, doc))
@@ -222,7 +231,7 @@ class Searcher:
         picked.docnums |= lower.docnums
         if results.scored_length() < room:
             return len(picked.hits) + unread, False          # every match was seen
-        total, estimated = self._total(searcher, parsed, full, len(picked.hits), filters, about)
+        total, estimated = self._total(searcher, parsed, full, len(picked.hits), filters, budget, about)
         return (total + unread if estimated else total), estimated
 
     @staticmethod
@@ -232,7 +241,7 @@ class Searcher:
             return About()          # quotes ask for the words themselves
         if filters or parsed.filters or len(parsed.checks) > 1:
             return Searcher._reports_about(searcher, parsed)
-        counts = Counter(d["report_id"] for s, d in picked.hits if s >= EXACT_SCORE)
+        counts = Counter(d["report_id"] for s, d in picked.hits if ranking.in_exact_tier(s))
         about, word = About(), parsed.clause_words[0] if parsed.clause_words else ""
         for report in context.reports_about(searcher, counts):
             about.add(report, counts[report], word)
@@ -269,11 +278,11 @@ class Searcher:
         restrict = lambda q: _narrowed(q, parsed, filters)
         found, total = context.paragraphs(searcher, list(about), restrict, parsed.excluded, picked.docnums | seen, room)
         for docnum, doc in found:
-            picked.add(docnum, 0.0, doc, **about.via(doc["report_id"]))
+            picked.add(docnum, THROUGH_REPORT_SCORE, doc, **about.via(doc["report_id"]))
         return [(score, doc) for score, doc in some if doc["report_id"] not in about], total - len(found)
 
     @staticmethod
-    def _total(searcher, parsed: ParsedQuery, full, seen: int, filters, about: "About | None" = None
+    def _total(searcher, parsed: ParsedQuery, full, seen: int, filters, budget: Budget, about: "About | None" = None
                ) -> tuple[int, bool]:
         """Count the matches exactly when there are few and counting them reads few postings
         (and few stored paragraphs, to confirm quoted phrases); else Whoosh's cheap upper bound.
@@ -286,10 +295,10 @@ class Searcher:
         """
         reader = searcher.reader()
         estimate = min(int(full.estimate_size(reader)), facets.paragraph_count(searcher))
-        if estimate <= EXACT_COUNT_LIMIT and _postings(reader, full) <= COUNT_POSTINGS_LIMIT:
+        if estimate <= budget.exact_count and _postings(reader, full, budget.count_postings) <= budget.count_postings:
             about = Searcher._reports_about(searcher, parsed) if about is None else about
             full = _with_reports(full, about, parsed, filters)
-            counted = facets.distinct_total(searcher, full, _phrase_check(searcher, parsed, COUNT_READ_LIMIT))
+            counted = facets.distinct_total(searcher, full, _phrase_check(searcher, parsed, budget.count_read))
             if counted is not None:
                 return max(seen, counted), False
         return max(seen, estimate), True
@@ -316,7 +325,7 @@ class Searcher:
         the paragraph, or only listed in it). With more, reading them all would cost too
         much, and the bigram score stands.
         """
-        k = want + max(2, want // 5)          # a few spare: most of the best are confirmed
+        k = ranking.exact_page(want)
         rerank = _rarest(bm25.reader(), parsed.exact) <= FOCUS_LIMIT
         if rerank:
             k = FOCUS_LIMIT + 1
@@ -334,7 +343,7 @@ class Searcher:
                 norm = normalize(doc["text"])
                 content = _content(doc, norm)
                 if is_exact(content, parsed.checks):
-                    picked.add(docnum, EXACT_SCORE + score, doc, norm)
+                    picked.add(docnum, ranking.exact(score), doc, norm)
                     contents[doc["id"]] = (docnum, content)
                     if len(picked.hits) >= want and not rerank:
                         break          # the page is full: the rest would only be read and dropped
@@ -342,7 +351,7 @@ class Searcher:
                 if rerank and exhausted:
                     self._rerank(bm25, parsed, picked, contents)
                 return exhausted
-            k *= 4
+            k *= ranking.EXACT_GROWTH
 
     @staticmethod
     def _rerank(searcher, parsed: ParsedQuery, picked: "_Picked", contents: dict) -> None:
@@ -362,8 +371,8 @@ class Searcher:
                 length = reader.doc_field_length(docnum, "grams") or average
                 base = focus(content, parsed.checks, run_idf, length, average)
             else:
-                base = bigram_score - EXACT_SCORE
-            return EXACT_SCORE + base * prominence(content, runs)
+                base = ranking.within_exact(bigram_score)
+            return ranking.exact(base * prominence(content, runs))
 
         picked.hits = sorted(((score(*pair), pair[1]) for pair in picked.hits), key=lambda pair: -pair[0])
 
@@ -376,7 +385,7 @@ class Searcher:
                     also.append({"id": other["id"], "title": other["title"], "source": other["source"]})
         return Hit(
             id=doc["id"], report_id=doc["report_id"], title=doc["title"], section=_stored(doc, "section"),
-            text=doc["text"], snippet=snippet(doc["text"], parsed.needles, norm=norm), score=round(score, 4),
+            text=doc["text"], snippet=snippet(doc["text"], parsed.needles, norm=norm), score=stored_score(score),
             source=doc["source"], date=_stored(doc, "date"), place=_stored(doc, "place"),
             doctype=_stored(doc, "doctype"), also_in=also,
             source_url=_meta(doc).get("url", ""), locations=dedup.locations(searcher, doc["report_id"]),
@@ -417,7 +426,7 @@ class Searcher:
         # so that a count is the length of the list its link shows.
         parsed = parse(text, IndexStats(searcher.reader()))
         query = _with_reports(parsed.query, self._reports_about(searcher, parsed), parsed, None)
-        counts = facets.count(searcher, query, filters, keep=_phrase_check(searcher, parsed, FACET_READ_LIMIT))
+        counts = facets.count(searcher, query, filters, keep=_phrase_check(searcher, parsed, _budget().facet_read))
         return {"counts": counts, "titles": facets.report_titles(searcher, [v for v, _ in counts["report"]])}
 
     @staticmethod
@@ -438,7 +447,7 @@ class Searcher:
         # With several words, not about one in a third of all paragraphs (社区 in community
         # reports): every report is, and the others would bring in whole reports that mention
         # them once.
-        common = IndexStats.COMMON_FRACTION * facets.paragraph_count(searcher) if len(clauses) > 1 else math.inf
+        common = COMMON_FRACTION * facets.paragraph_count(searcher) if len(clauses) > 1 else math.inf
         about = About()
         for i, (docs, checks) in enumerate(clauses):
             for report, n in _about_clause(searcher, docs, [checks], common).items():
@@ -465,10 +474,6 @@ class Searcher:
             return parse(text).needles
         except QueryError:
             return []
-
-
-EXACT_COUNT_LIMIT = 3000     # up to this many possible matches, totals are counted exactly…
-COUNT_POSTINGS_LIMIT = 50_000   # …when counting them reads at most this many postings
 
 
 def _about_clause(searcher, docs: set[int], checks, common: float) -> Counter:
@@ -521,12 +526,6 @@ def _narrowed(query, parsed: ParsedQuery, filters):
     return facets.restrict(query, filters)
 
 
-# A quoted phrase is found by its bigrams, so counting its matches means reading them; beyond
-# these many the total is an estimate and facet counts are the bigram matches.
-COUNT_READ_LIMIT = 300
-FACET_READ_LIMIT = 5000
-
-
 def _phrase_check(searcher, parsed: ParsedQuery, limit: int):
     """For facets.count / distinct_total: docnums → those containing the quoted phrases
     verbatim, or None past ``limit``. None when the bigrams alone decide (no run of three or
@@ -540,9 +539,6 @@ def _phrase_check(searcher, parsed: ParsedQuery, limit: int):
             return None
         return [d for d in docs if _says(searcher.stored_fields(d), checks)]
     return keep
-
-
-FOCUS_LIMIT = 100       # paragraphs: an exact tier up to this size is read whole and ranked again
 
 
 def _rarest(reader, exact) -> float:
@@ -564,9 +560,9 @@ def _run_idf(reader, run: str, n: int) -> float:
     return bm25_idf(n, df)
 
 
-def _postings(reader, query) -> int:
+def _postings(reader, query, limit: int) -> int:
     """How many postings matching query reads (its terms' document frequencies; a prefix's
-    expanded), counted until the sum is past COUNT_POSTINGS_LIMIT."""
+    expanded), counted until the sum is past ``limit``."""
     seen, total = set(), 0
     for leaf in query.leaves():
         terms = leaf.expanded_terms(reader) if isinstance(leaf, Q.MultiTerm) else leaf.iter_all_terms()
@@ -574,7 +570,7 @@ def _postings(reader, query) -> int:
             if term not in seen:
                 seen.add(term)
                 total += reader.doc_frequency(*term)
-                if total > COUNT_POSTINGS_LIMIT:
+                if total > limit:
                     return total
     return total
 

@@ -19,13 +19,11 @@ from whoosh import sorting
 
 from indexer.engine.exclusion import AndNot
 from indexer.search.highlight import snippet
+from indexer.search.ranking import (KEY_TERMS, NEAR_DUPLICATE, SIMILAR_CANDIDATES, SIMILAR_COMMON_FLOOR,
+                                    SIMILAR_COMMON_SHARE, stored_score)
 from indexer.text.normalize import normalize
 
-NEAR_DUPLICATE = 0.8
-KEY_TERMS = 12
 TOP = 5
-COMMON_SHARE = 0.2
-COMMON_FLOOR = 10          # in a small collection no word is boilerplate yet
 _WORDLIKE = re.compile(r"[\u3400-\u9fffA-Za-z]")
 
 
@@ -50,7 +48,7 @@ def key_terms(searcher, text: str, count: int = KEY_TERMS, known_only: bool = Fa
 
     Weight is tf·idf against the live index. Words that no other paragraph has cannot connect
     to anything (Whoosh's Bo1 model ranks exactly those highest, so it is not used), and words
-    in more than ``COMMON_SHARE`` of all paragraphs (and more than ``COMMON_FLOOR``) are report
+    in more than ``SIMILAR_COMMON_SHARE`` of all paragraphs (and more than ``SIMILAR_COMMON_FLOOR``) are report
     boilerplate; both are skipped, as are single characters and bare numbers. ``known_only``
     is for text that is no longer indexed (a retired paragraph): any live paragraph holding
     the word then counts.
@@ -59,7 +57,7 @@ def key_terms(searcher, text: str, count: int = KEY_TERMS, known_only: bool = Fa
                     if len(w) > 1 and _WORDLIKE.search(w))
     total = max(searcher.doc_count(), 1)
     least = 1 if known_only else 2             # the paragraph itself is one
-    most = max(COMMON_FLOOR, total * COMMON_SHARE)
+    most = max(SIMILAR_COMMON_FLOOR, total * SIMILAR_COMMON_SHARE)
     out = []
     for word, tf in words.items():
         df = searcher.doc_frequency("text", word)
@@ -90,7 +88,7 @@ def similar(searcher, pid: str, top: int = TOP) -> tuple[list[str], list[dict]]:
     # Collapsing on dupkey keeps copies of one paragraph (a report reposted in many files) from
     # filling the candidate list.
     # Not mask=: Whoosh's FilterCollector bypasses the collapse (see facets.restrict).
-    for hit in searcher.search(AndNot(query, own), limit=top * 6, terms=False,
+    for hit in searcher.search(AndNot(query, own), limit=top * SIMILAR_CANDIDATES, terms=False,
                                collapse=sorting.FieldFacet("dupkey"), collapse_limit=1):
         other = hit.fields()
         if other.get("dupkey") in seen_keys or other["report_id"] in seen_reports:
@@ -102,7 +100,7 @@ def similar(searcher, pid: str, top: int = TOP) -> tuple[list[str], list[dict]]:
         out.append({
             "id": other["id"], "report_id": other["report_id"], "title": other["title"],
             "section": other.get("section") or "", "text": other["text"], "source": other["source"],
-            "date": other.get("date") or "", "score": round(hit.score, 4),
+            "date": other.get("date") or "", "score": stored_score(hit.score),
             "snippet": snippet(other["text"], words),
             "shared": [w for w in words if w in normalize(other["text"])],
         })
