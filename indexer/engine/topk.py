@@ -23,13 +23,14 @@ as deletions are.
 Whoosh's own block-max pruning is not exact: IntersectionMatcher.skip_to_quality weighs a
 block of one term against the *current* block of the other, whose documents are not the
 ones skipped, and drops matches that belong in the top k (and which ones depends on k, so
-pages disagree). Where Whoosh runs a ranked search for us, it runs without it (searching._best).
+pages disagree). Where Whoosh runs a ranked search for us, it runs without it (``whoosh_best``).
 """
 from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
 
+from whoosh import collectors
 from whoosh import query as Q
 
 from indexer.engine import docsets
@@ -256,3 +257,18 @@ def top_k(searcher, query, k: int) -> tuple[list[tuple[float, int]], bool] | Non
                         floor = heap[0][0]
     ranked = sorted(((score, -neg) for score, neg in heap), key=lambda sd: (-sd[0], sd[1]))
     return ranked, len(ranked) < k
+
+
+def whoosh_best(searcher, query, k: int, mask: set[int] | None = None):
+    """Whoosh's k best matches, exactly: ties to the lower docnum, as ``top_k`` breaks them.
+
+    Whoosh's TopCollector, as ``search`` sets it up, is not exact: its block-max pruning weighs
+    blocks that do not line up (see above), and every ten matches it rebuilds the matcher for
+    the current k-th score, after which matches tying with that score go missing, so which of
+    them make the list depends on k, and pages disagree. Neither is used here.
+    """
+    collector = collectors.TopCollector(k, usequality=False, replace=0)
+    if mask:
+        collector = collectors.FilterCollector(collector, None, mask)
+    searcher.search_with_collector(query, collector)
+    return collector.results()
