@@ -11,7 +11,7 @@ from whoosh.searching import Searcher
 
 from engine_support import exact_weighting
 from indexer.engine.exclusion import AndNot
-from indexer.search.searcher import _best
+from indexer.engine.topk import whoosh_best as _best
 from indexer.engine.topk import conjunction, top_k
 
 WORDS = ["aa", "bb", "cc", "dd", "ee", "ff"]

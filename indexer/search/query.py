@@ -20,11 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as Q
-
 from indexer.text.analysis import WORD_RUN, bigrams, decompose, query_words
+from indexer.engine import queries as Q
 from indexer.errors import QueryError
-from indexer.engine.exclusion import AndNot
 from indexer.search.ranking import (COMMON_FRACTION, EXACT_SCORE, PARTIAL_WEIGHT, RAREST_GRAMS, SECTION_BOOST,
                                     SYNONYM_SCORE, SYNONYM_WEIGHT, TITLE_BOOST, TITLE_MATCH_SCORE)
 from indexer.text.normalize import normalize
@@ -66,7 +64,7 @@ class ParsedQuery:
     needles: list[str] = field(default_factory=list)            # normalised strings to highlight
     query: Q.Query | None = None                                # every tier
     # The top tier alone, cheap to run: every clause's words contained verbatim, approximated
-    # by "all their bigrams present" and confirmed on the stored text with ``is_exact``.
+    # by "all their bigrams present" and confirmed on the stored text (indexer.search.verbatim).
     exact: Q.Query | None = None
     checks: list[list[list[str]]] = field(default_factory=list)  # clause → alternative → runs
     phrase_checks: list[list[list[str]]] = field(default_factory=list)  # the quoted clauses only
@@ -187,17 +185,6 @@ class IndexStats:
     def common(self, word: str) -> bool:
         """In COMMON_FRACTION of the paragraphs or more (never true of a word found nowhere)."""
         return self.frequency("text", word) >= max(self.limit, 1)
-
-
-def is_exact(normalized_text: str, checks: list[list[list[str]]]) -> bool:
-    """Does a paragraph (normalised) contain some alternative of every clause verbatim?"""
-    return all(any(all(run in normalized_text for run in alt) for alt in clause) for clause in checks)
-
-
-def has_words(normalized_text: str, word_checks) -> bool:
-    """Does a paragraph (normalised) have every word of some alternative of every clause?"""
-    return all(any(all(w in normalized_text or (parts and all(p in normalized_text for p in parts))
-                       for w, parts in alt) for alt in clause) for clause in word_checks)
 
 
 def _word_checks(parsed: ParsedQuery) -> list:
@@ -407,10 +394,10 @@ def _compile_exact(parsed: ParsedQuery, stats=None) -> tuple[Q.Query | None, lis
                 parsed.phrase_checks.append(runs)
     if not per_clause:
         return None, []
-    parsed.clause_exact = [q if parsed.excluded is None else AndNot(q, parsed.excluded) for q in per_clause]
+    parsed.clause_exact = [q if parsed.excluded is None else Q.AndNot(q, parsed.excluded) for q in per_clause]
     query = _any_all(per_clause + [_filter_query(n, v) for n, v in parsed.filters.items()])
     if parsed.excluded is not None:
-        query = AndNot(query, parsed.excluded)
+        query = Q.AndNot(query, parsed.excluded)
     return query, checks
 
 
@@ -446,7 +433,7 @@ def _compile(parsed: ParsedQuery, common=None) -> Q.Query | None:
     if filters:
         query = Q.And([query] + filters)
     if parsed.excluded is not None:
-        query = AndNot(query, parsed.excluded)
+        query = Q.AndNot(query, parsed.excluded)
     return query
 
 

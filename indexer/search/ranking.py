@@ -124,10 +124,10 @@ def unconfirmed(score: float) -> float:
     return score - EXACT_SCORE if score >= EXACT_SCORE else score
 
 
-def has_all_words(score: float, all_words: bool) -> bool:
-    """Does a paragraph below the exact tier rank in the words tier (a synonym verbatim, or
-    every word of the query)? Else it has only some of them."""
-    return score >= SYNONYM_SCORE or all_words
+def has_synonym(score: float) -> bool:
+    """Does a paragraph below the exact tier contain a synonym verbatim? It then ranks in the
+    words tier, as one with every word of the query does."""
+    return score >= SYNONYM_SCORE
 
 
 def stored_score(score) -> float:
