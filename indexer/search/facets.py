@@ -16,6 +16,7 @@ from indexer.engine import queries as Q
 from indexer.engine.view import SortBy
 from indexer.errors import QueryError
 from indexer.search.ranking import MAX_COUNTED
+from indexer.search.tiers import under
 
 # URL parameter → index field, in the order the page shows them.
 FACETS = {"report": "report_id", "folder": "folder", "year": "year", "place": "place", "type": "doctype"}
@@ -50,7 +51,7 @@ def filter_query(filters: dict[str, str] | None) -> Q.Query | None:
         field = FACETS[name]
         if name == "folder":
             # A folder includes its subfolders, as folder: does in the query language.
-            parts.append(Q.Or([Q.Term(field, value), Q.Prefix(field, value.rstrip("/") + "/")]))
+            parts.append(under(field, value))
         else:
             parts.append(Q.Term(field, value))
     if not parts:

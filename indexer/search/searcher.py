@@ -23,11 +23,12 @@ from indexer.errors import QueryError
 from indexer.search import facets
 from indexer.search import similar as more_like
 from indexer.search.hits import stored
-from indexer.search.query import IndexStats, parse
+from indexer.search.query import parse
 from indexer.search.ranking import (BM25, COUNT_POSTINGS_LIMIT, COUNT_READ_LIMIT, EXACT_COUNT_LIMIT,
                                     FACET_READ_LIMIT, Budget)
 from indexer.search.results import ParagraphView, SearchResult
 from indexer.search.run import SearchRun
+from indexer.search.tiers import IndexStats
 from indexer.search.verbatim import content, is_exact
 
 MAX_LIMIT = 100
