@@ -31,9 +31,13 @@ from indexer.text.synonyms import synonyms_of
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 24
 
-# Opening quote → its closing quote: the one table of quotes (webapp.suggest reads it too).
+# Opening quote → its closing quote: the one table of quotes.
 QUOTES = {'"': '"', "“": "”", "‘": "’", "「": "」", "『": "』", "”": "“"}
+QUOTE_CHARS = "".join(dict.fromkeys([*QUOTES, *QUOTES.values()]))     # every quote mark
+OPERATORS = frozenset({"OR", "AND", "NOT", "或", "且", "|", "｜"})
 _SEPARATORS = " \t\r\n\u3000、，,;；"
+# Where a word as typed ends (ParsedQuery.words): any whitespace, and the separators above.
+_WORD_BREAK = re.compile(r"[\s\u3000、，,;；]+")
 _FIELD = re.compile(r"^(?P<name>[A-Za-z\u4e00-\u9fff]{1,6})[:：](?P<value>.*)$", re.S)
 FIELD_ALIASES = {
     "title": "title", "标题": "title",
@@ -105,6 +109,32 @@ class ParsedQuery:
         """The same query with its engine queries made for the index ``stats`` describes."""
         return _build(self.text, self.tokens, stats)
 
+    # Variants, for searching again with less (webapp.suggest). Each is a new ParsedQuery whose
+    # text is what the user would type for it, read from that text as the parser reads any: a
+    # variant searches exactly what following its link does (mismatched quote marks included).
+    def words(self) -> tuple[str, ...]:
+        """The query as typed, word by word: split where the user put a separator, a quoted
+        phrase whole with its quotes, operators included."""
+        return tuple(_typed_words(self.text))
+
+    def without(self, word: str) -> "ParsedQuery":
+        """The query with the typed ``word`` left out (wherever it was typed)."""
+        return _variant(" ".join(w for w in self.words() if w != word))
+
+    def unquoted(self) -> "ParsedQuery":
+        """The query with the quotes around its words dropped: a phrase read as plain text."""
+        return _variant(" ".join(w.strip(QUOTE_CHARS) for w in self.words() if w not in OPERATORS))
+
+
+def of_words(words: list[str]) -> ParsedQuery:
+    """A query of plain words (as indexer.text.analysis.query_words gives them), each a clause."""
+    return _variant(" ".join(words))
+
+
+def _variant(text: str) -> ParsedQuery:
+    """A query made from another; it may have nothing to search (see ``problem``)."""
+    return _build(text, tuple(_lex(text.strip())))
+
 
 def parse(text: str, stats: IndexStats | None = None) -> ParsedQuery:
     """Parse a user query; raise QueryError only for queries with nothing to search.
@@ -169,6 +199,29 @@ def _read(tokens) -> tuple[tuple[tuple[Term, ...], ...], tuple[Term, ...], tuple
             clauses.append([term])
         pending_or = False
     return tuple(map(tuple, clauses)), tuple(negated), tuple(filter_terms)
+
+
+def _typed_words(text: str) -> list[str]:
+    """Space-separated parts, a quoted phrase kept whole (any quote mark closes an open one)."""
+    out, buf, quote = [], [], None
+    for ch in text.strip():
+        if quote:
+            buf.append(ch)
+            if ch in QUOTE_CHARS and ch != quote or ch == quote and len(buf) > 1:
+                quote = None
+            continue
+        if ch in QUOTE_CHARS:
+            quote = ch
+            buf.append(ch)
+        elif _WORD_BREAK.match(ch):
+            if buf:
+                out.append("".join(buf))
+                buf = []
+        else:
+            buf.append(ch)
+    if buf:
+        out.append("".join(buf))
+    return out
 
 
 def _lex(text: str) -> list[tuple[str, bool]]:

@@ -23,7 +23,7 @@ from indexer.errors import QueryError
 from indexer.search import facets
 from indexer.search import similar as more_like
 from indexer.search.hits import stored
-from indexer.search.query import parse
+from indexer.search.query import ParsedQuery, parse
 from indexer.search.ranking import (BM25, COUNT_POSTINGS_LIMIT, COUNT_READ_LIMIT, EXACT_COUNT_LIMIT,
                                     FACET_READ_LIMIT, Budget)
 from indexer.search.results import ParagraphView, SearchResult
@@ -33,6 +33,16 @@ from indexer.search.verbatim import content, is_exact
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10000
+
+
+def _for_index(query: str | ParsedQuery, view) -> ParsedQuery:
+    """The query parsed with the statistics of the index it is searched in."""
+    if isinstance(query, str):
+        return parse(query, IndexStats(view))
+    parsed = query.for_index(IndexStats(view))
+    if parsed.problem:
+        raise QueryError(parsed.problem)
+    return parsed
 
 
 def _budget() -> Budget:
@@ -123,18 +133,20 @@ class Searcher:
         return store.exists(self.index_dir)
 
     # ---- Entry points: each parses, then asks a search run or the view.
-    def search(self, text: str, limit: int = 10, offset: int = 0, filters: dict | None = None,
+    def search(self, query: str | ParsedQuery, limit: int = 10, offset: int = 0, filters: dict | None = None,
                sort: str = "relevance") -> SearchResult:
+        """A page of results for a query as typed, or for a parsed one (a variant of another:
+        webapp.suggest), parsed again for this index."""
         if not (1 <= limit <= MAX_LIMIT):
             raise QueryError(f"limit 须在 1 到 {MAX_LIMIT} 之间")
         if not (0 <= offset <= MAX_OFFSET):
             raise QueryError(f"offset 须在 0 到 {MAX_OFFSET} 之间")
         started = time.perf_counter()
         view = self._current()
-        parsed = parse(text, IndexStats(view))
+        parsed = _for_index(query, view)
         total, estimated, hits = SearchRun(view, parsed, filters, _budget()).page(offset, limit, sort)
         took = (time.perf_counter() - started) * 1000
-        return SearchResult(query=text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
+        return SearchResult(query=parsed.text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
                             hits=hits, needles=parsed.needles, estimated=estimated)
 
     def facet_counts(self, text: str, filters: dict | None = None) -> dict:
