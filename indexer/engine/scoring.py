@@ -1,5 +1,8 @@
 """The engine's scoring: how Whoosh weighs a match, with the parameters the caller chooses.
 
+Its place in the flow query → parse → search → highlight → results: inside the engine; the index
+view (indexer.engine.view) scores with these weightings, made with indexer.search.ranking's BM25.
+
 BM25F for the word fields (paragraph text, section heading, report title). In the full tiered
 query the bigram fields only say *whether* a paragraph has the query's bigrams, so each scores
 a constant 1: n bigrams, each boosted by tier/n, score exactly ``tier``. That gives the ranking

@@ -1,4 +1,7 @@
-"""Searching, narrowing: facet filters, sort orders and per-facet result counts.
+"""Facet filters, sort orders and per-facet result counts.
+
+Its place in the flow query → parse → search → highlight → results: part of the search; the page's
+filters narrow a search run's queries here, and the facet sidebar's counts are made here.
 
 The web page's facet links and the JSON API pass filters as {name: value}; this module turns
 them into a restriction of the query (which does not change scores) and counts, for the

@@ -1,5 +1,8 @@
 """More like this: paragraphs in *other* reports that deal with the same matter.
 
+Its place in the flow query → parse → search → highlight → results: a search of its own, from
+the paragraph page; the query is made here, run on the index view, and highlighted as any.
+
 For precedent discovery the user does not know the words others used, so the query is built
 from the paragraph itself: its key terms (tf·idf over the jieba word field, see ``key_terms``)
 OR-ed together, each boosted by its weight.
