@@ -21,6 +21,8 @@ WALLS = [
     ("indexer", ("flask", "webapp")),
 ]
 ENGINE = "indexer/engine"
+# The command line sits on top of both halves: `reportsearch serve` starts the web app.
+ON_TOP = {"indexer/cli.py"}
 
 
 def modules() -> list[Path]:
@@ -69,7 +71,8 @@ def crossings(paths, forbidden) -> list[str]:
 
 @pytest.mark.parametrize("folder, forbidden", WALLS, ids=[folder for folder, _ in WALLS])
 def test_walls_between_packages(folder, forbidden):
-    found = crossings([path for path in modules() if where(path).startswith(folder + "/")], forbidden)
+    found = crossings([path for path in modules() if where(path).startswith(folder + "/")
+                       and where(path) not in ON_TOP], forbidden)
     assert not found, "\n".join(found)
 
 

@@ -7,7 +7,8 @@ from fixture_files import corpus_index
 from indexer.search import about as context
 from indexer.search.about import strong_reports
 from indexer.text.normalize import normalize
-from indexer.search.query import has_words, parse
+from indexer.search.query import parse
+from indexer.search.verbatim import has_words
 from indexer.search.searcher import Searcher
 from indexer.search.results import result_dict
 

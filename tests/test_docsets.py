@@ -1,10 +1,10 @@
 """The set algebra behind facet counts and exact totals gives what Whoosh's matchers give."""
 import pytest
+from engine_support import IndexStats, parse
 from whoosh import query as Q
 
 from indexer.engine import docsets
 from indexer.engine import store
-from indexer.search.query import IndexStats, parse
 from indexer.update import update_index
 
 QUERIES = ["土地流转", "社区 就业", "社区、治安", "一站式服务 -劳动保障", "打击传销 OR 传销", '"城乡一体化"',
@@ -56,7 +56,7 @@ def test_a_shape_it_does_not_know_is_left_to_whoosh(searcher):
 
 
 def test_facet_columns_see_every_segment_and_no_deleted_paragraph(searcher):
-    from indexer.search import facets
+    from indexer.engine import columns as facets
 
     live = [doc for doc in searcher.documents() if "report_id" in doc]
     assert facets.paragraph_count(searcher) == len(live)

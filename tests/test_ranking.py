@@ -1,10 +1,11 @@
 """Search quality behaviours on a small literal corpus, through real index runs."""
 import pytest
+from engine_support import weighting
 from fixture_files import corpus_index
 
 from indexer.search import searcher as searching
 from indexer.engine import store
-from indexer.engine.scoring import focus, prominence, weighting
+from indexer.search.ranking import focus, prominence
 from indexer.search.searcher import Searcher
 
 REPORTS = {

@@ -99,7 +99,7 @@ def test_malformed_queries_are_searched_as_text(searcher, q):
 
 def test_an_estimated_total_never_exceeds_the_paragraphs_indexed(seed_index, monkeypatch):
     import indexer.search.searcher
-    from indexer.search import facets
+    from indexer.engine import columns as facets
     from indexer.engine import store
 
     monkeypatch.setattr(indexer.search.searcher, "EXACT_COUNT_LIMIT", 0)     # always estimate

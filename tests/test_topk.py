@@ -9,9 +9,9 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.searching import Searcher
 
+from engine_support import exact_weighting
 from indexer.engine.exclusion import AndNot
-from indexer.engine.scoring import exact_weighting
-from indexer.search.searcher import _best
+from indexer.engine.topk import whoosh_best as _best
 from indexer.engine.topk import conjunction, top_k
 
 WORDS = ["aa", "bb", "cc", "dd", "ee", "ff"]

@@ -1,69 +1,52 @@
 """Ways out of an empty result list: the same query with one word dropped, or without quotes.
 
-Pure functions over the query string; the view counts each candidate and offers the ones
-that find something.
+Its place in the flow query → parse → search → highlight → results: after a search that found
+little, the search page (views) asks here for variants of the parsed query — new ParsedQuery
+objects (indexer.search.query) — searches each, and offers the ones that find something.
 """
 from __future__ import annotations
 
-import re
-
+from indexer.errors import QueryError
+from indexer.search.query import OPERATORS, ParsedQuery, of_words, parse
 from indexer.text.analysis import query_words
 
 MAX_CANDIDATES = 4      # each one is counted with a search
-_SEPARATORS = re.compile(r"[\s\u3000、，,;；]+")
-_OPERATORS = {"OR", "AND", "NOT", "或", "且", "|", "｜"}
-_QUOTES = "\"“”「」『』‘’"
 
 
-def _tokens(q: str) -> list[str]:
-    """Space-separated parts, a quoted phrase kept whole."""
-    out, buf, quote = [], [], None
-    for ch in q.strip():
-        if quote:
-            buf.append(ch)
-            if ch in _QUOTES and ch != quote or ch == quote and len(buf) > 1:
-                quote = None
-            continue
-        if ch in _QUOTES:
-            quote = ch
-            buf.append(ch)
-        elif _SEPARATORS.match(ch):
-            if buf:
-                out.append("".join(buf))
-                buf = []
-        else:
-            buf.append(ch)
-    if buf:
-        out.append("".join(buf))
-    return out
-
-
-def relaxations(q: str) -> list[tuple[str, str]]:
+def relaxed_queries(q: str) -> list[tuple[str, ParsedQuery]]:
     """(label such as 去掉“火星”, the relaxed query) pairs.
 
     Several words: drop each in turn. One quoted phrase: drop the quotes. One long word:
-    drop each of its jieba words, keeping the rest as separate words.
+    drop each of its jieba words, keeping the rest as separate words. A relaxed query may have
+    nothing left to search; searching it then raises QueryError.
     """
-    tokens = _tokens(q)
-    words = [t for t in tokens if t not in _OPERATORS]
-    out: list[tuple[str, str]] = []
+    try:
+        parsed = parse(q)
+    except QueryError:
+        return []
+    words = [w for w in parsed.words() if w not in OPERATORS]
+    out: list[tuple[str, ParsedQuery]] = []
     if len(words) > 1:
         for word in words:
-            rest = [t for t in tokens if t != word]
-            if [t for t in rest if t not in _OPERATORS]:
-                out.append((f"去掉“{word}”", " ".join(rest)))
+            relaxed = parsed.without(word)
+            if any(w not in OPERATORS for w in relaxed.words()):
+                out.append((f"去掉“{word}”", relaxed))
     elif len(words) == 1:
-        word = words[0]
-        bare = word.strip(_QUOTES)
-        if bare != word and bare:
+        bare = parsed.unquoted()
+        if bare.text != words[0] and bare.text:
             out.append(("去掉引号", bare))
-        parts = query_words(bare)
+        parts = query_words(bare.text)
         if len(parts) > 1:
             for n, part in enumerate(parts):
-                out.append((f"去掉“{part}”", " ".join(parts[:n] + parts[n + 1:])))
+                out.append((f"去掉“{part}”", of_words(parts[:n] + parts[n + 1:])))
     seen, unique = set(), []
     for label, relaxed in out:
-        if relaxed and relaxed not in seen and relaxed != q:
-            seen.add(relaxed)
+        if relaxed.text and relaxed.text not in seen and relaxed.text != q:
+            seen.add(relaxed.text)
             unique.append((label, relaxed))
     return unique[:MAX_CANDIDATES]
+
+
+def relaxations(q: str) -> list[tuple[str, str]]:
+    """(label, the relaxed query as the user would type it) pairs."""
+    return [(label, relaxed.text) for label, relaxed in relaxed_queries(q)]

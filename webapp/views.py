@@ -20,7 +20,7 @@ from indexer.search.results import HIT_FIELDS, paragraph_dict, result_dict
 
 from .citations import markdown_link, markdown_quote
 from .state import SearchState, int_arg
-from .suggest import relaxations
+from .suggest import relaxed_queries
 
 bp = Blueprint("reportsearch", __name__)
 PAGE_SIZE = 10
@@ -88,13 +88,14 @@ def _relaxed(state: SearchState, found: int = 0) -> list[dict]:
     """Ways to find more than ``found`` paragraphs: drop a word, drop the quotes, drop the filters.
     Offered for an empty result, and for one short enough to leave the user wanting more."""
     out = []
-    for label, q in relaxations(state.q):
+    for label, relaxed in relaxed_queries(state.q):
         try:
-            total = searcher().search(q, limit=1, filters=state.filters).total
+            total = searcher().search(relaxed, limit=1, filters=state.filters).total
         except QueryError:
             continue
         if total > found:
-            out.append({"label": label, "query": q, "total": total, "url": state.with_query(q).url()})
+            out.append({"label": label, "query": relaxed.text, "total": total,
+                        "url": state.with_query(relaxed.text).url()})
     if state.filters:
         total = searcher().search(state.q, limit=1).total
         if total > found:

@@ -1,11 +1,14 @@
-"""Searching, counting: the set of paragraphs a query matches, by set algebra on posting lists.
+"""The set of paragraphs a query matches, by set algebra on posting lists.
+
+Its place in the flow query → parse → search → highlight → results: inside the engine, under the
+index view's ``matches``, which the search's counts ask for (totals, facet counts).
 
 Facet counts and exact totals need every match, not the best few. Whoosh's docs_for_query
 walks the query's matcher tree a document at a time in Python, about a second for a common
 query at 100,000 paragraphs. Here each term's posting list is decoded a block at a time into
 a set and the query's structure becomes set operations: And → ∩, Or → ∪, AndNot → −,
-AndMaybe → its required part. Only the shapes indexer.search.query builds are handled; for any other
-``matching`` returns None and the caller asks Whoosh.
+AndMaybe → its required part. Only the shapes the search's query objects compile to are handled;
+for any other ``matching`` returns None and the caller asks Whoosh.
 """
 from __future__ import annotations
 

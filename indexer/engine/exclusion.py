@@ -1,12 +1,14 @@
-"""Searching, excluding: "a but not b" (-词, NOT 词), as a Whoosh query that keeps its word.
+""""a but not b" (-词, NOT 词), as a Whoosh query that keeps its word.
+
+Its place in the flow query → parse → search → highlight → results: inside the engine; every
+AndNot query object the search builds compiles to this class (indexer.engine.compile).
 
 Whoosh 2.7's AndNotMatcher checks its first document against the excluded matcher only when
 both start on the same document. When the excluded postings start earlier (社区 in paragraph
 3, the query's first match in paragraph 203, which also says 社区), that first match gets
 through: it showed up in date-sorted lists, in paragraphs listed through their report and in
 every walk of a matcher, though not in the relevance list, whose collector skips past it.
-Whoosh is frozen, so the fix lives here: every exclusion indexer.search.query and its callers build
-is this class.
+Whoosh is frozen, so the fix lives here.
 """
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Reading Whoosh's W3 posting blocks directly, a block at a time (for indexer.engine.topk and
-indexer.engine.docsets).
+"""Reading Whoosh's W3 posting blocks directly, a block at a time.
+
+Its place in the flow query → parse → search → highlight → results: inside the engine, beneath
+Whoosh's public layer, for speed: the exact top k (topk), the sets of matches (docsets) and the
+facet columns (columns) read postings here.
 
 A W3 posting list is a chain of blocks of up to 128 postings; each block's header (read by
 Whoosh's W3LeafMatcher as it moves) gives its largest id, largest weight, where its data

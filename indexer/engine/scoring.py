@@ -1,18 +1,31 @@
-"""Searching: how matches are scored.
+"""The engine's scoring: how Whoosh weighs a match, with the parameters the caller chooses.
+
+Its place in the flow query → parse → search → highlight → results: inside the engine; the index
+view (indexer.engine.view) scores with these weightings, made with indexer.search.ranking's BM25.
 
 BM25F for the word fields (paragraph text, section heading, report title). In the full tiered
 query the bigram fields only say *whether* a paragraph has the query's bigrams, so each scores
 a constant 1: n bigrams, each boosted by tier/n, score exactly ``tier``. That gives the ranking
-tiers of indexer.search.query without Whoosh's ConstantScoreQuery, which materialises every matching
+tiers of indexer.search.ranking without Whoosh's ConstantScoreQuery, which materialises every matching
 id in Python and loses exclusions under AndNot. The exact-tier pass ranks by the bigrams
 themselves (``exact_weighting``).
 """
 from __future__ import annotations
 
 import math
-import re
+from dataclasses import dataclass
 
 from whoosh import scoring
+
+
+@dataclass(frozen=True)
+class Bm25:
+    """BM25's parameters (chosen in indexer.search.ranking)."""
+
+    k1: float           # term-frequency saturation
+    b: float            # length normalisation of paragraph text
+    short_b: float      # … of report titles and section headings
+    exact_b: float      # … of the word fields in the exact-tier pass
 
 
 class _Weighting(scoring.MultiWeighting):
@@ -56,9 +69,9 @@ class Presence(scoring.WeightingModel):
         return _PresenceScorer()
 
 
-def weighting() -> scoring.WeightingModel:
-    # A report title or heading is short, so length-normalise it less than paragraph text.
-    bm25f = scoring.BM25F(B=0.75, K1=1.2, title_B=0.3, section_B=0.3)
+def weighting(bm25: Bm25) -> scoring.WeightingModel:
+    """For the full tiered query: BM25F for the word fields, presence for the bigram fields."""
+    bm25f = scoring.BM25F(B=bm25.b, K1=bm25.k1, title_B=bm25.short_b, section_B=bm25.short_b)
     return _Weighting(bm25f, grams=Presence(), title_grams=Presence())
 
 
@@ -91,7 +104,7 @@ class SaturatedTf(scoring.WeightingModel):
     blocks of a common bigram once the top hits are found.
     """
 
-    def __init__(self, k1: float = 1.2):
+    def __init__(self, k1: float):
         self.k1 = k1
 
     def scorer(self, searcher, fieldname, text, qf=1):
@@ -99,67 +112,6 @@ class SaturatedTf(scoring.WeightingModel):
         return _SaturatedTfScorer(searcher.idf(fieldname, text), max_weight, self.k1)
 
 
-def exact_weighting() -> scoring.WeightingModel:
+def exact_weighting(bm25: Bm25) -> scoring.WeightingModel:
     """For the exact-tier pass, where paragraphs are ranked by their query bigrams."""
-    return _Weighting(scoring.BM25F(B=0.3, K1=1.2), grams=SaturatedTf())
-
-
-def focus(content: str, clauses: list[list[list[str]]], idf, length: float, avg_length: float,
-          k1: float = 1.2, b: float = 0.75) -> float:
-    """BM25 of a paragraph for a query of several words, each in it verbatim.
-
-    ``clauses``: clause → alternatives → runs of word characters (query.ParsedQuery.checks);
-    a clause scores its best alternative; ``idf`` gives a run's. Unlike the exact tier of one
-    word, where the paragraph that says it most often is the fullest account of it however
-    long, several words are judged by how closely they keep company, so length counts: for
-    社区 治安 the short paragraph about community security comes before a long one on
-    community building that mentions 治安 in passing.
-    """
-    saturation = k1 * (1 - b + b * length / max(avg_length, 1.0))
-    total = 0.0
-    for clause in clauses:
-        best = 0.0
-        for runs in clause:
-            score = 0.0
-            for run in runs:
-                tf = content.count(run)
-                score += idf(run) * tf * (k1 + 1) / (tf + saturation)
-            best = max(best, score)
-        total += best
-    return total
-
-
-# How a paragraph says the query: in its opening (heading or first sentence) it is what the
-# paragraph is about; as one item of an enumeration (医疗卫生、科技信息、就业指导……) it is
-# a passing mention. Both adjust the exact tier's order only, never a paragraph's tier.
-LEAD_BONUS = 0.25
-LIST_DISCOUNT = 0.25
-LIST_REACH = 6          # characters either side of an occurrence looked at for 、
-_SENTENCE_END = re.compile(r"[。；;！？!?]")
-_CLAUSE_BREAK = re.compile(r"[，。；：,;:！？!?\n]")
-_OUTLINE = re.compile(r"[一二三四五六七八九十百0-9]+、")       # 三、 numbers a heading or point
-
-
-def prominence(content: str, runs: list[str]) -> float:
-    """A factor around 1 for a paragraph (normalised heading + "\\n" + text, or text) that
-    contains some of ``runs`` verbatim: above 1 when one opens it, below when most of their
-    occurrences are items of a 、-list."""
-    runs = [r for r in dict.fromkeys(runs) if r and r in content]
-    if not runs:
-        return 1.0
-    heading, newline, text = content.partition("\n")
-    if not newline:
-        heading, text = "", content
-    lead = heading + "\n" + _SENTENCE_END.split(text, 1)[0]
-    occurrences = listed = 0
-    for run in runs:
-        start = content.find(run)
-        while start >= 0:
-            end = start + len(run)
-            before = _OUTLINE.sub("", _CLAUSE_BREAK.split(content[max(0, start - LIST_REACH):start])[-1])
-            after = _CLAUSE_BREAK.split(content[end:end + LIST_REACH])[0]
-            occurrences += 1
-            listed += "、" in before or "、" in after
-            start = content.find(run, end)
-    opens = any(run in lead for run in runs)
-    return (1 + LEAD_BONUS * opens) * (1 - LIST_DISCOUNT * listed / occurrences)
+    return _Weighting(scoring.BM25F(B=bm25.exact_b, K1=bm25.k1), grams=SaturatedTf(bm25.k1))

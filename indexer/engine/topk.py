@@ -1,4 +1,7 @@
-"""Searching, the exact-tier pass: the best k paragraphs having every one of some bigrams.
+"""The exact k best paragraphs having every one of some bigrams, a block of postings at a time.
+
+Its place in the flow query → parse → search → highlight → results: inside the engine, under the
+index view's ``top_k``, which the search's exact-tier pass asks for the best candidates.
 
 Whoosh answers an And of terms one document at a time in Python (IntersectionMatcher,
 ``skip_to`` stepping through a block posting by posting), and at 100k paragraphs the
@@ -16,20 +19,21 @@ document number, as Whoosh's TopCollector) with block-max pruning done a block a
 
 Only the shapes the exact tier uses are handled here — one Term or an And of Terms, scored by
 ``scoring.SaturatedTf``, less what an exclusion (-词) matches, within what the page's filters
-allow (facets.restrict); ``top_k`` returns None for anything else, and the caller lets Whoosh
+allow (indexer.search.facets.restrict); ``top_k`` returns None for anything else, and the caller lets Whoosh
 run it. Excluded and allowed documents are sets (indexer.engine.docsets) checked on the survivors,
 as deletions are.
 
 Whoosh's own block-max pruning is not exact: IntersectionMatcher.skip_to_quality weighs a
 block of one term against the *current* block of the other, whose documents are not the
 ones skipped, and drops matches that belong in the top k (and which ones depends on k, so
-pages disagree). Where Whoosh runs a ranked search for us, it runs without it (searching._best).
+pages disagree). Where Whoosh runs a ranked search for us, it runs without it (``whoosh_best``).
 """
 from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
 
+from whoosh import collectors
 from whoosh import query as Q
 
 from indexer.engine import docsets
@@ -162,6 +166,29 @@ def _parts(query) -> tuple[Q.Query, Q.Query | None, Q.Query | None]:
 
 def top_k(searcher, query, k: int) -> tuple[list[tuple[float, int]], bool] | None:
     """([(score, docnum)] best first, whether that is every match) or None (not handled)."""
+    prepared = _prepare(searcher, query)
+    if prepared is None:
+        return None
+    segments, allowed, excluded = prepared
+    best = _Best(k)
+    # A narrow filter (one report) leaves most blocks without an allowed document: not decoded.
+    within = sorted(allowed) if allowed is not None else None
+    for bound, n, i, lo, hi in _plan(segments):
+        if bound + _SLACK < best.floor:
+            break
+        offset, driver, rest, deleted = segments[n]
+        if within is not None:
+            first = bisect_left(within, offset + lo)
+            if first == len(within) or within[first] > offset + hi:
+                continue
+        _visit(best, driver, i, [(o, *o.span(lo, hi)) for o in rest], offset, deleted, allowed, excluded)
+    ranked = best.ranked()
+    return ranked, len(ranked) < k
+
+
+def _prepare(searcher, query):
+    """(per segment: (offset, its rarest term's blocks, the other terms', deleted docnums),
+    allowed docnums or None, excluded docnums or None), or None for a query not handled."""
     query, allowed, excluded = _parts(query)
     terms = conjunction(query)
     if terms is None or searcher.weighting.use_final:
@@ -181,8 +208,12 @@ def top_k(searcher, query, k: int) -> tuple[list[tuple[float, int]], bool] | Non
                 segments.append((offset, driver, [p for p in lists if p is not driver], deleted))
     except _Unsupported:
         return None
+    return segments, allowed, excluded
 
-    # Every block of each segment's rarest term, with the best score a document in it could have.
+
+def _plan(segments) -> list[tuple[float, int, int, int, int]]:
+    """Every block of each segment's rarest term, with the best score a document in it could
+    have: (bound, segment, block, first docnum, last docnum), best bound first."""
     plan = []
     for n, (_, driver, others, _) in enumerate(segments):
         lo = 0
@@ -198,61 +229,83 @@ def top_k(searcher, query, k: int) -> tuple[list[tuple[float, int]], bool] | Non
                 plan.append((bound, n, i, lo, hi))
             lo = hi + 1
     plan.sort(key=lambda entry: -entry[0])
+    return plan
 
-    heap: list[tuple[float, int]] = []      # (score, -docnum): the root is the k-th best
-    floor = float("-inf")                   # the k-th best score once there are k
-    # A narrow filter (one report) leaves most blocks without an allowed document: not decoded.
-    within = sorted(allowed) if allowed is not None else None
-    for bound, n, i, lo, hi in plan:
-        if bound + _SLACK < floor:
-            break
-        offset, driver, rest, deleted = segments[n]
-        if within is not None:
-            first = bisect_left(within, offset + lo)
-            if first == len(within) or within[first] > offset + hi:
+
+class _Best:
+    """The k best (score, docnum) so far; ``floor`` is the k-th best score once there are k."""
+
+    def __init__(self, k: int):
+        self.k = k
+        self.heap: list[tuple[float, int]] = []      # (score, -docnum): the root is the k-th best
+        self.floor = float("-inf")
+
+    def offer(self, score: float, docnum: int) -> None:
+        # Rounded: a score is a sum in some order, and ties must go to the lower docnum.
+        item = (round(score, 9), -docnum)
+        heap = self.heap
+        if len(heap) < self.k:
+            heapq.heappush(heap, item)
+            if len(heap) == self.k:
+                self.floor = heap[0][0]
+        elif item > heap[0]:
+            heapq.heapreplace(heap, item)
+            self.floor = heap[0][0]
+
+    def ranked(self) -> list[tuple[float, int]]:
+        return sorted(((score, -neg) for score, neg in self.heap), key=lambda sd: (-sd[0], sd[1]))
+
+
+def _visit(best: _Best, driver: _Blocks, i: int, others, offset: int, deleted, allowed, excluded) -> None:
+    """Score the documents of the rarest term's block i that have every other term (``others``:
+    (term's blocks, first and last block over i's range)), offering each to ``best``."""
+    tail = sum(max(o.bounds[a:b]) for o, a, b in others)
+    score_of = driver.score_of
+    ids, weights = driver.block(i)
+    for doc, weight in zip(ids, weights):
+        floor = best.floor
+        score = score_of(weight)
+        if score + tail + _SLACK < floor:
+            continue
+        # The block of each other term that would hold doc, and the best it could add.
+        where, more = [], 0.0
+        for other, a, b in others:
+            j = a if b - a == 1 else bisect_left(other.maxids, doc, a, b)
+            if j >= b:
+                break
+            where.append((other, j))
+            more += other.bounds[j]
+        else:
+            if score + more + _SLACK < floor:
                 continue
-        others = [(o, *o.span(lo, hi)) for o in rest]
-        tail = sum(max(o.bounds[a:b]) for o, a, b in others)
-        score_of = driver.score_of
-        ids, weights = driver.block(i)
-        for doc, weight in zip(ids, weights):
-            score = score_of(weight)
-            if score + tail + _SLACK < floor:
-                continue
-            # The block of each other term that would hold doc, and the best it could add.
-            where, more = [], 0.0
-            for other, a, b in others:
-                j = a if b - a == 1 else bisect_left(other.maxids, doc, a, b)
-                if j >= b:
+            # Blocks already decoded first: a doc they rule out costs no decoding.
+            where.sort(key=lambda oj: oj[1] not in oj[0]._dicts)
+            for other, j in where:
+                w = other.lookup(j).get(doc)
+                if w is None:
                     break
-                where.append((other, j))
-                more += other.bounds[j]
-            else:
+                score += other.score_of(w)
+                more -= other.bounds[j]
                 if score + more + _SLACK < floor:
+                    break
+            else:
+                if deleted and doc in deleted:
                     continue
-                # Blocks already decoded first: a doc they rule out costs no decoding.
-                where.sort(key=lambda oj: oj[1] not in oj[0]._dicts)
-                for other, j in where:
-                    w = other.lookup(j).get(doc)
-                    if w is None:
-                        break
-                    score += other.score_of(w)
-                    more -= other.bounds[j]
-                    if score + more + _SLACK < floor:
-                        break
-                else:
-                    if deleted and doc in deleted:
-                        continue
-                    if excluded and offset + doc in excluded or allowed is not None and offset + doc not in allowed:
-                        continue
-                    # Rounded: a score is a sum in some order, and ties must go to the lower docnum.
-                    item = (round(score, 9), -(offset + doc))
-                    if len(heap) < k:
-                        heapq.heappush(heap, item)
-                        if len(heap) == k:
-                            floor = heap[0][0]
-                    elif item > heap[0]:
-                        heapq.heapreplace(heap, item)
-                        floor = heap[0][0]
-    ranked = sorted(((score, -neg) for score, neg in heap), key=lambda sd: (-sd[0], sd[1]))
-    return ranked, len(ranked) < k
+                if excluded and offset + doc in excluded or allowed is not None and offset + doc not in allowed:
+                    continue
+                best.offer(score, offset + doc)
+
+
+def whoosh_best(searcher, query, k: int, mask: set[int] | None = None):
+    """Whoosh's k best matches, exactly: ties to the lower docnum, as ``top_k`` breaks them.
+
+    Whoosh's TopCollector, as ``search`` sets it up, is not exact: its block-max pruning weighs
+    blocks that do not line up (see above), and every ten matches it rebuilds the matcher for
+    the current k-th score, after which matches tying with that score go missing, so which of
+    them make the list depends on k, and pages disagree. Neither is used here.
+    """
+    collector = collectors.TopCollector(k, usequality=False, replace=0)
+    if mask:
+        collector = collectors.FilterCollector(collector, None, mask)
+    searcher.search_with_collector(query, collector)
+    return collector.results()

@@ -1,37 +1,34 @@
-"""Searching, narrowing: facet filters, sort orders and per-facet result counts.
+"""Facet filters, sort orders and per-facet result counts.
+
+Its place in the flow query → parse → search → highlight → results: part of the search; the page's
+filters narrow a search run's queries here, and the facet sidebar's counts are made here.
 
 The web page's facet links and the JSON API pass filters as {name: value}; this module turns
 them into a restriction of the query (which does not change scores) and counts, for the
 current query, how many paragraphs fall in each report, folder, year, place and type.
 
-Counting is exact, over every matching paragraph: the set of matches comes from
-indexer.engine.docsets (set algebra on posting lists), and each facet field is turned into a
-docnum → value array once per Whoosh searcher (the shared searcher lives until the next
-reindex), so a count costs the match itself plus an array lookup per match.
+Counting is exact, over every matching paragraph: the index view gives the set of matches
+(set algebra on posting lists) and each facet field as a docnum → value array, built once per
+view (indexer.engine.columns), so a count costs the match itself plus an array lookup per match.
 """
 from __future__ import annotations
 
-import threading
-import weakref
-from array import array
 from collections import Counter
 
-from whoosh import query as Q
-from whoosh import sorting
-
-from indexer.engine import docsets
-from indexer.engine import postings
+from indexer.engine import queries as Q
+from indexer.engine.view import SortBy
 from indexer.errors import QueryError
+from indexer.search.ranking import MAX_COUNTED
+from indexer.search.tiers import under
 
 # URL parameter → index field, in the order the page shows them.
 FACETS = {"report": "report_id", "folder": "folder", "year": "year", "place": "place", "type": "doctype"}
 LABELS = {"report": "报告", "folder": "文件夹", "year": "年份", "place": "地区", "type": "类型"}
 SORTS = {"relevance": "相关度", "date": "日期（新→旧）"}
+# Undated paragraphs have date "" and so come last; equal dates keep relevance order.
+SORT_BY = {"relevance": None, "date": SortBy("date", reverse=True)}
 MAX_VALUE_CHARS = 200
 TOP_VALUES = 12
-MAX_COUNTED = 200_000
-_COLUMNS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
 
 
 def validate(filters: dict[str, str], sort: str = "relevance") -> tuple[dict[str, str], str]:
@@ -57,20 +54,12 @@ def filter_query(filters: dict[str, str] | None) -> Q.Query | None:
         field = FACETS[name]
         if name == "folder":
             # A folder includes its subfolders, as folder: does in the query language.
-            parts.append(Q.Or([Q.Term(field, value), Q.Prefix(field, value.rstrip("/") + "/")]))
+            parts.append(under(field, value))
         else:
             parts.append(Q.Term(field, value))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else Q.And(parts)
-
-
-def sort_facet(sort: str):
-    """A Whoosh sortedby facet, or None for relevance (Whoosh's default order)."""
-    if sort == "date":
-        # Undated paragraphs have date "" and so come last; equal dates keep relevance order.
-        return sorting.MultiFacet([sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()])
-    return None
 
 
 def restrict(query: Q.Query, filters: dict[str, str] | None) -> Q.Query:
@@ -85,61 +74,18 @@ def restrict(query: Q.Query, filters: dict[str, str] | None) -> Q.Query:
     restriction = filter_query(filters)
     if restriction is None:
         return query
-    return Q.And([query, Q.ConstantScoreQuery(restriction, 0.0)])
+    return Q.And([query, Q.ConstantScore(restriction, 0.0)])
 
 
-def search_options(sort: str = "relevance") -> dict:
-    """Extra keyword arguments for Whoosh's ``Searcher.search``; {} leaves a search unchanged."""
-    facet = sort_facet(sort)
-    return {"sortedby": facet} if facet is not None else {}
-
-
-def _column(searcher, field: str) -> tuple[list[str], array]:
-    """(values, docnum → value index or -1) for a field, built once per searcher and cached."""
-    with _LOCK:
-        cached = _COLUMNS.setdefault(searcher, {})
-        if field in cached:
-            return cached[field]
-    values, index = [], {}
-    column = array("i", [-1]) * searcher.reader().doc_count_all()
-    for subsearcher, offset in searcher.leaf_searchers():
-        reader = subsearcher.reader()
-        for term in reader.lexicon(field):
-            if term not in index:
-                index[term] = len(values)
-                values.append(term.decode("utf-8"))
-            i = index[term]
-            for docnum in postings.all_ids(reader.postings(field, term)):   # block by block
-                column[docnum + offset] = i
-        if reader.has_deletions():
-            for docnum in reader.deleted_docs_set:
-                column[docnum + offset] = -1
-    with _LOCK:
-        _COLUMNS.setdefault(searcher, {})[field] = (values, column)
-    return values, column
-
-
-def report_of(searcher):
-    """docnum → its report's id ("" for a file marker), from the cached report_id column."""
-    values, column = _column(searcher, "report_id")
-    return lambda docnum: values[column[docnum]] if column[docnum] >= 0 else ""
-
-
-def paragraph_count(searcher) -> int:
-    """How many paragraphs the index holds (not counting duplicate records and file markers)."""
-    _, column = _column(searcher, "report_id")
-    return len(column) - column.count(-1)
-
-
-def distinct_total(searcher, query: Q.Query, keep=None) -> int | None:
+def distinct_total(view, query: Q.Query, keep=None) -> int | None:
     """How many paragraphs match, copies of one paragraph (same ``dupkey``) counted once.
 
     ``keep`` (docnums → those that really match, or None when it will not read so many)
     confirms what the index cannot tell, such as a quoted phrase being verbatim; None then.
     """
-    _, dupkeys = _column(searcher, "dupkey")
+    _, dupkeys = view.column("dupkey")
     keys, loose = set(), 0
-    docs = matches(searcher, query)
+    docs = view.matches(query)
     if keep is not None:
         docs = keep(docs)
         if docs is None:
@@ -153,13 +99,7 @@ def distinct_total(searcher, query: Q.Query, keep=None) -> int | None:
     return len(keys) + loose
 
 
-def matches(searcher, query: Q.Query):
-    """Docnums query matches: by set algebra where indexer.engine.docsets handles the query, else Whoosh."""
-    docs = docsets.matching(searcher, query)
-    return docs if docs is not None else list(searcher.docs_for_query(query))
-
-
-def count(searcher, query: Q.Query, filters: dict[str, str] | None = None,
+def count(view, query: Q.Query, filters: dict[str, str] | None = None,
           top: int = TOP_VALUES, keep=None) -> dict[str, list[tuple[str, int]]]:
     """{facet: [(value, paragraphs), …]} for the paragraphs matching query and filters.
 
@@ -169,9 +109,9 @@ def count(searcher, query: Q.Query, filters: dict[str, str] | None = None,
     distinct_total; when it declines, the index's matches are counted as they are.
     """
     query = restrict(query, filters)
-    columns = {name: _column(searcher, field) for name, field in FACETS.items()}
-    _, dupkeys = _column(searcher, "dupkey")
-    docs = matches(searcher, query)
+    columns = {name: view.column(field) for name, field in FACETS.items()}
+    _, dupkeys = view.column("dupkey")
+    docs = view.matches(query)
     kept = keep(docs) if keep is not None else None
     if kept is not None:
         docs = kept
@@ -196,11 +136,11 @@ def count(searcher, query: Q.Query, filters: dict[str, str] | None = None,
     return out
 
 
-def report_titles(searcher, report_ids: list[str]) -> dict[str, str]:
+def report_titles(view, report_ids: list[str]) -> dict[str, str]:
     """Titles for report facet values (one stored-field read per report shown)."""
     titles = {}
     for rid in report_ids:
-        doc = searcher.document(report_id=rid)
+        doc = view.document(report_id=rid)
         if doc is not None:
             titles[rid] = doc.get("title", "")
     return titles

@@ -1,4 +1,8 @@
-"""Searching, stage 3: mark the query's words in a paragraph and cut a snippet around them.
+"""Mark the query's words in a paragraph and cut a snippet around them.
+
+Its place in the flow query → parse → search → highlight → results: this is the highlight; the
+search's hits (indexer.search.hits) and the paragraph page (webapp) mark the needles a parsed
+query gives (indexer.search.query) in the stored text.
 
 Matching runs on ``normalize``d text (same length as the original), so the marks land on the
 characters the report wrote — 土地流轉 is marked for the query 土地流转 — and no analyzer
@@ -102,19 +106,28 @@ def snippet(text: str, needles: list[str], length: int = SNIPPET_CHARS, norm: st
     if not spans:
         cut = text[:length]
         return escape(cut) + ("…" if len(cut) < len(text) else "")
-    labels = [norm[s:e] for s, e in spans]
     units = _units(text)
-    covered = _covered(spans, units, labels)
+    covered = _covered(spans, units, [norm[s:e] for s, e in spans])
+    chosen, budget = _choose(units, covered, length)
+    parts = _fragments(_grow(chosen, units, budget), units, spans, length)
+    html = []
+    for n, (s, e) in enumerate(parts):
+        if n == 0 and s > 0 or n > 0:
+            html.append("…")
+        html.append(mark(text, spans, s, e))
+    if parts and parts[-1][1] < len(text):
+        html.append("…")
+    return "".join(html)
 
-    def score(u):
-        return len(covered[u])
 
+def _choose(units, covered: list[set[str]], length: int) -> tuple[list[int], int]:
+    """The units to show, those with the most distinct needles first, within ``length``
+    characters: (their indices, the characters left)."""
     chosen: list[int] = []
     seen: set[str] = set()
     budget = length
-    ranked = sorted(range(len(units)), key=lambda u: (-score(u), u))
-    for u in ranked:
-        if score(u) == 0:
+    for u in sorted(range(len(units)), key=lambda u: (-len(covered[u]), u)):
+        if len(covered[u]) == 0:
             break
         s, e = units[u]
         new = covered[u] - seen
@@ -127,16 +140,25 @@ def snippet(text: str, needles: list[str], length: int = SNIPPET_CHARS, norm: st
         budget -= e - s
         if budget <= 0:
             break
-    # Grow the chosen units with their neighbours to use the remaining length.
-    chosen.sort()
+    return chosen, budget
+
+
+def _grow(chosen: list[int], units, budget: int) -> list[int]:
+    """The chosen units with their neighbours, to use the remaining length, in text order."""
+    chosen = sorted(chosen)
     grown = set(chosen)
     for u in chosen:
         for v in (u + 1, u - 1, u + 2):
             if 0 <= v < len(units) and v not in grown and units[v][1] - units[v][0] <= budget:
                 grown.add(v)
                 budget -= units[v][1] - units[v][0]
-    parts: list[str] = []
-    order = sorted(grown)
+    return sorted(grown)
+
+
+def _fragments(order: list[int], units, spans, length: int) -> list[tuple[int, int]]:
+    """(start, end) of each run of consecutive units; one very long clause is cut to a window
+    around its first hit."""
+    parts: list[tuple[int, int]] = []
     run_start = None
     for i, u in enumerate(order):
         if run_start is None:
@@ -144,20 +166,13 @@ def snippet(text: str, needles: list[str], length: int = SNIPPET_CHARS, norm: st
         if i + 1 < len(order) and order[i + 1] == u + 1:
             continue
         s, e = run_start, units[u][1]
-        if e - s > SNIPPET_MAX:                    # one very long clause: a window around the first hit
+        if e - s > SNIPPET_MAX:
             first = next((a for a, b in spans if a >= s), s)
             s = max(s, first - length // 3)
             e = min(e, s + length)
         parts.append((s, e))
         run_start = None
-    html = []
-    for n, (s, e) in enumerate(parts):
-        if n == 0 and s > 0 or n > 0:
-            html.append("…")
-        html.append(mark(text, spans, s, e))
-    if parts and parts[-1][1] < len(text):
-        html.append("…")
-    return "".join(html)
+    return parts
 
 
 def highlight(text: str, needles: list[str]) -> str:

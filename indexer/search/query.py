@@ -1,4 +1,9 @@
-"""Searching, stage 1: the user's query string → a Whoosh query plus what to highlight.
+"""The user's query string → a parsed query: typed clauses, the engine queries, what to highlight.
+
+Its place in the flow query → parse → search → highlight → results: this is the parse. The
+Searcher (indexer.search.searcher) parses a query once, with the statistics of the index it
+searches, into an immutable ``ParsedQuery``; the search runs its engine queries (made by
+indexer.search.tiers) and confirms its checks on stored text (indexer.search.verbatim).
 
 The language is what Chinese users type, and nothing in it raises:
   土地流转 一站式服务      words separated by spaces, 　、，,;； — all must match
@@ -8,42 +13,31 @@ The language is what Chinese users type, and nothing in it raises:
   title:汇报 标题:汇报        search report titles only
   year:2024 date:2024-01 place:嘉禾县 type:调研报告 folder:… source:…   filters
 Unbalanced quotes and stray operators are read as plain text.
-
-A bare Chinese word matches paragraphs that contain it verbatim, in their text or section
-heading (all its character bigrams, which no segmentation can miss, confirmed on the stored
-text by indexer.search.searcher) and, in lower tiers, paragraphs with a synonym, with its jieba
-words scattered, from a report about it (indexer.search.about), with some of the words, or whose
-report title contains it.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
-from whoosh import query as Q
-
-from indexer.text.analysis import WORD_RUN, bigrams, decompose, query_words
+from indexer.engine import queries as Q
 from indexer.errors import QueryError
-from indexer.engine.exclusion import AndNot
+from indexer.search import tiers
+from indexer.search.ranking import EXACT_SCORE, SYNONYM_SCORE  # noqa: F401  (bench/semantic_probe.py reads them here)
+from indexer.search.tiers import IndexStats, squeeze  # noqa: F401  (part of the parser's interface)
+from indexer.text.analysis import decompose, query_words
 from indexer.text.normalize import normalize
 from indexer.text.synonyms import synonyms_of
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 24
-# Score tiers: verbatim matches of what the user typed > verbatim matches of a synonym >
-# scattered words. BM25 (a few dozen at most per word) orders paragraphs within a tier.
-EXACT_SCORE = 10000.0
-SYNONYM_SCORE = 1000.0          # × at most a handful of synonyms per group: stays < EXACT_SCORE
-TITLE_BOOST = 2.0
-SECTION_BOOST = 1.5
-SYNONYM_WEIGHT = 0.5
-PARTIAL_WEIGHT = 0.5
-TITLE_MATCH_SCORE = 5.0
-RAREST_GRAMS = 3         # a paragraph matching only through its report's title
 
-_QUOTES = {'"': '"', "“": "”", "‘": "’", "「": "」", "『": "』", "”": "“"}
+# Opening quote → its closing quote: the one table of quotes.
+QUOTES = {'"': '"', "“": "”", "‘": "’", "「": "」", "『": "』", "”": "“"}
+QUOTE_CHARS = "".join(dict.fromkeys([*QUOTES, *QUOTES.values()]))     # every quote mark
+OPERATORS = frozenset({"OR", "AND", "NOT", "或", "且", "|", "｜"})
 _SEPARATORS = " \t\r\n\u3000、，,;；"
-_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+# Where a word as typed ends (ParsedQuery.words): any whitespace, and the separators above.
+_WORD_BREAK = re.compile(r"[\s\u3000、，,;；]+")
 _FIELD = re.compile(r"^(?P<name>[A-Za-z\u4e00-\u9fff]{1,6})[:：](?P<value>.*)$", re.S)
 FIELD_ALIASES = {
     "title": "title", "标题": "title",
@@ -55,39 +49,179 @@ FIELD_ALIASES = {
     "source": "source", "文件": "source",
 }
 FILTER_FIELDS = {"year", "date", "place", "doctype", "folder", "source"}
+_TOO_MANY = f"查询词太多，请减少到 {MAX_TERMS} 个以内"
+_ONLY_EXCLUDED = "只有排除词（-词）无法检索，请再输入至少一个要查找的词"
+_NO_TEXT = "查询中没有可检索的文字（只有标点或符号），请输入词语，例如：一站式服务"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Term:
+    """One word or phrase of the query as the user meant it."""
+
     text: str
     phrase: bool = False
     field: str | None = None        # None = paragraph text; "title"; or a filter field
     negated: bool = False
 
 
-@dataclass
+Checks = tuple[tuple[tuple[str, ...], ...], ...]     # clause → alternative → runs of word characters
+
+
+@dataclass(frozen=True)
 class ParsedQuery:
+    """A query, parsed once: what the user typed, read into typed clauses, and the engine
+    queries and checks made from them (indexer.search.tiers). Built only by ``_build``."""
+
     text: str
-    clauses: list[list[Term]] = field(default_factory=list)     # AND of ORs
-    negated: list[Term] = field(default_factory=list)
-    filters: dict[str, list[str]] = field(default_factory=dict)
-    needles: list[str] = field(default_factory=list)            # normalised strings to highlight
-    query: Q.Query | None = None                                # every tier
-    # The top tier alone, cheap to run: every clause's words contained verbatim, approximated
-    # by "all their bigrams present" and confirmed on the stored text with ``is_exact``.
-    exact: Q.Query | None = None
-    checks: list[list[list[str]]] = field(default_factory=list)  # clause → alternative → runs
-    phrase_checks: list[list[list[str]]] = field(default_factory=list)  # the quoted clauses only
+    tokens: tuple[tuple[str, bool], ...]                # (token, quoted), as read from the text
+    clauses: tuple[tuple[Term, ...], ...] = ()         # AND of ORs
+    negated: tuple[Term, ...] = ()
+    filter_terms: tuple[Term, ...] = ()                # year:… place:… as typed
+    problem: str | None = None                         # why it cannot be searched (QueryError's message)
+    needle_texts: tuple[str, ...] = ()                 # normalised strings to highlight
     # Each clause's words, for telling a paragraph with all of them (scattered) from one with
     # some: clause → alternative → words, each present itself or as all its parts.
-    word_checks: list[list[list[tuple[str, tuple[str, ...]]]]] = field(default_factory=list)
-    excluded: Q.Query | None = None                             # what -词 / NOT 词 rules out
-    own_filters: Q.Query | None = None                          # year:… date:… in the query itself
-    # Per clause, for the reports about the query (indexer.search.about): its full tiered query, and
-    # its exact tier (without filters, with exclusions), aligned with checks.
-    clause_queries: list[Q.Query] = field(default_factory=list)
-    clause_exact: list[Q.Query] = field(default_factory=list)
-    clause_words: list[str] = field(default_factory=list)       # as typed, aligned with checks
+    word_checks: tuple = ()
+    # indexer.search.tiers.Compiled, field by field
+    query: Q.Query | None = None
+    exact: Q.Query | None = None
+    excluded: Q.Query | None = None
+    own_filters: Q.Query | None = None
+    clause_queries: tuple = ()
+    clause_exact: tuple = ()
+    checks: Checks = ()
+    phrase_checks: Checks = ()
+    clause_words: tuple[str, ...] = ()
+
+    @property
+    def filters(self) -> dict[str, list[str]]:
+        """Filter field → values, in the order typed."""
+        out: dict[str, list[str]] = {}
+        for term in self.filter_terms:
+            out.setdefault(term.field, []).append(term.text)
+        return out
+
+    @property
+    def needles(self) -> list[str]:
+        return list(self.needle_texts)
+
+    def for_index(self, stats: IndexStats) -> "ParsedQuery":
+        """The same query with its engine queries made for the index ``stats`` describes."""
+        return _build(self.text, self.tokens, stats)
+
+    # Variants, for searching again with less (webapp.suggest). Each is a new ParsedQuery whose
+    # text is what the user would type for it, read from that text as the parser reads any: a
+    # variant searches exactly what following its link does (mismatched quote marks included).
+    def words(self) -> tuple[str, ...]:
+        """The query as typed, word by word: split where the user put a separator, a quoted
+        phrase whole with its quotes, operators included."""
+        return tuple(_typed_words(self.text))
+
+    def without(self, word: str) -> "ParsedQuery":
+        """The query with the typed ``word`` left out (wherever it was typed)."""
+        return _variant(" ".join(w for w in self.words() if w != word))
+
+    def unquoted(self) -> "ParsedQuery":
+        """The query with the quotes around its words dropped: a phrase read as plain text."""
+        return _variant(" ".join(w.strip(QUOTE_CHARS) for w in self.words() if w not in OPERATORS))
+
+
+def of_words(words: list[str]) -> ParsedQuery:
+    """A query of plain words (as indexer.text.analysis.query_words gives them), each a clause."""
+    return _variant(" ".join(words))
+
+
+def _variant(text: str) -> ParsedQuery:
+    """A query made from another; it may have nothing to search (see ``problem``)."""
+    return _build(text, tuple(_lex(text.strip())))
+
+
+def parse(text: str, stats: IndexStats | None = None) -> ParsedQuery:
+    """Parse a user query; raise QueryError only for queries with nothing to search.
+
+    With ``stats`` (document frequencies of the index being searched) the engine queries are
+    made for that index (indexer.search.tiers.compile).
+    """
+    if text is None or not text.strip():
+        raise QueryError("请输入要查找的词语，例如：土地流转")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"查询过长（{len(text)} 字），请缩短到 {MAX_QUERY_CHARS} 字以内")
+    parsed = _build(text, tuple(_lex(text.strip())), stats)
+    if parsed.problem:
+        raise QueryError(parsed.problem)
+    return parsed
+
+
+def _build(text: str, tokens: tuple[tuple[str, bool], ...], stats: IndexStats | None = None) -> ParsedQuery:
+    """The one place a ParsedQuery is made: tokens → typed clauses → engine queries and checks.
+    A query with nothing to search gets its ``problem`` instead."""
+    clauses, negated, filter_terms = _read(tokens)
+    parsed = ParsedQuery(text, tokens, clauses, negated, filter_terms)
+    if sum(len(c) for c in clauses) + len(negated) > MAX_TERMS:
+        return replace(parsed, problem=_TOO_MANY)
+    compiled = tiers.compile(clauses, negated, parsed.filters, stats)
+    if compiled.query is None:
+        return replace(parsed, problem=_ONLY_EXCLUDED if negated and not clauses else _NO_TEXT)
+    return ParsedQuery(text, tokens, clauses, negated, filter_terms, None, _needles(clauses),
+                       _word_checks(clauses), compiled.query, compiled.exact, compiled.excluded,
+                       compiled.own_filters, compiled.clause_queries, compiled.clause_exact, compiled.checks,
+                       compiled.phrase_checks, compiled.clause_words)
+
+
+def _read(tokens) -> tuple[tuple[tuple[Term, ...], ...], tuple[Term, ...], tuple[Term, ...]]:
+    """Tokens → (clauses: an AND of ORs, exclusions, filters)."""
+    clauses: list[list[Term]] = []
+    negated: list[Term] = []
+    filter_terms: list[Term] = []
+    pending_or = pending_not = False
+    for token, quoted in tokens:
+        if not quoted and token in ("OR", "或"):
+            pending_or = bool(clauses)
+            continue
+        if not quoted and token in ("AND", "且"):
+            continue
+        if not quoted and token == "NOT":
+            pending_not = True
+            continue
+        term = _term(token, quoted)
+        if term is None:
+            continue
+        if pending_not and not term.negated:
+            term = replace(term, negated=True)
+        pending_not = False
+        if term.field in FILTER_FIELDS:
+            filter_terms.append(term)
+        elif term.negated:
+            negated.append(term)
+        elif pending_or:
+            clauses[-1].append(term)
+        else:
+            clauses.append([term])
+        pending_or = False
+    return tuple(map(tuple, clauses)), tuple(negated), tuple(filter_terms)
+
+
+def _typed_words(text: str) -> list[str]:
+    """Space-separated parts, a quoted phrase kept whole (any quote mark closes an open one)."""
+    out, buf, quote = [], [], None
+    for ch in text.strip():
+        if quote:
+            buf.append(ch)
+            if ch in QUOTE_CHARS and ch != quote or ch == quote and len(buf) > 1:
+                quote = None
+            continue
+        if ch in QUOTE_CHARS:
+            quote = ch
+            buf.append(ch)
+        elif _WORD_BREAK.match(ch):
+            if buf:
+                out.append("".join(buf))
+                buf = []
+        else:
+            buf.append(ch)
+    if buf:
+        out.append("".join(buf))
+    return out
 
 
 def _lex(text: str) -> list[tuple[str, bool]]:
@@ -101,8 +235,8 @@ def _lex(text: str) -> list[tuple[str, bool]]:
 
     while i < len(text):
         ch = text[i]
-        if ch in _QUOTES:
-            close = _QUOTES[ch]
+        if ch in QUOTES:
+            close = QUOTES[ch]
             end = text.find(close, i + 1)
             if end > i + 1:
                 prefix = "".join(buf)
@@ -119,7 +253,7 @@ def _lex(text: str) -> list[tuple[str, bool]]:
             continue
         if ch in _SEPARATORS:
             flush()
-        elif ch in "|｜" :
+        elif ch in "|｜":
             flush()
             out.append(("OR", False))
         else:
@@ -127,119 +261,6 @@ def _lex(text: str) -> list[tuple[str, bool]]:
         i += 1
     flush()
     return out
-
-
-def parse(text: str, stats: "IndexStats | None" = None) -> ParsedQuery:
-    """Parse a user query; raise QueryError only for queries with nothing to search.
-
-    With ``stats`` (document frequencies of the index being searched), words found in so many
-    paragraphs that matching them alone means nothing (服务, 工作 in a collection of work
-    reports) are left out of the partial-match tier, and the exact tier looks for a long
-    phrase by its rarest bigrams only (the stored text confirms the whole phrase anyway).
-    """
-    if text is None or not text.strip():
-        raise QueryError("请输入要查找的词语，例如：土地流转")
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"查询过长（{len(text)} 字），请缩短到 {MAX_QUERY_CHARS} 字以内")
-    parsed = ParsedQuery(text=text)
-    pending_or = False
-    pending_not = False
-    for token, quoted in _lex(text.strip()):
-        if not quoted and token in ("OR", "或"):
-            pending_or = bool(parsed.clauses)
-            continue
-        if not quoted and token in ("AND", "且"):
-            continue
-        if not quoted and token == "NOT":
-            pending_not = True
-            continue
-        term = _term(token, quoted)
-        if term is None:
-            continue
-        term.negated = term.negated or pending_not
-        pending_not = False
-        if term.field in FILTER_FIELDS:
-            parsed.filters.setdefault(term.field, []).append(term.text)
-        elif term.negated:
-            parsed.negated.append(term)
-        elif pending_or:
-            parsed.clauses[-1].append(term)
-        else:
-            parsed.clauses.append([term])
-        pending_or = False
-    if sum(len(c) for c in parsed.clauses) + len(parsed.negated) > MAX_TERMS:
-        raise QueryError(f"查询词太多，请减少到 {MAX_TERMS} 个以内")
-    common = stats.common if stats is not None else None
-    parsed.excluded = _excluded(parsed)
-    parsed.query = _compile(parsed, common)
-    if parsed.query is None:
-        if parsed.negated and not parsed.clauses:
-            raise QueryError("只有排除词（-词）无法检索，请再输入至少一个要查找的词")
-        raise QueryError("查询中没有可检索的文字（只有标点或符号），请输入词语，例如：一站式服务")
-    parsed.needles = _needles(parsed)
-    parsed.exact, parsed.checks = _compile_exact(parsed, stats)
-    parsed.word_checks = _word_checks(parsed)
-    return parsed
-
-
-class IndexStats:
-    """What the parser may ask of the index: document frequencies."""
-
-    COMMON_FRACTION = 0.3
-
-    def __init__(self, reader):
-        self.reader = reader
-        self.limit = self.COMMON_FRACTION * reader.doc_count()
-
-    def frequency(self, fieldname: str, term: str) -> int:
-        return self.reader.doc_frequency(fieldname, term)
-
-    def common(self, word: str) -> bool:
-        """In COMMON_FRACTION of the paragraphs or more (never true of a word found nowhere)."""
-        return self.frequency("text", word) >= max(self.limit, 1)
-
-
-def is_exact(normalized_text: str, checks: list[list[list[str]]]) -> bool:
-    """Does a paragraph (normalised) contain some alternative of every clause verbatim?"""
-    return all(any(all(run in normalized_text for run in alt) for alt in clause) for clause in checks)
-
-
-def has_words(normalized_text: str, word_checks) -> bool:
-    """Does a paragraph (normalised) have every word of some alternative of every clause?"""
-    return all(any(all(w in normalized_text or (parts and all(p in normalized_text for p in parts))
-                       for w, parts in alt) for alt in clause) for clause in word_checks)
-
-
-def _word_checks(parsed: ParsedQuery) -> list:
-    checks = []
-    for clause in parsed.clauses:
-        if any(t.field == "title" for t in clause):
-            continue                      # met by the report title, not by the paragraph
-        alternatives = []
-        for term in clause:
-            if term.phrase:
-                alternatives.append([(normalize(squeeze(term.text)), ())])
-                continue
-            for text in [term.text] + synonyms_of(term.text):
-                words = query_words(text)         # punctuation already dropped
-                if words:
-                    alternatives.append([(w, tuple(decompose(w))) for w in words])
-        if alternatives:
-            checks.append(alternatives)
-    return checks
-
-
-def _excluded(parsed: ParsedQuery) -> Q.Query | None:
-    """-词 rules out the paragraphs that contain 词 (heading included), nothing more: not
-    those where its jieba words merely occur, which would drop 承包地流转 for -土地流转."""
-    excluded = [q for q in map(_excluded_term, parsed.negated) if q is not None]
-    return _any(excluded) if excluded else None
-
-
-def _excluded_term(term: Term) -> Q.Query | None:
-    if term.field == "title":
-        return _title_query(term.text, phrase=True)
-    return _gram_terms("grams", squeeze(term.text) if term.phrase else term.text)
 
 
 def _term(token: str, quoted: bool) -> Term | None:
@@ -261,209 +282,29 @@ def _term(token: str, quoted: bool) -> Term | None:
     return Term(token, phrase=quoted, negated=negated)
 
 
-def _gram_phrase(fieldname: str, text: str) -> Q.Query | None:
-    """Matches a field containing ``text`` verbatim: each run of word characters a phrase of
-    bigrams. Only titles keep positions, so this serves ``title:`` searches."""
-    parts = []
-    for run in bigrams(text):
-        if len(run) == 1 and len(run[0]) == 1:
-            # A lone character: as a word of its own, or the first half of a bigram.
-            parts.append(Q.Or([Q.Term(fieldname, run[0]), Q.Prefix(fieldname, run[0])]))
-        elif len(run) == 1:
-            parts.append(Q.Term(fieldname, run[0]))
-        else:
-            parts.append(Q.Phrase(fieldname, run))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else Q.And(parts)
-
-
-def _words(fieldname: str, text: str) -> Q.Query | None:
-    """All jieba words of text; a word also matches as its parts (土地流转 → 土地 AND 流转)."""
-    words = query_words(text)
-    if not words:
-        return None
-    per_word = []
-    for word in words:
-        parts = decompose(word)
-        term = Q.Term(fieldname, word)
-        per_word.append(Q.Or([term, Q.And([Q.Term(fieldname, p) for p in parts])]) if parts else term)
-    return _any_all(per_word)
-
-
-def _some_words(fieldname: str, text: str, common=None) -> Q.Query | None:
-    """Any word of text, or any part of one; None when text is a single indivisible word."""
-    parts = []
-    for word in query_words(text):
-        parts += decompose(word) or [word]
-    parts = list(dict.fromkeys(p for p in parts if len(p) > 1))
-    if len(parts) < 2:
-        return None
-    parts = [p for p in parts if common is None or not common(p)]
-    if not parts:
-        return None
-    return Q.Or([Q.Term(fieldname, p) for p in parts], boost=PARTIAL_WEIGHT)
-
-
-def _any_all(queries: list[Q.Query]) -> Q.Query:
-    return queries[0] if len(queries) == 1 else Q.And(queries)
-
-
-def _boosted(q: Q.Query | None, boost: float) -> Q.Query | None:
-    if q is not None and boost != 1.0:
-        q = q.with_boost(boost)
-    return q
-
-
-def squeeze(text: str) -> str:
-    """Spaces inside a Chinese phrase are the user's word breaks, not part of the text: "工作 报告"."""
-    return _CJK_SPACE.sub("", text.strip())
-
-
-def _text_query(texts: list[str], phrase: bool, tier: float = EXACT_SCORE, weight: float = 1.0,
-                partial: bool = True, common=None) -> Q.Query | None:
-    """Words or phrases (alternatives) against the paragraphs.
-
-    Ranking is tiered on purpose: a paragraph containing one of the texts verbatim scores a
-    constant ``tier`` (far above any BM25 score) plus BM25; a paragraph where only their jieba
-    words occur, scattered, scores BM25 alone. Report title and section heading add BM25
-    (boosted) to a paragraph that matches; a paragraph whose report title contains the text
-    (厕所革命 for 庚县厕所革命情况汇报) matches too, with a small constant.
-    """
-    if phrase:
-        texts = [squeeze(t) for t in texts]
-    exact = [q for q in (_gram_terms("grams", t, tier) for t in texts) if q is not None]
-    if not exact:
-        return None
-    words = [q for q in (_words("text", t) for t in texts) if q is not None]
-    # Several synonyms in one paragraph add up; the synonym tier is low enough that even
-    # then they stay below a paragraph with the word the user typed.
-    match = [_any(exact)]
-    if not phrase:
-        match += [_boosted(w, weight) for w in words]
-        if partial:
-            # Lowest tier: paragraphs with only some of the words (拆迁 for 拆迁安置) are
-            # often precedents too; BM25 puts those with the rarer words first.
-            match += [q for q in (_some_words("text", t, common) for t in texts) if q is not None]
-        match += [q for q in (_gram_terms("title_grams", t, TITLE_MATCH_SCORE * weight) for t in texts)
-                  if q is not None]
-    extra = [_boosted(w, weight) for w in words] if phrase else []   # ranks within the phrase matches
-    extra += [q for t in texts for q in (_boosted(_words("title", t), TITLE_BOOST * weight),
-                                         _boosted(_words("section", t), SECTION_BOOST * weight)) if q is not None]
-    matched = _any(match)
-    return Q.AndMaybe(matched, _any(extra)) if extra else matched
-
-
-def _any(queries: list[Q.Query]) -> Q.Query:
-    return queries[0] if len(queries) == 1 else Q.Or(queries)
-
-
-def _title_query(text: str, phrase: bool) -> Q.Query | None:
-    exact = _gram_phrase("title_grams", text)
-    if exact is None or phrase:
-        return exact
-    words = _words("title", text)
-    return Q.Or([exact, words]) if words is not None else exact
-
-
-def _term_query(term: Term, common=None) -> Q.Query | None:
-    if term.field == "title":
-        return _title_query(term.text, term.phrase)
-    original = _text_query([term.text], term.phrase, common=common)
-    if original is None:
-        return None
-    synonyms = synonyms_of(term.text) if not term.phrase else []
-    alternative = _text_query(synonyms, False, SYNONYM_SCORE, SYNONYM_WEIGHT, partial=False) if synonyms else None
-    return original if alternative is None else Q.Or([original, alternative])
-
-
-def _gram_terms(fieldname: str, text: str, score: float | None = None, rarest=None) -> Q.Query | None:
-    """All bigrams of text present, in any order: what "contains text" looks like without
-    positions. With ``score``, the Presence weighting makes a match score exactly that.
-    With ``rarest`` (index stats), a run keeps only its RAREST_GRAMS least frequent bigrams."""
-    parts: list[Q.Query] = []
-    for run in bigrams(text):
-        if len(run) == 1 and len(run[0]) == 1:
-            parts.append(Q.Or([Q.Term(fieldname, run[0]), Q.Prefix(fieldname, run[0])]))
-            continue
-        grams = list(dict.fromkeys(run))
-        if rarest is not None and len(grams) > RAREST_GRAMS:
-            grams = sorted(grams, key=lambda g: rarest.frequency(fieldname, g))[:RAREST_GRAMS]
-        parts += [Q.Term(fieldname, gram) for gram in grams]
-    if not parts:
-        return None
-    if score is not None:
-        parts = [p.with_boost(score / len(parts)) for p in parts]
-    return parts[0] if len(parts) == 1 else Q.And(parts)
-
-
-def _compile_exact(parsed: ParsedQuery, stats=None) -> tuple[Q.Query | None, list[list[list[str]]]]:
-    per_clause, checks = [], []
-    for clause in parsed.clauses:
+def _word_checks(clauses) -> tuple:
+    checks = []
+    for clause in clauses:
         if any(t.field == "title" for t in clause):
-            return None, []
-        alternatives, runs = [], []
+            continue                      # met by the report title, not by the paragraph
+        alternatives = []
         for term in clause:
-            text = squeeze(term.text) if term.phrase else term.text
-            q = _gram_terms("grams", text, rarest=stats)
-            if q is not None:
-                alternatives.append(q)
-                runs.append([m.group(0) for m in WORD_RUN.finditer(normalize(text))])
+            if term.phrase:
+                alternatives.append(((normalize(squeeze(term.text)), ()),))
+                continue
+            for text in [term.text] + synonyms_of(term.text):
+                words = query_words(text)         # punctuation already dropped
+                if words:
+                    alternatives.append(tuple((w, tuple(decompose(w))) for w in words))
         if alternatives:
-            per_clause.append(_any(alternatives))
-            checks.append(runs)
-            parsed.clause_words.append(" / ".join(squeeze(t.text) for t in clause))
-            if all(t.phrase for t in clause):
-                parsed.phrase_checks.append(runs)
-    if not per_clause:
-        return None, []
-    parsed.clause_exact = [q if parsed.excluded is None else AndNot(q, parsed.excluded) for q in per_clause]
-    query = _any_all(per_clause + [_filter_query(n, v) for n, v in parsed.filters.items()])
-    if parsed.excluded is not None:
-        query = AndNot(query, parsed.excluded)
-    return query, checks
+            checks.append(tuple(alternatives))
+    return tuple(checks)
 
 
-def _filter_query(name: str, values: list[str]) -> Q.Query:
-    per_value = []
-    for value in values:
-        value = value.strip()
-        if name == "date":
-            per_value.append(Q.Prefix("date", value))
-        elif name in ("folder", "source"):
-            per_value.append(Q.Or([Q.Term(name, value), Q.Prefix(name, value.rstrip("/") + "/")]))
-        elif name == "place":
-            per_value.append(Q.Prefix("place", value))
-        else:
-            per_value.append(Q.Term(name, value))
-    return per_value[0] if len(per_value) == 1 else Q.Or(per_value)
-
-
-def _compile(parsed: ParsedQuery, common=None) -> Q.Query | None:
-    must = []
-    for clause in parsed.clauses:
-        alts = [q for q in (_term_query(t, common=common) for t in clause) if q is not None]
-        if alts:
-            must.append(alts[0] if len(alts) == 1 else Q.Or(alts))
-    parsed.clause_queries = list(must)
-    filters = [_filter_query(name, values) for name, values in parsed.filters.items()]
-    parsed.own_filters = _any_all(filters) if filters else None
-    if not must:
-        if not filters or parsed.negated:
-            return None
-        must = [Q.Every()]
-    query = must[0] if len(must) == 1 else Q.And(must)
-    if filters:
-        query = Q.And([query] + filters)
-    if parsed.excluded is not None:
-        query = AndNot(query, parsed.excluded)
-    return query
-
-
-def _needles(parsed: ParsedQuery) -> list[str]:
+def _needles(clauses) -> tuple[str, ...]:
     """Strings to mark in results, normalised: each word or phrase, its synonyms, and its parts."""
     needles: list[str] = []
-    for clause in parsed.clauses:
+    for clause in clauses:
         for term in clause:
             if term.field == "title":
                 continue
@@ -476,9 +317,4 @@ def _needles(parsed: ParsedQuery) -> list[str]:
             needles += [part for w in words for part in decompose(w)]
             # A synonym is marked whole; its parts alone would mark unrelated words.
             needles += [normalize(s) for s in synonyms_of(term.text)]
-    seen, out = set(), []
-    for n in needles:
-        if n and n not in seen:
-            seen.add(n)
-            out.append(n)
-    return out
+    return tuple(dict.fromkeys(n for n in needles if n))

@@ -1,5 +1,8 @@
 """More like this: paragraphs in *other* reports that deal with the same matter.
 
+Its place in the flow query → parse → search → highlight → results: a search of its own, from
+the paragraph page; the query is made here, run on the index view, and highlighted as any.
+
 For precedent discovery the user does not know the words others used, so the query is built
 from the paragraph itself: its key terms (tf·idf over the jieba word field, see ``key_terms``)
 OR-ed together, each boosted by its weight.
@@ -14,18 +17,13 @@ import math
 import re
 from collections import Counter
 
-from whoosh import query as Q
-from whoosh import sorting
-
-from indexer.engine.exclusion import AndNot
+from indexer.engine import queries as Q
 from indexer.search.highlight import snippet
+from indexer.search.ranking import (KEY_TERMS, NEAR_DUPLICATE, SIMILAR_CANDIDATES, SIMILAR_COMMON_FLOOR,
+                                    SIMILAR_COMMON_SHARE, stored_score)
 from indexer.text.normalize import normalize
 
-NEAR_DUPLICATE = 0.8
-KEY_TERMS = 12
 TOP = 5
-COMMON_SHARE = 0.2
-COMMON_FLOOR = 10          # in a small collection no word is boilerplate yet
 _WORDLIKE = re.compile(r"[\u3400-\u9fffA-Za-z]")
 
 
@@ -45,42 +43,36 @@ def similarity(a: str, b: str) -> float:
     return 2 * len(x & y) / (len(x) + len(y))
 
 
-def key_terms(searcher, text: str, count: int = KEY_TERMS, known_only: bool = False) -> list[tuple[str, float]]:
+def key_terms(view, text: str, count: int = KEY_TERMS, known_only: bool = False) -> list[tuple[str, float]]:
     """(word, weight) pairs, best first: the words that can lead from this text to others.
 
     Weight is tf·idf against the live index. Words that no other paragraph has cannot connect
     to anything (Whoosh's Bo1 model ranks exactly those highest, so it is not used), and words
-    in more than ``COMMON_SHARE`` of all paragraphs (and more than ``COMMON_FLOOR``) are report
+    in more than ``SIMILAR_COMMON_SHARE`` of all paragraphs (and more than ``SIMILAR_COMMON_FLOOR``) are report
     boilerplate; both are skipped, as are single characters and bare numbers. ``known_only``
     is for text that is no longer indexed (a retired paragraph): any live paragraph holding
     the word then counts.
     """
-    words = Counter(w for w in searcher.schema["text"].process_text(text, mode="index")
-                    if len(w) > 1 and _WORDLIKE.search(w))
-    total = max(searcher.doc_count(), 1)
+    words = Counter(w for w in view.analyze("text", text) if len(w) > 1 and _WORDLIKE.search(w))
+    total = max(view.doc_count(), 1)
     least = 1 if known_only else 2             # the paragraph itself is one
-    most = max(COMMON_FLOOR, total * COMMON_SHARE)
+    most = max(SIMILAR_COMMON_FLOOR, total * SIMILAR_COMMON_SHARE)
     out = []
     for word, tf in words.items():
-        df = searcher.doc_frequency("text", word)
-        if least <= df <= most and (not known_only or _live(searcher, word)):
+        df = view.doc_frequency("text", word)
+        # Not doc_frequency alone: a deleted paragraph's words count there until its segment is merged.
+        if least <= df <= most and (not known_only or view.has_live_postings("text", word)):
             out.append((word, tf * math.log(total / df)))
     out.sort(key=lambda wt: (-wt[1], wt[0]))
     return out[:count]
 
 
-def _live(searcher, word: str) -> bool:
-    # Not doc_frequency alone: a deleted paragraph's words count there until its segment is merged.
-    reader = searcher.reader()
-    return ("text", word) in reader and reader.postings("text", word).is_active()
-
-
-def similar(searcher, pid: str, top: int = TOP) -> tuple[list[str], list[dict]]:
+def similar(view, pid: str, top: int = TOP) -> tuple[list[str], list[dict]]:
     """(key terms used, up to ``top`` similar paragraphs from other reports, best first)."""
-    doc = searcher.document(id=pid)
+    doc = view.document(id=pid)
     if doc is None:
         return [], []
-    terms = key_terms(searcher, doc["text"])
+    terms = key_terms(view, doc["text"])
     if not terms:
         return [], []
     query = Q.Or([Q.Term("text", w, boost=weight) for w, weight in terms])
@@ -90,9 +82,8 @@ def similar(searcher, pid: str, top: int = TOP) -> tuple[list[str], list[dict]]:
     # Collapsing on dupkey keeps copies of one paragraph (a report reposted in many files) from
     # filling the candidate list.
     # Not mask=: Whoosh's FilterCollector bypasses the collapse (see facets.restrict).
-    for hit in searcher.search(AndNot(query, own), limit=top * 6, terms=False,
-                               collapse=sorting.FieldFacet("dupkey"), collapse_limit=1):
-        other = hit.fields()
+    for hit in view.search(Q.AndNot(query, own), limit=top * SIMILAR_CANDIDATES, collapse="dupkey"):
+        other = hit.fields
         if other.get("dupkey") in seen_keys or other["report_id"] in seen_reports:
             continue
         if similarity(doc["text"], other["text"]) >= NEAR_DUPLICATE:
@@ -102,7 +93,7 @@ def similar(searcher, pid: str, top: int = TOP) -> tuple[list[str], list[dict]]:
         out.append({
             "id": other["id"], "report_id": other["report_id"], "title": other["title"],
             "section": other.get("section") or "", "text": other["text"], "source": other["source"],
-            "date": other.get("date") or "", "score": round(hit.score, 4),
+            "date": other.get("date") or "", "score": stored_score(hit.score),
             "snippet": snippet(other["text"], words),
             "shared": [w for w in words if w in normalize(other["text"])],
         })

@@ -1,0 +1,182 @@
+"""A point-in-time read view over an open index: everything the search asks of the engine.
+
+Its place in the flow query → parse → search → highlight → results: the search holds views (one
+per thread, indexer.search.searcher) and asks them to run our query objects
+(indexer.engine.queries), read stored paragraphs and give index statistics. A view compiles the
+queries (indexer.engine.compile) and runs them on one Whoosh searcher; the search never sees a
+Whoosh searcher, reader, collector or query. Going beneath Whoosh's public layer for speed
+(exact top k, set algebra, facet columns) happens here too, in the modules a view calls.
+
+A view is a snapshot: it sees the index as it was opened, until ``close``. Like the Whoosh
+searcher inside, it must not be shared between threads.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from whoosh import query as W
+from whoosh import sorting
+from whoosh.searching import Searcher as WhooshSearcher
+
+from indexer.engine import columns, docsets, topk
+from indexer.engine.compile import to_whoosh
+from indexer.engine.queries import Query
+from indexer.engine.scoring import Bm25, exact_weighting, weighting
+
+
+@dataclass(frozen=True)
+class Record:
+    """A matching document: its number in this view, its score, its stored fields."""
+
+    docnum: int
+    score: float | None          # None in a search sorted by a field
+    fields: dict
+
+
+@dataclass(frozen=True)
+class SortBy:
+    """Sort by a stored sortable field (then by score for equal values)."""
+
+    field: str
+    reverse: bool = False
+
+
+def open_view(index, bm25: Bm25) -> "IndexView":
+    """A view of ``index`` (as indexer.engine.store opens it) as it is now.
+
+    Scored for the full tiered query; ``view.exact_tier`` is the same snapshot scored for the
+    exact-tier pass (bigram BM25, scoring.exact_weighting), sharing its reader.
+    """
+    searcher = index.searcher(weighting=weighting(bm25))
+    exact = WhooshSearcher(searcher.reader(), weighting=exact_weighting(bm25), closereader=False)
+    return IndexView(searcher, IndexView(exact, fast_top_k=True))
+
+
+class IndexView:
+    def __init__(self, searcher, exact_tier: "IndexView | None" = None, fast_top_k: bool = False):
+        self._searcher = searcher
+        self._reader = searcher.reader()
+        self._fast_top_k = fast_top_k
+        self.exact_tier = exact_tier if exact_tier is not None else self
+
+    # ---- running queries
+    def search(self, query: Query, limit: int | None = 10, *, filter: Query | None = None,
+               mask: set[int] | None = None, sort: SortBy | None = None,
+               collapse: str | None = None) -> list[Record]:
+        """The best ``limit`` matches (None: all), best first, or in ``sort`` order.
+
+        ``filter``: only documents it matches (scores unchanged); ``mask``: not these docnums;
+        ``collapse``: at most one document per value of that field.
+        """
+        options = {}
+        if sort is not None:
+            options["sortedby"] = sorting.MultiFacet([sorting.FieldFacet(sort.field, reverse=sort.reverse),
+                                                      sorting.ScoreFacet()])
+        if collapse is not None:
+            options.update(collapse=sorting.FieldFacet(collapse), collapse_limit=1)
+        results = self._searcher.search(to_whoosh(query), limit=limit, terms=False, mask=mask,
+                                        filter=to_whoosh(filter) if filter is not None else None, **options)
+        # Sorted by a field, Whoosh puts the sort key where the score was.
+        return [Record(hit.docnum, hit.score if isinstance(hit.score, (int, float)) else None, hit.fields())
+                for hit in results]
+
+    def top_k(self, query: Query, k: int, mask: set[int] | None = None) -> tuple[list[tuple[float, int]], bool]:
+        """The exact k best (score, docnum), best first, ties to the lower docnum, and whether
+        they are every match (docnums in ``mask`` left out)."""
+        compiled = to_whoosh(query)
+        if self._fast_top_k and not mask:
+            found = topk.top_k(self._searcher, compiled, k)
+            if found is not None:
+                return found
+        results = topk.whoosh_best(self._searcher, compiled, k, mask)
+        return [(hit.score, hit.docnum) for hit in results], results.scored_length() < k
+
+    def matches(self, query: Query):
+        """Docnums of every match (a set, or a list for a query shape docsets does not handle)."""
+        compiled = to_whoosh(query)
+        docs = docsets.matching(self._searcher, compiled)
+        return docs if docs is not None else list(self._searcher.docs_for_query(compiled))
+
+    def iter_matches(self, query: Query) -> Iterator[int]:
+        """Docnums of every match in order, walking the query's matcher: cheaper than ``matches``
+        for a selective query (one report's paragraphs)."""
+        return to_whoosh(query).docs(self._searcher)
+
+    def estimate_size(self, query: Query) -> int:
+        """Whoosh's cheap upper bound on the number of matches."""
+        return int(to_whoosh(query).estimate_size(self._reader))
+
+    def count_postings(self, query: Query, limit: int) -> int:
+        """How many postings matching query reads (its terms' document frequencies; a prefix's
+        expanded), counted until the sum is past ``limit``."""
+        seen, total = set(), 0
+        for leaf in to_whoosh(query).leaves():
+            terms = leaf.expanded_terms(self._reader) if isinstance(leaf, W.MultiTerm) else leaf.iter_all_terms()
+            for term in terms:
+                if term not in seen:
+                    seen.add(term)
+                    total += self._reader.doc_frequency(*term)
+                    if total > limit:
+                        return total
+        return total
+
+    # ---- reading documents
+    def stored_fields(self, docnum: int) -> dict:
+        return self._searcher.stored_fields(docnum)
+
+    def document(self, **field_values) -> dict | None:
+        """The stored fields of a document with these field values, or None."""
+        return self._searcher.document(**field_values)
+
+    def documents(self, **field_values) -> Iterator[dict]:
+        return self._searcher.documents(**field_values)
+
+    def document_numbers(self, **field_values) -> Iterator[int]:
+        return self._searcher.document_numbers(**field_values)
+
+    def column(self, field: str):
+        """(values, docnum → value index or -1) for a field (indexer.engine.columns)."""
+        return columns._column(self._searcher, field)
+
+    def report_of(self):
+        """docnum → its report's id ("" for a file marker)."""
+        return columns.report_of(self._searcher)
+
+    def paragraph_count(self) -> int:
+        """Paragraphs in the index, duplicate records and file markers left out."""
+        return columns.paragraph_count(self._searcher)
+
+    # ---- statistics
+    def doc_count(self) -> int:
+        """Live documents."""
+        return self._reader.doc_count()
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        """Documents with the term (deleted ones included until their segment is merged)."""
+        return self._reader.doc_frequency(field, text)
+
+    def has_live_postings(self, field: str, text: str) -> bool:
+        """Does some live document hold the term?"""
+        return (field, text) in self._reader and self._reader.postings(field, text).is_active()
+
+    def avg_field_length(self, field: str) -> float:
+        return self._searcher.avg_field_length(field)
+
+    def field_length(self, docnum: int, field: str) -> int:
+        return self._reader.doc_field_length(docnum, field)
+
+    def analyze(self, field: str, text: str) -> Iterator[str]:
+        """The terms the field's analyzer makes of text, as indexing makes them."""
+        return self._searcher.schema[field].process_text(text, mode="index")
+
+    # ---- the snapshot
+    def generation(self) -> int:
+        return self._reader.generation()
+
+    def up_to_date(self) -> bool:
+        """False once a commit has made the index newer than this view."""
+        return self._searcher.up_to_date()
+
+    def close(self) -> None:
+        self._searcher.close()

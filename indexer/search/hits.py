@@ -1,0 +1,81 @@
+"""The hits a search picks, in rank order, and the result ``Hit`` each one becomes.
+
+Its place in the flow query → parse → search → highlight → results: a search run
+(indexer.search.run) adds stored paragraphs to ``Picked`` as it ranks them; the page's share of
+them becomes result hits (indexer.search.results), each with its snippet (indexer.search.highlight)
+and the other places the same text was published.
+"""
+from __future__ import annotations
+
+import json
+
+from indexer.ingest import dedup
+from indexer.search.highlight import snippet
+from indexer.search.ranking import stored_score
+from indexer.search.results import Hit
+
+ALSO_IN_LIMIT = 5
+
+
+class Picked:
+    """Hits in rank order, one per group of identical paragraphs (the best-ranked one)."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self) -> None:
+        self.hits: list[tuple[float, dict]] = []
+        self.docnums: set[int] = set()
+        self.norms: dict[str, str] = {}  # id → normalised text, where already computed
+        # id → (matches in its report, the word they contain), if found through its report
+        self._through: dict[str, tuple[int, str]] = {}
+        self._groups: set[str] = set()
+
+    def add(self, docnum: int | None, score: float, doc: dict, norm: str | None = None,
+            through_report: int = 0, through_word: str = "") -> None:
+        if "text" not in doc:
+            return                       # the marker of an unreadable file
+        if docnum is not None:
+            self.docnums.add(docnum)
+        group = doc.get("dupkey") or doc["id"]
+        if group not in self._groups:
+            self._groups.add(group)
+            self.hits.append((score, doc))
+            if norm is not None:
+                self.norms[doc["id"]] = norm
+            if through_report:
+                self._through[doc["id"]] = (through_report, through_word)
+
+    def through(self, pid: str) -> tuple[int, str]:
+        return self._through.get(pid, (0, ""))
+
+
+def stored(doc: dict, key: str) -> str:
+    """A stored field as text ("" when absent)."""
+    value = doc.get(key)
+    return "" if value is None else str(value)
+
+
+def _meta(doc: dict) -> dict:
+    try:
+        return json.loads(doc.get("meta") or "{}")
+    except ValueError:
+        return {}
+
+
+def make_hit(view, doc: dict, score: float, needles: list[str], norm: str | None = None,
+             through_report: int = 0, through_word: str = "") -> Hit:
+    """The result hit for a picked paragraph: snippet, other copies of it and of its report."""
+    also = []
+    if doc.get("dupkey"):
+        for other in view.documents(dupkey=doc["dupkey"]):
+            if other["id"] != doc["id"] and len(also) < ALSO_IN_LIMIT:
+                also.append({"id": other["id"], "title": other["title"], "source": other["source"]})
+    return Hit(
+        id=doc["id"], report_id=doc["report_id"], title=doc["title"], section=stored(doc, "section"),
+        text=doc["text"], snippet=snippet(doc["text"], needles, norm=norm), score=stored_score(score),
+        source=doc["source"], date=stored(doc, "date"), place=stored(doc, "place"),
+        doctype=stored(doc, "doctype"), also_in=also,
+        source_url=_meta(doc).get("url", ""), locations=dedup.locations(view, doc["report_id"]),
+        through_report=through_report, through_word=through_word,
+    )

@@ -1,0 +1,201 @@
+"""Ranking policy: the tiers a paragraph can rank in, their order, and every tuned constant.
+
+Its place in the flow query → parse → search → highlight → results: the parse lays the tier
+scores into the engine query it builds (indexer.search.tiers), the search adds, compares and
+reorders scores only through the functions here (indexer.search.run), and both take their
+numbers from here. The engine gets what it needs (BM25's parameters) as arguments.
+
+Tiers, best first:
+  1. exact     every clause verbatim in the paragraph (text or heading): EXACT_SCORE plus the
+               bigrams' BM25; a small tier is read whole and ranked again (``focus`` for
+               several words, the bigram score for one, both × ``prominence``)
+  2. words     a synonym verbatim (SYNONYM_SCORE each, plus BM25) or all the words scattered
+               (BM25): one list, by score
+  3. report    the other paragraphs of a report about the query (indexer.search.about): those
+               with some of the words by score, then those with none (THROUGH_REPORT_SCORE) in
+               reading order
+  4. partial   some of the words (PARTIAL_WEIGHT × BM25), or the report title containing the
+               query (TITLE_MATCH_SCORE)
+BM25 (a few dozen at most per word) orders paragraphs within a tier and never lifts one into
+the tier above.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.engine.scoring import Bm25
+
+# ---- Tiers: the scores the query gives (indexer.search.tiers) -------------------------------
+EXACT_SCORE = 10000.0       # far above any BM25 sum: a verbatim match outranks everything else
+SYNONYM_SCORE = 1000.0      # × at most a handful of synonyms in one paragraph: stays < EXACT_SCORE
+TITLE_MATCH_SCORE = 5.0     # a paragraph matching only through its report's title: a weak signal
+THROUGH_REPORT_SCORE = 0.0  # listed for its report alone: below every paragraph with a word
+# Note: TITLE_BOOST and SECTION_BOOST weigh the full query's extra clauses, which only the lower
+# tiers are ranked by; the exact tier is ranked by the exact pass, whose query holds the bigrams
+# alone, so they have no effect there. Left as it is: changing it would change the rankings.
+TITLE_BOOST = 2.0           # the report title naming the words says more than one mention in the text
+SECTION_BOOST = 1.5         # a section heading naming them, a little less than the title
+SYNONYM_WEIGHT = 0.5        # a synonym's BM25 counts half: the user did not type it
+PARTIAL_WEIGHT = 0.5        # some of the words (拆迁 for 拆迁安置): a precedent often, half the weight
+RAREST_GRAMS = 3            # a long phrase's exact tier asks for its 3 rarest bigrams: as selective,
+                            # far cheaper; the stored text confirms the whole phrase anyway
+SCORE_DECIMALS = 4          # scores are kept to 4 decimals: sums of the same terms in another
+                            # order agree, and ties fall back to index order
+
+# ---- BM25 (indexer.engine.scoring) ----------------------------------------------------------
+BM25 = Bm25(
+    k1=1.2,                 # the usual saturation: the fifth mention adds little to the fourth
+    b=0.75,                 # the usual length normalisation for paragraph text
+    short_b=0.3,            # titles and headings are short: normalise their length less
+    exact_b=0.3,            # the exact pass's word fields, as short fields
+)
+
+# ---- The exact tier's pass (indexer.search.run) ---------------------------------------------
+FOCUS_LIMIT = 100           # paragraphs: an exact tier up to this size is read whole and ranked again
+EXACT_SPARE_MIN = 2         # the exact pass asks for a few more than the page: most of the best
+EXACT_SPARE_PER = 5         # are confirmed on the text (at least 2, or one per 5 wanted)
+EXACT_GROWTH = 4            # not enough confirmed: ask again for 4 times as many
+LOWER_FACTOR = 2            # the lower tiers' pass reads twice the missing hits, plus 10: enough
+LOWER_EXTRA = 10            # for collapsing copies and dropping unconfirmed phrases
+
+# ---- Reports about the query (indexer.search.about) -----------------------------------------
+MIN_MATCHES = 3             # paragraphs of a report containing the query verbatim…
+MIN_SHARE = 0.3             # …and at least this share of all its paragraphs
+MAX_REPORT = 300            # paragraphs; a longer document is a collection, not one subject
+MAX_EXACT = 100             # verbatim matches; a query found this often is a general word (社区 in
+                            # community reports), not a subject that some reports are about
+COMMON_FRACTION = 0.3       # a word in this share of all paragraphs means nothing alone: left out of
+                            # the partial tier, and not a subject of reports when with other words
+
+# ---- Cost: how much a search may read to count exactly (indexer.search.run) ------------------
+EXACT_COUNT_LIMIT = 3000    # up to this many possible matches, totals are counted exactly…
+COUNT_POSTINGS_LIMIT = 50_000   # …when counting them reads at most this many postings
+# A quoted phrase is found by its bigrams, so counting its matches means reading them; beyond
+# these many the total is an estimate and facet counts are the bigram matches.
+COUNT_READ_LIMIT = 300      # stored paragraphs read to count a page's total
+FACET_READ_LIMIT = 5000     # …and to count facets, asked for separately and less often
+MAX_COUNTED = 200_000       # facet counts stop here: past it the numbers are only an indication
+
+# ---- How a paragraph says the query (``prominence``) -----------------------------------------
+# In its opening (heading or first sentence) it is what the paragraph is about; as one item of an
+# enumeration (医疗卫生、科技信息、就业指导……) it is a passing mention. Both adjust the exact
+# tier's order only, never a paragraph's tier.
+LEAD_BONUS = 0.25           # a quarter more for opening the paragraph
+LIST_DISCOUNT = 0.25        # a quarter less when every occurrence is a list item
+LIST_REACH = 6              # characters either side of an occurrence looked at for 、
+
+# ---- More like this (indexer.search.similar) --------------------------------------------------
+NEAR_DUPLICATE = 0.8        # bigram similarity above which a paragraph is a copy, not a precedent
+KEY_TERMS = 12              # words of the paragraph that make the query
+SIMILAR_COMMON_SHARE = 0.2  # words in more of the paragraphs than this are report boilerplate…
+SIMILAR_COMMON_FLOOR = 10   # …but in a small collection no word is boilerplate yet
+SIMILAR_CANDIDATES = 6      # candidates read per result shown: copies and the own report drop out
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one search may read to count its matches exactly (see the constants above)."""
+
+    exact_count: int
+    count_postings: int
+    count_read: int
+    facet_read: int
+
+
+# ---- Tier arithmetic ---------------------------------------------------------------------------
+def exact(bigram_score: float) -> float:
+    """The score of a paragraph the exact pass confirmed: the exact tier, by its bigram score."""
+    return EXACT_SCORE + bigram_score
+
+
+def in_exact_tier(score: float) -> bool:
+    return score >= EXACT_SCORE
+
+
+def within_exact(score: float) -> float:
+    """An exact-tier score less the tier: what orders the paragraphs inside it."""
+    return score - EXACT_SCORE
+
+
+def unconfirmed(score: float) -> float:
+    """The full query's score of a paragraph the exact pass did not confirm. There, a score in
+    the exact tier means "all the bigrams, but not together": it ranks as a scattered match."""
+    return score - EXACT_SCORE if score >= EXACT_SCORE else score
+
+
+def has_synonym(score: float) -> bool:
+    """Does a paragraph below the exact tier contain a synonym verbatim? It then ranks in the
+    words tier, as one with every word of the query does."""
+    return score >= SYNONYM_SCORE
+
+
+def stored_score(score) -> float:
+    """A hit's score as kept and shown; 0.0 where a search sorted by a field has none."""
+    return round(score, SCORE_DECIMALS) if isinstance(score, (int, float)) else 0.0
+
+
+def exact_page(want: int) -> int:
+    """How many exact-tier candidates the first try of the exact pass asks for."""
+    return want + max(EXACT_SPARE_MIN, want // EXACT_SPARE_PER)
+
+
+def lower_room(missing: int) -> int:
+    """How many the lower tiers' pass reads to fill ``missing`` places."""
+    return missing * LOWER_FACTOR + LOWER_EXTRA
+
+
+# ---- Ordering the exact tier -------------------------------------------------------------------
+def focus(content: str, clauses: list[list[list[str]]], idf, length: float, avg_length: float,
+          k1: float = BM25.k1, b: float = BM25.b) -> float:
+    """BM25 of a paragraph for a query of several words, each in it verbatim.
+
+    ``clauses``: clause → alternatives → runs of word characters (query.ParsedQuery.checks);
+    a clause scores its best alternative; ``idf`` gives a run's. Unlike the exact tier of one
+    word, where the paragraph that says it most often is the fullest account of it however
+    long, several words are judged by how closely they keep company, so length counts: for
+    社区 治安 the short paragraph about community security comes before a long one on
+    community building that mentions 治安 in passing.
+    """
+    saturation = k1 * (1 - b + b * length / max(avg_length, 1.0))
+    total = 0.0
+    for clause in clauses:
+        best = 0.0
+        for runs in clause:
+            score = 0.0
+            for run in runs:
+                tf = content.count(run)
+                score += idf(run) * tf * (k1 + 1) / (tf + saturation)
+            best = max(best, score)
+        total += best
+    return total
+
+
+_SENTENCE_END = re.compile(r"[。；;！？!?]")
+_CLAUSE_BREAK = re.compile(r"[，。；：,;:！？!?\n]")
+_OUTLINE = re.compile(r"[一二三四五六七八九十百0-9]+、")       # 三、 numbers a heading or point
+
+
+def prominence(content: str, runs: list[str]) -> float:
+    """A factor around 1 for a paragraph (normalised heading + "\\n" + text, or text) that
+    contains some of ``runs`` verbatim: above 1 when one opens it, below when most of their
+    occurrences are items of a 、-list."""
+    runs = [r for r in dict.fromkeys(runs) if r and r in content]
+    if not runs:
+        return 1.0
+    heading, newline, text = content.partition("\n")
+    if not newline:
+        heading, text = "", content
+    lead = heading + "\n" + _SENTENCE_END.split(text, 1)[0]
+    occurrences = listed = 0
+    for run in runs:
+        start = content.find(run)
+        while start >= 0:
+            end = start + len(run)
+            before = _OUTLINE.sub("", _CLAUSE_BREAK.split(content[max(0, start - LIST_REACH):start])[-1])
+            after = _CLAUSE_BREAK.split(content[end:end + LIST_REACH])[0]
+            occurrences += 1
+            listed += "、" in before or "、" in after
+            start = content.find(run, end)
+    opens = any(run in lead for run in runs)
+    return (1 + LEAD_BONUS * opens) * (1 - LIST_DISCOUNT * listed / occurrences)

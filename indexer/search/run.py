@@ -1,0 +1,269 @@
+"""One search: the state of one query being answered, from the parsed query to the page's hits.
+
+Its place in the flow query → parse → search → highlight → results: the Searcher
+(indexer.search.searcher) parses the query and starts a ``SearchRun`` over its thread's index
+view; the run picks hits tier by tier (the policy and its numbers: indexer.search.ranking),
+counts them, and makes the page's share into result hits with snippets (indexer.search.hits).
+
+Relevance order takes two passes. The exact tier alone first, cheap (no positions, no lower
+tiers): the best paragraphs having all the query's bigrams, confirmed on their stored text. The
+full tiered query only when the exact tier cannot fill the page, with the exact hits masked out,
+and the reports about the query (indexer.search.about) read for the paragraphs they bring.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from indexer.engine import queries as Q
+from indexer.engine.scoring import bm25_idf
+from indexer.engine.view import Record
+from indexer.search import about as context
+from indexer.search import facets, ranking
+from indexer.search.about import About, about_query, report_paragraphs, with_reports
+from indexer.search.hits import Picked, make_hit
+from indexer.search.ranking import FOCUS_LIMIT, THROUGH_REPORT_SCORE, Budget, focus, prominence, stored_score
+from indexer.search.results import Hit
+from indexer.search.verbatim import content, has_words, is_exact, phrase_check
+from indexer.text.normalize import normalize
+
+
+class SearchRun:
+    """One query against one index view: what it asks (parsed query, filters, budget) and
+    what it has found so far (``picked``, in rank order)."""
+
+    def __init__(self, view, parsed, filters: dict | None, budget: Budget):
+        self.view = view
+        self.parsed = parsed
+        self.filters = filters
+        self.budget = budget
+        self.full = facets.restrict(parsed.query, filters)       # every tier, within the filters
+        self.picked = Picked()
+
+    def page(self, offset: int, limit: int, sort: str = "relevance") -> tuple[int, bool, list[Hit]]:
+        """(total, whether the total is an estimate, the hits from ``offset`` on)."""
+        want = offset + limit
+        sort_by = facets.SORT_BY[sort]
+        total, estimated = self._ranked(want) if sort_by is None else self._by_field(want, sort_by)
+        hits = [make_hit(self.view, doc, score, self.parsed.needles, self.picked.norms.get(doc["id"]),
+                         *self.picked.through(doc["id"]))
+                for score, doc in self.picked.hits[offset:want]]
+        return total, estimated, hits
+
+    def facet_counts(self) -> dict:
+        """Paragraph counts per report, folder, year, place and type (facets.count), with the
+        paragraphs listed through their reports, so that a count is the length of the list its
+        link shows."""
+        query = with_reports(self.parsed.query, about_query(self.view, self.parsed), self.parsed, None)
+        keep = phrase_check(self.view, self.parsed.phrase_checks, self.budget.facet_read)
+        counts = facets.count(self.view, query, self.filters, keep=keep)
+        return {"counts": counts, "titles": facets.report_titles(self.view, [v for v, _ in counts["report"]])}
+
+    def _by_field(self, want: int, sort_by) -> tuple[int, bool]:
+        """Sorted by a field: every match is visited anyway, so count them exactly too. The
+        same paragraphs as in relevance order, those found through their report included."""
+        about = about_query(self.view, self.parsed)
+        full = with_reports(self.full, about, self.parsed, self.filters)
+        self._collect(self.view.search(full, limit=ranking.lower_room(want), sort=sort_by), self.picked, about)
+        counted = facets.distinct_total(self.view, full, self._phrase_check())
+        return max(counted or 0, len(self.picked.hits)), counted is None
+
+    def _ranked(self, want: int) -> tuple[int, bool]:
+        """Relevance order in two passes; returns (total, whether total is an estimate)."""
+        parsed, picked = self.parsed, self.picked
+        exact = facets.restrict(parsed.exact, self.filters) if parsed.exact is not None else None
+        exact_done = exact is None or self._exact_pass(exact, want)
+        if not exact_done or len(picked.hits) >= want:
+            return self._total(len(picked.hits))
+        room = ranking.lower_room(want - len(picked.hits))
+        ranked, exhausted = self.view.top_k(self.full, room, mask=picked.docnums)
+        lower = Picked()
+        self._collect(self._records(ranked), lower)
+        about = self._about()
+        if about:
+            # Every match in a report about the query is read, however small the page, so that
+            # where each one ranks (and so every page) does not depend on the page size.
+            # filter=, not an And: the scores must be those of the pass above.
+            self._collect(self.view.search(self.full, limit=None, filter=context.report_query(list(about), None),
+                                           mask=picked.docnums | lower.docnums), lower)
+        clause_hits = self._clause_hits(about, picked.docnums | lower.docnums)
+        some = []
+        for score, doc in sorted(((ranking.unconfirmed(s), d) for s, d in lower.hits), key=lambda pair: -pair[0]):
+            if ranking.has_synonym(score) or has_words(content(doc), parsed.word_checks):
+                picked.add(None, score, doc)
+            else:
+                some.append((score, doc))
+        some, unread = self._through_reports(about, lower.docnums, some, room, clause_hits)
+        for score, doc in some:
+            picked.add(None, score, doc)
+        picked.docnums |= lower.docnums
+        if exhausted:
+            return len(picked.hits) + unread, False          # every match was seen
+        total, estimated = self._total(len(picked.hits), about)
+        return (total + unread if estimated else total), estimated
+
+    def _exact_pass(self, exact, want: int) -> bool:
+        """Fill ``picked`` with exact-tier hits, best first; True when all of them were seen.
+
+        When the rarest bigram is in at most FOCUS_LIMIT paragraphs, every match is read and
+        ranked again (``_rerank``). With more, reading them all would cost too much, and the
+        bigram score stands.
+        """
+        view, picked = self.view.exact_tier, self.picked
+        k = ranking.exact_page(want)
+        rerank = _rarest(view, self.parsed.exact) <= FOCUS_LIMIT
+        if rerank:
+            k = FOCUS_LIMIT + 1
+        while True:
+            picked.clear()
+            ranked, exhausted = view.top_k(exact, k)
+            # Alternatives (OR) make _rarest no bound; then whether the tier is small enough is
+            # known here, and must not depend on the page size.
+            rerank = rerank and exhausted
+            contents = {}
+            for score, docnum in ranked:
+                doc = view.stored_fields(docnum)
+                if "text" not in doc:
+                    continue
+                norm = normalize(doc["text"])
+                text = content(doc, norm)
+                if is_exact(text, self.parsed.checks):
+                    picked.add(docnum, ranking.exact(score), doc, norm)
+                    contents[doc["id"]] = (docnum, text)
+                    if len(picked.hits) >= want and not rerank:
+                        break          # the page is full: the rest would only be read and dropped
+            if exhausted or len(picked.hits) >= want:
+                if rerank and exhausted:
+                    self._rerank(contents)
+                return exhausted
+            k *= ranking.EXACT_GROWTH
+
+    def _rerank(self, contents: dict) -> None:
+        """The whole exact tier ranked again: several words by ``ranking.focus`` (BM25 with the
+        paragraph's length), one by its bigram score, both weighed by ``ranking.prominence``
+        (the query opening the paragraph, or only listed in it)."""
+        view, checks = self.view.exact_tier, self.parsed.checks
+        n, average, idf = max(view.doc_count(), 1), view.avg_field_length("grams"), {}
+
+        def run_idf(run: str) -> float:
+            if run not in idf:
+                idf[run] = _run_idf(view, run, n)
+            return idf[run]
+
+        runs = [run for clause in checks for alternative in clause for run in alternative]
+
+        def score(bigram_score: float, doc: dict) -> float:
+            docnum, text = contents[doc["id"]]
+            if len(checks) > 1:
+                length = view.field_length(docnum, "grams") or average
+                base = focus(text, checks, run_idf, length, average)
+            else:
+                base = ranking.within_exact(bigram_score)
+            return ranking.exact(base * prominence(text, runs))
+
+        self.picked.hits = sorted(((score(*pair), pair[1]) for pair in self.picked.hits), key=lambda pair: -pair[0])
+
+    def _about(self) -> About:
+        """about_query, from the exact tier already picked when no filter narrowed it."""
+        parsed = self.parsed
+        if parsed.phrase_checks:
+            return About()          # quotes ask for the words themselves
+        if self.filters or parsed.filters or len(parsed.checks) > 1:
+            return about_query(self.view, parsed)
+        counts = Counter(d["report_id"] for s, d in self.picked.hits if ranking.in_exact_tier(s))
+        about, word = About(), parsed.clause_words[0] if parsed.clause_words else ""
+        for report in context.reports_about(self.view, counts):
+            about.add(report, counts[report], word)
+        return about
+
+    def _clause_hits(self, about: About, seen: set[int]) -> list:
+        """For several words, the paragraphs of the reports about them that match some of the
+        words, best first, as (docnum, score, stored fields): the query as a whole does not
+        match them, so the pass above did not score them."""
+        if not about or len(self.parsed.clause_queries) < 2:
+            return []
+        records = self.view.search(Q.Or(self.parsed.clause_queries), limit=None,
+                                   filter=report_paragraphs(about, self.parsed, self.filters), mask=seen)
+        return [(r.docnum, stored_score(r.score), r.fields) for r in records]
+
+    def _through_reports(self, about: About, seen: set[int], some: list, room: int,
+                         clause_hits: list = ()) -> tuple[list, int]:
+        """Add the paragraphs of the reports that are about the query to picked: those with
+        some of its words (all read, in ``some``; for several words, also ``clause_hits``),
+        then up to ``room`` of those with none.
+
+        Returns the rest of ``some`` (paragraphs with only some of the query's words) and how
+        many paragraphs found through reports were left unread.
+        """
+        if not about:
+            return some, 0
+        picked = self.picked
+        for score, doc in some:
+            if doc["report_id"] in about:
+                picked.add(None, score, doc, **about.via(doc["report_id"]))
+        for docnum, score, doc in clause_hits:
+            picked.add(docnum, score, doc, **about.via(doc["report_id"]))
+        restrict = lambda q: context.narrowed(q, self.parsed, self.filters)
+        found, total = context.paragraphs(self.view, list(about), restrict, self.parsed.excluded,
+                                          picked.docnums | seen, room)
+        for docnum, doc in found:
+            picked.add(docnum, THROUGH_REPORT_SCORE, doc, **about.via(doc["report_id"]))
+        return [(score, doc) for score, doc in some if doc["report_id"] not in about], total - len(found)
+
+    def _total(self, seen: int, about: About | None = None) -> tuple[int, bool]:
+        """Count the matches exactly when there are few and counting them reads few postings
+        (and few stored paragraphs, to confirm quoted phrases); else the engine's cheap upper
+        bound. An exact count includes the paragraphs found through their report (``about``,
+        found here when not given), as the list does however long it is.
+
+        Few matches can still mean many postings: the paragraphs with 一村一社区 are found
+        through 社区 too, a bigram in most paragraphs, and listing them all costs more than
+        the rest of the query.
+        """
+        view, budget = self.view, self.budget
+        estimate = min(view.estimate_size(self.full), view.paragraph_count())
+        if estimate <= budget.exact_count and view.count_postings(self.full, budget.count_postings) \
+                <= budget.count_postings:
+            about = about_query(view, self.parsed) if about is None else about
+            full = with_reports(self.full, about, self.parsed, self.filters)
+            counted = facets.distinct_total(view, full, self._phrase_check())
+            if counted is not None:
+                return max(seen, counted), False
+        return max(seen, estimate), True
+
+    def _phrase_check(self):
+        return phrase_check(self.view, self.parsed.phrase_checks, self.budget.count_read)
+
+    def _records(self, ranked: list[tuple[float, int]]) -> list[Record]:
+        return [Record(docnum, score, self.view.stored_fields(docnum)) for score, docnum in ranked]
+
+    def _collect(self, records: list[Record], picked: Picked, about: About | None = None) -> None:
+        """Add matches to picked; ``about`` marks those without the query's words as found
+        through their report."""
+        checks = self.parsed.phrase_checks
+        for record in records:
+            doc = record.fields
+            # Quoted phrases must be verbatim; the index only knows their bigrams.
+            if not checks or is_exact(content(doc), checks):
+                via = about.via(doc.get("report_id")) if about else {}
+                if via and "text" in doc and has_words(content(doc), self.parsed.word_checks):
+                    via = {}
+                picked.add(record.docnum, stored_score(record.score), doc, **via)
+
+
+def _rarest(view, exact) -> float:
+    """Paragraphs with the rarest bigram the exact tier asks for: a cheap bound on its size
+    (none with alternatives, which the caller finds out when the tier is not exhausted)."""
+    if isinstance(exact, Q.AndNot):
+        exact = exact.query
+    return min((view.doc_frequency("grams", text) for text in Q.terms(exact, "grams")), default=math.inf)
+
+
+def _run_idf(view, run: str, n: int) -> float:
+    """BM25's idf of a run of word characters, its paragraph count taken from its rarest
+    bigram (a single character: from the word)."""
+    if len(run) == 1:
+        df = view.doc_frequency("text", run)
+    else:
+        df = min(view.doc_frequency("grams", run[i:i + 2]) for i in range(len(run) - 1))
+    return bm25_idf(n, df)
