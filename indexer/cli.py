@@ -240,9 +240,11 @@ def check_port(host: str, port: int) -> None:
 
 def cmd_serve(cfg, args) -> int:
     from indexer.engine import store
+    from indexer.progress import log_lines
     from indexer.update import update_index
 
     check_port(cfg["host"], cfg["port"])         # before a long first build, not after it
+    log_lines()                                  # a server's stderr is a log: progress as lines, no bar
     if not store.exists(cfg["index_dir"]):
         _log(f"没有找到索引，正在从 {Path(need_corpus(cfg)).resolve()} 建立……")
         summary = update_index(cfg["index_dir"], cfg["corpus_dir"], lock_timeout=cfg["lock_timeout"], log=_log)
