@@ -43,5 +43,8 @@ def test_links_use_the_configured_address(indexed, args, env, prefix):
     text = run("search", "一站式服务", *args, cwd=indexed, env=dict(ENV, **env))
     links = [line.strip() for line in text.splitlines() if "/p/" in line]
     assert links and all(link.startswith(prefix) for link in links), text
-    data = json.loads(run("search", "一站式服务", "--json", *args, cwd=indexed, env=dict(ENV, **env)))
-    assert data["results"][0]["url"].startswith(prefix)
+
+
+def test_json_links_use_the_configured_address_too(indexed):
+    data = json.loads(run("search", "一站式服务", "--json", "--port", "8127", cwd=indexed))
+    assert data["results"][0]["url"].startswith("http://127.0.0.1:8127/p/")
