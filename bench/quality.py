@@ -1,15 +1,24 @@
-"""Search quality, ours against the obvious design, on the bundled corpus.
+"""Search quality, ours against the obvious design, on the bundled corpus and the development collection.
 
-    python bench/quality.py [--random 500] [--seed 7]
+    python bench/quality.py [--random 500] [--seed 7] [--no-dev] [--per-query]
 
-1. Judged queries (bench/quality/judgments.json: graded by reading the paragraphs; 2 = a real
-   precedent on the topic, 1 = a relevant mention; each judgment names its paragraph by a
-   verbatim anchor string): nDCG@10, P@5, recall@50.
+1. Judged queries (bench/quality/judgments.json on the bundled corpus, tuned against;
+   bench/quality/dev_judgments.json on bench/devcorpus/, written before any tuning and frozen:
+   graded by reading the paragraphs; 2 = a real precedent on the topic, 1 = a relevant mention;
+   each judgment names its paragraph by a verbatim anchor string): nDCG@10, P@5, recall@50,
+   overall and per query form, and for every space-separated `words` query of the second set
+   against its `joined` counterpart (the same words typed together).
 2. Random word-aligned queries (1–3 consecutive jieba words of a random paragraph):
-   exact-substring recall — every paragraph containing the query must be found.
+   exact-substring recall — every paragraph containing the query must be found. In the
+   development collection it counts the paragraphs of the report copies our index keeps (a
+   report held by several files is indexed once; see indexer.ingest.dedup), and is also given
+   over every file's paragraphs.
 
 Paragraphs that are the same text (a report published twice) count as one unit for both
-designs, since ours shows them as one result.
+designs, since ours shows them as one result. In the development collection one report is
+often held by several files (the national reports in three sources, split into paragraphs
+differently); there the paragraphs an anchor names in the copies of a report count as one
+unit as well. The collection's SOURCES.md (notes on where the files came from) is not indexed.
 """
 from __future__ import annotations
 
@@ -19,6 +28,7 @@ import math
 import os
 import random
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -27,9 +37,13 @@ from common import ROOT, Baseline, build_baseline
 from indexer.ingest.files import discover
 from indexer.ingest.pipeline import dupkey, file_paragraphs
 from indexer.search.searcher import Searcher
+from indexer.engine import store
 from indexer.update import update_index
 
 JUDGMENTS = Path(__file__).parent / "quality" / "judgments.json"
+DEV_CORPUS = ROOT / "bench" / "devcorpus"
+DEV_JUDGMENTS = Path(__file__).parent / "quality" / "dev_judgments.json"
+DEV_NOTES = {"SOURCES.md"}          # the collection's notes on its sources, not a report
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -86,6 +100,41 @@ def judged(path: Path, paragraphs, group):
     return queries
 
 
+def indexed_ids(index_dir: Path) -> set[str]:
+    """The ids of the paragraphs our index holds (a report held by several files is indexed once)."""
+    ix = store.open_index(index_dir)
+    with ix.searcher() as searcher:
+        return {f["id"] for f in searcher.all_stored_fields() if "text" in f and "id" in f}
+
+
+def duplicate_groups(paragraphs) -> dict[str, str]:
+    """Paragraph id → the id of the first paragraph with the same text (dupkey)."""
+    first = {}
+    return {p.id: first.setdefault(dupkey(p.text), p.id) for p in paragraphs}
+
+
+def merge_anchor_copies(path: Path, paragraphs, group: dict[str, str]) -> dict[str, str]:
+    """Join the units one anchor names: the same paragraph in copies of a report held by
+    several files, where the copies differ slightly or are split differently."""
+    parent = {g: g for g in set(group.values())}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for item in data["queries"]:
+        for j in item["judgments"]:
+            roots = {find(group[p.id]) for p in paragraphs if j["anchor"] in p.text}
+            if len(roots) > 1:
+                keep = min(roots)
+                for r in roots:
+                    parent[r] = keep
+    return {pid: find(g) for pid, g in group.items()}
+
+
 def evaluate(system, queries, group):
     rows = []
     for q, kind, grades in queries:
@@ -124,10 +173,11 @@ def random_queries(paragraphs, n: int, seed: int) -> list[str]:
     return out
 
 
-def substring_recall(system, queries, paragraphs, group, all_results) -> float:
+def substring_recall(system, queries, paragraphs, group, all_results, scope=None) -> float:
+    """``scope``: the ids of the paragraphs that count (default: all of them)."""
     total = found = 0
     for q in queries:
-        expected = {group[p.id] for p in paragraphs if q in p.text}
+        expected = {group[p.id] for p in paragraphs if q in p.text and (scope is None or p.id in scope)}
         try:
             got = set(units(all_results(system, q), group))
         except Exception:
@@ -137,49 +187,139 @@ def substring_recall(system, queries, paragraphs, group, all_results) -> float:
     return found / total if total else 1.0
 
 
+def measure(corpus: Path, judgments: Path, workdir: Path, n_random: int, seed: int,
+            merge_copies: bool = False) -> dict:
+    """Index ``corpus`` both ways under ``workdir`` and score the judged and random queries."""
+    paragraphs = corpus_paragraphs(corpus)
+    group = duplicate_groups(paragraphs)
+    if merge_copies:
+        group = merge_anchor_copies(judgments, paragraphs, group)
+
+    update_index(workdir / "ours", corpus, processes=1)   # one process: the same order, the same ties, every run
+    build_baseline(workdir / "baseline", paragraphs)
+    ours, base = Ours(workdir / "ours"), Baseline(workdir / "baseline")
+
+    queries = judged(judgments, paragraphs, group)
+    rows = {"baseline": evaluate(base, queries, group), "ours": evaluate(ours, queries, group)}
+    # The same engine with an empty synonym list: how much of the gain is the list's.
+    saved = os.environ.get("REPORTSEARCH_SYNONYMS")
+    os.environ["REPORTSEARCH_SYNONYMS"] = ""
+    rows["nosyn"] = evaluate(ours, queries, group)
+    if saved is None:
+        del os.environ["REPORTSEARCH_SYNONYMS"]
+    else:
+        os.environ["REPORTSEARCH_SYNONYMS"] = saved
+    rq = random_queries(paragraphs, n_random, seed)
+    sub = {
+        "baseline": substring_recall(base, rq, paragraphs, group, lambda s, q: s.ids(q, None)),
+        "ours": substring_recall(ours, rq, paragraphs, group, lambda s, q: s.all_ids(q)),
+    }
+    result = {"paragraphs": paragraphs, "queries": queries, "rows": rows, "rq": rq, "sub": sub}
+    if merge_copies:
+        # Where one report is held by several files and split into paragraphs differently, our
+        # index keeps one copy: a paragraph of the other copies is not "missed" when its text
+        # is found in the copy kept. So count the paragraphs of the kept copies only (both
+        # designs), and keep the count over every file's paragraphs for reference.
+        scope = indexed_ids(workdir / "ours")
+        result["sub_all"], result["sub"] = sub, {
+            "baseline": substring_recall(base, rq, paragraphs, group, lambda s, q: s.ids(q, None), scope),
+            "ours": substring_recall(ours, rq, paragraphs, group, lambda s, q: s.all_ids(q), scope),
+        }
+    return result
+
+
+def mean_of(rows, key, kind=None):
+    vals = [r[key] for r in rows if kind is None or r["kind"] == kind]
+    return sum(vals) / len(vals) if vals else float("nan")
+
+
+METRICS = (("ndcg10", "nDCG@10"), ("p5", "P@5"), ("r50", "recall@50"))
+
+
+def print_by_form(res) -> None:
+    rows = res["rows"]
+    kinds = sorted({k for _, k, _ in res["queries"]})
+    print("| form | n | nDCG@10 obvious | nDCG@10 ours | P@5 obvious | P@5 ours | recall@50 obvious | recall@50 ours |")
+    print("|---|---|---|---|---|---|---|---|")
+    for kind in kinds:
+        n = sum(1 for _, k, _ in res["queries"] if k == kind)
+        cells = []
+        for key, _ in METRICS:
+            cells += [f"{mean_of(rows['baseline'], key, kind):.3f}", f"{mean_of(rows['ours'], key, kind):.3f}"]
+        print(f"| {kind} | {n} | " + " | ".join(cells) + " |")
+
+
+def print_words_joined(res) -> None:
+    """Each space-separated `words` query beside its `joined` counterpart (same words, no spaces)."""
+    rows = res["rows"]
+    by_query = {r["query"]: i for i, r in enumerate(rows["ours"])}
+    pairs = []
+    for i, r in enumerate(rows["ours"]):
+        if r["kind"] != "words":
+            continue
+        joined = "".join(r["query"].split())
+        j = by_query.get(joined)
+        if j is not None and rows["ours"][j]["kind"] == "joined":
+            pairs.append((i, j))
+    if not pairs:
+        return
+    print("| words query | joined query | nDCG@10 obvious words / joined | nDCG@10 ours words / joined "
+          "| P@5 ours words / joined | recall@50 ours words / joined |")
+    print("|---|---|---|---|---|---|")
+    for i, j in pairs:
+        b, o = rows["baseline"], rows["ours"]
+        print(f"| {o[i]['query']} | {o[j]['query']} | {b[i]['ndcg10']:.3f} / {b[j]['ndcg10']:.3f} "
+              f"| {o[i]['ndcg10']:.3f} / {o[j]['ndcg10']:.3f} | {o[i]['p5']:.2f} / {o[j]['p5']:.2f} "
+              f"| {o[i]['r50']:.2f} / {o[j]['r50']:.2f} |")
+    avg = lambda name, key, idx: sum(rows[name][k][key] for k in idx) / len(idx)
+    w, jn = [i for i, _ in pairs], [j for _, j in pairs]
+    print(f"| mean ({len(pairs)} pairs) | | {avg('baseline', 'ndcg10', w):.3f} / {avg('baseline', 'ndcg10', jn):.3f} "
+          f"| {avg('ours', 'ndcg10', w):.3f} / {avg('ours', 'ndcg10', jn):.3f} "
+          f"| {avg('ours', 'p5', w):.2f} / {avg('ours', 'p5', jn):.2f} "
+          f"| {avg('ours', 'r50', w):.2f} / {avg('ours', 'r50', jn):.2f} |")
+
+
+def print_per_query(res) -> None:
+    rows = res["rows"]
+    print("| query | form | nDCG@10 base | nDCG@10 ours | R@50 base | R@50 ours |\n|---|---|---|---|---|---|")
+    for b, o in zip(rows["baseline"], rows["ours"]):
+        print(f"| {b['query']} | {b['kind']} | {b['ndcg10']:.2f} | {o['ndcg10']:.2f} | {b['r50']:.2f} | {o['r50']:.2f} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     ap.add_argument("--judgments", type=Path, default=JUDGMENTS)
+    ap.add_argument("--dev-corpus", type=Path, default=DEV_CORPUS)
+    ap.add_argument("--dev-judgments", type=Path, default=DEV_JUDGMENTS)
+    ap.add_argument("--no-dev", action="store_true", help="only the bundled corpus")
     ap.add_argument("--random", type=int, default=500)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--per-query", action="store_true", help="print every judged query")
     args = ap.parse_args()
 
-    paragraphs = corpus_paragraphs(args.corpus)
-    keys = {p.id: dupkey(p.text) for p in paragraphs}
-    first = {}
-    group = {pid: first.setdefault(key, pid) for pid, key in keys.items()}
-
     with tempfile.TemporaryDirectory() as tmp:
-        update_index(Path(tmp) / "ours", args.corpus)
-        build_baseline(Path(tmp) / "baseline", paragraphs)
-        ours, base = Ours(Path(tmp) / "ours"), Baseline(Path(tmp) / "baseline")
+        tmp = Path(tmp)
+        bundled = measure(args.corpus, args.judgments, tmp / "bundled", args.random, args.seed)
+        dev = None
+        if not args.no_dev:
+            # A copy without the notes on the sources, so that only the collection is indexed.
+            dev_dir = tmp / "devcorpus"
+            shutil.copytree(args.dev_corpus, dev_dir,
+                            ignore=lambda d, names: [n for n in names if n in DEV_NOTES]
+                            if Path(d) == Path(args.dev_corpus) else [])
+            dev = measure(dev_dir, args.dev_judgments, tmp / "dev", args.random, args.seed, merge_copies=True)
 
-        queries = judged(args.judgments, paragraphs, group)
-        rows = {"baseline": evaluate(base, queries, group), "ours": evaluate(ours, queries, group)}
-        # The same engine with an empty synonym list: how much of the gain is the list's.
-        saved = os.environ.get("REPORTSEARCH_SYNONYMS")
-        os.environ["REPORTSEARCH_SYNONYMS"] = ""
-        rows["nosyn"] = evaluate(ours, queries, group)
-        if saved is None:
-            del os.environ["REPORTSEARCH_SYNONYMS"]
-        else:
-            os.environ["REPORTSEARCH_SYNONYMS"] = saved
-        rq = random_queries(paragraphs, args.random, args.seed)
-        sub = {
-            "baseline": substring_recall(base, rq, paragraphs, group, lambda s, q: s.ids(q, None)),
-            "ours": substring_recall(ours, rq, paragraphs, group, lambda s, q: s.all_ids(q)),
-        }
+    # The bundled corpus, as this script has always reported it.
+    rows, queries, rq, sub = bundled["rows"], bundled["queries"], bundled["rq"], bundled["sub"]
 
     def mean(name, key, kind=None):
-        vals = [r[key] for r in rows[name] if kind is None or r["kind"] == kind]
-        return sum(vals) / len(vals) if vals else float("nan")
+        return mean_of(rows[name], key, kind)
 
-    print(f"corpus: {len(paragraphs)} paragraphs; {len(queries)} judged queries; {len(rq)} random queries\n")
+    print(f"corpus: {len(bundled['paragraphs'])} paragraphs; {len(queries)} judged queries; {len(rq)} random queries\n")
     print("| metric | obvious design | reportsearch | reportsearch, empty synonym list |")
     print("|---|---|---|---|")
-    for key, label in (("ndcg10", "nDCG@10"), ("p5", "P@5"), ("r50", "recall@50")):
+    for key, label in METRICS:
         print(f"| {label} | {mean('baseline', key):.3f} | {mean('ours', key):.3f} | {mean('nosyn', key):.3f} |")
     print(f"| substring recall ({len(rq)} random queries) | {sub['baseline']:.1%} | {sub['ours']:.1%} | |")
     kinds = sorted({k for _, k, _ in queries})
@@ -188,9 +328,35 @@ def main() -> None:
         n = sum(1 for _, k, _ in queries if k == kind)
         print(f"| {kind} | {n} | {mean('baseline', 'ndcg10', kind):.3f} | {mean('ours', 'ndcg10', kind):.3f} |")
     if args.per_query:
-        print("\n| query | form | nDCG@10 base | nDCG@10 ours | R@50 base | R@50 ours |\n|---|---|---|---|---|---|")
-        for b, o in zip(rows["baseline"], rows["ours"]):
-            print(f"| {b['query']} | {b['kind']} | {b['ndcg10']:.2f} | {o['ndcg10']:.2f} | {b['r50']:.2f} | {o['r50']:.2f} |")
+        print()
+        print_per_query(bundled)
+
+    if dev is None:
+        return
+    d = dev
+    print(f"\n## Both judged sets\n\nbundled corpus: {len(bundled['paragraphs'])} paragraphs, {len(queries)} judged queries "
+          f"(the ranking was tuned on them); development collection: {len(d['paragraphs'])} paragraphs, "
+          f"{len(d['queries'])} judged queries (written before tuning, frozen)\n")
+    print("| metric | bundled: obvious | bundled: ours | bundled: ours, no synonyms "
+          "| development: obvious | development: ours | development: ours, no synonyms |")
+    print("|---|---|---|---|---|---|---|")
+    for key, label in METRICS:
+        cells = [f"{mean_of(res['rows'][name], key):.3f}" for res in (bundled, d) for name in ("baseline", "ours", "nosyn")]
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    print(f"| substring recall ({len(rq)} / {len(d['rq'])} random queries) | {sub['baseline']:.1%} | {sub['ours']:.1%} | "
+          f"| {d['sub']['baseline']:.1%} | {d['sub']['ours']:.1%} | |")
+    if "sub_all" in d:
+        print(f"| substring recall, counting the paragraphs of report copies our index does not keep | | | "
+              f"| {d['sub_all']['baseline']:.1%} | {d['sub_all']['ours']:.1%} | |")
+    for title, res in (("bundled corpus", bundled), ("development collection", d)):
+        print(f"\nBy query form, {title}:\n")
+        print_by_form(res)
+    print("\nSpace-separated words against the same words joined, development collection "
+          "(the words form should score at least as well):\n")
+    print_words_joined(d)
+    if args.per_query:
+        print()
+        print_per_query(d)
 
 
 if __name__ == "__main__":

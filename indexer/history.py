@@ -25,6 +25,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.engine.store import stored_paragraphs
 from indexer.search.similar import key_terms as _key_terms
 from indexer.search.similar import similarity
 
@@ -82,12 +83,8 @@ def retire(index_dir: Path, ix, sources: list[str], everything: bool = False) ->
     """
     if not sources and not everything:
         return 0
-    with ix.searcher() as searcher:
-        if everything:
-            docs = (d for d in searcher.all_stored_fields() if d.get("id"))
-        else:
-            docs = (d for s in sources for d in searcher.documents(source=s) if d.get("id"))
-        rows = [tuple(_text(d.get(c)) if c != "ordinal" else int(d.get(c) or 0) for c in _COLUMNS) for d in docs]
+    docs = stored_paragraphs(ix, None if everything else sources)
+    rows = [tuple(_text(d.get(c)) if c != "ordinal" else int(d.get(c) or 0) for c in _COLUMNS) for d in docs]
     if not rows:
         return 0
     now = time.time()

@@ -1,4 +1,9 @@
-"""Stage 7 of indexing: bring the index in line with the corpus folder.
+"""Bring the index in line with the corpus folder: the one module that knows the order of a run.
+
+In the flow files → text → clean → reports → paragraphs → analysis → index, this drives the
+whole of it for a folder: find the files and their hashes (ingest.files, ingest.reading),
+compare them with the index's manifest, find the copies of reports whose records go stale
+(ingest.dedup), and write one batch (engine.batch).
 
 Incremental by content hash: new files are added, changed files reindexed, deleted files
 dropped, and a run with nothing to do opens no writer at all. A file that cannot be read is
@@ -7,32 +12,28 @@ Everything is committed at once, so a run killed half-way leaves the last commit
 """
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from whoosh.writing import CLEAR
-
-from indexer.ingest import dedup
 from indexer import history
-from indexer.engine import store
+from indexer.engine import records, store
+from indexer.engine.batch import Batch, open_batch
 from indexer.errors import ReportSearchError, UnreadableFile
+from indexer.ingest import dedup
 from indexer.ingest.digests import Digests
-from indexer.ingest.files import CorpusFile, digest, discover
-from indexer.model import Paragraph
-from indexer.text.analysis import segmenter
-from indexer.ingest.paragraphs import cjk_count
-from indexer.ingest.pipeline import dupkey, file_paragraphs
+from indexer.ingest.files import CorpusFile, discover
+from indexer.ingest.reading import Reading, unreadable_reason
 from indexer.progress import Progress
-from indexer.ingest.readers.tabular import options_digest, reader_options
-from indexer.engine.schema import heading_and_text, make_schema, schema_problems
+from indexer.text.analysis import segmenter
 
-_META_FIELDS = ("date", "place", "doctype")
-SHORT_PARAGRAPH = 20     # CJK characters; shorter paragraphs are ranked down
 PARALLEL_BYTES = 2_000_000   # below this much new text, one process indexes faster
+
+# (file, whether it could be read, its hash); the hash is None for a file not in the index
+# when it was scanned, whose hash is taken when it is read (see ingest.reading).
+Scanned = tuple[CorpusFile, bool, "str | None"]
 
 
 @dataclass
@@ -63,65 +64,27 @@ class Summary:
         }
 
 
-def paragraph_fields(p: Paragraph, filekey: str) -> dict:
-    meta = p.meta
-    date = meta.get("date", "")
-    extra = {k: v for k, v in meta.items() if k not in _META_FIELDS}
-    folder = PurePosixPath(p.source).parent.as_posix()
-    fields = dict(
-        id=p.id, report_id=p.report_id, title=p.report_title, title_grams=p.report_title,
-        section=p.section, text=p.text, grams=heading_and_text(p.section, p.text), ordinal=p.ordinal,
-        source=p.source,
-        folder="" if folder == "." else folder, filekey=filekey, dupkey=dupkey(p.text),
-        date=date, year=date[:4], place=meta.get("place", ""), doctype=meta.get("doctype", ""),
-        author=meta.get("author", ""), meta=json.dumps(extra, ensure_ascii=False),
-    )
-    if cjk_count(p.text) < SHORT_PARAGRAPH:
-        fields["_boost"] = 0.6
-    return fields
-
-
-def _read(cf: CorpusFile) -> bytes:
-    from indexer.ingest.readers import MAX_FILE_BYTES
-
-    size = cf.path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise UnreadableFile(f"文件过大（{size // (1024 * 1024)} MB，上限 {MAX_FILE_BYTES // (1024 * 1024)} MB）")
-    return cf.path.read_bytes()
-
-
-def _scan(corpus_dir: Path, summary: Summary, digests: Digests) -> list[tuple[CorpusFile, bool, str]]:
-    """Every corpus file with whether it could be read and its hash (content and reader options).
-
-    Files are read only to be hashed, and not at all while their stat says they are unchanged;
-    the files to index are read again when their turn comes, so the corpus is never held in
-    memory whole.
-    """
-    scanned = []
-    for cf in discover(corpus_dir):
-        try:
-            before = cf.path.stat()
-            content = digests.get(cf.source, before)
-            if content is None:
-                content = digest(_read(cf))
-                digests.put(cf.source, before, cf.path.stat(), content)
-        except (OSError, UnreadableFile) as exc:
-            reason = _unreadable(exc)
-            summary.skipped[cf.source] = reason
-            scanned.append((cf, False, f"unreadable:{reason}"))
-            continue
-        # A table's column mapping is part of what the file means: changing it reindexes the file.
-        scanned.append((cf, True, _hash(corpus_dir, cf, content)))
-    digests.save()
-    return scanned
-
-
-def _hash(corpus_dir: Path, cf: CorpusFile, content: str) -> str:
-    return options_digest(content, reader_options(corpus_dir, cf.source))
-
-
-def _unreadable(exc: Exception) -> str:
-    return str(exc if isinstance(exc, UnreadableFile) else UnreadableFile(f"无法读取：{exc.strerror or exc}"))
+def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_timeout: float = 30.0,
+                 processes: int = 0, log=None) -> Summary:
+    """Index the corpus folder into index_dir; return what was done."""
+    started = time.monotonic()
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise ReportSearchError(f"语料目录不存在：{corpus_dir}")
+    run = _Run(Path(index_dir), corpus_dir, rebuild, lock_timeout, log)
+    ix = run.open()
+    with Reading(corpus_dir, Digests(index_dir, corpus_dir)) as reading:
+        todo = run.scan(ix, reading)
+        if todo or run.summary.deleted or run.rebuild:
+            run.write(ix, reading, todo, processes)
+        else:
+            store.tidy(index_dir)       # a run killed after its commit may have left old files
+    summary = run.summary
+    for source in summary.skipped:
+        if source in summary.added:
+            summary.added.remove(source)
+    summary.seconds = time.monotonic() - started
+    return summary
 
 
 def _size(cf: CorpusFile) -> int:
@@ -131,12 +94,12 @@ def _size(cf: CorpusFile) -> int:
         return 0
 
 
-def _plan(scanned, known: dict[str, str], summary: Summary) -> list[tuple[CorpusFile, bool, str]]:
+def _plan(scanned: list[Scanned], known: dict[str, str], summary: Summary) -> list[Scanned]:
     """The files to (re)index against the manifest ``known``; fills added/changed/deleted/unchanged."""
     summary.added, summary.changed, summary.unchanged = [], [], 0
     todo = []
     for cf, readable, sha in scanned:
-        if known.get(cf.source) == sha:
+        if sha is not None and known.get(cf.source) == sha:
             summary.unchanged += 1
             continue
         if readable:
@@ -146,129 +109,144 @@ def _plan(scanned, known: dict[str, str], summary: Summary) -> list[tuple[Corpus
     return todo
 
 
-def _copies_to_redo(ix, corpus_dir: Path, scanned, todo, gone: set[str]):
-    """Add the unchanged files whose duplicate records this run would make stale, in path order.
-
-    Two cases (see indexer.ingest.dedup): files holding copies of a report whose file is reindexed or
-    deleted, and files whose kept copy an earlier file (in path order) now also holds. Reading
-    them again, in path order, ends in the state a fresh build would reach.
-    """
-    frontier = set(gone)
-    fresh = [item for item in todo if item[1]]
-    while frontier or fresh:
-        more = dedup.files_to_recheck(ix, frontier) if frontier else set()
-        deduper = dedup.Deduper.load(ix, exclude=gone)
-        for cf, _, _ in (fresh if deduper.kept else []):     # nothing kept: no rivals to find
-            try:
-                more |= deduper.rivals(file_paragraphs(_read(cf), cf.source, **reader_options(corpus_dir, cf.source)),
-                                       cf.source)
-            except Exception:            # reported when the file is indexed below
-                continue
-        more -= gone
-        fresh = _recheck(scanned, more)
-        todo += fresh
-        gone |= more
-        frontier = more
-    return sorted(todo, key=lambda item: item[0].source), gone
-
-
-def _recheck(scanned, sources: set[str]):
+def _recheck(scanned: list[Scanned], sources: set[str]) -> list[Scanned]:
     """Unchanged files to read again because the kept copy of one of their reports is going away."""
     return [(cf, readable, sha) for cf, readable, sha in scanned if cf.source in sources and readable]
 
 
-def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_timeout: float = 30.0,
-                 processes: int = 0, log=None) -> Summary:
-    """Index the corpus folder into index_dir; return what was done."""
-    started = time.monotonic()
-    summary = Summary(rebuilt=rebuild)
-    corpus_dir = Path(corpus_dir)
-    if not corpus_dir.is_dir():
-        raise ReportSearchError(f"语料目录不存在：{corpus_dir}")
-    ix = store.open_index(index_dir, create_missing=True, lock_timeout=lock_timeout)
-    problems = schema_problems(ix.schema, make_schema())
-    if problems and not rebuild:
-        raise ReportSearchError(f"该索引由其他版本的 reportsearch 创建（{'；'.join(problems)}），"
-                                f"请运行 reportsearch index --rebuild 重建索引")
-    scanned = _scan(corpus_dir, summary, Digests(index_dir, corpus_dir))
-    with ix.reader() as reader:
-        generation, known = reader.generation(), ({} if rebuild else store.manifest(reader))
-    todo = _plan(scanned, known, summary)
-    if not (todo or summary.deleted or rebuild):
-        store.tidy(index_dir)       # a run killed after its commit may have left old files
-        summary.seconds = time.monotonic() - started
-        return summary
+class _Run:
+    """One update_index call: the corpus as scanned, the index's manifest, and what was done."""
 
-    work = sum(_size(cf) for cf, readable, _ in todo if readable)
-    procs = processes if processes else (os.cpu_count() or 1)
-    if work < PARALLEL_BYTES:
-        procs = 1                        # starting workers costs more than a small batch
-    if procs > 1:
-        segmenter()                      # load the dictionary once; workers inherit it
-    w = store.writer(ix, lock_timeout=lock_timeout, procs=procs, on_wait=log,
-                     schema=make_schema() if rebuild else None)
-    try:
-        if not rebuild:
-            # The plan above was made before we held the lock: another indexer may have committed
-            # since (two started at once both see a new file as new). Plan again from the state
-            # this writer builds on, so nothing is added twice; if the other did it all, stop.
-            if w.generation - 1 != generation:
-                with w.reader() as reader:
-                    known = store.manifest(reader)
-                todo = _plan(scanned, known, summary)
-            if not (todo or summary.deleted):
-                store.cancel(w)
-                summary.seconds = time.monotonic() - started
-                return summary
+    def __init__(self, index_dir: Path, corpus_dir: Path, rebuild: bool, lock_timeout: float, log):
+        self.index_dir, self.corpus_dir = index_dir, corpus_dir
+        self.rebuild, self.lock_timeout, self.log = rebuild, lock_timeout, log
+        self.summary = Summary(rebuilt=rebuild)
+        self.generation = -1
+        self.known: dict[str, str] = {}          # the manifest: {source: hash} of indexed files
+        self.scanned: list[Scanned] = []
+
+    def open(self):
+        """The index, created if missing; one this version cannot read is rebuilt, saying why."""
+        ix, unreadable = store.open_to_update(self.index_dir, lock_timeout=self.lock_timeout)
+        if unreadable is not None:
+            if self.log is not None:
+                self.log(unreadable)
+            self.rebuild = self.summary.rebuilt = True
+        problems = store.outdated(ix)
+        if problems and not self.rebuild:
+            raise ReportSearchError(f"该索引由其他版本的 reportsearch 创建（{'；'.join(problems)}），"
+                                    f"请运行 reportsearch index --rebuild 重建索引")
+        return ix
+
+    def scan(self, ix, reading: Reading) -> list[Scanned]:
+        """Scan the corpus against the committed manifest; the files to (re)index."""
+        self.generation, known = store.snapshot(ix)
+        self.known = {} if self.rebuild else known
+        self.scanned = [self._scan_file(reading, cf) for cf in discover(self.corpus_dir)]
+        reading.save_digests()
+        return _plan(self.scanned, self.known, self.summary)
+
+    def _scan_file(self, reading: Reading, cf: CorpusFile) -> Scanned:
+        try:
+            return cf, True, reading.check(cf, self.known.get(cf.source))
+        except (OSError, UnreadableFile) as exc:
+            reason = unreadable_reason(exc)
+            self.summary.skipped[cf.source] = reason
+            return cf, False, f"unreadable:{reason}"
+
+    def write(self, ix, reading: Reading, todo: list[Scanned], processes: int) -> None:
+        """Open a batch (waiting for the write lock), fill it and commit it."""
+        work = sum(_size(cf) for cf, readable, _ in todo if readable)
+        procs = processes if processes else (os.cpu_count() or 1)
+        if work < PARALLEL_BYTES:
+            procs = 1                        # starting workers costs more than a small batch
+        if procs > 1:
+            segmenter()                      # load the dictionary once; workers inherit it
+        batch = open_batch(ix, replace=self.rebuild, procs=procs, lock_timeout=self.lock_timeout,
+                           on_wait=self.log)
+        try:
+            if not self.rebuild:
+                todo = self._replan(batch, reading, todo)
+                if not (todo or self.summary.deleted):
+                    batch.cancel()
+                    return
+            self._fill(batch, ix, reading, todo)
+            batch.commit()
+        except BaseException:
+            batch.cancel()
+            raise
+
+    def _replan(self, batch: Batch, reading: Reading, todo: list[Scanned]) -> list[Scanned]:
+        """The plan was made before the lock was ours: another indexer may have committed since
+        (two started at once both see a new file as new). Plan again from the state this batch
+        builds on, so that nothing is added twice."""
+        if batch.generation == self.generation:
+            return todo
+        self.known = batch.files()
+        self.scanned = [self._scan_file(reading, cf) if sha is None and cf.source in self.known
+                        else (cf, readable, sha) for cf, readable, sha in self.scanned]
+        return _plan(self.scanned, self.known, self.summary)
+
+    def _fill(self, batch: Batch, ix, reading: Reading, todo: list[Scanned]) -> None:
+        """Delete what goes, then index the files of ``todo`` (and the copies they affect) in path order."""
+        summary, known = self.summary, self.known
         gone = set(summary.deleted) | {cf.source for cf, _, _ in todo if cf.source in known}
-        if not rebuild:
-            todo, gone = _copies_to_redo(ix, corpus_dir, scanned, todo, gone)
+        if not self.rebuild:
+            todo, gone = self._copies_to_redo(ix, reading, todo, gone)
         # Remember what old permalinks pointed to before their documents go (issue 4).
-        history.retire(index_dir, ix, summary.deleted + [cf.source for cf, _, _ in todo if cf.source in known],
-                       everything=rebuild)
-        deduper = dedup.Deduper() if rebuild else dedup.Deduper.load(ix, exclude=gone)
-        dedup.forget(w, [store.filekey(s, known[s]) for s in gone if s in known])
+        history.retire(self.index_dir, ix, summary.deleted + [cf.source for cf, _, _ in todo if cf.source in known],
+                       everything=self.rebuild)
+        deduper = dedup.Deduper() if self.rebuild else dedup.Deduper.load(records.kept_reports(ix), exclude=gone)
+        for source in gone:
+            if source in known:
+                batch.forget(source, known[source])
         for source in summary.deleted:
-            w.delete_by_term("source", source)
+            batch.remove(source)
         progress = Progress(len(todo), "索引中")
         for cf, readable, sha in todo:
-            if not rebuild and cf.source in known:
-                w.delete_by_term("source", cf.source)
-            paragraphs, error = [], summary.skipped.get(cf.source)
-            if readable:
-                try:
-                    data = _read(cf)
-                    sha = _hash(corpus_dir, cf, digest(data))     # what is indexed is what was read
-                    paragraphs = file_paragraphs(data, cf.source, **reader_options(corpus_dir, cf.source))
-                    if not paragraphs:
-                        error = "文件中没有可检索的正文"
-                except (OSError, UnreadableFile) as exc:
-                    error = _unreadable(exc)
-                except Exception as exc:       # a reader bug must not stop the run
-                    error = f"解析失败：{type(exc).__name__}: {exc}"
-            key = store.filekey(cf.source, sha)
-            if error:
-                summary.skipped[cf.source] = error
-                # A marker so the file is not read again until it changes.
-                w.add_document(source=cf.source, filekey=key, error=error)
-            else:
-                paragraphs, records, duplicates = deduper.split(paragraphs, cf.source, key)
-                for record in records:
-                    w.add_document(**record)
-                summary.duplicates += duplicates
-                summary.formats[Path(cf.source).suffix.lower()] += 1
-                summary.reports += len({p.report_id for p in paragraphs})
-                summary.paragraphs += len(paragraphs)
-                for p in paragraphs:
-                    w.add_document(**paragraph_fields(p, key))
+            if not self.rebuild and cf.source in known:
+                batch.remove(cf.source)
+            self._index_file(batch, reading, deduper, cf, readable, sha)
             progress.advance()
         progress.close()
-        w.commit(mergetype=CLEAR if rebuild else None)
-    except BaseException:
-        store.cancel(w)
-        raise
-    for source in summary.skipped:
-        if source in summary.added:
-            summary.added.remove(source)
-    summary.seconds = time.monotonic() - started
-    return summary
+
+    def _index_file(self, batch: Batch, reading: Reading, deduper: dedup.Deduper, cf: CorpusFile,
+                    readable: bool, sha: str | None) -> None:
+        summary = self.summary
+        paragraphs, error = [], summary.skipped.get(cf.source)
+        if readable:
+            parsed = reading.take(cf, sha)        # what is indexed is what was read: its hash too
+            sha, paragraphs, error = parsed.sha, parsed.paragraphs, parsed.error
+        if error:
+            summary.skipped[cf.source] = error
+            # A marker so the file is not read again until it changes.
+            batch.add_unreadable(cf.source, sha, error)
+            return
+        paragraphs, kept_or_copies, duplicates = deduper.split(paragraphs, cf.source)
+        batch.add_file(cf.source, sha, paragraphs, kept_or_copies)
+        summary.duplicates += duplicates
+        summary.formats[Path(cf.source).suffix.lower()] += 1
+        summary.reports += len({p.report_id for p in paragraphs})
+        summary.paragraphs += len(paragraphs)
+
+    def _copies_to_redo(self, ix, reading: Reading, todo: list[Scanned], gone: set[str]):
+        """Add the unchanged files whose duplicate records this run would make stale, in path order.
+
+        Two cases (see indexer.ingest.dedup): files holding copies of a report whose file is
+        reindexed or deleted, and files whose kept copy an earlier file (in path order) now also
+        holds. Reading them again, in path order, ends in the state a fresh build would reach.
+        """
+        frontier = set(gone)
+        fresh = [item for item in todo if item[1]]
+        while frontier or fresh:
+            more = (dedup.files_to_recheck(records.kept_reports(ix), records.duplicates(ix), frontier)
+                    if frontier else set())
+            deduper = dedup.Deduper.load(records.kept_reports(ix), exclude=gone)
+            for cf, _, sha in (fresh if deduper.kept else []):     # nothing kept: no rivals to find
+                more |= deduper.rivals(reading.peek(cf, sha).paragraphs, cf.source)
+            more -= gone
+            fresh = _recheck(self.scanned, more)
+            todo += fresh
+            gone |= more
+            frontier = more
+        return sorted(todo, key=lambda item: item[0].source), gone

@@ -5,7 +5,7 @@ watchdog reports file events; they are debounced (a copy of many files, or an ed
 in several writes, becomes one reindex once the folder has been quiet for ``delay`` seconds)
 and then ``update_index`` runs, which takes the index write lock, works incrementally, and
 commits at once. A running server keeps answering from the last commit meanwhile and picks up
-the new one by itself (searching.Searcher refreshes).
+the new one by itself (indexer.search.searcher.Searcher refreshes).
 """
 from __future__ import annotations
 

@@ -1,9 +1,8 @@
 """The analyzers keep Whoosh's contract: ordinal positions, character offsets, pickling."""
 import pickle
 
+from indexer.engine.analyzer import GramTokenizer, WordTokenizer
 from indexer.text.analysis import (
-    GramTokenizer,
-    WordTokenizer,
     decompose,
     query_words,
     reset_segmenter,
@@ -74,7 +73,7 @@ def test_user_dictionary_change_takes_effect_on_reindex(tmp_path, monkeypatch):
 
 
 def test_terms_are_the_texts_of_the_index_pieces():
-    from indexer.text.analysis import GramTokenizer, WordTokenizer
+    from indexer.engine.analyzer import GramTokenizer, WordTokenizer
 
     for text in ("土地流转", "ＧＤＰ增长8.5%，土地流轉", "一", "社区、社区 a", ""):
         for tokenizer in (GramTokenizer(), WordTokenizer()):

@@ -15,11 +15,12 @@ import pytest
 from subprocesses import ENV, ROOT
 
 from indexer.engine import store
+from indexer.engine.documents import paragraph_fields
 from indexer.errors import IndexBusy
 from indexer.ingest.files import digest
 from indexer.ingest.pipeline import file_paragraphs
 from indexer.search.searcher import Searcher
-from indexer.update import paragraph_fields, update_index
+from indexer.update import update_index
 
 REPORT_A = "甲县土地流转工作情况汇报\n一、基本情况\n甲县建立了土地流转服务中心，全县流转土地三万亩，农民增收明显。\n"
 REPORT_B = "乙镇留守儿童关爱工作汇报\n乙镇为全镇留守儿童建立了成长档案，每周开展一次关爱活动。\n"

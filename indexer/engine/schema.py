@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
-from indexer.text.analysis import GramTokenizer, WordTokenizer
+from indexer.engine.analyzer import GramTokenizer, WordTokenizer
 
 
 def make_schema() -> Schema:

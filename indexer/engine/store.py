@@ -11,9 +11,15 @@ Crash safety, as Whoosh provides it and as tests/test_crash.py checks it:
   Whoosh never deletes, its scratch folder. ``writer()`` clears it once it holds the lock.
 - Creating an index deletes every TOC in the folder, so it too happens under the lock: two
   indexers started at once on an empty folder must not wipe each other's first commit.
+
+Every TOC holds the pickled schema, analyzers included (indexer.engine.analyzer). An index made
+by a version whose analyzers lived elsewhere cannot be unpickled: ``open_index`` reports it as an
+index to rebuild (IndexMissing), and ``open_to_update`` opens it with the current schema so that
+``reportsearch index`` can rebuild it by itself.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import time
@@ -21,17 +27,33 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC, LockError
+from whoosh.index import TOC, EmptyIndexError, LockError
 
 from indexer.errors import IndexBusy, IndexMissing
-from indexer.engine.schema import make_schema
+from indexer.engine.schema import make_schema, schema_problems
 from indexer.engine.writer import BulkWriter, ParallelWriter
 
 INDEX_NAME = "paragraphs"
 
 
 def exists(index_dir: Path) -> bool:
-    return Path(index_dir).is_dir() and whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
+    if not Path(index_dir).is_dir():
+        return False
+    try:
+        # Given a schema, Whoosh does not unpickle the stored one: an index this version cannot
+        # read still exists (open_index says what to do about it).
+        whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME, schema=make_schema())
+    except EmptyIndexError:
+        return False
+    return True
+
+
+def _load(index_dir: Path):
+    """(the index, None), or (None, why) when the schema pickled in it cannot be loaded."""
+    try:
+        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME), None
+    except (ImportError, AttributeError) as exc:       # a class the pickle names no longer exists
+        return None, f"{type(exc).__name__}: {exc}"
 
 
 _BUSY = "另一个索引进程正在写入该索引，请稍后再试（或用 --lock-timeout 等待更久）"
@@ -75,11 +97,29 @@ def create(index_dir: Path, lock_timeout: float = 30.0):
 
 
 def open_index(index_dir: Path, create_missing: bool = False, lock_timeout: float = 30.0):
+    """The index in index_dir; IndexMissing when there is none or this version cannot read it."""
     if not exists(index_dir):
         if create_missing:
             return create(index_dir, lock_timeout)
         raise IndexMissing(f"索引不存在：{index_dir}（请先运行 reportsearch index）")
-    return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    ix, error = _load(index_dir)
+    if error is not None:
+        raise IndexMissing(f"索引由旧版本的 reportsearch 创建，无法读取：{index_dir}（请运行 reportsearch index 重建索引）")
+    return ix
+
+
+def open_to_update(index_dir: Path, lock_timeout: float = 30.0):
+    """(index, None) for the index in index_dir, created if missing; or, when its schema cannot be
+    loaded, (the index read with the current schema, why) — fit only to be rebuilt."""
+    if not exists(index_dir):
+        return create(index_dir, lock_timeout), None
+    ix, error = _load(index_dir)
+    if error is None:
+        return ix, None
+    # Stored fields and the list of segments read the same with the current schema, and that is
+    # all that retiring the old paragraphs and replacing every segment need.
+    ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME, schema=make_schema())
+    return ix, f"索引由旧版本的 reportsearch 创建，本版本无法读取（{error}），现在重建索引"
 
 
 def writer(ix, lock_timeout: float = 30.0, procs: int = 1, on_wait=None, schema=None):
@@ -118,12 +158,14 @@ def _litter(folder: str, keep: set[str] = frozenset(), scratch: bool = True) -> 
     folder = Path(folder)
     if not exists(folder):
         return []
-    toc = TOC.read(FileStorage(str(folder)), INDEX_NAME)
+    # The segment list is all this needs: given a schema, Whoosh skips unpickling the stored one
+    # (which an index made by an older version may not allow).
+    toc = TOC.read(FileStorage(str(folder)), INDEX_NAME, schema=make_schema())
     live = {seg.segment_id() for seg in toc.segments} | set(keep)
     out = []
     for path in folder.iterdir():
         name = path.name
-        current_toc = name == f"_{INDEX_NAME}_{toc.generation}.toc"
+        current_toc = name == _toc_name(toc.generation)
         if _TEMP_TOC.match(name) or (TOC._pattern(INDEX_NAME).match(name) and not current_toc):
             out.append(name)
         elif (m := _SEGMENT.match(name)) and m.group(1) not in live:
@@ -166,6 +208,41 @@ def lock_held(index_dir: Path) -> bool:
         lock.release()
         return False
     return True
+
+
+def outdated(ix) -> list[str]:
+    """What the index lacks that this version needs (user-facing; [] when it is current)."""
+    return schema_problems(ix.schema, make_schema())
+
+
+def _toc_name(generation: int) -> str:
+    return f"_{INDEX_NAME}_{generation}.toc"       # Whoosh's name for a generation's table of contents
+
+
+def commit_stamp(index_dir: Path, generation: int) -> tuple[int, int] | None:
+    """What tells this commit of ``generation`` from another of the same number (a folder deleted
+    and indexed again restarts its generations); None when that generation is gone."""
+    try:
+        toc = os.stat(Path(index_dir) / _toc_name(generation))
+    except OSError:
+        return None
+    return toc.st_ino, toc.st_mtime_ns
+
+
+def snapshot(ix) -> tuple[int, dict[str, str]]:
+    """The committed generation and its manifest ({source path: content hash}), read together."""
+    with ix.reader() as reader:
+        return reader.generation(), manifest(reader)
+
+
+def stored_paragraphs(ix, sources: list[str] | None = None) -> list[dict]:
+    """The stored fields of every paragraph of the committed index, or of the files ``sources``."""
+    with ix.searcher() as searcher:
+        if sources is None:
+            docs = searcher.all_stored_fields()
+        else:
+            docs = (d for s in sources for d in searcher.documents(source=s))
+        return [d for d in docs if d.get("id")]
 
 
 def indexed_files(ix) -> dict[str, str]:

@@ -26,7 +26,7 @@ from whoosh.formats import Frequency
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
-from indexer.text.analysis import _BaseTokenizer
+from indexer.engine.analyzer import _BaseTokenizer
 
 _PACKED = [pack_uint(i) for i in range(256)]
 
@@ -259,7 +259,8 @@ def _work(storage, indexname: str, kwargs: dict, jobs, results, parent: int, loc
             pass
     threading.Thread(target=_end_when_orphaned, args=(parent,), daemon=True).start()
     try:
-        ix = storage.open_index(indexname)
+        # A rebuild passes the current schema: the index's own may not even unpickle.
+        ix = storage.open_index(indexname, schema=kwargs.get("schema"))
         segments = []
         w = BulkWriter(ix, _lk=False, **kwargs)
         while (batch := jobs.get()) is not None:

@@ -1,4 +1,6 @@
-"""Stage 3 of indexing: remove scraping noise from text blocks.
+"""Remove scraping noise from text blocks.
+
+In the flow files → text → clean → reports → paragraphs → analysis → index, this is clean.
 
 Pure functions. What is noise is decided by rule, and each rule is small and tested:
 stray ASCII marks inside Chinese words, site notices, page furniture, photo credits.

@@ -1,4 +1,7 @@
-"""Stage 1 of indexing: bytes of a file → str.
+"""Bytes of a file → str.
+
+In the flow files → text → clean → reports → paragraphs → analysis → index, this is text, for
+the readers of plain text, tables and web pages.
 
 Reports arrive as UTF-8 (with or without BOM), UTF-16 (often without BOM when exported
 from old Windows tools) and GB18030/GBK. Strict decoders are tried in order of how

@@ -1,17 +1,19 @@
-"""Indexing, between paragraphs and the writer: the same report in two files is indexed once.
+"""The same report in two files is indexed once: MinHash signatures and the choice of copies.
 
-Reports are republished on several sites and collected twice in one file. Each report gets a
-MinHash signature over the character 5-grams of its normalised paragraph text (one-permutation
-hashing: one hash per shingle, the minimum per bin, so a long report costs milliseconds). A
-report is a copy of one seen before when at least ``CONTAINED`` of its 5-grams are in the other
-(estimated from the signatures and the 5-gram counts): the copy adds nothing to search, so it
-is not indexed, only recorded. A longer version of a report seen before is indexed as well —
-hiding it would hide the text only it has; their equal paragraphs collapse at query time.
+In the flow files → text → clean → reports → paragraphs → analysis → index, this sits between
+paragraphs and the index. Reports are republished on several sites and collected twice in one
+file. Each report gets a MinHash signature over the character 5-grams of its normalised
+paragraph text (one-permutation hashing: one hash per shingle, the minimum per bin, so a long
+report costs milliseconds). A report is a copy of one seen before when at least ``CONTAINED`` of
+its 5-grams are in the other (estimated from the signatures and the 5-gram counts): the copy
+adds nothing to search, so it is not indexed, only recorded. A longer version of a report seen
+before is indexed as well — hiding it would hide the text only it has; their equal paragraphs
+collapse at query time.
 
-What the index holds besides paragraphs, per report (no ``source`` field, so that no query can
-ever match a record; they are found by ``dupkey`` and removed by ``filekey``):
-  - a kept report:  dupkey "sig:<report_id>", its signature, source and title in ``meta``;
-  - a duplicate:    dupkey "dup:<report_id of the kept copy>", its own source and title.
+Pure: what is kept and what is a copy is decided here, from ``Record``s; the index stores the
+records beside the paragraphs and reads them back (indexer.engine.records):
+  - a kept report: filed under its own id, with its signature, source and title;
+  - a duplicate:   filed under the id of its kept copy, with its own source and title.
 
 Incremental runs stay correct with one rule: when a file is reindexed or deleted, every file
 holding a duplicate of one of its reports is reindexed too (transitively). So when the file with
@@ -22,10 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-
-from whoosh import query as Q
+from dataclasses import dataclass
 
 from indexer.errors import ReportSearchError
 from indexer.model import Paragraph
@@ -37,7 +37,14 @@ CONTAINED = 0.8
 SHINGLE = 5
 _EMPTY = -1
 _NON_WORD = re.compile(r"[\W_]+")
-SIG, DUP = "sig:", "dup:"
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the index remembers about one report of a file, besides its paragraphs."""
+    kept: bool           # True: a kept report; False: a duplicate of one
+    report_id: str       # the kept report's id (for a duplicate: the id of its kept copy)
+    meta: dict
 
 
 def _words(texts: list[str]) -> str:
@@ -125,10 +132,11 @@ class Deduper:
         self.buckets: dict[tuple, list[str]] = {}
 
     @classmethod
-    def load(cls, ix, exclude: set[str]) -> "Deduper":
-        """The kept reports of the committed index, except those of files about to be reindexed."""
+    def load(cls, kept_records: list[dict], exclude: set[str]) -> "Deduper":
+        """The kept reports of the committed index (from their records' meta), except those of
+        files about to be reindexed."""
         deduper = cls()
-        for record in _records(ix, SIG):
+        for record in kept_records:
             if record.get("hash") != HASH:
                 raise ReportSearchError("该索引的重复报告记录由旧版本的 reportsearch 创建，"
                                         "请运行 reportsearch index --rebuild 重建索引")
@@ -167,8 +175,8 @@ class Deduper:
                 out.add(self.kept[found[0]][2])
         return out
 
-    def split(self, paragraphs: list[Paragraph], source: str, filekey: str):
-        """Paragraphs of one file → (paragraphs to index, record documents, duplicates found)."""
+    def split(self, paragraphs: list[Paragraph], source: str):
+        """Paragraphs of one file → (paragraphs to index, Records, duplicates found)."""
         keep, records, duplicates = [], [], []
         for report_id, paras in _by_report(paragraphs).items():
             sig, size, exact = _fingerprint(paras)
@@ -179,13 +187,13 @@ class Deduper:
                 keep += paras
                 meta = {"report_id": report_id, "source": source, "title": title, "sig": sig, "size": size,
                         "exact": exact, "hash": HASH}
-                records.append(dict(dupkey=SIG + report_id, filekey=filekey, meta=json.dumps(meta)))
+                records.append(Record(True, report_id, meta))
                 continue
             kept_id, score = found
             kept_source, kept_title = self.kept[kept_id][2:]
             meta = {"report_id": report_id, "source": source, "title": title, "of": kept_id,
                     "similarity": round(score, 3)}
-            records.append(dict(dupkey=DUP + kept_id, filekey=filekey, meta=json.dumps(meta, ensure_ascii=False)))
+            records.append(Record(False, kept_id, meta))
             duplicates.append({"source": source, "title": title, "kept_source": kept_source,
                                "kept_title": kept_title, "similarity": round(score, 3)})
         return keep, records, duplicates
@@ -205,32 +213,11 @@ def _by_report(paragraphs: list[Paragraph]) -> dict[str, list[Paragraph]]:
     return reports
 
 
-_read: dict[tuple, list[dict]] = {}
-
-
-def _records(ix, prefix: str) -> list[dict]:
-    """The records of a kind in the committed index; one run asks several times, so the last
-    generation's are remembered (reading thousands of stored documents takes a while)."""
-    with ix.searcher() as s:
-        generation = s.reader().generation()
-        try:      # a folder deleted and indexed again restarts its generations: tell them apart
-            toc = os.stat(os.path.join(ix.storage.folder, f"_{ix.indexname}_{generation}.toc"))
-            stamp = (toc.st_ino, toc.st_mtime_ns)
-        except OSError:
-            stamp = None
-        key = (str(ix.storage.folder), generation, stamp, prefix)
-        if key not in _read:
-            if len(_read) > 8:
-                _read.clear()
-            _read[key] = [json.loads(s.stored_fields(n)["meta"])
-                          for n in s.docs_for_query(Q.Prefix("dupkey", prefix))]
-        return _read[key]
-
-
-def files_to_recheck(ix, gone: set[str]) -> set[str]:
-    """Files holding duplicates of reports in ``gone`` files, transitively (see the module docstring)."""
-    kept_source = {r["report_id"]: r["source"] for r in _records(ix, SIG)}
-    dups = [(r["source"], kept_source.get(r["of"])) for r in _records(ix, DUP)]
+def files_to_recheck(kept_records: list[dict], duplicate_records: list[dict], gone: set[str]) -> set[str]:
+    """Files holding duplicates of reports in ``gone`` files, transitively (see the module
+    docstring), from the meta of the committed index's records."""
+    kept_source = {r["report_id"]: r["source"] for r in kept_records}
+    dups = [(r["source"], kept_source.get(r["of"])) for r in duplicate_records]
     affected, frontier = set(), set(gone)
     while frontier:
         new = {dup for dup, kept in dups if kept in frontier and dup not in gone and dup not in affected}
@@ -239,19 +226,14 @@ def files_to_recheck(ix, gone: set[str]) -> set[str]:
     return affected
 
 
-def forget(writer, filekeys: list[str]) -> None:
-    """Delete the records of files that are being reindexed or were deleted (by their old filekey).
-
-    The file's paragraphs carry the same filekey; they are being deleted by source anyway.
-    """
-    for key in filekeys:
-        writer.delete_by_term("filekey", key)
-
-
 def locations(searcher, report_id: str) -> list[dict]:
-    """The other copies of a kept report: [{"source", "title"}], for search results."""
+    """The other copies of a kept report, for search results.
+
+    The same as indexer.engine.records.locations, left here only while the search side still
+    calls it from here (ingest does not read the index otherwise): remove it once that call
+    goes to the engine."""
     out = []
-    for doc in searcher.documents(dupkey=DUP + report_id):
+    for doc in searcher.documents(dupkey="dup:" + report_id):
         record = json.loads(doc.get("meta") or "{}")
         out.append({"source": record.get("source", ""), "title": record.get("title", "")})
     return out

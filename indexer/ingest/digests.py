@@ -1,5 +1,7 @@
-"""Indexing, stage 1: the content digest of each corpus file, remembered by the file's stat.
+"""The content digest of each corpus file, remembered by the file's stat.
 
+In the flow files → text → clean → reports → paragraphs → analysis → index, this belongs to
+files: what each one holds now, without reading it when nothing changed.
 A run compares every file's digest with the manifest of the index, so a run with nothing
 changed used to read and hash the whole corpus (4 s at a million paragraphs). As git's index
 does, a digest is reused while the file's size, modification and change times and inode are
@@ -36,6 +38,7 @@ class Digests:
                 self._old = data["files"]
         except (OSError, ValueError, AttributeError):
             pass
+        self._saved = self._old
 
     def get(self, source: str, st: os.stat_result) -> str | None:
         """The remembered digest, if the file's stat is unchanged since it was hashed."""
@@ -52,13 +55,15 @@ class Digests:
             self._new[source] = stamp + [digest]
 
     def save(self) -> None:
-        """Keep what this run saw (files gone from the corpus are forgotten); best effort."""
-        if self._new == self._old:
+        """Keep what this run saw (files gone from the corpus are forgotten); best effort. A run
+        saves after its scan and again at its end, for the files it read only then."""
+        if self._new == self._saved:
             return
         tmp = self.path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")
         try:
             tmp.write_text(json.dumps({"corpus": self.corpus, "files": self._new}), encoding="utf-8")
             os.replace(tmp, self.path)
+            self._saved = dict(self._new)
         except OSError:
             try:
                 tmp.unlink()

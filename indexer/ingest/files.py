@@ -1,4 +1,7 @@
-"""Stage 0 of indexing: which files make up the corpus, and what each one holds now."""
+"""Which files make up the corpus, and what each one holds now.
+
+In the flow files → text → clean → reports → paragraphs → analysis → index, this is files.
+"""
 from __future__ import annotations
 
 import hashlib

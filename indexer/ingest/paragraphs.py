@@ -1,4 +1,7 @@
-"""Stage 5 of indexing: a report's blocks → section headings and paragraphs.
+"""A report's blocks → section headings and paragraphs.
+
+In the flow files → text → clean → reports → paragraphs → analysis → index, this is
+paragraphs.
 
 Headings (一、… （一）… 1、… short standalone lines) are not search results: each
 paragraph records the heading path it sits under. Fragments torn off by scraping

@@ -1,8 +1,10 @@
-"""The order of the indexing stages, for one file:
+"""The order of ingest for one file, from its bytes to its paragraphs:
 
 bytes → (readers) Document → (clean) Cleaned → (reports) Report → (paragraphs) Paragraph
 
-Everything here is pure: no index, no file system. ``update`` writes the results.
+In the flow files → text → clean → reports → paragraphs → analysis → index, that is everything
+before analysis. Pure: no index, no file system; ``reading`` feeds it a run's files, ``update``
+writes the results.
 """
 from __future__ import annotations
 

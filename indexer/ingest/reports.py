@@ -1,4 +1,6 @@
-"""Stage 4 of indexing: split a file's cleaned blocks into reports.
+"""Split a file's cleaned blocks into reports.
+
+In the flow files → text → clean → reports → paragraphs → analysis → index, this is reports.
 
 Scraped collection pages hold many reports, each under a title line such as
 城乡社区建设工作情况汇报 or ×区社区建设情况汇报; a Word file or a web page usually holds one.

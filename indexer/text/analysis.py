@@ -1,16 +1,19 @@
-"""Stage 6 of indexing (and of query parsing): text → tokens for Whoosh.
+"""Text → words and bigrams with their offsets: what the index and the query parser see of text.
 
-Two tokenizers, both over ``normalize``d text so that character offsets stay valid for
+In the flow files → text → clean → reports → paragraphs → analysis → index, this is analysis,
+used by both sides: the engine's tokenizers (indexer.engine.analyzer) turn these pieces into
+Whoosh tokens, and the query parser segments queries with the same functions.
+
+Both kinds of piece come from ``normalize``d text, so that character offsets stay valid for
 the original:
 
-* ``WordTokenizer`` segments with jieba. Token positions are token *ordinals* (jieba's stock
-  ChineseAnalyzer stores character offsets, which breaks phrase queries). At index time a
-  long word also yields its dictionary sub-words (国务院 → 国务, 国务院) at the same position.
-* ``GramTokenizer`` yields overlapping character bigrams positioned by character offset, so
-  a phrase of bigrams matches exactly the paragraphs that contain the query verbatim, however
-  jieba segmented them in context (新塘 inside 新塘村).
-
-These classes are pickled into the index schema: keep them stateless and at this import path.
+* words: jieba segmentation (with the user dictionary). Pieces carry ordinals, not character
+  offsets, as positions (jieba's stock ChineseAnalyzer stores offsets, which breaks phrase
+  queries). At index time a long word also yields its dictionary sub-words (国务院 → 国务,
+  国务院) at the same position.
+* grams: overlapping character bigrams positioned by character offset, so that a phrase of
+  bigrams matches exactly the paragraphs that contain the query verbatim, however jieba
+  segmented them in context (新塘 inside 新塘村).
 """
 from __future__ import annotations
 
@@ -22,10 +25,8 @@ import os
 import re
 import threading
 import time
-from itertools import chain
 from pathlib import Path
-
-from whoosh.analysis import Token, Tokenizer
+from typing import Iterator, Sequence
 
 from indexer.text.normalize import normalize
 from indexer.text.wordcut import WordCut
@@ -152,40 +153,6 @@ def bigrams(text: str) -> list[list[str]]:
             for run in WORD_RUN.findall(normalize(text))]
 
 
-class _BaseTokenizer(Tokenizer):
-    """Whoosh's tokenizer contract, filled from ``pieces``: (text, offset, position) triples."""
-
-    def terms(self, value: str) -> list[str]:
-        """The texts of the index-time pieces."""
-        return [text for text, _, _ in self.pieces(value, "index")]
-
-    def __eq__(self, other):
-        return other.__class__ is self.__class__
-
-    def __hash__(self):
-        return hash(self.__class__.__name__)
-
-    def pieces(self, value: str, mode: str):
-        raise NotImplementedError
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pieces = self.pieces(value, mode) if tokenize else [(value, 0, 0)]
-        for text, begin, position in pieces:
-            t.text = text
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = value[begin:begin + len(text)]
-            if positions:
-                t.pos = start_pos + position
-            if chars:
-                t.startchar = start_char + begin
-                t.endchar = start_char + begin + len(text)
-            yield t
-
-
 @functools.lru_cache(maxsize=4096)
 def _short_pieces(value: str, with_subwords: bool) -> tuple:
     return tuple(_pieces(value, with_subwords))
@@ -201,25 +168,17 @@ def _pieces(value: str, with_subwords: bool) -> list[tuple[str, int, int]]:
     return out
 
 
-class WordTokenizer(_BaseTokenizer):
-    """jieba words, positions numbered in order, sub-words sharing their word's position."""
-
-    def pieces(self, value: str, mode: str):
-        with_subwords = mode != "query"
-        # Report titles and headings repeat on every paragraph: segment each once.
-        return _short_pieces(value, with_subwords) if len(value) <= 64 else _pieces(value, with_subwords)
+def word_pieces(value: str, with_subwords: bool) -> Sequence[tuple[str, int, int]]:
+    """(word, offset, ordinal) for every jieba word of value; with ``with_subwords`` (index
+    time, not queries) also each word's dictionary sub-words, sharing its ordinal."""
+    # Report titles and headings repeat on every paragraph: segment each once.
+    return _short_pieces(value, with_subwords) if len(value) <= 64 else _pieces(value, with_subwords)
 
 
-class GramTokenizer(_BaseTokenizer):
-    """Overlapping character bigrams of each run of word characters, positioned by offset."""
-
-    def terms(self, value: str) -> list[str]:
-        """The bigrams alone, for the bulk writer (same as the texts of pieces())."""
-        return list(chain.from_iterable(bigrams(value)))
-
-    def pieces(self, value: str, mode: str):
-        for m in WORD_RUN.finditer(normalize(value)):
-            run, base = m.group(0), m.start()
-            width = 1 if len(run) == 1 else 2
-            for i in range(len(run) - width + 1):
-                yield run[i:i + width], base + i, base + i
+def gram_pieces(value: str) -> Iterator[tuple[str, int, int]]:
+    """(bigram, offset, offset) of each run of word characters (a run of one: the character)."""
+    for m in WORD_RUN.finditer(normalize(value)):
+        run, base = m.group(0), m.start()
+        width = 1 if len(run) == 1 else 2
+        for i in range(len(run) - width + 1):
+            yield run[i:i + width], base + i, base + i

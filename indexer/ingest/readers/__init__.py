@@ -1,6 +1,8 @@
-"""Stage 2 of indexing: a file → a Document (title, text blocks, metadata).
+"""A file → a Document (title, text blocks, metadata).
 
-One module per format; ``read_file`` picks the reader by file extension.
+In the flow files → text → clean → reports → paragraphs → analysis → index, this is text.
+
+One module per format; ``read_document`` picks the reader by file extension.
 """
 from __future__ import annotations
 

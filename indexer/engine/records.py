@@ -1,0 +1,64 @@
+"""Duplicate-report records in the index: how indexer.ingest.dedup's Records are stored and read.
+
+Each record is a pseudo-document beside the paragraphs, with no ``source`` field so that no
+query can ever match it; it is found by ``dupkey`` and removed with its file by ``filekey``:
+  - a kept report:  dupkey "sig:<report_id>", meta: its signature, source and title;
+  - a duplicate:    dupkey "dup:<report_id of the kept copy>", meta: its own source and title.
+"""
+from __future__ import annotations
+
+import json
+import threading
+
+from whoosh import query as Q
+
+from indexer.engine import store
+
+SIG, DUP = "sig:", "dup:"
+
+# One run asks for the records several times, and reading thousands of stored documents takes
+# a while: the last generations' are remembered. Indexing runs in threads too (watch, tests),
+# hence the lock.
+_CACHED = 8
+_cache: dict[tuple, list[dict]] = {}
+_lock = threading.Lock()
+
+
+def document(record, filekey: str) -> dict:
+    """The fields of the pseudo-document for a dedup.Record of the file ``filekey``."""
+    if record.kept:
+        return dict(dupkey=SIG + record.report_id, filekey=filekey, meta=json.dumps(record.meta))
+    return dict(dupkey=DUP + record.report_id, filekey=filekey, meta=json.dumps(record.meta, ensure_ascii=False))
+
+
+def kept_reports(ix) -> list[dict]:
+    """The meta of every kept report's record in the committed index."""
+    return _records(ix, SIG)
+
+
+def duplicates(ix) -> list[dict]:
+    """The meta of every duplicate's record in the committed index."""
+    return _records(ix, DUP)
+
+
+def _records(ix, prefix: str) -> list[dict]:
+    with ix.searcher() as s:
+        generation = s.reader().generation()
+        # A folder deleted and indexed again restarts its generations: the commit tells them apart.
+        key = (str(ix.storage.folder), generation, store.commit_stamp(ix.storage.folder, generation), prefix)
+        with _lock:
+            if key not in _cache:
+                if len(_cache) > _CACHED:
+                    _cache.clear()
+                _cache[key] = [json.loads(s.stored_fields(n)["meta"])
+                               for n in s.docs_for_query(Q.Prefix("dupkey", prefix))]
+            return _cache[key]
+
+
+def locations(searcher, report_id: str) -> list[dict]:
+    """The other copies of a kept report: [{"source", "title"}], for search results."""
+    out = []
+    for doc in searcher.documents(dupkey=DUP + report_id):
+        record = json.loads(doc.get("meta") or "{}")
+        out.append({"source": record.get("source", ""), "title": record.get("title", "")})
+    return out
