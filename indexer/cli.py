@@ -109,23 +109,14 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _record(cfg, summary) -> dict:
-    """Remember the run for `reportsearch status` and the home page (indexer.status)."""
-    from indexer import status
-
-    try:
-        return status.record(cfg["index_dir"], cfg["corpus_dir"], summary)
-    except Exception as exc:            # the index itself is fine; only its summary is not kept
-        _log(f"reportsearch: 无法记录索引概况：{type(exc).__name__}: {exc}")
-        return {}
-
-
 def cmd_index(cfg, args) -> int:
+    from indexer import status
     from indexer.update import update_index
 
     summary = update_index(cfg["index_dir"], need_corpus(cfg), rebuild=args.rebuild,
                            lock_timeout=cfg["lock_timeout"], log=_log)
-    earlier = sorted(set(_record(cfg, summary).get("skipped") or ()) - set(summary.skipped))
+    recorded = status.load(cfg["index_dir"]) or {}          # written by update_index (indexer.status)
+    earlier = sorted(set(recorded.get("skipped") or ()) - set(summary.skipped))
     if args.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -188,7 +179,6 @@ def _watcher(cfg, out):
     from indexer.watch import Watcher
 
     def updated(summary):
-        _record(cfg, summary)
         print_summary(summary, out=out)
         out.flush()
 
@@ -247,9 +237,8 @@ def cmd_serve(cfg, args) -> int:
     log_lines()                                  # a server's stderr is a log: progress as lines, no bar
     if not store.exists(cfg["index_dir"]):
         _log(f"没有找到索引，正在从 {Path(need_corpus(cfg)).resolve()} 建立……")
-        summary = update_index(cfg["index_dir"], cfg["corpus_dir"], lock_timeout=cfg["lock_timeout"], log=_log)
-        _record(cfg, summary)
-        print_summary(summary, out=sys.stderr)
+        print_summary(update_index(cfg["index_dir"], cfg["corpus_dir"], lock_timeout=cfg["lock_timeout"], log=_log),
+                      out=sys.stderr)
     from webapp import create_app  # the CLI is the one place that joins the two packages
     from webapp.server import run
 

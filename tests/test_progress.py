@@ -76,3 +76,53 @@ def test_a_server_asks_for_lines_at_a_terminal_too():
 
 def test_durations_read_as_words():
     assert [duration(s) for s in (4.4, 75, 3 * 3600 + 125)] == ["4 秒", "1 分 15 秒", "3 小时 2 分"]
+
+
+# The indexer's own progress, on a real run over one large file.
+
+def large_corpus(tmp_path, paragraphs=3000):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    body = "\n".join(f"第{n}段：甲县推进土地流转和一站式服务改革，群众办事只进一扇门，流转面积稳步增长。"
+                     for n in range(paragraphs))
+    (corpus / "large.txt").write_text("甲县综合改革工作汇报\n" + body + "\n", encoding="utf-8")
+    (corpus / "small.txt").write_text("乙县工作汇报\n乙县推进社区建设。\n", encoding="utf-8")
+    return corpus
+
+
+def test_one_large_file_moves_the_progress_while_it_is_indexed(tmp_path, monkeypatch):
+    from indexer import progress
+    from indexer.update import update_index
+
+    monkeypatch.setattr(progress, "QUIET", 0.0)
+    monkeypatch.setattr(progress, "LOG_EVERY", 0.05)
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    update_index(tmp_path / "index", large_corpus(tmp_path), processes=1)
+    lines = [line for line in err.getvalue().splitlines() if line.startswith("索引中：")]
+    shares = [int(line.split("：")[1].split("%")[0]) for line in lines if "%" in line]
+    # Several lines while the large file (nearly all the bytes) was written, each further on.
+    assert len([s for s in shares if 0 < s < 100]) >= 2, lines
+    assert shares == sorted(shares)
+    assert "预计还需" in lines[0] and (" KB" in lines[0] or " MB" in lines[0])
+    assert lines[-1].startswith("索引中：完成")
+
+
+def test_a_server_logs_lines_even_at_a_terminal(tmp_path, monkeypatch):
+    from indexer import progress
+    from indexer.update import update_index
+
+    monkeypatch.setattr(progress, "QUIET", 0.0)
+    monkeypatch.setattr(progress, "LOG_EVERY", 0.05)
+    monkeypatch.setattr(progress, "REDRAW_EVERY", 0.05)
+    corpus = large_corpus(tmp_path, 1500)
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    update_index(tmp_path / "bar", corpus, processes=1)
+    assert "\r索引中 [" in terminal.getvalue()
+    monkeypatch.setattr(progress, "_as_lines", False)
+    progress.log_lines()
+    log = Terminal()
+    monkeypatch.setattr("sys.stderr", log)
+    update_index(tmp_path / "lines", corpus, processes=1)
+    assert "\r" not in log.getvalue() and "索引中：完成" in log.getvalue()

@@ -91,5 +91,15 @@ def test_the_home_page_shows_the_status(tmp_path):
     assert "索引概况" not in client.get("/?q=一站式服务").get_data(as_text=True)
 
 
-def test_the_home_page_without_a_record_has_no_status(client):
+def test_the_library_records_the_run_itself(seed_index, client):
+    # The session index was built by update_index directly, with no command line around it.
+    assert (seed_index / "status.json").is_file()
+    assert "索引中有 <strong>" in client.get("/").get_data(as_text=True)
+
+
+def test_the_home_page_without_a_record_has_no_status(tmp_path):
+    corpus(tmp_path)
+    run("index", cwd=tmp_path)
+    (tmp_path / ".index" / "status.json").unlink()
+    client = create_app({"INDEX_DIR": str(tmp_path / ".index"), "TESTING": True}).test_client()
     assert "索引概况" not in client.get("/").get_data(as_text=True)
