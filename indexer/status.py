@@ -84,8 +84,10 @@ def _reports_and_paragraphs(reader) -> tuple[int, int]:
     # have none). Segment by segment, skipping deleted documents, as store.manifest does.
     reports, paragraphs = set(), 0
     for leaf, _ in reader.leaf_readers():
+        deletions = leaf.has_deletions()
         for term in leaf.lexicon("report_id"):
-            live = sum(1 for _ in leaf.postings("report_id", term).all_ids())
+            live = (sum(1 for _ in leaf.postings("report_id", term).all_ids()) if deletions
+                    else leaf.doc_frequency("report_id", term))
             if live:
                 reports.add(term)
                 paragraphs += live

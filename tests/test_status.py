@@ -103,3 +103,13 @@ def test_the_home_page_without_a_record_has_no_status(tmp_path):
     (tmp_path / ".index" / "status.json").unlink()
     client = create_app({"INDEX_DIR": str(tmp_path / ".index"), "TESTING": True}).test_client()
     assert "索引概况" not in client.get("/").get_data(as_text=True)
+
+
+def test_counts_follow_a_changed_file_not_its_deleted_paragraphs(tmp_path):
+    folder = corpus(tmp_path)
+    (folder / "b.md").write_text(OTHER, encoding="utf-8")
+    run("index", cwd=tmp_path)
+    (folder / "a.txt").write_text(REPORT + "甲县推行帮办代办，企业开办一日办结。\n", encoding="utf-8")
+    run("index", cwd=tmp_path)
+    data = status(tmp_path)
+    assert (data["reports"], data["paragraphs"], data["files"]) == (2, 3, 2)
