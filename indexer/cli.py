@@ -190,6 +190,7 @@ def _watcher(cfg, out):
 
 
 def cmd_watch(cfg, args) -> int:
+    need_corpus(cfg)
     watcher = _watcher(cfg, sys.stdout).start(initial=True)
     _log(f"正在监视 {Path(cfg['corpus_dir']).resolve()}，文件变化后自动更新索引（按 Ctrl+C 停止）")
     try:

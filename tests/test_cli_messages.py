@@ -60,8 +60,9 @@ def test_a_bad_environment_value_names_the_variable(tmp_path):
     assert out.stderr.strip() == "reportsearch: 环境变量 REPORTSEARCH_PORT 的值 '五千' 无效，应为整数"
 
 
-def test_from_another_folder_index_says_where_it_looked_and_how_to_point_elsewhere(tmp_path):
-    out = run("index", cwd=tmp_path)
+@pytest.mark.parametrize("command", ["index", "watch"])
+def test_from_another_folder_index_says_where_it_looked_and_how_to_point_elsewhere(tmp_path, command):
+    out = run(command, cwd=tmp_path)
     assert out.returncode == 1
     line = out.stderr.strip()
     assert "\n" not in line
