@@ -2,49 +2,77 @@
 
 Its two flows are the library's: files → … → index (index, watch), and query → parse → search →
 highlight → text or JSON (search; JSON in indexer.search.results' shape); serve hands the
-second to webapp.
+second to webapp; status reads what the last run recorded (indexer.status).
 
 Library errors (ReportSearchError) become one line on stderr and exit code 1; a bad
-command line exits 2 (argparse).
+command line exits 2 (argparse, in Chinese: indexer.arguments).
 """
 from __future__ import annotations
 
-import argparse
+import errno
 import json
+import os
 import re
+import socket
 import sys
+import time
+from pathlib import Path
 
+from indexer.arguments import ArgumentParser
 from indexer.errors import ReportSearchError
 from indexer.model import SECTION_SEPARATOR
-from indexer.settings import SETTINGS, resolve
+from indexer.settings import SETTINGS, resolve, setting
 
 COMMANDS = {
     "index": "索引语料目录中的报告（增量：只处理新增、修改、删除的文件）",
     "search": "在命令行中检索",
     "serve": "启动检索网页（没有索引时先建立索引）",
     "watch": "监视语料目录，文件变化后几秒内自动更新索引",
+    "status": "显示索引的概况：报告、段落、各格式文件数、跳过的文件及原因、最后更新时间",
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="reportsearch", description="中文工作报告全文检索")
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(prog="reportsearch", description="中文工作报告全文检索")
     sub = parser.add_subparsers(dest="command", metavar="命令")
     sub.required = True
     commands = {name: sub.add_parser(name, help=text, description=text) for name, text in COMMANDS.items()}
-    for setting in SETTINGS:
+    for s in SETTINGS:
         for name, cmd in commands.items():
-            if not setting.commands or name in setting.commands:
-                cmd.add_argument(setting.flag, dest=setting.name, type=setting.type, default=None,
-                                 help=f"{setting.help}（环境变量 {setting.env}，默认 {setting.default}）")
+            if not s.commands or name in s.commands:
+                cmd.add_argument(s.flag, dest=s.name, type=s.type, default=None, metavar=s.metavar,
+                                 help=f"{s.help}（环境变量 {s.env}，默认{f' {s.default}' if s.default != '' else '为空'}）")
     commands["index"].add_argument("--rebuild", action="store_true", help="丢弃旧索引，从头重建")
     commands["index"].add_argument("--json", action="store_true", help="以 JSON 输出索引摘要")
+    commands["status"].add_argument("--json", action="store_true", help="以 JSON 输出")
     commands["serve"].add_argument("--watch", action="store_true", help="同时监视语料目录，文件变化后自动更新索引")
     search = commands["search"]
-    search.add_argument("query", help="查询，例如：土地流转 或 \"一站式服务\"")
-    search.add_argument("--limit", type=int, default=10, help="返回结果数（1–100，默认 10）")
-    search.add_argument("--offset", type=int, default=0, help="跳过前若干条结果")
+    search.add_argument("query", metavar="查询", help="查询，例如：土地流转 或 \"一站式服务\"")
+    search.add_argument("--limit", type=int, default=10, metavar="条数", help="返回结果数（1–100，默认 10）")
+    search.add_argument("--offset", type=int, default=0, metavar="条数", help="跳过前若干条结果")
     search.add_argument("--json", action="store_true", help="输出与网页 API 相同的 JSON")
     return parser
+
+
+def _missing(name: str, path: Path, what: str) -> ReportSearchError:
+    """Where the command looked, and how to point it elsewhere."""
+    s = setting(name)
+    return ReportSearchError(f"{what}不存在：{Path(path).resolve()}（用 {s.flag} 目录 或环境变量 {s.env} 指定其他位置）")
+
+
+def need_corpus(cfg) -> Path:
+    if not Path(cfg["corpus_dir"]).is_dir():
+        raise _missing("corpus_dir", cfg["corpus_dir"], "语料目录")
+    return cfg["corpus_dir"]
+
+
+def need_index(cfg) -> Path:
+    from indexer.engine import store
+
+    if not store.exists(cfg["index_dir"]):
+        error = _missing("index_dir", cfg["index_dir"], "索引")
+        raise ReportSearchError(f"{error}；还没有建立索引时先运行 reportsearch index")
+    return cfg["index_dir"]
 
 
 def print_summary(summary, out=sys.stdout) -> None:
@@ -77,16 +105,45 @@ def _terminal_snippet(html: str, color: bool) -> str:
     return unescape(html.replace("<mark>", on).replace("</mark>", off))
 
 
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def cmd_index(cfg, args) -> int:
+    from indexer import status
     from indexer.update import update_index
 
-    summary = update_index(cfg["index_dir"], cfg["corpus_dir"], rebuild=args.rebuild,
-                           lock_timeout=cfg["lock_timeout"], log=lambda msg: print(msg, file=sys.stderr, flush=True))
+    summary = update_index(cfg["index_dir"], need_corpus(cfg), rebuild=args.rebuild,
+                           lock_timeout=cfg["lock_timeout"], log=_log)
+    recorded = status.load(cfg["index_dir"]) or {}          # written by update_index (indexer.status)
+    earlier = sorted(set(recorded.get("skipped") or ()) - set(summary.skipped))
     if args.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
-    else:
-        print_summary(summary)
+        return 0
+    print_summary(summary)
+    if earlier:
+        # Unchanged since an earlier run skipped them: not read again, still not in the index.
+        print(f"另有 {len(earlier)} 个文件此前已跳过，未再读取（原因见 reportsearch status）。")
     return 0
+
+
+def cmd_status(cfg, args) -> int:
+    from indexer import status
+
+    data = status.current(need_index(cfg))
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(status.lines(data)))
+    return 0
+
+
+def link_base(cfg) -> str:
+    """Where the server for these settings answers: the base URL, else host and port
+    (a wildcard listening address is reached as 127.0.0.1)."""
+    host = "127.0.0.1" if cfg["host"] in ("", "0.0.0.0", "::") else cfg["host"]
+    host = f"[{host}]" if ":" in host else host
+    return cfg["base_url"] or f"http://{host}:{cfg['port']}"
 
 
 def cmd_search(cfg, args) -> int:
@@ -94,14 +151,19 @@ def cmd_search(cfg, args) -> int:
     from indexer.search.searcher import Searcher
     from indexer.search.results import result_dict
 
-    base = cfg["base_url"] or f"http://{cfg['host']}:{cfg['port']}"
-    searcher = Searcher(cfg["index_dir"])
+    started = time.perf_counter()
+    searcher = Searcher(need_index(cfg))
+    # The first search opens the index and loads the dictionaries; searched again, the query
+    # costs what it costs in the running server, which is the time reported.
+    searcher.search(args.query, limit=1)
+    startup = time.perf_counter() - started
     result = searcher.search(args.query, limit=args.limit, offset=args.offset)
+    base = link_base(cfg)
     url = lambda pid: absolute(base, paragraph_path(pid))  # noqa: E731
     if args.json:
         print(json.dumps(result_dict(result, url), ensure_ascii=False, indent=2))
         return 0
-    print(f"找到 {result.total} 条结果（{result.took_ms:.0f} 毫秒）")
+    print(f"找到 {result.total} 条结果（查询 {result.took_ms:.0f} 毫秒；启动 {startup:.1f} 秒）")
     color = sys.stdout.isatty()
     for n, hit in enumerate(result.hits, start=result.offset + 1):
         where = SECTION_SEPARATOR.join(x for x in (hit.title, hit.section) if x)
@@ -121,17 +183,16 @@ def _watcher(cfg, out):
         out.flush()
 
     def failed(message):
-        print(f"reportsearch: {message}", file=sys.stderr, flush=True)
+        _log(f"reportsearch: {message}")
 
     return Watcher(cfg["index_dir"], cfg["corpus_dir"], lock_timeout=cfg["lock_timeout"],
                    on_update=updated, on_error=failed)
 
 
 def cmd_watch(cfg, args) -> int:
-    import time
-
+    need_corpus(cfg)
     watcher = _watcher(cfg, sys.stdout).start(initial=True)
-    print(f"正在监视 {cfg['corpus_dir']}，文件变化后自动更新索引（按 Ctrl+C 停止）", file=sys.stderr, flush=True)
+    _log(f"正在监视 {Path(cfg['corpus_dir']).resolve()}，文件变化后自动更新索引（按 Ctrl+C 停止）")
     try:
         while True:
             time.sleep(3600)
@@ -139,13 +200,45 @@ def cmd_watch(cfg, args) -> int:
         watcher.stop()
 
 
+def port_error(host: str, port: int, exc: OSError) -> ReportSearchError:
+    """Why the server cannot listen on host:port, in one line that says what to do."""
+    change = f"用 --port 或环境变量 REPORTSEARCH_PORT 换一个端口，例如 --port {port + 1 if port < 65535 else 8000}"
+    if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
+        return ReportSearchError(f"端口 {port} 已被占用（{host}:{port}，也许 reportsearch 已经在运行）：{change}")
+    if exc.errno in (errno.EACCES, getattr(errno, "WSAEACCES", -1)):
+        return ReportSearchError(f"没有权限使用端口 {port}（1024 以下的端口通常需要管理员权限）：{change}")
+    if exc.errno in (errno.EADDRNOTAVAIL, getattr(errno, "WSAEADDRNOTAVAIL", -1)):
+        return ReportSearchError(f"本机没有地址 {host}：用 --host 或环境变量 REPORTSEARCH_HOST 指定，例如 127.0.0.1")
+    return ReportSearchError(f"无法在 {host}:{port} 上启动网页服务：{exc.strerror or exc}")
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail early when the server could not listen on host:port (bound as waitress binds)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+    except (socket.gaierror, UnicodeError, OverflowError):
+        raise ReportSearchError(f"无法识别监听地址 {host}:{port}：用 --host、--port 指定，例如 --host 127.0.0.1 --port 5000") \
+            from None
+    with socket.socket(family, kind, proto) as probe:
+        if os.name != "nt":     # waitress sets it too; elsewhere it would let two servers share a port
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise port_error(host, port, exc) from None
+
+
 def cmd_serve(cfg, args) -> int:
     from indexer.engine import store
+    from indexer.progress import log_lines
     from indexer.update import update_index
 
+    check_port(cfg["host"], cfg["port"])         # before a long first build, not after it
+    log_lines()                                  # a server's stderr is a log: progress as lines, no bar
     if not store.exists(cfg["index_dir"]):
-        print(f"没有找到索引，正在从 {cfg['corpus_dir']} 建立……", file=sys.stderr)
-        print_summary(update_index(cfg["index_dir"], cfg["corpus_dir"], lock_timeout=cfg["lock_timeout"]),
+        _log(f"没有找到索引，正在从 {Path(need_corpus(cfg)).resolve()} 建立……")
+        print_summary(update_index(cfg["index_dir"], cfg["corpus_dir"], lock_timeout=cfg["lock_timeout"], log=_log),
                       out=sys.stderr)
     from webapp import create_app  # the CLI is the one place that joins the two packages
     from webapp.server import run
@@ -155,10 +248,15 @@ def cmd_serve(cfg, args) -> int:
     watcher = _watcher(cfg, sys.stderr).start(initial=True) if args.watch else None
     try:
         run(app, host=cfg["host"], port=cfg["port"], threads=cfg["threads"])
+    except OSError as exc:                       # taken between the check and now
+        raise port_error(cfg["host"], cfg["port"], exc) from None
     finally:
         if watcher is not None:
             watcher.stop()
     return 0
+
+
+HANDLERS = {"index": cmd_index, "search": cmd_search, "serve": cmd_serve, "watch": cmd_watch, "status": cmd_status}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,11 +264,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cfg = resolve(**{s.name: getattr(args, s.name, None) for s in SETTINGS})
     except ValueError as exc:
-        print(f"reportsearch: 配置值无效：{exc}", file=sys.stderr)
+        print(f"reportsearch: {exc}", file=sys.stderr)
         return 2
-    handler = {"index": cmd_index, "search": cmd_search, "serve": cmd_serve, "watch": cmd_watch}[args.command]
     try:
-        return handler(cfg, args)
+        return HANDLERS[args.command](cfg, args)
     except ReportSearchError as exc:
         print(f"reportsearch: {exc}", file=sys.stderr)
         return 1

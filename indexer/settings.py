@@ -20,20 +20,23 @@ class Setting:
     type: Callable[[str], Any]
     help: str
     commands: tuple[str, ...]  # subcommands that take it; () = all
+    metavar: str = "值"        # the placeholder in --help: --port 端口
 
 
 SETTINGS = (
-    Setting("index_dir", "--index", "REPORTSEARCH_INDEX", ".index", Path, "索引目录", ()),
-    Setting("corpus_dir", "--corpus", "REPORTSEARCH_CORPUS", "corpus", Path, "语料目录（放报告文件的文件夹）", ()),
-    Setting("host", "--host", "REPORTSEARCH_HOST", "127.0.0.1", str, "网页服务监听地址", ("serve",)),
-    Setting("port", "--port", "REPORTSEARCH_PORT", 5000, int, "网页服务端口", ("serve",)),
-    Setting("threads", "--threads", "REPORTSEARCH_THREADS", 8, int, "网页服务线程数", ("serve",)),
+    Setting("index_dir", "--index", "REPORTSEARCH_INDEX", ".index", Path, "索引目录", (), "目录"),
+    Setting("corpus_dir", "--corpus", "REPORTSEARCH_CORPUS", "corpus", Path, "语料目录（放报告文件的文件夹）", (), "目录"),
+    Setting("host", "--host", "REPORTSEARCH_HOST", "127.0.0.1", str,
+            "网页服务监听地址（search 用它生成结果的链接）", ("serve", "search"), "地址"),
+    Setting("port", "--port", "REPORTSEARCH_PORT", 5000, int,
+            "网页服务端口（search 用它生成结果的链接）", ("serve", "search"), "端口"),
+    Setting("threads", "--threads", "REPORTSEARCH_THREADS", 8, int, "网页服务线程数", ("serve",), "数目"),
     Setting("base_url", "--base-url", "REPORTSEARCH_BASE_URL", "", str,
-            "生成永久链接用的网址前缀（在反向代理后时设置，如 https://reports.example.org）", ("serve", "search")),
+            "生成永久链接用的网址前缀（在反向代理后时设置，如 https://reports.example.org）", ("serve", "search"), "网址"),
     Setting("inline_facets", "--inline-facets", "REPORTSEARCH_INLINE_FACETS", 2000, int,
-            "结果数不超过此值时筛选统计随检索页一起生成；更多时页面先显示结果，统计随后载入", ("serve",)),
+            "结果数不超过此值时筛选统计随检索页一起生成；更多时页面先显示结果，统计随后载入", ("serve",), "数目"),
     Setting("lock_timeout", "--lock-timeout", "REPORTSEARCH_LOCK_TIMEOUT", 30.0, float,
-            "另一个索引进程正在写入时最多等待的秒数", ("index", "serve")),
+            "另一个索引进程正在写入时最多等待的秒数", ("index", "serve"), "秒数"),
 )
 # Files the analyzer and query parser read; documented here so that the README lists them.
 FILE_SETTINGS = {
@@ -42,13 +45,26 @@ FILE_SETTINGS = {
 }
 
 
+KINDS = {int: "整数", float: "数字"}
+
+
+def setting(name: str) -> Setting:
+    return next(s for s in SETTINGS if s.name == name)
+
+
 def value(setting: Setting, given: Any = None) -> Any:
-    """The flag's value if given, else the environment variable, else the default."""
+    """The flag's value if given, else the environment variable, else the default.
+
+    A bad environment value raises ValueError with a message for the user."""
     if given is not None:
         return given
     raw = os.environ.get(setting.env)
     if raw not in (None, ""):
-        return setting.type(raw)
+        try:
+            return setting.type(raw)
+        except ValueError:
+            kind = KINDS.get(setting.type, "")
+            raise ValueError(f"环境变量 {setting.env} 的值 {raw!r} 无效" + (f"，应为{kind}" if kind else "")) from None
     return setting.type(setting.default) if isinstance(setting.default, str) else setting.default
 
 

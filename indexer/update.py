@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer import history
+from indexer import history, status
 from indexer.engine import records, store
 from indexer.engine.batch import Batch, open_batch
 from indexer.errors import ReportSearchError, UnreadableFile
@@ -26,10 +26,11 @@ from indexer.ingest import dedup
 from indexer.ingest.digests import Digests
 from indexer.ingest.files import CorpusFile, discover
 from indexer.ingest.reading import Reading, unreadable_reason
-from indexer.progress import Progress
+from indexer.progress import BYTES, Progress
 from indexer.text.analysis import segmenter
 
 PARALLEL_BYTES = 2_000_000   # below this much new text, one process indexes faster
+CHUNK = 200                  # paragraphs written between two progress updates within one file
 
 # (file, whether it could be read, its hash); the hash is None for a file not in the index
 # when it was scanned, whose hash is taken when it is read (see ingest.reading).
@@ -84,7 +85,17 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         if source in summary.added:
             summary.added.remove(source)
     summary.seconds = time.monotonic() - started
+    _record(run, summary)
     return summary
+
+
+def _record(run: "_Run", summary: Summary) -> None:
+    """Remember the run for `reportsearch status` and the home page (indexer.status)."""
+    try:
+        status.record(run.index_dir, run.corpus_dir, summary)
+    except Exception as exc:          # the index is committed; only its summary could not be kept
+        if run.log is not None:
+            run.log(f"无法记录索引概况：{type(exc).__name__}: {exc}")
 
 
 def _size(cf: CorpusFile) -> int:
@@ -107,6 +118,17 @@ def _plan(scanned: list[Scanned], known: dict[str, str], summary: Summary) -> li
         todo.append((cf, readable, sha))
     summary.deleted = sorted(set(known) - {cf.source for cf, _, _ in scanned})
     return todo
+
+
+def _add_in_chunks(batch: Batch, source: str, sha: str, paragraphs, kept_or_copies, size: int,
+                   progress: Progress) -> None:
+    """batch.add_file, CHUNK paragraphs at a time, advancing the progress by each chunk's share
+    of the file's bytes, so that a long file moves the estimate while it is written."""
+    total = sum(len(p.text) for p in paragraphs) or 1
+    for start in range(0, max(len(paragraphs), 1), CHUNK):
+        chunk = paragraphs[start:start + CHUNK]
+        batch.add_file(source, sha, chunk, kept_or_copies if start == 0 else ())
+        progress.advance(size * sum(len(p.text) for p in chunk) / total if paragraphs else size)
 
 
 def _recheck(scanned: list[Scanned], sources: set[str]) -> list[Scanned]:
@@ -202,17 +224,18 @@ class _Run:
                 batch.forget(source, known[source])
         for source in summary.deleted:
             batch.remove(source)
-        progress = Progress(len(todo), "索引中")
+        # By bytes, not files: one large file weighs what it holds (and advances as it is written).
+        progress = Progress(sum(_size(cf) for cf, readable, _ in todo if readable), "索引中", unit=BYTES)
         for cf, readable, sha in todo:
             if not self.rebuild and cf.source in known:
                 batch.remove(cf.source)
-            self._index_file(batch, reading, deduper, cf, readable, sha)
-            progress.advance()
+            self._index_file(batch, reading, deduper, cf, readable, sha, progress)
         progress.close()
 
     def _index_file(self, batch: Batch, reading: Reading, deduper: dedup.Deduper, cf: CorpusFile,
-                    readable: bool, sha: str | None) -> None:
+                    readable: bool, sha: str | None, progress: Progress) -> None:
         summary = self.summary
+        size = _size(cf) if readable else 0
         paragraphs, error = [], summary.skipped.get(cf.source)
         if readable:
             parsed = reading.take(cf, sha)        # what is indexed is what was read: its hash too
@@ -221,9 +244,10 @@ class _Run:
             summary.skipped[cf.source] = error
             # A marker so the file is not read again until it changes.
             batch.add_unreadable(cf.source, sha, error)
+            progress.advance(size)
             return
         paragraphs, kept_or_copies, duplicates = deduper.split(paragraphs, cf.source)
-        batch.add_file(cf.source, sha, paragraphs, kept_or_copies)
+        _add_in_chunks(batch, cf.source, sha, paragraphs, kept_or_copies, size, progress)
         summary.duplicates += duplicates
         summary.formats[Path(cf.source).suffix.lower()] += 1
         summary.reports += len({p.report_id for p in paragraphs})

@@ -37,3 +37,16 @@ def corpus_copy(tmp_path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def installed_project(tmp_path_factory) -> Path:
+    """A copy of the project whose .venv scripts/setup-venv.sh installed (see tests/install.py)."""
+    from install import copy_project, make_venv, setup
+
+    project = copy_project(tmp_path_factory.mktemp("installed") / "reportsearch")
+    make_venv(project)
+    first = setup(project)
+    if first.returncode != 0:
+        pytest.skip(f"the first install needs pip to reach a package index:\n{first.stderr}")
+    return project

@@ -12,6 +12,7 @@ import re
 from flask import Blueprint, current_app, jsonify, render_template, request
 from markupsafe import Markup
 
+from indexer import status as index_status
 from indexer.search import facets
 from indexer.errors import QueryError
 from indexer.links import absolute, paragraph_path, report_path
@@ -109,6 +110,7 @@ def search_page():
     q = request.args.get("q", "")
     context = {"q": q, "result": None, "message": None}
     if not q.strip():
+        context["status"] = index_status.load(current_app.config["INDEX_DIR"])
         return render_template("search.html", **context)
     try:
         state = SearchState.from_args(request.args)

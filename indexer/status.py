@@ -1,0 +1,130 @@
+"""What the index holds, remembered between runs: ``status.json`` in the index folder.
+
+Written after each successful indexing run (atomically: a temporary file renamed over the old
+one) and read by ``reportsearch status`` and the web home page. It keeps the totals (reports,
+paragraphs, files by format), when the index was last updated, and the files skipped with
+their reasons. An incremental run reads only new and changed files, so the reasons of a file
+skipped in an earlier run are carried over until the file is read again, deleted, or gone.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+STATUS_FILE = "status.json"
+VERSION = 1
+
+
+def load(index_dir: Path) -> dict | None:
+    """The last record, or None when there is none (or it cannot be read)."""
+    try:
+        data = json.loads((Path(index_dir) / STATUS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("version") == VERSION else None
+
+
+def record(index_dir: Path, corpus_dir: Path, summary) -> dict:
+    """Record a successful run (an indexer.update.Summary) and return what was written."""
+    previous = load(index_dir) or {}
+    corpus = Path(corpus_dir).resolve()
+    skipped = _skipped(previous, summary, corpus)
+    now = _now()
+    if previous and not summary.did_work and previous.get("corpus") == str(corpus) \
+            and previous.get("skipped") == skipped:
+        data = dict(previous, checked=now)          # nothing changed: no need to count again
+    else:
+        data = {"version": VERSION, "index": str(Path(index_dir).resolve()), "corpus": str(corpus),
+                "updated": now, "checked": now, **counts(index_dir, skipped), "skipped": skipped}
+    _write(Path(index_dir) / STATUS_FILE, data)
+    return data
+
+
+def current(index_dir: Path) -> dict:
+    """The record, or (for an index made before records were kept) counts read from the index,
+    with ``skipped`` None: unknown until the next run."""
+    data = load(index_dir)
+    if data is None:
+        data = {"version": VERSION, "index": str(Path(index_dir).resolve()), "corpus": "", "updated": "",
+                "checked": "", **counts(index_dir, {}), "skipped": None}
+    return data
+
+
+def _skipped(previous: dict, summary, corpus: Path) -> dict[str, str]:
+    """This run's skipped files, plus earlier ones this run did not read again and that still exist."""
+    carried = {} if summary.rebuilt or previous.get("corpus") != str(corpus) else previous.get("skipped") or {}
+    read_again = set(summary.added) | set(summary.changed) | set(summary.deleted)
+    kept = {source: reason for source, reason in carried.items()
+            if source not in read_again and (corpus / source).is_file()}
+    kept.update(summary.skipped)
+    return dict(sorted(kept.items()))
+
+
+def counts(index_dir: Path, skipped: dict[str, str]) -> dict:
+    """Reports, paragraphs and files by format in the committed index."""
+    from indexer.engine import store
+
+    ix = store.open_index(index_dir)
+    try:
+        with ix.reader() as reader:
+            files = store.manifest(reader)
+            reports, paragraphs = _reports_and_paragraphs(reader)
+    finally:
+        ix.close()
+    formats = Counter(PurePosixPath(source).suffix.lower() for source in files if source not in skipped)
+    return {"reports": reports, "paragraphs": paragraphs, "files": sum(formats.values()),
+            "formats": dict(sorted(formats.items()))}
+
+
+def _reports_and_paragraphs(reader) -> tuple[int, int]:
+    # Every paragraph, and only a paragraph, has a report_id (file markers and duplicate records
+    # have none). Segment by segment, skipping deleted documents, as store.manifest does.
+    reports, paragraphs = set(), 0
+    for leaf, _ in reader.leaf_readers():
+        deletions = leaf.has_deletions()
+        for term in leaf.lexicon("report_id"):
+            live = (sum(1 for _ in leaf.postings("report_id", term).all_ids()) if deletions
+                    else leaf.doc_frequency("report_id", term))
+            if live:
+                reports.add(term)
+                paragraphs += live
+    return len(reports), paragraphs
+
+
+def _write(path: Path, data: dict) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def when(stamp: str) -> str:
+    """An ISO time as a person reads it: 2025-03-01 14:05."""
+    try:
+        return datetime.fromisoformat(stamp).strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return "未知"
+
+
+def lines(data: dict) -> list[str]:
+    """The record as the command line prints it."""
+    out = [f"索引：{data['index']}" + (f"（语料目录 {data['corpus']}）" if data.get("corpus") else ""),
+           f"最后更新：{when(data.get('updated'))}",
+           f"报告 {data['reports']} 篇，段落 {data['paragraphs']} 个，来自 {data['files']} 个文件"
+           + ("：" + "、".join(f"{ext or '无扩展名'} {n} 个" for ext, n in data["formats"].items())
+              if data["formats"] else "。")]
+    skipped = data.get("skipped")
+    if skipped is None:
+        out.append("跳过的文件：尚无记录（下次运行 reportsearch index 后显示）")
+    elif skipped:
+        out.append(f"跳过 {len(skipped)} 个无法读取的文件：")
+        out += [f"  {source}：{reason}" for source, reason in skipped.items()]
+    else:
+        out.append("没有跳过的文件。")
+    return out

@@ -1,0 +1,50 @@
+"""`reportsearch search`: the query's own time, and links to where the server is configured to answer."""
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from subprocesses import ENV
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory):
+    root = tmp_path_factory.mktemp("search")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "r.txt").write_text("甲县一站式服务工作汇报\n甲县便民服务中心实行一站式服务，群众办事只进一扇门。\n",
+                                           encoding="utf-8")
+    run("index", cwd=root)
+    return root
+
+
+def run(*args, cwd, env=None):
+    out = subprocess.run([sys.executable, "-m", "indexer", *args], cwd=cwd, env=env or ENV, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_the_time_reported_is_the_query_s_and_start_up_is_shown_apart(indexed):
+    first = run("search", "一站式服务", cwd=indexed).splitlines()[0]
+    assert re.fullmatch(r"找到 1 条结果（查询 \d+ 毫秒；启动 \d+\.\d 秒）", first), first
+
+
+@pytest.mark.parametrize("args, env, prefix", [
+    ((), {}, "http://127.0.0.1:5000/p/"),
+    (("--port", "8123"), {}, "http://127.0.0.1:8123/p/"),
+    ((), {"REPORTSEARCH_PORT": "8124"}, "http://127.0.0.1:8124/p/"),
+    (("--host", "0.0.0.0", "--port", "8125"), {}, "http://127.0.0.1:8125/p/"),
+    ((), {"REPORTSEARCH_BASE_URL": "https://reports.example.org"}, "https://reports.example.org/p/"),
+    (("--base-url", "https://a.example.org/search"), {"REPORTSEARCH_PORT": "8126"}, "https://a.example.org/search/p/"),
+])
+def test_links_use_the_configured_address(indexed, args, env, prefix):
+    text = run("search", "一站式服务", *args, cwd=indexed, env=dict(ENV, **env))
+    links = [line.strip() for line in text.splitlines() if "/p/" in line]
+    assert links and all(link.startswith(prefix) for link in links), text
+
+
+def test_json_links_use_the_configured_address_too(indexed):
+    data = json.loads(run("search", "一站式服务", "--json", "--port", "8127", cwd=indexed))
+    assert data["results"][0]["url"].startswith("http://127.0.0.1:8127/p/")

@@ -1,0 +1,115 @@
+"""`reportsearch status` and the home page say what the index holds, and remember skipped files."""
+import json
+import subprocess
+import sys
+
+from subprocesses import ENV
+from webapp import create_app
+
+REPORT = "甲县一站式服务工作汇报\n甲县便民服务中心实行一站式服务，群众办事只进一扇门。\n"
+OTHER = "# 乙县土地流转工作汇报\n\n乙县成立土地流转服务中心，全县流转土地三万亩。\n"
+DOC_REASON = "旧版 Word（.doc）"
+
+
+def run(*args, cwd):
+    out = subprocess.run([sys.executable, "-m", "indexer", *args], cwd=cwd, env=ENV, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def status(cwd) -> dict:
+    return json.loads(run("status", "--json", cwd=cwd))
+
+
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text(REPORT, encoding="utf-8")
+    (folder / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0 not a report")
+    return folder
+
+
+def test_status_counts_reports_paragraphs_and_files_by_format(tmp_path):
+    folder = corpus(tmp_path)
+    (folder / "b.md").write_text(OTHER, encoding="utf-8")
+    run("index", cwd=tmp_path)
+    data = status(tmp_path)
+    assert (data["reports"], data["paragraphs"], data["files"]) == (2, 2, 2)
+    assert data["formats"] == {".md": 1, ".txt": 1}
+    assert data["corpus"] == str(folder.resolve()) and data["updated"]
+    text = run("status", cwd=tmp_path)
+    assert "报告 2 篇，段落 2 个，来自 2 个文件：.md 1 个、.txt 1 个" in text
+    assert "最后更新：" in text and "未知" not in text
+    # The record is written whole and leaves nothing else in the index folder.
+    assert not [p.name for p in (tmp_path / ".index").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_skipped_file_is_remembered_across_runs_until_it_is_gone(tmp_path):
+    folder = corpus(tmp_path)
+    run("index", cwd=tmp_path)
+    (folder / "b.md").write_text(OTHER, encoding="utf-8")
+    second = run("index", cwd=tmp_path)
+    assert "另有 1 个文件此前已跳过" in second
+    skipped = status(tmp_path)["skipped"]
+    assert list(skipped) == ["old.doc"] and DOC_REASON in skipped["old.doc"]
+    text = run("status", cwd=tmp_path)
+    assert "跳过 1 个无法读取的文件：" in text and "old.doc：" in text
+    (folder / "old.doc").unlink()
+    run("index", cwd=tmp_path)
+    assert status(tmp_path)["skipped"] == {}
+    assert "没有跳过的文件" in run("status", cwd=tmp_path)
+
+
+def test_a_skipped_file_made_readable_leaves_the_list(tmp_path):
+    folder = corpus(tmp_path)
+    (folder / "c.txt").write_bytes(b"")
+    run("index", cwd=tmp_path)
+    assert set(status(tmp_path)["skipped"]) == {"c.txt", "old.doc"}
+    (folder / "c.txt").write_text(OTHER, encoding="utf-8")
+    run("index", cwd=tmp_path)
+    data = status(tmp_path)
+    assert set(data["skipped"]) == {"old.doc"} and data["files"] == 2
+
+
+def test_an_index_without_a_record_still_has_its_counts(tmp_path):
+    corpus(tmp_path)
+    run("index", cwd=tmp_path)
+    (tmp_path / ".index" / "status.json").unlink()
+    data = status(tmp_path)
+    assert data["paragraphs"] == 1 and data["skipped"] is None
+    assert "尚无记录" in run("status", cwd=tmp_path)
+
+
+def test_the_home_page_shows_the_status(tmp_path):
+    corpus(tmp_path)
+    run("index", cwd=tmp_path)
+    client = create_app({"INDEX_DIR": str(tmp_path / ".index"), "TESTING": True}).test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert "索引中有 <strong>1</strong> 篇报告、<strong>1</strong> 个段落，来自 1 个文件（.txt 1 个）" in page
+    assert "跳过了 1 个无法读取的文件" in page and "<code>old.doc</code>" in page
+    assert "索引概况" not in client.get("/?q=一站式服务").get_data(as_text=True)
+
+
+def test_the_library_records_the_run_itself(seed_index, client):
+    # The session index was built by update_index directly, with no command line around it.
+    assert (seed_index / "status.json").is_file()
+    assert "索引中有 <strong>" in client.get("/").get_data(as_text=True)
+
+
+def test_the_home_page_without_a_record_has_no_status(tmp_path):
+    corpus(tmp_path)
+    run("index", cwd=tmp_path)
+    (tmp_path / ".index" / "status.json").unlink()
+    client = create_app({"INDEX_DIR": str(tmp_path / ".index"), "TESTING": True}).test_client()
+    assert "索引概况" not in client.get("/").get_data(as_text=True)
+
+
+def test_counts_follow_a_changed_file_not_its_deleted_paragraphs(tmp_path):
+    folder = corpus(tmp_path)
+    (folder / "b.md").write_text(OTHER, encoding="utf-8")
+    run("index", cwd=tmp_path)
+    (folder / "a.txt").write_text(REPORT + "甲县推行帮办代办，企业开办一日办结。\n", encoding="utf-8")
+    run("index", cwd=tmp_path)
+    data = status(tmp_path)
+    assert (data["reports"], data["paragraphs"], data["files"]) == (2, 3, 2)
