@@ -54,12 +54,16 @@ def markdown_link(title: str, section: str, url: str) -> str:
 
 def markdown_quote(text: str, title: str, section: str, url: str) -> str:
     """The paragraph as a > block, then a blank line and the link."""
+    return f"{quote_block(text)}\n\n{markdown_link(title, section, url)}"
+
+
+def quote_block(text: str) -> str:
+    """The paragraph as a Markdown > block, each line inert (never a heading, list or HTML)."""
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()] or [""]
-    quoted = "\n".join("> " + _inert(ln) for ln in lines)
-    return f"{quoted}\n\n{markdown_link(title, section, url)}"
+    return "\n".join("> " + inert(ln) for ln in lines)
 
 
-def _inert(line: str) -> str:
+def inert(line: str) -> str:
     """Escape a start that Markdown would read as a heading, list, nested quote or HTML."""
     if _ORDERED.match(line):
         return _ORDERED.sub(r"\1\\\2", line, count=1)
