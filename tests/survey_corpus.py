@@ -46,3 +46,8 @@ PLAIN = {"县级/己县.txt": """己县低空经济发展情况汇报
 时间：2024-05-06
 己县低空经济起步较晚，已建成无人机起降点两个。
 """}
+
+# A long report whose cited paragraph is far down the page (the notice of its edit must be seen).
+LONG = {"县级/庚县.txt": "庚县乡村治理工作汇报\n时间：2024-03-01\n" + "".join(
+    f"第{n}项工作：庚县推进乡村治理，村级事务公开栏按季度更新，第{n}批村规民约完成修订。\n" for n in range(1, 40))
+    + "庚县建立积分超市，村民参与环境整治可兑换生活用品，全县积分超市覆盖九成行政村。\n"}

@@ -117,8 +117,15 @@
     return a;
   }
 
+  // As webapp/citations.py writes them: 《标题》（地区，2024年1月6日）.
+  function chineseDate(date) {
+    var m = /^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$/.exec(date || "");
+    if (!m) { return date || ""; }
+    return m[1] + "年" + (m[2] ? parseInt(m[2], 10) + "月" : "") + (m[3] ? parseInt(m[3], 10) + "日" : "");
+  }
+
   function plain(x) {
-    var known = [x.place, x.date].filter(Boolean);
+    var known = [x.place, chineseDate(x.date)].filter(Boolean);
     return "《" + (x.title || "未命名报告") + "》" + (known.length ? "（" + known.join("，") + "）" : "");
   }
 
