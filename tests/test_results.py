@@ -63,11 +63,14 @@ COMMON = ("id", "report_id", "title", "section", "text", "source", "date", "url"
 
 def test_every_shape_keeps_its_fields(client):
     hit = client.get("/api/search?q=土地流转&limit=1").get_json()["results"][0]
-    assert set(hit) == set(HIT_FIELDS) | {"citation"}
+    assert set(hit) == set(HIT_FIELDS) | {"citation", "citations"}
+    assert set(hit["citations"]) == {"markdown", "gbt", "plain"}
     para = client.get(f"/api/p/{hit['id']}").get_json()
-    assert set(para) == set(STORED_FIELDS) | {"requested_id", "status", "notice", "citation", "quote"}
+    assert set(para) == set(STORED_FIELDS) | {"requested_id", "status", "notice", "citation", "citations", "quote",
+                                              "place", "source_url"}
     similar = client.get(f"/api/p/{hit['id']}/similar").get_json()["results"]
-    assert similar and all(set(s) == set(SIMILAR_FIELDS) | {"citation"} for s in similar)
+    assert similar and all(set(s) == set(SIMILAR_FIELDS) | {"citation", "citations", "place", "source_url"}
+                           for s in similar)
     rows = list(csv.reader(io.StringIO(client.get("/export.csv?q=土地流转").get_data(as_text=True)[1:])))
     assert tuple(rows[0]) == CSV_COLUMNS == ("序号", "报告标题", "小节", "段落", "链接", "日期", "地区", "类型", "文件")
 
@@ -78,12 +81,14 @@ def test_the_four_shapes_agree_on_the_fields_they_share(client, seed_index):
     searcher = Searcher(seed_index)          # what `reportsearch search --json` prints
     cli = result_dict(searcher.search("土地流转", limit=10), lambda pid: "http://localhost/p/" + pid)
     searcher.close()
-    assert cli["results"] == [{k: v for k, v in r.items() if k != "citation"} for r in found]
+    assert cli["results"] == [{k: v for k, v in r.items() if k not in ("citation", "citations")} for r in found]
     for hit, row in zip(found, rows):
         para = client.get(f"/api/p/{hit['id']}").get_json()
         assert {k: para[k] for k in COMMON} == {k: hit[k] for k in COMMON}
-        assert para["citation"] == hit["citation"]
+        assert {k: para[k] for k in ("citation", "citations", "place", "source_url")} == \
+            {k: hit[k] for k in ("citation", "citations", "place", "source_url")}
         assert {field: row[header] for field, header in CSV_FIELDS.items()} == {k: str(hit[k]) for k in CSV_FIELDS}
         for s in client.get(f"/api/p/{hit['id']}/similar").get_json()["results"]:
             other = client.get(f"/api/p/{s['id']}").get_json()
-            assert {k: other[k] for k in COMMON + ("citation",)} == {k: s[k] for k in COMMON + ("citation",)}
+            shared = COMMON + ("citation", "citations", "place", "source_url")
+            assert {k: other[k] for k in shared} == {k: s[k] for k in shared}

@@ -29,11 +29,18 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["reportsearch"] = Searcher(app.config["INDEX_DIR"])
 
-    from . import errors, export, reading, security, views
+    from indexer.search.grouping import SCAN_MAX
+
+    from . import errors, excerpts, export, reading, security, views
+    from .citations import web_url
+
+    app.add_template_filter(web_url, "web_url")
+    app.jinja_env.globals["scan_max"] = SCAN_MAX
 
     app.register_blueprint(views.bp)
     app.register_blueprint(reading.bp)
     app.register_blueprint(export.bp)
+    app.register_blueprint(excerpts.bp)
     errors.register(app)
     security.register(app)
     return app

@@ -17,12 +17,13 @@ from indexer.errors import QueryError
 from indexer.search.highlight import highlight
 from indexer.links import report_path, search_path
 from indexer.model import SECTION_SEPARATOR
+from indexer.search.reportmeta import report_facts
 from indexer.search.results import SIMILAR_FIELDS, STORED_FIELDS
 
 from .citations import label, markdown_quote
 from .errors import error_response, fail
 from .state import SearchState
-from .views import ID, citations, paragraph_json, searcher, url_of
+from .views import ID, citations, cited, excerpt, paragraph_json, searcher, url_of
 
 bp = Blueprint("reading", __name__)
 NOTICES = {
@@ -117,9 +118,14 @@ def paragraph_page(pid: str):
     later_hits = [p for p in paragraphs[at + 1:] if p["hits"]]
     earlier_hits = [p for p in paragraphs[:at] if p["hits"]]
     words, similar = searcher().similar(view.id)
+    similar = with_facts(similar)
+    facts = report_facts(searcher(), view.report_id, view.title)
+    fields = dict(id=view.id, report_id=view.report_id, title=view.title, section=view.section,
+                  text=current["text"], date=view.date, place=facts.get("place", ""),
+                  source_url=facts.get("source_url", ""))
     return render_template(
-        "paragraph.html", view=view, paragraphs=paragraphs, toc=toc, q=state.q,
-        cite=citations(view.title, view.section, current["text"], view.id),
+        "paragraph.html", view=view, paragraphs=paragraphs, toc=toc, q=state.q, facts=facts,
+        cite=citations(fields), excerpt=excerpt(fields, state.q),
         where=label(view.title, view.section),
         notice=NOTICES.get(resolution.status), retired=resolution.retired if resolution.status != "live" else None,
         prev=paragraphs[at - 1] if at > 0 else None, next=paragraphs[at + 1] if at + 1 < len(paragraphs) else None,
@@ -130,7 +136,7 @@ def paragraph_page(pid: str):
         report_url=report_path(view.report_id, q=state.q),
         back_url=state.back_url(),
         similar=similar, key_terms=words, snippet=lambda s: Markup(s["snippet"]),
-        similar_cite=lambda s: citations(s["title"], s["section"], s["text"], s["id"]),
+        similar_cite=citations, similar_excerpt=lambda s: excerpt(s, state.q),
     )
 
 
@@ -149,6 +155,7 @@ def report_page(report_id: str):
     first = docs[0]
     return render_template(
         "report.html", title=first["title"], source=first["source"], date=first.get("date", ""),
+        facts=report_facts(searcher(), resolution.id, first["title"]),
         paragraphs=paragraphs, toc=toc, q=state.q, paragraph_link=state.paragraph_url,
         notice=REPORT_MOVED if resolution.status == "moved" else None,
         hit_total=sum(p["hits"] for p in paragraphs), back_url=state.back_url(),
@@ -172,6 +179,9 @@ def api_paragraph(pid: str):
     resolution = _resolved_json(pid)
     view = searcher().paragraph(resolution.id)
     data = paragraph_json(view, STORED_FIELDS)
+    facts = report_facts(searcher(), view.report_id, view.title)
+    data.update(place=facts.get("place", ""), source_url=facts.get("source_url", ""))
+    cited(data)                      # again: the place and the original address are known now
     data.update(requested_id=pid, status=resolution.status, notice=NOTICES.get(resolution.status, ""),
                 quote=markdown_quote(data["text"], data["title"], data["section"], data["url"]))
     return jsonify(data)
@@ -182,4 +192,17 @@ def api_similar(pid: str):
     resolution = _resolved_json(pid)
     words, similar = searcher().similar(resolution.id)
     return jsonify({"id": resolution.id, "key_terms": words,
-                    "results": [paragraph_json(s, SIMILAR_FIELDS) for s in similar]})
+                    "results": [paragraph_json(s, SIMILAR_FIELDS + ("place", "source_url"))
+                                for s in with_facts(similar)]})
+
+
+def with_facts(paragraphs: list[dict]) -> list[dict]:
+    """Paragraphs (dicts) with their report's place and original address, for their citations."""
+    known: dict[str, dict] = {}
+    out = []
+    for p in paragraphs:
+        if p["report_id"] not in known:
+            known[p["report_id"]] = report_facts(searcher(), p["report_id"], p["title"])
+        facts = known[p["report_id"]]
+        out.append(dict(p, place=facts.get("place", ""), source_url=facts.get("source_url", "")))
+    return out

@@ -2,7 +2,8 @@
 
 Pages use no inline script, inline style or event-handler attribute, so the CSP allows scripts
 and styles from our own origin only (tests/test_web_security.py checks every page for inline
-code). The app has no write or admin endpoint: every route is GET (also tested).
+code). The app has no write or admin endpoint: every route is GET but the excerpts export, a
+POST that turns the posted list into a file and stores nothing (also tested).
 """
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from indexer.errors import QueryError
 from indexer.links import export_path, facets_path, paragraph_path, search_path
 
 MAX_PAGE = 1000
+GROUPS = {"report": "按报告"}       # ways to list results besides paragraph by paragraph
 
 
 def int_arg(args, name: str, default: int, low: int, high: int) -> int:
@@ -38,6 +39,7 @@ class SearchState:
     page: int = 1
     sort: str = "relevance"
     filters: dict[str, str] = field(default_factory=dict)
+    group: str = ""            # "report": one best paragraph per report (indexer.search.grouping)
 
     @classmethod
     def from_args(cls, args) -> "SearchState":
@@ -45,13 +47,18 @@ class SearchState:
         page = int_arg(args, "page", 1, 1, MAX_PAGE)
         filters, sort = facets.validate({name: args.get(name, "") for name in facets.FACETS},
                                         args.get("sort", ""))
-        return cls(q=args.get("q", ""), page=page, sort=sort, filters=filters)
+        group = args.get("group", "")
+        if group not in ("", *GROUPS):
+            raise QueryError("分组方式只能是 report（按报告列出）")
+        return cls(q=args.get("q", ""), page=page, sort=sort, filters=filters, group=group)
 
     def params(self, page: bool = True) -> dict:
         """URL parameters other than q, defaults left out."""
         out = dict(self.filters)
         if self.sort != "relevance":
             out["sort"] = self.sort
+        if self.group:
+            out["group"] = self.group
         if page and self.page > 1:
             out["page"] = self.page
         return out
@@ -74,6 +81,9 @@ class SearchState:
 
     def with_page(self, page: int) -> "SearchState":
         return replace(self, page=page)
+
+    def with_group(self, group: str) -> "SearchState":
+        return replace(self, group=group, page=1)
 
     def with_query(self, q: str) -> "SearchState":
         return replace(self, q=q, page=1)

@@ -2,8 +2,9 @@
 
 The query comes from the URL (state), goes to indexer.search (parse → search → highlight) and
 comes back as one result object, rendered as the page or as JSON. The paragraph and report
-pages are in ``reading``, downloads in ``export``; helpers every view needs (the shared
-Searcher, absolute URLs, a paragraph's JSON with its citation) are here.
+pages are in ``reading``, downloads in ``export``, the facet sidebar in ``facetview``; helpers
+every view needs (the shared Searcher, absolute URLs, a paragraph's JSON with its citations) are
+here. ``group=report`` lists one best paragraph per report (indexer.search.grouping).
 """
 from __future__ import annotations
 
@@ -13,21 +14,23 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from markupsafe import Markup
 
 from indexer import status as index_status
-from indexer.search import facets
 from indexer.errors import QueryError
 from indexer.links import absolute, paragraph_path, report_path
+from indexer.search import facets, grouping
+from indexer.search.results import HIT_FIELDS, group_dict, paragraph_dict, result_dict
 from indexer.search.searcher import MAX_LIMIT, MAX_OFFSET
-from indexer.search.results import HIT_FIELDS, paragraph_dict, result_dict
 
-from .citations import markdown_link, markdown_quote
-from .state import SearchState, int_arg
+from .citations import all_forms, markdown_link, web_url
+from .facetview import NO_FACETS, api_facets, chips, facet_view
+from .state import GROUPS, SearchState, int_arg
 from .suggest import relaxed_queries
 
 bp = Blueprint("reportsearch", __name__)
 PAGE_SIZE = 10
 FEW = 5            # fewer results than this: offer ways to find more
-_NO_FACETS = {"counts": {}, "titles": {}}
 ID = re.compile(r"^[0-9a-f]{8,40}$")
+# What a citation or an excerpt needs of a paragraph (a Hit, or a dict with these keys).
+CITE_FIELDS = ("id", "report_id", "title", "section", "text", "date", "place", "source_url")
 
 
 def searcher():
@@ -44,45 +47,35 @@ def url_of(pid: str) -> str:
 
 
 def paragraph_json(paragraph, fields: tuple[str, ...] = HIT_FIELDS) -> dict:
-    """A paragraph's JSON (indexer.search.results.paragraph_dict), with the Markdown link a note cites it by."""
+    """A paragraph's JSON (indexer.search.results.paragraph_dict), with the citations a note cites it by."""
     return cited(paragraph_dict(paragraph, url_of, fields))
 
 
 def cited(item: dict) -> dict:
-    """Add to a paragraph's dict its "citation", the Markdown link to its "url"."""
+    """Add to a paragraph's dict its "citation", the Markdown link to its "url", and "citations"
+    in the other forms (GB/T 7714, plain)."""
     item["citation"] = markdown_link(item["title"], item["section"], item["url"])
+    forms = all_forms(item, item["url"])
+    item["citations"] = {"markdown": item["citation"], "gbt": forms["gbt"], "plain": forms["plain"]}
     return item
 
 
-def citations(title: str, section: str, text: str, pid: str) -> dict:
-    """The three things a user can copy for a paragraph: URL, Markdown link, Markdown quote."""
-    url = url_of(pid)
-    return {"url": url, "link": markdown_link(title, section, url), "quote": markdown_quote(text, title, section, url)}
+def fields_of(paragraph, **extra) -> dict:
+    """CITE_FIELDS of a search hit or a paragraph's dict ("" for those it lacks), plus ``extra``."""
+    get = paragraph.get if isinstance(paragraph, dict) else lambda k, d="": getattr(paragraph, k, d)
+    return {**{k: get(k, "") or "" for k in CITE_FIELDS}, **extra}
 
 
-def _facet_view(state: SearchState, counted: dict) -> list[dict]:
-    """Facet groups for the template: each value with its count, link and whether it is chosen."""
-    groups = []
-    for name, values in counted["counts"].items():
-        chosen = state.filters.get(name)
-        items = [{
-            "value": value,
-            "label": counted["titles"].get(value, value) if name == "report" else value,
-            "count": count,
-            "active": value == chosen,
-            "url": state.with_filter(name, None if value == chosen else value).url(),
-        } for value, count in values]
-        if chosen and not any(i["active"] for i in items):
-            items.insert(0, {"value": chosen, "label": chosen, "count": None, "active": True,
-                             "url": state.with_filter(name, None).url()})
-        if items:
-            groups.append({"name": name, "label": facets.LABELS[name], "items": items})
-    return groups
+def citations(paragraph, **extra) -> dict:
+    """Every form a user can copy for a paragraph (webapp.citations.all_forms)."""
+    item = fields_of(paragraph, **extra)
+    return all_forms(item, url_of(item["id"]))
 
 
-def _chips(state: SearchState, titles: dict) -> list[dict]:
-    return [{"label": facets.LABELS[name], "value": titles.get(value, value) if name == "report" else value,
-             "url": state.with_filter(name, None).url()} for name, value in state.filters.items()]
+def excerpt(paragraph, query: str = "", **extra) -> dict:
+    """What the page's 摘录 button keeps of a paragraph in the browser (webapp/static/excerpts.js)."""
+    item = fields_of(paragraph, **extra)
+    return {**item, "source_url": web_url(item["source_url"]), "url": url_of(item["id"]), "query": query}
 
 
 def _relaxed(state: SearchState, found: int = 0) -> list[dict]:
@@ -101,8 +94,33 @@ def _relaxed(state: SearchState, found: int = 0) -> list[dict]:
         total = searcher().search(state.q, limit=1).total
         if total > found:
             out.append({"label": "去掉所有筛选条件", "query": state.q, "total": total,
-                        "url": SearchState(q=state.q, sort=state.sort).url()})
+                        "url": SearchState(q=state.q, sort=state.sort, group=state.group).url()})
     return out
+
+
+def _listing(state: SearchState):
+    """The page's list: (result, grouped or None, how many pages). Grouped, the page counts reports."""
+    offset = (state.page - 1) * PAGE_SIZE
+    if state.group == "report":
+        grouped = grouping.by_report(searcher(), state.q, limit=PAGE_SIZE, offset=offset, filters=state.filters,
+                                     sort=state.sort)
+        return grouped, grouped, max(1, -(-grouped.groups_total // PAGE_SIZE))
+    result = searcher().search(state.q, limit=PAGE_SIZE, offset=offset, filters=state.filters, sort=state.sort)
+    return result, None, max(1, -(-result.total // PAGE_SIZE))
+
+
+def _facets(state: SearchState, result) -> dict:
+    """The sidebar's context. Facet counts visit every match: for a few they are counted while
+    the page renders; for more the page shows its results at once and its script fetches the
+    counts from /facets."""
+    limit = current_app.config["INLINE_FACETS"]
+    inline = bool(result.total) and ((result.total <= limit and not result.estimated)
+                                     or request.args.get("facets") == "all")
+    counted = searcher().facet_counts(state.q, state.filters) if inline else NO_FACETS
+    titles = counted["titles"] if inline else searcher().report_titles([state.filters.get("report", "")])
+    return {"facet_groups": facet_view(searcher(), state, counted, request.args.get("more", "")),
+            "chips": chips(state, titles), "facets_later": bool(result.total) and not inline,
+            "facets_src": state.facets_url(), "facets_all": state.url() + "&facets=all"}
 
 
 @bp.get("/")
@@ -114,33 +132,26 @@ def search_page():
         return render_template("search.html", **context)
     try:
         state = SearchState.from_args(request.args)
-        result = searcher().search(q, limit=PAGE_SIZE, offset=(state.page - 1) * PAGE_SIZE,
-                                   filters=state.filters, sort=state.sort)
+        result, grouped, last = _listing(state)
     except QueryError as exc:
         # Not the error page: the search form stays, with the message above it, to fix the query.
         context["message"] = str(exc)
         return render_template("search.html", **context), 400
-    # Facet counts visit every match: for a few they are counted while the page renders; for
-    # more the page shows its results at once and its script fetches the counts from /facets.
-    limit = current_app.config["INLINE_FACETS"]
-    inline = bool(result.total) and ((result.total <= limit and not result.estimated)
-                                     or request.args.get("facets") == "all")
-    counted = searcher().facet_counts(q, state.filters) if inline else _NO_FACETS
-    titles = counted["titles"] if inline else searcher().report_titles([state.filters.get("report", "")])
-    last = max(1, -(-result.total // PAGE_SIZE))
     context.update(
-        state=state, result=result, page=state.page, last_page=last,
+        state=state, result=result, grouped=grouped, page=state.page, last_page=last,
         page_url=lambda n: state.with_page(n).url(),
         snippet=lambda h: Markup(h.snippet),
-        cite=lambda h: citations(h.title, h.section, h.text, h.id),
+        cite=citations, excerpt=lambda h: excerpt(h, q),
         paragraph_link=state.paragraph_url, report_link=lambda rid: report_path(rid, q=q),
-        facet_groups=_facet_view(state, counted), chips=_chips(state, titles),
-        facets_later=bool(result.total) and not inline,
-        facets_src=state.facets_url(), facets_all=state.url() + "&facets=all",
+        in_report=lambda rid: state.with_filter("report", rid).with_group("").url(),
+        more_src=lambda rid: more_src_path(state, rid),
         sorts=[{"label": label, "active": key == state.sort, "url": state.with_sort(key).url()}
                for key, label in facets.SORTS.items()],
+        groups=[{"label": label, "active": key == state.group, "url": state.with_group(key).url()}
+                for key, label in {"": "逐段", **GROUPS}.items()],
         exports={"md": state.export_url("md"), "csv": state.export_url("csv")},
         suggestions=_relaxed(state, result.total) if result.total < FEW else [],
+        **_facets(state, result),
     )
     return render_template("search.html", **context)
 
@@ -150,8 +161,9 @@ def facets_fragment():
     """The facet sidebar of a search page, for the page's script to put in place."""
     q = request.args.get("q", "")
     state = SearchState.from_args(request.args)
-    counted = searcher().facet_counts(q, state.filters) if q.strip() else _NO_FACETS
-    return render_template("_facets.html", facet_groups=_facet_view(state, counted))
+    counted = searcher().facet_counts(q, state.filters) if q.strip() else NO_FACETS
+    return render_template("_facets.html", facet_groups=facet_view(searcher(), state, counted,
+                                                                    request.args.get("more", "")))
 
 
 @bp.get("/api/search")
@@ -160,14 +172,24 @@ def api_search():
     limit = int_arg(request.args, "limit", 10, 1, MAX_LIMIT)
     offset = int_arg(request.args, "offset", 0, 0, MAX_OFFSET)
     state = SearchState.from_args(request.args)
-    result = searcher().search(q, limit=limit, offset=offset, filters=state.filters, sort=state.sort)
-    data = result_dict(result, url_of)
+    if state.group == "report":
+        grouped = grouping.by_report(searcher(), q, limit=limit, offset=offset, filters=state.filters, sort=state.sort)
+        data = group_dict(grouped, url_of)
+        for item in data["results"]:
+            cited(item["best"])
+            item["more_url"] = absolute(base_url(), more_src_path(state, item["report_id"]))
+    else:
+        result = searcher().search(q, limit=limit, offset=offset, filters=state.filters, sort=state.sort)
+        data = result_dict(result, url_of)
+        for item in data["results"]:
+            cited(item)
     data["sort"], data["filters"] = state.sort, state.filters
     if request.args.get("facets") == "1":
-        counted = searcher().facet_counts(q, state.filters) if result.total else _NO_FACETS
-        data["facets"] = {name: [{"value": v, "count": n, **({"title": counted["titles"].get(v, "")}
-                                                               if name == "report" else {})}
-                                 for v, n in values] for name, values in counted["counts"].items()}
-    for item in data["results"]:
-        cited(item)
+        counted = searcher().facet_counts(q, state.filters) if data["total"] else NO_FACETS
+        data["facets"] = api_facets(counted)
     return jsonify(data)
+
+
+def more_src_path(state: SearchState, report_id: str) -> str:
+    """The JSON API's list of a report's matching paragraphs (what "本报告还有 N 段" opens)."""
+    return "/api/search?" + state.with_filter("report", report_id).with_group("").url()[2:] + f"&limit={MAX_LIMIT}"

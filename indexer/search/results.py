@@ -110,3 +110,21 @@ def result_dict(result: SearchResult, url_for_id) -> dict:
         "limit": result.limit,
         "results": [paragraph_dict(h, url_for_id) for h in result.hits],
     }
+
+
+def group_dict(grouped, url_for_id) -> dict:
+    """The JSON API's shape for results grouped by report (indexer.search.grouping.GroupedResult):
+    per report its best paragraph (as paragraph_dict) and how many more of its paragraphs match."""
+    return {
+        "query": grouped.query,
+        "group": "report",
+        "total": grouped.total,
+        "total_is_estimate": grouped.estimated,
+        "groups_total": grouped.groups_total,
+        "groups_total_is_estimate": grouped.groups_estimated,
+        "took_ms": grouped.took_ms,
+        "offset": grouped.offset,
+        "limit": grouped.limit,
+        "results": [{"report_id": g.best.report_id, "title": g.best.title, "count": g.count, "more": g.more,
+                     "best": paragraph_dict(g.best, url_for_id)} for g in grouped.groups],
+    }

@@ -172,11 +172,36 @@ def shots(tmp_path_factory) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def survey_site(tmp_path_factory, browser):
+    """The same site with fourteen provincial reports on 低空经济 (tests/survey_corpus.py) and a long
+    report, for surveying by report, facets, excerpts and the notice of an edited paragraph."""
+    from survey_corpus import FILES as SURVEY, LONG
+
+    root = tmp_path_factory.mktemp("browser-survey")
+    for name, text in {**SURVEY, **LONG}.items():
+        path = root / "corpus" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    site = Site(root)
+    yield site
+    site.close()
+
+
+@pytest.fixture()
+def survey_page(browser, survey_site):
+    yield from _page(browser, survey_site)
+
+
 @pytest.fixture()
 def page(browser, site):
+    yield from _page(browser, site)
+
+
+def _page(browser, site, width: int = 1280, height: int = 900):
     """A desktop page that may use the clipboard; it fails the test on any console error or any
     request that leaves the server (the page must work offline: no CDN, no web fonts)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.base)
     page = context.new_page()
     problems = []
@@ -192,7 +217,8 @@ def page(browser, site):
 
     page.on("console", console)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("request", lambda r: r.url.startswith((site.base, "data:")) or problems.append(f"request: {r.url}"))
+    page.on("request", lambda r: r.url.startswith((site.base, "data:", "blob:" + site.base))
+            or problems.append(f"request: {r.url}"))
     yield page
     context.close()
     assert not problems, problems

@@ -97,10 +97,116 @@
     }
   });
 
+  // --- survey by report: a report's other matching paragraphs open in place ----------------
+  function moreHit(r, q) {
+    var li = document.createElement("li");
+    li.className = "more-hit";
+    var h = document.createElement("h3");
+    var a = document.createElement("a");
+    a.href = "/p/" + encodeURIComponent(r.id) + (q ? "?q=" + encodeURIComponent(q) : "");
+    a.textContent = r.section || r.title;
+    h.appendChild(a);
+    li.appendChild(h);
+    var p = document.createElement("p");
+    p.className = "snippet";
+    p.innerHTML = r.snippet;            // the server's snippet: all escaped but its <mark>s
+    li.appendChild(p);
+    var tools = document.createElement("div");
+    tools.className = "actions";
+    var keep = document.createElement("button");
+    keep.type = "button";
+    keep.className = "excerpt-toggle needs-js";
+    keep.setAttribute("data-excerpt", JSON.stringify({id: r.id, report_id: r.report_id, title: r.title,
+      section: r.section, text: r.text, date: r.date, place: r.place, source_url: r.source_url, url: r.url, query: q}));
+    keep.textContent = "摘录";
+    var copy = document.createElement("button");
+    copy.type = "button";
+    copy.className = "copy";
+    copy.setAttribute("data-kind", "gbt");
+    copy.setAttribute("data-copy", r.citations ? r.citations.gbt : r.url);
+    copy.textContent = "复制引文（国标格式）";
+    tools.appendChild(keep);
+    tools.appendChild(copy);
+    li.appendChild(tools);
+    return li;
+  }
+
+  function openReport(toggle) {
+    var group = toggle.closest("li.group");
+    var list = group.querySelector("ol.more-hits");
+    var label = toggle.getAttribute("data-label") || toggle.textContent;
+    toggle.setAttribute("data-label", label);
+    if (list) {
+      list.hidden = !list.hidden;
+      toggle.setAttribute("aria-expanded", String(!list.hidden));
+      toggle.textContent = list.hidden ? label : "收起";
+      return;
+    }
+    var q = new URLSearchParams(location.search).get("q") || "";
+    toggle.textContent = "正在载入……";
+    fetch(toggle.getAttribute("data-src"), {headers: {"Accept": "application/json"}}).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.json();
+    }).then(function (data) {
+      var best = toggle.getAttribute("data-best");
+      list = document.createElement("ol");
+      list.className = "more-hits";
+      data.results.forEach(function (r) { if (r.id !== best) { list.appendChild(moreHit(r, q)); } });
+      toggle.parentNode.after(list);
+      toggle.setAttribute("aria-expanded", "true");
+      toggle.textContent = "收起";
+      announce("已展开本报告的其他 " + list.children.length + " 段");
+      document.dispatchEvent(new CustomEvent("reportsearch:content", {detail: list}));
+    }).catch(function () {
+      toggle.removeAttribute("data-src");        // the next click follows the link instead
+      toggle.textContent = "载入失败，点此在新页面查看";
+    });
+  }
+
+  document.addEventListener("click", function (e) {
+    var toggle = e.target.closest && e.target.closest("a.more-toggle[data-src]");
+    if (!toggle || !window.fetch || e.ctrlKey || e.metaKey || e.shiftKey) { return; }
+    e.preventDefault();
+    openReport(toggle);
+  });
+
+  // --- a facet's values past the first twelve, shown in place ----------------------------------
+  document.addEventListener("click", function (e) {
+    var more = e.target.closest && e.target.closest("a.facet-more[data-src]");
+    if (!more || !window.fetch) { return; }
+    e.preventDefault();
+    var section = more.closest("section.facet");
+    more.textContent = "正在载入……";
+    fetch(more.getAttribute("data-src"), {headers: {"Accept": "text/html"}}).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.text();
+    }).then(function (html) {
+      var box = document.createElement("template");
+      box.innerHTML = html;
+      var name = more.getAttribute("data-facet");
+      var full = box.content.querySelector("section.facet[aria-labelledby='facet-" + name + "']");
+      if (!full) { throw new Error("no facet"); }
+      section.replaceWith(full);
+      var items = full.querySelectorAll("li a");
+      announce("已显示全部 " + items.length + " 项");
+      if (items[12]) { items[12].focus(); }
+    }).catch(function () {
+      more.removeAttribute("data-src");
+      more.textContent = "载入失败，点此重试";
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     marks = Array.prototype.slice.call(document.querySelectorAll("article.report mark"));
     var target = document.querySelector("[data-target]");
-    if (target && !location.hash) { target.scrollIntoView({block: "center"}); }
+    // An old link to a changed paragraph: its notice sits just above the paragraph, and both
+    // must be seen on arrival, so the notice goes to the top (below the reading bar).
+    var notice = document.getElementById("notice");
+    if (notice && !location.hash) {
+      notice.scrollIntoView({block: "start"});
+    } else if (target && !location.hash) {
+      target.scrollIntoView({block: "center"});
+    }
     foldFacets();
     loadFacets();
   });
