@@ -11,8 +11,8 @@ import re
 from pathlib import PurePosixPath
 
 from indexer.ingest.clean import Cleaned
-from indexer.model import Block, Report
-from indexer.ingest.paragraphs import heading_level
+from indexer.model import Report
+from indexer.ingest.paragraphs import heading_level, mark_headings
 
 # A title names a report type at its end, optionally followed by a note in brackets:
 # 县农村社区建设工作情况汇报, 关于土地流转的调研报告, 2023年政府工作报告, …汇报(实用17篇)
@@ -71,9 +71,8 @@ def split_reports(cleaned: Cleaned, source: str, file_title: str = "") -> list[R
             if begin < at <= end and named != title and named.endswith(title):
                 title = named
         report = Report(title=title, meta=dict(cleaned.meta))
-        for i in range(begin, end):
-            level = heading_level(blocks[i]) if i not in cleaned.headings else 1
-            report.blocks.append(Block(blocks[i], heading_level=level))
+        declared = {i - begin for i in cleaned.headings if begin <= i < end}
+        report.blocks = mark_headings(blocks[begin:end], declared)
         reports.append(report)
     return reports
 
