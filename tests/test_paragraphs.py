@@ -107,3 +107,10 @@ def test_a_short_unpunctuated_line_between_body_paragraphs_is_a_heading():
 def test_the_title_under_an_appendix_label_nests_below_it():
     assert marked("附件", "《政府工作报告》有关内容名词注释", "1.新质生产力：是创新起主导作用的先进生产力。")[:2] == [
         ("附件", 1), ("《政府工作报告》有关内容名词注释", 2)]
+
+
+def test_a_salutation_stands_alone_and_a_report_opening_glues_to_nothing():
+    out = sectioned_paragraphs(blocks("国务院总理温家宝", "各位代表：", "现在，我代表国务院，向大会作政府工作报告。", "各位代表！",
+                                      "让我们团结起来，为实现目标而努力奋斗！"))
+    assert [s.text for s in out] == ["国务院总理温家宝", "各位代表：", "现在，我代表国务院，向大会作政府工作报告。", "各位代表！",
+                                     "让我们团结起来，为实现目标而努力奋斗！"]

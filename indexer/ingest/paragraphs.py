@@ -25,6 +25,7 @@ _NUMBERED = (
 )
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _SENTENCE_END = tuple("。！？!?”」…")
+_CLOSED = tuple("：:！!？?")
 _CONTINUATION_START = tuple("，,、》）)」”：:；;。")
 # Numbered headings of real reports reach 35 characters (（三）持续推动教育科技人才一体发展，构建……格局).
 HEADING_MAX = 40
@@ -226,7 +227,7 @@ def sectioned_paragraphs(blocks: list[Block]) -> list[Section]:
             continue
         heading = SECTION_SEPARATOR.join(text for _, text in path)
         same_section = bool(out) and out[-1].heading == heading
-        if is_fragment(line):
+        if is_fragment(line) and not line.endswith(_CLOSED):
             if not cjk_count(line):
                 # A bare number torn out of a sentence: no words to keep, but the sentence
                 # it was torn from continues on the next line.
@@ -245,7 +246,8 @@ def sectioned_paragraphs(blocks: list[Block]) -> list[Section]:
             out[-1].text += "\n" + line
             continue
         out.append(Section(heading, line))
-        glue_next = is_fragment(line)
+        # A salutation (各位代表：) stands alone; the first line of a report was torn from nothing.
+        glue_next = is_fragment(line) and not line.endswith(_CLOSED) and len(out) > 1
         prev_was_list_item = list_item
     return [Section(s.heading, piece) for s in out for piece in split_long(s.text)]
 
