@@ -71,3 +71,12 @@ def test_page_furniture_by_shape(line):
 ])
 def test_furniture_shapes_spare_text(line):
     assert not is_furniture(line)
+
+
+def test_a_sign_off_becomes_author_and_date_not_text():
+    body = "全县人民团结一心，奋力拼搏，圆满完成了全年经济社会发展目标任务。"
+    cleaned = clean_blocks([body, "嘉禾县民政局", "2024年1月6日"])
+    assert cleaned.blocks == [body]
+    assert cleaned.meta == {"author": "嘉禾县民政局"} and cleaned.dates == {1: "2024-01-06"}
+    cleaned = clean_blocks([body, "（万载县统计局）", "附件："])
+    assert cleaned.meta["author"] == "万载县统计局" and "（万载县统计局）" not in cleaned.blocks

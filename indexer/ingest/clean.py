@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.ingest.metadata import parse_meta_line
+from indexer.ingest.metadata import normalize_date, parse_meta_line
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_OR_PUNCT = CJK + r"\u3000-\u303f\uff00-\uff0f\uff1a-\uff20“”‘’"
@@ -48,8 +48,8 @@ _UI_WORDS = re.compile(
     r"关闭(本页|窗口)?|收藏|返回(顶部)?)+$")
 # a timestamp alone (2026年02月10日 07时41分, 2023年10月11日 星期三);
 _TIMESTAMP = re.compile(
-    r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(\s*(星期|周)[一二三四五六日天])?"
-    r"(\s*\d{1,2}\s*[:：时]\s*\d{1,2}\s*(分|[:：]\s*\d{1,2})?)?$")
+    r"^[（(]?\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(\s*(星期|周)[一二三四五六日天])?"
+    r"(\s*\d{1,2}\s*[:：时]\s*\d{1,2}\s*(分|[:：]\s*\d{1,2})?)?[）)]?$")
 # a breadcrumb trail (首页>数据开放>统计公报, 首页>> 中国概况>> 中国简况);
 _BREADCRUMB = re.compile(r"^([^。，；！？>》]{0,12}[：:])?\s*[^。，；！？>》]{1,16}(\s*(>>?|》》?|›|→)\s*[^。，；！？>》]{1,16}){2,}$")
 # arrows drawn with guillemets (》》点击图片进入专题《《) and 相关…： labels with nothing after them;
@@ -108,6 +108,9 @@ class Cleaned:
     meta: dict[str, str] = field(default_factory=dict)
     # Titles named by site notices (《X》全文内容…), keyed by the index of the next block.
     notice_titles: dict[int, str] = field(default_factory=dict)
+    # Dates standing alone on a line (a sign-off's date, a page's timestamp), keyed by the
+    # index of the next block: they date the report they sit in, and are not text.
+    dates: dict[int, str] = field(default_factory=dict)
 
 
 def clean_blocks(blocks: list[str], headings: set[int] = frozenset()) -> Cleaned:
@@ -122,6 +125,12 @@ def clean_blocks(blocks: list[str], headings: set[int] = frozenset()) -> Cleaned
             if m:
                 out.notice_titles[len(out.blocks)] = m.group(1)
             continue
+        if _TIMESTAMP.match(line):
+            _sign_off(out, line)
+            continue
+        if is_bracketed_signer(line, out.blocks):
+            out.meta.setdefault("author", line.strip("（）() "))
+            continue
         if is_furniture(line):
             continue
         meta = parse_meta_line(_SPACES.sub(" ", _INVISIBLE.sub("", raw)).strip())
@@ -133,3 +142,31 @@ def clean_blocks(blocks: list[str], headings: set[int] = frozenset()) -> Cleaned
             out.headings.add(len(out.blocks))
         out.blocks.append(line)
     return out
+
+
+_SIGNER = re.compile(rf"^[{CJK}（）()\s]{{3,30}}$")
+_TITLE_WORD = re.compile(r"(报告|公报|汇报|总结|讲话|纪要)$")
+
+
+def _is_signer(line: str) -> bool:
+    return bool(_SIGNER.match(line)) and not _TITLE_WORD.search(line)
+
+
+def _after_body(blocks: list[str]) -> bool:
+    return bool(blocks) and len(blocks[-1]) >= 30 and blocks[-1].endswith(("。", "！", "？", "；"))
+
+
+def _sign_off(out: Cleaned, line: str) -> None:
+    """A date alone on a line dates its report; the unit name right above it is the report's
+    author (a sign-off), not a paragraph."""
+    blocks = out.blocks
+    if blocks and _is_signer(blocks[-1]) and len(blocks) - 1 not in out.headings:
+        out.meta.setdefault("author", blocks.pop().strip("（）() "))
+    date = normalize_date(line)
+    if date:
+        out.dates[len(blocks)] = date
+
+
+def is_bracketed_signer(line: str, before: list[str]) -> bool:
+    """（万载县统计局） after the last body paragraph: the report's author."""
+    return line[:1] in "（(" and line[-1:] in "）)" and _is_signer(line) and _after_body(before)

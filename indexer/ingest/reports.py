@@ -71,6 +71,9 @@ def split_reports(cleaned: Cleaned, source: str, file_title: str = "") -> list[R
             if begin < at <= end and named != title and named.endswith(title):
                 title = named
         report = Report(title=title, meta=dict(cleaned.meta))
+        own_dates = [date for at, date in sorted(cleaned.dates.items()) if begin < at <= end]
+        if own_dates:
+            report.meta.setdefault("date", own_dates[-1])
         declared = {i - begin for i in cleaned.headings if begin <= i < end}
         report.blocks = mark_headings(blocks[begin:end], declared)
         reports.append(report)
