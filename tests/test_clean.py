@@ -80,3 +80,13 @@ def test_a_sign_off_becomes_author_and_date_not_text():
     assert cleaned.meta == {"author": "嘉禾县民政局"} and cleaned.dates == {1: "2024-01-06"}
     cleaned = clean_blocks([body, "（万载县统计局）", "附件："])
     assert cleaned.meta["author"] == "万载县统计局" and "（万载县统计局）" not in cleaned.blocks
+
+
+def test_front_matter_names_title_date_and_author_and_is_not_text():
+    cleaned = clean_blocks(["标题：高阳县2015年政府工作报告", "发文单位：高阳县人民政府", "发文时间：2015-04-28",
+                            "来源URL：https://example.org/a?id=1", "", "正文：", "政 府 工 作 报 告", "各位代表："])
+    assert cleaned.title == "高阳县2015年政府工作报告"
+    assert cleaned.meta == {"date": "2015-04-28", "author": "高阳县人民政府"}
+    assert cleaned.blocks == ["政府工作报告", "各位代表："]
+    # One label line alone is not front matter.
+    assert clean_blocks(["各位代表：", "现在，我代表县人民政府作报告。"]).blocks == ["各位代表：", "现在，我代表县人民政府作报告。"]

@@ -111,12 +111,52 @@ class Cleaned:
     # Dates standing alone on a line (a sign-off's date, a page's timestamp), keyed by the
     # index of the next block: they date the report they sit in, and are not text.
     dates: dict[int, str] = field(default_factory=dict)
+    title: str = ""                  # named by the file's front matter (标题：…)
+
+
+# Front matter a collector wrote above the text: 标题：…/发文单位：…/发文时间：…/来源URL：…/正文：
+_FRONT_FIELD = re.compile(rf"^([{CJK}A-Za-z ]{{2,8}})[：:]\s*(.*)$")
+_FRONT_KEYS = (("title", re.compile(r"标题|题目|题名|名称|title", re.I)),
+               ("date", re.compile(r"时间|日期|date", re.I)),
+               ("author", re.compile(r"单位|机关|作者|发布者|author", re.I)))
+
+
+def front_matter(blocks: list[str]) -> tuple[int, dict[str, str]]:
+    """How many leading blocks are a ``label：value`` header (at least two such lines, and a bare
+    ``label：`` closing it), and the fields it names (title, date, author)."""
+    lines = [clean_inline(b) for b in blocks[:20]]
+    n = 0
+    while n < len(lines) and (not lines[n] or _FRONT_FIELD.match(lines[n]) and
+                              _FRONT_FIELD.match(lines[n]).group(2) and len(lines[n]) <= 300):
+        n += 1
+    fields: dict[str, str] = {}
+    if sum(1 for line in lines[:n] if line) < 2:
+        return 0, fields
+    if n < len(lines) and _FRONT_FIELD.match(lines[n]) and not _FRONT_FIELD.match(lines[n]).group(2) \
+            and len(lines[n]) <= 6:
+        n += 1                                   # 正文：
+    for line in lines[:n]:
+        m = _FRONT_FIELD.match(line)
+        if not m or not m.group(2):
+            continue
+        for key, pattern in _FRONT_KEYS:
+            if pattern.search(m.group(1)) and key not in fields:
+                value = normalize_date(m.group(2)) if key == "date" else m.group(2).strip()[:80]
+                if value:
+                    fields[key] = value
+                break
+    return n, fields
 
 
 def clean_blocks(blocks: list[str], headings: set[int] = frozenset()) -> Cleaned:
     """Clean a file's blocks; metadata lines become fields, noise lines disappear."""
     out = Cleaned()
+    skip, fields = front_matter(blocks)
+    out.title = fields.pop("title", "")
+    out.meta.update(fields)
     for i, raw in enumerate(blocks):
+        if i < skip:
+            continue
         line = clean_inline(raw)
         if not line:
             continue

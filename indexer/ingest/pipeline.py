@@ -43,7 +43,7 @@ def file_reports(data: bytes, source: str, **options) -> list[Report]:
     else:
         cleaned = clean_blocks(doc.blocks, doc.headings)
         cleaned.meta = {**doc.meta, **cleaned.meta}
-        reports = split_reports(cleaned, source, doc.title)
+        reports = split_reports(cleaned, source, doc.title or cleaned.title)
     for report in reports:
         report.meta = enrich(report.title, [b.text for b in report.blocks], report.meta)
     return reports
