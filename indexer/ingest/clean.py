@@ -148,8 +148,14 @@ def front_matter(blocks: list[str]) -> tuple[int, dict[str, str]]:
     return n, fields
 
 
-def clean_blocks(blocks: list[str], headings: set[int] = frozenset()) -> Cleaned:
-    """Clean a file's blocks; metadata lines become fields, noise lines disappear."""
+def clean_blocks(blocks: list[str], headings: set[int] = frozenset(),
+                 furniture: frozenset[str] = frozenset()) -> Cleaned:
+    """Clean a file's blocks; metadata lines become fields, noise lines disappear.
+
+    ``furniture``: keys (``furniture.line_key``) of lines learnt as the collection's furniture.
+    """
+    from indexer.ingest.furniture import line_key      # furniture reads with clean's rules
+
     out = Cleaned()
     skip, fields = front_matter(blocks)
     out.title = fields.pop("title", "")
@@ -171,7 +177,7 @@ def clean_blocks(blocks: list[str], headings: set[int] = frozenset()) -> Cleaned
         if is_bracketed_signer(line, out.blocks):
             out.meta.setdefault("author", line.strip("（）() "))
             continue
-        if is_furniture(line):
+        if is_furniture(line) or (furniture and line_key(line) in furniture):
             continue
         meta = parse_meta_line(_SPACES.sub(" ", _INVISIBLE.sub("", raw)).strip())
         if meta is not None:
