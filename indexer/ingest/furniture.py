@@ -40,7 +40,9 @@ def line_key(line: str) -> str:
 def is_candidate(line: str, following: str) -> bool:
     """Could be furniture: short, no sentence, not a heading or a report title, and not the
     lead-in of body text (各位代表：is followed by the report's first paragraph)."""
-    return (0 < len(line) <= LINE_MAX and not _SENTENCE.search(line) and not heading_level(line)
+    # An empty label (附件：, 关联稿件：) may be furniture even where a bare 附件 heads an appendix.
+    heading = heading_level(line) and not line.endswith(("：", ":"))
+    return (0 < len(line) <= LINE_MAX and not _SENTENCE.search(line) and not heading
             and not is_report_title(line) and not is_body(following))
 
 
