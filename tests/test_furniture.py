@@ -24,3 +24,8 @@ def test_lines_at_the_edges_of_three_files_are_learnt_and_dropped():
     assert line_key("网站地图") in furniture
     assert clean_blocks(page("2024年政府工作报告"), furniture=furniture).blocks == [
         "2024年政府工作报告", "各位代表：", BODY, BODY]
+
+
+def test_a_learnt_empty_label_never_drops_a_heading_of_the_same_words():
+    furniture = learn({f"{n}.html": edge_lines([BODY, "附件：", "关联稿件："]) for n in range(3)})
+    assert clean_blocks([BODY, "附件", "附件："], furniture=furniture).blocks == [BODY, "附件"]

@@ -154,7 +154,7 @@ def clean_blocks(blocks: list[str], headings: set[int] = frozenset(),
 
     ``furniture``: keys (``furniture.line_key``) of lines learnt as the collection's furniture.
     """
-    from indexer.ingest.furniture import line_key      # furniture reads with clean's rules
+    from indexer.ingest.furniture import is_learnt     # furniture reads with clean's rules
 
     out = Cleaned()
     skip, fields = front_matter(blocks)
@@ -177,7 +177,7 @@ def clean_blocks(blocks: list[str], headings: set[int] = frozenset(),
         if is_bracketed_signer(line, out.blocks):
             out.meta.setdefault("author", line.strip("（）() "))
             continue
-        if is_furniture(line) or (furniture and line_key(line) in furniture):
+        if is_furniture(line) or (furniture and is_learnt(line, furniture)):
             continue
         meta = parse_meta_line(_SPACES.sub(" ", _INVISIBLE.sub("", raw)).strip())
         if meta is not None:

@@ -46,6 +46,13 @@ def is_candidate(line: str, following: str) -> bool:
             and not is_report_title(line) and not is_body(following))
 
 
+def is_learnt(line: str, furniture: frozenset[str]) -> bool:
+    """The line is learnt furniture. Keys ignore punctuation, so 附件：(an empty label, learnt)
+    and 附件 (an appendix heading) share one: a heading is never dropped for it."""
+    heading = heading_level(line) and not line.endswith(("：", ":"))
+    return not heading and line_key(line) in furniture
+
+
 def edge_lines(blocks: list[str], edge: int = EDGE_BLOCKS) -> set[str]:
     """The keys of one file's candidate furniture lines among its first and last ``edge`` blocks."""
     lines = [line for line in (clean_inline(b) for b in blocks) if line]
