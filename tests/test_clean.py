@@ -90,3 +90,7 @@ def test_front_matter_names_title_date_and_author_and_is_not_text():
     assert cleaned.blocks == ["政府工作报告", "各位代表："]
     # One label line alone is not front matter.
     assert clean_blocks(["各位代表：", "现在，我代表县人民政府作报告。"]).blocks == ["各位代表：", "现在，我代表县人民政府作报告。"]
+
+
+def test_markup_in_a_title_is_not_a_breadcrumb():
+    assert not is_furniture("甲县<script>alert(1)</script>脚本测试工作汇报")

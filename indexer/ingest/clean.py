@@ -51,7 +51,8 @@ _TIMESTAMP = re.compile(
     r"^[（(]?\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(\s*(星期|周)[一二三四五六日天])?"
     r"(\s*\d{1,2}\s*[:：时]\s*\d{1,2}\s*(分|[:：]\s*\d{1,2})?)?[）)]?$")
 # a breadcrumb trail (首页>数据开放>统计公报, 首页>> 中国概况>> 中国简况);
-_BREADCRUMB = re.compile(r"^([^。，；！？>》]{0,12}[：:])?\s*[^。，；！？>》]{1,16}(\s*(>>?|》》?|›|→)\s*[^。，；！？>》]{1,16}){2,}$")
+# (an item holds no < or >, so markup such as <script> is never read as a trail)
+_BREADCRUMB = re.compile(r"^([^。，；！？<>》]{0,12}[：:])?\s*[^。，；！？<>》]{1,16}(\s*(>>?|》》?|›|→)\s*[^。，；！？<>》]{1,16}){2,}$")
 # arrows drawn with guillemets (》》点击图片进入专题《《) and 相关…： labels with nothing after them;
 _ARROWS = re.compile(r"》》[^《。]{0,20}《《")
 _RELATED = re.compile(r"^(相关[^。，；\s]{1,4}\s*(>>|》》|[：:])\s*)+(…|\.\.\.)?$")
