@@ -1,6 +1,6 @@
 """Score the product's report/heading/paragraph structure against the hand-written gold set.
 
-    python bench/structure.py [--gold DIR] [--json] [--verbose]
+    python bench/structure.py [--gold DIR] [--json] [--verbose] [--learn-furniture]
 
 Runs the ingest pipeline on every file named in the gold set (bench/structure/gold/*.json) and
 prints, per file and in totals (seed file and development collection separately): reports
@@ -24,7 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 # The one place that names the product's pipeline .
-from indexer.ingest.pipeline import file_reports, report_paragraphs  # noqa: E402
+from indexer.ingest.pipeline import file_edges, file_reports, report_paragraphs  # noqa: E402
 
 SEED_PREFIX = "corpus/"
 MIN_ANCHOR = 4          # normalised characters
@@ -59,11 +59,34 @@ def product_duplicates(runs):
     return flagged, None
 
 
-def run_product(path):
+def learnt_furniture(golds):
+    """The furniture the product learns from each collection as an index would hold it: every
+    file of the collection folder of each gold file (the bundled seed's folder, or the whole
+    development collection), as {gold file: furniture set}."""
+    from pathlib import Path
+
+    from indexer.ingest.files import discover
+    from indexer.ingest.furniture import learn
+    out, tables = {}, {}
+    for g in golds:
+        top = g["file"].split("/")[0] if g["file"].startswith(SEED_PREFIX) else "bench/devcorpus"
+        if top not in tables:
+            table = {}
+            for cf in discover(Path(ROOT) / top):
+                try:
+                    table[cf.source] = file_edges(cf.path.read_bytes(), cf.source)
+                except Exception:                          # an unreadable file has no edges
+                    continue
+            tables[top] = learn(table)
+        out[g["file"]] = tables[top]
+    return out
+
+
+def run_product(path, furniture=frozenset()):
     with open(os.path.join(ROOT, path), "rb") as fh:
         data = fh.read()
     try:
-        reports = file_reports(data, path)
+        reports = file_reports(data, path, furniture)
         paragraphs = report_paragraphs(reports, path)
     except Exception as exc:
         return {"error": f"{type(exc).__name__}: {exc}", "reports": [], "paragraphs": None, "report_ids": []}
@@ -232,9 +255,12 @@ def main(argv=None):
     ap.add_argument("--gold", default=os.path.join(ROOT, "bench", "structure", "gold"))
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--verbose", action="store_true", help="list furniture lines that reach the text")
+    ap.add_argument("--learn-furniture", action="store_true",
+                    help="learn page furniture from each whole collection first, as indexing does")
     args = ap.parse_args(argv)
     golds = [json.load(open(p, encoding="utf-8")) for p in sorted(glob.glob(os.path.join(args.gold, "*.json")))]
-    runs = {g["file"]: run_product(g["file"]) for g in golds}
+    learnt = learnt_furniture(golds) if args.learn_furniture else {}
+    runs = {g["file"]: run_product(g["file"], learnt.get(g["file"], frozenset())) for g in golds}
     flagged, why = product_duplicates(runs)
     results = {}
     for g in golds:

@@ -42,3 +42,55 @@ def test_notice_title_is_remembered():
     cleaned = clean_blocks(["正文。", "《谷里镇农村社区建设工作情况汇报》全文内容当前网页未完全显示,剩余内容请访问下一页查看。", "正文二。"])
     assert cleaned.notice_titles == {1: "谷里镇农村社区建设工作情况汇报"}
     assert cleaned.blocks == ["正文。", "正文二。"]
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("新华·波罗的海航运指数", "新华·波罗的海航运指数"),            # the author's middle dot stays
+    ("营商广西•桂在便利", "营商广西•桂在便利"),
+    ("<U+00A0><U+00A0>各位代表：", "各位代表："),                    # code points written out as text
+])
+def test_clean_inline_keeps_punctuation(raw, expected):
+    assert clean_inline(raw) == expected
+
+
+@pytest.mark.parametrize("line", [
+    "全屏加大还原减小", "大中小", "小中大", "打印本页", "【", "】", "【字体：大 中 小】", "<!--",
+    "2026年02月10日 07时41分", "2023年10月11日 星期三", "2025年01月23日",
+    "政府信息公开>政府工作报告>省政府工作报告", "当前位置： 首页>> 中国概况>> 中国简况",
+    "》》点击图片进入专题《《分享到微信相关文档：", "相关报道：", "相关附件>>相关链接>>…",
+    "新华社北京3月17日电", "王正谱作政府工作报告。河北日报记者 霍艳恩摄",
+    "中央政府门户网站　www.gov.cn　　 2009年03月16日　　 来源：新华社", "（责任编辑： 郭桢",
+])
+def test_page_furniture_by_shape(line):
+    assert is_furniture(clean_inline(line))
+
+
+@pytest.mark.parametrize("line", [
+    "各位代表：", "大力发展中小企业。", "2025年，全省地区生产总值增长5.4%。", "一、2014年工作回顾",
+    "相关部门要加强协调，形成工作合力。", "附件",
+])
+def test_furniture_shapes_spare_text(line):
+    assert not is_furniture(line)
+
+
+def test_a_sign_off_becomes_author_and_date_not_text():
+    body = "全县人民团结一心，奋力拼搏，圆满完成了全年经济社会发展目标任务。"
+    cleaned = clean_blocks([body, "嘉禾县民政局", "2024年1月6日"])
+    assert cleaned.blocks == [body]
+    assert cleaned.meta == {"author": "嘉禾县民政局"} and cleaned.dates == {1: "2024-01-06"}
+    cleaned = clean_blocks([body, "（万载县统计局）", "附件："])
+    assert cleaned.meta["author"] == "万载县统计局" and "（万载县统计局）" not in cleaned.blocks
+
+
+def test_front_matter_names_title_date_and_author_and_is_not_text():
+    cleaned = clean_blocks(["标题：高阳县2015年政府工作报告", "发文单位：高阳县人民政府", "发文时间：2015-04-28",
+                            "来源URL：https://example.org/a?id=1", "", "正文：", "政 府 工 作 报 告", "各位代表："])
+    assert cleaned.title == "高阳县2015年政府工作报告"
+    assert cleaned.meta == {"date": "2015-04-28", "author": "高阳县人民政府"}
+    assert cleaned.blocks == ["政府工作报告", "各位代表："]
+    # One label line alone is not front matter.
+    assert clean_blocks(["各位代表：", "现在，我代表县人民政府作报告。"]).blocks == ["各位代表：", "现在，我代表县人民政府作报告。"]
+
+
+def test_markup_in_a_title_is_not_a_breadcrumb():
+    assert not is_furniture("甲县<script>alert(1)</script>脚本测试工作汇报")

@@ -1,7 +1,7 @@
 import pytest
 
 from indexer.model import Block
-from indexer.ingest.paragraphs import heading_level, sectioned_paragraphs, split_long
+from indexer.ingest.paragraphs import heading_level, mark_headings, sectioned_paragraphs, split_long
 
 
 def blocks(*lines):
@@ -10,7 +10,12 @@ def blocks(*lines):
 
 @pytest.mark.parametrize("line, level", [
     ("一、社区建设情况", 1), ("二、社区拆旧方面情况。", 1), ("(一)存在的问题", 2), ("（二）建议", 2),
-    ("1、完成道路硬化", 3), ("第一部分 总体情况", 1), ("主要做法：", 1),
+    ("1、完成道路硬化", 3), ("第一部分 总体情况", 1),
+    # Salutations and lead-ins end in ： or ！ but head nothing.
+    ("主要做法：", 0), ("各位代表：", 0), ("各位代表！", 0), ("今年政府工作的总体要求是：", 0), ("重点做好以下10个方面工作：", 0),
+    # Back matter starts a new top-level section.
+    ("附件", 1), ("注释", 1), ("名词解释", 1), ("《政府工作报告》有关内容名词注释", 1),
+    ("（三）持续推动教育科技人才一体发展，构建高水平创新格局", 2),
     ("1、请求对我县加大业务上的指导、财力上的倾斜、工作上的关心。恳请上级领导多来我县加强业务指导。", 0),
     ("今年以来，我镇加大了建设与拆迁力度。", 0), ("4", 0),
 ])
@@ -73,3 +78,39 @@ def test_the_pieces_of_a_long_paragraph_keep_its_heading():
     out = sectioned_paragraphs([Block("一、基本情况", 1), Block(long_text, 0)])
     assert len(out) > 1 and {s.heading for s in out} == {"一、基本情况"}
     assert "".join(s.text for s in out) == long_text
+
+
+def marked(*lines):
+    return [(b.text, b.heading_level) for b in mark_headings(list(lines))]
+
+
+def test_a_numbered_line_with_sub_paragraphs_lends_its_first_sentence_as_heading():
+    assert marked("（一）坚定不移推进产业转型升级。继续深化结构调整。", "做强产业支撑。提升农业现代化水平。",
+                  "（二）坚定不移推进项目园区建设。把上项目作为头等大事。", "提升项目建设支撑力。认真落实。") == [
+        ("（一）坚定不移推进产业转型升级", 2), ("继续深化结构调整。", 0), ("做强产业支撑。提升农业现代化水平。", 0),
+        ("（二）坚定不移推进项目园区建设", 2), ("把上项目作为头等大事。", 0), ("提升项目建设支撑力。认真落实。", 0)]
+
+
+def test_numbered_lines_followed_by_their_siblings_are_list_paragraphs():
+    lines = ["（一）持续推进产业转型，发展后劲不断增强。新增企业8家。", "（二）全面加快城镇建设，城乡面貌得到改观。",
+             "各位代表！回顾一年来的工作，成绩来之不易。"]
+    assert marked(*lines) == [(line, 0) for line in lines]
+
+
+def test_a_short_unpunctuated_line_between_body_paragraphs_is_a_heading():
+    body = "过去五年，我们坚持稳中求进工作总基调，经济实力明显增强，人民生活持续改善。"
+    assert marked(body, "“十四五”时期工作回顾", body) == [(body, 0), ("“十四五”时期工作回顾", 1), (body, 0)]
+    # Before the body begins, short lines are the title block, not headings.
+    assert marked("高阳县人民政府县长 闫向阳", body)[0][1] == 0
+
+
+def test_the_title_under_an_appendix_label_nests_below_it():
+    assert marked("附件", "《政府工作报告》有关内容名词注释", "1.新质生产力：是创新起主导作用的先进生产力。")[:2] == [
+        ("附件", 1), ("《政府工作报告》有关内容名词注释", 2)]
+
+
+def test_a_salutation_stands_alone_and_a_report_opening_glues_to_nothing():
+    out = sectioned_paragraphs(blocks("国务院总理温家宝", "各位代表：", "现在，我代表国务院，向大会作政府工作报告。", "各位代表！",
+                                      "让我们团结起来，为实现目标而努力奋斗！"))
+    assert [s.text for s in out] == ["国务院总理温家宝", "各位代表：", "现在，我代表国务院，向大会作政府工作报告。", "各位代表！",
+                                     "让我们团结起来，为实现目标而努力奋斗！"]

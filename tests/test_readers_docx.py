@@ -36,8 +36,8 @@ def test_paragraphs_sit_under_word_headings_with_metadata():
     assert {p.report_title for p in paragraphs} == {"攸县留守儿童关爱工作情况汇报"}
     assert paragraphs[0].section == "" and paragraphs[0].text == BODY
     assert paragraphs[1].section == "一、主要做法"
-    # The dateline in the text beats the file's creation date.
-    assert paragraphs[0].meta == {"date": "2024-03-05", "place": "攸县", "doctype": "情况汇报"}
+    # The dateline in the text beats the file's creation date; the sign-off above it is the author.
+    assert paragraphs[0].meta == {"date": "2024-03-05", "place": "攸县", "doctype": "情况汇报", "author": "攸县民政局"}
 
 
 def test_file_date_is_the_fallback():

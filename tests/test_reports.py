@@ -30,3 +30,19 @@ def test_notice_names_the_full_title():
                       notice_titles={2: "谷里镇城乡社区建设工作情况汇报"})
     # The notice closes the report it names.
     assert [r.title for r in split_reports(cleaned, "a.txt", "合集")] == ["谷里镇城乡社区建设工作情况汇报", "工作情况汇报"]
+
+
+def test_a_generic_title_under_the_full_title_is_the_same_report():
+    body = "现在，我代表省人民政府向大会报告工作，请予审议。"
+    cleaned = Cleaned(blocks=["2025年河北省政府工作报告", "【字体：大 中 小】", "政府工作报告", "各位代表：", body])
+    reports = split_reports(cleaned, "a.txt")
+    assert [r.title for r in reports] == ["2025年河北省政府工作报告"]
+    # The front matter's title is more specific than the generic title line.
+    cleaned = Cleaned(blocks=["政府工作报告", "各位代表：", body], title="高阳县2015年政府工作报告")
+    assert [r.title for r in split_reports(cleaned, "a.txt", cleaned.title)] == ["高阳县2015年政府工作报告"]
+
+
+def test_a_title_repeated_after_the_body_starts_a_copy():
+    body = "现在，我代表省人民政府向大会报告工作，请予审议。"
+    cleaned = Cleaned(blocks=["政府工作报告", body, "政府工作报告", body])
+    assert len(split_reports(cleaned, "a.txt")) == 2

@@ -25,9 +25,17 @@ _NUMBERED = (
 )
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _SENTENCE_END = tuple("。！？!?”」…")
+_CLOSED = tuple("：:！!？?")
 _CONTINUATION_START = tuple("，,、》）)」”：:；;。")
-HEADING_MAX = 30
+# Numbered headings of real reports reach 35 characters (（三）持续推动教育科技人才一体发展，构建……格局).
+HEADING_MAX = 40
+# An unnumbered heading (“十四五”时期工作回顾) is shorter, and carries no punctuation at all.
+BARE_HEADING_MAX = 20
+# A body paragraph: long enough to be more than a label, closed like a sentence.
+BODY_MIN = 30
 FRAGMENT_MAX_CJK = 8
+# Short numbered lines in a row (1.计划入住130户。2.…) are one list paragraph.
+LIST_ITEM_MAX = 30
 # A "paragraph" longer than this is a page whose line breaks were lost (or a hostile file):
 # as one search result it cannot be read, ranked or highlighted usefully, so it is cut into
 # pieces of at most PIECE characters at sentence ends.
@@ -44,23 +52,146 @@ def numbered_level(line: str) -> int:
     return 0
 
 
-def heading_level(line: str) -> int:
-    """Heading level of a standalone line, 0 for body text.
+# Back matter starts a new top-level section: 附件, 注释 (注　　释), 名词解释, 《…》有关内容名词注释.
+_APPENDIX = re.compile(
+    r"^(附件|附录|附表|注释?|说明|名词解释|资料来源|[^。，；！？]{0,24}名词(注释|解释))\s*[\d一二三四五六七八九十]{0,2}\s*[：:]?$")
+_BARE_HEADING_PUNCT = re.compile(r"[。，、；：！？,;:!?…—]")
 
-    Numbered lines are headings when short and at most one sentence; an unnumbered line is a
-    heading when short and not closed like a sentence (…情况 / …：/ …！).
+
+def heading_level(line: str) -> int:
+    """Heading level of a standalone line seen alone, 0 for body text.
+
+    Numbered lines are headings when short and at most one sentence; back-matter labels
+    (附件, 注释 …) are top-level headings. A line ending in ： or ！ is not a heading by that
+    alone: 各位代表：and 重点做好以下10个方面工作：are a salutation and a lead-in.
     """
     if len(line) > HEADING_MAX:
         return 0
+    if _APPENDIX.match(line):
+        return 1
     level = numbered_level(line)
     inner = line.rstrip("。.：:")
     if level:
         return level if not re.search(r"[。；;！？!?]", inner) else 0
-    if re.search(r"[。；;，,]", line[:-1]):
-        return 0
-    if (line[-1] in "：:" and cjk_count(line) >= 2) or (line[-1] in "！!" and cjk_count(line) >= 4):
-        return 1
     return 0
+
+
+def is_body(line: str) -> bool:
+    """A paragraph of running text: long, and closed like a sentence."""
+    return len(line) >= BODY_MIN and line.rstrip().endswith(_SENTENCE_END + ("；", ";"))
+
+
+def is_bare_heading(line: str) -> bool:
+    """Could stand as an unnumbered heading: short, no punctuation, mostly words."""
+    return (4 <= cjk_count(line) and len(line) <= BARE_HEADING_MAX
+            and not _BARE_HEADING_PUNCT.search(line) and not re.search(r"\d{4}\s*年.*月", line))
+
+
+def lead_sentence(line: str) -> tuple[str, str] | None:
+    """A numbered line's first sentence, as a heading, and the rest of the line, or None.
+
+    （一）坚定不移推进产业转型升级。继续深化结构调整… → (（一）坚定不移推进产业转型升级, 继续深化…)
+    """
+    m = re.search(r"[。！？!?]", line)
+    if m is None:
+        return (line, "") if len(line) <= HEADING_MAX and not re.search(r"[；;]", line) else None
+    head, rest = line[:m.start()], line[m.end():].strip()
+    if len(head) > HEADING_MAX or re.search(r"[；;：:]", head) or cjk_count(head) < 4:
+        return None
+    return (line, "") if not rest else (head, rest)
+
+
+def mark_headings(lines: list[str], declared: set[int] = frozenset()) -> list[Block]:
+    """A report's lines as blocks with heading levels, reading each line with its neighbours.
+
+    - ``declared`` lines (the file format said so) are top-level headings;
+    - numbered lines of one level form a list; when every item but the last has lines of its
+      own below it, the items are headings (their first sentence; the rest of the line is a
+      paragraph below it); when an item is followed directly by its sibling, all items are
+      list paragraphs;
+    - once the body has begun, a short unpunctuated line between two body paragraphs is a
+      heading (“十四五”时期工作回顾), one level below the numbered heading above it, if any.
+    """
+    numbered = [numbered_level(line) if i not in declared else 0 for i, line in enumerate(lines)]
+    sectioned = _sectioned_items(lines, numbered, declared)
+    out: list[Block] = []
+    body_started = False
+    current_top = 0
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        prev = lines[i - 1] if i else ""
+        if i in declared:
+            out.append(Block(line, 1))
+            continue
+        if numbered[i]:
+            split = None
+            if i in sectioned:
+                # Items numbered 1、 (1) are points of a paragraph when they run on: only 一、
+                # and （一） lines lend their first sentence as a heading.
+                split = lead_sentence(line) if numbered[i] <= 2 else \
+                    ((line, "") if heading_level(line) else None)
+            if split:
+                out.append(Block(split[0], numbered[i]))
+                if split[1]:
+                    out.append(Block(split[1]))
+                current_top = current_top if current_top and current_top < numbered[i] else 0
+                current_top = current_top or numbered[i]
+                continue
+            out.append(Block(line))
+            body_started = body_started or is_body(line)
+            continue
+        level = heading_level(line)
+        if level:
+            out.append(Block(line, level))
+            continue
+        if body_started and is_bare_heading(line) and is_body(nxt) and is_body(prev):
+            out.append(Block(line, 1))
+            continue
+        out.append(Block(line))
+        body_started = body_started or is_body(line)
+    return _nest_appendix_titles(out)
+
+
+def _sectioned_items(lines: list[str], numbered: list[int], declared) -> set[int]:
+    """Indexes of numbered lines that head sections: items of a list whose every item but the
+    last has at least one line of its own before the next item."""
+    out: set[int] = set()
+    for level in sorted(set(numbered) - {0}):
+        group: list[int] = []
+        for i in range(len(lines) + 1):
+            closes = i == len(lines) or i in declared or (0 < numbered[i] < level) \
+                or (not numbered[i] and heading_level(lines[i]))
+            if closes or numbered[i] == level:
+                if closes or (group and _restarts(lines[group[-1]], lines[i])):
+                    out |= _heads_of(group)
+                    group = []
+                if not closes:
+                    group.append(i)
+    return out
+
+
+def _heads_of(group: list[int]) -> set[int]:
+    if not group:
+        return set()
+    if any(b - a < 2 for a, b in zip(group, group[1:])):
+        return set()
+    return set(group)
+
+
+def _restarts(before: str, line: str) -> bool:
+    """A list numbered afresh (（一） after （五）) is a new list."""
+    return bool(re.match(r"^[（(]?\s*[一1][）)、.．]", line))
+
+
+def _nest_appendix_titles(blocks: list[Block]) -> list[Block]:
+    """The title right under 附件 (《…》有关内容名词注释) is a level-2 heading below it."""
+    out = []
+    for i, block in enumerate(blocks):
+        if block.heading_level == 1 and i and blocks[i - 1].heading_level == 1 \
+                and _APPENDIX.match(blocks[i - 1].text) and not numbered_level(block.text):
+            block = Block(block.text, 2)
+        out.append(block)
+    return out
 
 
 def cjk_count(text: str) -> int:
@@ -96,7 +227,7 @@ def sectioned_paragraphs(blocks: list[Block]) -> list[Section]:
             continue
         heading = SECTION_SEPARATOR.join(text for _, text in path)
         same_section = bool(out) and out[-1].heading == heading
-        if is_fragment(line):
+        if is_fragment(line) and not line.endswith(_CLOSED):
             if not cjk_count(line):
                 # A bare number torn out of a sentence: no words to keep, but the sentence
                 # it was torn from continues on the next line.
@@ -110,12 +241,13 @@ def sectioned_paragraphs(blocks: list[Block]) -> list[Section]:
             out[-1].text += line
             glue_next = False
             continue
-        list_item = bool(numbered_level(line)) and len(line) <= HEADING_MAX
+        list_item = bool(numbered_level(line)) and len(line) <= LIST_ITEM_MAX
         if same_section and list_item and prev_was_list_item:
             out[-1].text += "\n" + line
             continue
         out.append(Section(heading, line))
-        glue_next = is_fragment(line)
+        # A salutation (各位代表：) stands alone; the first line of a report was torn from nothing.
+        glue_next = is_fragment(line) and not line.endswith(_CLOSED) and len(out) > 1
         prev_was_list_item = list_item
     return [Section(s.heading, piece) for s in out for piece in split_long(s.text)]
 

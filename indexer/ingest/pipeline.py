@@ -13,6 +13,7 @@ import re
 from collections import Counter
 
 from indexer.ingest.clean import clean_blocks
+from indexer.ingest.furniture import edge_lines
 from indexer.ingest.metadata import doctype, enrich
 from indexer.model import Paragraph, Report
 from indexer.text.normalize import normalize
@@ -32,18 +33,26 @@ def dupkey(text: str) -> str:
     return _hash(_NON_WORD.sub("", normalize(text)))
 
 
-def file_reports(data: bytes, source: str, **options) -> list[Report]:
+def file_edges(data: bytes, source: str, **options) -> set[str]:
+    """The file's candidate furniture lines (see ``furniture``); raises UnreadableFile."""
+    doc = read_document(data, source, **options)
+    return set() if doc.reports is not None else edge_lines(doc.blocks)
+
+
+def file_reports(data: bytes, source: str, furniture: frozenset[str] = frozenset(),
+                 **options) -> list[Report]:
     """Read, clean and split one file, and fill each report's metadata; raises UnreadableFile.
 
-    ``options`` go to the reader (a table's column mapping).
+    ``furniture``: the collection's learnt furniture lines; ``options`` go to the reader (a
+    table's column mapping).
     """
     doc = read_document(data, source, **options)
     if doc.reports is not None:
         reports = doc.reports
     else:
-        cleaned = clean_blocks(doc.blocks, doc.headings)
+        cleaned = clean_blocks(doc.blocks, doc.headings, furniture)
         cleaned.meta = {**doc.meta, **cleaned.meta}
-        reports = split_reports(cleaned, source, doc.title)
+        reports = split_reports(cleaned, source, doc.title or cleaned.title)
     for report in reports:
         report.meta = enrich(report.title, [b.text for b in report.blocks], report.meta)
     return reports
@@ -79,5 +88,6 @@ def report_paragraphs(reports: list[Report], source: str) -> list[Paragraph]:
     return out
 
 
-def file_paragraphs(data: bytes, source: str, **options) -> list[Paragraph]:
-    return report_paragraphs(file_reports(data, source, **options), source)
+def file_paragraphs(data: bytes, source: str, furniture: frozenset[str] = frozenset(),
+                    **options) -> list[Paragraph]:
+    return report_paragraphs(file_reports(data, source, furniture, **options), source)

@@ -11,8 +11,8 @@ import re
 from pathlib import PurePosixPath
 
 from indexer.ingest.clean import Cleaned
-from indexer.model import Block, Report
-from indexer.ingest.paragraphs import heading_level
+from indexer.model import Report
+from indexer.ingest.paragraphs import cjk_count, heading_level, mark_headings
 
 # A title names a report type at its end, optionally followed by a note in brackets:
 # 县农村社区建设工作情况汇报, 关于土地流转的调研报告, 2023年政府工作报告, …汇报(实用17篇)
@@ -61,7 +61,16 @@ def split_reports(cleaned: Cleaned, source: str, file_title: str = "") -> list[R
     if not starts or starts[0] > first_body:
         spans.append((head_title, first_body, starts[0] if starts else len(blocks)))
     for n, start in enumerate(starts):
-        spans.append((blocks[start], start + 1, bounds[n + 1]))
+        title = blocks[start]
+        if spans and not any(_is_sentence(b) for b in blocks[spans[-1][1]:start]):
+            # A title before any body text is the same report's title block (the full title,
+            # then the generic 政府工作报告): no new report; the more specific title wins.
+            last_title, begin, _ = spans.pop()
+            spans.append((specific_title(last_title, title), begin, bounds[n + 1]))
+            continue
+        if not spans and file_title and start <= first_body:
+            title = specific_title(title, file_title)
+        spans.append((title, start + 1, bounds[n + 1]))
 
     reports = []
     for title, begin, end in spans:
@@ -71,11 +80,28 @@ def split_reports(cleaned: Cleaned, source: str, file_title: str = "") -> list[R
             if begin < at <= end and named != title and named.endswith(title):
                 title = named
         report = Report(title=title, meta=dict(cleaned.meta))
-        for i in range(begin, end):
-            level = heading_level(blocks[i]) if i not in cleaned.headings else 1
-            report.blocks.append(Block(blocks[i], heading_level=level))
+        own_dates = [date for at, date in sorted(cleaned.dates.items()) if begin < at <= end]
+        if own_dates:
+            report.meta.setdefault("date", own_dates[-1])
+        declared = {i - begin for i in cleaned.headings if begin <= i < end}
+        report.blocks = mark_headings(blocks[begin:end], declared)
         reports.append(report)
     return reports
+
+
+def _is_sentence(line: str) -> bool:
+    return cjk_count(line) >= 2 and line.endswith(("。", "！", "？", "；", "!", "?", "…"))
+
+
+def _title_key(title: str) -> str:
+    return re.sub(r"^(标题|题目)[：:]|[\W_]+", "", title)
+
+
+def specific_title(one: str, other: str) -> str:
+    """Of two titles of one report, the one that says more: 2025年河北省政府工作报告 over
+    政府工作报告; the first when neither contains the other."""
+    a, b = _title_key(one), _title_key(other)
+    return other if (a in b and len(b) > len(a)) else one
 
 
 def _is_title_like(line: str) -> bool:
