@@ -142,7 +142,8 @@ class _Run:
         """Scan the corpus against the committed manifest; the files to (re)index."""
         self.generation, known = store.snapshot(ix)
         self.known = {} if self.rebuild else known
-        self.scanned = [self._scan_file(reading, cf) for cf in discover(self.corpus_dir)]
+        files = discover(self.corpus_dir, problems=self.summary.skipped)
+        self.scanned = [self._scan_file(reading, cf) for cf in files]
         reading.save_digests()
         return _plan(self.scanned, self.known, self.summary)
 
