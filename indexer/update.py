@@ -26,6 +26,7 @@ from indexer.ingest import dedup
 from indexer.ingest.digests import Digests
 from indexer.ingest.files import CorpusFile, discover
 from indexer.ingest.reading import Reading, unreadable_reason
+from indexer.ingest.readers.tabular import CONFIG_NAME, config_problem
 from indexer.progress import Progress
 from indexer.text.analysis import segmenter
 
@@ -43,6 +44,7 @@ class Summary:
     deleted: list[str] = field(default_factory=list)
     unchanged: int = 0
     skipped: dict[str, str] = field(default_factory=dict)      # source → reason
+    partial: dict[str, str] = field(default_factory=dict)      # source → what was left out of it
     formats: Counter = field(default_factory=Counter)
     duplicates: list[dict] = field(default_factory=list)       # reports indexed once, see dedup
     reports: int = 0
@@ -57,7 +59,7 @@ class Summary:
     def as_dict(self) -> dict:
         return {
             "added": self.added, "changed": self.changed, "deleted": self.deleted,
-            "unchanged": self.unchanged, "skipped": self.skipped,
+            "unchanged": self.unchanged, "skipped": self.skipped, "partial": self.partial,
             "formats": dict(self.formats), "reports": self.reports,
             "paragraphs": self.paragraphs, "duplicates": self.duplicates,
             "seconds": round(self.seconds, 3), "rebuilt": self.rebuilt,
@@ -143,6 +145,9 @@ class _Run:
         self.generation, known = store.snapshot(ix)
         self.known = {} if self.rebuild else known
         files = discover(self.corpus_dir, problems=self.summary.skipped)
+        problem = config_problem(self.corpus_dir)
+        if problem:
+            self.summary.skipped[CONFIG_NAME] = problem
         self.scanned = [self._scan_file(reading, cf) for cf in files]
         reading.save_digests()
         return _plan(self.scanned, self.known, self.summary)
@@ -218,6 +223,10 @@ class _Run:
         if readable:
             parsed = reading.take(cf, sha)        # what is indexed is what was read: its hash too
             sha, paragraphs, error = parsed.sha, parsed.paragraphs, parsed.error
+            if parsed.note and not error:
+                summary.partial[cf.source] = parsed.note
+                if self.log is not None:
+                    self.log(f"部分索引 {cf.source}：{parsed.note}")
         if error:
             summary.skipped[cf.source] = error
             # A marker so the file is not read again until it changes.

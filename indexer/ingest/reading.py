@@ -28,7 +28,7 @@ from indexer.errors import UnreadableFile
 from indexer.ingest.digests import Digests
 from indexer.ingest.files import CorpusFile, digest
 from indexer.ingest.pipeline import file_paragraphs
-from indexer.ingest.readers import MAX_FILE_BYTES
+from indexer.ingest.readers import MAX_FILE_BYTES, limits
 from indexer.ingest.readers.tabular import options_digest, reader_options
 from indexer.model import Paragraph
 
@@ -42,6 +42,7 @@ class Parsed:
     sha: str                      # content hash (with reader options) of the bytes read
     paragraphs: list[Paragraph] = field(default_factory=list)
     error: str | None = None      # why the file is not indexed, or None
+    note: str | None = None       # what was left out of a file indexed in part (readers.limits)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -137,12 +138,18 @@ class Reading:
 
     def _parse(self, cf: CorpusFile, data: bytes, sha: str) -> Parsed:
         try:
-            paragraphs = file_paragraphs(data, cf.source, **reader_options(self.corpus_dir, cf.source))
+            with limits.noting() as notes:
+                paragraphs = file_paragraphs(data, cf.source, **reader_options(self.corpus_dir, cf.source))
+                paragraphs = limits.cap_blocks(paragraphs)
         except (OSError, UnreadableFile) as exc:
             return Parsed(sha, error=unreadable_reason(exc))
+        except RecursionError:
+            return Parsed(sha, error="文件结构嵌套过深，无法解析，已跳过")
+        except MemoryError:
+            return Parsed(sha, error="解析该文件所需内存过大，已跳过")
         except Exception as exc:       # a reader bug must not stop the run
-            return Parsed(sha, error=f"解析失败：{type(exc).__name__}: {exc}")
-        return Parsed(sha, paragraphs, None if paragraphs else NO_TEXT)
+            return Parsed(sha, error=f"解析失败（程序错误 {type(exc).__name__}），已跳过")
+        return Parsed(sha, paragraphs, None if paragraphs else NO_TEXT, "；".join(notes) or None)
 
     def _hold(self, source: str, parsed: Parsed) -> None:
         self._held[source] = self._spool.seek(0, io.SEEK_END)
