@@ -38,6 +38,7 @@ import tempfile
 import threading
 import time
 import zipfile
+import zlib
 from pathlib import Path
 from urllib.parse import quote
 
@@ -347,6 +348,47 @@ def _truncated_pdf() -> bytes:
             b"3 0 obj << /Type /Page /Parent 2 0 R /Contents 4 0 R >> endobj\n"
             b"4 0 obj << /Length 200 >> stream\nBT /F1 12 Tf (")
     return body   # cut off inside a content stream: no xref, no trailer, no %%EOF
+
+
+def make_pdf(content: bytes, compress: bool = True) -> bytes:
+    """A minimal one-page PDF whose page content is ``content`` (Flate-compressed by default)."""
+    stream = zlib.compress(content, 9) if compress else content
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d%s >>\nstream\n" % (len(stream), b" /Filter /FlateDecode" if compress else b"")
+        + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def pdf_bomb(unpacked_mb: int = 200) -> bytes:
+    """~200 KB of PDF whose one content stream inflates to ``unpacked_mb`` MB of spaces."""
+    compressor = zlib.compressobj(9)
+    head = b"BT /F1 12 Tf 72 720 Td ("
+    parts = [compressor.compress(head)]
+    block = b" " * (1024 * 1024)
+    parts += [compressor.compress(block) for _ in range(unpacked_mb)]
+    parts.append(compressor.compress(b") Tj ET") + compressor.flush())
+    return make_pdf(b"".join(parts), compress=False).replace(
+        b"/Length", b"/Filter /FlateDecode /Length", 1)
+
+
+def pdf_dense(strings: int = 200_000) -> bytes:
+    """~11 KB of PDF whose 4 MB page content draws 3.2 million characters: small to inflate, and
+    costly to lay out (about 1 GB per million characters in the PDF library)."""
+    return make_pdf(b"BT /F1 1 Tf 0 0 Td " + b"(AAAAAAAAAAAAAAAA) Tj " * strings + b"ET")
 
 
 def make_hostile_corpus(corpus: Path, outside: Path) -> dict[str, str]:
