@@ -518,6 +518,69 @@ def check_hostile(index: Path, summary: dict, expect: dict[str, str]) -> dict:
     return {"handled": len(expect) - len([p for p in problems if p in expect]), "problems": problems}
 
 
+# ---------------------------------------------------------------- 4. disk full
+
+def mount_small_disk(mount: Path, megabytes: int = 8) -> str | None:
+    """Mount a tmpfs of ``megabytes`` at ``mount``; the reason it cannot be done, or None."""
+    if not sys.platform.startswith("linux"):
+        return "a size-limited tmpfs needs Linux"
+    mount.mkdir(parents=True, exist_ok=True)
+    try:
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(mount)],
+                              capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"cannot mount a tmpfs: {exc}"
+    return None if done.returncode == 0 else f"cannot mount a tmpfs: {done.stderr.strip() or done.returncode}"
+
+
+def unmount(mount: Path) -> None:
+    subprocess.run(["umount", str(mount)], capture_output=True, timeout=30)
+
+
+def disk_full_case(work: Path, index: Path, rebuild: bool = True) -> dict:
+    """A small index on a small disk, then a run of more than PARALLEL_BYTES of new text (two
+    worker processes) that cannot fit: it must fail in one line, quickly, and clean up."""
+    small, big = work / "small", work / "big"
+    small.mkdir(parents=True, exist_ok=True)
+    for path in sorted((ROOT / "corpus").rglob("*.txt"))[:1]:
+        shutil.copy(path, small / path.name)
+    assert cli("index", "--index", str(index), "--corpus", str(small)).returncode == 0
+    before = fingerprint(index)
+    make_corpus(big / "more", 25)                       # about 4 MB of text: the parallel path
+    shutil.copytree(small, big, dirs_exist_ok=True)
+    args = ["index", "--index", str(index), "--corpus", str(big)] + (["--rebuild"] if rebuild else [])
+    started = time.monotonic()
+    try:
+        done = cli(*args, timeout=120)
+        returncode, stderr = done.returncode, done.stderr
+    except subprocess.TimeoutExpired:
+        returncode, stderr = None, "hung: no exit within 120 s"
+    seconds = time.monotonic() - started
+    try:
+        served = fingerprint(index) == before and Searcher(index, refresh_seconds=0).search("社区").total > 0
+    except Exception:       # noqa: BLE001 - an index that no longer opens is what we look for
+        served = False
+    return {"returncode": returncode, "stderr": stderr, "seconds": round(seconds, 1),
+            "lock_held": store.lock_held(index), "litter": store.leftovers(index), "old_index_served": served}
+
+
+def disk_full_run(work: Path, log) -> dict:
+    mount = work / "disk"
+    reason = mount_small_disk(mount)
+    if reason:
+        log(f"  skipped: {reason}")
+        return {"skipped": reason}
+    try:
+        out = {}
+        for kind in ("rebuild", "incremental"):
+            out[kind] = disk_full_case(work / kind, mount / kind, rebuild=kind == "rebuild")
+            log(f"  {kind}: {out[kind]}")
+            shutil.rmtree(mount / kind, ignore_errors=True)
+        return out
+    finally:
+        unmount(mount)
+
+
 # ---------------------------------------------------------------- main
 
 def main(argv=None) -> int:

@@ -12,6 +12,7 @@ Everything is committed at once, so a run killed half-way leaves the last commit
 """
 from __future__ import annotations
 
+import errno
 import os
 import time
 from collections import Counter
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from indexer import history
 from indexer.engine import records, store
-from indexer.engine.batch import Batch, open_batch
+from indexer.engine.batch import Batch, WorkerFailed, open_batch
 from indexer.errors import ReportSearchError, UnreadableFile
 from indexer.ingest import dedup
 from indexer.ingest.digests import Digests
@@ -74,7 +75,10 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
     if not corpus_dir.is_dir():
         raise ReportSearchError(f"语料目录不存在：{corpus_dir}")
     run = _Run(Path(index_dir), corpus_dir, rebuild, lock_timeout, log)
-    ix = run.open()
+    try:
+        ix = run.open()
+    except OSError as exc:                   # creating the index on a full or read-only disk
+        raise write_failure(exc) from None
     with Reading(corpus_dir, Digests(index_dir, corpus_dir)) as reading:
         todo = run.scan(ix, reading)
         if todo or run.summary.deleted or run.rebuild:
@@ -87,6 +91,23 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
             summary.added.remove(source)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def write_failure(exc: BaseException) -> ReportSearchError:
+    """One line in Chinese for a run that failed while writing; the last committed index stays."""
+    kept = "索引未更新，旧索引照常可用"
+    if getattr(exc, "nospace", False) or getattr(exc, "errno", None) == errno.ENOSPC \
+            or "disk is full" in str(exc) or "No space left" in str(exc):
+        return ReportSearchError(f"磁盘空间不足，{kept}；请清理索引所在磁盘后重新运行 reportsearch index")
+    if isinstance(exc, WorkerFailed):
+        return ReportSearchError(f"{exc}，{kept}；请重新运行 reportsearch index")
+    if isinstance(exc, OSError):
+        return ReportSearchError(f"写入索引失败（{exc.strerror or type(exc).__name__}），{kept}")
+    if isinstance(exc, RecursionError):
+        return ReportSearchError(f"写入索引时数据嵌套过深，{kept}")
+    if isinstance(exc, MemoryError):
+        return ReportSearchError(f"写入索引时内存不足，{kept}")
+    return ReportSearchError(f"写入索引失败（程序错误 {type(exc).__name__}），{kept}")
 
 
 def _size(cf: CorpusFile) -> int:
@@ -178,9 +199,11 @@ class _Run:
                     return
             self._fill(batch, ix, reading, todo)
             batch.commit()
-        except BaseException:
-            batch.cancel()
-            raise
+        except BaseException as exc:
+            batch.cancel()                   # releases the lock and removes this run's files
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, ReportSearchError)):
+                raise
+            raise write_failure(exc) from exc
 
     def _replan(self, batch: Batch, reading: Reading, todo: list[Scanned]) -> list[Scanned]:
         """The plan was made before the lock was ours: another indexer may have committed since

@@ -13,6 +13,7 @@ full builds on several cores.
 """
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import queue
@@ -240,6 +241,14 @@ def _write_blocks(pw, p: _Postings, lengths) -> None:
         pw._maxlength = max(block_lengths) if block_lengths else 0
 
 
+class WorkerFailed(RuntimeError):
+    """A worker process died or failed; ``nospace`` when it ran out of disk space."""
+
+    def __init__(self, message: str, nospace: bool = False):
+        super().__init__(message)
+        self.nospace = nospace
+
+
 SEGMENT_POSTINGS = 25_000_000     # a worker starts a new segment after this many (~400 MB held)
 BATCH = 256                       # documents per job sent to a worker
 
@@ -274,8 +283,10 @@ def _work(storage, indexname: str, kwargs: dict, jobs, results, parent: int, loc
         else:
             w._close_segment()
         results.put(("ok", segments))
-    except BaseException:
-        results.put(("error", traceback.format_exc()))
+    except BaseException as exc:
+        # Its segment files are litter the parent removes under the lock (store.cancel).
+        nospace = isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+        results.put(("nospace" if nospace else "error", traceback.format_exc()))
 
 
 def _end_when_orphaned(parent: int) -> None:
@@ -318,18 +329,35 @@ class ParallelWriter(BulkWriter):
                                            os.getpid(), lock_fd))
                 worker.start()
                 self._workers.append(worker)
+        self._put(self._batch)
+        self._batch = []
+
+    def _put(self, job) -> None:
+        """Send a job, never waiting forever on a full queue whose workers are gone."""
         while True:
             try:
-                self._jobs.put(self._batch, timeout=1.0)
-                break
+                self._jobs.put(job, timeout=1.0)
+                return
             except queue.Full:
                 self._check_workers()
-        self._batch = []
 
     def _check_workers(self) -> None:
         if any(not w.is_alive() for w in self._workers):
-            self._stop_workers()
-            raise RuntimeError("索引子进程意外退出")
+            self._failed()
+
+    def _failed(self, status: str = "died"):
+        """Stop the workers and raise WorkerFailed, with the first failure a worker reported."""
+        reports = []
+        try:
+            while True:
+                reports.append(self._results.get_nowait())
+        except (queue.Empty, OSError, ValueError, EOFError):
+            pass
+        statuses = {status} | {r[0] for r in reports}
+        self._stop_workers()
+        if "nospace" in statuses:
+            raise WorkerFailed("索引子进程写入时磁盘空间不足", nospace=True)
+        raise WorkerFailed("索引子进程出错或意外退出")
 
     def _collect(self) -> list:
         """Wait for every worker's segments; raise if one failed or died."""
@@ -338,32 +366,43 @@ class ParallelWriter(BulkWriter):
             try:
                 status, value = self._results.get(timeout=1.0)
             except queue.Empty:
-                if all(not w.is_alive() for w in self._workers) and self._results.empty():
-                    self._stop_workers()
-                    raise RuntimeError("索引子进程意外退出")
+                # One dead worker is enough: the others may wait forever for the end of their jobs.
+                if any(not w.is_alive() and w.exitcode != 0 for w in self._workers) or \
+                        all(not w.is_alive() for w in self._workers):
+                    self._failed()
                 continue
             pending -= 1
             if status != "ok":
-                self._stop_workers()
-                raise RuntimeError(f"索引子进程出错：\n{value}")
+                self._failed(status)
             segments += value
         for w in self._workers:
             w.join()
         return segments
 
     def _stop_workers(self) -> None:
+        """End every worker within seconds, and let this process exit even with jobs unsent
+        (a queue's feeder thread otherwise blocks interpreter exit until they are read)."""
         for w in self._workers:
             if w.is_alive():
                 w.terminate()
+        deadline = time.monotonic() + 3
         for w in self._workers:
-            w.join(5)
+            w.join(max(0.1, deadline - time.monotonic()))
+            if w.is_alive():
+                w.kill()
+                w.join(1)
         self._workers = []
+        for q in (self._jobs, self._results):
+            if q is not None:
+                q.cancel_join_thread()
+                q.close()
+        self._jobs = self._results = None
 
     def commit(self, mergetype=None, optimize=None, merge=None):
         self._check_state()
         self._send()
         for _ in self._workers:
-            self._jobs.put(None)
+            self._put(None)
         finalsegments = self._merge_segments(mergetype, optimize, merge)
         finalsegments += self._collect() if self._workers else []
         if self._added:          # old segments merged into this writer's own
