@@ -52,6 +52,7 @@ class Summary:
     paragraphs: int = 0
     seconds: float = 0.0
     rebuilt: bool = False
+    slowest: tuple[str, float] = ("", 0.0)                      # the file slowest to read, seconds
 
     @property
     def did_work(self) -> bool:
@@ -64,6 +65,7 @@ class Summary:
             "formats": dict(self.formats), "reports": self.reports,
             "paragraphs": self.paragraphs, "duplicates": self.duplicates,
             "seconds": round(self.seconds, 3), "rebuilt": self.rebuilt,
+            "slowest": [self.slowest[0], round(self.slowest[1], 3)],
         }
 
 
@@ -85,6 +87,7 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
             run.write(ix, reading, todo, processes)
         else:
             store.tidy(index_dir)       # a run killed after its commit may have left old files
+        run.summary.slowest = reading.slowest
     summary = run.summary
     for source in summary.skipped:
         if source in summary.added:

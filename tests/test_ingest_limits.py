@@ -95,7 +95,7 @@ def test_docx_paragraphs_are_capped_and_said(monkeypatch):
     with limits.noting() as notes:
         doc = read_document(_docx([f"第{n}段，推进乡村振兴。" for n in range(300)]), "many.docx")
     assert len(doc.blocks) == 100
-    assert notes == ["段落过多（300 个），只索引前 100 个，其余 200 个已跳过"]
+    assert notes == ["段落过多（约 300 个），只索引前 100 个，其余约 200 个已跳过"]
 
 
 def test_docx_text_is_limited_like_a_text_file(monkeypatch):

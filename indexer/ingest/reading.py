@@ -21,6 +21,7 @@ import io
 import os
 import pickle
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +71,7 @@ class Reading:
         self.digests = digests
         self._held: dict[str, int] = {}          # source → where its Parsed is pickled in _spool
         self._spool = tempfile.SpooledTemporaryFile(max_size=HELD_IN_MEMORY)
+        self.slowest: tuple[str, float] = ("", 0.0)   # the file whose parse took longest, and its seconds
 
     def __enter__(self) -> "Reading":
         return self
@@ -137,6 +139,15 @@ class Reading:
         return self._parse(cf, data, sha)
 
     def _parse(self, cf: CorpusFile, data: bytes, sha: str) -> Parsed:
+        started = time.monotonic()
+        try:
+            return self._parse_timed(cf, data, sha)
+        finally:
+            seconds = time.monotonic() - started
+            if seconds > self.slowest[1]:
+                self.slowest = (cf.source, seconds)
+
+    def _parse_timed(self, cf: CorpusFile, data: bytes, sha: str) -> Parsed:
         try:
             with limits.noting() as notes:
                 paragraphs = file_paragraphs(data, cf.source, **reader_options(self.corpus_dir, cf.source))

@@ -40,7 +40,7 @@ MAX_PARAGRAPHS_PER_FILE = 50_000
 # and what the child process that parses PDFs may use (see readers.isolate).
 MAX_PDF_PAGE_CONTENT = 16 * 1024 * 1024
 MAX_PDF_CONTENT = 128 * 1024 * 1024
-PDF_MEMORY_BYTES = 1024 * 1024 * 1024
+PDF_MEMORY_BYTES = 640 * 1024 * 1024     # the child's address space; the indexer stays under 1 GB
 PDF_PAGE_SECONDS = 20
 PDF_FILE_SECONDS = 300
 
