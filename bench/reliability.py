@@ -558,13 +558,14 @@ def _costly_files(corpus: Path, bad: Path, expect: dict[str, str]) -> None:
 
 
 def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (Linux /proc; 0 elsewhere)."""
+    """Memory of a process and all its descendants (Linux /proc; 0 elsewhere), as proportional
+    set size: forked workers share their parent's pages, which resident sizes would count twice."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            status = Path(f"/proc/{p}/status").read_text()
-            total += int(status.split("VmRSS:")[1].split()[0]) * 1024
+            status = Path(f"/proc/{p}/smaps_rollup").read_text()
+            total += int(status.split("Pss:")[1].split()[0]) * 1024
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, IndexError, ValueError):
@@ -573,7 +574,7 @@ def _tree_rss(pid: int) -> int:
 
 
 def run_measured(args: list[str], timeout: float) -> tuple[subprocess.CompletedProcess, int]:
-    """The CLI run, and the peak resident memory of it and its child processes together."""
+    """The CLI run, and the peak memory (PSS) of it and its child processes together."""
     proc = subprocess.Popen([sys.executable, "-m", "indexer", *args], cwd=ROOT, env=ENV, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     peak, done = [0], threading.Event()

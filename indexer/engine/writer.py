@@ -243,10 +243,7 @@ def _write_blocks(pw, p: _Postings, lengths) -> None:
 
 class WorkerFailed(RuntimeError):
     """A worker process died or failed; ``nospace`` when it ran out of disk space."""
-
-    def __init__(self, message: str, nospace: bool = False):
-        super().__init__(message)
-        self.nospace = nospace
+    nospace = False
 
 
 SEGMENT_POSTINGS = 25_000_000     # a worker starts a new segment after this many (~400 MB held)
@@ -283,10 +280,8 @@ def _work(storage, indexname: str, kwargs: dict, jobs, results, parent: int, loc
         else:
             w._close_segment()
         results.put(("ok", segments))
-    except BaseException as exc:
-        # Its segment files are litter the parent removes under the lock (store.cancel).
-        nospace = isinstance(exc, OSError) and exc.errno == errno.ENOSPC
-        results.put(("nospace" if nospace else "error", traceback.format_exc()))
+    except BaseException as exc:     # its segment files are litter, removed by the parent (store.cancel)
+        results.put(("nospace" if getattr(exc, "errno", None) == errno.ENOSPC else "error", traceback.format_exc()))
 
 
 def _end_when_orphaned(parent: int) -> None:
@@ -336,28 +331,20 @@ class ParallelWriter(BulkWriter):
         """Send a job, never waiting forever on a full queue whose workers are gone."""
         while True:
             try:
-                self._jobs.put(job, timeout=1.0)
-                return
+                return self._jobs.put(job, timeout=1.0)
             except queue.Full:
-                self._check_workers()
-
-    def _check_workers(self) -> None:
-        if any(not w.is_alive() for w in self._workers):
-            self._failed()
+                if any(not w.is_alive() for w in self._workers):
+                    self._failed()
 
     def _failed(self, status: str = "died"):
-        """Stop the workers and raise WorkerFailed, with the first failure a worker reported."""
-        reports = []
-        try:
-            while True:
-                reports.append(self._results.get_nowait())
-        except (queue.Empty, OSError, ValueError, EOFError):
-            pass
-        statuses = {status} | {r[0] for r in reports}
+        """Stop the workers; raise WorkerFailed, saying whether one ran out of disk space."""
+        statuses = {status}
+        while (reply := self._results.get(timeout=0.1) if not self._results.empty() else None) is not None:
+            statuses.add(reply[0])
         self._stop_workers()
-        if "nospace" in statuses:
-            raise WorkerFailed("索引子进程写入时磁盘空间不足", nospace=True)
-        raise WorkerFailed("索引子进程出错或意外退出")
+        failure = WorkerFailed("索引子进程写入时磁盘空间不足" if "nospace" in statuses else "索引子进程出错或意外退出")
+        failure.nospace = "nospace" in statuses
+        raise failure
 
     def _collect(self) -> list:
         """Wait for every worker's segments; raise if one failed or died."""
@@ -366,10 +353,9 @@ class ParallelWriter(BulkWriter):
             try:
                 status, value = self._results.get(timeout=1.0)
             except queue.Empty:
-                # One dead worker is enough: the others may wait forever for the end of their jobs.
-                if any(not w.is_alive() and w.exitcode != 0 for w in self._workers) or \
-                        all(not w.is_alive() for w in self._workers):
-                    self._failed()
+                codes = [w.exitcode for w in self._workers]       # None while running
+                if any(code not in (None, 0) for code in codes) or None not in codes:
+                    self._failed()          # one dead worker is enough: the others may wait forever
                 continue
             pending -= 1
             if status != "ok":
@@ -383,20 +369,17 @@ class ParallelWriter(BulkWriter):
         """End every worker within seconds, and let this process exit even with jobs unsent
         (a queue's feeder thread otherwise blocks interpreter exit until they are read)."""
         for w in self._workers:
-            if w.is_alive():
-                w.terminate()
+            w.terminate()
         deadline = time.monotonic() + 3
         for w in self._workers:
             w.join(max(0.1, deadline - time.monotonic()))
             if w.is_alive():
                 w.kill()
                 w.join(1)
+        for q in (self._jobs, self._results) if self._workers else ():
+            q.cancel_join_thread()
+            q.close()
         self._workers = []
-        for q in (self._jobs, self._results):
-            if q is not None:
-                q.cancel_join_thread()
-                q.close()
-        self._jobs = self._results = None
 
     def commit(self, mergetype=None, optimize=None, merge=None):
         self._check_state()
