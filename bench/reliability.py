@@ -15,7 +15,11 @@
    `index --rebuild` runs back to back. Every answer must be 200, valid JSON and non-empty.
 3. Hostile files: the corpus of make_hostile_corpus() (also used by
    tests/test_hostile_corpus.py) is indexed by the real CLI; each bad file must be reported and
-   skipped, indexed safely, or ignored as expected.
+   skipped, indexed safely or in part (and said), or ignored as expected. The run's peak memory
+   (PSS of the indexer and its child processes) and its slowest file are reported.
+4. Disk full: a small index on a size-limited tmpfs (needs root on Linux, else skipped with the
+   reason), then a run of new text on the parallel path that cannot fit: one Chinese line, the
+   lock released, no litter, the old index served.
 
 Timings come from one run on a shared machine: read them as rough figures.
 """
