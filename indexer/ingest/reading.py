@@ -21,6 +21,7 @@ import io
 import os
 import pickle
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from indexer.errors import UnreadableFile
 from indexer.ingest.digests import Digests
 from indexer.ingest.files import CorpusFile, digest
 from indexer.ingest.pipeline import file_paragraphs
-from indexer.ingest.readers import MAX_FILE_BYTES
+from indexer.ingest.readers import MAX_FILE_BYTES, limits
 from indexer.ingest.readers.tabular import options_digest, reader_options
 from indexer.model import Paragraph
 
@@ -42,6 +43,7 @@ class Parsed:
     sha: str                      # content hash (with reader options) of the bytes read
     paragraphs: list[Paragraph] = field(default_factory=list)
     error: str | None = None      # why the file is not indexed, or None
+    note: str | None = None       # what was left out of a file indexed in part (readers.limits)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -69,6 +71,7 @@ class Reading:
         self.digests = digests
         self._held: dict[str, int] = {}          # source → where its Parsed is pickled in _spool
         self._spool = tempfile.SpooledTemporaryFile(max_size=HELD_IN_MEMORY)
+        self.slowest: tuple[str, float] = ("", 0.0)   # the file whose parse took longest, and its seconds
 
     def __enter__(self) -> "Reading":
         return self
@@ -136,13 +139,28 @@ class Reading:
         return self._parse(cf, data, sha)
 
     def _parse(self, cf: CorpusFile, data: bytes, sha: str) -> Parsed:
+        started = time.monotonic()
         try:
-            paragraphs = file_paragraphs(data, cf.source, **reader_options(self.corpus_dir, cf.source))
+            return self._parse_timed(cf, data, sha)
+        finally:
+            seconds = time.monotonic() - started
+            if seconds > self.slowest[1]:
+                self.slowest = (cf.source, seconds)
+
+    def _parse_timed(self, cf: CorpusFile, data: bytes, sha: str) -> Parsed:
+        try:
+            with limits.noting() as notes:
+                paragraphs = file_paragraphs(data, cf.source, **reader_options(self.corpus_dir, cf.source))
+                paragraphs = limits.cap_blocks(paragraphs)
         except (OSError, UnreadableFile) as exc:
             return Parsed(sha, error=unreadable_reason(exc))
+        except RecursionError:
+            return Parsed(sha, error="文件结构嵌套过深，无法解析，已跳过")
+        except MemoryError:
+            return Parsed(sha, error="解析该文件所需内存过大，已跳过")
         except Exception as exc:       # a reader bug must not stop the run
-            return Parsed(sha, error=f"解析失败：{type(exc).__name__}: {exc}")
-        return Parsed(sha, paragraphs, None if paragraphs else NO_TEXT)
+            return Parsed(sha, error=f"解析失败（程序错误 {type(exc).__name__}），已跳过")
+        return Parsed(sha, paragraphs, None if paragraphs else NO_TEXT, "；".join(notes) or None)
 
     def _hold(self, source: str, parsed: Parsed) -> None:
         self._held[source] = self._spool.seek(0, io.SEEK_END)
