@@ -24,7 +24,7 @@ def counted(monkeypatch):
     # files are recognised by their stat (as they are in real use) and never read.
     monkeypatch.setattr(digests, "RACY_SECONDS", 0.0)
     reads, parses = Counter(), Counter()
-    read_bytes, file_paragraphs = reading.read_bytes, reading.file_paragraphs
+    read_bytes, file_document = reading.read_bytes, reading.file_document
 
     def counting_read(path):
         reads[path.name] += 1
@@ -32,10 +32,10 @@ def counted(monkeypatch):
 
     def counting_parse(data, source, **options):
         parses[source] += 1
-        return file_paragraphs(data, source, **options)
+        return file_document(data, source, **options)
 
     monkeypatch.setattr(reading, "read_bytes", counting_read)
-    monkeypatch.setattr(reading, "file_paragraphs", counting_parse)
+    monkeypatch.setattr(reading, "file_document", counting_parse)
     return reads, parses
 
 
