@@ -143,42 +143,42 @@ def nearest(ordinal: int, candidates: list[dict]) -> dict:
     return min(candidates, key=lambda c: (abs(c["ordinal"] - ordinal), c["ordinal"]))
 
 
-def resolve(searcher, index_dir: Path, pid: str) -> Resolution:
-    """What to show for paragraph id ``pid``, given a Whoosh searcher over the live index."""
-    if searcher.document(id=pid) is not None:
+def resolve(view, index_dir: Path, pid: str) -> Resolution:
+    """What to show for paragraph id ``pid``, given a read view of the live index (indexer.engine.view)."""
+    if view.document(id=pid) is not None:
         return Resolution("live", pid)
     old = lookup(index_dir, pid)
     if old is None:
         return Resolution("unknown")
-    siblings = [d for d in searcher.documents(report_id=old.report_id) if d.get("id")]
+    siblings = [d for d in view.documents(report_id=old.report_id) if d.get("id")]
     if siblings:
         best, score = closest(old.text, old.ordinal, siblings)
         if score >= EDITED_MIN_SIMILARITY:
             return Resolution("edited", best["id"], old)
         return Resolution("removed", nearest(old.ordinal, siblings)["id"], old)
-    for doc in searcher.documents(dupkey=old.dupkey):
+    for doc in view.documents(dupkey=old.dupkey):
         # The same text in a report of the same title (file moved) or the same file (title edited);
         # the same text in an unrelated report (boilerplate) is not a successor.
         if doc.get("id") and (doc.get("title") == old.title or doc.get("source") == old.source):
             return Resolution("moved", doc["id"], old)
-    return Resolution("gone", None, old, key_terms(searcher, old.text))
+    return Resolution("gone", None, old, key_terms(view, old.text))
 
 
-def key_terms(searcher, text: str, count: int = KEY_TERMS) -> list[str]:
+def key_terms(view, text: str, count: int = KEY_TERMS) -> list[str]:
     """Words that characterise text and still occur somewhere in the live index."""
-    return [w for w, _ in _key_terms(searcher, text, count, known_only=True)]
+    return [w for w, _ in _key_terms(view, text, count, known_only=True)]
 
 
-def resolve_report(searcher, index_dir: Path, report_id: str) -> Resolution:
+def resolve_report(view, index_dir: Path, report_id: str) -> Resolution:
     """The same for a report link: live, moved (to the report holding its text) or gone."""
-    if searcher.document(report_id=report_id) is not None:
+    if view.document(report_id=report_id) is not None:
         return Resolution("live", report_id)
     rows = report_rows(index_dir, report_id)
     if not rows:
         return Resolution("unknown")
     for row in rows:
-        for doc in searcher.documents(dupkey=row.dupkey):
+        for doc in view.documents(dupkey=row.dupkey):
             if doc.get("id") and (doc.get("title") == row.title or doc.get("source") == row.source):
                 return Resolution("moved", doc["report_id"], row)
     text = "\n".join(r.text for r in rows[:20])
-    return Resolution("gone", None, rows[0], key_terms(searcher, text))
+    return Resolution("gone", None, rows[0], key_terms(view, text))

@@ -23,7 +23,6 @@ when the kept copy changes, its duplicates are compared again with what it now s
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 
@@ -224,16 +223,3 @@ def files_to_recheck(kept_records: list[dict], duplicate_records: list[dict], go
         affected |= new
         frontier = new
     return affected
-
-
-def locations(searcher, report_id: str) -> list[dict]:
-    """The other copies of a kept report, for search results.
-
-    The same as indexer.engine.records.locations, left here only while the search side still
-    calls it from here (ingest does not read the index otherwise): remove it once that call
-    goes to the engine."""
-    out = []
-    for doc in searcher.documents(dupkey="dup:" + report_id):
-        record = json.loads(doc.get("meta") or "{}")
-        out.append({"source": record.get("source", ""), "title": record.get("title", "")})
-    return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from indexer.ingest import dedup
+from indexer.engine import records
 from indexer.search.highlight import snippet
 from indexer.search.ranking import stored_score
 from indexer.search.results import Hit
@@ -76,6 +76,6 @@ def make_hit(view, doc: dict, score: float, needles: list[str], norm: str | None
         text=doc["text"], snippet=snippet(doc["text"], needles, norm=norm), score=stored_score(score),
         source=doc["source"], date=stored(doc, "date"), place=stored(doc, "place"),
         doctype=stored(doc, "doctype"), also_in=also,
-        source_url=_meta(doc).get("url", ""), locations=dedup.locations(view, doc["report_id"]),
+        source_url=_meta(doc).get("url", ""), locations=records.locations(view, doc["report_id"]),
         through_report=through_report, through_word=through_word,
     )
