@@ -1,6 +1,6 @@
 """Score the product's report/heading/paragraph structure against the hand-written gold set.
 
-    python bench/structure.py [--gold DIR] [--json] [--verbose] [--learn-furniture]
+    python bench/structure.py [--gold DIR] [--json] [--verbose] [--learn-furniture | --index]
 
 Runs the ingest pipeline on every file named in the gold set (bench/structure/gold/*.json) and
 prints, per file and in totals (seed file and development collection separately): reports
@@ -79,6 +79,29 @@ def learnt_furniture(golds):
                     continue
             tables[top] = learn(table)
         out[g["file"]] = tables[top]
+    return out
+
+
+def indexed_furniture(golds):
+    """As ``learnt_furniture``, but the set an index learns: each collection folder is indexed
+    (update_index, into a temporary folder) and the set read from the table the index keeps."""
+    import tempfile
+    from pathlib import Path
+
+    from indexer import furniture_table
+    from indexer.engine import store
+    from indexer.update import update_index
+    out, sets = {}, {}
+    for g in golds:
+        top = g["file"].split("/")[0] if g["file"].startswith(SEED_PREFIX) else "bench/devcorpus"
+        if top not in sets:
+            with tempfile.TemporaryDirectory() as tmp:
+                update_index(Path(tmp), Path(ROOT) / top)
+                generation, _ = store.snapshot(store.open_index(Path(tmp)))
+                table = furniture_table.load(Path(tmp), generation)
+                sets[top] = furniture_table.furniture(table)
+                print(f"{top}: {len(table)} files indexed, {len(sets[top])} furniture lines learnt", file=sys.stderr)
+        out[g["file"]] = sets[top]
     return out
 
 
@@ -257,9 +280,12 @@ def main(argv=None):
     ap.add_argument("--verbose", action="store_true", help="list furniture lines that reach the text")
     ap.add_argument("--learn-furniture", action="store_true",
                     help="learn page furniture from each whole collection first, as indexing does")
+    ap.add_argument("--index", action="store_true",
+                    help="index each whole collection (update_index) and use the furniture the index learnt")
     args = ap.parse_args(argv)
     golds = [json.load(open(p, encoding="utf-8")) for p in sorted(glob.glob(os.path.join(args.gold, "*.json")))]
-    learnt = learnt_furniture(golds) if args.learn_furniture else {}
+    learnt = (indexed_furniture(golds) if args.index
+              else learnt_furniture(golds) if args.learn_furniture else {})
     runs = {g["file"]: run_product(g["file"], learnt.get(g["file"], frozenset())) for g in golds}
     flagged, why = product_duplicates(runs)
     results = {}

@@ -19,13 +19,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer import history, status
+from indexer import furniture_table, history, status
 from indexer.engine import records, store
 from indexer.engine.batch import Batch, WorkerFailed, open_batch
 from indexer.errors import ReportSearchError, UnreadableFile
 from indexer.ingest import dedup
 from indexer.ingest.digests import Digests
 from indexer.ingest.files import CorpusFile, discover
+from indexer.ingest.furniture import learn
 from indexer.ingest.reading import Reading, unreadable_reason
 from indexer.ingest.readers.tabular import CONFIG_NAME, config_problem
 from indexer.progress import BYTES, Progress
@@ -84,7 +85,7 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         raise write_failure(exc) from None
     with Reading(corpus_dir, Digests(index_dir, corpus_dir)) as reading:
         todo = run.scan(ix, reading)
-        if todo or run.summary.deleted or run.rebuild:
+        if todo or run.summary.deleted or run.rebuild or run.table_stale():
             run.write(ix, reading, todo, processes)
         else:
             store.tidy(index_dir)       # a run killed after its commit may have left old files
@@ -172,6 +173,8 @@ class _Run:
         self.generation = -1
         self.known: dict[str, str] = {}          # the manifest: {source: hash} of indexed files
         self.scanned: list[Scanned] = []
+        self.edges: dict[str, frozenset[str]] = {}    # source → candidate furniture lines
+        self.shas: dict[str, str] = {}                 # source → hash it was indexed with, this run
 
     def open(self):
         """The index, created if missing; one this version cannot read is rebuilt, saying why."""
@@ -198,6 +201,13 @@ class _Run:
         reading.save_digests()
         return _plan(self.scanned, self.known, self.summary)
 
+    def table_stale(self) -> bool:
+        """The furniture table does not cover every unchanged file (an index made before it
+        was kept, or a run killed after its commit): the run must read those files again."""
+        table = furniture_table.load(self.index_dir, self.generation)
+        return any(readable and furniture_table.known_edges(table, cf.source, sha) is None
+                   for cf, readable, sha in self.scanned)
+
     def _scan_file(self, reading: Reading, cf: CorpusFile) -> Scanned:
         try:
             return cf, True, reading.check(cf, self.known.get(cf.source))
@@ -219,16 +229,57 @@ class _Run:
         try:
             if not self.rebuild:
                 todo = self._replan(batch, reading, todo)
-                if not (todo or self.summary.deleted):
-                    batch.cancel()
-                    return
+            todo = self._learn_furniture(reading, todo, batch.generation)
+            if not self.rebuild and not (todo or self.summary.deleted):
+                batch.cancel()
+                return
             self._fill(batch, ix, reading, todo)
+            # Before the commit, while the lock is ours: a writer that takes the lock next finds
+            # the table of the generation it builds on. A commit that fails leaves a table of
+            # a generation never made, which the next run does not trust.
+            self._save_table(batch.generation + 1)
             batch.commit()
         except BaseException as exc:
             batch.cancel()                   # releases the lock and removes this run's files
             if isinstance(exc, (KeyboardInterrupt, SystemExit, ReportSearchError)):
                 raise
             raise write_failure(exc) from exc
+
+    def _learn_furniture(self, reading: Reading, todo: list[Scanned], generation: int) -> list[Scanned]:
+        """Learn the collection's furniture from every file's candidate lines, before any file
+        is made into paragraphs, and add the unchanged files it reads differently.
+
+        Candidates of the files to index come from the read the run makes of them anyway;
+        those of unchanged files from the table kept with the index (read again only when it
+        does not hold them, and then reindexed too). An unchanged file is reindexed when one
+        of its candidates gained or lost furniture status: the run ends as a fresh build would.
+        """
+        table = {} if self.rebuild else furniture_table.load(self.index_dir, generation)
+        before = furniture_table.furniture(table)
+        redo = {cf.source for cf, _, _ in todo}
+        stale = set()
+        self.edges = {}
+        for cf, readable, sha in self.scanned:
+            edges = frozenset()
+            if readable and cf.source in redo:
+                edges = frozenset(reading.edges(cf, sha))
+            elif readable:
+                edges = furniture_table.known_edges(table, cf.source, sha)
+                if edges is None:
+                    edges = frozenset(reading.edges(cf, sha))
+                    stale.add(cf.source)
+            self.edges[cf.source] = edges
+        after = learn(self.edges)
+        reading.furniture = after
+        touched = stale | {source for source, edges in self.edges.items()
+                           if source not in redo and furniture_table.touched(edges, before, after)}
+        todo = todo + _recheck(self.scanned, touched - redo)
+        return sorted(todo, key=lambda item: item[0].source)
+
+    def _save_table(self, generation: int) -> None:
+        table = {cf.source: furniture_table.Entry(self.shas.get(cf.source, sha), self.edges.get(cf.source, frozenset()))
+                 for cf, _, sha in self.scanned if self.shas.get(cf.source, sha) is not None}
+        furniture_table.save(self.index_dir, table, generation)
 
     def _replan(self, batch: Batch, reading: Reading, todo: list[Scanned]) -> list[Scanned]:
         """The plan was made before the lock was ours: another indexer may have committed since
@@ -274,6 +325,7 @@ class _Run:
             sha, paragraphs, error = parsed.sha, parsed.paragraphs, parsed.error
             if parsed.note and not error:
                 summary.partial[cf.source] = parsed.note
+        self.shas[cf.source] = sha
         if error:
             summary.skipped[cf.source] = error
             # A marker so the file is not read again until it changes.

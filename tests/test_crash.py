@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from subprocesses import ENV, ROOT
 
+from indexer import furniture_table
 from indexer.engine import store
 from indexer.engine.documents import paragraph_fields
 from indexer.errors import IndexBusy
 from indexer.ingest.files import digest
-from indexer.ingest.pipeline import file_paragraphs
+from indexer.ingest.pipeline import file_edges, file_paragraphs
 from indexer.search.searcher import Searcher
 from indexer.update import update_index
 
@@ -131,6 +132,8 @@ def test_indexer_that_waited_replans_and_adds_nothing_twice(tmp_path, corpus):
     key = store.filekey("a.txt", digest(data))
     for p in file_paragraphs(data, "a.txt"):
         holder.add_document(**paragraph_fields(p, key))
+    furniture_table.save(index, {"a.txt": furniture_table.Entry(digest(data), frozenset(file_edges(data, "a.txt")))},
+                         generation=1)
     holder.commit()
     thread.join(30)
 

@@ -24,7 +24,7 @@ def counted(monkeypatch):
     # files are recognised by their stat (as they are in real use) and never read.
     monkeypatch.setattr(digests, "RACY_SECONDS", 0.0)
     reads, parses = Counter(), Counter()
-    read_bytes, file_paragraphs = reading.read_bytes, reading.file_paragraphs
+    read_bytes, file_document = reading.read_bytes, reading.file_document
 
     def counting_read(path):
         reads[path.name] += 1
@@ -32,10 +32,10 @@ def counted(monkeypatch):
 
     def counting_parse(data, source, **options):
         parses[source] += 1
-        return file_paragraphs(data, source, **options)
+        return file_document(data, source, **options)
 
     monkeypatch.setattr(reading, "read_bytes", counting_read)
-    monkeypatch.setattr(reading, "file_paragraphs", counting_parse)
+    monkeypatch.setattr(reading, "file_document", counting_parse)
     return reads, parses
 
 
@@ -96,3 +96,17 @@ def test_parses_held_on_disk_index_as_parses_held_in_memory(tmp_path, monkeypatc
     in_memory = run("memory")
     monkeypatch.setattr(reading, "HELD_IN_MEMORY", 1)           # every held parse goes to the temporary file
     assert run("disk") == in_memory
+
+
+def test_files_read_again_for_learnt_furniture_are_read_once(tmp_path, counted):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    nav = "本站导航栏目\n"
+    write(corpus, "a.txt", nav + OTHER + nav)
+    write(corpus, "b.txt", nav + THIRD + nav)
+    update_index(index, corpus)
+    reads, parses = counted
+    reads.clear(), parses.clear()
+    # A third file makes the line furniture: the two unchanged files are read again, once.
+    write(corpus, "c.txt", nav + R + nav)
+    assert update_index(index, corpus).added == ["c.txt"]
+    assert reads == parses == {"a.txt": 1, "b.txt": 1, "c.txt": 1}

@@ -15,7 +15,7 @@ from collections import Counter
 from indexer.ingest.clean import clean_blocks
 from indexer.ingest.furniture import edge_lines
 from indexer.ingest.metadata import doctype, enrich
-from indexer.model import Paragraph, Report
+from indexer.model import Document, Paragraph, Report
 from indexer.text.normalize import normalize
 from indexer.ingest.paragraphs import sectioned_paragraphs
 from indexer.ingest.readers import read_document
@@ -33,29 +33,46 @@ def dupkey(text: str) -> str:
     return _hash(_NON_WORD.sub("", normalize(text)))
 
 
-def file_edges(data: bytes, source: str, **options) -> set[str]:
-    """The file's candidate furniture lines (see ``furniture``); raises UnreadableFile."""
-    doc = read_document(data, source, **options)
+def file_document(data: bytes, source: str, **options) -> Document:
+    """The file as its reader sees it (the one costly step); raises UnreadableFile.
+    ``options`` go to the reader (a table's column mapping)."""
+    return read_document(data, source, **options)
+
+
+def document_edges(doc: Document) -> set[str]:
+    """The document's candidate furniture lines (see ``furniture``)."""
     return set() if doc.reports is not None else edge_lines(doc.blocks)
 
 
-def file_reports(data: bytes, source: str, furniture: frozenset[str] = frozenset(),
-                 **options) -> list[Report]:
-    """Read, clean and split one file, and fill each report's metadata; raises UnreadableFile.
+def document_reports(doc: Document, source: str, furniture: frozenset[str] = frozenset()) -> list[Report]:
+    """Clean and split one read file, and fill each report's metadata.
 
-    ``furniture``: the collection's learnt furniture lines; ``options`` go to the reader (a
-    table's column mapping).
+    ``furniture``: the collection's learnt furniture lines. Only those among the file's own
+    candidate lines (``document_edges``) are dropped, so that what a file gives depends on the
+    learnt set only through its candidates, which the index keeps per file: that is what lets
+    an incremental run tell which unchanged files a change of the set touches.
     """
-    doc = read_document(data, source, **options)
     if doc.reports is not None:
         reports = doc.reports
     else:
-        cleaned = clean_blocks(doc.blocks, doc.headings, furniture)
+        own = frozenset(furniture & edge_lines(doc.blocks)) if furniture else frozenset()
+        cleaned = clean_blocks(doc.blocks, doc.headings, own)
         cleaned.meta = {**doc.meta, **cleaned.meta}
         reports = split_reports(cleaned, source, doc.title or cleaned.title)
     for report in reports:
         report.meta = enrich(report.title, [b.text for b in report.blocks], report.meta)
     return reports
+
+
+def file_edges(data: bytes, source: str, **options) -> set[str]:
+    """The file's candidate furniture lines (see ``furniture``); raises UnreadableFile."""
+    return document_edges(file_document(data, source, **options))
+
+
+def file_reports(data: bytes, source: str, furniture: frozenset[str] = frozenset(),
+                 **options) -> list[Report]:
+    """Read, clean and split one file (``document_reports``); raises UnreadableFile."""
+    return document_reports(file_document(data, source, **options), source, furniture)
 
 
 def report_paragraphs(reports: list[Report], source: str) -> list[Paragraph]:
@@ -86,6 +103,10 @@ def report_paragraphs(reports: list[Report], source: str) -> list[Paragraph]:
                 meta=meta,
             ))
     return out
+
+
+def document_paragraphs(doc: Document, source: str, furniture: frozenset[str] = frozenset()) -> list[Paragraph]:
+    return report_paragraphs(document_reports(doc, source, furniture), source)
 
 
 def file_paragraphs(data: bytes, source: str, furniture: frozenset[str] = frozenset(),

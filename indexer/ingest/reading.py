@@ -12,8 +12,12 @@ first time it is wanted, and its hash always comes from the bytes it is parsed f
   its digest remembered, see ``digests``); if it changed, it is parsed from the same bytes;
 - a file the index does not hold will be indexed whatever its hash: it is read only when its
   paragraphs are first wanted.
-A parse wanted again later is held until then: in memory up to ``HELD_IN_MEMORY`` bytes, then in
-a temporary file, so that the corpus is never held in memory whole.
+A file is parsed in two steps: its reader gives a Document (the costly step, done once), whose
+candidate furniture lines (``edges``) the run collects from every file it reads before it knows
+the collection's furniture; its paragraphs are made from the same Document once ``furniture``
+is set. A read or parse wanted again later is held until then: in memory up to
+``HELD_IN_MEMORY`` bytes, then in a temporary file, so that the corpus is never held in memory
+whole.
 """
 from __future__ import annotations
 
@@ -28,10 +32,10 @@ from pathlib import Path
 from indexer.errors import UnreadableFile
 from indexer.ingest.digests import Digests
 from indexer.ingest.files import CorpusFile, digest
-from indexer.ingest.pipeline import file_paragraphs
+from indexer.ingest.pipeline import document_edges, document_paragraphs, file_document
 from indexer.ingest.readers import MAX_FILE_BYTES, limits
 from indexer.ingest.readers.tabular import options_digest, reader_options
-from indexer.model import Paragraph
+from indexer.model import Document, Paragraph
 
 HELD_IN_MEMORY = 64 * 1024 * 1024
 NO_TEXT = "文件中没有可检索的正文"
@@ -43,7 +47,18 @@ class Parsed:
     sha: str                      # content hash (with reader options) of the bytes read
     paragraphs: list[Paragraph] = field(default_factory=list)
     error: str | None = None      # why the file is not indexed, or None
+    edges: set[str] = field(default_factory=set)    # candidate furniture lines (ingest.furniture)
     note: str | None = None       # what was left out of a file indexed in part (readers.limits)
+
+
+@dataclass
+class _Read:
+    """A file read and through its reader, not yet made into paragraphs."""
+    sha: str
+    doc: Document | None
+    error: str | None
+    edges: set[str]
+    note: str | None = None       # what its reader left out (readers.limits)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -54,6 +69,17 @@ def read_bytes(path: Path) -> bytes:
 def unreadable_reason(exc: Exception) -> str:
     """The user-facing reason for a file that could not be read."""
     return str(exc if isinstance(exc, UnreadableFile) else UnreadableFile(f"无法读取：{exc.strerror or exc}"))
+
+
+def _failed(exc: BaseException) -> str:
+    """One Chinese line for a file whose reading or splitting failed (the run goes on)."""
+    if isinstance(exc, (OSError, UnreadableFile)):
+        return unreadable_reason(exc)
+    if isinstance(exc, RecursionError):
+        return "文件结构嵌套过深，无法解析，已跳过"
+    if isinstance(exc, MemoryError):
+        return "解析该文件所需内存过大，已跳过"
+    return f"解析失败（程序错误 {type(exc).__name__}），已跳过"
 
 
 def _stat(cf: CorpusFile) -> os.stat_result:
@@ -71,7 +97,9 @@ class Reading:
         self.digests = digests
         self._held: dict[str, int] = {}          # source → where its Parsed is pickled in _spool
         self._spool = tempfile.SpooledTemporaryFile(max_size=HELD_IN_MEMORY)
-        self.slowest: tuple[str, float] = ("", 0.0)   # the file whose parse took longest, and its seconds
+        # The collection's learnt furniture: set by the run before any file is made into paragraphs.
+        self.furniture: frozenset[str] = frozenset()
+        self.slowest: tuple[str, float] = ("", 0.0)   # the file whose reading took longest, and its seconds
 
     def __enter__(self) -> "Reading":
         return self
@@ -102,23 +130,36 @@ class Reading:
             return None
         data, sha = self._read(cf, before)
         if sha != indexed:
-            self._hold(cf.source, self._parse(cf, data, sha))
+            self._hold(cf.source, self._document(cf, data, sha))
         return sha
+
+    def edges(self, cf: CorpusFile, sha: str | None) -> set[str]:
+        """The file's candidate furniture lines, read now unless held (and then held for
+        ``peek`` and ``take``); empty for a file that cannot be read. ``sha`` as for ``peek``."""
+        return self._get(cf, sha).edges
 
     def peek(self, cf: CorpusFile, sha: str | None) -> Parsed:
         """The file's parse, read now unless held, and held for ``take``. ``sha``: its hash from
         ``check``, which stands for the file when it cannot be read (None: not known)."""
-        where = self._held.get(cf.source)
-        if where is not None:
-            return self._load(where)
-        parsed = self._parse_file(cf, sha)
-        self._hold(cf.source, parsed)
-        return parsed
+        got = self._get(cf, sha)
+        if isinstance(got, _Read):
+            got = self._paragraphs(cf, got)
+            self._hold(cf.source, got)
+        return got
 
     def take(self, cf: CorpusFile, sha: str | None) -> Parsed:
         """The file's parse, as ``peek``, for the last time: no longer held."""
         where = self._held.pop(cf.source, None)
-        return self._load(where) if where is not None else self._parse_file(cf, sha)
+        got = self._load(where) if where is not None else self._read_file(cf, sha)
+        return self._paragraphs(cf, got) if isinstance(got, _Read) else got
+
+    def _get(self, cf: CorpusFile, sha: str | None) -> "Parsed | _Read":
+        where = self._held.get(cf.source)
+        if where is not None:
+            return self._load(where)
+        got = self._read_file(cf, sha)
+        self._hold(cf.source, got)
+        return got
 
     def _options_hash(self, cf: CorpusFile, content: str) -> str:
         # A table's column mapping is part of what the file means: changing it reindexes the file.
@@ -130,42 +171,42 @@ class Reading:
         self.digests.put(cf.source, before, cf.path.stat(), content)
         return data, self._options_hash(cf, content)
 
-    def _parse_file(self, cf: CorpusFile, sha: str | None) -> Parsed:
+    def _read_file(self, cf: CorpusFile, sha: str | None) -> _Read:
         try:
             data, sha = self._read(cf, _stat(cf))
         except (OSError, UnreadableFile) as exc:
             reason = unreadable_reason(exc)
-            return Parsed(sha or f"unreadable:{reason}", error=reason)
-        return self._parse(cf, data, sha)
+            return _Read(sha or f"unreadable:{reason}", None, reason, set())
+        return self._document(cf, data, sha)
 
-    def _parse(self, cf: CorpusFile, data: bytes, sha: str) -> Parsed:
+    def _document(self, cf: CorpusFile, data: bytes, sha: str) -> _Read:
         started = time.monotonic()
         try:
-            return self._parse_timed(cf, data, sha)
+            with limits.noting() as notes:
+                doc = file_document(data, cf.source, **reader_options(self.corpus_dir, cf.source))
+            return _Read(sha, doc, None, document_edges(doc), "；".join(notes) or None)
+        except Exception as exc:       # a reader bug must not stop the run
+            return _Read(sha, None, _failed(exc), set())
         finally:
             seconds = time.monotonic() - started
             if seconds > self.slowest[1]:
                 self.slowest = (cf.source, seconds)
 
-    def _parse_timed(self, cf: CorpusFile, data: bytes, sha: str) -> Parsed:
+    def _paragraphs(self, cf: CorpusFile, read: _Read) -> Parsed:
+        if read.error is not None:
+            return Parsed(read.sha, error=read.error, edges=read.edges)
         try:
             with limits.noting() as notes:
-                paragraphs = file_paragraphs(data, cf.source, **reader_options(self.corpus_dir, cf.source))
-                paragraphs = limits.cap_blocks(paragraphs)
-        except (OSError, UnreadableFile) as exc:
-            return Parsed(sha, error=unreadable_reason(exc))
-        except RecursionError:
-            return Parsed(sha, error="文件结构嵌套过深，无法解析，已跳过")
-        except MemoryError:
-            return Parsed(sha, error="解析该文件所需内存过大，已跳过")
-        except Exception as exc:       # a reader bug must not stop the run
-            return Parsed(sha, error=f"解析失败（程序错误 {type(exc).__name__}），已跳过")
-        return Parsed(sha, paragraphs, None if paragraphs else NO_TEXT, "；".join(notes) or None)
+                paragraphs = limits.cap_blocks(document_paragraphs(read.doc, cf.source, self.furniture))
+        except Exception as exc:       # a bug in cleaning or splitting must not stop the run
+            return Parsed(read.sha, error=_failed(exc), edges=read.edges)
+        note = "；".join(([read.note] if read.note else []) + notes) or None
+        return Parsed(read.sha, paragraphs, None if paragraphs else NO_TEXT, read.edges, note)
 
-    def _hold(self, source: str, parsed: Parsed) -> None:
+    def _hold(self, source: str, parsed: "Parsed | _Read") -> None:
         self._held[source] = self._spool.seek(0, io.SEEK_END)
         pickle.dump(parsed, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def _load(self, where: int) -> Parsed:
+    def _load(self, where: int) -> "Parsed | _Read":
         self._spool.seek(where)
         return pickle.load(self._spool)
