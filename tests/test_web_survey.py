@@ -188,3 +188,14 @@ def test_facet_counts_never_wrap():
     css = (Path(__file__).resolve().parent.parent / "webapp" / "static" / "style.css").read_text(encoding="utf-8")
     rule = re.findall(r"\.count \{([^}]*)\}", css)
     assert any("white-space: nowrap" in r and "flex: none" in r for r in rule)
+
+
+def test_every_value_of_a_facet_counts_exactly_what_its_link_lists(client):
+    """The full list is counted over every match, not over the first results of the ranked list."""
+    every = client.get(f"/?q={Q}&more=place").get_data(as_text=True)
+    section = re.search(r'aria-labelledby="facet-place">(.*?)</section>', every, re.S).group(1)
+    pairs = re.findall(r'<span class="facet-label">([^<]*)</span><span class="count">(\d+)</span>', section)
+    assert len(pairs) > facets.TOP_VALUES
+    for place, count in pairs:
+        total = client.get(f"/api/search?q={Q}&place={place.strip()}&limit=1").get_json()["total"]
+        assert int(count) == total, place

@@ -29,13 +29,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["reportsearch"] = Searcher(app.config["INDEX_DIR"])
 
-    from indexer.search.grouping import SCAN_MAX
-
     from . import errors, excerpts, export, reading, security, views
     from .citations import web_url
 
     app.add_template_filter(web_url, "web_url")
-    app.jinja_env.globals["scan_max"] = SCAN_MAX
 
     app.register_blueprint(views.bp)
     app.register_blueprint(reading.bp)

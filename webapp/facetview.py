@@ -1,7 +1,7 @@
 """The facet sidebar of a search page: each facet's values with their counts and links.
 
 Between search and page: counts come from Searcher.facet_counts (the top values of each facet);
-a facet the user opens with "更多…" lists every value (indexer.search.grouping.all_values).
+a facet the user opens with "更多…" lists every value with its exact count.
 Reports titled alike (every county's 政府工作报告) are told apart by their place or date.
 """
 from __future__ import annotations
@@ -20,10 +20,9 @@ def facet_view(searcher, state: SearchState, counted: dict, more: str = "") -> l
     """Facet groups for the template; ``more`` names the facet to list in full."""
     groups = []
     for name, values in counted["counts"].items():
-        complete = True
         truncated = len(values) >= facets.TOP_VALUES
         if name == more and truncated:
-            values, complete = grouping.all_values(searcher, state.q, state.filters, name, values)
+            values = grouping.all_values(searcher, state.q, state.filters, name)
             truncated = False
         titles = counted["titles"]
         if name == "report":
@@ -32,7 +31,7 @@ def facet_view(searcher, state: SearchState, counted: dict, more: str = "") -> l
         if name == "report":
             _tell_apart(searcher, items)
         if items:
-            groups.append({"name": name, "label": facets.LABELS[name], "items": items, "complete": complete,
+            groups.append({"name": name, "label": facets.LABELS[name], "items": items,
                            "more_url": state.url() + f"&more={name}#facet-{name}" if truncated else None,
                            "more_src": state.facets_url() + f"&more={name}" if truncated else None})
     return groups

@@ -100,7 +100,7 @@ def distinct_total(view, query: Q.Query, keep=None) -> int | None:
 
 
 def count(view, query: Q.Query, filters: dict[str, str] | None = None,
-          top: int = TOP_VALUES, keep=None) -> dict[str, list[tuple[str, int]]]:
+          top: int | None = TOP_VALUES, keep=None) -> dict[str, list[tuple[str, int]]]:
     """{facet: [(value, paragraphs), …]} for the paragraphs matching query and filters.
 
     Counts every match (up to ``MAX_COUNTED``); copies of a paragraph (same ``dupkey``) count

@@ -105,13 +105,6 @@ def facet_value(hit: Hit, name: str) -> str:
     return {"place": hit.place, "type": hit.doctype}.get(name, "")
 
 
-def all_values(searcher, text: str, filters: dict | None, name: str,
-               counted: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], bool]:
-    """A facet's every value: ``counted`` (the exact top values from Searcher.facet_counts) and
-    after them the values found in the ranked list, most paragraphs first. Also whether the
-    list was read to its end (else values found only further down are missing)."""
-    read = scan(searcher, text, filters)
-    known = {value for value, _ in counted}
-    more = Counter(facet_value(h, name) for h in read.hits)
-    rest = sorted(((v, n) for v, n in more.items() if v and v not in known), key=lambda vn: (-vn[1], vn[0]))
-    return list(counted) + rest, read.complete
+def all_values(searcher, text: str, filters: dict | None, name: str) -> list[tuple[str, int]]:
+    """A facet's every value with its exact count (the sidebar shows the top ones)."""
+    return searcher.facet_counts(text, filters, top=None)["counts"].get(name, [])

@@ -50,13 +50,13 @@ class SearchRun:
                 for score, doc in self.picked.hits[offset:want]]
         return total, estimated, hits
 
-    def facet_counts(self) -> dict:
+    def facet_counts(self, top: int | None = facets.TOP_VALUES) -> dict:
         """Paragraph counts per report, folder, year, place and type (facets.count), with the
         paragraphs listed through their reports, so that a count is the length of the list its
         link shows."""
         query = with_reports(self.parsed.query, about_query(self.view, self.parsed), self.parsed, None)
         keep = phrase_check(self.view, self.parsed.phrase_checks, self.budget.facet_read)
-        counts = facets.count(self.view, query, self.filters, keep=keep)
+        counts = facets.count(self.view, query, self.filters, top=top, keep=keep)
         return {"counts": counts, "titles": facets.report_titles(self.view, [v for v, _ in counts["report"]])}
 
     def _by_field(self, want: int, sort_by) -> tuple[int, bool]:

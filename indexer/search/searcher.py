@@ -149,12 +149,13 @@ class Searcher:
         return SearchResult(query=parsed.text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
                             hits=hits, needles=parsed.needles, estimated=estimated)
 
-    def facet_counts(self, text: str, filters: dict | None = None) -> dict:
-        """Paragraph counts per report, folder, year, place and type for a query (facets.count)."""
+    def facet_counts(self, text: str, filters: dict | None = None, top: int | None = facets.TOP_VALUES) -> dict:
+        """Paragraph counts per report, folder, year, place and type for a query (facets.count):
+        the ``top`` values of each facet, every value with None."""
         view = self._current()
         # Parsed as search() parses it, so that a count is the length of the list its link shows.
         parsed = parse(text, IndexStats(view))
-        return SearchRun(view, parsed, filters, _budget()).facet_counts()
+        return SearchRun(view, parsed, filters, _budget()).facet_counts(top)
 
     def matching_ids(self, text: str) -> list[str]:
         """Ids of every paragraph the query matches, unranked and uncollapsed (for benchmarks)."""
