@@ -683,7 +683,9 @@ def mount_small_disk(mount: Path, megabytes: int = 8) -> str | None:
 
 
 def unmount(mount: Path) -> None:
-    subprocess.run(["umount", str(mount)], capture_output=True, timeout=30)
+    # Lazily when busy (a killed indexer's child may still hold a file): never leave a mount behind.
+    if subprocess.run(["umount", str(mount)], capture_output=True, timeout=30).returncode:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True, timeout=30)
 
 
 def disk_full_case(work: Path, index: Path, rebuild: bool = True) -> dict:
