@@ -235,3 +235,14 @@ def test_words_given_apart_relax_to_most_of_them(relocation, query):
     assert apart[0] == "甲县完成拆迁"
     assert sorted(apart[1:]) == sorted(["甲县拆迁工作", "甲县新建安置"])
     assert set(joined) <= set(apart)
+
+
+def test_each_result_says_which_tier_matched_and_the_total_says_how_many_are_exact(relocation):
+    result = relocation.search("拆迁安置", limit=20)
+    assert [h.match for h in result.hits][:1] == ["exact"]
+    assert {h.match for h in result.hits[1:]} == {"some_words"}
+    assert result.exact_total == 1 and result.total == len(result.hits) == 3
+    assert result.exact_note == "其中 1 段含“拆迁安置”原文，其余为部分匹配或相关段落"
+    from indexer.search.results import result_dict
+    data = result_dict(result, lambda pid: pid)
+    assert data["exact_total"] == 1 and data["results"][0]["match"] == "exact"
