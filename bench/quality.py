@@ -92,6 +92,10 @@ def judged(path: Path, paragraphs, group):
         for j in item["judgments"]:
             hits = [p for p in paragraphs if j["anchor"] in p.text]
             if not hits:
+                # A judged paragraph that the cleaner now reads as a section heading: the first
+                # paragraph under that heading stands for it.
+                hits = [p for p in paragraphs if j["anchor"] in (p.section or "").rpartition(" › ")[2]][:1]
+            if not hits:
                 raise SystemExit(f"anchor not found: {j['anchor']!r} ({item['query']})")
             for p in hits:
                 g = group[p.id]

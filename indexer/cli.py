@@ -166,8 +166,14 @@ def cmd_search(cfg, args) -> int:
         print(json.dumps(result_dict(result, url), ensure_ascii=False, indent=2))
         return 0
     print(f"找到 {result.total} 条结果（查询 {result.took_ms:.0f} 毫秒；启动 {startup:.1f} 秒）")
+    if result.exact_note:
+        print(result.exact_note)
     color = sys.stdout.isatty()
+    previous = None
     for n, hit in enumerate(result.hits, start=result.offset + 1):
+        if previous == "exact" and hit.match != "exact":
+            print("\n—— 以下段落不含查询原文：部分匹配、同义词或相关段落 ——")
+        previous = hit.match
         where = SECTION_SEPARATOR.join(x for x in (hit.title, hit.section) if x)
         print(f"\n{n}. {where}")
         print("   " + re.sub(r"\s+", " ", _terminal_snippet(hit.snippet, color)))

@@ -210,3 +210,39 @@ def test_an_excluded_word_keeps_out_the_first_match_too(tmp_path):
         hits = s.search("最令 -社区", sort=sort).hits
         assert [h.text for h in hits] == ["最令群众满意的是办事方便。"], sort
     assert [n for _, n in s.facet_counts("最令 -社区")["counts"]["report"]] == [1]
+
+
+RELOCATION = {
+    "a.txt": "甲县工作汇报\n甲县完成拆迁安置房建设一千套。\n甲县拆迁工作依法进行，补偿款按时发放。\n"
+             "甲县新建安置小区两个，群众满意。\n甲县农业生产稳定增长。\n",
+    "b.txt": "乙县工作汇报\n" + "".join(f"乙县第{n}季度农业生产稳定。\n" for n in "一二三四五六"),
+}
+
+
+@pytest.fixture(scope="module")
+def relocation(tmp_path_factory):
+    from indexer.search.searcher import Searcher
+    from fixture_files import corpus_index
+    return Searcher(corpus_index(tmp_path_factory.mktemp("relocation"), RELOCATION))
+
+
+@pytest.mark.parametrize("query", ["拆迁 安置", "拆迁\u3000安置"])
+def test_words_given_apart_relax_to_most_of_them(relocation, query):
+    # The paragraph with both words first, then those with one of them: a space never finds
+    # fewer paragraphs than the same words written together.
+    apart = [h.text[:6] for h in relocation.search(query, limit=20).hits]
+    joined = [h.text[:6] for h in relocation.search("拆迁安置", limit=20).hits]
+    assert apart[0] == "甲县完成拆迁"
+    assert sorted(apart[1:]) == sorted(["甲县拆迁工作", "甲县新建安置"])
+    assert set(joined) <= set(apart)
+
+
+def test_each_result_says_which_tier_matched_and_the_total_says_how_many_are_exact(relocation):
+    result = relocation.search("拆迁安置", limit=20)
+    assert [h.match for h in result.hits][:1] == ["exact"]
+    assert {h.match for h in result.hits[1:]} == {"some_words"}
+    assert result.exact_total == 1 and result.total == len(result.hits) == 3
+    assert result.exact_note == "其中 1 段含“拆迁安置”原文，其余为部分匹配或相关段落"
+    from indexer.search.results import result_dict
+    data = result_dict(result, lambda pid: pid)
+    assert data["exact_total"] == 1 and data["results"][0]["match"] == "exact"

@@ -30,9 +30,10 @@ class Picked:
         # id → (matches in its report, the word they contain), if found through its report
         self._through: dict[str, tuple[int, str]] = {}
         self._groups: set[str] = set()
+        self._match: dict[str, str] = {}  # id → the tier it matched in (results.Hit.match)
 
     def add(self, docnum: int | None, score: float, doc: dict, norm: str | None = None,
-            through_report: int = 0, through_word: str = "") -> None:
+            through_report: int = 0, through_word: str = "", match: str = "") -> None:
         if "text" not in doc:
             return                       # the marker of an unreadable file
         if docnum is not None:
@@ -45,6 +46,11 @@ class Picked:
                 self.norms[doc["id"]] = norm
             if through_report:
                 self._through[doc["id"]] = (through_report, through_word)
+                match = "report"
+            self._match[doc["id"]] = match or "some_words"
+
+    def match(self, pid: str) -> str:
+        return self._match.get(pid, "")
 
     def through(self, pid: str) -> tuple[int, str]:
         return self._through.get(pid, (0, ""))
@@ -64,7 +70,7 @@ def _meta(doc: dict) -> dict:
 
 
 def make_hit(view, doc: dict, score: float, needles: list[str], norm: str | None = None,
-             through_report: int = 0, through_word: str = "") -> Hit:
+             through_report: int = 0, through_word: str = "", match: str = "") -> Hit:
     """The result hit for a picked paragraph: snippet, other copies of it and of its report."""
     also = []
     if doc.get("dupkey"):
@@ -77,5 +83,5 @@ def make_hit(view, doc: dict, score: float, needles: list[str], norm: str | None
         source=doc["source"], date=stored(doc, "date"), place=stored(doc, "place"),
         doctype=stored(doc, "doctype"), also_in=also,
         source_url=_meta(doc).get("url", ""), locations=records.locations(view, doc["report_id"]),
-        through_report=through_report, through_word=through_word,
+        through_report=through_report, through_word=through_word, match=match,
     )

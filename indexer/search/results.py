@@ -30,6 +30,9 @@ class Hit:
     # the query word it is about (through_word); 0 for a paragraph found by its own words.
     through_report: int = 0
     through_word: str = ""
+    # The tier it matched in: "exact" (the query as typed), "all_words" (every word, apart),
+    # "synonym", "report" (through its report), "some_words"; "" when sorted by a field.
+    match: str = ""
 
     @property
     def through_report_note(self) -> str:
@@ -50,6 +53,14 @@ class SearchResult:
     hits: list[Hit]
     needles: list[str] = field(default_factory=list)
     estimated: bool = False          # total is an estimate (too many matches to count cheaply)
+    exact_total: int | None = None   # paragraphs containing the query as typed (None: no exact tier)
+
+    @property
+    def exact_note(self) -> str:
+        """How many of the results contain the query as typed, when not all do (page and CLI)."""
+        if self.exact_total is None or self.exact_total == self.total:
+            return ""
+        return f"其中 {self.exact_total} 段含“{self.query}”原文，其余为部分匹配或相关段落"
 
 
 @dataclass
@@ -75,7 +86,7 @@ class ParagraphView:
 # read from a search hit or ParagraphView (attribute) or a stored paragraph (dict key); "url"
 # is the paragraph's permalink, made from its id.
 HIT_FIELDS = ("id", "report_id", "title", "section", "text", "snippet", "url", "score", "source", "date",
-              "doctype", "place", "source_url", "locations", "also_in", "through_report", "through_word")
+              "doctype", "place", "source_url", "locations", "also_in", "through_report", "through_word", "match")
 STORED_FIELDS = ("id", "report_id", "title", "section", "text", "source", "date", "url")
 # A paragraph like another (indexer.search.similar): also its score, snippet and shared words.
 SIMILAR_FIELDS = ("id", "report_id", "title", "section", "text", "source", "date", "score", "snippet",
@@ -105,6 +116,7 @@ def result_dict(result: SearchResult, url_for_id) -> dict:
         "query": result.query,
         "total": result.total,
         "total_is_estimate": result.estimated,
+        "exact_total": result.exact_total,
         "took_ms": result.took_ms,
         "offset": result.offset,
         "limit": result.limit,

@@ -39,6 +39,9 @@ class SearchRun:
         self.budget = budget
         self.full = facets.restrict(parsed.query, filters)       # every tier, within the filters
         self.picked = Picked()
+        # Paragraphs containing the query as typed (the exact tier), copies counted once;
+        # None for a query without an exact tier (title:…).
+        self.exact_total: int | None = None
 
     def page(self, offset: int, limit: int, sort: str = "relevance") -> tuple[int, bool, list[Hit]]:
         """(total, whether the total is an estimate, the hits from ``offset`` on)."""
@@ -46,7 +49,7 @@ class SearchRun:
         sort_by = facets.SORT_BY[sort]
         total, estimated = self._ranked(want) if sort_by is None else self._by_field(want, sort_by)
         hits = [make_hit(self.view, doc, score, self.parsed.needles, self.picked.norms.get(doc["id"]),
-                         *self.picked.through(doc["id"]))
+                         *self.picked.through(doc["id"]), match=self.picked.match(doc["id"]))
                 for score, doc in self.picked.hits[offset:want]]
         return total, estimated, hits
 
@@ -73,6 +76,7 @@ class SearchRun:
         parsed, picked = self.parsed, self.picked
         exact = facets.restrict(parsed.exact, self.filters) if parsed.exact is not None else None
         exact_done = exact is None or self._exact_pass(exact, want)
+        self.exact_total = self._count_exact(exact, exact_done)
         if not exact_done or len(picked.hits) >= want:
             return self._total(len(picked.hits))
         room = ranking.lower_room(want - len(picked.hits))
@@ -90,17 +94,28 @@ class SearchRun:
         some = []
         for score, doc in sorted(((ranking.unconfirmed(s), d) for s, d in lower.hits), key=lambda pair: -pair[0]):
             if ranking.has_synonym(score) or has_words(content(doc), parsed.word_checks):
-                picked.add(None, score, doc)
+                picked.add(None, score, doc, match=_words_match(doc, parsed))
             else:
                 some.append((score, doc))
         some, unread = self._through_reports(about, lower.docnums, some, room, clause_hits)
         for score, doc in some:
-            picked.add(None, score, doc)
+            picked.add(None, score, doc, match="some_words")
         picked.docnums |= lower.docnums
         if exhausted:
             return len(picked.hits) + unread, False          # every match was seen
         total, estimated = self._total(len(picked.hits), about)
         return (total + unread if estimated else total), estimated
+
+    def _count_exact(self, exact, exact_done: bool) -> int | None:
+        """How many paragraphs contain the query as typed: the exact hits when all were seen,
+        else counted (confirmed on the stored text when few; else the bigram count)."""
+        if exact is None:
+            return None
+        if exact_done:
+            return sum(1 for score, _ in self.picked.hits if ranking.in_exact_tier(score))
+        keep = phrase_check(self.view, self.parsed.checks, self.budget.count_read)
+        counted = facets.distinct_total(self.view, exact, keep)
+        return counted if counted is not None else facets.distinct_total(self.view, exact)
 
     def _exact_pass(self, exact, want: int) -> bool:
         """Fill ``picked`` with exact-tier hits, best first; True when all of them were seen.
@@ -128,7 +143,7 @@ class SearchRun:
                 norm = normalize(doc["text"])
                 text = content(doc, norm)
                 if is_exact(text, self.parsed.checks):
-                    picked.add(docnum, ranking.exact(score), doc, norm)
+                    picked.add(docnum, ranking.exact(score), doc, norm, match="exact")
                     contents[doc["id"]] = (docnum, text)
                     if len(picked.hits) >= want and not rerank:
                         break          # the page is full: the rest would only be read and dropped
@@ -249,6 +264,15 @@ class SearchRun:
                 if via and "text" in doc and has_words(content(doc), self.parsed.word_checks):
                     via = {}
                 picked.add(record.docnum, stored_score(record.score), doc, **via)
+
+
+def _words_match(doc: dict, parsed) -> str:
+    """The tier of a paragraph ranked with those having every word: "all_words", "synonym"
+    (every clause, one through a synonym) or "some_words" (most clauses verbatim, not all)."""
+    text = content(doc)
+    if has_words(text, tuple(clause[:1] for clause in parsed.word_checks)):
+        return "all_words"
+    return "synonym" if has_words(text, parsed.word_checks) else "some_words"
 
 
 def _rarest(view, exact) -> float:

@@ -144,10 +144,12 @@ class Searcher:
         started = time.perf_counter()
         view = self._current()
         parsed = _for_index(query, view)
-        total, estimated, hits = SearchRun(view, parsed, filters, _budget()).page(offset, limit, sort)
+        run = SearchRun(view, parsed, filters, _budget())
+        total, estimated, hits = run.page(offset, limit, sort)
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=parsed.text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
-                            hits=hits, needles=parsed.needles, estimated=estimated)
+                            hits=hits, needles=parsed.needles, estimated=estimated,
+                            exact_total=run.exact_total)
 
     def facet_counts(self, text: str, filters: dict | None = None, top: int | None = facets.TOP_VALUES) -> dict:
         """Paragraph counts per report, folder, year, place and type for a query (facets.count):

@@ -103,12 +103,27 @@ def _full(clauses, negated, filters, excluded, common=None):
         if not filter_queries or negated:
             return None, clause_queries, own_filters
         must = [Q.Every()]
-    query = must[0] if len(must) == 1 else Q.And(must)
+    query = must[0] if len(must) == 1 else _relaxed(clauses, must, common)
     if filter_queries:
         query = Q.And([query] + filter_queries)
     if excluded is not None:
         query = Q.AndNot(query, excluded)
     return query, clause_queries, own_filters
+
+
+def _relaxed(clauses, must, common=None) -> Q.Query:
+    """Words given apart: the paragraphs with all of them, then (as Meilisearch's default
+    matching strategy) those with most of them. Each clause that matches adds its own tiered
+    score, so a paragraph with two of three words ranks above one with one, and BM25's idf puts
+    the rarer words first among equals. A clause of one word found in COMMON_FRACTION of the
+    paragraphs never matches alone (服务 of 社区 养老 服务). Written together (拆迁安置), the
+    same words reach the same paragraphs through the lower tiers, so a space never finds fewer."""
+    alone = [q for clause, q in zip(clauses, must)
+             if not (common is not None and all(not t.phrase and t.field is None and common(normalize(t.text))
+                                                 for t in clause))]
+    if not alone:
+        return Q.And(must)
+    return Q.Or([Q.And(must), _any(alone)])
 
 
 def _exact(clauses, filters, excluded, stats=None):
