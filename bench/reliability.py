@@ -15,7 +15,11 @@
    `index --rebuild` runs back to back. Every answer must be 200, valid JSON and non-empty.
 3. Hostile files: the corpus of make_hostile_corpus() (also used by
    tests/test_hostile_corpus.py) is indexed by the real CLI; each bad file must be reported and
-   skipped, indexed safely, or ignored as expected.
+   skipped, indexed safely or in part (and said), or ignored as expected. The run's peak memory
+   (PSS of the indexer and its child processes) and its slowest file are reported.
+4. Disk full: a small index on a size-limited tmpfs (needs root on Linux, else skipped with the
+   reason), then a run of new text on the parallel path that cannot fit: one Chinese line, the
+   lock released, no litter, the old index served.
 
 Timings come from one run on a shared machine: read them as rough figures.
 """
@@ -38,6 +42,7 @@ import tempfile
 import threading
 import time
 import zipfile
+import zlib
 from pathlib import Path
 from urllib.parse import quote
 
@@ -327,8 +332,10 @@ GOOD_REPORTS = {
     "好/丁街道便民服务.html": "<html><head><title>丁街道便民服务工作汇报</title></head><body><article><h1>丁街道便民服务工作汇报</h1>"
                           "<p>丁街道便民服务中心实行一站式服务，群众办事只进一扇门。</p></article></body></html>",
 }
-# Words that each good report must still be found by after the hostile run.
-GOOD_WORDS = {"土地流转": 1, "留守儿童": 1, "网格员": 1, "一站式服务": 1}
+# Words that each good report must still be found by after the hostile run (other files may
+# hold them too: the collection CSV is built from the bundled corpus).
+GOOD_WORDS = {"土地流转": "好/甲县土地流转工作汇报.txt", "留守儿童": "好/乙镇留守儿童情况汇报.txt",
+              "网格员": "好/丙区网格化管理调研报告.md", "一站式服务": "好/丁街道便民服务.html"}
 
 
 def _zip_bomb(path: Path, unpacked_mb: int = 300) -> None:
@@ -347,6 +354,47 @@ def _truncated_pdf() -> bytes:
             b"3 0 obj << /Type /Page /Parent 2 0 R /Contents 4 0 R >> endobj\n"
             b"4 0 obj << /Length 200 >> stream\nBT /F1 12 Tf (")
     return body   # cut off inside a content stream: no xref, no trailer, no %%EOF
+
+
+def make_pdf(content: bytes, compress: bool = True) -> bytes:
+    """A minimal one-page PDF whose page content is ``content`` (Flate-compressed by default)."""
+    stream = zlib.compress(content, 9) if compress else content
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d%s >>\nstream\n" % (len(stream), b" /Filter /FlateDecode" if compress else b"")
+        + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def pdf_bomb(unpacked_mb: int = 200) -> bytes:
+    """~200 KB of PDF whose one content stream inflates to ``unpacked_mb`` MB of spaces."""
+    compressor = zlib.compressobj(9)
+    head = b"BT /F1 12 Tf 72 720 Td ("
+    parts = [compressor.compress(head)]
+    block = b" " * (1024 * 1024)
+    parts += [compressor.compress(block) for _ in range(unpacked_mb)]
+    parts.append(compressor.compress(b") Tj ET") + compressor.flush())
+    return make_pdf(b"".join(parts), compress=False).replace(
+        b"/Length", b"/Filter /FlateDecode /Length", 1)
+
+
+def pdf_dense(strings: int = 200_000) -> bytes:
+    """~11 KB of PDF whose 4 MB page content draws 3.2 million characters: small to inflate, and
+    costly to lay out (about 1 GB per million characters in the PDF library)."""
+    return make_pdf(b"BT /F1 1 Tf 0 0 Td " + b"(AAAAAAAAAAAAAAAA) Tj " * strings + b"ET")
 
 
 def make_hostile_corpus(corpus: Path, outside: Path) -> dict[str, str]:
@@ -411,6 +459,7 @@ def make_hostile_corpus(corpus: Path, outside: Path) -> dict[str, str]:
     _zip_bomb(bad / "zip-bomb.docx")
     expect["坏/zip-bomb.docx"] = "skipped-if-read"
     put("truncated.pdf", _truncated_pdf(), "skipped-if-read")
+    _costly_files(corpus, bad, expect)
     # Not corpus files at all.
     (outside / "secret.txt").write_text("外部机密文件：不应被索引。\n", encoding="utf-8")
     (bad / "link-outside.txt").symlink_to(outside / "secret.txt")
@@ -427,19 +476,157 @@ def make_hostile_corpus(corpus: Path, outside: Path) -> dict[str, str]:
     return expect
 
 
+def _long_folder(root: Path, name: str = "d" * 200, depth: int = 24) -> None:
+    """A report at a path longer than PATH_MAX, made relative to each parent's handle."""
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        for _ in range(depth):
+            os.mkdir(name, dir_fd=fd)
+            child = os.open(name, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = child
+        with open(os.open("深处.txt", os.O_WRONLY | os.O_CREAT, dir_fd=fd), "w", encoding="utf-8") as f:
+            f.write("深处的报告\n很深的文件夹中的正文。\n")
+    finally:
+        os.close(fd)
+
+
+def collection_csv(reports: int = 124, chars: int = 17_000) -> bytes:
+    """A table of ``reports`` report-sized rows of real Chinese text (the bundled corpus), together
+    longer than one report may be: a collection must be limited per report, not per file."""
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").rglob("*.txt")))
+    rows = ["title,date,full_text"]
+    for n in range(reports):
+        start = (n * 7919) % max(1, len(text) - chars)
+        body = (text[start:] + text)[:chars].replace('"', "'")
+        rows.append(f'某县2024年第{n + 1}号工作报告,2024-03-01,"第{n + 1}号报告\n{body}"')
+    return "\n".join(rows).encode("utf-8")
+
+
+def many_paragraphs_docx(paragraphs: int = 242_001) -> bytes:
+    """A small .docx (a few hundred KB) holding ``paragraphs`` paragraphs, written as raw XML."""
+    import io
+
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    rng = random.Random(1)
+    words = "推进基层治理乡村振兴社区服务网格管理应急保障民生工程"
+    body = "".join(f"<w:p><w:r><w:t>{n}{''.join(rng.choice(words) for _ in range(4))}</w:t></w:r></w:p>"
+                   for n in range(paragraphs))
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                               'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+                               'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+                               '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+                               'officedocument.wordprocessingml.document.main+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                       'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+                       '2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        "word/document.xml": f'<?xml version="1.0"?><w:document {ns}><w:body>{body}</w:body></w:document>',
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+    return out.getvalue()
+
+
+def _costly_files(corpus: Path, bad: Path, expect: dict[str, str]) -> None:
+    """The files that cost most to read: each limit by what costs, and names and folders that
+    cannot be stored or listed as they are."""
+    def put(name, data, outcome):
+        (bad / name).write_bytes(data)
+        expect[f"坏/{name}"] = outcome
+
+    put("pdf-bomb-200MB.pdf", pdf_bomb(200), "skipped")
+    put("pdf-dense-page.pdf", pdf_dense(), "skipped")
+    put("rows-480000.csv", b"title,text\n" + b"".join(
+        "第%d条,情况良好%d\n".encode("utf-8") % (i, i) for i in range(480_000)), "partial")
+    put("collection-124-reports.csv", collection_csv(), "indexed")
+    put("docx-242001-paragraphs.docx", many_paragraphs_docx(), "partial")
+    put("html-long-text.html", b"<html><body><p>" + "很长的网页正文。".encode("utf-8") * 600_000
+        + b"</p></body></html>", "skipped")
+    put("deep-nesting.json", b"[" * 100_000 + b"]" * 100_000, "skipped")
+    # Names as unzip writes them from archives made on Chinese Windows (GBK), and worse.
+    gbk = os.path.join(os.fsencode(bad), "工作".encode("gbk"))
+    os.mkdir(gbk)
+    with open(os.path.join(gbk, "报告.txt".encode("gbk")), "wb") as f:
+        f.write("申县国企改革工作汇报\n申县完成国有企业公司制改制十二家。\n".encode("utf-8"))
+    expect["坏/工作/报告.txt"] = "indexed"
+    with open(os.path.join(os.fsencode(bad), b"\xff\xfe\x80.txt"), "wb") as f:
+        f.write("酉县应急管理工作汇报\n酉县建成应急避难场所四十处。\n".encode("utf-8"))
+    expect["坏/\\xff\\xfe\\x80.txt"] = "indexed"
+    (corpus / "columns.ini").mkdir()
+    expect["columns.ini"] = "skipped"
+    _long_folder(bad)
+    expect["坏/" + "d" * 200] = "reported"
+
+
+def _tree_rss(pid: int) -> int:
+    """Memory of a process and all its descendants (Linux /proc; 0 elsewhere), as proportional
+    set size: forked workers share their parent's pages, which resident sizes would count twice."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/smaps_rollup").read_text()
+            total += int(status.split("Pss:")[1].split()[0]) * 1024
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def run_measured(args: list[str], timeout: float) -> tuple[subprocess.CompletedProcess, int]:
+    """The CLI run, and the peak memory (PSS) of it and its child processes together."""
+    proc = subprocess.Popen([sys.executable, "-m", "indexer", *args], cwd=ROOT, env=ENV, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    peak, done = [0], threading.Event()
+
+    def poll():
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    finally:
+        done.set()
+        if proc.poll() is None:
+            proc.kill()
+    watcher.join()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err), peak[0]
+
+
 def hostile_run(work: Path, log) -> dict:
     corpus, outside, index = work / "hostile", work / "outside", work / "hostile-index"
     expect = make_hostile_corpus(corpus, outside)
     started = time.monotonic()
-    done = cli("index", "--json", "--index", str(index), "--corpus", str(corpus), timeout=300)
+    done, peak = run_measured(["index", "--json", "--index", str(index), "--corpus", str(corpus)], timeout=600)
     seconds = time.monotonic() - started
     assert done.returncode == 0, done.stderr[-2000:]
     summary = json.loads(done.stdout)
     outcome = check_hostile(index, summary, expect)
-    log(f"  {len(expect)} bad files: {outcome['handled']} handled as expected in {seconds:.1f}s")
+    slowest, slowest_s = summary.get("slowest") or ["", 0]
+    log(f"  {len(expect)} bad files: {outcome['handled']} handled as expected in {seconds:.1f}s, "
+        f"peak memory {peak / 2**20:.0f} MB, slowest file {slowest} ({slowest_s:.1f} s)")
     for name, problem in outcome["problems"].items():
         log(f"    {name}: {problem}")
-    return dict(outcome, seconds=round(seconds, 1), kinds=len(expect))
+    return dict(outcome, seconds=round(seconds, 1), kinds=len(expect), peak_mb=round(peak / 2**20),
+                slowest=slowest, slowest_s=round(slowest_s, 1), cases=_case_lines(summary, expect))
+
+
+def _case_lines(summary: dict, expect: dict[str, str]) -> dict[str, str]:
+    """What the run said about each bad file (its line in the summary), for the table."""
+    out = {}
+    for name in expect:
+        said = summary["skipped"].get(name) or summary.get("partial", {}).get(name)
+        if said is None:
+            said = next((v for k, v in summary["skipped"].items() if k.startswith(name)), None)
+        out[name] = said or ("indexed" if name in summary["added"] else "ignored")
+    return out
 
 
 def check_hostile(index: Path, summary: dict, expect: dict[str, str]) -> dict:
@@ -461,6 +648,10 @@ def check_hostile(index: Path, summary: dict, expect: dict[str, str]) -> dict:
             problems[name] = f"expected reported and skipped, got {summary['skipped'].get(name) or 'indexed'}"
         elif want == "indexed" and not any(text_of.get(name, [])):
             problems[name] = f"expected indexed, got {summary['skipped'].get(name) or 'nothing'}"
+        elif want == "partial" and not (summary.get("partial", {}).get(name) and any(text_of.get(name, []))):
+            problems[name] = f"expected indexed in part and said, got {summary['skipped'].get(name) or 'all of it'}"
+        elif want == "reported" and not any(k.startswith(name) for k in summary["skipped"]):
+            problems[name] = "expected reported, but nothing was said"
         elif want == "ignored" and (name in seen or name in text_of):
             problems[name] = "expected ignored, but it was read"
     for d in docs:
@@ -470,10 +661,73 @@ def check_hostile(index: Path, summary: dict, expect: dict[str, str]) -> dict:
         if "外部机密" in text or "隐藏文件" in text:
             problems[d.get("source", "?")] = "a file outside the corpus was indexed"
     searcher = Searcher(index, refresh_seconds=0)
-    for word, count in GOOD_WORDS.items():
-        if searcher.search(f'"{word}"').total != count:
+    for word, source in GOOD_WORDS.items():
+        if source not in {hit.source for hit in searcher.search(f'"{word}"', limit=100).hits}:
             problems[f"good:{word}"] = "a good report was lost"
     return {"handled": len(expect) - len([p for p in problems if p in expect]), "problems": problems}
+
+
+# ---------------------------------------------------------------- 4. disk full
+
+def mount_small_disk(mount: Path, megabytes: int = 8) -> str | None:
+    """Mount a tmpfs of ``megabytes`` at ``mount``; the reason it cannot be done, or None."""
+    if not sys.platform.startswith("linux"):
+        return "a size-limited tmpfs needs Linux"
+    mount.mkdir(parents=True, exist_ok=True)
+    try:
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(mount)],
+                              capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"cannot mount a tmpfs: {exc}"
+    return None if done.returncode == 0 else f"cannot mount a tmpfs: {done.stderr.strip() or done.returncode}"
+
+
+def unmount(mount: Path) -> None:
+    subprocess.run(["umount", str(mount)], capture_output=True, timeout=30)
+
+
+def disk_full_case(work: Path, index: Path, rebuild: bool = True) -> dict:
+    """A small index on a small disk, then a run of more than PARALLEL_BYTES of new text (two
+    worker processes) that cannot fit: it must fail in one line, quickly, and clean up."""
+    small, big = work / "small", work / "big"
+    small.mkdir(parents=True, exist_ok=True)
+    for path in sorted((ROOT / "corpus").rglob("*.txt"))[:1]:
+        shutil.copy(path, small / path.name)
+    assert cli("index", "--index", str(index), "--corpus", str(small)).returncode == 0
+    before = fingerprint(index)
+    make_corpus(big / "more", 25)                       # about 4 MB of text: the parallel path
+    shutil.copytree(small, big, dirs_exist_ok=True)
+    args = ["index", "--index", str(index), "--corpus", str(big)] + (["--rebuild"] if rebuild else [])
+    started = time.monotonic()
+    try:
+        done = cli(*args, timeout=120)
+        returncode, stderr = done.returncode, done.stderr
+    except subprocess.TimeoutExpired:
+        returncode, stderr = None, "hung: no exit within 120 s"
+    seconds = time.monotonic() - started
+    try:
+        served = fingerprint(index) == before and Searcher(index, refresh_seconds=0).search("社区").total > 0
+    except Exception:       # noqa: BLE001 - an index that no longer opens is what we look for
+        served = False
+    return {"returncode": returncode, "stderr": stderr, "seconds": round(seconds, 1),
+            "lock_held": store.lock_held(index), "litter": store.leftovers(index), "old_index_served": served}
+
+
+def disk_full_run(work: Path, log) -> dict:
+    mount = work / "disk"
+    reason = mount_small_disk(mount)
+    if reason:
+        log(f"  skipped: {reason}")
+        return {"skipped": reason}
+    try:
+        out = {}
+        for kind in ("rebuild", "incremental"):
+            out[kind] = disk_full_case(work / kind, mount / kind, rebuild=kind == "rebuild")
+            log(f"  {kind}: {out[kind]}")
+            shutil.rmtree(mount / kind, ignore_errors=True)
+        return out
+    finally:
+        unmount(mount)
 
 
 # ---------------------------------------------------------------- main
@@ -486,7 +740,8 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads (default 8)")
     parser.add_argument("--threads", type=int, default=8, help="server threads (default 8)")
     parser.add_argument("--copies", type=int, help="copies of the bundled corpus (default 3, quick 1)")
-    parser.add_argument("--only", default="crash,load,hostile", help="which parts to run")
+    parser.add_argument("--only", default="crash,load,hostile,disk",
+                        help="which parts to run (crash, load, hostile, disk)")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
@@ -510,6 +765,9 @@ def main(argv=None) -> int:
         if "hostile" in parts:
             log("3. hostile and broken files")
             figures["hostile"] = hostile_run(work / "hostile", log)
+        if "disk" in parts:
+            log("4. disk full during a parallel run (a small tmpfs)")
+            figures["disk"] = disk_full_run(work / "disk", log)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -538,6 +796,16 @@ def main(argv=None) -> int:
         h = figures["hostile"]
         print(f"| bad files handled | {h['handled']}/{h['kinds']} in {h['seconds']} s, good reports all found: "
               f"{not any(k.startswith('good:') for k in h['problems'])} |")
+        print(f"| hostile run: peak memory (indexer and its children) / slowest file | {h['peak_mb']} MB / "
+              f"{h['slowest']} {h['slowest_s']} s |")
+    if "disk" in figures:
+        for kind, d in figures["disk"].items():
+            if kind == "skipped":
+                print(f"| disk full | skipped: {d} |")
+                continue
+            print(f"| disk full ({kind}, 2 workers) | exit {d['returncode']} in {d['seconds']} s: "
+                  f"{d['stderr'].strip()}; lock held {d['lock_held']}, litter {len(d['litter'])}, "
+                  f"old index served {d['old_index_served']} |")
     return 0
 
 

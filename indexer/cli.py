@@ -96,6 +96,8 @@ def print_summary(summary, out=sys.stdout) -> None:
         print(f"跳过 {len(summary.skipped)} 个无法读取的文件（原因见下）。", file=out)
     for source, reason in sorted(summary.skipped.items()):
         print(f"已跳过 {source}：{reason}", file=sys.stderr)
+    for source, note in sorted(summary.partial.items()):
+        print(f"部分索引 {source}：{note}", file=sys.stderr)
 
 
 def _terminal_snippet(html: str, color: bool) -> str:

@@ -12,6 +12,7 @@ Everything is committed at once, so a run killed half-way leaves the last commit
 """
 from __future__ import annotations
 
+import errno
 import os
 import time
 from collections import Counter
@@ -20,13 +21,14 @@ from pathlib import Path
 
 from indexer import furniture_table, history, status
 from indexer.engine import records, store
-from indexer.engine.batch import Batch, open_batch
+from indexer.engine.batch import Batch, WorkerFailed, open_batch
 from indexer.errors import ReportSearchError, UnreadableFile
 from indexer.ingest import dedup
 from indexer.ingest.digests import Digests
 from indexer.ingest.files import CorpusFile, discover
 from indexer.ingest.furniture import learn
 from indexer.ingest.reading import Reading, unreadable_reason
+from indexer.ingest.readers.tabular import CONFIG_NAME, config_problem
 from indexer.progress import BYTES, Progress
 from indexer.text.analysis import segmenter
 
@@ -45,12 +47,14 @@ class Summary:
     deleted: list[str] = field(default_factory=list)
     unchanged: int = 0
     skipped: dict[str, str] = field(default_factory=dict)      # source → reason
+    partial: dict[str, str] = field(default_factory=dict)      # source → what was left out of it
     formats: Counter = field(default_factory=Counter)
     duplicates: list[dict] = field(default_factory=list)       # reports indexed once, see dedup
     reports: int = 0
     paragraphs: int = 0
     seconds: float = 0.0
     rebuilt: bool = False
+    slowest: tuple[str, float] = ("", 0.0)                      # the file slowest to read, seconds
 
     @property
     def did_work(self) -> bool:
@@ -59,10 +63,11 @@ class Summary:
     def as_dict(self) -> dict:
         return {
             "added": self.added, "changed": self.changed, "deleted": self.deleted,
-            "unchanged": self.unchanged, "skipped": self.skipped,
+            "unchanged": self.unchanged, "skipped": self.skipped, "partial": self.partial,
             "formats": dict(self.formats), "reports": self.reports,
             "paragraphs": self.paragraphs, "duplicates": self.duplicates,
             "seconds": round(self.seconds, 3), "rebuilt": self.rebuilt,
+            "slowest": [self.slowest[0], round(self.slowest[1], 3)],
         }
 
 
@@ -74,13 +79,17 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
     if not corpus_dir.is_dir():
         raise ReportSearchError(f"语料目录不存在：{corpus_dir}")
     run = _Run(Path(index_dir), corpus_dir, rebuild, lock_timeout, log)
-    ix = run.open()
+    try:
+        ix = run.open()
+    except OSError as exc:                   # creating the index on a full or read-only disk
+        raise write_failure(exc) from None
     with Reading(corpus_dir, Digests(index_dir, corpus_dir)) as reading:
         todo = run.scan(ix, reading)
         if todo or run.summary.deleted or run.rebuild or run.table_stale():
             run.write(ix, reading, todo, processes)
         else:
             store.tidy(index_dir)       # a run killed after its commit may have left old files
+        run.summary.slowest = reading.slowest
     summary = run.summary
     for source in summary.skipped:
         if source in summary.added:
@@ -97,6 +106,23 @@ def _record(run: "_Run", summary: Summary) -> None:
     except Exception as exc:          # the index is committed; only its summary could not be kept
         if run.log is not None:
             run.log(f"无法记录索引概况：{type(exc).__name__}: {exc}")
+
+
+def write_failure(exc: BaseException) -> ReportSearchError:
+    """One line in Chinese for a run that failed while writing; the last committed index stays."""
+    kept = "索引未更新，旧索引照常可用"
+    if getattr(exc, "nospace", False) or getattr(exc, "errno", None) == errno.ENOSPC \
+            or "disk is full" in str(exc) or "No space left" in str(exc):
+        return ReportSearchError(f"磁盘空间不足，{kept}；请清理索引所在磁盘后重新运行 reportsearch index")
+    if isinstance(exc, WorkerFailed):
+        return ReportSearchError(f"{exc}，{kept}；请重新运行 reportsearch index")
+    if isinstance(exc, OSError):
+        return ReportSearchError(f"写入索引失败（{exc.strerror or type(exc).__name__}），{kept}")
+    if isinstance(exc, RecursionError):
+        return ReportSearchError(f"写入索引时数据嵌套过深，{kept}")
+    if isinstance(exc, MemoryError):
+        return ReportSearchError(f"写入索引时内存不足，{kept}")
+    return ReportSearchError(f"写入索引失败（程序错误 {type(exc).__name__}），{kept}")
 
 
 def _size(cf: CorpusFile) -> int:
@@ -167,7 +193,11 @@ class _Run:
         """Scan the corpus against the committed manifest; the files to (re)index."""
         self.generation, known = store.snapshot(ix)
         self.known = {} if self.rebuild else known
-        self.scanned = [self._scan_file(reading, cf) for cf in discover(self.corpus_dir)]
+        files = discover(self.corpus_dir, problems=self.summary.skipped)
+        problem = config_problem(self.corpus_dir)
+        if problem:
+            self.summary.skipped[CONFIG_NAME] = problem
+        self.scanned = [self._scan_file(reading, cf) for cf in files]
         reading.save_digests()
         return _plan(self.scanned, self.known, self.summary)
 
@@ -210,9 +240,11 @@ class _Run:
             # a generation never made, which the next run does not trust.
             self._save_table(batch.generation + 1)
             batch.commit()
-        except BaseException:
-            batch.cancel()
-            raise
+        except BaseException as exc:
+            batch.cancel()                   # releases the lock and removes this run's files
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, ReportSearchError)):
+                raise
+            raise write_failure(exc) from exc
 
     def _learn_furniture(self, reading: Reading, todo: list[Scanned], generation: int) -> list[Scanned]:
         """Learn the collection's furniture from every file's candidate lines, before any file
@@ -292,6 +324,8 @@ class _Run:
         if readable:
             parsed = reading.take(cf, sha)        # what is indexed is what was read: its hash too
             sha, paragraphs, error = parsed.sha, parsed.paragraphs, parsed.error
+            if parsed.note and not error:
+                summary.partial[cf.source] = parsed.note
         self.shas[cf.source] = sha
         if error:
             summary.skipped[cf.source] = error

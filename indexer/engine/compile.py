@@ -15,7 +15,17 @@ from indexer.engine.exclusion import AndNot
 
 
 def to_whoosh(query: Q.Query) -> W.Query:
-    """The Whoosh query that ``query`` stands for."""
+    """The Whoosh query that ``query`` stands for, made once per query object: a search runs
+    the same query several times (ranked, counted, estimated) and Whoosh queries are not
+    changed by running them."""
+    compiled = query.__dict__.get("_whoosh")
+    if compiled is None:
+        compiled = _compile(query)
+        object.__setattr__(query, "_whoosh", compiled)      # not a field: equality and hash ignore it
+    return compiled
+
+
+def _compile(query: Q.Query) -> W.Query:
     kind = type(query)
     if kind is Q.Term:
         return W.Term(query.field, query.text, boost=query.boost)
@@ -24,15 +34,15 @@ def to_whoosh(query: Q.Query) -> W.Query:
     if kind is Q.Phrase:
         return W.Phrase(query.field, list(query.words), boost=query.boost)
     if kind is Q.And:
-        return W.And([to_whoosh(q) for q in query.queries], boost=query.boost)
+        return W.And([_compile(q) for q in query.queries], boost=query.boost)
     if kind is Q.Or:
-        return W.Or([to_whoosh(q) for q in query.queries], boost=query.boost)
+        return W.Or([_compile(q) for q in query.queries], boost=query.boost)
     if kind is Q.AndNot:
-        return AndNot(to_whoosh(query.query), to_whoosh(query.excluded))
+        return AndNot(_compile(query.query), _compile(query.excluded))
     if kind is Q.AndMaybe:
-        return W.AndMaybe(to_whoosh(query.query), to_whoosh(query.optional))
+        return W.AndMaybe(_compile(query.query), _compile(query.optional))
     if kind is Q.ConstantScore:
-        return W.ConstantScoreQuery(to_whoosh(query.query), query.score)
+        return W.ConstantScoreQuery(_compile(query.query), query.score)
     if kind is Q.Every:
         return W.Every()
     raise TypeError(f"not a query object: {query!r}")

@@ -147,10 +147,32 @@ def writer(ix, lock_timeout: float = 30.0, procs: int = 1, on_wait=None, schema=
 
 
 def cancel(w) -> None:
-    """Cancel a writer and delete the segment files it had started (Whoosh leaves them)."""
-    folder, segment = w.storage.folder, w.newsegment.segment_id()
-    w.cancel()
-    _remove(folder, [p.name for p in Path(folder).iterdir() if p.name.startswith(segment + ".")])
+    """Cancel a writer: stop its workers, delete every file it (or its workers) wrote, release
+    the lock. Never raises, and never waits long: it runs when a run fails, perhaps because the
+    disk is full, when closing a file raises again (Whoosh's own cancel then keeps the lock)."""
+    folder = w.storage.folder
+    try:
+        if isinstance(w, ParallelWriter):
+            w._stop_workers()
+        searcher = getattr(w, "_searcher", None)
+        for step in (w._close_segment, w._tempstorage.destroy, getattr(searcher, "_orig_close", None)):
+            if step is None:
+                continue
+            try:
+                step()
+            except Exception:       # noqa: BLE001 - files half written are removed just below
+                pass
+        # The lock is still ours: whatever no commit uses was written by this run (or a killed one).
+        _remove(folder, _litter(folder))
+    except Exception:               # noqa: BLE001 - the next writer clears what is left
+        pass
+    finally:
+        w.is_closed = True
+        try:
+            if w.writelock:
+                w.writelock.release()
+        except Exception:           # noqa: BLE001
+            pass
 
 
 def _litter(folder: str, keep: set[str] = frozenset(), scratch: bool = True) -> list[str]:

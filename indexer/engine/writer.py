@@ -13,6 +13,7 @@ full builds on several cores.
 """
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import queue
@@ -240,6 +241,11 @@ def _write_blocks(pw, p: _Postings, lengths) -> None:
         pw._maxlength = max(block_lengths) if block_lengths else 0
 
 
+class WorkerFailed(RuntimeError):
+    """A worker process died or failed; ``nospace`` when it ran out of disk space."""
+    nospace = False
+
+
 SEGMENT_POSTINGS = 25_000_000     # a worker starts a new segment after this many (~400 MB held)
 BATCH = 256                       # documents per job sent to a worker
 
@@ -274,8 +280,8 @@ def _work(storage, indexname: str, kwargs: dict, jobs, results, parent: int, loc
         else:
             w._close_segment()
         results.put(("ok", segments))
-    except BaseException:
-        results.put(("error", traceback.format_exc()))
+    except BaseException as exc:     # its segment files are litter, removed by the parent (store.cancel)
+        results.put(("nospace" if getattr(exc, "errno", None) == errno.ENOSPC else "error", traceback.format_exc()))
 
 
 def _end_when_orphaned(parent: int) -> None:
@@ -318,18 +324,27 @@ class ParallelWriter(BulkWriter):
                                            os.getpid(), lock_fd))
                 worker.start()
                 self._workers.append(worker)
-        while True:
-            try:
-                self._jobs.put(self._batch, timeout=1.0)
-                break
-            except queue.Full:
-                self._check_workers()
+        self._put(self._batch)
         self._batch = []
 
-    def _check_workers(self) -> None:
-        if any(not w.is_alive() for w in self._workers):
-            self._stop_workers()
-            raise RuntimeError("索引子进程意外退出")
+    def _put(self, job) -> None:
+        """Send a job, never waiting forever on a full queue whose workers are gone."""
+        while True:
+            try:
+                return self._jobs.put(job, timeout=1.0)
+            except queue.Full:
+                if any(not w.is_alive() for w in self._workers):
+                    self._failed()
+
+    def _failed(self, status: str = "died"):
+        """Stop the workers; raise WorkerFailed, saying whether one ran out of disk space."""
+        statuses = {status}
+        while (reply := self._results.get(timeout=0.1) if not self._results.empty() else None) is not None:
+            statuses.add(reply[0])
+        self._stop_workers()
+        failure = WorkerFailed("索引子进程写入时磁盘空间不足" if "nospace" in statuses else "索引子进程出错或意外退出")
+        failure.nospace = "nospace" in statuses
+        raise failure
 
     def _collect(self) -> list:
         """Wait for every worker's segments; raise if one failed or died."""
@@ -338,32 +353,39 @@ class ParallelWriter(BulkWriter):
             try:
                 status, value = self._results.get(timeout=1.0)
             except queue.Empty:
-                if all(not w.is_alive() for w in self._workers) and self._results.empty():
-                    self._stop_workers()
-                    raise RuntimeError("索引子进程意外退出")
+                codes = [w.exitcode for w in self._workers]       # None while running
+                if any(code not in (None, 0) for code in codes) or None not in codes:
+                    self._failed()          # one dead worker is enough: the others may wait forever
                 continue
             pending -= 1
             if status != "ok":
-                self._stop_workers()
-                raise RuntimeError(f"索引子进程出错：\n{value}")
+                self._failed(status)
             segments += value
         for w in self._workers:
             w.join()
         return segments
 
     def _stop_workers(self) -> None:
+        """End every worker within seconds, and let this process exit even with jobs unsent
+        (a queue's feeder thread otherwise blocks interpreter exit until they are read)."""
         for w in self._workers:
+            w.terminate()
+        deadline = time.monotonic() + 3
+        for w in self._workers:
+            w.join(max(0.1, deadline - time.monotonic()))
             if w.is_alive():
-                w.terminate()
-        for w in self._workers:
-            w.join(5)
+                w.kill()
+                w.join(1)
+        for q in (self._jobs, self._results) if self._workers else ():
+            q.cancel_join_thread()
+            q.close()
         self._workers = []
 
     def commit(self, mergetype=None, optimize=None, merge=None):
         self._check_state()
         self._send()
         for _ in self._workers:
-            self._jobs.put(None)
+            self._put(None)
         finalsegments = self._merge_segments(mergetype, optimize, merge)
         finalsegments += self._collect() if self._workers else []
         if self._added:          # old segments merged into this writer's own

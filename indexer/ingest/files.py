@@ -4,6 +4,7 @@ In the flow files → text → clean → reports → paragraphs → analysis →
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -15,20 +16,63 @@ from indexer.ingest.readers import supported
 
 @dataclass(frozen=True)
 class CorpusFile:
-    source: str          # path relative to the corpus folder, with '/' separators
-    path: Path
+    source: str          # path relative to the corpus folder, with '/' separators; always valid UTF-8
+    path: Path           # the real path, which may hold bytes that are not UTF-8
 
 
-def discover(corpus_dir: Path) -> list[CorpusFile]:
+def display_name(name: str) -> str:
+    """A file or folder name as text that can be stored and shown.
+
+    Names that are not UTF-8 reach Python with lone surrogates (PEP 383) and would make the
+    index writer raise UnicodeEncodeError. Most come from zip archives made on Chinese Windows
+    (GBK names written as they are by unzip): those are decoded as GB18030; anything else keeps
+    its bytes as \\xNN escapes, so that the name stays unique and readable.
+    """
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    raw = os.fsencode(name)
+    try:
+        text = raw.decode("gb18030")
+        if text.isprintable() and "/" not in text:
+            return text
+    except UnicodeDecodeError:
+        pass
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENAMETOOLONG:
+        return "路径过长，超出系统限制，已跳过"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "没有读取权限，已跳过"
+    return f"无法读取（{exc.strerror or type(exc).__name__}），已跳过"
+
+
+def discover(corpus_dir: Path, problems: dict[str, str] | None = None) -> list[CorpusFile]:
     """Every supported file under the corpus folder, recursively, in a stable order.
 
     Hidden files and folders are skipped; symbolic links are followed only when they stay
     inside the corpus folder, so a link cannot pull outside files into the index. Only regular
     files count: reading a named pipe or a device called report.txt would block or never end.
+    A folder or file that cannot be listed or examined (no permission, a path too long) is
+    recorded in ``problems`` as {display path: reason in Chinese}, and the walk goes on.
     """
     root = Path(corpus_dir).resolve()
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    found, taken = [], set()
+    problems = {} if problems is None else problems
+
+    def shown(path: Path) -> str:
+        return "/".join(display_name(part) for part in path.relative_to(root).parts)
+
+    def walk_error(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else root
+        name = shown(where) if where != root and root in where.parents else "."
+        problems[name + "/"] = "文件夹" + _reason(exc)
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=walk_error):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if name.startswith((".", "~$")):
@@ -36,24 +80,27 @@ def discover(corpus_dir: Path) -> list[CorpusFile]:
             path = Path(dirpath) / name
             if not supported(path):
                 continue
-            if path.is_symlink():
-                try:
-                    target = path.resolve(strict=True)
-                except (OSError, RuntimeError):      # broken link or a loop
+            source = shown(path)
+            try:
+                if path.is_symlink():
+                    try:
+                        target = path.resolve(strict=True)
+                    except (OSError, RuntimeError):      # broken link or a loop
+                        continue
+                    if root not in target.parents:
+                        continue
+                if not stat.S_ISREG(path.stat().st_mode):
                     continue
-                if root not in target.parents:
-                    continue
-            if not _regular_file(path):
+            except OSError as exc:
+                if exc.errno not in (errno.ENOENT, errno.ELOOP):    # gone meanwhile, or a link loop
+                    problems[source] = _reason(exc)
                 continue
-            found.append(CorpusFile(path.relative_to(root).as_posix(), path))
+            if source in taken:      # two raw names that read the same: keep both, distinctly
+                source = "/".join(os.fsencode(p).decode("utf-8", "backslashreplace")
+                                  for p in path.relative_to(root).parts)
+            taken.add(source)
+            found.append(CorpusFile(source, path))
     return found
-
-
-def _regular_file(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(path.stat().st_mode)
-    except OSError:
-        return False
 
 
 def digest(data: bytes) -> str:

@@ -25,6 +25,7 @@ import io
 import os
 import pickle
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from indexer.errors import UnreadableFile
 from indexer.ingest.digests import Digests
 from indexer.ingest.files import CorpusFile, digest
 from indexer.ingest.pipeline import document_edges, document_paragraphs, file_document
-from indexer.ingest.readers import MAX_FILE_BYTES
+from indexer.ingest.readers import MAX_FILE_BYTES, limits
 from indexer.ingest.readers.tabular import options_digest, reader_options
 from indexer.model import Document, Paragraph
 
@@ -47,6 +48,7 @@ class Parsed:
     paragraphs: list[Paragraph] = field(default_factory=list)
     error: str | None = None      # why the file is not indexed, or None
     edges: set[str] = field(default_factory=set)    # candidate furniture lines (ingest.furniture)
+    note: str | None = None       # what was left out of a file indexed in part (readers.limits)
 
 
 @dataclass
@@ -56,6 +58,7 @@ class _Read:
     doc: Document | None
     error: str | None
     edges: set[str]
+    note: str | None = None       # what its reader left out (readers.limits)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -68,8 +71,15 @@ def unreadable_reason(exc: Exception) -> str:
     return str(exc if isinstance(exc, UnreadableFile) else UnreadableFile(f"无法读取：{exc.strerror or exc}"))
 
 
-def _failed(exc: Exception) -> str:
-    return f"解析失败：{type(exc).__name__}: {exc}"
+def _failed(exc: BaseException) -> str:
+    """One Chinese line for a file whose reading or splitting failed (the run goes on)."""
+    if isinstance(exc, (OSError, UnreadableFile)):
+        return unreadable_reason(exc)
+    if isinstance(exc, RecursionError):
+        return "文件结构嵌套过深，无法解析，已跳过"
+    if isinstance(exc, MemoryError):
+        return "解析该文件所需内存过大，已跳过"
+    return f"解析失败（程序错误 {type(exc).__name__}），已跳过"
 
 
 def _stat(cf: CorpusFile) -> os.stat_result:
@@ -89,6 +99,7 @@ class Reading:
         self._spool = tempfile.SpooledTemporaryFile(max_size=HELD_IN_MEMORY)
         # The collection's learnt furniture: set by the run before any file is made into paragraphs.
         self.furniture: frozenset[str] = frozenset()
+        self.slowest: tuple[str, float] = ("", 0.0)   # the file whose reading took longest, and its seconds
 
     def __enter__(self) -> "Reading":
         return self
@@ -169,22 +180,28 @@ class Reading:
         return self._document(cf, data, sha)
 
     def _document(self, cf: CorpusFile, data: bytes, sha: str) -> _Read:
+        started = time.monotonic()
         try:
-            doc = file_document(data, cf.source, **reader_options(self.corpus_dir, cf.source))
-            return _Read(sha, doc, None, document_edges(doc))
-        except (OSError, UnreadableFile) as exc:
-            return _Read(sha, None, unreadable_reason(exc), set())
+            with limits.noting() as notes:
+                doc = file_document(data, cf.source, **reader_options(self.corpus_dir, cf.source))
+            return _Read(sha, doc, None, document_edges(doc), "；".join(notes) or None)
         except Exception as exc:       # a reader bug must not stop the run
             return _Read(sha, None, _failed(exc), set())
+        finally:
+            seconds = time.monotonic() - started
+            if seconds > self.slowest[1]:
+                self.slowest = (cf.source, seconds)
 
     def _paragraphs(self, cf: CorpusFile, read: _Read) -> Parsed:
         if read.error is not None:
             return Parsed(read.sha, error=read.error, edges=read.edges)
         try:
-            paragraphs = document_paragraphs(read.doc, cf.source, self.furniture)
+            with limits.noting() as notes:
+                paragraphs = limits.cap_blocks(document_paragraphs(read.doc, cf.source, self.furniture))
         except Exception as exc:       # a bug in cleaning or splitting must not stop the run
             return Parsed(read.sha, error=_failed(exc), edges=read.edges)
-        return Parsed(read.sha, paragraphs, None if paragraphs else NO_TEXT, read.edges)
+        note = "；".join(([read.note] if read.note else []) + notes) or None
+        return Parsed(read.sha, paragraphs, None if paragraphs else NO_TEXT, read.edges, note)
 
     def _hold(self, source: str, parsed: "Parsed | _Read") -> None:
         self._held[source] = self._spool.seek(0, io.SEEK_END)

@@ -155,7 +155,9 @@ def _blocks(root: Tag) -> tuple[list[str], set[int]]:
 
 def read_html(data: bytes, source: str) -> Document:
     limits.check_html_bytes(len(data))
-    soup = BeautifulSoup(_decode(data), "lxml")
+    markup = _decode(data)
+    limits.check_html_text(markup)           # tags and text length, before the costly parse
+    soup = BeautifulSoup(markup, "lxml")
     _flatten_deep(soup)
     doc = Document(source=source)
     page_title = soup.title.get_text(" ", strip=True) if soup.title else ""

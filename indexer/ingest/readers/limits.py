@@ -5,6 +5,9 @@ on, and is checked before the expensive step (decoding, parsing, unzipping).
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import re
 import zipfile
 
 from indexer.errors import UnreadableFile
@@ -20,10 +23,29 @@ MAX_TEXT_BYTES = 4 * MAX_TEXT_CHARS
 MAX_HTML_BYTES = 16 * 1024 * 1024
 # Real pages nest a few dozen elements deep; deeper elements are flattened into their parent.
 MAX_HTML_DEPTH = 128
+# ...and its characters outside tags: a page whose text alone is over MAX_TEXT_CHARS is refused
+# before it is parsed (a 16 MB page took 68 s and 1.2 GB to parse, only to be refused after).
+MAX_HTML_TAGS = 300_000
 # Zip containers (.docx): the whole unpacked size, the packing ratio and the number of members.
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 100
 MAX_ZIP_MEMBERS = 10_000
+# Tables (.csv/.json/.jsonl) hold many reports: limited per report (MAX_TEXT_CHARS per row) and
+# in the number of rows, not as one text. 480,000 tiny rows cost 279 s, 6.5 GB and a 1.2 GB
+# index; every report also makes later runs compare against it (dedup).
+MAX_REPORTS_PER_FILE = 10_000
+# Paragraphs of one file, whatever its format (a 387 KB .docx held 242,001 paragraphs).
+MAX_PARAGRAPHS_PER_FILE = 50_000
+# PDF: the decompressed size of a page's content streams (a 179 KB file inflated to 23.7 GB),
+# and what the child process that parses PDFs may use (see readers.isolate).
+MAX_PDF_PAGE_CONTENT = 16 * 1024 * 1024
+MAX_PDF_CONTENT = 128 * 1024 * 1024
+PDF_MEMORY_BYTES = 640 * 1024 * 1024     # the child's address space; the indexer stays under 1 GB
+PDF_PAGE_SECONDS = 20
+PDF_FILE_SECONDS = 300
+
+
+_TAG = re.compile(r"<[^<>]*>")
 
 
 def _mb(n: int) -> str:
@@ -36,14 +58,65 @@ def check_text_bytes(size: int) -> None:
 
 
 def check_text_chars(text: str) -> None:
-    if len(text) > MAX_TEXT_CHARS:
-        raise UnreadableFile(f"正文过长（{len(text) // 10000} 万字，上限 {MAX_TEXT_CHARS // 10000} 万字），"
+    check_text_length(len(text))
+
+
+def check_text_length(length: int) -> None:
+    if length > MAX_TEXT_CHARS:
+        raise UnreadableFile(f"正文过长（{length // 10000} 万字，上限 {MAX_TEXT_CHARS // 10000} 万字），"
                              "不像一篇报告，已跳过；请拆分成多个文件")
 
 
 def check_html_bytes(size: int) -> None:
     if size > MAX_HTML_BYTES:
         raise UnreadableFile(f"网页文件过大（{_mb(size)}，上限 {_mb(MAX_HTML_BYTES)}），已跳过")
+
+
+def check_html_text(markup: str) -> None:
+    """Refuse a page by its number of tags and its text length, before it is parsed."""
+    tags = markup.count("<")
+    if tags > MAX_HTML_TAGS:
+        raise UnreadableFile(f"网页元素过多（约 {tags // 10000} 万个，上限 {MAX_HTML_TAGS // 10000} 万个），已跳过")
+    # Characters outside tags bound the text from above (scripts and styles included).
+    text = len(markup) - sum(len(m) for m in _TAG.findall(markup))
+    if text > MAX_TEXT_CHARS:
+        raise UnreadableFile(f"网页正文过长（约 {text // 10000} 万字，上限 {MAX_TEXT_CHARS // 10000} 万字），"
+                             "不像一篇报告，已跳过；请拆分成多个文件")
+
+
+# --- what was left out of a file that is indexed in part -------------------------------------
+
+_notes: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("limits_notes", default=None)
+
+
+@contextlib.contextmanager
+def noting():
+    """Collect the notes readers make while one file is read (see ``note``)."""
+    notes: list[str] = []
+    token = _notes.set(notes)
+    try:
+        yield notes
+    finally:
+        _notes.reset(token)
+
+
+def note(message: str) -> None:
+    """Say (in Chinese) what a reader left out of a file it still indexes; the run reports it.
+
+    A side channel, because what a reader returns goes through the pipeline's pure stages,
+    which keep only the text."""
+    notes = _notes.get()
+    if notes is not None:
+        notes.append(message)
+
+
+def cap_blocks(blocks: list, kind: str = "段落") -> list:
+    """The first MAX_PARAGRAPHS_PER_FILE blocks, noting how many were left out."""
+    if len(blocks) <= MAX_PARAGRAPHS_PER_FILE:
+        return blocks
+    note(f"{kind}过多（{len(blocks)} 个），只索引前 {MAX_PARAGRAPHS_PER_FILE} 个，其余 "
+         f"{len(blocks) - MAX_PARAGRAPHS_PER_FILE} 个已跳过")
+    return blocks[:MAX_PARAGRAPHS_PER_FILE]
 
 
 def check_zip(zf: zipfile.ZipFile, packed_size: int) -> None:

@@ -12,11 +12,13 @@ import io
 import logging
 import math
 import re
+import zlib
 from collections import Counter
 from typing import NamedTuple
 
 from indexer.errors import UnreadableFile
 from indexer.ingest.metadata import normalize_date
+from indexer.ingest.readers import isolate, limits
 from indexer.model import Document
 
 MAX_PAGES = 3000
@@ -108,37 +110,90 @@ def _date(metadata: dict) -> str | None:
     return normalize_date(f"{m.group(2)}-{m.group(3)}-{m.group(4)}") if m else None
 
 
-def read_pdf(data: bytes, source: str) -> Document:
-    if b"%PDF" not in data[:1024]:
-        raise UnreadableFile("不是有效的 PDF 文件（缺少 PDF 文件头）")
+def _inflated(raw: bytes, limit: int) -> int:
+    """How many bytes a Flate stream inflates to, counted in 1 MB steps and stopping past ``limit``."""
+    inflater, total = zlib.decompressobj(), 0
+    try:
+        while raw and total <= limit:
+            out = inflater.decompress(raw, 1 << 20)
+            total += len(out)
+            raw = inflater.unconsumed_tail
+            if not out:
+                break
+    except zlib.error:
+        pass                        # damaged: pdfminer reads what it can, no more than this
+    return total
+
+
+def _content_size(page, limit: int) -> int:
+    """The decompressed size of a page's content streams and form XObjects, as far as it can be
+    told without decoding them (Flate or none; other filters count as their raw size)."""
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
+
+    streams = [resolve1(c) for c in (page.contents or [])]
+    xobjects = resolve1((page.resources or {}).get("XObject")) or {}
+    if isinstance(xobjects, dict):
+        streams += [resolve1(x) for x in xobjects.values()]
+    total = 0
+    for stream in streams:
+        if not isinstance(stream, PDFStream) or stream.rawdata is None:
+            continue
+        filters = [f for f, _ in stream.get_filters()]
+        if stream.decipher is None and filters and all(f in LITERALS_FLATE_DECODE for f in filters[:1]):
+            total += _inflated(stream.rawdata, limit - total)
+        else:
+            total += len(stream.rawdata)
+        if total > limit:
+            break
+    return total
+
+
+def extract_lines(data: bytes, progress) -> tuple[dict, list[list[Line]]]:
+    """The PDF's metadata and each page's lines; ``progress()`` after every page. Runs in the
+    child process of readers.isolate; a page's content is measured before it is parsed."""
     import pdfplumber
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)     # damaged-but-readable files warn a lot
     pages: list[list[Line]] = []
+    content = chars = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            metadata = dict(pdf.metadata or {})
+            metadata = {str(k): str(v)[:1000] for k, v in dict(pdf.metadata or {}).items()}
             if len(pdf.pages) > MAX_PAGES:
                 raise UnreadableFile(f"PDF 页数过多（{len(pdf.pages)} 页，上限 {MAX_PAGES} 页）")
             for n, page in enumerate(pdf.pages):
+                size = _content_size(page.page_obj, limits.MAX_PDF_PAGE_CONTENT)
+                content += size
+                if size > limits.MAX_PDF_PAGE_CONTENT or content > limits.MAX_PDF_CONTENT:
+                    raise UnreadableFile(f"PDF 第 {n + 1} 页{isolate.HOSTILE}")
                 pages.append([
                     Line(line["text"].strip(), line["x0"], line["x1"], line["top"], line["bottom"], n)
                     for line in page.extract_text_lines(strip=True, return_chars=False)
                     if line["text"].strip()
                 ])
                 page.close()
-    except UnreadableFile:
+                chars += sum(len(line.text) for line in pages[-1])
+                limits.check_text_length(chars)
+                progress()
+    except (UnreadableFile, MemoryError, RecursionError):
         raise
     except Exception as exc:       # pdfminer raises many types on damaged or encrypted files
         name = type(exc).__name__
         reason = "已加密，需要密码" if "Password" in name or "Encrypt" in name else "已损坏或不完整"
         raise UnreadableFile(f"PDF 文件{reason}（{name}）") from None
+    return metadata, pages
+
+
+def read_pdf(data: bytes, source: str) -> Document:
+    if b"%PDF" not in data[:1024]:
+        raise UnreadableFile("不是有效的 PDF 文件（缺少 PDF 文件头）")
+    metadata, pages = isolate.call(f"{__name__}:extract_lines", data)
     text = "".join(line.text for page in pages for line in page)
     if not text.strip():
         raise UnreadableFile("PDF 没有文字层（可能是扫描件），无法检索；请先用文字识别（OCR）软件处理")
     if text.count("(cid:") * 8 > len(text):
         raise UnreadableFile("PDF 的字体缺少文字编码，提取出的是乱码，无法检索")
-    doc = Document(source=source, title=_title(metadata), blocks=rejoin(drop_furniture(pages)))
+    doc = Document(source=source, title=_title(metadata), blocks=limits.cap_blocks(rejoin(drop_furniture(pages))))
     if doc.title and doc.blocks and doc.blocks[0].replace(" ", "") == doc.title.replace(" ", ""):
         doc.blocks.pop(0)
     date = _date(metadata)

@@ -20,6 +20,7 @@ import functools
 import hashlib
 import io
 import json
+import os
 import re
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
@@ -30,6 +31,7 @@ from indexer.errors import UnreadableFile
 from indexer.ingest.metadata import normalize_date
 from indexer.model import Block, Document, Report
 from indexer.ingest.paragraphs import heading_level
+from indexer.ingest.readers import limits
 from indexer.ingest.readers.text import split_lines
 
 CONFIG_NAME = "columns.ini"
@@ -74,6 +76,8 @@ def _load_config(path: str, mtime_ns: int, size: int) -> list[tuple[str, dict[st
     parser.optionxform = str                 # keep column names as written
     try:
         parser.read_string(Path(path).read_text(encoding="utf-8-sig"))
+    except OSError:
+        raise                                # a folder or an unreadable file: see config_problem
     except (configparser.Error, UnicodeDecodeError) as exc:
         raise UnreadableFile(f"{CONFIG_NAME} 格式错误：{str(exc).splitlines()[0]}") from None
     sections = []
@@ -105,12 +109,30 @@ def reader_options(corpus_dir: Path, source: str) -> dict:
     name = PurePosixPath(source).name
     try:
         sections = _load_config(str(path), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return {}                            # default columns; config_problem says why, once a run
     except UnreadableFile as exc:
         return {"config_error": str(exc)}
     for pattern, columns in sections:
         if fnmatch(source, pattern) or fnmatch(name, pattern):
             mapping.update(columns)
     return {"columns": mapping} if mapping else {}
+
+
+def config_problem(corpus_dir: Path) -> str | None:
+    """Why the corpus folder's columns.ini cannot be read at all (a folder, no permission), or None.
+
+    Such a file is reported once a run, and tables are read with the default column names."""
+    path = Path(corpus_dir) / CONFIG_NAME
+    try:
+        if not os.path.lexists(path):
+            return None
+        with open(path, "rb") as f:
+            f.read(1)
+        return None
+    except OSError as exc:
+        what = "是一个文件夹" if path.is_dir() else f"无法读取（{exc.strerror or type(exc).__name__}）"
+        return f"{CONFIG_NAME} {what}，表格按默认列名读取"
 
 
 def options_digest(sha: str, options: dict) -> str:
@@ -189,14 +211,36 @@ def row_report(record: dict, roles: dict[str, list[str]], number: int, source: s
     return Report(title=title, blocks=blocks, meta=meta)
 
 
-def _reports(records: list[dict], header: list[str], source: str, columns: dict | None) -> Document:
+def _reports(records: list[dict], header: list[str], source: str, columns: dict | None,
+             more: int = 0) -> Document:
+    """The reports of a table's rows; ``more``: rows beyond MAX_REPORTS_PER_FILE, not in ``records``."""
     if not records:
         raise UnreadableFile("表格中没有数据行")
     roles = assign_columns(header, columns)
-    reports = [r for n, rec in enumerate(records, start=1) if (r := row_report(rec, roles, n, source))]
+    reports, too_long = [], 0
+    for n, record in enumerate(records, start=1):
+        # Each row is one report, limited as a report (a whole collection may be far longer).
+        length = max((len(_cell(record.get(column))) for column in roles["text"]), default=0)
+        if length > limits.MAX_TEXT_CHARS:
+            too_long += 1
+            continue
+        if report := row_report(record, roles, n, source):
+            reports.append(report)
+    if more:
+        limits.note(f"表格行数过多（{len(records) + more} 行），只索引前 {limits.MAX_REPORTS_PER_FILE} 行，"
+                    f"其余 {more} 行已跳过")
+    if too_long:
+        limits.note(f"{too_long} 行正文过长（上限 {limits.MAX_TEXT_CHARS // 10000} 万字），已跳过")
     if not reports:
-        raise UnreadableFile("表格中每一行的正文都是空的")
+        raise UnreadableFile("表格中每一行的正文都是空的" if not too_long else
+                             f"表格中每一行的正文都过长（上限 {limits.MAX_TEXT_CHARS // 10000} 万字），已跳过")
     return Document(source=source, reports=reports)
+
+
+def _first(rows, limit: int) -> tuple[list, int]:
+    """The first ``limit`` items and how many more there were (counted, not kept)."""
+    kept = [row for _, row in zip(range(limit), rows)]
+    return kept, sum(1 for _ in rows)
 
 
 def _check(config_error: str) -> None:
@@ -206,19 +250,19 @@ def _check(config_error: str) -> None:
 
 def read_csv(data: bytes, source: str, columns: dict | None = None, config_error: str = "") -> Document:
     _check(config_error)
-    text = decode_bytes(data)
+    text = decode_bytes(data, limit=False)           # limited per row, in _reports
     first = text.split("\n", 1)[0]
     delimiter = "\t" if source.lower().endswith(".tsv") or first.count("\t") > first.count(",") else ","
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        rows = [row for row in reader if any(c.strip() for c in row)]
+        rows = (row for row in reader if any(c.strip() for c in row))
+        header = [h.strip() for h in next(rows, None) or []]
+        kept, more = _first(rows, limits.MAX_REPORTS_PER_FILE)
     except csv.Error as exc:
         raise UnreadableFile(f"CSV 格式错误：{exc}") from None
-    if not rows:
+    if not header:
         raise UnreadableFile("表格是空的")
-    header = [h.strip() for h in rows[0]]
-    records = [dict(zip(header, row)) for row in rows[1:]]
-    return _reports(records, header, source, columns)
+    return _reports([dict(zip(header, row)) for row in kept], header, source, columns, more)
 
 
 def _header(records: list[dict]) -> list[str]:
@@ -232,32 +276,38 @@ def _header(records: list[dict]) -> list[str]:
 def read_json(data: bytes, source: str, columns: dict | None = None, config_error: str = "") -> Document:
     _check(config_error)
     try:
-        value = json.loads(decode_bytes(data))
+        value = json.loads(decode_bytes(data, limit=False))
     except json.JSONDecodeError as exc:
         raise UnreadableFile(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列") from None
+    except RecursionError:
+        raise UnreadableFile("JSON 嵌套过深，无法解析，可能是恶意文件，已跳过") from None
     if isinstance(value, dict):
         # {"data": [...]} or {"reports": [...]}: the first list of objects; else one report.
         lists = [v for v in value.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
         value = lists[0] if lists else [value]
     if not isinstance(value, list):
         raise UnreadableFile("JSON 文件应为对象数组（每个对象一篇报告）")
-    records = [{str(k): v for k, v in item.items()} for item in value if isinstance(item, dict)]
-    return _reports(records, _header(records), source, columns)
+    records, more = _first((item for item in value if isinstance(item, dict)), limits.MAX_REPORTS_PER_FILE)
+    records = [{str(k): v for k, v in item.items()} for item in records]
+    return _reports(records, _header(records), source, columns, more)
 
 
 def read_jsonl(data: bytes, source: str, columns: dict | None = None, config_error: str = "") -> Document:
     _check(config_error)
-    records, bad = [], 0
-    for line in decode_bytes(data).splitlines():
+    records, bad, more = [], 0, 0
+    for line in decode_bytes(data, limit=False).splitlines():
         if not line.strip():
+            continue
+        if len(records) >= limits.MAX_REPORTS_PER_FILE:
+            more += 1                        # counted, not parsed
             continue
         try:
             item = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             bad += 1
             continue
         if isinstance(item, dict):
             records.append({str(k): v for k, v in item.items()})
     if not records and bad:
         raise UnreadableFile(f"JSONL 文件中没有有效的 JSON 行（{bad} 行无法解析）")
-    return _reports(records, _header(records), source, columns)
+    return _reports(records, _header(records), source, columns, more)

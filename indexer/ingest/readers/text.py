@@ -6,6 +6,7 @@ import re
 
 from indexer.ingest.decode import decode_bytes
 from indexer.model import Document
+from indexer.ingest.readers import limits
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_INLINE = re.compile(r"(\*\*|__|`|~~)")
@@ -18,12 +19,12 @@ def split_lines(text: str) -> list[str]:
 
 
 def read_text(data: bytes, source: str) -> Document:
-    return Document(source=source, blocks=split_lines(decode_bytes(data)))
+    return Document(source=source, blocks=limits.cap_blocks(split_lines(decode_bytes(data))))
 
 
 def read_markdown(data: bytes, source: str) -> Document:
     doc = Document(source=source)
-    for line in split_lines(decode_bytes(data)):
+    for line in limits.cap_blocks(split_lines(decode_bytes(data))):
         m = _MD_HEADING.match(line)
         if m:
             heading = _MD_INLINE.sub("", m.group(2))
