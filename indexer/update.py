@@ -203,7 +203,8 @@ class _Run:
 
     def table_stale(self) -> bool:
         """The furniture table does not cover every unchanged file (an index made before it
-        was kept, or a run killed after its commit): the run must read those files again."""
+        was kept, or a commit that failed after the table was written): the run must read those
+        files again."""
         table = furniture_table.load(self.index_dir, self.generation)
         return any(readable and furniture_table.known_edges(table, cf.source, sha) is None
                    for cf, readable, sha in self.scanned)
