@@ -26,7 +26,7 @@ FACETS = {"report": "report_id", "folder": "folder", "year": "year", "place": "p
 LABELS = {"report": "报告", "folder": "文件夹", "year": "年份", "place": "地区", "type": "类型"}
 SORTS = {"relevance": "相关度", "date": "日期（新→旧）"}
 # Undated paragraphs have date "" and so come last; equal dates keep relevance order.
-SORT_BY = {"relevance": None, "date": SortBy("date", reverse=True)}
+SORT_BY = {"date": SortBy("date", reverse=True)}
 MAX_VALUE_CHARS = 200
 TOP_VALUES = 12
 

@@ -130,6 +130,21 @@ def has_synonym(score: float) -> bool:
     return score >= SYNONYM_SCORE
 
 
+def lower_tiers(hits, all_words, about) -> tuple[list, list, list]:
+    """The lower pass's hits, (full query score, stored paragraph), in the tiers below the
+    exact one, each best first: words (a synonym verbatim, or ``all_words(doc)``), report (of
+    the rest, those from a report in ``about``), partial (the rest)."""
+    words, report, partial = [], [], []
+    for score, doc in sorted(((unconfirmed(s), d) for s, d in hits), key=lambda pair: -pair[0]):
+        if has_synonym(score) or all_words(doc):
+            words.append((score, doc))
+        elif doc["report_id"] in about:
+            report.append((score, doc))
+        else:
+            partial.append((score, doc))
+    return words, report, partial
+
+
 def stored_score(score) -> float:
     """A hit's score as kept and shown; 0.0 where a search sorted by a field has none."""
     return round(score, SCORE_DECIMALS) if isinstance(score, (int, float)) else 0.0

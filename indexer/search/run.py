@@ -17,7 +17,7 @@ from collections import Counter
 
 from indexer.engine import queries as Q
 from indexer.engine.scoring import bm25_idf
-from indexer.engine.view import Record
+from indexer.engine.view import Record, SortBy
 from indexer.search import about as context
 from indexer.search import facets, ranking
 from indexer.search.about import About, about_query, report_paragraphs, with_reports
@@ -46,8 +46,10 @@ class SearchRun:
     def page(self, offset: int, limit: int, sort: str = "relevance") -> tuple[int, bool, list[Hit]]:
         """(total, whether the total is an estimate, the hits from ``offset`` on)."""
         want = offset + limit
-        sort_by = facets.SORT_BY[sort]
-        total, estimated = self._ranked(want) if sort_by is None else self._by_field(want, sort_by)
+        if sort == "relevance":
+            total, estimated = self._ranked(want)
+        else:
+            total, estimated = self._by_field(want, facets.SORT_BY.get(sort))
         hits = [make_hit(self.view, doc, score, self.parsed.needles, self.picked.norms.get(doc["id"]),
                          *self.picked.through(doc["id"]), match=self.picked.match(doc["id"]))
                 for score, doc in self.picked.hits[offset:want]]
@@ -62,7 +64,7 @@ class SearchRun:
         counts = facets.count(self.view, query, self.filters, top=top, keep=keep)
         return {"counts": counts, "titles": facets.report_titles(self.view, [v for v, _ in counts["report"]])}
 
-    def _by_field(self, want: int, sort_by) -> tuple[int, bool]:
+    def _by_field(self, want: int, sort_by: SortBy | None) -> tuple[int, bool]:
         """Sorted by a field: every match is visited anyway, so count them exactly too. The
         same paragraphs as in relevance order, those found through their report included."""
         about = about_query(self.view, self.parsed)
@@ -91,14 +93,12 @@ class SearchRun:
             self._collect(self.view.search(self.full, limit=None, filter=context.report_query(list(about), None),
                                            mask=picked.docnums | lower.docnums), lower)
         clause_hits = self._clause_hits(about, picked.docnums | lower.docnums)
-        some = []
-        for score, doc in sorted(((ranking.unconfirmed(s), d) for s, d in lower.hits), key=lambda pair: -pair[0]):
-            if ranking.has_synonym(score) or has_words(content(doc), parsed.word_checks):
-                picked.add(None, score, doc, match=_words_match(doc, parsed))
-            else:
-                some.append((score, doc))
-        some, unread = self._through_reports(about, lower.docnums, some, room, clause_hits)
-        for score, doc in some:
+        words, report, partial = ranking.lower_tiers(
+            lower.hits, lambda doc: has_words(content(doc), parsed.word_checks), about)
+        for score, doc in words:
+            picked.add(None, score, doc, match=_words_match(doc, parsed))
+        unread = self._through_reports(about, lower.docnums, report, room, clause_hits)
+        for score, doc in partial:
             picked.add(None, score, doc, match="some_words")
         picked.docnums |= lower.docnums
         if exhausted:
@@ -191,39 +191,34 @@ class SearchRun:
             about.add(report, counts[report], word)
         return about
 
-    def _clause_hits(self, about: About, seen: set[int]) -> list:
+    def _clause_hits(self, about: About, seen: set[int]) -> list[Record]:
         """For several words, the paragraphs of the reports about them that match some of the
-        words, best first, as (docnum, score, stored fields): the query as a whole does not
-        match them, so the pass above did not score them."""
+        words, best first: the query as a whole does not match them, so the pass above did not
+        score them."""
         if not about or len(self.parsed.clause_queries) < 2:
             return []
-        records = self.view.search(Q.Or(self.parsed.clause_queries), limit=None,
-                                   filter=report_paragraphs(about, self.parsed, self.filters), mask=seen)
-        return [(r.docnum, stored_score(r.score), r.fields) for r in records]
+        return self.view.search(Q.Or(self.parsed.clause_queries), limit=None,
+                                filter=report_paragraphs(about, self.parsed, self.filters), mask=seen)
 
-    def _through_reports(self, about: About, seen: set[int], some: list, room: int,
-                         clause_hits: list = ()) -> tuple[list, int]:
-        """Add the paragraphs of the reports that are about the query to picked: those with
-        some of its words (all read, in ``some``; for several words, also ``clause_hits``),
-        then up to ``room`` of those with none.
-
-        Returns the rest of ``some`` (paragraphs with only some of the query's words) and how
-        many paragraphs found through reports were left unread.
-        """
+    def _through_reports(self, about: About, seen: set[int], with_words: list, room: int,
+                         clause_hits: list[Record] = ()) -> int:
+        """Add the report tier to picked: the paragraphs of the reports about the query with
+        some of its words (all read: ``with_words``; for several words, also ``clause_hits``),
+        then up to ``room`` of those with none. Returns how many of those were left unread."""
         if not about:
-            return some, 0
+            return 0
         picked = self.picked
-        for score, doc in some:
-            if doc["report_id"] in about:
-                picked.add(None, score, doc, **about.via(doc["report_id"]))
-        for docnum, score, doc in clause_hits:
-            picked.add(docnum, score, doc, **about.via(doc["report_id"]))
+        for score, doc in with_words:
+            picked.add(None, score, doc, **about.via(doc["report_id"]))
+        for record in clause_hits:
+            picked.add(record.docnum, stored_score(record.score), record.fields,
+                       **about.via(record.fields["report_id"]))
         restrict = lambda q: context.narrowed(q, self.parsed, self.filters)
         found, total = context.paragraphs(self.view, list(about), restrict, self.parsed.excluded,
                                           picked.docnums | seen, room)
         for docnum, doc in found:
             picked.add(docnum, THROUGH_REPORT_SCORE, doc, **about.via(doc["report_id"]))
-        return [(score, doc) for score, doc in some if doc["report_id"] not in about], total - len(found)
+        return total - len(found)
 
     def _total(self, seen: int, about: About | None = None) -> tuple[int, bool]:
         """Count the matches exactly when there are few and counting them reads few postings
