@@ -49,8 +49,44 @@ def open_view(index, bm25: Bm25) -> "IndexView":
     exact-tier pass (bigram BM25, scoring.exact_weighting), sharing its reader.
     """
     searcher = index.searcher(weighting=weighting(bm25))
+    try:
+        _pin_columns(searcher.reader())
+    except Exception:
+        # A commit deleted this generation's files while we opened them: the caller opens the
+        # newer generation instead (indexer.search.searcher).
+        searcher.close()
+        raise
     exact = WhooshSearcher(searcher.reader(), weighting=exact_weighting(bm25), closereader=False)
     return IndexView(searcher, IndexView(exact, fast_top_k=True))
+
+
+_COLUMN_FILE = ".col"
+
+
+def _pin_columns(reader) -> None:
+    """Open every column file (stored fields, field lengths, sort columns) of the view's segments now.
+
+    Whoosh opens them lazily, at the first read, and asks the folder whether each exists; a
+    commit that replaced a segment has deleted them by then, so a view opened before that commit
+    answered TypeError from ``stored_fields`` or, for a length column, silently used a default
+    length (skewed scores). An open file stays readable after it is deleted (POSIX; on Windows
+    the deletion fails and the writer removes it later), so a view pinned here never reads a
+    file a commit deleted. Beneath Whoosh's public layer: its W3 per-document reader.
+    """
+    for leaf, _ in reader.leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if perdoc is None or not hasattr(perdoc, "_colfiles"):
+            continue            # an empty index, or a codec this does not know: left lazy
+        storage, segment = perdoc._storage, perdoc._segment
+        prefix = segment.make_filename(".")
+        names = [n[len(prefix):-len(_COLUMN_FILE)] for n in storage.list()
+                 if n.startswith(prefix) and n.endswith(_COLUMN_FILE)]
+        for name in names:
+            if name not in perdoc._colfiles:
+                perdoc._colfiles[name] = perdoc._get_column_file(name)
+        pinned = frozenset(perdoc._colfiles)
+        # Answer "is there such a column?" from the files opened, not from the folder.
+        perdoc.has_column = pinned.__contains__
 
 
 class IndexView:
