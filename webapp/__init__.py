@@ -27,7 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(config or {})
     app.json.ensure_ascii = False
-    app.extensions["reportsearch"] = Searcher(app.config["INDEX_DIR"])
+    app.extensions["reportsearch"] = Searcher(app.config["INDEX_DIR"], app.config.get("REFRESH_SECONDS", 1.0))
 
     from indexer.search.grouping import SCAN_MAX
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from indexer import history
 from indexer.engine import store
 from indexer.engine.view import open_view
-from indexer.errors import QueryError
+from indexer.errors import IndexMissing, QueryError
 from indexer.search import facets
 from indexer.search import similar as more_like
 from indexer.search.hits import stored
@@ -31,6 +31,7 @@ from indexer.search.run import SearchRun
 from indexer.search.tiers import IndexStats
 from indexer.search.verbatim import content, is_exact
 
+EMPTY = "索引尚未建立或为空（请先运行 reportsearch index）"
 MAX_LIMIT = 100
 MAX_OFFSET = 10000
 
@@ -76,9 +77,32 @@ class Searcher:
             return self._ix
 
     def _open(self, reopen: bool = False):
-        view = open_view(self._index(reopen), BM25)
+        """A new view of the index; IndexMissing while there is none or it holds no paragraph.
+
+        Nothing is kept when there is no index, so the first request after ``reportsearch
+        index`` has committed finds it (no restart needed). A commit that deletes the files of the
+        generation being opened makes the open fail: it is tried once more, on the newer one."""
+        for attempt in range(3):
+            try:
+                view = open_view(self._index(reopen or attempt > 0), BM25)
+                break
+            except IndexMissing:
+                self._forget()
+                raise
+            except Exception:
+                if attempt == 2:
+                    raise
+        if view.generation() is None or view.doc_count() == 0:
+            view.close()
+            self._forget()
+            raise IndexMissing(EMPTY)
         self._open_views.add(view)
         return view
+
+    def _forget(self) -> None:
+        """No index now: a later one restarts its generations at 0."""
+        with self._lock:
+            self._ix, self._generation = None, -1
 
     def _current(self):
         """This thread's view, reopened when the index changed on disk.
@@ -102,7 +126,7 @@ class Searcher:
             try:
                 stale = not view.up_to_date()
             except Exception:
-                stale = True
+                stale = True        # the folder is gone, or being replaced
             if stale:
                 self._replace(local, view, now, reopen=True)
         return local.view
@@ -115,10 +139,18 @@ class Searcher:
 
     def _replace(self, local, view, now: float, reopen: bool = False):
         try:
-            fresh = self._open(reopen=reopen)
-        except Exception:
-            # The index was replaced under us (a rebuild): open it afresh.
-            fresh = self._open(reopen=True)
+            try:
+                fresh = self._open(reopen=reopen)
+            except IndexMissing:
+                raise
+            except Exception:
+                # The index was replaced under us (a rebuild): open it afresh.
+                fresh = self._open(reopen=True)
+        except IndexMissing:
+            # Deleted or emptied while serving: answer 503 until an index is back.
+            view.close()
+            local.view = None
+            raise
         view.close()
         local.view, local.checked, local.generation = fresh, now, self._seen(fresh)
         return fresh
