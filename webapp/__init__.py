@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
         INDEX_DIR=str(defaults["index_dir"]),
         CORPUS_DIR=str(defaults["corpus_dir"]),
         BASE_URL=defaults["base_url"],
+        HOST=defaults["host"],             # with BASE_URL and PORT: the Host names answered (security)
         INLINE_FACETS=defaults["inline_facets"],
         MAX_CONTENT_LENGTH=64 * 1024,
         JSON_AS_ASCII=False,
