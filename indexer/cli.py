@@ -245,7 +245,7 @@ def cmd_serve(cfg, args) -> int:
 
     app = create_app({"INDEX_DIR": str(cfg["index_dir"]), "CORPUS_DIR": str(cfg["corpus_dir"]),
                       "BASE_URL": cfg["base_url"], "INLINE_FACETS": cfg["inline_facets"],
-                      "HOST": cfg["host"], "PORT": cfg["port"]})
+                      "HOST": cfg["host"], "PORT": cfg["port"], "TIME_BUDGET": cfg["time_budget"]})
     watcher = _watcher(cfg, sys.stderr).start(initial=True) if args.watch else None
     try:
         run(app, host=cfg["host"], port=cfg["port"], threads=cfg["threads"])

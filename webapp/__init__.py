@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
         BASE_URL=defaults["base_url"],
         HOST=defaults["host"],             # with BASE_URL and PORT: the Host names answered (security)
         INLINE_FACETS=defaults["inline_facets"],
+        TIME_BUDGET=defaults["time_budget"],
         MAX_CONTENT_LENGTH=64 * 1024,
         JSON_AS_ASCII=False,
     )
@@ -32,7 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from indexer.search.grouping import SCAN_MAX
 
-    from . import errors, excerpts, export, reading, security, views
+    from . import budget, errors, excerpts, export, reading, security, views
     from .citations import web_url
 
     app.add_template_filter(web_url, "web_url")
@@ -44,4 +45,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(excerpts.bp)
     errors.register(app)
     security.register(app)
+    budget.register(app)
     return app

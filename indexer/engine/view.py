@@ -12,6 +12,7 @@ searcher inside, it must not be shared between threads.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -32,6 +33,10 @@ class Record:
     docnum: int
     score: float | None          # None in a search sorted by a field
     fields: dict
+
+
+class OutOfTime(Exception):
+    """The request's time budget ran out before a view call (indexer.search.searcher catches it)."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,24 @@ class IndexView:
         self._reader = searcher.reader()
         self._fast_top_k = fast_top_k
         self.exact_tier = exact_tier if exact_tier is not None else self
+        self._deadline: float | None = None      # time.monotonic() past which query calls stop
+
+    def set_deadline(self, deadline: float | None) -> None:
+        """Stop running queries once time.monotonic() passes ``deadline`` (None: no limit): a
+        call started after it raises OutOfTime, a Whoosh search running past it returns the
+        matches collected so far."""
+        self._deadline = deadline
+        if self.exact_tier is not self:
+            self.exact_tier._deadline = deadline
+
+    def _check_time(self) -> float | None:
+        """Seconds left (None: no limit); OutOfTime when none are."""
+        if self._deadline is None:
+            return None
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise OutOfTime()
+        return left
 
     # ---- running queries
     def search(self, query: Query, limit: int | None = 10, *, filter: Query | None = None,
@@ -105,6 +128,7 @@ class IndexView:
         ``filter``: only documents it matches (scores unchanged); ``mask``: not these docnums;
         ``collapse``: at most one document per value of that field.
         """
+        self._check_time()
         options = {}
         if sort is not None:
             options["sortedby"] = sorting.MultiFacet([sorting.FieldFacet(sort.field, reverse=sort.reverse),
@@ -120,6 +144,7 @@ class IndexView:
     def top_k(self, query: Query, k: int, mask: set[int] | None = None) -> tuple[list[tuple[float, int]], bool]:
         """The exact k best (score, docnum), best first, ties to the lower docnum, and whether
         they are every match (docnums in ``mask`` left out)."""
+        self._check_time()
         compiled = to_whoosh(query)
         if self._fast_top_k and not mask:
             found = topk.top_k(self._searcher, compiled, k)
@@ -130,6 +155,7 @@ class IndexView:
 
     def matches(self, query: Query):
         """Docnums of every match (a set, or a list for a query shape docsets does not handle)."""
+        self._check_time()
         compiled = to_whoosh(query)
         docs = docsets.matching(self._searcher, compiled)
         return docs if docs is not None else list(self._searcher.docs_for_query(compiled))
@@ -146,6 +172,7 @@ class IndexView:
     def count_postings(self, query: Query, limit: int) -> int:
         """How many postings matching query reads (its terms' document frequencies; a prefix's
         expanded), counted until the sum is past ``limit``."""
+        self._check_time()
         seen, total = set(), 0
         for leaf in to_whoosh(query).leaves():
             terms = leaf.expanded_terms(self._reader) if isinstance(leaf, W.MultiTerm) else leaf.iter_all_terms()

@@ -50,6 +50,7 @@ class SearchResult:
     hits: list[Hit]
     needles: list[str] = field(default_factory=list)
     estimated: bool = False          # total is an estimate (too many matches to count cheaply)
+    incomplete: bool = False         # the request's time budget ran out: hits and total are what was found
 
 
 @dataclass
@@ -105,6 +106,7 @@ def result_dict(result: SearchResult, url_for_id) -> dict:
         "query": result.query,
         "total": result.total,
         "total_is_estimate": result.estimated,
+        "incomplete": getattr(result, "incomplete", False),
         "took_ms": result.took_ms,
         "offset": result.offset,
         "limit": result.limit,
