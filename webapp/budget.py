@@ -23,7 +23,11 @@ BUSY = "服务器正忙于其他复杂检索，请稍后再试（或减少查询
 
 
 def start() -> None:
-    """Give this request its deadline (called before every request)."""
+    """Give this request its deadline (called before every request); the first search of a thread
+    loads the dictionary and opens the index first, outside the budget."""
+    warmed = current_app.extensions["reportsearch.warmed"]
+    if not getattr(warmed, "done", False):
+        warmed.done = current_app.extensions["reportsearch"].warm()
     g.deadline = time.monotonic() + float(current_app.config.get("TIME_BUDGET", 2.0))
 
 
@@ -59,4 +63,5 @@ def lane(q: str, offset: int = 0):
 
 def register(app) -> None:
     app.extensions["reportsearch.lane"] = threading.Semaphore(1)
+    app.extensions["reportsearch.warmed"] = threading.local()       # per thread: views are
     app.before_request(start)

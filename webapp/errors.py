@@ -52,6 +52,11 @@ def register(app) -> None:
     def bad_query(exc: QueryError):
         return error_response(400, str(exc))
 
+    @app.errorhandler(RecursionError)
+    def too_deep(exc: RecursionError):
+        # Deeply nested JSON or query syntax: the request's fault, said in Chinese, no traceback.
+        return error_response(400, "请求嵌套过深，无法处理")
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         return error_response(exc.code or 500, exc.description if exc.code == 400 else None)
