@@ -78,3 +78,21 @@ def test_missing_and_deleted_index_is_503_then_recovers(tmp_path, corpus_copy):
     update_index(index, corpus_copy)
     assert client.get("/api/search?q=社区").get_json()["total"] > 0
     assert client.get("/?q=社区").status_code == 200
+
+
+def test_permalink_of_a_long_report_shows_its_neighbourhood(tmp_path):
+    """A 400-paragraph report: the page shows ±50 paragraphs around the linked one, with links on."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    body = "\n\n".join(f"第{n}段：本县推进第{n}项农村改革工作，完善土地流转服务体系，编号{n:04d}。" for n in range(400))
+    (corpus / "长篇报告.txt").write_text("长篇工作报告\n\n" + body, encoding="utf-8")
+    update_index(index, corpus)
+    client = _app(index).test_client()
+    hits = client.get("/api/search?q=编号0200").get_json()["results"]
+    assert hits
+    page = client.get(f"/p/{hits[0]['id']}").get_data(as_text=True)
+    assert "编号0200" in page and "编号0150" in page and "编号0250" in page
+    assert "编号0149" not in page and "编号0251" not in page and "编号0000" not in page
+    assert "前面还有" in page and "后面还有" in page
+    first = client.get("/api/search?q=编号0001").get_json()["results"][0]
+    assert "前面还有" not in client.get(f"/p/{first['id']}").get_data(as_text=True)
