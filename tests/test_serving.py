@@ -96,3 +96,39 @@ def test_permalink_of_a_long_report_shows_its_neighbourhood(tmp_path):
     assert "前面还有" in page and "后面还有" in page
     first = client.get("/api/search?q=编号0001").get_json()["results"][0]
     assert "前面还有" not in client.get(f"/p/{first['id']}").get_data(as_text=True)
+
+
+def test_no_5xx_from_mixed_requests_while_rebuilds_commit(tmp_path, corpus_copy):
+    """bench/reliability.py --only commits, small: 4 threads, the mixed query set, 2 rebuilds."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from reliability import mixed_paths
+
+    index = tmp_path / "index"
+    update_index(index, corpus_copy)
+    app = _app(index, REFRESH_SECONDS=0.2)
+    paths = mixed_paths(["社区", "服务", "群众", "建设", "土地流转"])
+    stop, statuses, lock = threading.Event(), {}, threading.Lock()
+
+    def client(n):
+        c = app.test_client()
+        i = n
+        while not stop.is_set():
+            i += 1
+            status = c.get(paths[i % len(paths)]).status_code
+            with lock:
+                statuses[status] = statuses.get(status, 0) + 1
+
+    pool = [threading.Thread(target=client, args=(n,)) for n in range(4)]
+    for t in pool:
+        t.start()
+    try:
+        for _ in range(2):
+            update_index(index, corpus_copy, rebuild=True)
+    finally:
+        stop.set()
+        for t in pool:
+            t.join(60)
+    assert sum(statuses.values()) > 20
+    assert not [s for s in statuses if s >= 500], statuses
