@@ -150,7 +150,7 @@ class IndexView:
             found = topk.top_k(self._searcher, compiled, k)
             if found is not None:
                 return found
-        results = topk.whoosh_best(self._searcher, compiled, k, mask)
+        results = topk.whoosh_best(self._searcher, compiled, k, mask, self._deadline, OutOfTime)
         return [(hit.score, hit.docnum) for hit in results], results.scored_length() < k
 
     def matches(self, query: Query):
