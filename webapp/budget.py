@@ -28,7 +28,7 @@ def start() -> None:
     warmed = current_app.extensions["reportsearch.warmed"]
     if not getattr(warmed, "done", False):
         warmed.done = current_app.extensions["reportsearch"].warm()
-    g.deadline = time.monotonic() + float(current_app.config.get("TIME_BUDGET", 2.0))
+    g.deadline = time.monotonic() + float(current_app.config.get("TIME_BUDGET", 1.5))
 
 
 def deadline() -> float | None:
