@@ -186,6 +186,8 @@ class IndexView:
 
     # ---- reading documents
     def stored_fields(self, docnum: int) -> dict:
+        if self._deadline is not None:
+            self._check_time()      # a deep page reads thousands of paragraphs, one by one
         return self._searcher.stored_fields(docnum)
 
     def document(self, **field_values) -> dict | None:
