@@ -323,6 +323,177 @@ def _load_run(port, index, corpus, queries, seconds, clients, reindex: bool, max
     }
 
 
+# ---------------------------------------------------------------- 4. serving while commits delete files
+
+def _fetch(port: int, path: str, conn) -> int:
+    """The status of GET path (the body read and dropped)."""
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.read()
+    return response.status
+
+
+def mixed_paths(words: list[str]) -> list[str]:
+    """A mixed query set: JSON and HTML searches of one and several words, a phrase, OR, a deep
+    page, the facet fragment, report grouping."""
+    two = [f"{a} {b}" for a, b in zip(words, words[1:])]
+    paths = []
+    for w in words:
+        paths += ["/api/search?q=" + quote(w), "/?q=" + quote(w), "/?q=" + quote(w) + "&group=report",
+                  "/api/search?q=" + quote(f'"{w}"') + "&offset=20", "/facets?q=" + quote(w)]
+    for w in two:
+        paths += ["/api/search?q=" + quote(w), "/?q=" + quote(w.replace(" ", " OR ")), "/?q=" + quote(w + " 火星")]
+    return paths
+
+
+def commits_under_load(work: Path, commits: int, clients: int, threads: int, copies: int, log) -> dict:
+    """`clients` threads run the mixed query set while the whole index is rebuilt ``commits``
+    times (each rebuild deletes every segment file): how many answers were 5xx."""
+    corpus, index = work / "corpus", work / "index"
+    make_corpus(corpus, copies)
+    assert cli("index", "--index", str(index), "--corpus", str(corpus)).returncode == 0
+    server, port = start_server(index, corpus, threads, work / "server.log")
+    stop, lock = threading.Event(), threading.Lock()
+    statuses: dict[int, int] = {}
+    samples: list[str] = []
+    try:
+        paths = mixed_paths([q for q in probe_words(index, 12)])
+
+        def client(seed: int):
+            rng = random.Random(seed)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            while not stop.is_set():
+                path = rng.choice(paths)
+                try:
+                    status = _fetch(port, path, conn)
+                except Exception as exc:      # noqa: BLE001 - counted, never hidden
+                    status = 0
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                    with lock:
+                        samples.append(f"{type(exc).__name__}: {exc}")
+                with lock:
+                    statuses[status] = statuses.get(status, 0) + 1
+                    if status >= 500 and len(samples) < 10:
+                        samples.append(f"{status} {path}")
+            conn.close()
+
+        pool = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+        started = time.monotonic()
+        for t in pool:
+            t.start()
+        done = failed = 0
+        while done < commits:
+            ok = cli("index", "--rebuild", "--index", str(index), "--corpus", str(corpus)).returncode == 0
+            done, failed = done + ok, failed + (not ok)
+            log(f"  commit {done}/{commits}: {sum(statuses.values())} requests, "
+                f"{sum(n for s, n in statuses.items() if s >= 500 or s == 0)} 5xx/failed")
+        stop.set()
+        for t in pool:
+            t.join()
+        return {"commits": done, "failed_commits": failed, "seconds": round(time.monotonic() - started, 1),
+                "requests": sum(statuses.values()), "statuses": {str(k): v for k, v in sorted(statuses.items())},
+                "server_errors": sum(n for st, n in statuses.items() if st >= 500 or st == 0),
+                "samples": samples, "clients": clients, "paths": len(paths)}
+    finally:
+        stop.set()
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+# ---------------------------------------------------------------- 5. expensive requests on a big index
+
+def worst_paths(words: list[str]) -> dict[str, str]:
+    """The expensive requests of the hardening issue, as the caps let them through, and beyond."""
+    chars = [w[0] for w in words] * 4
+    return {
+        "24 single characters (capped: 400)": "/api/search?q=" + quote(" ".join(chars[:24])),
+        "12 single characters ANDed": "/api/search?q=" + quote(" ".join(chars[:12])),
+        "12 single characters ORed": "/api/search?q=" + quote(" OR ".join(chars[:12])),
+        "200-character unquoted query (capped: 400)": "/api/search?q=" + quote(("".join(words) * 20)[:200]),
+        "long unquoted query at the cap": "/api/search?q=" + quote("".join(words)[:40]),
+        "offset=10000": "/api/search?q=" + quote(words[0]) + "&offset=10000",
+        "HTML page with 试试 suggestions": "/?q=" + quote(" ".join(chars[:6]) + " 火星人"),
+    }
+
+
+def budget_run(work: Path, paragraphs: int, threads: int, log, seconds: float = 20) -> dict:
+    """At ``paragraphs`` paragraphs (bench/corpus.py's generator, as bench/perf.py builds it): the
+    time of each worst-case request, then a cheap query's latency alone and while four worst-case
+    requests run at once."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from corpus import generate
+
+    corpus, index = work / f"corpus-{paragraphs}", work / f"index-{paragraphs}"
+    if not corpus.exists():
+        generate(paragraphs, corpus)
+    if not store.exists(index):
+        t = time.monotonic()
+        assert cli("index", "--index", str(index), "--corpus", str(corpus), timeout=3600).returncode == 0
+        log(f"  built {paragraphs} paragraphs in {time.monotonic() - t:.0f} s")
+    server, port = start_server(index, corpus, threads, work / "server.log")
+    try:
+        words = [w for w in probe_words(index, 30) if len(w) >= 2][:20]
+        cheap = "/api/search?q=" + quote(words[0]) + "&limit=10"
+        worst = worst_paths(words)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        _fetch(port, cheap, conn)                                   # warm
+        single = {}
+        for name, path in worst.items():
+            t = time.perf_counter()
+            status = _fetch(port, path, conn)
+            single[name] = {"status": status, "ms": round(1000 * (time.perf_counter() - t), 1)}
+            log(f"  {name}: {single[name]}")
+
+        def timed(path, n):
+            out = []
+            for _ in range(n):
+                t = time.perf_counter()
+                _fetch(port, path, conn)
+                out.append(1000 * (time.perf_counter() - t))
+            return sorted(out)
+
+        alone = timed(cheap, 40)
+        stop = threading.Event()
+        heavy = [p for name, p in worst.items() if "400" not in name][:4]
+        heavy_status: dict[int, int] = {}
+
+        def hammer(path):
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+            while not stop.is_set():
+                st = _fetch(port, path, c)
+                heavy_status[st] = heavy_status.get(st, 0) + 1
+            c.close()
+
+        pool = [threading.Thread(target=hammer, args=(p,)) for p in heavy]
+        for t in pool:
+            t.start()
+        time.sleep(1)
+        loaded, t0 = [], time.monotonic()
+        while time.monotonic() - t0 < seconds:
+            loaded += timed(cheap, 1)
+        stop.set()
+        for t in pool:
+            t.join()
+        loaded.sort()
+        conn.close()
+        pct = (lambda xs, p: round(xs[min(len(xs) - 1, int(len(xs) * p))], 1))
+        return {"paragraphs": paragraphs, "single": single,
+                "max_single_ms": max(v["ms"] for v in single.values()),
+                "cheap_alone_p50_ms": pct(alone, 0.5), "cheap_alone_p95_ms": pct(alone, 0.95),
+                "cheap_loaded_p50_ms": pct(loaded, 0.5), "cheap_loaded_p95_ms": pct(loaded, 0.95),
+                "cheap_loaded_requests": len(loaded), "heavy_statuses": {str(k): v for k, v in heavy_status.items()}}
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
 # ---------------------------------------------------------------- 3. hostile files
 
 GOOD_REPORTS = {
@@ -743,7 +914,10 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=8, help="server threads (default 8)")
     parser.add_argument("--copies", type=int, help="copies of the bundled corpus (default 3, quick 1)")
     parser.add_argument("--only", default="crash,load,hostile,disk",
-                        help="which parts to run (crash, load, hostile, disk)")
+                        help="which parts to run (crash, load, hostile, disk; also: commits — 5xx while rebuilds "
+                             "commit; budget — expensive requests on a big index)")
+    parser.add_argument("--commits", type=int, default=20, help="rebuilds in the commits part (default 20)")
+    parser.add_argument("--paragraphs", type=int, default=30000, help="paragraphs in the budget part (default 30000)")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
@@ -770,6 +944,15 @@ def main(argv=None) -> int:
         if "disk" in parts:
             log("4. disk full during a parallel run (a small tmpfs)")
             figures["disk"] = disk_full_run(work / "disk", log)
+        if "commits" in parts:
+            log(f"5. mixed searches while {args.commits} rebuilds commit: {args.clients} clients")
+            (work / "commits").mkdir(parents=True, exist_ok=True)
+            figures["commits"] = commits_under_load(work / "commits", args.commits, args.clients, args.threads,
+                                                    copies, log)
+        if "budget" in parts:
+            log(f"6. expensive requests at {args.paragraphs} paragraphs")
+            (work / "budget").mkdir(parents=True, exist_ok=True)
+            figures["budget"] = budget_run(work / "budget", args.paragraphs, args.threads, log)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -794,6 +977,15 @@ def main(argv=None) -> int:
               f"({lo['rate'] / max(base['rate'], 0.1):.2f}× baseline), p50 {lo['p50_ms']} ms, p95 {lo['p95_ms']} ms |")
         print(f"| errors / empty answers / rebuilds during load | {lo['errors']} / {lo['empty']} / "
               f"{lo['rebuilds_done']} done, {lo['rebuilds_failed']} failed |")
+    if "commits" in figures:
+        c = figures["commits"]
+        print(f"| mixed searches while rebuilds commit ({c['clients']} clients) | {c['requests']} requests, "
+              f"{c['commits']} commits, {c['server_errors']} 5xx/failed; statuses {c['statuses']} |")
+    if "budget" in figures:
+        b = figures["budget"]
+        print(f"| slowest expensive request at {b['paragraphs']} paragraphs | {b['max_single_ms']} ms |")
+        print(f"| cheap query p50/p95 alone / with 4 expensive running | {b['cheap_alone_p50_ms']}/"
+              f"{b['cheap_alone_p95_ms']} ms / {b['cheap_loaded_p50_ms']}/{b['cheap_loaded_p95_ms']} ms |")
     if "hostile" in figures:
         h = figures["hostile"]
         print(f"| bad files handled | {h['handled']}/{h['kinds']} in {h['seconds']} s, good reports all found: "

@@ -244,7 +244,7 @@ def cmd_serve(cfg, args) -> int:
 
     check_port(cfg["host"], cfg["port"])         # before a long first build, not after it
     log_lines()                                  # a server's stderr is a log: progress as lines, no bar
-    if not store.exists(cfg["index_dir"]):
+    if not store.has_documents(cfg["index_dir"]):     # none, or a first build stopped early
         _log(f"没有找到索引，正在从 {Path(need_corpus(cfg)).resolve()} 建立……")
         print_summary(update_index(cfg["index_dir"], cfg["corpus_dir"], lock_timeout=cfg["lock_timeout"], log=_log),
                       out=sys.stderr)
@@ -252,7 +252,8 @@ def cmd_serve(cfg, args) -> int:
     from webapp.server import run
 
     app = create_app({"INDEX_DIR": str(cfg["index_dir"]), "CORPUS_DIR": str(cfg["corpus_dir"]),
-                      "BASE_URL": cfg["base_url"], "INLINE_FACETS": cfg["inline_facets"]})
+                      "BASE_URL": cfg["base_url"], "INLINE_FACETS": cfg["inline_facets"],
+                      "HOST": cfg["host"], "PORT": cfg["port"], "TIME_BUDGET": cfg["time_budget"]})
     watcher = _watcher(cfg, sys.stderr).start(initial=True) if args.watch else None
     try:
         run(app, host=cfg["host"], port=cfg["port"], threads=cfg["threads"])

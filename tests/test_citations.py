@@ -62,3 +62,30 @@ def test_all_forms():
         "gbt": "甲县汇报[EB/OL]. (2024-01-06)[2025-03-01]. https://www.gov.cn/a.html.",
         "plain": "《甲县汇报》（嘉禾县，2024年1月6日）",
     }
+
+
+# ---- Markdown that stays text (hardening, minor): raw HTML and line breaks from q, titles, sections
+from webapp.citations import markdown_link, markdown_text, one_line, quote_block  # noqa: E402
+
+
+def test_markdown_text_escapes_html_and_folds_lines():
+    assert markdown_text("<img src=x onerror=alert(1)>") == r"\<img src=x onerror=alert(1)\>"
+    assert markdown_text("土地\n# 标题\r\n\n- 列表") == r"土地 # 标题 - 列表"
+    assert markdown_text("a & b [c] `d` \\") == r"a \& b \[c\] \`d\` \\"
+    assert one_line("  甲\u2028乙 \n 丙 ") == "甲 乙 丙"
+
+
+def test_markdown_link_of_a_hostile_title_is_one_inert_line():
+    link = markdown_link("报告<script>x</script>\n\n# 注入", "一、\r\n<b>节</b>", "http://127.0.0.1:5000/p/ab")
+    assert link == (r"[报告\<script\>x\</script\> # 注入 › 一、 \<b\>节\</b\>](http://127.0.0.1:5000/p/ab)")
+    assert "\n" not in link
+
+
+def test_quote_block_escapes_inline_html():
+    assert quote_block("甲<b>乙</b>\n<i>丙") == "> 甲\\<b\\>乙\\</b\\>\n> \\<i\\>丙"
+
+
+def test_exported_markdown_heading_keeps_the_query_inert():
+    from webapp.export import markdown
+    note = markdown("<b>x</b>\n# y", "http://127.0.0.1:5000/?q=x", 0, [])
+    assert note.splitlines()[0] == r"# 检索“\<b\>x\</b\> # y”的结果"

@@ -10,7 +10,7 @@ import pytest
 
 from webapp import create_app
 
-NO_INDEX = "索引尚未建立，请先运行 reportsearch index"
+NO_INDEX = "索引尚未建立或为空，请先运行 reportsearch index；索引建好后本页自动恢复，无需重启"
 BAD_SORT = "排序方式只能是 relevance（相关度）或 date（日期）"
 NO_WORDS = "查询中没有可检索的文字（只有标点或符号），请输入词语，例如：一站式服务"
 PID = "0123456789abcdef"

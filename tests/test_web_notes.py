@@ -88,9 +88,11 @@ def test_every_result_and_the_paragraph_page_offer_three_citations(client):
 
 
 def test_links_are_absolute_from_the_host_or_the_configured_base_url(index_dir):
-    plain = create_app({"INDEX_DIR": str(index_dir)}).test_client()
+    plain = create_app({"INDEX_DIR": str(index_dir), "HOST": "reports.lan"}).test_client()
     url = plain.get("/api/search?q=示范合同", base_url="http://reports.lan:8080").get_json()["results"][0]["url"]
     assert url.startswith("http://reports.lan:8080/p/")
+    # A Host the server was not told about is refused, never written into a link (DNS rebinding).
+    assert plain.get("/api/search?q=示范合同", base_url="http://evil.example:8080").status_code == 400
     proxied = create_app({"INDEX_DIR": str(index_dir), "BASE_URL": "https://example.org/reports/"}).test_client()
     hit = proxied.get("/api/search?q=示范合同").get_json()["results"][0]
     assert hit["url"] == f"https://example.org/reports/p/{hit['id']}"

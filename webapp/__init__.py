@@ -21,15 +21,17 @@ def create_app(config: dict | None = None) -> Flask:
         INDEX_DIR=str(defaults["index_dir"]),
         CORPUS_DIR=str(defaults["corpus_dir"]),
         BASE_URL=defaults["base_url"],
+        HOST=defaults["host"],             # with BASE_URL and PORT: the Host names answered (security)
         INLINE_FACETS=defaults["inline_facets"],
+        TIME_BUDGET=defaults["time_budget"],
         MAX_CONTENT_LENGTH=64 * 1024,
         JSON_AS_ASCII=False,
     )
     app.config.update(config or {})
     app.json.ensure_ascii = False
-    app.extensions["reportsearch"] = Searcher(app.config["INDEX_DIR"])
+    app.extensions["reportsearch"] = Searcher(app.config["INDEX_DIR"], app.config.get("REFRESH_SECONDS", 1.0))
 
-    from . import errors, excerpts, export, reading, security, views
+    from . import budget, errors, excerpts, export, reading, security, views
     from .citations import web_url
 
     app.add_template_filter(web_url, "web_url")
@@ -40,4 +42,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(excerpts.bp)
     errors.register(app)
     security.register(app)
+    budget.register(app)
     return app

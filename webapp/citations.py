@@ -24,15 +24,28 @@ from urllib.parse import urlsplit
 
 from indexer.model import SECTION_SEPARATOR
 
-_LINK_TEXT_SPECIALS = re.compile(r"([\\\[\]])")
+_LINK_TEXT_SPECIALS = re.compile(r"([\\\[\]<>&`])")
+_INLINE_HTML = re.compile(r"([<>&])")
+_LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]+\s*")
 _ORDERED = re.compile(r"^(\d+)([.)])")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 _SPACE = re.compile(r"\s+")
 
 
 def label(title: str, section: str = "") -> str:
-    """报告标题 › 小节 — the name a citation shows."""
-    return SECTION_SEPARATOR.join(x for x in (title.strip(), section.strip()) if x)
+    """报告标题 › 小节 — the name a citation shows, on one line."""
+    return SECTION_SEPARATOR.join(x for x in (one_line(title), one_line(section)) if x)
+
+
+def one_line(text: str) -> str:
+    """Line breaks folded into one space: a title or query in a note never starts a new block."""
+    return _LINE_BREAKS.sub(" ", text or "").strip()
+
+
+def markdown_text(text: str) -> str:
+    """Text for a Markdown line (a heading, a link's text): one line, and nothing Markdown would
+    render as HTML, a link or code (< > & [ ] ` and \\ escaped with a backslash)."""
+    return _LINK_TEXT_SPECIALS.sub(r"\\\1", one_line(text))
 
 
 def web_url(url: str | None) -> str:
@@ -48,7 +61,7 @@ def web_url(url: str | None) -> str:
 
 
 def markdown_link(title: str, section: str, url: str) -> str:
-    text = _LINK_TEXT_SPECIALS.sub(r"\\\1", label(title, section)) or url
+    text = markdown_text(label(title, section)) or url
     return f"[{text}]({url})"
 
 
@@ -60,14 +73,14 @@ def markdown_quote(text: str, title: str, section: str, url: str) -> str:
 def quote_block(text: str) -> str:
     """The paragraph as a Markdown > block, each line inert (never a heading, list or HTML)."""
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()] or [""]
-    return "\n".join("> " + inert(ln) for ln in lines)
+    return "\n".join("> " + inert(_INLINE_HTML.sub(r"\\\1", ln)) for ln in lines)
 
 
 def inert(line: str) -> str:
     """Escape a start that Markdown would read as a heading, list, nested quote or HTML."""
     if _ORDERED.match(line):
         return _ORDERED.sub(r"\1\\\2", line, count=1)
-    if line[:1] in "#>+*-<":
+    if line[:1] in "#>+*-":
         return "\\" + line
     return line
 

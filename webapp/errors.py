@@ -22,7 +22,7 @@ MESSAGES = {
     405: "不支持该请求方法",
     413: "请求过大",
     500: "服务器内部错误，请稍后再试",
-    503: "索引尚未建立，请先运行 reportsearch index",
+    503: "索引尚未建立或为空，请先运行 reportsearch index；索引建好后本页自动恢复，无需重启",
 }
 
 
@@ -43,11 +43,19 @@ def fail(status: int, message: str | None = None) -> NoReturn:
 def register(app) -> None:
     @app.errorhandler(IndexMissing)
     def no_index(exc: IndexMissing):
-        return error_response(503)
+        response = error_response(503)
+        response = app.make_response(response)
+        response.headers["Retry-After"] = "10"
+        return response
 
     @app.errorhandler(QueryError)
     def bad_query(exc: QueryError):
         return error_response(400, str(exc))
+
+    @app.errorhandler(RecursionError)
+    def too_deep(exc: RecursionError):
+        # Deeply nested JSON or query syntax: the request's fault, said in Chinese, no traceback.
+        return error_response(400, "请求嵌套过深，无法处理")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -150,7 +150,10 @@ def export(fmt: str):
     if fmt not in ("docx", "md"):
         fail(404, "只能导出为 Word（.docx）或 Markdown（.md）")
     request.max_content_length = MAX_BODY
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:
+        fail(400, "请求的 JSON 嵌套过深")
     group, items = validate(payload)
     today = datetime.date.today()
     if fmt == "md":

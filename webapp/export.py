@@ -17,7 +17,7 @@ from indexer.links import absolute
 from indexer.search.results import paragraph_dict
 from indexer.search.searcher import MAX_LIMIT
 
-from .citations import markdown_link
+from .citations import markdown_link, markdown_text
 from .errors import error_response
 from .state import SearchState
 from .views import base_url, searcher, url_of
@@ -33,7 +33,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def markdown(query: str, search_url: str, total: int, rows: list[dict]) -> str:
     """A Markdown note: a heading that links back to the search, then one citation per result."""
-    lines = [f"# 检索“{query}”的结果", "", f"共 {total} 条，以下 {len(rows)} 条。检索链接：<{search_url}>", ""]
+    lines = [f"# 检索“{markdown_text(query)}”的结果", "", f"共 {total} 条，以下 {len(rows)} 条。检索链接：<{search_url}>", ""]
     for n, row in enumerate(rows, start=1):
         lines.append(f"{n}. {markdown_link(row['title'], row['section'], row['url'])}")
     return "\n".join(lines) + "\n"

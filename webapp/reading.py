@@ -37,6 +37,14 @@ NO_REPORT = "没有找到这篇报告"
 CHECK_LINK = "：链接可能不完整，请检查后重试"
 PARAGRAPH_GONE = "这个段落所在的报告已不在索引中"
 REPORT_GONE = "这篇报告已不在索引中"
+# A permalink page shows this many paragraphs either side of its own, with links to read on: a
+# 4.8 MB one-report text once made a 17.8 MB page that took 11.6 s.
+AROUND = 50
+
+
+def around(paragraphs: list, at: int, width: int = AROUND) -> tuple[int, int]:
+    """(start, end) of the slice of ``paragraphs`` shown around index ``at``."""
+    return max(0, at - width), min(len(paragraphs), at + width + 1)
 
 
 def outline(paragraphs: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -110,7 +118,9 @@ def paragraph_page(pid: str):
     view = searcher().paragraph(resolution.id) if resolution.id else None
     if view is None:
         return error_response(404, NO_PARAGRAPH + CHECK_LINK)
-    paragraphs, toc = outline(_marked(view.report, state.q))
+    whole = view.report
+    start, end = around(whole, next(i for i, p in enumerate(whole) if p["id"] == view.id))
+    paragraphs, toc = outline(_marked(whole[start:end], state.q))
     at = next(i for i, p in enumerate(paragraphs) if p["id"] == view.id)
     for p in paragraphs:
         p["current"] = p["id"] == view.id
@@ -133,6 +143,9 @@ def paragraph_page(pid: str):
         next_hit=later_hits[0]["id"] if later_hits else None,
         prev_hit=earlier_hits[-1]["id"] if earlier_hits else None,
         paragraph_link=state.paragraph_url,
+        before=start, after=len(whole) - end,
+        read_back=state.paragraph_url(whole[start - 1]["id"]) if start else None,
+        read_on=state.paragraph_url(whole[end]["id"]) if end < len(whole) else None,
         report_url=report_path(view.report_id, q=state.q),
         back_url=state.back_url(),
         similar=similar, key_terms=words, snippet=lambda s: Markup(s["snippet"]),

@@ -20,6 +20,7 @@ from indexer.search import facets, grouping
 from indexer.search.results import HIT_FIELDS, group_dict, paragraph_dict, result_dict
 from indexer.search.searcher import MAX_LIMIT, MAX_OFFSET
 
+from . import budget
 from .citations import all_forms, markdown_link, web_url
 from .facetview import NO_FACETS, api_facets, chips, facet_view
 from .state import GROUPS, SearchState, int_arg
@@ -83,15 +84,21 @@ def _relaxed(state: SearchState, found: int = 0) -> list[dict]:
     Offered for an empty result, and for one short enough to leave the user wanting more."""
     out = []
     for label, relaxed in relaxed_queries(state.q):
+        if budget.left() <= 0:
+            break               # suggestions share the request's budget: offer those found so far
         try:
-            total = searcher().search(relaxed, limit=1, filters=state.filters).total
+            suggested = searcher().search(relaxed, limit=1, filters=state.filters, deadline=budget.deadline())
         except QueryError:
             continue
+        total = suggested.total
+        if suggested.incomplete:
+            break
         if total > found:
             out.append({"label": label, "query": relaxed.text, "total": total,
                         "url": state.with_query(relaxed.text).url()})
-    if state.filters:
-        total = searcher().search(state.q, limit=1).total
+    if state.filters and budget.left() > 0:
+        unfiltered = searcher().search(state.q, limit=1, deadline=budget.deadline())
+        total = 0 if unfiltered.incomplete else unfiltered.total
         if total > found:
             out.append({"label": "去掉所有筛选条件", "query": state.q, "total": total,
                         "url": SearchState(q=state.q, sort=state.sort, group=state.group).url()})
@@ -105,7 +112,8 @@ def _listing(state: SearchState):
         grouped = grouping.by_report(searcher(), state.q, limit=PAGE_SIZE, offset=offset, filters=state.filters,
                                      sort=state.sort)
         return grouped, grouped, max(1, -(-grouped.groups_total // PAGE_SIZE))
-    result = searcher().search(state.q, limit=PAGE_SIZE, offset=offset, filters=state.filters, sort=state.sort)
+    result = searcher().search(state.q, limit=PAGE_SIZE, offset=offset, filters=state.filters, sort=state.sort,
+                               deadline=budget.deadline())
     return result, None, max(1, -(-result.total // PAGE_SIZE))
 
 
@@ -116,7 +124,8 @@ def _facets(state: SearchState, result) -> dict:
     limit = current_app.config["INLINE_FACETS"]
     inline = bool(result.total) and ((result.total <= limit and not result.estimated)
                                      or request.args.get("facets") == "all")
-    counted = searcher().facet_counts(state.q, state.filters) if inline else NO_FACETS
+    counted = (searcher().facet_counts(state.q, state.filters, budget.deadline()) or NO_FACETS) if inline \
+        else NO_FACETS
     titles = counted["titles"] if inline else searcher().report_titles([state.filters.get("report", "")])
     return {"facet_groups": facet_view(searcher(), state, counted, request.args.get("more", "")),
             "chips": chips(state, titles), "facets_later": bool(result.total) and not inline,
@@ -132,7 +141,8 @@ def search_page():
         return render_template("search.html", **context)
     try:
         state = SearchState.from_args(request.args)
-        result, grouped, last = _listing(state)
+        with budget.lane(state.q, (state.page - 1) * PAGE_SIZE):
+            result, grouped, last = _listing(state)
     except QueryError as exc:
         # Not the error page: the search form stays, with the message above it, to fix the query.
         context["message"] = str(exc)
@@ -161,7 +171,9 @@ def facets_fragment():
     """The facet sidebar of a search page, for the page's script to put in place."""
     q = request.args.get("q", "")
     state = SearchState.from_args(request.args)
-    counted = searcher().facet_counts(q, state.filters) if q.strip() else NO_FACETS
+    with budget.lane(q):
+        counted = (searcher().facet_counts(q, state.filters, budget.deadline()) or NO_FACETS) if q.strip() \
+            else NO_FACETS
     return render_template("_facets.html", facet_groups=facet_view(searcher(), state, counted,
                                                                     request.args.get("more", "")))
 
@@ -179,13 +191,16 @@ def api_search():
             cited(item["best"])
             item["more_url"] = absolute(base_url(), more_src_path(state, item["report_id"]))
     else:
-        result = searcher().search(q, limit=limit, offset=offset, filters=state.filters, sort=state.sort)
+        with budget.lane(q, offset):
+            result = searcher().search(q, limit=limit, offset=offset, filters=state.filters, sort=state.sort,
+                                       deadline=budget.deadline())
         data = result_dict(result, url_of)
         for item in data["results"]:
             cited(item)
     data["sort"], data["filters"] = state.sort, state.filters
     if request.args.get("facets") == "1":
-        counted = searcher().facet_counts(q, state.filters) if data["total"] else NO_FACETS
+        counted = (searcher().facet_counts(q, state.filters, budget.deadline()) or NO_FACETS) if data["total"] \
+            else NO_FACETS
         data["facets"] = api_facets(counted)
     return jsonify(data)
 

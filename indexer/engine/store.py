@@ -48,6 +48,15 @@ def exists(index_dir: Path) -> bool:
     return True
 
 
+def has_documents(index_dir: Path) -> bool:
+    """Does index_dir hold a committed index with at least one document? (A first build stopped
+    early leaves an empty one.)"""
+    if not exists(index_dir):
+        return False
+    ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME, schema=make_schema())
+    return ix.doc_count_all() > 0
+
+
 def _load(index_dir: Path):
     """(the index, None), or (None, why) when the schema pickled in it cannot be loaded."""
     try:

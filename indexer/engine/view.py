@@ -12,6 +12,7 @@ searcher inside, it must not be shared between threads.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -34,6 +35,10 @@ class Record:
     fields: dict
 
 
+class OutOfTime(Exception):
+    """The request's time budget ran out before a view call (indexer.search.searcher catches it)."""
+
+
 @dataclass(frozen=True)
 class SortBy:
     """Sort by a stored sortable field (then by score for equal values)."""
@@ -49,8 +54,44 @@ def open_view(index, bm25: Bm25) -> "IndexView":
     exact-tier pass (bigram BM25, scoring.exact_weighting), sharing its reader.
     """
     searcher = index.searcher(weighting=weighting(bm25))
+    try:
+        _pin_columns(searcher.reader())
+    except Exception:
+        # A commit deleted this generation's files while we opened them: the caller opens the
+        # newer generation instead (indexer.search.searcher).
+        searcher.close()
+        raise
     exact = WhooshSearcher(searcher.reader(), weighting=exact_weighting(bm25), closereader=False)
     return IndexView(searcher, IndexView(exact, fast_top_k=True))
+
+
+_COLUMN_FILE = ".col"
+
+
+def _pin_columns(reader) -> None:
+    """Open every column file (stored fields, field lengths, sort columns) of the view's segments now.
+
+    Whoosh opens them lazily, at the first read, and asks the folder whether each exists; a
+    commit that replaced a segment has deleted them by then, so a view opened before that commit
+    answered TypeError from ``stored_fields`` or, for a length column, silently used a default
+    length (skewed scores). An open file stays readable after it is deleted (POSIX; on Windows
+    the deletion fails and the writer removes it later), so a view pinned here never reads a
+    file a commit deleted. Beneath Whoosh's public layer: its W3 per-document reader.
+    """
+    for leaf, _ in reader.leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if perdoc is None or not hasattr(perdoc, "_colfiles"):
+            continue            # an empty index, or a codec this does not know: left lazy
+        storage, segment = perdoc._storage, perdoc._segment
+        prefix = segment.make_filename(".")
+        names = [n[len(prefix):-len(_COLUMN_FILE)] for n in storage.list()
+                 if n.startswith(prefix) and n.endswith(_COLUMN_FILE)]
+        for name in names:
+            if name not in perdoc._colfiles:
+                perdoc._colfiles[name] = perdoc._get_column_file(name)
+        pinned = frozenset(perdoc._colfiles)
+        # Answer "is there such a column?" from the files opened, not from the folder.
+        perdoc.has_column = pinned.__contains__
 
 
 class IndexView:
@@ -59,6 +100,24 @@ class IndexView:
         self._reader = searcher.reader()
         self._fast_top_k = fast_top_k
         self.exact_tier = exact_tier if exact_tier is not None else self
+        self._deadline: float | None = None      # time.monotonic() past which query calls stop
+
+    def set_deadline(self, deadline: float | None) -> None:
+        """Stop running queries once time.monotonic() passes ``deadline`` (None: no limit): a
+        call started after it raises OutOfTime, a Whoosh search running past it returns the
+        matches collected so far."""
+        self._deadline = deadline
+        if self.exact_tier is not self:
+            self.exact_tier._deadline = deadline
+
+    def _check_time(self) -> float | None:
+        """Seconds left (None: no limit); OutOfTime when none are."""
+        if self._deadline is None:
+            return None
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise OutOfTime()
+        return left
 
     # ---- running queries
     def search(self, query: Query, limit: int | None = 10, *, filter: Query | None = None,
@@ -69,6 +128,7 @@ class IndexView:
         ``filter``: only documents it matches (scores unchanged); ``mask``: not these docnums;
         ``collapse``: at most one document per value of that field.
         """
+        self._check_time()
         options = {}
         if sort is not None:
             options["sortedby"] = sorting.MultiFacet([sorting.FieldFacet(sort.field, reverse=sort.reverse),
@@ -84,16 +144,18 @@ class IndexView:
     def top_k(self, query: Query, k: int, mask: set[int] | None = None) -> tuple[list[tuple[float, int]], bool]:
         """The exact k best (score, docnum), best first, ties to the lower docnum, and whether
         they are every match (docnums in ``mask`` left out)."""
+        self._check_time()
         compiled = to_whoosh(query)
         if self._fast_top_k and not mask:
             found = topk.top_k(self._searcher, compiled, k)
             if found is not None:
                 return found
-        results = topk.whoosh_best(self._searcher, compiled, k, mask)
+        results = topk.whoosh_best(self._searcher, compiled, k, mask, self._deadline, OutOfTime)
         return [(hit.score, hit.docnum) for hit in results], results.scored_length() < k
 
     def matches(self, query: Query):
         """Docnums of every match (a set, or a list for a query shape docsets does not handle)."""
+        self._check_time()
         compiled = to_whoosh(query)
         docs = docsets.matching(self._searcher, compiled)
         return docs if docs is not None else list(self._searcher.docs_for_query(compiled))
@@ -110,6 +172,7 @@ class IndexView:
     def count_postings(self, query: Query, limit: int) -> int:
         """How many postings matching query reads (its terms' document frequencies; a prefix's
         expanded), counted until the sum is past ``limit``."""
+        self._check_time()
         seen, total = set(), 0
         for leaf in to_whoosh(query).leaves():
             terms = leaf.expanded_terms(self._reader) if isinstance(leaf, W.MultiTerm) else leaf.iter_all_terms()
@@ -123,6 +186,8 @@ class IndexView:
 
     # ---- reading documents
     def stored_fields(self, docnum: int) -> dict:
+        if self._deadline is not None:
+            self._check_time()      # a deep page reads thousands of paragraphs, one by one
         return self._searcher.stored_fields(docnum)
 
     def document(self, **field_values) -> dict | None:

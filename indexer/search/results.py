@@ -61,6 +61,7 @@ class SearchResult:
         if self.exact_total is None or self.exact_total == self.total:
             return ""
         return f"其中 {self.exact_total} 段含“{self.query}”原文，其余为部分匹配或相关段落"
+    incomplete: bool = False         # the request's time budget ran out: hits and total are what was found
 
 
 @dataclass
@@ -117,6 +118,7 @@ def result_dict(result: SearchResult, url_for_id) -> dict:
         "total": result.total,
         "total_is_estimate": result.estimated,
         "exact_total": result.exact_total,
+        "incomplete": getattr(result, "incomplete", False),
         "took_ms": result.took_ms,
         "offset": result.offset,
         "limit": result.limit,

@@ -18,20 +18,25 @@ from pathlib import Path
 
 from indexer import history
 from indexer.engine import store
-from indexer.engine.view import open_view
-from indexer.errors import QueryError
+from indexer.engine.view import OutOfTime, open_view
+from indexer.errors import IndexMissing, QueryError
 from indexer.search import facets
 from indexer.search import similar as more_like
 from indexer.search.hits import stored
-from indexer.search.query import ParsedQuery, parse
+from indexer.search.query import OPERATORS, QUOTE_CHARS, ParsedQuery, parse
 from indexer.search.ranking import (BM25, COUNT_POSTINGS_LIMIT, COUNT_READ_LIMIT, EXACT_COUNT_LIMIT,
                                     FACET_READ_LIMIT, Budget)
 from indexer.search.results import ParagraphView, SearchResult
 from indexer.search.run import SearchRun
 from indexer.search.tiers import IndexStats
 from indexer.search.verbatim import content, is_exact
+from indexer.text.analysis import query_words
 
+EMPTY = "索引尚未建立或为空（请先运行 reportsearch index）"
 MAX_LIMIT = 100
+# Each word is a posting list to merge: 24 single characters took 17 s on 30,000 paragraphs.
+MAX_WORDS = 12           # words as typed (split where the user put a space)
+MAX_TERMS = 24           # the words an unquoted text is cut into, all words together
 MAX_OFFSET = 10000
 
 
@@ -43,6 +48,17 @@ def _for_index(query: str | ParsedQuery, view) -> ParsedQuery:
     if parsed.problem:
         raise QueryError(parsed.problem)
     return parsed
+
+
+def check_size(parsed: ParsedQuery) -> None:
+    """QueryError for a query with more words than one request may search (issue: hardening, 6)."""
+    words = [w for w in parsed.words() if w not in OPERATORS]
+    if len(words) > MAX_WORDS:
+        raise QueryError(f"查询中的词太多（{len(words)} 个），最多 {MAX_WORDS} 个，请删去一些词")
+    terms = sum(1 if w[:1] in QUOTE_CHARS else max(1, len(query_words(w))) for w in words)
+    if terms > MAX_TERMS:
+        raise QueryError(f"查询太长（切分后 {terms} 个词），最多 {MAX_TERMS} 个；请删去一些词，"
+                         "或给整句加上引号作为短语检索")
 
 
 def _budget() -> Budget:
@@ -76,9 +92,32 @@ class Searcher:
             return self._ix
 
     def _open(self, reopen: bool = False):
-        view = open_view(self._index(reopen), BM25)
+        """A new view of the index; IndexMissing while there is none or it holds no paragraph.
+
+        Nothing is kept when there is no index, so the first request after ``reportsearch
+        index`` has committed finds it (no restart needed). A commit that deletes the files of the
+        generation being opened makes the open fail: it is tried once more, on the newer one."""
+        for attempt in range(3):
+            try:
+                view = open_view(self._index(reopen or attempt > 0), BM25)
+                break
+            except IndexMissing:
+                self._forget()
+                raise
+            except Exception:
+                if attempt == 2:
+                    raise
+        if view.generation() is None or view.doc_count() == 0:
+            view.close()
+            self._forget()
+            raise IndexMissing(EMPTY)
         self._open_views.add(view)
         return view
+
+    def _forget(self) -> None:
+        """No index now: a later one restarts its generations at 0."""
+        with self._lock:
+            self._ix, self._generation = None, -1
 
     def _current(self):
         """This thread's view, reopened when the index changed on disk.
@@ -102,7 +141,7 @@ class Searcher:
             try:
                 stale = not view.up_to_date()
             except Exception:
-                stale = True
+                stale = True        # the folder is gone, or being replaced
             if stale:
                 self._replace(local, view, now, reopen=True)
         return local.view
@@ -115,10 +154,18 @@ class Searcher:
 
     def _replace(self, local, view, now: float, reopen: bool = False):
         try:
-            fresh = self._open(reopen=reopen)
-        except Exception:
-            # The index was replaced under us (a rebuild): open it afresh.
-            fresh = self._open(reopen=True)
+            try:
+                fresh = self._open(reopen=reopen)
+            except IndexMissing:
+                raise
+            except Exception:
+                # The index was replaced under us (a rebuild): open it afresh.
+                fresh = self._open(reopen=True)
+        except IndexMissing:
+            # Deleted or emptied while serving: answer 503 until an index is back.
+            view.close()
+            local.view = None
+            raise
         view.close()
         local.view, local.checked, local.generation = fresh, now, self._seen(fresh)
         return fresh
@@ -128,15 +175,28 @@ class Searcher:
             view.close()
         self._local = threading.local()
 
+    def warm(self) -> bool:
+        """Load what the first search would (jieba's dictionary, this thread's view): a cost paid
+        once, kept out of a request's time budget. False while there is no index."""
+        try:
+            parse("社区")
+            self._current()
+        except IndexMissing:
+            return False
+        return True
+
     @property
     def available(self) -> bool:
         return store.exists(self.index_dir)
 
     # ---- Entry points: each parses, then asks a search run or the view.
     def search(self, query: str | ParsedQuery, limit: int = 10, offset: int = 0, filters: dict | None = None,
-               sort: str = "relevance") -> SearchResult:
+               sort: str = "relevance", deadline: float | None = None) -> SearchResult:
         """A page of results for a query as typed, or for a parsed one (a variant of another:
-        webapp.suggest), parsed again for this index."""
+        webapp.suggest), parsed again for this index.
+
+        ``deadline`` (a time.monotonic() value): past it, the search stops and the result is
+        marked ``incomplete`` with what was found (nothing, if the first pass had not ended)."""
         if not (1 <= limit <= MAX_LIMIT):
             raise QueryError(f"limit 须在 1 到 {MAX_LIMIT} 之间")
         if not (0 <= offset <= MAX_OFFSET):
@@ -144,20 +204,37 @@ class Searcher:
         started = time.perf_counter()
         view = self._current()
         parsed = _for_index(query, view)
-        run = SearchRun(view, parsed, filters, _budget())
-        total, estimated, hits = run.page(offset, limit, sort)
+        check_size(parsed)
+        incomplete, exact_total = False, None
+        view.set_deadline(deadline)
+        try:
+            run = SearchRun(view, parsed, filters, _budget())
+            total, estimated, hits = run.page(offset, limit, sort)
+            exact_total = run.exact_total
+        except OutOfTime:
+            total, estimated, hits, incomplete = 0, True, [], True
+        finally:
+            view.set_deadline(None)
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=parsed.text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
-                            hits=hits, needles=parsed.needles, estimated=estimated,
-                            exact_total=run.exact_total)
+                            hits=hits, needles=parsed.needles, estimated=estimated, incomplete=incomplete,
+                            exact_total=exact_total)
 
-    def facet_counts(self, text: str, filters: dict | None = None, top: int | None = facets.TOP_VALUES) -> dict:
+    def facet_counts(self, text: str, filters: dict | None = None, deadline: float | None = None,
+                     top: int | None = facets.TOP_VALUES) -> dict | None:
         """Paragraph counts per report, folder, year, place and type for a query (facets.count):
-        the ``top`` values of each facet, every value with None."""
+        the ``top`` values of each facet, every value with None; None when ``deadline`` passed first."""
         view = self._current()
         # Parsed as search() parses it, so that a count is the length of the list its link shows.
         parsed = parse(text, IndexStats(view))
-        return SearchRun(view, parsed, filters, _budget()).facet_counts(top)
+        check_size(parsed)
+        view.set_deadline(deadline)
+        try:
+            return SearchRun(view, parsed, filters, _budget()).facet_counts(top)
+        except OutOfTime:
+            return None
+        finally:
+            view.set_deadline(None)
 
     def matching_ids(self, text: str) -> list[str]:
         """Ids of every paragraph the query matches, unranked and uncollapsed (for benchmarks)."""

@@ -1,0 +1,55 @@
+"""Each request's time budget, the cap on query words and the expensive lane (hardening, item 6)."""
+from __future__ import annotations
+
+import pytest
+
+from indexer.search.searcher import MAX_WORDS
+from webapp import create_app
+
+
+@pytest.fixture(scope="module")
+def hurried(seed_index):
+    """An app whose every request is already out of time."""
+    return create_app({"INDEX_DIR": str(seed_index), "TESTING": True, "TIME_BUDGET": 0.0}).test_client()
+
+
+def test_out_of_time_is_marked_incomplete_in_json(hurried):
+    r = hurried.get("/api/search?q=社区")
+    assert r.status_code == 200
+    assert r.get_json()["incomplete"] is True
+
+
+def test_out_of_time_page_says_so_and_offers_no_suggestions(hurried):
+    r = hurried.get("/?q=社区 火星人")
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert "结果不完整" in html
+    assert "去掉“" not in html
+
+
+def test_in_time_is_complete(client):
+    data = client.get("/api/search?q=社区").get_json()
+    assert data["incomplete"] is False and data["total"] > 0
+
+
+@pytest.mark.parametrize("q", [" ".join("社区服务群众建设农村土地流转合同管理工作意见报告"[:MAX_WORDS + 1]),
+                               "关于" * 100])
+def test_too_many_words_is_400_in_chinese(client, q):
+    r = client.get("/api/search", query_string={"q": q})
+    assert r.status_code == 400
+    assert "最多" in r.get_json()["error"]["message"]
+    assert client.get("/", query_string={"q": q}).status_code == 400
+
+
+def test_cheap_searches_do_not_wait_for_a_busy_expensive_lane(seed_index):
+    app = create_app({"INDEX_DIR": str(seed_index), "TESTING": True, "TIME_BUDGET": 0.3})
+    client = app.test_client()
+    lane = app.extensions["reportsearch.lane"]
+    assert lane.acquire()            # an expensive search is running
+    try:
+        assert client.get("/api/search?q=社区").status_code == 200
+        busy = client.get("/api/search?q=社区 服务 群众 建设 农村")
+        assert busy.status_code == 503 and "正忙" in busy.get_json()["error"]["message"]
+    finally:
+        lane.release()
+    assert client.get("/api/search?q=社区 服务 群众 建设 农村").status_code == 200
