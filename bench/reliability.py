@@ -255,11 +255,7 @@ def load(work: Path, seconds: float, clients: int, threads: int, copies: int, lo
             log(f"  {name}: {out[name]}")
         return out
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
 
 
 def _load_run(port, index, corpus, queries, seconds, clients, reindex: bool, max_requests: int = 200_000) -> dict:
@@ -487,11 +483,7 @@ def budget_run(work: Path, paragraphs: int, threads: int, log, seconds: float = 
                 "cheap_loaded_p50_ms": pct(loaded, 0.5), "cheap_loaded_p95_ms": pct(loaded, 0.95),
                 "cheap_loaded_requests": len(loaded), "heavy_statuses": {str(k): v for k, v in heavy_status.items()}}
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
 
 
 # ---------------------------------------------------------------- 3. hostile files
@@ -851,6 +843,14 @@ def mount_small_disk(mount: Path, megabytes: int = 8) -> str | None:
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"cannot mount a tmpfs: {exc}"
     return None if done.returncode == 0 else f"cannot mount a tmpfs: {done.stderr.strip() or done.returncode}"
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        server.kill()
 
 
 def unmount(mount: Path) -> None:

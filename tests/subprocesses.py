@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
+import importlib.util
 import socket
 import subprocess
 import sys
@@ -47,3 +48,11 @@ def stop(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def reliability_bench():
+    """bench/reliability.py as a module: the hostile files and small disks it makes serve the tests too."""
+    spec = importlib.util.spec_from_file_location("reliability", ROOT / "bench" / "reliability.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

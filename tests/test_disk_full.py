@@ -5,23 +5,8 @@ Needs a small real file system: a tmpfs mounted with a size limit (root on Linux
 with the reason where mounting is not permitted."""
 from __future__ import annotations
 
-import importlib.util
-import subprocess
-import sys
-import time
-
 import pytest
-from subprocesses import ENV, ROOT
-
-from indexer.engine import store
-from indexer.search.searcher import Searcher
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("reliability", ROOT / "bench" / "reliability.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from subprocesses import reliability_bench as _bench
 
 
 @pytest.fixture()
@@ -40,7 +25,9 @@ def test_disk_full_is_one_line_and_leaves_the_old_index(small_disk, tmp_path, re
     bench, mount = small_disk
     outcome = bench.disk_full_case(tmp_path / "work", mount / "index", rebuild=rebuild)
     assert outcome["returncode"] == 1
-    assert outcome["stderr"].count("\n") == 1 and "磁盘空间不足" in outcome["stderr"], outcome["stderr"]
+    # Progress lines ("索引中：48%…") may come first on a slow machine; the failure is one line.
+    said = [line for line in outcome["stderr"].splitlines() if not line.startswith("索引中")]
+    assert len(said) == 1 and "磁盘空间不足" in said[0], outcome["stderr"]
     assert outcome["seconds"] < 60
     assert not outcome["lock_held"] and not outcome["litter"]
     assert outcome["old_index_served"]

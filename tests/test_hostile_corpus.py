@@ -8,7 +8,6 @@ lack: without one they are simply not corpus files; with one they must be report
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -16,7 +15,7 @@ import sys
 import zipfile
 
 import pytest
-from subprocesses import ENV, ROOT
+from subprocesses import ENV, ROOT, reliability_bench as _bench
 
 from indexer.engine import store
 from indexer.errors import UnreadableFile
@@ -24,13 +23,6 @@ from indexer.ingest.readers import limits
 from indexer.search.searcher import Searcher
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and symlinks need POSIX")
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("reliability", ROOT / "bench" / "reliability.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")

@@ -3,24 +3,16 @@ in a child process with a memory cap and a timer, so that no PDF costs the index
 its limits. Each bomb is one Chinese line; the next PDF is read as usual."""
 from __future__ import annotations
 
-import importlib.util
 import resource
 import time
 
 import pytest
-from subprocesses import ROOT
+from subprocesses import reliability_bench as _bench
 
 from indexer.errors import UnreadableFile
 from indexer.ingest.readers import isolate, limits, read_document
 
 pytestmark = pytest.mark.skipif(not isolate.available(), reason="the PDF child process needs POSIX limits")
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("reliability", ROOT / "bench" / "reliability.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture()
