@@ -98,7 +98,7 @@ def test_second_run_does_no_work(hostile):
     assert not again["added"] and not again["changed"] and not again["deleted"]
 
 
-# The safe-zip helper a .docx reader uses (indexer/readers/limits.py).
+# The safe-zip helper a .docx reader uses (indexer/ingest/readers/limits.py).
 
 def test_zip_bomb_is_refused_by_declared_size(tmp_path):
     path = tmp_path / "bomb.docx"
