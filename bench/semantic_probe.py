@@ -30,7 +30,7 @@ from quality import JUDGMENTS, corpus_paragraphs, judged, ndcg, units
 
 from common import ROOT
 from indexer.ingest.pipeline import dupkey
-from indexer.search.query import EXACT_SCORE, SYNONYM_SCORE
+from indexer.search.ranking import EXACT_SCORE, SYNONYM_SCORE
 from indexer.search.searcher import Searcher
 from indexer.update import update_index
 

@@ -9,10 +9,10 @@
 #   records    the duplicate-report records kept beside the paragraphs
 #   schema, analyzer, writer: the fields, the tokenizers the schema pickles, the segment writer
 # --- end of the write side ---------------------------------------------------------------------
-# ---- Search's interface (query objects, the read view, scoring parameters) -------------------
-# indexer.search talks to the engine through these; they compile to Whoosh inside the engine.
-from indexer.engine.queries import (And, AndMaybe, AndNot, ConstantScore, Every, Or, Phrase,  # noqa: F401
-                                    Prefix, Query, Term)
-from indexer.engine.scoring import Bm25, bm25_idf  # noqa: F401
-from indexer.engine.view import IndexView, Record, SortBy, open_view  # noqa: F401
-# ---- end of search's interface ------------------------------------------------------------------
+# --- Read side, for indexer.search (nothing imported here either) ------------------------------
+#   queries    our frozen query objects (Term, Prefix, Phrase, And, Or, AndNot, AndMaybe, ConstantScore, Every)
+#   compile    each query object into the Whoosh query that runs it, once per object
+#   view       open_view → IndexView: a point-in-time read of the index (search, top-k, stored fields)
+#   scoring    the BM25F weightings, with the parameters search/ranking.py hands in
+#   columns, postings, topk, docsets, exclusion: Whoosh-specific speed-ups behind the view
+# --- end of the read side ----------------------------------------------------------------------

@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 from indexer.engine import queries as Q
 from indexer.errors import QueryError
 from indexer.search import tiers
-from indexer.search.ranking import EXACT_SCORE, SYNONYM_SCORE  # noqa: F401  (bench/semantic_probe.py reads them here)
 from indexer.search.tiers import IndexStats, squeeze  # noqa: F401  (part of the parser's interface)
 from indexer.text.analysis import decompose, query_words
 from indexer.text.normalize import normalize
