@@ -11,8 +11,12 @@ def test_a_long_run_of_short_unpunctuated_lines_is_a_link_list():
 
 
 def test_lines_furniture_by_their_own_shape_do_not_break_a_run():
-    lines = DEPARTMENTS[:5] + ["|"] + DEPARTMENTS[5:]
-    assert link_lists(lines, lambda line: line == "|") == set(range(len(lines))) - {5}
+    lines = [BODY] + DEPARTMENTS[:5] + ["|"] + DEPARTMENTS[5:] + ["网站标识码：1300000013"]
+    assert link_lists(lines, lambda line: line == "|") == set(range(1, len(lines) - 1)) - {6}
+
+
+def test_a_list_saved_alone_is_its_text():
+    assert link_lists(DEPARTMENTS * 2) == set()
 
 
 def test_a_short_run_is_kept():

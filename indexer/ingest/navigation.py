@@ -35,8 +35,11 @@ def _is_link(line: str) -> bool:
 
 def link_lists(lines: list[str], transparent=lambda line: False) -> set[int]:
     """Indexes of the lines of link lists. ``transparent`` lines (empty, or furniture by their
-    own shape, such as ``|``) neither extend nor break a run."""
+    own shape, such as ``|``) neither extend nor break a run. A text with no running text at all
+    (a list of names saved alone) has no links to tell from its text: nothing is taken."""
     out: set[int] = set()
+    if not any(is_body(line) for line in lines):
+        return out
     run: list[int] = []
     before = ""                             # the last line before the run
     for i in range(len(lines) + 1):

@@ -8,6 +8,8 @@ Scraped collection pages hold many reports, each under a title line such as
 from __future__ import annotations
 
 import re
+from itertools import islice
+
 from indexer.ingest.clean import Cleaned
 from indexer.model import Report
 from indexer.ingest.paragraphs import BODY_MIN, cjk_count, heading_level, is_body, mark_headings
@@ -131,9 +133,12 @@ def _is_preface(blocks: list[str], untitled: bool, parts: int) -> bool:
 OPENING = 2          # body paragraphs that identify a report's text
 
 
+MAX_COPIES = 20     # more "copies" than a saved page holds: a text that repeats itself
+
+
 def _opening(blocks: list[str], begin: int, end: int) -> tuple[str, ...]:
     """The keys of the first ``OPENING`` body paragraphs of blocks[begin:end]."""
-    return tuple(title_key(b) for b in blocks[begin:end] if is_body(b))[:OPENING]
+    return tuple(islice((title_key(b) for b in islice(blocks, begin, end) if is_body(b)), OPENING))
 
 
 def _copies(blocks: list[str], spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -144,8 +149,9 @@ def _copies(blocks: list[str], spans: list[tuple[str, int, int]]) -> list[tuple[
     for title, begin, end in spans:
         first = next((i for i in range(begin, end) if is_body(blocks[i])), None)
         opening = _opening(blocks, begin, end)
-        cut = begin
-        if first is not None and len(opening) == OPENING:
+        cut, cuts = begin, []
+        # Two equal opening paragraphs are no opening: a text of one paragraph repeated.
+        if first is not None and len(opening) == OPENING and len(set(opening)) == OPENING:
             for j in range(first + 1, end):
                 if title_key(blocks[j]) == opening[0] and _opening(blocks, j, end) == opening:
                     k = 0
@@ -153,9 +159,9 @@ def _copies(blocks: list[str], spans: list[tuple[str, int, int]]) -> list[tuple[
                             and title_key(blocks[j - k - 1]) == title_key(blocks[first - k - 1]):
                         k += 1
                     if j - k > cut + 1:
-                        out.append((title, cut, j - k))
+                        cuts.append((title, cut, j - k))
                         cut = j - k
-        out.append((title, cut, end))
+        out.extend(cuts + [(title, cut, end)] if len(cuts) < MAX_COPIES else [(title, begin, end)])
     return out
 
 
