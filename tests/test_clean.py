@@ -59,7 +59,7 @@ def test_clean_inline_keeps_punctuation(raw, expected):
     "政府信息公开>政府工作报告>省政府工作报告", "当前位置： 首页>> 中国概况>> 中国简况",
     "》》点击图片进入专题《《分享到微信相关文档：", "相关报道：", "相关附件>>相关链接>>…",
     "新华社北京3月17日电", "王正谱作政府工作报告。河北日报记者 霍艳恩摄",
-    "中央政府门户网站　www.gov.cn　　 2009年03月16日　　 来源：新华社", "（责任编辑： 郭桢",
+    "中央政府门户网站　www.gov.cn　　 2009年03月16日　　 来源：新华社", "（责任编辑： 郭桢", "A-", "A+",
 ])
 def test_page_furniture_by_shape(line):
     assert is_furniture(clean_inline(line))
@@ -94,3 +94,35 @@ def test_front_matter_names_title_date_and_author_and_is_not_text():
 
 def test_markup_in_a_title_is_not_a_breadcrumb():
     assert not is_furniture("甲县<script>alert(1)</script>脚本测试工作汇报")
+
+
+CLOSING = "各位代表！使命催人奋进，奋斗创造未来。让我们更加紧密地团结在一起，奋力谱写新篇章。"
+OPENING = "现在，我代表省人民政府向大会报告工作，请予审议，并请省政协委员和列席人员提出意见。"
+
+
+def test_a_link_list_between_two_copies_of_a_page_never_reaches_the_text():
+    links = ["省各设区市及省直管县（市）", "石家庄市", "承德市", "张家口市", "秦皇岛市", "唐山市", "廊坊市",
+             "省政府各部门", "省政府办公厅", "省发展和改革委员会", "|", "网站地图"]
+    cleaned = clean_blocks([OPENING, CLOSING] + links + ["政府工作报告", OPENING, CLOSING])
+    assert cleaned.blocks == [OPENING, CLOSING, "政府工作报告", OPENING, CLOSING]
+
+
+def test_a_field_table_is_not_text_and_its_date_still_dates_the_report():
+    cleaned = clean_blocks(["索 引 号：", "014717475N/2023-0040295", "发布机构：", "宜春市统计局", "发文日期：",
+                            "2023-04-18", "分类：", "统计公报", OPENING])
+    assert cleaned.blocks == [OPENING]
+    assert cleaned.dates == {0: "2023-04-18"}
+
+
+def test_a_caption_shown_again_without_its_credit_is_a_caption():
+    caption = "3月5日，第十二届全国人民代表大会第五次会议在北京人民大会堂开幕。国务院总理李克强作政府工作报告。"
+    cleaned = clean_blocks([caption + "新华社记者 庞兴雷 摄", "各位代表：", OPENING, caption, CLOSING])
+    assert cleaned.blocks == ["各位代表：", OPENING, CLOSING]
+
+
+def test_a_short_line_between_furniture_after_the_text_is_furniture():
+    cleaned = clean_blocks([OPENING, CLOSING, "打印本页", "是否继续？", "关闭窗口"])
+    assert cleaned.blocks == [OPENING, CLOSING]
+    # The text's own last words stay, furniture after them or not.
+    cleaned = clean_blocks([OPENING, "谢谢大家！", "打印本页"])
+    assert cleaned.blocks == [OPENING, "谢谢大家！"]

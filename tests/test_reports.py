@@ -15,9 +15,10 @@ def test_split_many_reports_and_keep_titles():
     cleaned = Cleaned(blocks=["社区建设工作情况汇报(实用17篇)", "网站导语。", "城乡社区建设工作情况汇报", "第一篇正文。",
                               "二、下一步打算。", "第一篇第二段。", "×区社区建设情况汇报", "第二篇正文。"])
     reports = split_reports(cleaned, "a.txt")
-    assert [r.title for r in reports] == ["社区建设工作情况汇报(实用17篇)", "城乡社区建设工作情况汇报", "×区社区建设情况汇报"]
-    assert [b.text for b in reports[1].blocks] == ["第一篇正文。", "二、下一步打算。", "第一篇第二段。"]
-    assert reports[1].blocks[1].heading_level == 1
+    # The page's title and lead-in before the first of its reports are no report.
+    assert [r.title for r in reports] == ["城乡社区建设工作情况汇报", "×区社区建设情况汇报"]
+    assert [b.text for b in reports[0].blocks] == ["第一篇正文。", "二、下一步打算。", "第一篇第二段。"]
+    assert reports[0].blocks[1].heading_level == 1
 
 
 def test_single_report_takes_first_line_or_file_name():
@@ -46,3 +47,44 @@ def test_a_title_repeated_after_the_body_starts_a_copy():
     body = "现在，我代表省人民政府向大会报告工作，请予审议。"
     cleaned = Cleaned(blocks=["政府工作报告", body, "政府工作报告", body])
     assert len(split_reports(cleaned, "a.txt")) == 2
+
+
+OPENING = "现在，我代表国务院，向大会作政府工作报告，请予审议，并请全国政协委员提出意见。"
+SECOND = "2005年，我国社会主义现代化事业取得新的重大成就，经济平稳较快发展，改革开放迈出重大步伐。"
+
+
+def test_a_page_holding_its_text_several_times_holds_copies_of_one_report():
+    copy = ["政府工作报告——2006年3月5日在第十届全国人民代表大会第四次会议上", "各位代表：", OPENING,
+            "一、去年工作回顾", SECOND]
+    cleaned = Cleaned(blocks=["2006年国务院政府工作报告"] + copy * 3)
+    reports = split_reports(cleaned, "2006.txt")
+    assert [r.title for r in reports] == ["2006年国务院政府工作报告"] * 3
+    assert all([b.text for b in r.blocks] == copy for r in reports)
+
+
+def test_a_copy_takes_the_fuller_title_of_the_report_it_copies():
+    cleaned = Cleaned(blocks=["2025年河北省政府工作报告", "各位代表：", OPENING, SECOND, "网站地图",
+                              "政府工作报告", "各位代表：", OPENING, SECOND])
+    assert [r.title for r in split_reports(cleaned, "河北省_2025_report.txt")] == ["2025年河北省政府工作报告"] * 2
+
+
+def test_a_line_repeating_the_title_is_not_text():
+    cleaned = Cleaned(blocks=["江西省2022年国民经济和社会发展统计公报[1]", OPENING],
+                      title="江西省2022年国民经济和社会发展统计公报")
+    report, = split_reports(cleaned, "a.html", cleaned.title)
+    assert [b.text for b in report.blocks] == [OPENING]
+
+
+def test_a_motto_before_the_first_titled_report_is_the_page_s():
+    cleaned = Cleaned(blocks=["人民代表大会制度是坚持党的领导、人民当家作主、依法治国有机统一的根本政治制度安排。",
+                              "王正谱在河北省第十三届人大五次会议上的政府工作报告", "政府工作报告", "各位代表：", OPENING])
+    reports = split_reports(cleaned, "a.txt", "2022年河北省政府工作报告")
+    # The headline above the title line is the title block's, and says more.
+    assert [r.title for r in reports] == ["王正谱在河北省第十三届人大五次会议上的政府工作报告"]
+    assert [b.text for b in reports[0].blocks] == ["各位代表：", OPENING]
+
+
+def test_a_linked_word_set_on_its_own_line_is_no_title():
+    cleaned = Cleaned(blocks=["（三）重大战略成效显著。坚决贯彻习近平总书记在深入推进京津冀协同发展座谈会上的", "重要讲话",
+                              "精神，聚焦承接北京非首都功能疏解，加快把战略机遇转化为发展优势。"])
+    assert len(split_reports(cleaned, "a.txt")) == 1

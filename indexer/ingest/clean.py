@@ -45,7 +45,7 @@ _PHOTO_CREDIT = re.compile(r"^[（(]?\s*(图片?(来源|由|为|片)|摄影|供�
 # a line of page-control words only (全屏加大还原减小, 【字体：大 中 小】, 打印本页 关闭);
 _UI_WORDS = re.compile(
     r"^([【】\[\]（）()|｜/·\s]|字体[：:]?|字号[：:]?|全屏|加大|还原|减小|默认|大|中|小|打印(本页)?|分享(到)?|"
-    r"关闭(本页|窗口)?|收藏|返回(顶部)?)+$")
+    r"关闭(本页|窗口)?|收藏|返回(顶部)?|A[+\-＋－])+$")
 # a timestamp alone (2026年02月10日 07时41分, 2023年10月11日 星期三);
 _TIMESTAMP = re.compile(
     r"^[（(]?\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(\s*(星期|周)[一二三四五六日天])?"
@@ -161,11 +161,17 @@ def clean_blocks(blocks: list[str], headings: set[int] = frozenset(),
     skip, fields = front_matter(blocks)
     out.title = fields.pop("title", "")
     out.meta.update(fields)
+    lines = [clean_inline(raw) if i >= skip else "" for i, raw in enumerate(blocks)]
+    dropped = page_lists(lines)
+    captions: set[str] = set()
+    after_furniture: list[bool] = []        # per kept block: the line before it was furniture
+    furniture_last = False
     for i, raw in enumerate(blocks):
-        if i < skip:
-            continue
-        line = clean_inline(raw)
+        line = lines[i]
         if not line:
+            continue
+        if i in dropped or _caption_repeat(line, captions):
+            furniture_last = True
             continue
         if is_notice(line):
             m = _NOTICE_TITLE.match(line)
@@ -179,6 +185,7 @@ def clean_blocks(blocks: list[str], headings: set[int] = frozenset(),
             out.meta.setdefault("author", line.strip("（）() "))
             continue
         if is_furniture(line) or (furniture and is_learnt(line, furniture)):
+            furniture_last = True
             continue
         meta = parse_meta_line(_SPACES.sub(" ", _INVISIBLE.sub("", raw)).strip())
         if meta is not None:
@@ -188,7 +195,48 @@ def clean_blocks(blocks: list[str], headings: set[int] = frozenset(),
         if i in headings:
             out.headings.add(len(out.blocks))
         out.blocks.append(line)
+        after_furniture.append(furniture_last)
+        furniture_last = False
+    if furniture_last:
+        _drop_stray_tail(out, after_furniture)
     return out
+
+
+STRAY_MAX = 10
+
+
+def _drop_stray_tail(out: Cleaned, after_furniture: list[bool]) -> None:
+    """Short lines after the text with furniture on both sides (是否继续？ between a page's
+    leave-site notice and its buttons) are the page's, not the report's last words."""
+    while out.blocks and after_furniture[len(out.blocks) - 1] and len(out.blocks[-1]) <= STRAY_MAX \
+            and len(out.blocks) - 1 not in out.headings:
+        out.blocks.pop()
+
+
+def page_lists(lines: list[str]) -> set[int]:
+    """Indexes of the lines of link lists and field tables (see ``navigation``)."""
+    from indexer.ingest.navigation import breadcrumbs, field_tables, link_lists
+
+    kept = [i for i, line in enumerate(lines) if line]
+    compact = [lines[i] for i in kept]
+    found = link_lists(compact, is_furniture) | field_tables(compact, lambda line: bool(_TIMESTAMP.match(line))) \
+        | breadcrumbs(compact)
+    return {kept[k] for k in found}
+
+
+_SENTENCE_STEM = re.compile(r"^.*[。！？]")
+
+
+def _caption_repeat(line: str, captions: set[str]) -> bool:
+    """A photo caption with its credit (…作政府工作报告。新华社记者 庞兴雷 摄) is remembered;
+    the same caption again without the credit (a page shows it twice) is a caption too."""
+    m = _CAPTION.search(line) if len(line) <= 150 else None
+    if m:
+        stem = _SENTENCE_STEM.match(line[:m.start()])
+        if stem and len(stem.group(0)) >= 10:
+            captions.add(stem.group(0))
+        return False
+    return line in captions
 
 
 _SIGNER = re.compile(rf"^[{CJK}（）()\s]{{3,30}}$")

@@ -8,11 +8,12 @@ Scraped collection pages hold many reports, each under a title line such as
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
+from itertools import islice
 
 from indexer.ingest.clean import Cleaned
 from indexer.model import Report
-from indexer.ingest.paragraphs import cjk_count, heading_level, mark_headings
+from indexer.ingest.paragraphs import BODY_MIN, cjk_count, heading_level, is_body, mark_headings
+from indexer.ingest.titles import citation_title, is_title_like, specific_title, title_key, title_from_filename
 
 # A title names a report type at its end, optionally followed by a note in brackets:
 # 县农村社区建设工作情况汇报, 关于土地流转的调研报告, 2023年政府工作报告, …汇报(实用17篇)
@@ -32,11 +33,6 @@ def is_report_title(line: str) -> bool:
     return bool(_TITLE.search(line))
 
 
-def title_from_filename(source: str) -> str:
-    stem = PurePosixPath(source).stem
-    return re.sub(r"^[\d_\-\s]+(?=\D)", "", stem) or stem
-
-
 def split_reports(cleaned: Cleaned, source: str, file_title: str = "") -> list[Report]:
     """Split blocks at report title lines; text before the first title belongs to the file's title.
 
@@ -47,38 +43,55 @@ def split_reports(cleaned: Cleaned, source: str, file_title: str = "") -> list[R
     starts = [
         i for i, line in enumerate(blocks)
         if is_report_title(line) and i + 1 < len(blocks) and not is_report_title(blocks[i + 1])
+        and not (i and _runs_on(blocks[i - 1]))
     ]
     head_title = file_title
     first_body = 0
-    if blocks and (not file_title) and _is_title_like(blocks[0]) and 0 not in starts:
+    if blocks and (not file_title) and is_title_like(blocks[0]) and 0 not in starts:
         head_title, first_body = blocks[0], 1
     elif starts and starts[0] == 0 and not file_title:
         head_title = ""
     head_title = head_title or title_from_filename(source)
 
+    # A headline right above the title line is part of the title block (王正谱在……上的政府工作报告,
+    # then 政府工作报告).
+    tops = [i - 1 if i > first_body and is_report_title(blocks[i - 1]) else i for i in starts]
     spans: list[tuple[str, int, int]] = []
-    bounds = starts + [len(blocks)]
-    if not starts or starts[0] > first_body:
-        spans.append((head_title, first_body, starts[0] if starts else len(blocks)))
+    bounds = tops + [len(blocks)]
+    if not starts or tops[0] > first_body:
+        spans.append((head_title, first_body, tops[0] if starts else len(blocks)))
     for n, start in enumerate(starts):
-        title = blocks[start]
-        if spans and not any(_is_sentence(b) for b in blocks[spans[-1][1]:start]):
+        title = specific_title(blocks[start], blocks[tops[n]])
+        if spans and not any(_is_sentence(b) for b in blocks[spans[-1][1]:tops[n]]):
             # A title before any body text is the same report's title block (the full title,
             # then the generic 政府工作报告): no new report; the more specific title wins.
             last_title, begin, _ = spans.pop()
             spans.append((specific_title(last_title, title), begin, bounds[n + 1]))
             continue
-        if not spans and file_title and start <= first_body:
-            title = specific_title(title, file_title)
+        if not spans and start <= first_body:
+            title = specific_title(title, file_title or head_title)
         spans.append((title, start + 1, bounds[n + 1]))
 
+    headed = bool(spans) and (not starts or tops[0] > first_body)
+    if len(spans) > 1 and _is_preface(blocks[spans[0][1]:spans[0][2]], headed, len(spans)):
+        spans = spans[1:]
+    return _reports(cleaned, source, _copies(blocks, spans))
+
+
+def _reports(cleaned: Cleaned, source: str, spans: list[tuple[str, int, int]]) -> list[Report]:
+    """The reports of the spans (title, first block, end) of the cleaned blocks."""
+    blocks = cleaned.blocks
     reports = []
+    openings: list[tuple[tuple[str, ...], str]] = []
     for title, begin, end in spans:
         if begin >= end:
             continue
         for at, named in cleaned.notice_titles.items():
             if begin < at <= end and named != title and named.endswith(title):
                 title = named
+        title = _title_of_copy(title, _opening(blocks, begin, end), openings)
+        begin = _skip_title_repeats(blocks, begin, end, title)
+        title = citation_title(title, source, blocks[begin:begin + 3])
         report = Report(title=title, meta=dict(cleaned.meta))
         own_dates = [date for at, date in sorted(cleaned.dates.items()) if begin < at <= end]
         if own_dates:
@@ -93,16 +106,82 @@ def _is_sentence(line: str) -> bool:
     return cjk_count(line) >= 2 and line.endswith(("。", "！", "？", "；", "!", "?", "…"))
 
 
-def _title_key(title: str) -> str:
-    return re.sub(r"^(标题|题目)[：:]|[\W_]+", "", title)
+PREFACE_MAX = 300         # characters
+MOTTO_MAX = 120
 
 
-def specific_title(one: str, other: str) -> str:
-    """Of two titles of one report, the one that says more: 2025年河北省政府工作报告 over
-    政府工作报告; the first when neither contains the other."""
-    a, b = _title_key(one), _title_key(other)
-    return other if (a in b and len(b) > len(a)) else one
+def _runs_on(line: str) -> bool:
+    """A long line cut off mid-sentence: the short line after it (a linked word such as 重要讲话,
+    set on a line of its own by the page) continues the sentence and is no title."""
+    return len(line) >= BODY_MIN and bool(_CJK_END.search(line))
 
 
-def _is_title_like(line: str) -> bool:
-    return 2 <= len(line) <= 60 and not line.endswith(("。", "；", "，", ",", ";"))
+_CJK_END = re.compile(r"[\u3400-\u9fff]$")
+
+
+def _is_preface(blocks: list[str], untitled: bool, parts: int) -> bool:
+    """The first part of a page, too short to be a report, is the page's: the lead-in of a page
+    of many reports (在工作汇报中,我们需要注重条理性……), or a single line before the first
+    titled report (a site's motto)."""
+    if any(heading_level(b) for b in blocks):
+        return False
+    if untitled and len(blocks) == 1 and len(blocks[0]) <= MOTTO_MAX:
+        return True
+    return parts > 2 and len(blocks) <= 2 and sum(map(len, blocks)) <= PREFACE_MAX
+
+
+OPENING = 2          # body paragraphs that identify a report's text
+
+
+MAX_COPIES = 20     # more "copies" than a saved page holds: a text that repeats itself
+
+
+def _opening(blocks: list[str], begin: int, end: int) -> tuple[str, ...]:
+    """The keys of the first ``OPENING`` body paragraphs of blocks[begin:end]."""
+    return tuple(islice((title_key(b) for b in islice(blocks, begin, end) if is_body(b)), OPENING))
+
+
+def _copies(blocks: list[str], spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Spans cut where a report's text starts again (a page that holds its text several times,
+    the copies' title lines lost): each copy is a report of the same title, from the title-block
+    lines it repeats (各位代表：) on."""
+    out = []
+    for title, begin, end in spans:
+        first = next((i for i in range(begin, end) if is_body(blocks[i])), None)
+        opening = _opening(blocks, begin, end)
+        cut, cuts = begin, []
+        # Two equal opening paragraphs are no opening: a text of one paragraph repeated.
+        if first is not None and len(opening) == OPENING and len(set(opening)) == OPENING:
+            for j in range(first + 1, end):
+                if title_key(blocks[j]) == opening[0] and _opening(blocks, j, end) == opening:
+                    k = 0
+                    while j - k - 1 > cut and first - k - 1 >= begin \
+                            and title_key(blocks[j - k - 1]) == title_key(blocks[first - k - 1]):
+                        k += 1
+                    if j - k > cut + 1:
+                        cuts.append((title, cut, j - k))
+                        cut = j - k
+        out.extend(cuts + [(title, cut, end)] if len(cuts) < MAX_COPIES else [(title, begin, end)])
+    return out
+
+
+def _title_of_copy(title: str, opening: tuple[str, ...], seen: list[tuple[tuple[str, ...], str]]) -> str:
+    """A report whose text opens as an earlier one's is a copy of it, and takes its title when
+    that says more (2025年河北省政府工作报告 for a copy titled 政府工作报告)."""
+    for earlier_opening, earlier in seen:
+        if opening and opening == earlier_opening:
+            return specific_title(title, earlier)
+    seen.append((opening, title))
+    return title
+
+
+_FOOTNOTE_MARK = re.compile(r"\[\d{1,2}\]$")
+
+
+def _skip_title_repeats(blocks: list[str], begin: int, end: int, title: str) -> int:
+    """The report's first block after lines that only repeat its title (a page's heading above
+    the text heading it again)."""
+    key = title_key(title)
+    while begin < end and title_key(_FOOTNOTE_MARK.sub("", blocks[begin])) == key:
+        begin += 1
+    return begin

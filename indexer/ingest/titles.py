@@ -1,0 +1,99 @@
+"""The title a report is cited by.
+
+In the flow files → text → clean → reports → paragraphs → analysis → index, this serves reports.
+
+Many reports call themselves only 政府工作报告, with the year in a subtitle
+(——2016年3月5日在……会议上) and the place in the file's name (保定市_2018_report.txt): a
+list of results or a facet of such titles cannot tell one report from another. A generic title
+is therefore qualified by the place and year its file name gives, else by its subtitle's year.
+Pure functions.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from indexer.ingest.metadata import doctype, find_place
+
+# A note after a title that says how the page holds it, not what it is: （全文）, (实用17篇).
+_NOTE = re.compile(r"\s*[(（](全文|全文实录|摘要|节选|实录|精选|范文|完整版|(实用|精选)?[\d一二三四五六七八九十]+篇)[)）]$")
+_SUBTITLE = re.compile(r"^(.{2,40}?)\s*(——|—)\s*(.+)$")
+_YEAR = re.compile(r"((?:19[5-9]|20\d)\d)\s*年?")
+_STEM_PART = re.compile(r"[^\W\d_]+|\d+")
+
+
+def title_from_filename(source: str) -> str:
+    """The file's name without a numbering prefix (03_攸县调研.txt → 攸县调研); a year that is
+    part of the name (2025年湖南省政府工作报告) stays."""
+    stem = PurePosixPath(source).stem
+    return re.sub(r"^(\d+[_\-\s.、]+)+(?=\D)", "", stem) or stem
+
+
+def title_key(title: str) -> str:
+    return re.sub(r"^(标题|题目)[：:]|[\W_]+", "", title)
+
+
+def specific_title(one: str, other: str) -> str:
+    """Of two titles of one report, the one that says more: 2025年河北省政府工作报告 over
+    政府工作报告; the first when neither contains the other."""
+    a, b = title_key(one), title_key(other)
+    return other if (a in b and len(b) > len(a)) else one
+
+
+def is_title_like(line: str) -> bool:
+    """Could be the first line's title: short, and not a sentence, a clause, a salutation
+    (各位代表：) or an exclamation."""
+    return 2 <= len(line) <= 60 and not line.endswith(("。", "；", "，", ",", ";", "：", ":", "！", "!"))
+
+
+def is_generic(title: str) -> bool:
+    """The title is only the name of a kind of report (政府工作报告, 工作总结)."""
+    return bool(title) and doctype(title) == title
+
+
+def main_title(title: str) -> tuple[str, str]:
+    """The title without a subtitle, and the subtitle: 政府工作报告——2016年3月5日在……会议上 →
+    (政府工作报告, 2016年3月5日在……会议上)."""
+    title = _NOTE.sub("", title)
+    m = _SUBTITLE.match(title)
+    if m and doctype(m.group(1)):
+        return m.group(1).strip(), m.group(3).strip()
+    return title, ""
+
+
+def file_qualifier(source: str) -> tuple[str, bool]:
+    """The place and year a file's name gives, in its order (保定市_2018_report → 保定市2018年),
+    and whether it holds a year."""
+    parts, has_year = [], False
+    for part in _STEM_PART.findall(PurePosixPath(source).stem):
+        if _YEAR.fullmatch(part):
+            parts.append(f"{part}年")
+            has_year = True
+        elif find_place(part) == part:
+            parts.append(part)
+    return "".join(parts), has_year
+
+
+def citation_title(title: str, source: str, opening: list[str] = ()) -> str:
+    """The title to cite: without a page's note or a meeting line, and a generic title replaced
+    by the file's name when that names it more fully, else qualified by the place and year of
+    the file name, else by the year of its subtitle (in the title, or a ——… line among the
+    report's ``opening`` lines)."""
+    main, subtitle = main_title(title)
+    if not is_generic(main):
+        # A meeting line (——2014年2月10日在……) is no part of the name, but its year is; 以某县为例
+        # is part of it.
+        year = _YEAR.match(subtitle)
+        if not year:
+            return _NOTE.sub("", title)
+        return main if _YEAR.search(main) else f"{year.group(1)}年{main}"
+    named = _NOTE.sub("", title_from_filename(source))
+    if specific_title(main, named) == named:
+        return named                            # 2025年湖南省政府工作报告.docx
+    if not subtitle:
+        subtitle = next((line for line in opening if line.startswith("—")), "")
+    qualifier, has_year = file_qualifier(source)
+    year = _YEAR.search(subtitle)
+    if not has_year and year:
+        qualifier += f"{year.group(1)}年"
+    return qualifier + main
