@@ -30,7 +30,7 @@ from indexer.ingest.furniture import learn
 from indexer.ingest.reading import Reading, unreadable_reason
 from indexer.ingest.readers.tabular import CONFIG_NAME, config_problem
 from indexer.progress import BYTES, Progress
-from indexer.text.analysis import segmenter
+from indexer.text.segmenters import cutter
 
 PARALLEL_BYTES = 2_000_000   # below this much new text, one process indexes faster
 CHUNK = 200                  # paragraphs written between two progress updates within one file
@@ -224,7 +224,7 @@ class _Run:
         if work < PARALLEL_BYTES:
             procs = 1                        # starting workers costs more than a small batch
         if procs > 1:
-            segmenter()                      # load the dictionary once; workers inherit it
+            cutter(store.segmenter(ix, self.rebuild))    # load the dictionary once; workers inherit it
         batch = open_batch(ix, replace=self.rebuild, procs=procs, lock_timeout=self.lock_timeout,
                            on_wait=self.log)
         try:
