@@ -19,18 +19,24 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer import furniture_table, history, status
-from indexer.engine import records, store
-from indexer.engine.batch import Batch, WorkerFailed, open_batch
+from typing import TYPE_CHECKING
+
+from indexer import furniture_table, status
+from indexer.engine import store
 from indexer.errors import ReportSearchError, UnreadableFile
-from indexer.ingest import dedup
 from indexer.ingest.digests import Digests
 from indexer.ingest.files import CorpusFile, discover
-from indexer.ingest.furniture import learn
 from indexer.ingest.reading import Reading, unreadable_reason
 from indexer.ingest.readers.tabular import CONFIG_NAME, config_problem
 from indexer.progress import BYTES, Progress
 from indexer.text.segmenters import cutter
+
+if TYPE_CHECKING:
+    from indexer.engine.batch import Batch
+    from indexer.ingest import dedup
+
+# What only writing needs (the batch, duplicate records, history, the furniture learner) is
+# imported by the functions that write: a run with nothing to do starts in a fraction of the time.
 
 PARALLEL_BYTES = 2_000_000   # below this much new text, one process indexes faster
 CHUNK = 200                  # paragraphs written between two progress updates within one file
@@ -110,6 +116,8 @@ def _record(run: "_Run", summary: Summary) -> None:
 
 def write_failure(exc: BaseException) -> ReportSearchError:
     """One line in Chinese for a run that failed while writing; the last committed index stays."""
+    from indexer.engine.batch import WorkerFailed
+
     kept = "索引未更新，旧索引照常可用"
     if getattr(exc, "nospace", False) or getattr(exc, "errno", None) == errno.ENOSPC \
             or "disk is full" in str(exc) or "No space left" in str(exc):
@@ -219,6 +227,8 @@ class _Run:
 
     def write(self, ix, reading: Reading, todo: list[Scanned], processes: int) -> None:
         """Open a batch (waiting for the write lock), fill it and commit it."""
+        from indexer.engine.batch import open_batch
+
         work = sum(_size(cf) for cf, readable, _ in todo if readable)
         procs = processes if processes else (os.cpu_count() or 1)
         if work < PARALLEL_BYTES:
@@ -255,6 +265,8 @@ class _Run:
         does not hold them, and then reindexed too). An unchanged file is reindexed when one
         of its candidates gained or lost furniture status: the run ends as a fresh build would.
         """
+        from indexer.ingest.furniture import learn
+
         table = {} if self.rebuild else furniture_table.load(self.index_dir, generation)
         before = furniture_table.furniture(table)
         redo = {cf.source for cf, _, _ in todo}
@@ -295,6 +307,10 @@ class _Run:
 
     def _fill(self, batch: Batch, ix, reading: Reading, todo: list[Scanned]) -> None:
         """Delete what goes, then index the files of ``todo`` (and the copies they affect) in path order."""
+        from indexer import history
+        from indexer.engine import records
+        from indexer.ingest import dedup
+
         summary, known = self.summary, self.known
         gone = set(summary.deleted) | {cf.source for cf, _, _ in todo if cf.source in known}
         if not self.rebuild:
@@ -347,6 +363,9 @@ class _Run:
         reindexed or deleted, and files whose kept copy an earlier file (in path order) now also
         holds. Reading them again, in path order, ends in the state a fresh build would reach.
         """
+        from indexer.engine import records
+        from indexer.ingest import dedup
+
         frontier = set(gone)
         fresh = [item for item in todo if item[1]]
         while frontier or fresh:
