@@ -183,6 +183,7 @@ class _Run:
         self.scanned: list[Scanned] = []
         self.edges: dict[str, frozenset[str]] = {}    # source → candidate furniture lines
         self.shas: dict[str, str] = {}                 # source → hash it was indexed with, this run
+        self._loaded: tuple = (None, None)               # (gone, Deduper) last loaded, see _kept
 
     def open(self):
         """The index, created if missing; one this version cannot read is rebuilt, saying why."""
@@ -308,7 +309,6 @@ class _Run:
     def _fill(self, batch: Batch, ix, reading: Reading, todo: list[Scanned]) -> None:
         """Delete what goes, then index the files of ``todo`` (and the copies they affect) in path order."""
         from indexer import history
-        from indexer.engine import records
         from indexer.ingest import dedup
 
         summary, known = self.summary, self.known
@@ -318,7 +318,7 @@ class _Run:
         # Remember what old permalinks pointed to before their documents go (issue 4).
         history.retire(self.index_dir, ix, summary.deleted + [cf.source for cf, _, _ in todo if cf.source in known],
                        everything=self.rebuild)
-        deduper = dedup.Deduper() if self.rebuild else dedup.Deduper.load(records.kept_reports(ix), exclude=gone)
+        deduper = dedup.Deduper() if self.rebuild else self._kept(ix, gone, take=True)
         for source in gone:
             if source in known:
                 batch.forget(source, known[source])
@@ -356,6 +356,21 @@ class _Run:
         summary.reports += len({p.report_id for p in paragraphs})
         summary.paragraphs += len(paragraphs)
 
+    def _kept(self, ix, gone: set[str], take: bool = False) -> "dedup.Deduper":
+        """The committed index's kept reports but those of ``gone`` files, loaded once per ``gone``:
+        _copies_to_redo ends with the set _fill starts from. ``take``: the caller adds to it, so
+        it is not handed out again."""
+        from indexer.engine import records
+        from indexer.ingest import dedup
+
+        key = frozenset(gone)
+        if self._loaded[0] != key:
+            self._loaded = (key, dedup.Deduper.load(records.kept_reports(ix), exclude=gone))
+        deduper = self._loaded[1]
+        if take:
+            self._loaded = (None, None)
+        return deduper
+
     def _copies_to_redo(self, ix, reading: Reading, todo: list[Scanned], gone: set[str]):
         """Add the unchanged files whose duplicate records this run would make stale, in path order.
 
@@ -371,7 +386,7 @@ class _Run:
         while frontier or fresh:
             more = (dedup.files_to_recheck(records.kept_reports(ix), records.duplicates(ix), frontier)
                     if frontier else set())
-            deduper = dedup.Deduper.load(records.kept_reports(ix), exclude=gone)
+            deduper = self._kept(ix, gone)
             for cf, _, sha in (fresh if deduper.kept else []):     # nothing kept: no rivals to find
                 more |= deduper.rivals(reading.peek(cf, sha).paragraphs, cf.source)
             more -= gone
