@@ -30,10 +30,10 @@ def recorded(index_dir):
         ix.close()
 
 
-def test_an_unknown_segmenter_name_is_a_clear_error(monkeypatch):
+def test_an_unknown_segmenter_name_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("REPORTSEARCH_SEGMENTER", "pkuseg")
-    with pytest.raises(ValueError, match="REPORTSEARCH_SEGMENTER"):
-        preferred()
+    with pytest.raises(ReportSearchError, match="REPORTSEARCH_SEGMENTER.*pkuseg"):
+        update_index(tmp_path / "ix", corpus_with(tmp_path, "我县推进土地流转。"))
 
 
 @needs_rjieba

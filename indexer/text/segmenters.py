@@ -24,6 +24,8 @@ import threading
 import time
 from pathlib import Path
 
+from indexer.errors import ReportSearchError
+
 JIEBA, RJIEBA = "jieba", "rjieba"
 NAMES = (JIEBA, RJIEBA)
 ENV = "REPORTSEARCH_SEGMENTER"
@@ -34,8 +36,8 @@ _loaded: dict[str, tuple[object, tuple[str, float], float]] = {}    # name → (
 _reloaded = [0]        # bumped whenever a cutter is (re)built, so that callers' caches can follow
 
 
-class UnknownSegmenter(ValueError):
-    pass
+class UnknownSegmenter(ReportSearchError):
+    """REPORTSEARCH_SEGMENTER names no segmenter (the CLI prints the message, no traceback)."""
 
 
 def available(name: str) -> bool:
