@@ -80,3 +80,23 @@ def test_ties_go_to_the_longer_word_as_in_jieba(tmp_path):
     expected = [w for w in tokenizer.cut("甲乙丙", HMM=True)]
     assert expected == ["甲乙", "丙"]
     assert [w for w, _, _ in WordCut(tokenizer).words("甲乙丙")] == expected
+
+
+@pytest.mark.parametrize("name", SEGMENTERS)
+def test_user_dictionary_lines_mean_the_same_to_every_segmenter(tmp_path, monkeypatch, name):
+    from indexer.text.analysis import reset_segmenter
+
+    # A word with a frequency, one with only a part of speech (its frequency suggested, as
+    # jieba's add_word does), one bare; comments and blank lines are left out.
+    userdict = tmp_path / "userdict.txt"
+    userdict.write_text("# 注释\n城乡融合示范片区\n河湖长制 n\n\n三农工作队 300 n\n", encoding="utf-8")
+    monkeypatch.setenv("REPORTSEARCH_USERDICT", str(userdict))
+    reset_segmenter()
+    try:
+        for text in ("我县建设城乡融合示范片区，推进河湖长制。", "融合示范片区建设", "三农工作队进村，城乡融合"):
+            text = normalize(text)
+            assert segment(text, name) == jieba_words(text)
+        assert [w for w, _, _ in segment("城乡融合示范片区", name)] == ["城乡融合示范片区"]
+    finally:
+        monkeypatch.undo()
+        reset_segmenter()
