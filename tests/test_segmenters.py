@@ -79,3 +79,14 @@ def test_an_index_cut_by_a_segmenter_this_machine_lacks_asks_for_a_rebuild(tmp_p
         monkeypatch.undo()
         reset_segmenter()
         use_for_queries(None)
+
+
+def test_a_tokenizer_unpickled_from_an_older_index_reads_as_jieba():
+    import pickle
+
+    from indexer.engine.analyzer import WordTokenizer
+
+    # Older versions pickled a WordTokenizer with no instance attributes: that is what jieba built.
+    old = pickle.loads(pickle.dumps(WordTokenizer.__new__(WordTokenizer)))
+    assert old.__dict__ == {} and old.segmenter == JIEBA
+    assert pickle.loads(pickle.dumps(WordTokenizer(RJIEBA))).segmenter == RJIEBA
