@@ -1,14 +1,19 @@
 """Performance at archive scale: ours against the obvious design, in one run.
 
-    python bench/perf.py                 # N = 10,000 and 100,000
-    python bench/perf.py --sizes 1000000 # the long run
+    python bench/perf.py                      # N = 10,000 and 100,000, three runs each
+    python bench/perf.py --sizes 1000000 --runs 1   # the long run
+    python bench/perf.py --jieba              # also build ours with jieba (REPORTSEARCH_SEGMENTER=jieba)
 
-For each N: a synthetic corpus (bench/corpus.py), full build of both designs (time, MB/s of
-UTF-8 input, index size, peak RSS of the indexing process tree), warm query latency for
-top-10 with snippets (ours: indexer.search.searcher.Searcher; obvious: QueryParser + highlights()),
-HTTP API latency and server RSS and cold start (ours, `reportsearch serve` on 127.0.0.1),
-and the cost of adding one report and of a run with nothing changed.
-Timings on a shared machine are noisy: medians of repeated runs, ratios from the same run.
+For each N: a synthetic corpus (bench/corpus.py); then ``--runs`` times: full build of both
+designs (time, MB/s of UTF-8 input, index size, peak RSS of the indexing process tree), warm
+query latency for top-10 with snippets (ours: indexer.search.searcher.Searcher; obvious:
+QueryParser + highlights()), HTTP API latency one client at a time and with 8 concurrent clients
+(requests/s), server RSS and cold start (ours, `reportsearch serve` on 127.0.0.1), and the cost of
+adding one report (a new one each run) and of a run with nothing changed, as whole processes.
+Every figure is printed as the median of the runs with their range; ratios are per run, from
+builds made in the same run. Processes write their bytecode to bench/out/pycache, as an
+installed package has it compiled (PYTHONDONTWRITEBYTECODE would charge every start for
+compiling our modules).
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ import argparse
 import json
 import re
 import os
+from concurrent.futures import ThreadPoolExecutor
 import shutil
 import socket
 import subprocess
@@ -44,9 +50,14 @@ QUERIES = [
 ]
 
 
-def env() -> dict:
-    e = dict(os.environ)
+CLIENTS = 8
+
+
+def env(**extra) -> dict:
+    e = dict(os.environ, **extra)
     e["PYTHONPATH"] = str(ROOT) + os.pathsep + e.get("PYTHONPATH", "")
+    e.pop("PYTHONDONTWRITEBYTECODE", None)
+    e["PYTHONPYCACHEPREFIX"] = str(OUT / "pycache")
     return e
 
 
@@ -75,10 +86,10 @@ def tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run_measured(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, str]:
+def run_measured(cmd: list[str], cwd: Path | None = None, **extra_env) -> tuple[float, int, str]:
     """Run cmd; return (seconds, peak RSS in MB of its process tree, stdout)."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env(**extra_env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
     stop = threading.Event()
 
@@ -145,53 +156,82 @@ def serve_and_measure(index_dir: Path, corpus: Path) -> dict:
             assert "results" in data
 
         lat = latencies(ask, QUERIES)
+        concurrent, per_second = concurrently(ask, QUERIES)
         rss = tree_rss_kb(proc.pid) // 1024
     finally:
         proc.terminate()
         proc.wait(10)
-    return {"cold_s": cold, "http": lat, "rss_mb": rss}
+    return {"cold_s": cold, "http": lat, "http8": concurrent, "req_s": per_second, "rss_mb": rss}
 
 
-def one_report(corpus: Path) -> Path:
+def concurrently(ask, queries, rounds: int = 3) -> tuple[list[float], float]:
+    """CLIENTS threads asking the query mix at once: (each request's ms, requests per second)."""
+    work = [q for _ in range(rounds) for q in queries] * CLIENTS
+
+    def timed(q):
+        t = time.perf_counter()
+        ask(q)
+        return (time.perf_counter() - t) * 1000
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        out = list(pool.map(timed, work))
+    return out, len(work) / (time.perf_counter() - started)
+
+
+def one_report(corpus: Path, seed: int) -> Path:
     """A new ~40-paragraph report file, generated with another seed (not a copy of one indexed)."""
     with tempfile.TemporaryDirectory() as tmp:
-        generate(40, Path(tmp), seed=int(time.time()))
+        generate(40, Path(tmp), seed=seed)
         source = next(Path(tmp).rglob("*.txt"))
         path = corpus / "added-report.txt"
         path.write_bytes(source.read_bytes())
     return path
 
 
-def measure(n: int, keep: bool) -> dict:
+def index_cmd(corpus: Path, index_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "indexer", "index", "--corpus", str(corpus), "--index", str(index_dir)]
+
+
+def measure(n: int, run: int, keep: bool, with_jieba: bool) -> dict:
+    """One run at N paragraphs: every figure of the table, as numbers."""
     corpus = OUT / f"corpus-{n}"
     if not corpus.exists():
         generate(n, corpus)
     (corpus / "added-report.txt").unlink(missing_ok=True)
     mb = sum(f.stat().st_size for f in corpus.rglob("*.txt")) / 1e6
     ours_ix, base_ix = OUT / f"index-ours-{n}", OUT / f"index-base-{n}"
-    for d in (ours_ix, base_ix):
+    for d in (ours_ix, base_ix, OUT / f"index-jieba-{n}"):
         shutil.rmtree(d, ignore_errors=True)
-    res: dict = {"n": n, "mb": mb}
-    py = sys.executable
-    res["ours_build"] = run_measured([py, "-m", "indexer", "index", "--corpus", str(corpus), "--index", str(ours_ix)])[:2]
-    res["base_build"] = run_measured([py, str(Path(__file__).parent / "baseline_index.py"), str(corpus), str(base_ix)])[:2]
+    res: dict = {"mb": mb}
+    res["ours_build"], res["ours_peak"], _ = run_measured(index_cmd(corpus, ours_ix))
+    res["base_build"], res["base_peak"], _ = run_measured([sys.executable, str(Path(__file__).parent / "baseline_index.py"),
+                                                           str(corpus), str(base_ix)])
+    if with_jieba:
+        jieba_ix = OUT / f"index-jieba-{n}"
+        res["jieba_build"], res["jieba_peak"], _ = run_measured(index_cmd(corpus, jieba_ix), REPORTSEARCH_SEGMENTER="jieba")
+        shutil.rmtree(jieba_ix, ignore_errors=True)
     res["ours_size"], res["base_size"] = dir_mb(ours_ix), dir_mb(base_ix)
+    res["build_ratio"] = res["base_build"] / res["ours_build"]
 
     from indexer.search.searcher import Searcher
     searcher = Searcher(ours_ix)
-    res["ours_q"] = latencies(lambda q: searcher.search(q, limit=10), QUERIES)
+    ours_q = latencies(lambda q: searcher.search(q, limit=10), QUERIES)
     searcher.close()
     base = Baseline(base_ix)
-    res["base_q"] = latencies(lambda q: base.top_with_highlights(q, 10), QUERIES)
-    res.update(serve_and_measure(ours_ix, corpus))
+    base_q = latencies(lambda q: base.top_with_highlights(q, 10), QUERIES)
+    for name, values in (("ours_q", ours_q), ("base_q", base_q)):
+        res[f"{name}50"], res[f"{name}95"], res[f"{name}max"] = percentile(values, 50), percentile(values, 95), max(values)
+    served = serve_and_measure(ours_ix, corpus)
+    res.update(cold_s=served["cold_s"], rss_mb=served["rss_mb"], req_s=served["req_s"],
+               http50=percentile(served["http"], 50), http95=percentile(served["http"], 95),
+               http8_50=percentile(served["http8"], 50), http8_95=percentile(served["http8"], 95))
 
-    added = one_report(corpus)
-    res["add_one"], _, out = run_measured([py, "-m", "indexer", "index", "--corpus", str(corpus), "--index",
-                                           str(ours_ix)])
+    added = one_report(corpus, seed=1000 + run)
+    res["add_one"], _, out = run_measured(index_cmd(corpus, ours_ix))
     written = re.search(r"(\d+) 个段落", out)
     assert "新增 1 个文件" in out and written and int(written.group(1)) >= 30, out   # indexed, not a copy
-    res["no_change"] = median([run_measured([py, "-m", "indexer", "index", "--corpus", str(corpus), "--index",
-                                             str(ours_ix)])[0] for _ in range(3)])
+    res["no_change"] = run_measured(index_cmd(corpus, ours_ix))[0]
     added.unlink()
     if not keep:
         shutil.rmtree(ours_ix, ignore_errors=True)
@@ -199,32 +239,41 @@ def measure(n: int, keep: bool) -> dict:
     return res
 
 
-def report(res: dict) -> None:
-    n = res["n"]
-    ob, bb = res["ours_build"], res["base_build"]
+def figure(runs: list[dict], key: str, fmt: str = "{:.1f}") -> str:
+    """The median of the runs, with their range when there are several."""
+    values = [r[key] for r in runs if r.get(key) is not None]
+    if not values:
+        return ""
+    text = fmt.format(median(values))
+    return text + (f" ({fmt.format(min(values))}–{fmt.format(max(values))})" if len(values) > 1 else "")
+
+
+def report(n: int, runs: list[dict]) -> None:
+    mb = runs[0]["mb"]
+    for r in runs:
+        r["ours_mbs"], r["base_mbs"] = mb / r["ours_build"], mb / r["base_build"]
+        if "jieba_build" in r:
+            r["jieba_mbs"] = mb / r["jieba_build"]
+    f = lambda key, fmt="{:.1f}": figure(runs, key, fmt)      # noqa: E731
     rows = [
-        ("full build (s)", f"{bb[0]:.1f}", f"{ob[0]:.1f}", f"{bb[0] / ob[0]:.2f}× faster"),
-        ("build MB/s (UTF-8 input)", f"{res['mb'] / bb[0]:.2f}", f"{res['mb'] / ob[0]:.2f}", ""),
-        ("indexer peak RSS (MB)", f"{bb[1]}", f"{ob[1]}", ""),
-        ("index size (MB)", f"{res['base_size']:.0f}", f"{res['ours_size']:.0f}", ""),
+        ("full build (s)", f("base_build"), f("ours_build"), f("build_ratio", "{:.2f}") + "× faster"),
+        ("build MB/s (UTF-8 input)", f("base_mbs", "{:.2f}"), f("ours_mbs", "{:.2f}"), ""),
+        ("indexer peak RSS (MB)", f("base_peak", "{:.0f}"), f("ours_peak", "{:.0f}"), ""),
+        ("index size (MB)", f("base_size", "{:.0f}"), f("ours_size", "{:.0f}"), ""),
+        ("query p50 (ms, top-10 + snippets, warm)", f("base_q50"), f("ours_q50"), ""),
+        ("query p95 (ms)", f("base_q95"), f("ours_q95"), ""),
+        ("query max (ms)", f("base_qmax"), f("ours_qmax"), ""),
+        ("HTTP API p50 / p95 (ms), one client", "", f"{f('http50')} / {f('http95')}", ""),
+        (f"HTTP API p50 / p95 (ms), {CLIENTS} clients", "", f"{f('http8_50')} / {f('http8_95')}", ""),
+        (f"HTTP requests/s, {CLIENTS} clients", "", f("req_s", "{:.0f}"), ""),
+        ("server RSS (MB)", "", f("rss_mb", "{:.0f}"), ""),
+        ("cold start to first answer (s)", "", f("cold_s", "{:.2f}"), ""),
+        ("add one report (s, `reportsearch index`)", "", f("add_one", "{:.2f}"), ""),
+        ("run with no change (s)", "", f("no_change", "{:.2f}"), ""),
     ]
-    for label, key_b, key_o in (("query p50 (ms, top-10 + snippets, warm)", "base_q", "ours_q"),):
-        bq, oq = res[key_b], res[key_o]
-        rows += [
-            ("query p50 (ms)", f"{percentile(bq, 50):.1f}", f"{percentile(oq, 50):.1f}",
-             f"{percentile(bq, 50) / percentile(oq, 50):.2f}×"),
-            ("query p95 (ms)", f"{percentile(bq, 95):.1f}", f"{percentile(oq, 95):.1f}",
-             f"{percentile(bq, 95) / percentile(oq, 95):.2f}×"),
-            ("query max (ms)", f"{max(bq):.1f}", f"{max(oq):.1f}", ""),
-        ]
-    rows += [
-        ("HTTP API p50 / p95 (ms)", "", f"{percentile(res['http'], 50):.1f} / {percentile(res['http'], 95):.1f}", ""),
-        ("server RSS (MB)", "", f"{res['rss_mb']}", ""),
-        ("cold start to first answer (s)", "", f"{res['cold_s']:.2f}", ""),
-        ("add one report (s, `reportsearch index`)", "", f"{res['add_one']:.2f}", ""),
-        ("run with no change (s)", "", f"{res['no_change']:.2f}", ""),
-    ]
-    print(f"\n### N = {n:,} paragraphs ({res['mb']:.1f} MB UTF-8)\n")
+    if "jieba_build" in runs[0]:
+        rows.insert(2, ("full build with jieba (s, MB/s)", "", f"{f('jieba_build')} s, {f('jieba_mbs', '{:.2f}')} MB/s", ""))
+    print(f"\n### N = {n:,} paragraphs ({mb:.1f} MB UTF-8), median of {len(runs)} run(s) (range)\n")
     print("| measure | obvious design | reportsearch | ratio |\n|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
@@ -234,11 +283,19 @@ def report(res: dict) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
+    ap.add_argument("--runs", type=int, default=3, help="runs per size; every figure is their median")
+    ap.add_argument("--jieba", action="store_true", help="also build ours with jieba instead of rjieba")
     ap.add_argument("--keep", action="store_true", help="keep the built indexes under bench/out/")
     args = ap.parse_args()
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average "
+          f"{os.getloadavg()[0]:.1f} at start")
     for n in args.sizes:
-        report(measure(n, args.keep))
+        runs = []
+        for run in range(args.runs):
+            runs.append(measure(n, run, args.keep, args.jieba))
+            print(f"N = {n:,}, run {run + 1}: " + json.dumps({k: round(v, 3) for k, v in runs[-1].items()}),
+                  file=sys.stderr, flush=True)
+        report(n, runs)
 
 
 if __name__ == "__main__":

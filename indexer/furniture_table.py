@@ -19,8 +19,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.ingest.furniture import learn
-
 FILE_NAME = "furniture.json"
 VERSION = 1
 
@@ -58,6 +56,8 @@ def known_edges(table: dict[str, Entry], source: str, sha: str | None) -> frozen
 
 
 def furniture(table: dict[str, Entry]) -> frozenset[str]:
+    from indexer.ingest.furniture import learn       # only runs that write learn the furniture
+
     return learn({source: e.edges for source, e in table.items()})
 
 

@@ -44,6 +44,7 @@ SETTINGS = (
 FILE_SETTINGS = {
     "REPORTSEARCH_USERDICT": "jieba 用户词典文件（默认 indexer/data/userdict.txt）；修改后需 reportsearch index --rebuild",
     "REPORTSEARCH_SYNONYMS": "同义词表文件（默认 indexer/data/synonyms.txt）；修改后立即生效",
+    "REPORTSEARCH_SEGMENTER": "新建或重建索引用的分词器：rjieba 或 jieba（默认装有 rjieba 时用它）；已有索引沿用原分词器",
 }
 
 

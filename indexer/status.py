@@ -82,12 +82,14 @@ def counts(index_dir: Path, skipped: dict[str, str]) -> dict:
 def _reports_and_paragraphs(reader) -> tuple[int, int]:
     # Every paragraph, and only a paragraph, has a report_id (file markers and duplicate records
     # have none). Segment by segment, skipping deleted documents, as store.manifest does.
+    # The lexicon walk hands each term's document frequency over with the term: asking for it
+    # term by term looked every term up again (a quarter of a second at 100,000 paragraphs).
     reports, paragraphs = set(), 0
     for leaf, _ in reader.leaf_readers():
         deletions = leaf.has_deletions()
-        for term in leaf.lexicon("report_id"):
+        for term, info in leaf.iter_field("report_id"):
             live = (sum(1 for _ in leaf.postings("report_id", term).all_ids()) if deletions
-                    else leaf.doc_frequency("report_id", term))
+                    else info.doc_frequency())
             if live:
                 reports.add(term)
                 paragraphs += live

@@ -19,18 +19,24 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer import furniture_table, history, status
-from indexer.engine import records, store
-from indexer.engine.batch import Batch, WorkerFailed, open_batch
+from typing import TYPE_CHECKING
+
+from indexer import furniture_table, status
+from indexer.engine import store
 from indexer.errors import ReportSearchError, UnreadableFile
-from indexer.ingest import dedup
 from indexer.ingest.digests import Digests
 from indexer.ingest.files import CorpusFile, discover
-from indexer.ingest.furniture import learn
 from indexer.ingest.reading import Reading, unreadable_reason
 from indexer.ingest.readers.tabular import CONFIG_NAME, config_problem
 from indexer.progress import BYTES, Progress
-from indexer.text.analysis import segmenter
+from indexer.text.segmenters import cutter
+
+if TYPE_CHECKING:
+    from indexer.engine.batch import Batch
+    from indexer.ingest import dedup
+
+# What only writing needs (the batch, duplicate records, history, the furniture learner) is
+# imported by the functions that write: a run with nothing to do starts in a fraction of the time.
 
 PARALLEL_BYTES = 2_000_000   # below this much new text, one process indexes faster
 CHUNK = 200                  # paragraphs written between two progress updates within one file
@@ -110,6 +116,8 @@ def _record(run: "_Run", summary: Summary) -> None:
 
 def write_failure(exc: BaseException) -> ReportSearchError:
     """One line in Chinese for a run that failed while writing; the last committed index stays."""
+    from indexer.engine.batch import WorkerFailed
+
     kept = "索引未更新，旧索引照常可用"
     if getattr(exc, "nospace", False) or getattr(exc, "errno", None) == errno.ENOSPC \
             or "disk is full" in str(exc) or "No space left" in str(exc):
@@ -175,6 +183,7 @@ class _Run:
         self.scanned: list[Scanned] = []
         self.edges: dict[str, frozenset[str]] = {}    # source → candidate furniture lines
         self.shas: dict[str, str] = {}                 # source → hash it was indexed with, this run
+        self._loaded: tuple = (None, None)               # (gone, Deduper) last loaded, see _kept
 
     def open(self):
         """The index, created if missing; one this version cannot read is rebuilt, saying why."""
@@ -219,12 +228,14 @@ class _Run:
 
     def write(self, ix, reading: Reading, todo: list[Scanned], processes: int) -> None:
         """Open a batch (waiting for the write lock), fill it and commit it."""
+        from indexer.engine.batch import open_batch
+
         work = sum(_size(cf) for cf, readable, _ in todo if readable)
         procs = processes if processes else (os.cpu_count() or 1)
         if work < PARALLEL_BYTES:
             procs = 1                        # starting workers costs more than a small batch
         if procs > 1:
-            segmenter()                      # load the dictionary once; workers inherit it
+            cutter(store.segmenter(ix, self.rebuild))    # load the dictionary once; workers inherit it
         batch = open_batch(ix, replace=self.rebuild, procs=procs, lock_timeout=self.lock_timeout,
                            on_wait=self.log)
         try:
@@ -255,6 +266,8 @@ class _Run:
         does not hold them, and then reindexed too). An unchanged file is reindexed when one
         of its candidates gained or lost furniture status: the run ends as a fresh build would.
         """
+        from indexer.ingest.furniture import learn
+
         table = {} if self.rebuild else furniture_table.load(self.index_dir, generation)
         before = furniture_table.furniture(table)
         redo = {cf.source for cf, _, _ in todo}
@@ -295,6 +308,9 @@ class _Run:
 
     def _fill(self, batch: Batch, ix, reading: Reading, todo: list[Scanned]) -> None:
         """Delete what goes, then index the files of ``todo`` (and the copies they affect) in path order."""
+        from indexer import history
+        from indexer.ingest import dedup
+
         summary, known = self.summary, self.known
         gone = set(summary.deleted) | {cf.source for cf, _, _ in todo if cf.source in known}
         if not self.rebuild:
@@ -302,7 +318,7 @@ class _Run:
         # Remember what old permalinks pointed to before their documents go (issue 4).
         history.retire(self.index_dir, ix, summary.deleted + [cf.source for cf, _, _ in todo if cf.source in known],
                        everything=self.rebuild)
-        deduper = dedup.Deduper() if self.rebuild else dedup.Deduper.load(records.kept_reports(ix), exclude=gone)
+        deduper = dedup.Deduper() if self.rebuild else self._kept(ix, gone, take=True)
         for source in gone:
             if source in known:
                 batch.forget(source, known[source])
@@ -340,6 +356,21 @@ class _Run:
         summary.reports += len({p.report_id for p in paragraphs})
         summary.paragraphs += len(paragraphs)
 
+    def _kept(self, ix, gone: set[str], take: bool = False) -> "dedup.Deduper":
+        """The committed index's kept reports but those of ``gone`` files, loaded once per ``gone``:
+        _copies_to_redo ends with the set _fill starts from. ``take``: the caller adds to it, so
+        it is not handed out again."""
+        from indexer.engine import records
+        from indexer.ingest import dedup
+
+        key = frozenset(gone)
+        if self._loaded[0] != key:
+            self._loaded = (key, dedup.Deduper.load(records.kept_reports(ix), exclude=gone))
+        deduper = self._loaded[1]
+        if take:
+            self._loaded = (None, None)
+        return deduper
+
     def _copies_to_redo(self, ix, reading: Reading, todo: list[Scanned], gone: set[str]):
         """Add the unchanged files whose duplicate records this run would make stale, in path order.
 
@@ -347,12 +378,15 @@ class _Run:
         reindexed or deleted, and files whose kept copy an earlier file (in path order) now also
         holds. Reading them again, in path order, ends in the state a fresh build would reach.
         """
+        from indexer.engine import records
+        from indexer.ingest import dedup
+
         frontier = set(gone)
         fresh = [item for item in todo if item[1]]
         while frontier or fresh:
             more = (dedup.files_to_recheck(records.kept_reports(ix), records.duplicates(ix), frontier)
                     if frontier else set())
-            deduper = dedup.Deduper.load(records.kept_reports(ix), exclude=gone)
+            deduper = self._kept(ix, gone)
             for cf, _, sha in (fresh if deduper.kept else []):     # nothing kept: no rivals to find
                 more |= deduper.rivals(reading.peek(cf, sha).paragraphs, cf.source)
             more -= gone

@@ -5,7 +5,10 @@ as tokens, honouring ``positions``, ``chars``, ``start_pos``, ``start_char`` and
 (mode "query": no sub-words).
 
 Whoosh pickles the schema, analyzers included, into every index, so the pickle names this
-module: keep the classes stateless and at this import path. An index whose schema names a
+module: keep the classes at this import path, their one state the name of the segmenter a
+WordTokenizer cuts with (indexer.text.segmenters). The index thereby records it: its writes and
+the queries searched in it (indexer.engine.view) use it. An index pickled before the name was
+kept reads as jieba's, which is what built it. An index whose schema names a
 path that no longer exists (``indexer.analysis``, ``indexer.text.analysis`` before these classes
 moved here) cannot be opened; ``store`` says so, and ``reportsearch index`` rebuilds it.
 """
@@ -16,6 +19,7 @@ from itertools import chain
 from whoosh.analysis import Token, Tokenizer
 
 from indexer.text.analysis import bigrams, gram_pieces, word_pieces
+from indexer.text.segmenters import JIEBA
 
 
 class _BaseTokenizer(Tokenizer):
@@ -55,8 +59,21 @@ class _BaseTokenizer(Tokenizer):
 class WordTokenizer(_BaseTokenizer):
     """jieba words, positions numbered in order, sub-words sharing their word's position."""
 
+    segmenter = JIEBA          # what an index pickled before the name was recorded was built with
+
+    def __init__(self, segmenter: str | None = None):
+        super().__init__()
+        if segmenter is not None:
+            self.segmenter = segmenter
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__ and other.segmenter == self.segmenter
+
+    def __hash__(self):
+        return hash((self.__class__.__name__, self.segmenter))
+
     def pieces(self, value: str, mode: str):
-        return word_pieces(value, with_subwords=mode != "query")
+        return word_pieces(value, with_subwords=mode != "query", segmenter=self.segmenter)
 
 
 class GramTokenizer(_BaseTokenizer):

@@ -12,10 +12,12 @@ from __future__ import annotations
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from indexer.engine.analyzer import GramTokenizer, WordTokenizer
+from indexer.text import segmenters
 
 
-def make_schema() -> Schema:
-    words = WordTokenizer()
+def make_schema(segmenter: str | None = None) -> Schema:
+    """The fields of a new index, its words cut by ``segmenter`` (by default the preferred one)."""
+    words = WordTokenizer(segmenter or segmenters.preferred())
     grams = GramTokenizer()
     return Schema(
         id=ID(stored=True, unique=True),
@@ -47,6 +49,19 @@ def heading_and_text(section: str | None, text: str) -> str:
     return f"{section}\n{text}" if section else text
 
 
+def segmenter_of(schema: Schema) -> str:
+    """The segmenter an index's words were cut with (indexer.text.segmenters)."""
+    return getattr(schema["text"].analyzer, "segmenter", segmenters.JIEBA)
+
+
+def segmenter_problem(schema: Schema) -> str | None:
+    """Why this machine cannot cut words as the index was cut (user-facing), or None."""
+    name = segmenter_of(schema)
+    if segmenters.available(name):
+        return None
+    return f"该索引用 {name} 分词建立，本机无法导入 {name}"
+
+
 def schema_problems(stored: Schema, current: Schema) -> list[str]:
     """What an index made by another version lacks that this version needs (user-facing).
 
@@ -62,4 +77,6 @@ def schema_problems(stored: Schema, current: Schema) -> list[str]:
         old, new = stored[name], current[name]
         if type(old) is not type(new) or type(getattr(old, "analyzer", None)) is not type(getattr(new, "analyzer", None)):
             problems.append(f"字段 {name} 的类型不同")
+    if "text" in stored and segmenter_problem(stored):
+        problems.append(segmenter_problem(stored))
     return problems

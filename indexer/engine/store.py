@@ -30,7 +30,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, EmptyIndexError, LockError
 
 from indexer.errors import IndexBusy, IndexMissing
-from indexer.engine.schema import make_schema, schema_problems
+from indexer.engine.schema import make_schema, schema_problems, segmenter_of
+from indexer.text import segmenters
 from indexer.engine.writer import BulkWriter, ParallelWriter
 
 INDEX_NAME = "paragraphs"
@@ -244,6 +245,12 @@ def lock_held(index_dir: Path) -> bool:
 def outdated(ix) -> list[str]:
     """What the index lacks that this version needs (user-facing; [] when it is current)."""
     return schema_problems(ix.schema, make_schema())
+
+
+def segmenter(ix, replace: bool = False) -> str:
+    """The segmenter a write to ``ix`` cuts words with: the index's own, or for a ``replace``
+    (a rebuild) the preferred one (indexer.text.segmenters)."""
+    return segmenters.preferred() if replace else segmenter_of(ix.schema)
 
 
 def _toc_name(generation: int) -> str:

@@ -23,7 +23,10 @@ from whoosh.searching import Searcher as WhooshSearcher
 from indexer.engine import columns, docsets, topk
 from indexer.engine.compile import to_whoosh
 from indexer.engine.queries import Query
+from indexer.engine.schema import segmenter_of, segmenter_problem
 from indexer.engine.scoring import Bm25, exact_weighting, weighting
+from indexer.errors import IndexMissing
+from indexer.text.analysis import use_for_queries
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,11 @@ def open_view(index, bm25: Bm25) -> "IndexView":
     Scored for the full tiered query; ``view.exact_tier`` is the same snapshot scored for the
     exact-tier pass (bigram BM25, scoring.exact_weighting), sharing its reader.
     """
+    problem = segmenter_problem(index.schema)
+    if problem:
+        raise IndexMissing(f"{problem}（请安装它，或运行 reportsearch index --rebuild 重建索引）")
+    # Queries are cut by the segmenter that cut the index's text, whatever this process prefers.
+    use_for_queries(segmenter_of(index.schema))
     searcher = index.searcher(weighting=weighting(bm25))
     try:
         _pin_columns(searcher.reader())

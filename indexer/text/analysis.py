@@ -18,103 +18,56 @@ the original:
 from __future__ import annotations
 
 import functools
-import io
-import logging
 import operator
-import os
 import re
-import threading
-import time
-from pathlib import Path
 from typing import Iterator, Sequence
 
+from indexer.text import segmenters
 from indexer.text.normalize import normalize
-from indexer.text.wordcut import WordCut
 
-DEFAULT_USERDICT = Path(__file__).parent.parent / "data" / "userdict.txt"
 WORD_RUN = re.compile(r"[^\W_]+")
-_RECHECK_SECONDS = 2.0
-_lock = threading.Lock()
-_segmenter = None
-_state: tuple[str, float] = ("", 0.0)
-_checked = 0.0
-
-
-def userdict_path() -> Path | None:
-    path = os.environ.get("REPORTSEARCH_USERDICT")
-    if path is not None:
-        return Path(path) if path else None
-    return DEFAULT_USERDICT if DEFAULT_USERDICT.exists() else None
-
-
-def _userdict_state() -> tuple[str, float]:
-    path = userdict_path()
-    try:
-        return (str(path), path.stat().st_mtime) if path else ("", 0.0)
-    except OSError:
-        return (str(path), -1.0)
-
-
-def _dictionary_lines(path: Path) -> str:
-    """The user dictionary without comments and blank lines (jieba would read them as words)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return ""
-    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
+_query_segmenter: str | None = None       # the segmenter of the index being searched
 
 
 def segmenter():
-    """The process-wide jieba tokenizer with the user dictionary.
-
-    Rebuilt when the user dictionary file changes (checked at most every few seconds), so an
-    edited dictionary takes effect at the next reindex without restarting anything.
-    """
-    global _segmenter, _state, _checked
-    now = time.monotonic()
-    if _segmenter is not None and now - _checked < _RECHECK_SECONDS:
-        return _segmenter
-    with _lock:
-        _checked = now
-        state = _userdict_state()
-        if _segmenter is None or state != _state:
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            seg = jieba.Tokenizer()
-            seg.initialize()
-            if state[0] and state[1] >= 0:
-                seg.load_userdict(io.StringIO(_dictionary_lines(Path(state[0]))))
-            seg.wordcut = WordCut(seg)      # the same words as seg.cut, faster
-            _segmenter, _state = seg, state
-            _short_pieces.cache_clear()
-    return _segmenter
+    """The reference jieba tokenizer with the user dictionary (a loaded ``jieba.Tokenizer``)."""
+    return segmenters.cutter(segmenters.JIEBA).tokenizer
 
 
 def reset_segmenter() -> None:
-    """Forget the loaded dictionary, so the next use reloads it."""
-    global _segmenter
-    with _lock:
-        _segmenter = None
-        _short_pieces.cache_clear()
+    """Forget the loaded dictionaries, so the next use reloads them."""
+    segmenters.reset()
+    _short_pieces.cache_clear()
 
 
-def segment(text: str) -> list[tuple[str, int, int]]:
-    """jieba words of already-normalised text with their offsets; punctuation and spaces dropped."""
-    return segmenter().wordcut.words(text)
+def use_for_queries(name: str | None) -> None:
+    """Queries are cut by ``name`` from now on: the segmenter of the index this process searches
+    (set by indexer.engine.view when it opens an index), so that they are cut as its text was.
+    None: the preferred one."""
+    global _query_segmenter
+    _query_segmenter = name
 
 
-def subwords(word: str) -> list[tuple[str, int]]:
+def query_segmenter() -> str:
+    return _query_segmenter or segmenters.preferred()
+
+
+def segment(text: str, segmenter: str | None = None) -> list[tuple[str, int, int]]:
+    """Words of already-normalised text with their offsets; punctuation and spaces dropped.
+    ``segmenter``: by name; by default the one queries use."""
+    return segmenters.cutter(segmenter or query_segmenter()).words(text)
+
+
+def subwords(word: str, segmenter: str | None = None) -> list[tuple[str, int]]:
     """Dictionary words of 2 and 3 characters inside a longer word, with their offsets."""
     if len(word) <= 2:
         return []
-    freq = segmenter().FREQ
+    is_word = segmenters.cutter(segmenter or query_segmenter()).is_word
     out = []
     for n in (2, 3):
         for i in range(len(word) - n + 1):
             gram = word[i:i + n]
-            if gram != word and freq.get(gram):
+            if gram != word and is_word(gram):
                 out.append((gram, i))
     return out
 
@@ -128,13 +81,13 @@ def decompose(word: str) -> list[str]:
     n = len(word)
     if n < 4:
         return []
-    freq = segmenter().FREQ
+    is_word = segmenters.cutter(query_segmenter()).is_word
     best: list[list[str] | None] = [None] * (n + 1)
     best[0] = []
     for end in range(2, n + 1):
         for start in range(0, end - 1):
             piece = word[start:end]
-            if best[start] is None or piece == word or not freq.get(piece):
+            if best[start] is None or piece == word or not is_word(piece):
                 continue
             candidate = best[start] + [piece]
             if best[end] is None or len(candidate) < len(best[end]):
@@ -154,25 +107,29 @@ def bigrams(text: str) -> list[list[str]]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _short_pieces(value: str, with_subwords: bool) -> tuple:
-    return tuple(_pieces(value, with_subwords))
+def _short_pieces(value: str, with_subwords: bool, segmenter: str, loaded: int) -> tuple:
+    return tuple(_pieces(value, with_subwords, segmenter))
 
 
-def _pieces(value: str, with_subwords: bool) -> list[tuple[str, int, int]]:
+def _pieces(value: str, with_subwords: bool, segmenter: str) -> list[tuple[str, int, int]]:
     """(word, offset, ordinal) for every token of value."""
     out = []
-    for ordinal, (word, start, _) in enumerate(segment(normalize(value))):
+    for ordinal, (word, start, _) in enumerate(segment(normalize(value), segmenter)):
         out.append((word, start, ordinal))
-        if with_subwords:
-            out += [(sub, start + i, ordinal) for sub, i in subwords(word)]
+        if with_subwords and len(word) > 2:
+            out += [(sub, start + i, ordinal) for sub, i in subwords(word, segmenter)]
     return out
 
 
-def word_pieces(value: str, with_subwords: bool) -> Sequence[tuple[str, int, int]]:
-    """(word, offset, ordinal) for every jieba word of value; with ``with_subwords`` (index
-    time, not queries) also each word's dictionary sub-words, sharing its ordinal."""
+def word_pieces(value: str, with_subwords: bool, segmenter: str | None = None) -> Sequence[tuple[str, int, int]]:
+    """(word, offset, ordinal) for every word of value; with ``with_subwords`` (index time, not
+    queries) also each word's dictionary sub-words, sharing its ordinal. ``segmenter``: the
+    index's (indexer.engine.analyzer); by default the one queries use."""
+    name = segmenter or query_segmenter()
     # Report titles and headings repeat on every paragraph: segment each once.
-    return _short_pieces(value, with_subwords) if len(value) <= 64 else _pieces(value, with_subwords)
+    if len(value) <= 64:
+        return _short_pieces(value, with_subwords, name, segmenters.generation())
+    return _pieces(value, with_subwords, name)
 
 
 def gram_pieces(value: str) -> Iterator[tuple[str, int, int]]:

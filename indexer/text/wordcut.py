@@ -119,3 +119,17 @@ class WordCut:
             out.extend(self._hmm(buf))
         else:
             out.extend(buf)
+
+
+class JiebaCut(WordCut):
+    """The reference cutter (indexer.text.segmenters): WordCut plus the loaded jieba tokenizer."""
+
+    name = "jieba"
+
+    def __init__(self, tokenizer):
+        super().__init__(tokenizer)
+        self.tokenizer = tokenizer
+
+    def is_word(self, word: str) -> bool:
+        """A dictionary word (jieba keeps every prefix of a word in FREQ too, with frequency 0)."""
+        return bool(self.freq.get(word))

@@ -6,32 +6,42 @@ One module per format; ``read_document`` picks the reader by file extension.
 """
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Callable
 
 from indexer.errors import UnreadableFile
 from indexer.model import Document
-from indexer.ingest.readers import docx, html, mhtml, pdf, tabular, text
 
 Reader = Callable[..., Document]          # (data, source, **options) → Document
 
-READERS: dict[str, Reader] = {
-    ".txt": text.read_text,
-    ".text": text.read_text,
-    ".md": text.read_markdown,
-    ".markdown": text.read_markdown,
-    ".html": html.read_html,
-    ".htm": html.read_html,
-    ".xhtml": html.read_html,
-    ".mhtml": mhtml.read_mhtml,
-    ".mht": mhtml.read_mhtml,
-    ".docx": docx.read_docx,
-    ".pdf": pdf.read_pdf,
-    ".csv": tabular.read_csv,
-    ".tsv": tabular.read_csv,
-    ".json": tabular.read_json,
-    ".jsonl": tabular.read_jsonl,
+# Each reader by module and function, imported when a file of its kind is first read: a run that
+# reads only text files (or none, when nothing changed) never loads BeautifulSoup or pdfplumber.
+READERS: dict[str, tuple[str, str]] = {
+    ".txt": ("text", "read_text"),
+    ".text": ("text", "read_text"),
+    ".md": ("text", "read_markdown"),
+    ".markdown": ("text", "read_markdown"),
+    ".html": ("html", "read_html"),
+    ".htm": ("html", "read_html"),
+    ".xhtml": ("html", "read_html"),
+    ".mhtml": ("mhtml", "read_mhtml"),
+    ".mht": ("mhtml", "read_mhtml"),
+    ".docx": ("docx", "read_docx"),
+    ".pdf": ("pdf", "read_pdf"),
+    ".csv": ("tabular", "read_csv"),
+    ".tsv": ("tabular", "read_csv"),
+    ".json": ("tabular", "read_json"),
+    ".jsonl": ("tabular", "read_jsonl"),
 }
+
+
+def reader_for(suffix: str) -> Reader | None:
+    """The reader of files ending in ``suffix`` (lower case), or None."""
+    where = READERS.get(suffix)
+    if where is None:
+        return None
+    return getattr(importlib.import_module(f"{__name__}.{where[0]}"), where[1])
 
 # Files a user plausibly drops into the corpus that we recognise but cannot read.
 KNOWN_UNSUPPORTED = {
@@ -67,7 +77,7 @@ def read_document(data: bytes, source: str, **options) -> Document:
     suffix = Path(source).suffix.lower()
     if suffix in KNOWN_UNSUPPORTED:
         raise UnreadableFile(KNOWN_UNSUPPORTED[suffix])
-    reader = READERS.get(suffix)
+    reader = reader_for(suffix)
     if reader is None:
         raise UnreadableFile(f"不支持的文件类型：{suffix or '（无扩展名）'}")
     if len(data) > MAX_FILE_BYTES:
