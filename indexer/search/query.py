@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from indexer.engine import queries as Q
 from indexer.errors import QueryError
 from indexer.search import tiers
+from indexer.search.highlight import Needle
 from indexer.search.tiers import IndexStats, squeeze  # noqa: F401  (part of the parser's interface)
 from indexer.text.analysis import decompose, query_words
 from indexer.text.normalize import normalize
@@ -80,7 +81,7 @@ class ParsedQuery:
     negated: tuple[Term, ...] = ()
     filter_terms: tuple[Term, ...] = ()                # year:… place:… as typed
     problem: str | None = None                         # why it cannot be searched (QueryError's message)
-    needle_texts: tuple[str, ...] = ()                 # normalised strings to highlight
+    needle_texts: tuple[Needle, ...] = ()              # what to mark in results
     # Each clause's words, for telling a paragraph with all of them (scattered) from one with
     # some: clause → alternative → words, each present itself or as all its parts.
     word_checks: tuple = ()
@@ -104,7 +105,7 @@ class ParsedQuery:
         return out
 
     @property
-    def needles(self) -> list[str]:
+    def needles(self) -> list[Needle]:
         return list(self.needle_texts)
 
     def for_index(self, stats: IndexStats) -> "ParsedQuery":
@@ -307,20 +308,22 @@ def _word_checks(clauses) -> tuple:
     return tuple(checks)
 
 
-def _needles(clauses) -> tuple[str, ...]:
-    """Strings to mark in results, normalised: each word or phrase, its synonyms, and its parts."""
-    needles: list[str] = []
+def _needles(clauses) -> tuple[Needle, ...]:
+    """What to mark in results: each word or phrase whole (its words only where all of them
+    occur apart, never a lone part), and its synonyms marked as such."""
+    needles: dict[str, Needle] = {}
     for clause in clauses:
         for term in clause:
             if term.field == "title":
                 continue
             if term.phrase:
-                needles.append(normalize(squeeze(term.text)))
+                needles.setdefault(normalize(squeeze(term.text)), Needle(normalize(squeeze(term.text))))
                 continue
-            needles.append(normalize(term.text.strip()))
-            words = query_words(term.text)
-            needles += [w for w in words if len(w) > 1 or len(words) == 1]
-            needles += [part for w in words for part in decompose(w)]
-            # A synonym is marked whole; its parts alone would mark unrelated words.
-            needles += [normalize(s) for s in synonyms_of(term.text)]
-    return tuple(dict.fromkeys(n for n in needles if n))
+            text = normalize(term.text.strip())
+            words = tuple((w, tuple(decompose(w))) for w in query_words(term.text))
+            if len(words) == 1 and (words[0][0] == text and not words[0][1]):
+                words = ()
+            needles.setdefault(text, Needle(text, words=words))
+            for synonym in synonyms_of(term.text):
+                needles.setdefault(normalize(synonym), Needle(normalize(synonym), synonym_of=term.text.strip()))
+    return tuple(n for n in needles.values() if n.text)
