@@ -41,7 +41,7 @@ PARTIAL_WEIGHT = 0.5        # some of the words (拆迁 for 拆迁安置): a pre
 RAREST_GRAMS = 3            # a long phrase's exact tier asks for its 3 rarest bigrams: as selective,
                             # far cheaper; the stored text confirms the whole phrase anyway
 SCORE_DECIMALS = 4          # scores are kept to 4 decimals: sums of the same terms in another
-                            # order agree, and ties fall back to index order
+                            # order agree, and ties fall back to the paragraphs' position
 
 # ---- BM25 (indexer.engine.scoring) ----------------------------------------------------------
 BM25 = Bm25(
@@ -58,6 +58,7 @@ EXACT_SPARE_PER = 5         # are confirmed on the text (at least 2, or one per 
 EXACT_GROWTH = 4            # not enough confirmed: ask again for 4 times as many
 LOWER_FACTOR = 2            # the lower tiers' pass reads twice the missing hits, plus 10: enough
 LOWER_EXTRA = 10            # for collapsing copies and dropping unconfirmed phrases
+TIE_READ_LIMIT = 200        # paragraphs tied at a pass's cut read beyond it to order them by position
 
 # ---- Reports about the query (indexer.search.about) -----------------------------------------
 MIN_MATCHES = 3             # paragraphs of a report containing the query verbatim…
@@ -130,12 +131,30 @@ def has_synonym(score: float) -> bool:
     return score >= SYNONYM_SCORE
 
 
+def position(doc: dict) -> tuple:
+    """Where a paragraph stands in the collection (file, place in it, id): what orders equal
+    scores, so that results do not depend on how the index was built (its document numbers
+    differ with the number of processes that wrote it)."""
+    return doc.get("source") or "", doc.get("ordinal") or 0, doc.get("id") or ""
+
+
+def order_key(score: float, doc: dict) -> tuple:
+    """Sort key, best first: the score (to SCORE_DECIMALS, so that sums in another order
+    agree), then ``position``."""
+    return -stored_score(score), position(doc)
+
+
+def best_first(hits) -> list:
+    """(score, stored paragraph) pairs, best first, equal scores in ``position`` order."""
+    return sorted(hits, key=lambda pair: order_key(*pair))
+
+
 def lower_tiers(hits, all_words, about) -> tuple[list, list, list]:
     """The lower pass's hits, (full query score, stored paragraph), in the tiers below the
     exact one, each best first: words (a synonym verbatim, or ``all_words(doc)``), report (of
     the rest, those from a report in ``about``), partial (the rest)."""
     words, report, partial = [], [], []
-    for score, doc in sorted(((unconfirmed(s), d) for s, d in hits), key=lambda pair: -pair[0]):
+    for score, doc in best_first((unconfirmed(s), d) for s, d in hits):
         if has_synonym(score) or all_words(doc):
             words.append((score, doc))
         elif doc["report_id"] in about:
