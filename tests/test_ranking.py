@@ -246,3 +246,25 @@ def test_each_result_says_which_tier_matched_and_the_total_says_how_many_are_exa
     from indexer.search.results import result_dict
     data = result_dict(result, lambda pid: pid)
     assert data["exact_total"] == 1 and data["results"][0]["match"] == "exact"
+
+
+def test_prominence_counts_a_glossary_entry_below_a_list_item():
+    runs = ["以旧换新"]
+    glossary = "附件 名词解释\n以旧换新：以旧商品折价换购新商品，以旧换新补贴由财政承担。"
+    listed = "全县新建卫生室十个。推动设备更新、以旧换新、文旅消费。"
+    assert prominence(glossary, runs) < prominence(listed, runs) < 1.0
+    assert prominence("名词注释\n以旧换新：以旧商品折价换购新商品。", runs) == prominence(glossary, runs)
+
+
+GLOSSED = (
+    "甲县政府工作报告\n"
+    "一、扩大消费\n"
+    "全县开展家电以旧换新活动，发放补贴两千万元，带动家电销售五亿元，惠及群众三万户。\n"
+    "七、名词解释\n"
+    "以旧换新：消费者交回旧家电，以旧换新补贴按新品价格的一成发放，以旧换新活动由商务部门组织。\n"
+)
+
+
+def test_what_was_done_ranks_above_the_glossary_entry_that_says_it_more_often(tmp_path):
+    hits = Searcher(one_report_index(tmp_path, GLOSSED)).search("以旧换新").hits
+    assert "名词解释" in hits[-1].section and [h.text[:4] for h in hits] == ["全县开展", "以旧换新"]

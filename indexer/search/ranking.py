@@ -85,6 +85,8 @@ MAX_COUNTED = 200_000       # facet counts stop here: past it the numbers are on
 LEAD_BONUS = 0.25           # a quarter more for opening the paragraph
 LIST_DISCOUNT = 0.25        # a quarter less when every occurrence is a list item
 LIST_REACH = 6              # characters either side of an occurrence looked at for 、
+GLOSSARY_WEIGHT = 0.5       # a glossary entry (under 名词解释 and the like) says what a term means,
+                            # not what was done about it: half, below a list item
 
 # ---- More like this (indexer.search.similar) --------------------------------------------------
 NEAR_DUPLICATE = 0.8        # bigram similarity above which a paragraph is a copy, not a precedent
@@ -207,13 +209,15 @@ def focus(content: str, clauses: list[list[list[str]]], idf, length: float, avg_
 
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _CLAUSE_BREAK = re.compile(r"[，。；：,;:！？!?\n]")
+# The glossary of a report (名词解释, 名词注释; an edition's 注释) defines terms it uses elsewhere.
+_GLOSSARY = re.compile(r"名词解释|名词注释|名词释义|注释|释义")
 _OUTLINE = re.compile(r"[一二三四五六七八九十百0-9]+、")       # 三、 numbers a heading or point
 
 
 def prominence(content: str, runs: list[str]) -> float:
     """A factor around 1 for a paragraph (normalised heading + "\\n" + text, or text) that
     contains some of ``runs`` verbatim: above 1 when one opens it, below when most of their
-    occurrences are items of a 、-list."""
+    occurrences are items of a 、-list, and lower still in a glossary."""
     runs = [r for r in dict.fromkeys(runs) if r and r in content]
     if not runs:
         return 1.0
@@ -232,4 +236,5 @@ def prominence(content: str, runs: list[str]) -> float:
             listed += "、" in before or "、" in after
             start = content.find(run, end)
     opens = any(run in lead for run in runs)
-    return (1 + LEAD_BONUS * opens) * (1 - LIST_DISCOUNT * listed / occurrences)
+    mentioned = GLOSSARY_WEIGHT if _GLOSSARY.search(heading) else 1 - LIST_DISCOUNT * listed / occurrences
+    return (1 + LEAD_BONUS * opens) * mentioned
