@@ -23,6 +23,7 @@ from indexer.engine import queries as Q
 from indexer.errors import QueryError
 from indexer.search import tiers
 from indexer.search.highlight import Needle
+from indexer.search.question import topic
 from indexer.search.tiers import IndexStats, squeeze  # noqa: F401  (part of the parser's interface)
 from indexer.text.analysis import decompose, query_words
 from indexer.text.normalize import normalize
@@ -49,9 +50,6 @@ FIELD_ALIASES = {
     "source": "source", "文件": "source",
 }
 FILTER_FIELDS = {"year", "date", "place", "doctype", "folder", "source"}
-# Question words say how the user asks, not what about: 如何发展银发经济 is about 发展银发经济.
-# They are dropped from unquoted words (a particle only at the end: 吗 of 吗啡 stays).
-_QUESTION = re.compile(r"为什么|怎么办|怎么样|怎么|怎样|如何|哪些|哪里|什么|是否|[吗呢]+$|[？?]+")
 _TOO_MANY = f"查询词太多，请减少到 {MAX_TERMS} 个以内"
 _ONLY_EXCLUDED = "只有排除词（-词）无法检索，请再输入至少一个要查找的词"
 _NO_TEXT = "查询中没有可检索的文字（只有标点或符号），请输入词语，例如：一站式服务"
@@ -281,9 +279,7 @@ def _term(token: str, quoted: bool) -> Term | None:
         if m and m.group("name").lower() in FIELD_ALIASES and m.group("value"):
             return Term(m.group("value"), field=FIELD_ALIASES[m.group("name").lower()], negated=negated)
     if not quoted:
-        topic = _QUESTION.sub("", token)
-        if any(c.isalnum() for c in topic):
-            token = topic
+        token = topic(token)         # 如何推进农村危房改造 asks about 农村危房改造
     if not any(c.isalnum() for c in token):
         return None
     return Term(token, phrase=quoted, negated=negated)
