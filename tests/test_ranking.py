@@ -169,6 +169,14 @@ def test_prominence_favours_an_opening_and_discounts_a_list_item():
     assert prominence("全县新建卫生室十个。配齐设备、培训人员，医疗卫生工作取得进展。", runs) == 1.0
 
 
+def test_prominence_counts_figures_given_where_the_query_is_named_as_being_about_it():
+    runs = ["医疗卫生"]
+    opening = "医疗卫生工作取得新进展。全县新建卫生室十个。"
+    figures = "全县新建卫生室十个。医疗卫生投入增加到1200万元。"
+    elsewhere = "全县新建卫生室10个。医疗卫生工作取得新进展。"
+    assert prominence(figures, runs) == prominence(opening, runs) > prominence(elsewhere, runs) == 1.0
+
+
 MENTIONS = (
     "甲县卫生工作汇报\n"
     "今年县财政加大对教育、医疗卫生、交通、水利等民生领域的投入，卫生院和卫生室建设稳步推进。\n"

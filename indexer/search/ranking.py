@@ -79,10 +79,11 @@ FACET_READ_LIMIT = 5000     # …and to count facets, asked for separately and l
 MAX_COUNTED = 200_000       # facet counts stop here: past it the numbers are only an indication
 
 # ---- How a paragraph says the query (``prominence``) -----------------------------------------
-# In its opening (heading or first sentence) it is what the paragraph is about; as one item of an
-# enumeration (医疗卫生、科技信息、就业指导……) it is a passing mention. Both adjust the exact
-# tier's order only, never a paragraph's tier.
-LEAD_BONUS = 0.25           # a quarter more for opening the paragraph
+# In its opening (heading or first sentence), or with figures in a sentence naming it (解决6000万
+# 农村人口饮水安全问题: what was done, and how much), it is what the paragraph is about; as one item
+# of an enumeration (医疗卫生、科技信息、就业指导……) or a glossary entry it is a passing mention.
+# They adjust the exact tier's order only, never a paragraph's tier.
+LEAD_BONUS = 0.25           # a quarter more for a paragraph about the query
 LIST_DISCOUNT = 0.25        # a quarter less when every occurrence is a list item
 LIST_REACH = 6              # characters either side of an occurrence looked at for 、
 GLOSSARY_WEIGHT = 0.5       # a glossary entry (under 名词解释 and the like) says what a term means,
@@ -211,13 +212,15 @@ _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _CLAUSE_BREAK = re.compile(r"[，。；：,;:！？!?\n]")
 # The glossary of a report (名词解释, 名词注释; an edition's 注释) defines terms it uses elsewhere.
 _GLOSSARY = re.compile(r"名词解释|名词注释|名词释义|注释|释义")
+_FIGURE = re.compile(r"[0-9]")                                 # 新建卫生室10个, 2024年
 _OUTLINE = re.compile(r"[一二三四五六七八九十百0-9]+、")       # 三、 numbers a heading or point
 
 
 def prominence(content: str, runs: list[str]) -> float:
     """A factor around 1 for a paragraph (normalised heading + "\\n" + text, or text) that
-    contains some of ``runs`` verbatim: above 1 when one opens it, below when most of their
-    occurrences are items of a 、-list, and lower still in a glossary."""
+    contains some of ``runs`` verbatim: above 1 when one opens it or a sentence naming one gives
+    figures, below when most of their occurrences are items of a 、-list, and lower still in a
+    glossary."""
     runs = [r for r in dict.fromkeys(runs) if r and r in content]
     if not runs:
         return 1.0
@@ -236,5 +239,7 @@ def prominence(content: str, runs: list[str]) -> float:
             listed += "、" in before or "、" in after
             start = content.find(run, end)
     opens = any(run in lead for run in runs)
+    counts = any(_FIGURE.search(sentence) for sentence in _SENTENCE_END.split(text)
+                 if any(run in sentence for run in runs))
     mentioned = GLOSSARY_WEIGHT if _GLOSSARY.search(heading) else 1 - LIST_DISCOUNT * listed / occurrences
-    return (1 + LEAD_BONUS * opens) * mentioned
+    return (1 + LEAD_BONUS * (opens or counts)) * mentioned
