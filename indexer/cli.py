@@ -101,10 +101,14 @@ def print_summary(summary, out=sys.stdout) -> None:
 
 
 def _terminal_snippet(html: str, color: bool) -> str:
+    """A snippet's HTML for the terminal: the query's words in red (or 【】), synonyms in cyan
+    (or 〔〕, see indexer.search.highlight)."""
     from html import unescape
 
     on, off = ("\033[1;31m", "\033[0m") if color else ("【", "】")
-    return unescape(html.replace("<mark>", on).replace("</mark>", off))
+    syn_on, syn_off = ("\033[1;36m", "\033[0m") if color else ("〔", "〕")
+    out = re.sub(r'<mark class="syn"[^>]*>(.*?)</mark>', lambda m: syn_on + m.group(1) + syn_off, html)
+    return unescape(out.replace("<mark>", on).replace("</mark>", off))
 
 
 def _log(message: str) -> None:

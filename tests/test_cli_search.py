@@ -48,3 +48,11 @@ def test_links_use_the_configured_address(indexed, args, env, prefix):
 def test_json_links_use_the_configured_address_too(indexed):
     data = json.loads(run("search", "一站式服务", "--json", "--port", "8127", cwd=indexed))
     assert data["results"][0]["url"].startswith("http://127.0.0.1:8127/p/")
+
+
+def test_a_synonym_in_a_snippet_is_bracketed_apart_in_the_terminal():
+    from indexer.cli import _terminal_snippet
+
+    html = '推进<mark>土地流转</mark>和<mark class="syn" title="同义词：土地流转">承包地流转</mark>&amp;'
+    assert _terminal_snippet(html, color=False) == "推进【土地流转】和〔承包地流转〕&"
+    assert "\033[1;36m承包地流转" in _terminal_snippet(html, color=True)

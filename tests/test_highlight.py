@@ -1,4 +1,7 @@
-from indexer.search.highlight import find_spans, highlight, snippet
+import pytest
+
+from indexer.search.highlight import Needle, Span, find_spans, highlight, snippet
+from indexer.search.query import parse
 
 
 def test_traditional_text_is_marked_where_it_was_written():
@@ -7,7 +10,7 @@ def test_traditional_text_is_marked_where_it_was_written():
 
 def test_adjacent_hits_form_one_mark():
     assert highlight("加快社区服务中心建设", ["社区", "服务中心"]) == "加快<mark>社区服务中心</mark>建设"
-    assert find_spans("社区服务中心", ["社区服务", "服务中心"]) == [(0, 6)]
+    assert find_spans("社区服务中心", ["社区服务", "服务中心"]) == [Span(0, 6)]
 
 
 def test_everything_else_is_escaped():
@@ -43,3 +46,54 @@ def test_snippet_is_cut_at_sentence_boundaries():
 
 def test_snippet_without_hits_is_the_opening():
     assert snippet(LONG, ["没有的词"]).startswith("今年以来")
+
+
+SYNONYM = Needle("承包地流转", synonym_of="土地流转")
+
+
+def test_a_synonym_is_marked_as_one_saying_which():
+    html = highlight("推进承包地流转。", [Needle("土地流转"), SYNONYM])
+    assert html == '推进<mark class="syn" title="同义词：土地流转">承包地流转</mark>。'
+
+
+def test_the_query_word_beside_its_synonym_stays_plain():
+    html = highlight("承包地流转和土地流转", [Needle("土地流转"), SYNONYM])
+    assert html == ('<mark class="syn" title="同义词：土地流转">承包地流转</mark>和<mark>土地流转</mark>')
+
+
+def test_a_synonym_title_is_escaped():
+    html = highlight("甲乙", [Needle("甲乙", synonym_of='"><b>')])
+    assert html == '<mark class="syn" title="同义词：&quot;&gt;&lt;b&gt;">甲乙</mark>'
+
+
+ONE_STOP = Needle("一站式服务", words=(("一站式服务", ("一站式", "服务")),))
+
+
+@pytest.mark.parametrize("text", ["提升政务服务水平，服务群众。", "推行一站式办理，提升政务服务。"])
+def test_a_lone_part_of_a_word_is_not_marked(text):
+    needles = [ONE_STOP, Needle("一站式办理", synonym_of="一站式服务")]
+    assert "<mark>服务</mark>" not in highlight(text, needles)
+
+
+def test_the_parts_of_a_word_are_marked_where_all_occur_apart():
+    assert highlight("一站式窗口提供服务", [ONE_STOP]) == "<mark>一站式</mark>窗口提供<mark>服务</mark>"
+
+
+def test_the_whole_word_present_leaves_its_parts_unmarked():
+    assert highlight("一站式服务和政务服务", [ONE_STOP]) == "<mark>一站式服务</mark>和政务服务"
+
+
+def test_parsed_query_marks_words_and_synonyms_not_parts():
+    needles = parse("一站式服务").needles
+    assert highlight("政务服务大厅", needles) == "政务服务大厅"
+    assert highlight("推行一站式服务", needles) == "推行<mark>一站式服务</mark>"
+
+
+def test_words_given_apart_are_marked_each_where_it_occurs():
+    needles = parse("农村 饮水 安全").needles
+    assert highlight("农村地区的饮水问题", needles) == "<mark>农村</mark>地区的<mark>饮水</mark>问题"
+
+
+def test_snippet_marks_a_synonym_as_one():
+    html = snippet(LONG.replace("土地流转", "承包地流转"), [Needle("土地流转"), SYNONYM])
+    assert '<mark class="syn" title="同义词：土地流转">承包地流转</mark>' in html

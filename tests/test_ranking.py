@@ -169,6 +169,14 @@ def test_prominence_favours_an_opening_and_discounts_a_list_item():
     assert prominence("全县新建卫生室十个。配齐设备、培训人员，医疗卫生工作取得进展。", runs) == 1.0
 
 
+def test_prominence_counts_figures_given_where_the_query_is_named_as_being_about_it():
+    runs = ["医疗卫生"]
+    opening = "医疗卫生工作取得新进展。全县新建卫生室十个。"
+    figures = "全县新建卫生室十个。医疗卫生投入增加到1200万元。"
+    elsewhere = "全县新建卫生室10个。医疗卫生工作取得新进展。"
+    assert prominence(figures, runs) == prominence(opening, runs) > prominence(elsewhere, runs) == 1.0
+
+
 MENTIONS = (
     "甲县卫生工作汇报\n"
     "今年县财政加大对教育、医疗卫生、交通、水利等民生领域的投入，卫生院和卫生室建设稳步推进。\n"
@@ -246,3 +254,25 @@ def test_each_result_says_which_tier_matched_and_the_total_says_how_many_are_exa
     from indexer.search.results import result_dict
     data = result_dict(result, lambda pid: pid)
     assert data["exact_total"] == 1 and data["results"][0]["match"] == "exact"
+
+
+def test_prominence_counts_a_glossary_entry_below_a_list_item():
+    runs = ["以旧换新"]
+    glossary = "附件 名词解释\n以旧换新：以旧商品折价换购新商品，以旧换新补贴由财政承担。"
+    listed = "全县新建卫生室十个。推动设备更新、以旧换新、文旅消费。"
+    assert prominence(glossary, runs) < prominence(listed, runs) < 1.0
+    assert prominence("名词注释\n以旧换新：以旧商品折价换购新商品。", runs) == prominence(glossary, runs)
+
+
+GLOSSED = (
+    "甲县政府工作报告\n"
+    "一、扩大消费\n"
+    "全县开展家电以旧换新活动，发放补贴两千万元，带动家电销售五亿元，惠及群众三万户。\n"
+    "七、名词解释\n"
+    "以旧换新：消费者交回旧家电，以旧换新补贴按新品价格的一成发放，以旧换新活动由商务部门组织。\n"
+)
+
+
+def test_what_was_done_ranks_above_the_glossary_entry_that_says_it_more_often(tmp_path):
+    hits = Searcher(one_report_index(tmp_path, GLOSSED)).search("以旧换新").hits
+    assert "名词解释" in hits[-1].section and [h.text[:4] for h in hits] == ["全县开展", "以旧换新"]

@@ -68,7 +68,7 @@ def test_a_page_past_the_last_links_to_the_last(client):
 
 def test_snippet_escapes_everything_but_marks(client):
     for r in client.get("/api/search?q=社区&limit=20").get_json()["results"]:
-        assert re.sub(r"</?mark>", "", r["snippet"]).count("<") == 0
+        assert re.sub(r'<mark( class="syn" title="[^"<>]*")?>|</mark>', "", r["snippet"]).count("<") == 0
 
 
 @pytest.mark.parametrize("url", [
@@ -135,3 +135,18 @@ def test_a_paragraph_found_through_its_report_says_so(client):
     page = client.get("/?q=大气污染治理").get_data(as_text=True)
     assert via[0]["through_word"] == "大气污染治理"
     assert f"所在报告有 {via[0]['through_report']} 段提到“大气污染治理”" in page
+
+
+def test_a_synonym_is_marked_apart_in_json_and_on_the_paragraph_page(client):
+    syn = '<mark class="syn" title="同义词：土地流转">承包地流转</mark>'
+    hits = client.get("/api/search?q=土地流转&limit=50").get_json()["results"]
+    marked = [h for h in hits if syn in h["snippet"]]
+    assert marked
+    page = client.get(f"/p/{marked[0]['id']}?q=土地流转").get_data(as_text=True)
+    assert syn in page and "<mark>土地流转</mark>" in page
+
+
+def test_a_lone_part_of_the_query_is_not_marked(client):
+    hits = client.get("/api/search?q=一站式服务&limit=50").get_json()["results"]
+    lone = [h for h in hits if "一站式" not in h["text"]]
+    assert lone and not any("<mark>服务</mark>" in h["snippet"] for h in lone)

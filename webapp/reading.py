@@ -82,7 +82,7 @@ def _marked(paragraphs: list[dict], q: str) -> list[dict]:
     out = []
     for p in paragraphs:
         html = highlight(p["text"], needles)
-        out.append(dict(p, html=Markup(html), hits=html.count("<mark>")))
+        out.append(dict(p, html=Markup(html), hits=html.count("<mark")))
     return out
 
 

@@ -6,12 +6,15 @@ query gives (indexer.search.query) in the stored text.
 
 Matching runs on ``normalize``d text (same length as the original), so the marks land on the
 characters the report wrote — 土地流轉 is marked for the query 土地流转 — and no analyzer
-runs at query time. Everything outside <mark> is HTML-escaped.
+runs at query time. Everything outside <mark> is HTML-escaped. A synonym is marked apart:
+<mark class="syn" title="同义词：土地流转">承包地流转</mark>.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
 
 from indexer.text.normalize import normalize
 
@@ -19,45 +22,116 @@ _SENTENCE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;\n]?")
 _CLAUSE = re.compile(r"[^，,、：:。！？；!?;\n]*[，,、：:。！？；!?;\n]?")
 SNIPPET_CHARS = 160
 SNIPPET_MAX = 200
+SYNONYM_TITLE = "同义词：{}"
 
 
-def find_spans(text: str, needles: list[str], norm: str | None = None) -> list[tuple[int, int]]:
-    """Sorted, merged (start, end) spans of every needle in text; adjacent hits join into one.
+@dataclass(frozen=True)
+class Needle:
+    """What to mark for one word or phrase of a query (normalised ``text``).
 
-    ``norm`` is ``normalize(text)`` when the caller has it already.
+    ``synonym_of``: the query word a synonym stands for; it is marked as a synonym. ``words``:
+    the word's jieba words, each (word, its parts): where ``text`` itself is absent but every
+    word occurs (itself or as all its parts), the word was found scattered and they are marked.
+    One of them alone is never marked: 服务 is no match for 一站式服务.
+    """
+
+    text: str
+    synonym_of: str = ""
+    words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+class Span(NamedTuple):
+    start: int
+    end: int
+    synonym_of: str = ""          # "" for the query's own words
+
+
+def _as_needle(needle) -> Needle:
+    return needle if isinstance(needle, Needle) else Needle(needle)
+
+
+def find_spans(text: str, needles, norm: str | None = None) -> list[Span]:
+    """Sorted, merged spans to mark in text; adjacent hits of one kind join into one.
+
+    ``needles``: Needles or plain strings (marked as the query's own words). ``norm`` is
+    ``normalize(text)`` when the caller has it already.
     """
     norm = normalize(text) if norm is None else norm
-    present = [n for n in needles if n and n in norm]
-    spans = []
+    needles = [_as_needle(n) for n in needles if n]
+    present = [n for n in needles if n.text and n.text in norm]
+    texts = {n.text for n in present}
+    whole: list[Span] = []
     for needle in present:
-        # The parts of a query word (土地 of 土地流转) are marked only where the word itself
-        # is absent; beside it they would mark every 土地 in the paragraph.
-        if any(needle != other and needle in other for other in present):
-            continue
-        start = norm.find(needle)
-        while start >= 0:
-            spans.append((start, start + len(needle)))
-            start = norm.find(needle, start + 1)
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        # A needle inside another present one (土地 beside 土地流转) would mark every 土地.
+        if not any(needle.text != other and needle.text in other for other in texts):
+            whole += _occurrences(norm, needle.text, needle.synonym_of)
+    # Words found apart are looked for outside the whole matches: the 一站式 of a synonym
+    # 一站式办理 does not make a lone 服务 a scattered 一站式服务.
+    rest = list(norm)
+    for span in whole:
+        rest[span.start:span.end] = "\x00" * (span.end - span.start)
+    rest = "".join(rest)
+    scattered: list[Span] = []
+    for needle in needles:
+        if needle.words and needle.text not in texts:
+            for word in _scattered(rest, needle.words):
+                scattered += _occurrences(rest, word, needle.synonym_of)
+    return _merged(whole + scattered)
+
+
+def _occurrences(norm: str, needle: str, synonym_of: str) -> list[Span]:
+    spans, start = [], norm.find(needle)
+    while start >= 0:
+        spans.append(Span(start, start + len(needle), synonym_of))
+        start = norm.find(needle, start + 1)
+    return spans
+
+
+def _scattered(norm: str, words) -> list[str]:
+    """The strings to mark for words found apart: every word itself, or all its parts; []
+    unless each is present. Single characters are required but not marked."""
+    found = []
+    for word, parts in words:
+        if word in norm:
+            found.append(word)
+        elif parts and all(p in norm for p in parts):
+            found += parts
         else:
-            merged.append((start, end))
+            return []
+    return [w for w in found if len(w) > 1]
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    """Overlapping spans join (the query's own word wins over a synonym); touching ones join
+    when they are of one kind."""
+    merged: list[Span] = []
+    for span in sorted(spans):
+        if merged and (span.start < merged[-1].end
+                       or span.start == merged[-1].end and span.synonym_of == merged[-1].synonym_of):
+            last = merged[-1]
+            kind = last.synonym_of if last.synonym_of and span.synonym_of else ""
+            merged[-1] = Span(last.start, max(last.end, span.end), kind)
+        else:
+            merged.append(span)
     return merged
 
 
-def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+def _open(span: Span) -> str:
+    if not span.synonym_of:
+        return "<mark>"
+    return f'<mark class="syn" title="{escape(SYNONYM_TITLE.format(span.synonym_of))}">'
+
+
+def mark(text: str, spans: list[Span], start: int = 0, end: int | None = None) -> str:
     """HTML of text[start:end] with the spans inside it wrapped in <mark>."""
     end = len(text) if end is None else end
     out, pos = [], start
-    for s, e in spans:
-        s, e = max(s, start), min(e, end)
+    for span in spans:
+        s, e = max(span.start, start), min(span.end, end)
         if s >= e:
             continue
         out.append(escape(text[pos:s]))
-        out.append(f"<mark>{escape(text[s:e])}</mark>")
+        out.append(f"{_open(span)}{escape(text[s:e])}</mark>")
         pos = e
     out.append(escape(text[pos:end]))
     return "".join(out)
@@ -82,18 +156,18 @@ def _covered(spans, units, needles_at) -> list[set[str]]:
     """For each unit, the needles whose spans lie wholly inside it (spans and units sorted)."""
     out, first = [], 0
     for s, e in units:
-        while first < len(spans) and spans[first][0] < s:
+        while first < len(spans) and spans[first].start < s:
             first += 1
         covered, i = set(), first
-        while i < len(spans) and spans[i][0] < e:
-            if spans[i][1] <= e:
+        while i < len(spans) and spans[i].start < e:
+            if spans[i].end <= e:
                 covered.add(needles_at[i])
             i += 1
         out.append(covered)
     return out
 
 
-def snippet(text: str, needles: list[str], length: int = SNIPPET_CHARS, norm: str | None = None) -> str:
+def snippet(text: str, needles, length: int = SNIPPET_CHARS, norm: str | None = None) -> str:
     """A ~120–200 character HTML snippet from the part of text with the most distinct hits.
 
     Fragments are cut at sentence or clause ends; fragments far apart are joined with ….
@@ -107,7 +181,7 @@ def snippet(text: str, needles: list[str], length: int = SNIPPET_CHARS, norm: st
         cut = text[:length]
         return escape(cut) + ("…" if len(cut) < len(text) else "")
     units = _units(text)
-    covered = _covered(spans, units, [norm[s:e] for s, e in spans])
+    covered = _covered(spans, units, [norm[s.start:s.end] for s in spans])
     chosen, budget = _choose(units, covered, length)
     parts = _fragments(_grow(chosen, units, budget), units, spans, length)
     html = []
@@ -167,7 +241,7 @@ def _fragments(order: list[int], units, spans, length: int) -> list[tuple[int, i
             continue
         s, e = run_start, units[u][1]
         if e - s > SNIPPET_MAX:
-            first = next((a for a, b in spans if a >= s), s)
+            first = next((sp.start for sp in spans if sp.start >= s), s)
             s = max(s, first - length // 3)
             e = min(e, s + length)
         parts.append((s, e))
@@ -175,6 +249,6 @@ def _fragments(order: list[int], units, spans, length: int) -> list[tuple[int, i
     return parts
 
 
-def highlight(text: str, needles: list[str]) -> str:
+def highlight(text: str, needles) -> str:
     """The whole paragraph as HTML with every hit marked."""
     return mark(text, find_spans(text, needles))

@@ -22,6 +22,8 @@ from dataclasses import dataclass, replace
 from indexer.engine import queries as Q
 from indexer.errors import QueryError
 from indexer.search import tiers
+from indexer.search.highlight import Needle
+from indexer.search.question import topic
 from indexer.search.tiers import IndexStats, squeeze  # noqa: F401  (part of the parser's interface)
 from indexer.text.analysis import decompose, query_words
 from indexer.text.normalize import normalize
@@ -48,9 +50,6 @@ FIELD_ALIASES = {
     "source": "source", "文件": "source",
 }
 FILTER_FIELDS = {"year", "date", "place", "doctype", "folder", "source"}
-# Question words say how the user asks, not what about: 如何发展银发经济 is about 发展银发经济.
-# They are dropped from unquoted words (a particle only at the end: 吗 of 吗啡 stays).
-_QUESTION = re.compile(r"为什么|怎么办|怎么样|怎么|怎样|如何|哪些|哪里|什么|是否|[吗呢]+$|[？?]+")
 _TOO_MANY = f"查询词太多，请减少到 {MAX_TERMS} 个以内"
 _ONLY_EXCLUDED = "只有排除词（-词）无法检索，请再输入至少一个要查找的词"
 _NO_TEXT = "查询中没有可检索的文字（只有标点或符号），请输入词语，例如：一站式服务"
@@ -80,7 +79,7 @@ class ParsedQuery:
     negated: tuple[Term, ...] = ()
     filter_terms: tuple[Term, ...] = ()                # year:… place:… as typed
     problem: str | None = None                         # why it cannot be searched (QueryError's message)
-    needle_texts: tuple[str, ...] = ()                 # normalised strings to highlight
+    needle_texts: tuple[Needle, ...] = ()              # what to mark in results
     # Each clause's words, for telling a paragraph with all of them (scattered) from one with
     # some: clause → alternative → words, each present itself or as all its parts.
     word_checks: tuple = ()
@@ -104,7 +103,7 @@ class ParsedQuery:
         return out
 
     @property
-    def needles(self) -> list[str]:
+    def needles(self) -> list[Needle]:
         return list(self.needle_texts)
 
     def for_index(self, stats: IndexStats) -> "ParsedQuery":
@@ -280,9 +279,7 @@ def _term(token: str, quoted: bool) -> Term | None:
         if m and m.group("name").lower() in FIELD_ALIASES and m.group("value"):
             return Term(m.group("value"), field=FIELD_ALIASES[m.group("name").lower()], negated=negated)
     if not quoted:
-        topic = _QUESTION.sub("", token)
-        if any(c.isalnum() for c in topic):
-            token = topic
+        token = topic(token)         # 如何推进农村危房改造 asks about 农村危房改造
     if not any(c.isalnum() for c in token):
         return None
     return Term(token, phrase=quoted, negated=negated)
@@ -307,20 +304,22 @@ def _word_checks(clauses) -> tuple:
     return tuple(checks)
 
 
-def _needles(clauses) -> tuple[str, ...]:
-    """Strings to mark in results, normalised: each word or phrase, its synonyms, and its parts."""
-    needles: list[str] = []
+def _needles(clauses) -> tuple[Needle, ...]:
+    """What to mark in results: each word or phrase whole (its words only where all of them
+    occur apart, never a lone part), and its synonyms marked as such."""
+    needles: dict[str, Needle] = {}
     for clause in clauses:
         for term in clause:
             if term.field == "title":
                 continue
             if term.phrase:
-                needles.append(normalize(squeeze(term.text)))
+                needles.setdefault(normalize(squeeze(term.text)), Needle(normalize(squeeze(term.text))))
                 continue
-            needles.append(normalize(term.text.strip()))
-            words = query_words(term.text)
-            needles += [w for w in words if len(w) > 1 or len(words) == 1]
-            needles += [part for w in words for part in decompose(w)]
-            # A synonym is marked whole; its parts alone would mark unrelated words.
-            needles += [normalize(s) for s in synonyms_of(term.text)]
-    return tuple(dict.fromkeys(n for n in needles if n))
+            text = normalize(term.text.strip())
+            words = tuple((w, tuple(decompose(w))) for w in query_words(term.text))
+            if len(words) == 1 and (words[0][0] == text and not words[0][1]):
+                words = ()
+            needles.setdefault(text, Needle(text, words=words))
+            for synonym in synonyms_of(term.text):
+                needles.setdefault(normalize(synonym), Needle(normalize(synonym), synonym_of=term.text.strip()))
+    return tuple(n for n in needles.values() if n.text)

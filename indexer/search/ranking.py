@@ -41,7 +41,7 @@ PARTIAL_WEIGHT = 0.5        # some of the words (拆迁 for 拆迁安置): a pre
 RAREST_GRAMS = 3            # a long phrase's exact tier asks for its 3 rarest bigrams: as selective,
                             # far cheaper; the stored text confirms the whole phrase anyway
 SCORE_DECIMALS = 4          # scores are kept to 4 decimals: sums of the same terms in another
-                            # order agree, and ties fall back to index order
+                            # order agree, and ties fall back to the paragraphs' position
 
 # ---- BM25 (indexer.engine.scoring) ----------------------------------------------------------
 BM25 = Bm25(
@@ -58,6 +58,7 @@ EXACT_SPARE_PER = 5         # are confirmed on the text (at least 2, or one per 
 EXACT_GROWTH = 4            # not enough confirmed: ask again for 4 times as many
 LOWER_FACTOR = 2            # the lower tiers' pass reads twice the missing hits, plus 10: enough
 LOWER_EXTRA = 10            # for collapsing copies and dropping unconfirmed phrases
+TIE_READ_LIMIT = 200        # paragraphs tied at a pass's cut read beyond it to order them by position
 
 # ---- Reports about the query (indexer.search.about) -----------------------------------------
 MIN_MATCHES = 3             # paragraphs of a report containing the query verbatim…
@@ -78,12 +79,15 @@ FACET_READ_LIMIT = 5000     # …and to count facets, asked for separately and l
 MAX_COUNTED = 200_000       # facet counts stop here: past it the numbers are only an indication
 
 # ---- How a paragraph says the query (``prominence``) -----------------------------------------
-# In its opening (heading or first sentence) it is what the paragraph is about; as one item of an
-# enumeration (医疗卫生、科技信息、就业指导……) it is a passing mention. Both adjust the exact
-# tier's order only, never a paragraph's tier.
-LEAD_BONUS = 0.25           # a quarter more for opening the paragraph
+# In its opening (heading or first sentence), or with figures in a sentence naming it (解决6000万
+# 农村人口饮水安全问题: what was done, and how much), it is what the paragraph is about; as one item
+# of an enumeration (医疗卫生、科技信息、就业指导……) or a glossary entry it is a passing mention.
+# They adjust the exact tier's order only, never a paragraph's tier.
+LEAD_BONUS = 0.25           # a quarter more for a paragraph about the query
 LIST_DISCOUNT = 0.25        # a quarter less when every occurrence is a list item
 LIST_REACH = 6              # characters either side of an occurrence looked at for 、
+GLOSSARY_WEIGHT = 0.5       # a glossary entry (under 名词解释 and the like) says what a term means,
+                            # not what was done about it: half, below a list item
 
 # ---- More like this (indexer.search.similar) --------------------------------------------------
 NEAR_DUPLICATE = 0.8        # bigram similarity above which a paragraph is a copy, not a precedent
@@ -130,12 +134,30 @@ def has_synonym(score: float) -> bool:
     return score >= SYNONYM_SCORE
 
 
+def position(doc: dict) -> tuple:
+    """Where a paragraph stands in the collection (file, place in it, id): what orders equal
+    scores, so that results do not depend on how the index was built (its document numbers
+    differ with the number of processes that wrote it)."""
+    return doc.get("source") or "", doc.get("ordinal") or 0, doc.get("id") or ""
+
+
+def order_key(score: float, doc: dict) -> tuple:
+    """Sort key, best first: the score (to SCORE_DECIMALS, so that sums in another order
+    agree), then ``position``."""
+    return -stored_score(score), position(doc)
+
+
+def best_first(hits) -> list:
+    """(score, stored paragraph) pairs, best first, equal scores in ``position`` order."""
+    return sorted(hits, key=lambda pair: order_key(*pair))
+
+
 def lower_tiers(hits, all_words, about) -> tuple[list, list, list]:
     """The lower pass's hits, (full query score, stored paragraph), in the tiers below the
     exact one, each best first: words (a synonym verbatim, or ``all_words(doc)``), report (of
     the rest, those from a report in ``about``), partial (the rest)."""
     words, report, partial = [], [], []
-    for score, doc in sorted(((unconfirmed(s), d) for s, d in hits), key=lambda pair: -pair[0]):
+    for score, doc in best_first((unconfirmed(s), d) for s, d in hits):
         if has_synonym(score) or all_words(doc):
             words.append((score, doc))
         elif doc["report_id"] in about:
@@ -188,13 +210,17 @@ def focus(content: str, clauses: list[list[list[str]]], idf, length: float, avg_
 
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _CLAUSE_BREAK = re.compile(r"[，。；：,;:！？!?\n]")
+# The glossary of a report (名词解释, 名词注释; an edition's 注释) defines terms it uses elsewhere.
+_GLOSSARY = re.compile(r"名词解释|名词注释|名词释义|注释|释义")
+_FIGURE = re.compile(r"[0-9]")                                 # 新建卫生室10个, 2024年
 _OUTLINE = re.compile(r"[一二三四五六七八九十百0-9]+、")       # 三、 numbers a heading or point
 
 
 def prominence(content: str, runs: list[str]) -> float:
     """A factor around 1 for a paragraph (normalised heading + "\\n" + text, or text) that
-    contains some of ``runs`` verbatim: above 1 when one opens it, below when most of their
-    occurrences are items of a 、-list."""
+    contains some of ``runs`` verbatim: above 1 when one opens it or a sentence naming one gives
+    figures, below when most of their occurrences are items of a 、-list, and lower still in a
+    glossary."""
     runs = [r for r in dict.fromkeys(runs) if r and r in content]
     if not runs:
         return 1.0
@@ -213,4 +239,7 @@ def prominence(content: str, runs: list[str]) -> float:
             listed += "、" in before or "、" in after
             start = content.find(run, end)
     opens = any(run in lead for run in runs)
-    return (1 + LEAD_BONUS * opens) * (1 - LIST_DISCOUNT * listed / occurrences)
+    counts = any(_FIGURE.search(sentence) for sentence in _SENTENCE_END.split(text)
+                 if any(run in sentence for run in runs))
+    mentioned = GLOSSARY_WEIGHT if _GLOSSARY.search(heading) else 1 - LIST_DISCOUNT * listed / occurrences
+    return (1 + LEAD_BONUS * (opens or counts)) * mentioned

@@ -19,7 +19,7 @@ from indexer.engine import queries as Q
 from indexer.engine.scoring import bm25_idf
 from indexer.engine.view import Record, SortBy
 from indexer.search import about as context
-from indexer.search import facets, ranking
+from indexer.search import facets, ranking, ties
 from indexer.search.about import About, about_query, report_paragraphs, with_reports
 from indexer.search.hits import Picked, make_hit
 from indexer.search.ranking import FOCUS_LIMIT, THROUGH_REPORT_SCORE, Budget, focus, prominence, stored_score
@@ -82,7 +82,7 @@ class SearchRun:
         if not exact_done or len(picked.hits) >= want:
             return self._total(len(picked.hits))
         room = ranking.lower_room(want - len(picked.hits))
-        ranked, exhausted = self.view.top_k(self.full, room, mask=picked.docnums)
+        ranked, exhausted = ties.top_k(self.view, self.full, room, mask=picked.docnums)
         lower = Picked()
         self._collect(self._records(ranked), lower)
         about = self._about()
@@ -90,8 +90,8 @@ class SearchRun:
             # Every match in a report about the query is read, however small the page, so that
             # where each one ranks (and so every page) does not depend on the page size.
             # filter=, not an And: the scores must be those of the pass above.
-            self._collect(self.view.search(self.full, limit=None, filter=context.report_query(list(about), None),
-                                           mask=picked.docnums | lower.docnums), lower)
+            self._collect(_best_first(self.view.search(self.full, limit=None, mask=picked.docnums | lower.docnums,
+                                                       filter=context.report_query(list(about), None))), lower)
         clause_hits = self._clause_hits(about, picked.docnums | lower.docnums)
         words, report, partial = ranking.lower_tiers(
             lower.hits, lambda doc: has_words(content(doc), parsed.word_checks), about)
@@ -131,7 +131,7 @@ class SearchRun:
             k = FOCUS_LIMIT + 1
         while True:
             picked.clear()
-            ranked, exhausted = view.top_k(exact, k)
+            ranked, exhausted = ties.top_k(view, exact, k)
             # Alternatives (OR) make _rarest no bound; then whether the tier is small enough is
             # known here, and must not depend on the page size.
             rerank = rerank and exhausted
@@ -176,7 +176,7 @@ class SearchRun:
                 base = ranking.within_exact(bigram_score)
             return ranking.exact(base * prominence(text, runs))
 
-        self.picked.hits = sorted(((score(*pair), pair[1]) for pair in self.picked.hits), key=lambda pair: -pair[0])
+        self.picked.hits = ranking.best_first((score(*pair), pair[1]) for pair in self.picked.hits)
 
     def _about(self) -> About:
         """about_query, from the exact tier already picked when no filter narrowed it."""
@@ -197,8 +197,8 @@ class SearchRun:
         score them."""
         if not about or len(self.parsed.clause_queries) < 2:
             return []
-        return self.view.search(Q.Or(self.parsed.clause_queries), limit=None,
-                                filter=report_paragraphs(about, self.parsed, self.filters), mask=seen)
+        return _best_first(self.view.search(Q.Or(self.parsed.clause_queries), limit=None,
+                                            filter=report_paragraphs(about, self.parsed, self.filters), mask=seen))
 
     def _through_reports(self, about: About, seen: set[int], with_words: list, room: int,
                          clause_hits: list[Record] = ()) -> int:
@@ -259,6 +259,11 @@ class SearchRun:
                 if via and "text" in doc and has_words(content(doc), self.parsed.word_checks):
                     via = {}
                 picked.add(record.docnum, stored_score(record.score), doc, **via)
+
+
+def _best_first(records: list[Record]) -> list[Record]:
+    """Records best first, equal scores by position (the engine's order is the index's)."""
+    return sorted(records, key=lambda r: ranking.order_key(r.score or 0.0, r.fields))
 
 
 def _words_match(doc: dict, parsed) -> str:

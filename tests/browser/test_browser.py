@@ -181,3 +181,13 @@ def test_facets_of_a_large_list_arrive_after_the_results(browser, site_facets_la
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     context.close()
     assert not errors, errors
+
+
+def test_a_synonym_is_marked_apart_with_the_word_it_stands_for(page, site):
+    search(page, site, "承包地流转")
+    syn = page.locator("ol.results mark.syn").first
+    assert syn.inner_text() == "土地流转" and syn.get_attribute("title") == "同义词：承包地流转"
+    colour = syn.evaluate("m => getComputedStyle(m).backgroundColor")
+    plain = page.evaluate("""() => { const m = document.createElement('mark'); document.body.appendChild(m);
+                                     return getComputedStyle(m).backgroundColor; }""")
+    assert colour != plain

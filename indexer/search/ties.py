@@ -1,0 +1,33 @@
+"""The engine's best k, with equal scores in the paragraphs' order rather than the index's.
+
+Its place in the flow query → parse → search → highlight → results: the search run
+(indexer.search.run) asks for its passes' best matches here. The engine breaks ties by document
+number, which depends on how the index was built (one process or several write its segments in
+another order); here a group of equal scores is ordered by ``ranking.position``, and a group cut
+by k is read whole (up to TIE_READ_LIMIT more) so that which of its paragraphs make the cut does
+not depend on the build either.
+"""
+from __future__ import annotations
+
+from itertools import groupby
+
+from indexer.search.ranking import TIE_READ_LIMIT, position, stored_score
+
+
+def top_k(view, query, k: int, mask: set[int] | None = None) -> tuple[list[tuple[float, int]], bool]:
+    """The k best (score, docnum), best first, equal scores by position, and whether they are
+    every match (as ``view.top_k``)."""
+    ask = k + 1
+    while True:
+        ranked, exhausted = view.top_k(query, ask, mask=mask)
+        cut_open = (len(ranked) > k and stored_score(ranked[-1][0]) == stored_score(ranked[k - 1][0])) if k else False
+        if exhausted or not cut_open or ask >= k + TIE_READ_LIMIT:
+            break
+        ask = min(2 * ask, k + TIE_READ_LIMIT)
+    ordered = []
+    for _, group in groupby(ranked, key=lambda pair: stored_score(pair[0])):
+        group = list(group)
+        if len(group) > 1:
+            group.sort(key=lambda pair: position(view.stored_fields(pair[1])))
+        ordered += group
+    return ordered[:k], exhausted and len(ranked) <= k
