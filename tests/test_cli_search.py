@@ -48,3 +48,10 @@ def test_links_use_the_configured_address(indexed, args, env, prefix):
 def test_json_links_use_the_configured_address_too(indexed):
     data = json.loads(run("search", "一站式服务", "--json", "--port", "8127", cwd=indexed))
     assert data["results"][0]["url"].startswith("http://127.0.0.1:8127/p/")
+
+
+def test_out_of_time_the_total_is_a_lower_bound_and_said(seed_index, tmp_path):
+    out = run("search", "--index", str(seed_index), "--time-budget", "0", "社区", cwd=tmp_path).splitlines()
+    assert re.fullmatch(r"找到 至少 \d+ 条结果（查询 \d+ 毫秒；启动 \d+\.\d 秒）", out[0]), out[0]
+    assert "结果不完整" in out[1]
+    assert "/p/" in "\n".join(out), "what was found is listed"

@@ -1,6 +1,8 @@
 """Each request's time budget, the cap on query words and the expensive lane (hardening, item 6)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from indexer.search.searcher import MAX_WORDS
@@ -17,6 +19,28 @@ def test_out_of_time_is_marked_incomplete_in_json(hurried):
     r = hurried.get("/api/search?q=社区")
     assert r.status_code == 200
     assert r.get_json()["incomplete"] is True
+
+
+@pytest.mark.parametrize("q", ["社区", "社区 服务", "社区 OR 服务"])
+def test_out_of_time_lists_what_was_found_best_first_and_marked(hurried, client, q):
+    late = hurried.get("/api/search", query_string={"q": q}).get_json()
+    whole = client.get("/api/search", query_string={"q": q, "limit": 100}).get_json()
+    assert late["incomplete"] is True and not whole["incomplete"]
+    assert late["results"], "an exhausted budget still lists the best paragraphs found cheaply"
+    scores = [r["score"] for r in late["results"]]
+    assert scores == sorted(scores, reverse=True)
+    assert all("<mark>" in r["snippet"] for r in late["results"])
+    # What is listed is right, only not all of it: each one a hit of the whole search, with its score.
+    score_of = {r["id"]: r["score"] for r in whole["results"]}
+    assert all(score_of.get(r["id"]) == pytest.approx(r["score"]) for r in late["results"])
+    assert len(late["results"]) <= late["total"] < whole["total"]
+    assert late["total_is_estimate"] is True and late["exact_total"] is None
+
+
+def test_out_of_time_page_states_the_total_as_a_lower_bound(hurried):
+    html = hurried.get("/?q=社区").get_data(as_text=True)
+    assert re.search(r"找到 至少 <strong>\d+</strong> 条结果", html)
+    assert "结果不完整" in html and "<mark>" in html
 
 
 def test_out_of_time_page_says_so_and_offers_no_suggestions(hurried):

@@ -63,6 +63,18 @@ class SearchResult:
         return f"其中 {self.exact_total} 段含“{self.query}”原文，其余为部分匹配或相关段落"
     incomplete: bool = False         # the request's time budget ran out: hits and total are what was found
 
+    @property
+    def total_label(self) -> str:
+        """The total as the page and the CLI state it: a lower bound when the search ran out of time."""
+        return f"至少 {self.total}" if self.incomplete else str(self.total)
+
+    @property
+    def incomplete_note(self) -> str:
+        """Why the list may be short (page and CLI); "" for a search that ended in time."""
+        if not self.incomplete:
+            return ""
+        return "检索超过了时间限制，结果不完整：只列出了限定时间内找到的结果。可减少查询中的词或加上筛选条件后再试。"
+
 
 @dataclass
 class ParagraphView:

@@ -196,7 +196,8 @@ class Searcher:
         webapp.suggest), parsed again for this index.
 
         ``deadline`` (a time.monotonic() value): past it, the search stops and the result is
-        marked ``incomplete`` with what was found (nothing, if the first pass had not ended)."""
+        marked ``incomplete``, with the paragraphs found so far, best first, and their number
+        as the total (a lower bound)."""
         if not (1 <= limit <= MAX_LIMIT):
             raise QueryError(f"limit 须在 1 到 {MAX_LIMIT} 之间")
         if not (0 <= offset <= MAX_OFFSET):
@@ -205,16 +206,20 @@ class Searcher:
         view = self._current()
         parsed = _for_index(query, view)
         check_size(parsed)
-        incomplete, exact_total = False, None
+        run = SearchRun(view, parsed, filters, _budget())
         view.set_deadline(deadline)
         try:
-            run = SearchRun(view, parsed, filters, _budget())
             total, estimated, hits = run.page(offset, limit, sort)
-            exact_total = run.exact_total
+            incomplete = view.stopped          # a search returned early: the rest may be missing
         except OutOfTime:
-            total, estimated, hits, incomplete = 0, True, [], True
+            incomplete = True
         finally:
             view.set_deadline(None)
+        exact_total = run.exact_total
+        if incomplete:
+            # The paragraphs found so far, made into hits without a deadline (the page's share only).
+            total, hits = run.found_so_far(offset, limit, sort)
+            estimated, exact_total = True, None
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=parsed.text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
                             hits=hits, needles=parsed.needles, estimated=estimated, incomplete=incomplete,
