@@ -233,6 +233,13 @@ class IndexView:
     def document_numbers(self, **field_values) -> Iterator[int]:
         return self._searcher.document_numbers(**field_values)
 
+    def in_order(self, order: str, **field_values) -> list[tuple]:
+        """(value of the sortable field ``order``, docnum) of the documents with these field
+        values, in that order (ties by docnum), read from the field's column: a report of 50,000
+        paragraphs is put in order without reading one stored paragraph."""
+        column = self._reader.column_reader(order)
+        return sorted((column[d], d) for d in self._searcher.document_numbers(**field_values))
+
     def column(self, field: str):
         """(values, docnum → value index or -1) for a field (indexer.engine.columns)."""
         return columns._column(self._searcher, field)

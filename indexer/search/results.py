@@ -78,7 +78,7 @@ class SearchResult:
 
 @dataclass
 class ParagraphView:
-    """A paragraph with the whole report around it, for the paragraph page."""
+    """A paragraph with (a window of) its report around it, for the paragraph page."""
 
     id: str
     report_id: str
@@ -87,7 +87,9 @@ class ParagraphView:
     source: str
     date: str
     ordinal: int
-    report: list[dict]           # every paragraph of the report in order: id, section, text
+    report: list[dict]           # paragraphs of the report around it, in order: id, section, text
+    first: int = 0               # where report[0] stands in the whole report
+    size: int = 0                # paragraphs in the whole report
 
     @property
     def text(self) -> str:

@@ -12,6 +12,7 @@ reports without a restart.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 import time
 import weakref
 from pathlib import Path
@@ -255,23 +256,32 @@ class Searcher:
         except QueryError:
             return []
 
-    def paragraph(self, pid: str) -> ParagraphView | None:
+    def paragraph(self, pid: str, width: int | None = None) -> ParagraphView | None:
+        """A paragraph with the paragraphs of its report around it: ``width`` either side (None: all)."""
         view = self._current()
         doc = view.document(id=pid)
         if doc is None:
             return None
-        report = sorted(view.documents(report_id=doc["report_id"]), key=lambda d: d["ordinal"])
+        order = view.in_order("ordinal", report_id=doc["report_id"])
+        at = _position(view, order, doc)
+        start = 0 if width is None else max(0, at - width)
+        end = len(order) if width is None else min(len(order), at + width + 1)
+        window = [view.stored_fields(n) for _, n in order[start:end]]
         return ParagraphView(
             id=doc["id"], report_id=doc["report_id"], title=doc["title"], section=stored(doc, "section"),
             source=doc["source"], date=stored(doc, "date"), ordinal=doc["ordinal"],
-            report=[{"id": d["id"], "section": stored(d, "section"), "text": d["text"]} for d in report],
+            report=[{"id": d["id"], "section": stored(d, "section"), "text": d["text"]} for d in window],
+            first=start, size=len(order),
         )
 
-    def report(self, report_id: str) -> list[dict]:
-        """Every paragraph of a report in order, as stored fields."""
-        docs = sorted(self._current().documents(report_id=report_id), key=lambda d: d["ordinal"])
+    def report(self, report_id: str, start: int = 0, count: int | None = None) -> tuple[list[dict], int]:
+        """Paragraphs ``start`` to ``start + count`` (None: to the end) of a report in order, as
+        stored fields, and how many paragraphs the report has. Only those are read."""
+        view = self._current()
+        order = view.in_order("ordinal", report_id=report_id)
+        docs = [view.stored_fields(n) for _, n in order[start:None if count is None else start + count]]
         return [{"id": d["id"], "section": stored(d, "section"), "text": d["text"], "title": d["title"],
-                 "source": d["source"], "date": stored(d, "date")} for d in docs]
+                 "source": d["source"], "date": stored(d, "date")} for d in docs], len(order)
 
     # Thin entry points for issue 4; the logic lives in facets, similar and history.
     def report_titles(self, report_ids: list[str]) -> dict[str, str]:
@@ -285,3 +295,13 @@ class Searcher:
 
     def resolve_report(self, report_id: str) -> history.Resolution:
         return history.resolve_report(self._current(), self.index_dir, report_id)
+
+
+def _position(view, order: list[tuple], doc: dict) -> int:
+    """Where ``doc`` stands in ``order`` ((ordinal, docnum) pairs in order): found by its ordinal,
+    reading only the stored paragraphs that share it."""
+    at = bisect_left(order, (doc["ordinal"], -1))
+    for i in range(at, len(order)):
+        if view.stored_fields(order[i][1])["id"] == doc["id"]:
+            return i
+    return next(i for i, (_, n) in enumerate(order) if view.stored_fields(n)["id"] == doc["id"])
