@@ -77,3 +77,13 @@ def test_cheap_searches_do_not_wait_for_a_busy_expensive_lane(seed_index):
     finally:
         lane.release()
     assert client.get("/api/search?q=社区 服务 群众 建设 农村").status_code == 200
+
+
+def test_out_of_time_grouped_list_and_export_keep_what_was_found_and_say_so(hurried):
+    grouped = hurried.get("/api/search?q=社区&group=report").get_json()
+    assert grouped["incomplete"] is True and grouped["results"]
+    assert all(g["count"] >= 1 for g in grouped["results"])
+    page = hurried.get("/?q=社区&group=report").get_data(as_text=True)
+    assert "结果不完整" in page and 'class="hit group"' in page
+    note = hurried.get("/export.md?q=社区").get_data(as_text=True)
+    assert "至少" in note and "结果不完整" in note and re.search(r"^1\. \[", note, re.M)

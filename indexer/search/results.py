@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from functools import partial
 
 
+INCOMPLETE_NOTE = "检索超过了时间限制，结果不完整：只列出了限定时间内找到的结果。可减少查询中的词或加上筛选条件后再试。"
+
+
 @dataclass
 class Hit:
     id: str
@@ -71,9 +74,7 @@ class SearchResult:
     @property
     def incomplete_note(self) -> str:
         """Why the list may be short (page and CLI); "" for a search that ended in time."""
-        if not self.incomplete:
-            return ""
-        return "检索超过了时间限制，结果不完整：只列出了限定时间内找到的结果。可减少查询中的词或加上筛选条件后再试。"
+        return INCOMPLETE_NOTE if self.incomplete else ""
 
 
 @dataclass
@@ -150,6 +151,7 @@ def group_dict(grouped, url_for_id) -> dict:
         "total_is_estimate": grouped.estimated,
         "groups_total": grouped.groups_total,
         "groups_total_is_estimate": grouped.groups_estimated,
+        "incomplete": grouped.incomplete,
         "took_ms": grouped.took_ms,
         "offset": grouped.offset,
         "limit": grouped.limit,
