@@ -132,7 +132,7 @@ def paragraph_page(pid: str):
     earlier_hits = [p for p in paragraphs[:at] if p["hits"]]
     words, similar = searcher().similar(view.id)
     similar = with_facts(similar)
-    facts = report_facts(searcher(), view.report_id, view.title)
+    facts = report_facts(searcher(), view.report_id)
     fields = dict(id=view.id, report_id=view.report_id, title=view.title, section=view.section,
                   text=current["text"], date=view.date, place=facts.get("place", ""),
                   source_url=facts.get("source_url", ""))
@@ -176,7 +176,7 @@ def report_page(report_id: str):
     window = lambda n: report_path(resolution.id, q=state.q, **({"start": n} if n else {}))  # noqa: E731
     return render_template(
         "report.html", title=first["title"], source=first["source"], date=first.get("date", ""),
-        facts=report_facts(searcher(), resolution.id, first["title"]),
+        facts=report_facts(searcher(), resolution.id),
         paragraphs=paragraphs, toc=toc, q=state.q, paragraph_link=state.paragraph_url,
         notice=REPORT_MOVED if resolution.status == "moved" else None,
         hit_total=sum(p["hits"] for p in paragraphs), whole=len(docs) == size, back_url=state.back_url(),
@@ -203,7 +203,7 @@ def api_paragraph(pid: str):
     resolution = _resolved_json(pid)
     view = searcher().paragraph(resolution.id, width=0)
     data = paragraph_json(view, STORED_FIELDS)
-    facts = report_facts(searcher(), view.report_id, view.title)
+    facts = report_facts(searcher(), view.report_id)
     data.update(place=facts.get("place", ""), source_url=facts.get("source_url", ""))
     cited(data)                      # again: the place and the original address are known now
     data.update(requested_id=pid, status=resolution.status, notice=NOTICES.get(resolution.status, ""),
@@ -226,7 +226,7 @@ def with_facts(paragraphs: list[dict]) -> list[dict]:
     out = []
     for p in paragraphs:
         if p["report_id"] not in known:
-            known[p["report_id"]] = report_facts(searcher(), p["report_id"], p["title"])
+            known[p["report_id"]] = report_facts(searcher(), p["report_id"])
         facts = known[p["report_id"]]
         out.append(dict(p, place=facts.get("place", ""), source_url=facts.get("source_url", "")))
     return out

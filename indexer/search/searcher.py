@@ -274,6 +274,11 @@ class Searcher:
             first=start, size=len(order),
         )
 
+    def report_paragraph(self, report_id: str) -> dict | None:
+        """The stored fields of one paragraph of a report (any one: they all carry the report's
+        metadata), or None."""
+        return self._current().document(report_id=report_id)
+
     def report(self, report_id: str, start: int = 0, count: int | None = None) -> tuple[list[dict], int]:
         """Paragraphs ``start`` to ``start + count`` (None: to the end) of a report in order, as
         stored fields, and how many paragraphs the report has. Only those are read."""
