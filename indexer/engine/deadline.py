@@ -28,26 +28,22 @@ class _Stop(Exception):
     pass
 
 
-CHECK_EVERY = 64     # matches collected between two looks at the clock (a match costs microseconds)
-
-
 class _Deadline(collectors.WrappingCollector):
-    """Raises once time.monotonic() passes ``deadline``, checked every CHECK_EVERY matches.
+    """Raises once time.monotonic() passes ``deadline``, checked at each match: in an And of
+    many common words the matcher may step through thousands of documents between two matches.
     Wrapped around the innermost collector (the one keeping the hits), so that filters, masks
     and collapsing around it still decide which matches reach it."""
 
     def __init__(self, child, deadline: float):
         super().__init__(child)
         self.deadline = deadline
-        self.seen = 0
 
     def collect_matches(self):
         for sub_docnum in self.child.matches():
             self.collect(sub_docnum)
 
     def collect(self, sub_docnum):
-        self.seen += 1
-        if self.seen % CHECK_EVERY == 0 and time.monotonic() > self.deadline:
+        if time.monotonic() > self.deadline:
             raise _Stop()
         return self.child.collect(sub_docnum)
 

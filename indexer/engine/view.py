@@ -44,6 +44,8 @@ class OutOfTime(Exception):
 # Reading stored paragraphs may go on this long past the deadline: a search stopped by it still
 # reads the paragraphs of the page it returns (at most offset + limit, often a few dozen).
 READ_GRACE = 0.2
+# A search that starts past the deadline (before any other has stopped at it) still runs this long.
+LATE_SLICE = 0.05
 
 
 @dataclass(frozen=True)
@@ -133,13 +135,15 @@ class IndexView:
             raise OutOfTime()
         return left
 
-    def _check_started(self) -> None:
-        """Before a search or top k: OutOfTime past the deadline once a search has stopped at it.
-        Until then a call started late still runs to its first look at the clock (a bounded
-        share of work, deadline.CHECK_EVERY matches or topk.DEADLINE_BLOCKS blocks), so that a
-        request out of time lists the best few paragraphs found cheaply rather than none."""
+    def _started(self) -> float | None:
+        """Before a search or top k: the deadline it runs to. OutOfTime past the deadline once a
+        search has stopped at it; until then a call started late still gets LATE_SLICE seconds,
+        so that a request out of time lists the best few paragraphs found cheaply rather than none."""
+        if self._deadline is None:
+            return None
         if self.stopped:
             self._check_time()
+        return max(self._deadline, time.monotonic() + LATE_SLICE)
 
     # ---- running queries
     def search(self, query: Query, limit: int | None = 10, *, filter: Query | None = None,
@@ -150,7 +154,7 @@ class IndexView:
         ``filter``: only documents it matches (scores unchanged); ``mask``: not these docnums;
         ``collapse``: at most one document per value of that field.
         """
-        self._check_started()
+        deadline = self._started()
         options = {}
         if sort is not None:
             options["sortedby"] = sorting.MultiFacet([sorting.FieldFacet(sort.field, reverse=sort.reverse),
@@ -162,7 +166,7 @@ class IndexView:
         collector = self._searcher.collector(limit=limit, terms=False, mask=mask,
                                              filter=to_whoosh(filter) if filter is not None else None, **options)
         try:
-            results = deadline_run(self._searcher, to_whoosh(query), collector, self._deadline)
+            results = deadline_run(self._searcher, to_whoosh(query), collector, deadline)
         except Stopped as stop:
             self._stopped, results = True, stop.found
         # Sorted by a field, Whoosh puts the sort key where the score was.
@@ -172,14 +176,14 @@ class IndexView:
     def top_k(self, query: Query, k: int, mask: set[int] | None = None) -> tuple[list[tuple[float, int]], bool]:
         """The exact k best (score, docnum), best first, ties to the lower docnum, and whether
         they are every match (docnums in ``mask`` left out)."""
-        self._check_started()
+        deadline = self._started()
         compiled = to_whoosh(query)
         try:
             if self._fast_top_k and not mask:
-                found = topk.top_k(self._searcher, compiled, k, self._deadline)
+                found = topk.top_k(self._searcher, compiled, k, deadline)
                 if found is not None:
                     return found
-            results = topk.whoosh_best(self._searcher, compiled, k, mask, self._deadline)
+            results = topk.whoosh_best(self._searcher, compiled, k, mask, deadline)
         except Stopped as stop:
             self._stopped = True
             found = stop.found
