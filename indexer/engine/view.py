@@ -21,9 +21,9 @@ from whoosh import sorting
 from whoosh.searching import Searcher as WhooshSearcher
 
 from indexer.engine import columns, docsets, topk
+from indexer.engine.compile import to_whoosh
 from indexer.engine.deadline import Stopped
 from indexer.engine.deadline import run as deadline_run
-from indexer.engine.compile import to_whoosh
 from indexer.engine.queries import Query
 from indexer.engine.scoring import Bm25, exact_weighting, weighting
 

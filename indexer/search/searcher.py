@@ -12,9 +12,9 @@ reports without a restart.
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left
 import time
 import weakref
+from bisect import bisect_left
 from pathlib import Path
 
 from indexer import history
