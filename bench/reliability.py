@@ -473,6 +473,9 @@ def budget_run(work: Path, paragraphs: int, threads: int, log, seconds: float = 
         words = [w for w in probe_words(index, 30) if len(w) >= 2][:20]
         cheap = "/api/search?q=" + quote(words[0]) + "&limit=10"
         worst = worst_paths(words)
+        first = get_json(port, cheap)[1]["results"][0]
+        worst["permalink page (with similar paragraphs)"] = f"/p/{first['id']}?q=" + quote(words[0])
+        worst["report page"] = f"/r/{first['report_id']}?q=" + quote(words[0])
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         _warm(port, cheap, threads)
         single = {}

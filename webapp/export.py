@@ -63,11 +63,15 @@ def _rows(state: SearchState) -> tuple[int, list[dict], bool]:
     while offset < EXPORT_MAX:
         result = searcher().search(state.q, limit=min(MAX_LIMIT, EXPORT_MAX - offset), offset=offset,
                                    filters=state.filters, sort=state.sort, deadline=budget.deadline())
-        rows += [paragraph_dict(h, url_of, tuple(CSV_FIELDS)) for h in result.hits]
-        total = max(result.total, len(rows))
         offset += len(result.hits)
         if result.incomplete:
-            return total, rows, True
+            # A run cut short ranks what it found, not the whole list: keep only what is new.
+            seen = {row["url"] for row in rows}
+            rows += [row for row in (paragraph_dict(h, url_of, tuple(CSV_FIELDS)) for h in result.hits)
+                     if row["url"] not in seen]
+            return max(result.total, len(rows)), rows, True
+        rows += [paragraph_dict(h, url_of, tuple(CSV_FIELDS)) for h in result.hits]
+        total = result.total
         if len(result.hits) < result.limit:
             break
     return total, rows, False

@@ -70,11 +70,14 @@ def scan(searcher, text: str, filters: dict | None = None, sort: str = "relevanc
     while offset < cap and not (hits and enough(hits)):
         result = searcher.search(text, limit=min(BATCH, cap - offset), offset=offset, filters=filters, sort=sort,
                                  deadline=deadline)
-        hits += result.hits
-        total, needles, estimated = max(result.total, len(hits)), result.needles, result.estimated
         offset += len(result.hits)
         if result.incomplete:
-            return Scan(hits, total, False, needles, True, incomplete=True)
+            # A run cut short ranks what it found, not the whole list: keep only what is new.
+            seen = {h.id for h in hits}
+            hits += [h for h in result.hits if h.id not in seen]
+            return Scan(hits, max(result.total, len(hits)), False, result.needles, True, incomplete=True)
+        hits += result.hits
+        total, needles, estimated = result.total, result.needles, result.estimated
         if len(result.hits) < result.limit:
             return Scan(hits, total, True, needles, estimated)
     return Scan(hits, total, len(hits) >= total and not estimated, needles, estimated)
