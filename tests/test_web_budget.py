@@ -87,3 +87,11 @@ def test_out_of_time_grouped_list_and_export_keep_what_was_found_and_say_so(hurr
     assert "结果不完整" in page and 'class="hit group"' in page
     note = hurried.get("/export.md?q=社区").get_data(as_text=True)
     assert "至少" in note and "结果不完整" in note and re.search(r"^1\. \[", note, re.M)
+
+
+def test_out_of_time_permalink_still_shows_its_paragraph(hurried, client):
+    hit = client.get("/api/search?q=土地流转&limit=1").get_json()["results"][0]
+    page = hurried.get(f"/p/{hit['id']}")
+    assert page.status_code == 200 and f'id="{hit["id"]}"' in page.get_data(as_text=True)
+    similar = hurried.get(f"/api/p/{hit['id']}/similar")
+    assert similar.status_code == 200 and similar.get_json()["id"] == hit["id"]

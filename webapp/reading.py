@@ -20,6 +20,7 @@ from indexer.model import SECTION_SEPARATOR
 from indexer.search.reportmeta import report_facts
 from indexer.search.results import SIMILAR_FIELDS, STORED_FIELDS
 
+from . import budget
 from .citations import label, markdown_quote
 from .errors import error_response, fail
 from .state import SearchState, int_arg
@@ -130,7 +131,7 @@ def paragraph_page(pid: str):
     current = paragraphs[at]
     later_hits = [p for p in paragraphs[at + 1:] if p["hits"]]
     earlier_hits = [p for p in paragraphs[:at] if p["hits"]]
-    words, similar = searcher().similar(view.id)
+    words, similar = searcher().similar(view.id, deadline=budget.deadline())
     similar = with_facts(similar)
     facts = report_facts(searcher(), view.report_id)
     fields = dict(id=view.id, report_id=view.report_id, title=view.title, section=view.section,
@@ -214,7 +215,7 @@ def api_paragraph(pid: str):
 @bp.get("/api/p/<pid>/similar")
 def api_similar(pid: str):
     resolution = _resolved_json(pid)
-    words, similar = searcher().similar(resolution.id)
+    words, similar = searcher().similar(resolution.id, deadline=budget.deadline())
     return jsonify({"id": resolution.id, "key_terms": words,
                     "results": [paragraph_json(s, SIMILAR_FIELDS + ("place", "source_url"))
                                 for s in with_facts(similar)]})

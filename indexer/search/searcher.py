@@ -292,8 +292,16 @@ class Searcher:
     def report_titles(self, report_ids: list[str]) -> dict[str, str]:
         return facets.report_titles(self._current(), [r for r in report_ids if r])
 
-    def similar(self, pid: str, top: int = more_like.TOP) -> tuple[list[str], list[dict]]:
-        return more_like.similar(self._current(), pid, top)
+    def similar(self, pid: str, top: int = more_like.TOP, deadline: float | None = None) -> tuple[list[str], list[dict]]:
+        """more_like.similar; past ``deadline``, from the candidates found by then (none if none were)."""
+        view = self._current()
+        view.set_deadline(deadline)
+        try:
+            return more_like.similar(view, pid, top)
+        except OutOfTime:
+            return [], []
+        finally:
+            view.set_deadline(None)
 
     def resolve(self, pid: str) -> history.Resolution:
         return history.resolve(self._current(), self.index_dir, pid)
