@@ -1,6 +1,7 @@
 """Reliability run: crash trials, searches under reindex, hostile files. Prints a table.
 
-    python bench/reliability.py                 # the full run (about 5 minutes on 2 cores)
+    python bench/reliability.py                 # every part (about 20 minutes on 2 cores)
+    python bench/reliability.py --only disk,budget,report   # some of them
     python bench/reliability.py --quick --json  # the short run tests/test_concurrency.py does in CI
 
 1. Crash trials. The bundled corpus is cut into files (and copied --copies times, each copy
@@ -19,7 +20,12 @@
    (PSS of the indexer and its child processes) and its slowest file are reported.
 4. Disk full: a small index on a size-limited tmpfs (needs root on Linux, else skipped with the
    reason), then a run of new text on the parallel path that cannot fit: one Chinese line, the
-   lock released, no litter, the old index served.
+   lock released, no litter, the old index served; and the same run on a disk with room.
+5. Commits under load (`commits`): mixed requests while the whole index is rebuilt N times: 5xx.
+6. Expensive requests (`budget`) at 30,000 paragraphs: each alone (time, status, whether marked
+   incomplete and how many results it kept), then a cheap query alone and while four run.
+7. No index (`empty`): one server from an empty corpus through index, deletion, index again.
+8. A very long report (`report`): its report page, a permalink, the paragraph JSON.
 
 Timings come from one run on a shared machine: read them as rough figures.
 """
@@ -413,10 +419,42 @@ def worst_paths(words: list[str]) -> dict[str, str]:
         "long unquoted query at the cap": "/api/search?q=" + quote("".join(words)[:40]),
         "offset=10000": "/api/search?q=" + quote(words[0]) + "&offset=10000",
         "HTML page with 试试 suggestions": "/?q=" + quote(" ".join(chars[:6]) + " 火星人"),
+        "12 single characters ORed, grouped by report (page)": "/?q=" + quote(" OR ".join(chars[:12])) + "&group=report",
+        "12 single characters ANDed, grouped by report (API)": "/api/search?q=" + quote(" ".join(chars[:12]))
+                                                               + "&group=report",
+        "12 single characters ORed, exported (CSV)": "/export.csv?q=" + quote(" OR ".join(chars[:12])),
+        "12 single characters ORed, facet counts": "/facets?q=" + quote(" OR ".join(chars[:12])),
     }
 
 
-def budget_run(work: Path, paragraphs: int, threads: int, log, seconds: float = 20) -> dict:
+def _answer(port: int, path: str, conn) -> dict:
+    """Status, time and size of GET path; for JSON, how many results came and whether marked incomplete."""
+    started = time.perf_counter()
+    conn.request("GET", path)
+    response = conn.getresponse()
+    body = response.read()
+    out = {"status": response.status, "ms": round(1000 * (time.perf_counter() - started), 1), "bytes": len(body)}
+    if response.getheader("Content-Type", "").startswith("application/json") and response.status == 200:
+        data = json.loads(body)
+        if "results" in data:
+            out.update(results=len(data["results"]), incomplete=data.get("incomplete"))
+    elif response.status == 200 and "结果不完整".encode("utf-8") in body:
+        out["incomplete"] = True
+    return out
+
+
+def _warm(port: int, path: str, threads: int) -> None:
+    """Requests from as many clients at once as the server has threads, twice: each thread opens
+    its view of the index once (outside any request's budget, but inside that request's time)."""
+    for _ in range(2):
+        pool = [threading.Thread(target=get_json, args=(port, path)) for _ in range(threads)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+
+
+def budget_run(work: Path, paragraphs: int, threads: int, log, seconds: float = 20, rounds: int = 3) -> dict:
     """At ``paragraphs`` paragraphs (bench/corpus.py's generator, as bench/perf.py builds it): the
     time of each worst-case request, then a cheap query's latency alone and while four worst-case
     requests run at once."""
@@ -435,14 +473,19 @@ def budget_run(work: Path, paragraphs: int, threads: int, log, seconds: float = 
         words = [w for w in probe_words(index, 30) if len(w) >= 2][:20]
         cheap = "/api/search?q=" + quote(words[0]) + "&limit=10"
         worst = worst_paths(words)
+        first = get_json(port, cheap)[1]["results"][0]
+        worst["permalink page (with similar paragraphs)"] = f"/p/{first['id']}?q=" + quote(words[0])
+        worst["report page"] = f"/r/{first['report_id']}?q=" + quote(words[0])
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        _fetch(port, cheap, conn)                                   # warm
+        _warm(port, cheap, threads)
         single = {}
-        for name, path in worst.items():
-            t = time.perf_counter()
-            status = _fetch(port, path, conn)
-            single[name] = {"status": status, "ms": round(1000 * (time.perf_counter() - t), 1)}
-            log(f"  {name}: {single[name]}")
+        for round_ in range(rounds):          # rounds apart, so that a burst of load does not hit one request thrice
+            for name, path in worst.items():
+                one = _answer(port, path, conn)
+                took = single.get(name, {}).get("all_ms", []) + [one["ms"]]
+                single[name] = dict(one, all_ms=took, ms=round(statistics.median(took), 1), max_ms=max(took))
+        for name, one in single.items():
+            log(f"  {name}: {one}")
 
         def timed(path, n):
             out = []
@@ -478,12 +521,88 @@ def budget_run(work: Path, paragraphs: int, threads: int, log, seconds: float = 
         conn.close()
         pct = (lambda xs, p: round(xs[min(len(xs) - 1, int(len(xs) * p))], 1))
         return {"paragraphs": paragraphs, "single": single,
-                "max_single_ms": max(v["ms"] for v in single.values()),
+                "max_single_ms": max(v["max_ms"] for v in single.values()),
                 "cheap_alone_p50_ms": pct(alone, 0.5), "cheap_alone_p95_ms": pct(alone, 0.95),
                 "cheap_loaded_p50_ms": pct(loaded, 0.5), "cheap_loaded_p95_ms": pct(loaded, 0.95),
                 "cheap_loaded_requests": len(loaded), "heavy_statuses": {str(k): v for k, v in heavy_status.items()}}
     finally:
         stop_server(server)
+
+
+# ---------------------------------------------------------------- 8. a very long report's pages
+
+def long_report_text(paragraphs: int = 40_000) -> str:
+    """One report of ``paragraphs`` short paragraphs, about 4.8 MB of UTF-8 at the default."""
+    body = "\n\n".join(f"第{n}段：本县推进第{n}项农村改革工作，完善土地流转服务体系，编号{n:05d}。" for n in range(paragraphs))
+    return "某县农村改革工作总结报告\n\n" + body
+
+
+def long_report_run(work: Path, threads: int, log, paragraphs: int = 40_000) -> dict:
+    """The pages of one very long report (the hardening issue: a 4.8 MB one-report text gave a
+    17.8 MB page in 11.6 s): its report page at the start and deep in, a permalink in the middle,
+    the paragraph's JSON. Status, time and size of each."""
+    corpus, index = work / "corpus", work / "index"
+    corpus.mkdir(parents=True, exist_ok=True)
+    text = long_report_text(paragraphs)
+    (corpus / "长篇报告.txt").write_text(text, encoding="utf-8")
+    if not store.exists(index):
+        assert cli("index", "--index", str(index), "--corpus", str(corpus), timeout=3600).returncode == 0
+    server, port = start_server(index, corpus, threads, work / "server.log")
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        middle = get_json(port, "/api/search?q=" + quote(f"编号{paragraphs // 2:05d}"))[1]["results"][0]
+        rid, pid = middle["report_id"], middle["id"]
+        paths = {"report page, start": f"/r/{rid}", "report page, highlighted": f"/r/{rid}?q=" + quote("土地流转"),
+                 "report page, deep in": f"/r/{rid}?start={paragraphs // 2}",
+                 "permalink in the middle": f"/p/{pid}?q=" + quote("土地流转"), "paragraph JSON": f"/api/p/{pid}"}
+        pages = {}
+        for name, path in paths.items():
+            pages[name] = _answer(port, path, conn)
+            log(f"  {name}: {pages[name]}")
+        conn.close()
+        return {"file_mb": round(len(text.encode("utf-8")) / 2**20, 1), "paragraphs": paragraphs, "pages": pages,
+                "max_ms": max(v["ms"] for v in pages.values()), "max_kb": round(max(v["bytes"] for v in pages.values()) / 1024)}
+    finally:
+        stop_server(server)
+
+
+# ---------------------------------------------------------------- 7. no index, then an index
+
+def empty_index_run(work: Path, threads: int, log) -> dict:
+    """A server started on an empty corpus, then indexed, then its index folder deleted, then
+    indexed again, never restarted: the status of the search page and the API at each step, and
+    how long it took to answer 200 after each index run."""
+    empty, corpus, index = work / "empty-corpus", work / "corpus", work / "index"
+    empty.mkdir(parents=True, exist_ok=True)
+    make_corpus(corpus, 1)
+    server, port = start_server(index, empty, threads, work / "server.log")
+
+    def statuses() -> list[int]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            return [_fetch(port, path, conn) for path in ("/?q=" + quote("社区"), "/api/search?q=" + quote("社区"))]
+        finally:
+            conn.close()
+
+    def recovered() -> tuple[list[int], float]:
+        started = time.monotonic()
+        while (now := statuses()) != [200, 200] and time.monotonic() - started < 30:
+            time.sleep(0.1)
+        return now, round(time.monotonic() - started, 1)
+
+    steps = {}
+    try:
+        steps["empty corpus"] = statuses()
+        assert cli("index", "--index", str(index), "--corpus", str(corpus)).returncode == 0
+        steps["indexed"], steps["indexed_s"] = recovered()
+        shutil.rmtree(index)
+        steps["index folder deleted"] = statuses()
+        assert cli("index", "--index", str(index), "--corpus", str(corpus)).returncode == 0
+        steps["indexed again"], steps["indexed_again_s"] = recovered()
+    finally:
+        stop_server(server)
+    log(f"  {steps}")
+    return steps
 
 
 # ---------------------------------------------------------------- 3. hostile files
@@ -654,6 +773,9 @@ def _long_folder(root: Path, name: str = "d" * 200, depth: int = 24) -> None:
         os.close(fd)
 
 
+COLLECTION = "坏/collection-124-reports.csv"
+
+
 def collection_csv(reports: int = 124, chars: int = 17_000) -> bytes:
     """A table of ``reports`` report-sized rows of real Chinese text (the bundled corpus), together
     longer than one report may be: a collection must be limited per report, not per file."""
@@ -704,7 +826,7 @@ def _costly_files(corpus: Path, bad: Path, expect: dict[str, str]) -> None:
     put("pdf-dense-page.pdf", pdf_dense(), "skipped")
     put("rows-480000.csv", b"title,text\n" + b"".join(
         "第%d条,情况良好%d\n".encode("utf-8") % (i, i) for i in range(480_000)), "partial")
-    put("collection-124-reports.csv", collection_csv(), "indexed")
+    put(COLLECTION.split("/", 1)[1], collection_csv(), "indexed")
     put("docx-242001-paragraphs.docx", many_paragraphs_docx(), "partial")
     put("html-long-text.html", b"<html><body><p>" + "很长的网页正文。".encode("utf-8") * 600_000
         + b"</p></body></html>", "skipped")
@@ -799,10 +921,12 @@ def check_hostile(index: Path, summary: dict, expect: dict[str, str]) -> dict:
     ix = store.open_index(index)
     with ix.reader() as reader:
         docs = [d for _, d in reader.iter_docs()]
-    text_of = {}
+    text_of, reports_of = {}, {}
     for d in docs:
         if "source" in d:                 # dedup records have no source
             text_of.setdefault(d["source"], []).append(d.get("text") or "")
+            if d.get("text"):
+                reports_of.setdefault(d["source"], set()).add(d.get("report_id"))
     problems = {}
     for name, want in expect.items():
         if want == "skipped-if-read":
@@ -827,7 +951,9 @@ def check_hostile(index: Path, summary: dict, expect: dict[str, str]) -> dict:
     for word, source in GOOD_WORDS.items():
         if source not in {hit.source for hit in searcher.search(f'"{word}"', limit=100).hits}:
             problems[f"good:{word}"] = "a good report was lost"
-    return {"handled": len(expect) - len([p for p in problems if p in expect]), "problems": problems}
+    return {"handled": len(expect) - len([p for p in problems if p in expect]), "problems": problems,
+            "collection_reports": len(reports_of.get(COLLECTION, ())),
+            "collection_copies": sum(d.get("source") == COLLECTION for d in summary.get("duplicates", []))}
 
 
 # ---------------------------------------------------------------- 4. disk full
@@ -859,7 +985,7 @@ def unmount(mount: Path) -> None:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True, timeout=30)
 
 
-def disk_full_case(work: Path, index: Path, rebuild: bool = True) -> dict:
+def disk_full_case(work: Path, index: Path, rebuild: bool = True, with_room: bool = False) -> dict:
     """A small index on a small disk, then a run of more than PARALLEL_BYTES of new text (two
     worker processes) that cannot fit: it must fail in one line, quickly, and clean up."""
     small, big = work / "small", work / "big"
@@ -882,8 +1008,16 @@ def disk_full_case(work: Path, index: Path, rebuild: bool = True) -> dict:
         served = fingerprint(index) == before and Searcher(index, refresh_seconds=0).search("社区").total > 0
     except Exception:       # noqa: BLE001 - an index that no longer opens is what we look for
         served = False
-    return {"returncode": returncode, "stderr": stderr, "seconds": round(seconds, 1),
-            "lock_held": store.lock_held(index), "litter": store.leftovers(index), "old_index_served": served}
+    out = {"returncode": returncode, "stderr": stderr, "seconds": round(seconds, 1),
+           "lock_held": store.lock_held(index), "litter": store.leftovers(index), "old_index_served": served}
+    if with_room:
+        # The same run where the disk has room: how much of the failing run's time was the run itself.
+        roomy = work / "roomy-index"
+        assert cli("index", "--index", str(roomy), "--corpus", str(small)).returncode == 0
+        started = time.monotonic()
+        assert cli("index", "--index", str(roomy), "--corpus", str(big), *args[5:], timeout=600).returncode == 0
+        out["with_room_s"] = round(time.monotonic() - started, 1)
+    return out
 
 
 def disk_full_run(work: Path, log) -> dict:
@@ -895,7 +1029,7 @@ def disk_full_run(work: Path, log) -> dict:
     try:
         out = {}
         for kind in ("rebuild", "incremental"):
-            out[kind] = disk_full_case(work / kind, mount / kind, rebuild=kind == "rebuild")
+            out[kind] = disk_full_case(work / kind, mount / kind, rebuild=kind == "rebuild", with_room=True)
             log(f"  {kind}: {out[kind]}")
             shutil.rmtree(mount / kind, ignore_errors=True)
         return out
@@ -905,6 +1039,10 @@ def disk_full_run(work: Path, log) -> dict:
 
 # ---------------------------------------------------------------- main
 
+PARTS = {"crash": "SIGKILL trials", "load": "searches under reindex", "hostile": "bad files",
+         "disk": "disk full", "commits": "5xx while rebuilds commit", "empty": "no index, then one",
+         "budget": "expensive requests on a big index", "report": "a very long report's pages"}
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="the short CI run")
@@ -913,9 +1051,8 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads (default 8)")
     parser.add_argument("--threads", type=int, default=8, help="server threads (default 8)")
     parser.add_argument("--copies", type=int, help="copies of the bundled corpus (default 3, quick 1)")
-    parser.add_argument("--only", default="crash,load,hostile,disk",
-                        help="which parts to run (crash, load, hostile, disk; also: commits — 5xx while rebuilds "
-                             "commit; budget — expensive requests on a big index)")
+    parser.add_argument("--only", help="which parts to run (default all; --quick: crash,load,hostile,disk), of: "
+                                       + ", ".join(f"{k} ({v})" for k, v in PARTS.items()))
     parser.add_argument("--commits", type=int, default=20, help="rebuilds in the commits part (default 20)")
     parser.add_argument("--paragraphs", type=int, default=30000, help="paragraphs in the budget part (default 30000)")
     parser.add_argument("--seed", type=int, default=2024)
@@ -925,7 +1062,7 @@ def main(argv=None) -> int:
     trials = args.trials if args.trials is not None else (2 if args.quick else 20)
     seconds = args.seconds if args.seconds is not None else (4 if args.quick else 30)
     copies = args.copies if args.copies is not None else (1 if args.quick else 3)
-    parts = set(args.only.split(","))
+    parts = set((args.only or ("crash,load,hostile,disk" if args.quick else ",".join(PARTS))).split(","))
     log = (lambda msg: print(msg, file=sys.stderr, flush=True)) if args.json else (lambda msg: print(msg, flush=True))
     work = args.keep or Path(tempfile.mkdtemp(prefix="reportsearch-reliability-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -953,6 +1090,12 @@ def main(argv=None) -> int:
             log(f"6. expensive requests at {args.paragraphs} paragraphs")
             (work / "budget").mkdir(parents=True, exist_ok=True)
             figures["budget"] = budget_run(work / "budget", args.paragraphs, args.threads, log)
+        if "empty" in parts:
+            log("7. no index, then an index, then none, then one again (one server, never restarted)")
+            figures["empty"] = empty_index_run(work / "empty", args.threads, log)
+        if "report" in parts:
+            log("8. the pages of a 4.8 MB one-report text")
+            figures["report"] = long_report_run(work / "report", args.threads, log)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -981,17 +1124,36 @@ def main(argv=None) -> int:
         c = figures["commits"]
         print(f"| mixed searches while rebuilds commit ({c['clients']} clients) | {c['requests']} requests, "
               f"{c['commits']} commits, {c['server_errors']} 5xx/failed; statuses {c['statuses']} |")
+    if "empty" in figures:
+        e = figures["empty"]
+        print(f"| no index, then one (page, API status) | empty corpus {e['empty corpus']}; indexed {e['indexed']} "
+              f"after {e['indexed_s']} s; folder deleted {e['index folder deleted']}; indexed again "
+              f"{e['indexed again']} after {e['indexed_again_s']} s; never restarted |")
     if "budget" in figures:
         b = figures["budget"]
-        print(f"| slowest expensive request at {b['paragraphs']} paragraphs | {b['max_single_ms']} ms |")
+        for name, one in b["single"].items():
+            said = f", {one['results']} results" if "results" in one else ""
+            print(f"| at {b['paragraphs']} paragraphs: {name} | {one['status']} in {one['ms']} ms (median of "
+                  f"{len(one['all_ms'])}; slowest {one['max_ms']} ms){', marked incomplete' if one.get('incomplete') else ''}"
+                  f"{said} |")
+        print(f"| slowest expensive request at {b['paragraphs']} paragraphs (of all rounds) | {b['max_single_ms']} ms |")
         print(f"| cheap query p50/p95 alone / with 4 expensive running | {b['cheap_alone_p50_ms']}/"
-              f"{b['cheap_alone_p95_ms']} ms / {b['cheap_loaded_p50_ms']}/{b['cheap_loaded_p95_ms']} ms |")
+              f"{b['cheap_alone_p95_ms']} ms / {b['cheap_loaded_p50_ms']}/{b['cheap_loaded_p95_ms']} ms "
+              f"({b['cheap_loaded_requests']} requests; expensive ones answered {b['heavy_statuses']}) |")
+    if "report" in figures:
+        r = figures["report"]
+        for name, one in r["pages"].items():
+            print(f"| {r['file_mb']} MB one-report text ({r['paragraphs']} paragraphs): {name} | {one['status']} in "
+                  f"{one['ms']} ms, {round(one['bytes'] / 1024)} KB |")
     if "hostile" in figures:
         h = figures["hostile"]
         print(f"| bad files handled | {h['handled']}/{h['kinds']} in {h['seconds']} s, good reports all found: "
               f"{not any(k.startswith('good:') for k in h['problems'])} |")
         print(f"| hostile run: peak memory (indexer and its children) / slowest file | {h['peak_mb']} MB / "
               f"{h['slowest']} {h['slowest_s']} s |")
+        print(f"| 124-report CSV collection (rows cut from the bundled corpus, so most overlap) | "
+              f"{h['collection_reports'] + h['collection_copies']} rows read: {h['collection_reports']} reports "
+              f"indexed, {h['collection_copies']} recorded as copies of them |")
     if "disk" in figures:
         for kind, d in figures["disk"].items():
             if kind == "skipped":
@@ -999,7 +1161,7 @@ def main(argv=None) -> int:
                 continue
             print(f"| disk full ({kind}, 2 workers) | exit {d['returncode']} in {d['seconds']} s: "
                   f"{d['stderr'].strip()}; lock held {d['lock_held']}, litter {len(d['litter'])}, "
-                  f"old index served {d['old_index_served']} |")
+                  f"old index served {d['old_index_served']}; the same run with room: {d.get('with_room_s')} s |")
     return 0
 
 

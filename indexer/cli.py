@@ -163,15 +163,17 @@ def cmd_search(cfg, args) -> int:
     # costs what it costs in the running server, which is the time reported.
     searcher.search(args.query, limit=1)
     startup = time.perf_counter() - started
-    result = searcher.search(args.query, limit=args.limit, offset=args.offset)
+    result = searcher.search(args.query, limit=args.limit, offset=args.offset,
+                             deadline=time.monotonic() + cfg["time_budget"])
     base = link_base(cfg)
     url = lambda pid: absolute(base, paragraph_path(pid))  # noqa: E731
     if args.json:
         print(json.dumps(result_dict(result, url), ensure_ascii=False, indent=2))
         return 0
-    print(f"找到 {result.total} 条结果（查询 {result.took_ms:.0f} 毫秒；启动 {startup:.1f} 秒）")
-    if result.exact_note:
-        print(result.exact_note)
+    print(f"找到 {result.total_label} 条结果（查询 {result.took_ms:.0f} 毫秒；启动 {startup:.1f} 秒）")
+    for note in (result.incomplete_note, result.exact_note):
+        if note:
+            print(note)
     color = sys.stdout.isatty()
     previous = None
     for n, hit in enumerate(result.hits, start=result.offset + 1):

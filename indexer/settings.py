@@ -36,7 +36,7 @@ SETTINGS = (
     Setting("inline_facets", "--inline-facets", "REPORTSEARCH_INLINE_FACETS", 2000, int,
             "结果数不超过此值时筛选统计随检索页一起生成；更多时页面先显示结果，统计随后载入", ("serve",), "数目"),
     Setting("time_budget", "--time-budget", "REPORTSEARCH_TIME_BUDGET", 1.5, float,
-            "每个检索请求最多用时的秒数；超过时返回已找到的结果并注明“结果不完整”", ("serve",), "秒数"),
+            "每个检索请求最多用时的秒数；超过时返回已找到的结果并注明“结果不完整”", ("serve", "search"), "秒数"),
     Setting("lock_timeout", "--lock-timeout", "REPORTSEARCH_LOCK_TIMEOUT", 30.0, float,
             "另一个索引进程正在写入时最多等待的秒数", ("index", "serve"), "秒数"),
 )

@@ -56,3 +56,10 @@ def test_a_synonym_in_a_snippet_is_bracketed_apart_in_the_terminal():
     html = '推进<mark>土地流转</mark>和<mark class="syn" title="同义词：土地流转">承包地流转</mark>&amp;'
     assert _terminal_snippet(html, color=False) == "推进【土地流转】和〔承包地流转〕&"
     assert "\033[1;36m承包地流转" in _terminal_snippet(html, color=True)
+
+
+def test_out_of_time_the_total_is_a_lower_bound_and_said(seed_index, tmp_path):
+    out = run("search", "--index", str(seed_index), "--time-budget", "0", "社区", cwd=tmp_path).splitlines()
+    assert re.fullmatch(r"找到 至少 \d+ 条结果（查询 \d+ 毫秒；启动 \d+\.\d 秒）", out[0]), out[0]
+    assert "结果不完整" in out[1]
+    assert "/p/" in "\n".join(out), "what was found is listed"

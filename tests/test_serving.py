@@ -2,6 +2,7 @@
 item 4), and an empty or missing index is a 503 that recovers by itself (item 5)."""
 from __future__ import annotations
 
+import re
 import threading
 
 from indexer.search.searcher import Searcher
@@ -94,8 +95,24 @@ def test_permalink_of_a_long_report_shows_its_neighbourhood(tmp_path):
     assert "编号0200" in page and "编号0150" in page and "编号0250" in page
     assert "编号0149" not in page and "编号0251" not in page and "编号0000" not in page
     assert "前面还有" in page and "后面还有" in page
+    assert "前面还有 150 段" in page and "后面还有 149 段" in page
     first = client.get("/api/search?q=编号0001").get_json()["results"][0]
     assert "前面还有" not in client.get(f"/p/{first['id']}").get_data(as_text=True)
+    # Its report page: a window from the start, with links onward, and backward from there.
+    report = client.get(f"/r/{first['report_id']}?q=土地流转")
+    html = report.get_data(as_text=True)
+    shown = re.findall(r"编号(\d{4})", html)
+    assert shown == [f"{n:04d}" for n in range(len(shown))] and 0 < len(shown) < 400
+    assert "前面还有" not in html and f"后面还有 {400 - len(shown)} 段" in html and "本页共" in html
+    onward = re.search(r'class="read-more after"><a href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert "q=" in onward
+    later = client.get(onward).get_data(as_text=True)
+    assert re.findall(r"编号(\d{4})", later)[0] == f"{len(shown):04d}" and "前面还有" in later
+    back = re.search(r'class="read-more before"><a href="([^"]+)"', later).group(1).replace("&amp;", "&")
+    assert re.findall(r"编号(\d{4})", client.get(back).get_data(as_text=True)) == shown
+    # Past the end: the last window; not a number: 400 in Chinese.
+    assert "编号0399" in client.get(f"/r/{first['report_id']}?start=99999").get_data(as_text=True)
+    assert client.get(f"/r/{first['report_id']}?start=x").status_code == 400
 
 
 def test_no_5xx_from_mixed_requests_while_rebuilds_commit(tmp_path, corpus_copy):

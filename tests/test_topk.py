@@ -1,6 +1,7 @@
 """The exact-tier top k (indexer.engine.topk) against Whoosh scoring every match, on an index with
 many posting blocks, two segments and deleted documents."""
 import random
+import time
 
 import pytest
 from whoosh import index
@@ -10,6 +11,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.searching import Searcher
 
 from engine_support import exact_weighting
+from indexer.engine.deadline import Stopped
 from indexer.engine.exclusion import AndNot
 from indexer.engine.topk import whoosh_best as _best
 from indexer.engine.topk import conjunction, top_k
@@ -116,3 +118,29 @@ def test_other_shapes_are_left_to_whoosh(searcher, query):
 def test_what_topk_leaves_to_whoosh_is_still_exact(searcher, query, k):
     expected, _ = brute(searcher, query, k)
     assert [hit.docnum for hit in _best(searcher, query, k)] == [d for _, d in expected]
+
+
+# --- past the deadline: what was found so far, in order, with its true scores ----------------------
+
+def test_topk_past_its_deadline_hands_back_the_best_it_scored(searcher):
+    query = Q.Term("grams", "aa")            # in most documents: more blocks than one look at the clock
+    every = dict((d, s) for s, d in brute(searcher, query, 5000)[0])
+    with pytest.raises(Stopped) as stop:
+        top_k(searcher, query, 5000, deadline=time.monotonic() - 1)
+    found = stop.value.found
+    assert 0 < len(found) < len(every)
+    assert found == sorted(found, key=lambda sd: (-sd[0], sd[1]))
+    assert all(s == pytest.approx(every[d], abs=1e-6) for s, d in found)
+
+
+def test_whoosh_search_past_its_deadline_stops_at_the_next_match(searcher):
+    query = Q.Or([Q.Term("grams", "aa"), Q.Term("grams", "bb")])
+    with pytest.raises(Stopped) as stop:
+        _best(searcher, query, 5000, mask=set(range(0, 3000, 2)), deadline=time.monotonic() - 1)
+    assert stop.value.found.scored_length() == 0
+
+
+def test_a_search_within_its_deadline_is_whole(searcher):
+    query = Q.And([Q.Term("grams", "aa"), Q.Term("grams", "bb")])
+    ranked, _ = top_k(searcher, query, 20, deadline=time.monotonic() + 60)
+    assert ranked == top_k(searcher, query, 20)[0]

@@ -1,6 +1,8 @@
 """Each request's time budget, the cap on query words and the expensive lane (hardening, item 6)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from indexer.search.searcher import MAX_WORDS
@@ -17,6 +19,28 @@ def test_out_of_time_is_marked_incomplete_in_json(hurried):
     r = hurried.get("/api/search?q=社区")
     assert r.status_code == 200
     assert r.get_json()["incomplete"] is True
+
+
+@pytest.mark.parametrize("q", ["社区", "社区 服务", "社区 OR 服务"])
+def test_out_of_time_lists_what_was_found_best_first_and_marked(hurried, client, q):
+    late = hurried.get("/api/search", query_string={"q": q}).get_json()
+    whole = client.get("/api/search", query_string={"q": q, "limit": 100}).get_json()
+    assert late["incomplete"] is True and not whole["incomplete"]
+    assert late["results"], "an exhausted budget still lists the best paragraphs found cheaply"
+    scores = [r["score"] for r in late["results"]]
+    assert scores == sorted(scores, reverse=True)
+    assert all("<mark>" in r["snippet"] for r in late["results"])
+    # What is listed is right, only not all of it: each one a hit of the whole search, with its score.
+    score_of = {r["id"]: r["score"] for r in whole["results"]}
+    assert all(score_of.get(r["id"]) == pytest.approx(r["score"]) for r in late["results"])
+    assert len(late["results"]) <= late["total"] < whole["total"]
+    assert late["total_is_estimate"] is True and late["exact_total"] is None
+
+
+def test_out_of_time_page_states_the_total_as_a_lower_bound(hurried):
+    html = hurried.get("/?q=社区").get_data(as_text=True)
+    assert re.search(r"找到 至少 <strong>\d+</strong> 条结果", html)
+    assert "结果不完整" in html and "<mark>" in html
 
 
 def test_out_of_time_page_says_so_and_offers_no_suggestions(hurried):
@@ -53,3 +77,21 @@ def test_cheap_searches_do_not_wait_for_a_busy_expensive_lane(seed_index):
     finally:
         lane.release()
     assert client.get("/api/search?q=社区 服务 群众 建设 农村").status_code == 200
+
+
+def test_out_of_time_grouped_list_and_export_keep_what_was_found_and_say_so(hurried):
+    grouped = hurried.get("/api/search?q=社区&group=report").get_json()
+    assert grouped["incomplete"] is True and grouped["results"]
+    assert all(g["count"] >= 1 for g in grouped["results"])
+    page = hurried.get("/?q=社区&group=report").get_data(as_text=True)
+    assert "结果不完整" in page and 'class="hit group"' in page
+    note = hurried.get("/export.md?q=社区").get_data(as_text=True)
+    assert "至少" in note and "结果不完整" in note and re.search(r"^1\. \[", note, re.M)
+
+
+def test_out_of_time_permalink_still_shows_its_paragraph(hurried, client):
+    hit = client.get("/api/search?q=土地流转&limit=1").get_json()["results"][0]
+    page = hurried.get(f"/p/{hit['id']}")
+    assert page.status_code == 200 and f'id="{hit["id"]}"' in page.get_data(as_text=True)
+    similar = hurried.get(f"/api/p/{hit['id']}/similar")
+    assert similar.status_code == 200 and similar.get_json()["id"] == hit["id"]

@@ -17,6 +17,7 @@ from indexer.links import absolute
 from indexer.search.results import paragraph_dict
 from indexer.search.searcher import MAX_LIMIT
 
+from . import budget
 from .citations import markdown_link, markdown_text
 from .errors import error_response
 from .state import SearchState
@@ -31,9 +32,10 @@ CSV_COLUMNS = ("序号", *CSV_FIELDS.values())
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def markdown(query: str, search_url: str, total: int, rows: list[dict]) -> str:
+def markdown(query: str, search_url: str, total: int, rows: list[dict], incomplete: bool = False) -> str:
     """A Markdown note: a heading that links back to the search, then one citation per result."""
-    lines = [f"# 检索“{markdown_text(query)}”的结果", "", f"共 {total} 条，以下 {len(rows)} 条。检索链接：<{search_url}>", ""]
+    counted = f"至少 {total} 条（检索超过了时间限制，结果不完整）" if incomplete else f"共 {total} 条"
+    lines = [f"# 检索“{markdown_text(query)}”的结果", "", f"{counted}，以下 {len(rows)} 条。检索链接：<{search_url}>", ""]
     for n, row in enumerate(rows, start=1):
         lines.append(f"{n}. {markdown_link(row['title'], row['section'], row['url'])}")
     return "\n".join(lines) + "\n"
@@ -55,17 +57,24 @@ def to_csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-def _rows(state: SearchState) -> tuple[int, list[dict]]:
+def _rows(state: SearchState) -> tuple[int, list[dict], bool]:
+    """(total, the rows, whether the request's time budget ran out first: then the rows found so far)."""
     rows, total, offset = [], 0, 0
     while offset < EXPORT_MAX:
         result = searcher().search(state.q, limit=min(MAX_LIMIT, EXPORT_MAX - offset), offset=offset,
-                                   filters=state.filters, sort=state.sort)
-        total = result.total
-        rows += [paragraph_dict(h, url_of, tuple(CSV_FIELDS)) for h in result.hits]
+                                   filters=state.filters, sort=state.sort, deadline=budget.deadline())
         offset += len(result.hits)
+        if result.incomplete:
+            # A run cut short ranks what it found, not the whole list: keep only what is new.
+            seen = {row["url"] for row in rows}
+            rows += [row for row in (paragraph_dict(h, url_of, tuple(CSV_FIELDS)) for h in result.hits)
+                     if row["url"] not in seen]
+            return max(result.total, len(rows)), rows, True
+        rows += [paragraph_dict(h, url_of, tuple(CSV_FIELDS)) for h in result.hits]
+        total = result.total
         if len(result.hits) < result.limit:
             break
-    return total, rows
+    return total, rows, False
 
 
 def _download(body: str, mimetype: str, ext: str, query: str) -> Response:
@@ -81,8 +90,10 @@ def export(fmt: str):
     if fmt not in ("md", "csv"):
         return error_response(404, "只能导出为 Markdown（.md）或 CSV（.csv）")
     state = SearchState.from_args(request.args)
-    total, rows = _rows(state)
+    with budget.lane(state.q):
+        total, rows, incomplete = _rows(state)
     if fmt == "md":
         search_url = absolute(base_url(), state.with_page(1).url())
-        return _download(markdown(state.q, search_url, total, rows), "text/markdown; charset=utf-8", "md", state.q)
+        return _download(markdown(state.q, search_url, total, rows, incomplete), "text/markdown; charset=utf-8", "md",
+                         state.q)
     return _download("\ufeff" + to_csv(rows), "text/csv; charset=utf-8", "csv", state.q)

@@ -58,7 +58,7 @@ def _tell_apart(searcher, items: list[dict]) -> None:
     alike = Counter(i["label"] for i in items)
     for item in items:
         if alike[item["label"]] > 1:
-            facts = report_facts(searcher, item["value"], item["label"])
+            facts = report_facts(searcher, item["value"])
             item["note"] = " · ".join(x for x in (facts.get("place", ""), facts.get("date", "")) if x)
 
 

@@ -20,9 +20,10 @@ from indexer.model import SECTION_SEPARATOR
 from indexer.search.reportmeta import report_facts
 from indexer.search.results import SIMILAR_FIELDS, STORED_FIELDS
 
+from . import budget
 from .citations import label, markdown_quote
 from .errors import error_response, fail
-from .state import SearchState
+from .state import SearchState, int_arg
 from .views import ID, citations, cited, excerpt, paragraph_json, searcher, url_of
 
 bp = Blueprint("reading", __name__)
@@ -37,9 +38,11 @@ NO_REPORT = "没有找到这篇报告"
 CHECK_LINK = "：链接可能不完整，请检查后重试"
 PARAGRAPH_GONE = "这个段落所在的报告已不在索引中"
 REPORT_GONE = "这篇报告已不在索引中"
-# A permalink page shows this many paragraphs either side of its own, with links to read on: a
-# 4.8 MB one-report text once made a 17.8 MB page that took 11.6 s.
+# A permalink page shows this many paragraphs either side of its own, and a report page this
+# many from where it starts, each with links to read on: a 4.8 MB one-report text once made a
+# 17.8 MB page that took 11.6 s. Only the paragraphs shown are read from the index.
 AROUND = 50
+REPORT_WINDOW = 200
 
 
 def around(paragraphs: list, at: int, width: int = AROUND) -> tuple[int, int]:
@@ -115,7 +118,8 @@ def paragraph_page(pid: str):
     resolution = searcher().resolve(pid)
     if resolution.status == "gone":
         return _gone_page(resolution, "paragraph", state)
-    view = searcher().paragraph(resolution.id) if resolution.id else None
+    # One more either side than shown: the paragraphs the "read on" links open.
+    view = searcher().paragraph(resolution.id, width=AROUND + 1) if resolution.id else None
     if view is None:
         return error_response(404, NO_PARAGRAPH + CHECK_LINK)
     whole = view.report
@@ -127,9 +131,9 @@ def paragraph_page(pid: str):
     current = paragraphs[at]
     later_hits = [p for p in paragraphs[at + 1:] if p["hits"]]
     earlier_hits = [p for p in paragraphs[:at] if p["hits"]]
-    words, similar = searcher().similar(view.id)
+    words, similar = searcher().similar(view.id, deadline=budget.deadline())
     similar = with_facts(similar)
-    facts = report_facts(searcher(), view.report_id, view.title)
+    facts = report_facts(searcher(), view.report_id)
     fields = dict(id=view.id, report_id=view.report_id, title=view.title, section=view.section,
                   text=current["text"], date=view.date, place=facts.get("place", ""),
                   source_url=facts.get("source_url", ""))
@@ -143,7 +147,7 @@ def paragraph_page(pid: str):
         next_hit=later_hits[0]["id"] if later_hits else None,
         prev_hit=earlier_hits[-1]["id"] if earlier_hits else None,
         paragraph_link=state.paragraph_url,
-        before=start, after=len(whole) - end,
+        before=view.first + start, after=view.size - view.first - end,
         read_back=state.paragraph_url(whole[start - 1]["id"]) if start else None,
         read_on=state.paragraph_url(whole[end]["id"]) if end < len(whole) else None,
         report_url=report_path(view.report_id, q=state.q),
@@ -161,17 +165,25 @@ def report_page(report_id: str):
     resolution = searcher().resolve_report(report_id)
     if resolution.status == "gone":
         return _gone_page(resolution, "report", state)
-    docs = searcher().report(resolution.id) if resolution.id else []
+    start = int_arg(request.args, "start", 0, 0, 10_000_000)
+    docs, size = searcher().report(resolution.id, start, REPORT_WINDOW) if resolution.id else ([], 0)
+    if not docs and size:                  # past the end: the last window
+        start = (size - 1) // REPORT_WINDOW * REPORT_WINDOW
+        docs, size = searcher().report(resolution.id, start, REPORT_WINDOW)
     if not docs:
         return error_response(404, NO_REPORT + CHECK_LINK)
     paragraphs, toc = outline(_marked(docs, state.q))
-    first = docs[0]
+    first, end = docs[0], start + len(docs)
+    window = lambda n: report_path(resolution.id, q=state.q, **({"start": n} if n else {}))  # noqa: E731
     return render_template(
         "report.html", title=first["title"], source=first["source"], date=first.get("date", ""),
-        facts=report_facts(searcher(), resolution.id, first["title"]),
+        facts=report_facts(searcher(), resolution.id),
         paragraphs=paragraphs, toc=toc, q=state.q, paragraph_link=state.paragraph_url,
         notice=REPORT_MOVED if resolution.status == "moved" else None,
-        hit_total=sum(p["hits"] for p in paragraphs), back_url=state.back_url(),
+        hit_total=sum(p["hits"] for p in paragraphs), whole=len(docs) == size, back_url=state.back_url(),
+        before=start, after=size - end,
+        read_back=window(max(0, start - REPORT_WINDOW)) if start else None,
+        read_on=window(end) if end < size else None,
     )
 
 
@@ -190,9 +202,9 @@ def _resolved_json(pid: str):
 @bp.get("/api/p/<pid>")
 def api_paragraph(pid: str):
     resolution = _resolved_json(pid)
-    view = searcher().paragraph(resolution.id)
+    view = searcher().paragraph(resolution.id, width=0)
     data = paragraph_json(view, STORED_FIELDS)
-    facts = report_facts(searcher(), view.report_id, view.title)
+    facts = report_facts(searcher(), view.report_id)
     data.update(place=facts.get("place", ""), source_url=facts.get("source_url", ""))
     cited(data)                      # again: the place and the original address are known now
     data.update(requested_id=pid, status=resolution.status, notice=NOTICES.get(resolution.status, ""),
@@ -203,7 +215,7 @@ def api_paragraph(pid: str):
 @bp.get("/api/p/<pid>/similar")
 def api_similar(pid: str):
     resolution = _resolved_json(pid)
-    words, similar = searcher().similar(resolution.id)
+    words, similar = searcher().similar(resolution.id, deadline=budget.deadline())
     return jsonify({"id": resolution.id, "key_terms": words,
                     "results": [paragraph_json(s, SIMILAR_FIELDS + ("place", "source_url"))
                                 for s in with_facts(similar)]})
@@ -215,7 +227,7 @@ def with_facts(paragraphs: list[dict]) -> list[dict]:
     out = []
     for p in paragraphs:
         if p["report_id"] not in known:
-            known[p["report_id"]] = report_facts(searcher(), p["report_id"], p["title"])
+            known[p["report_id"]] = report_facts(searcher(), p["report_id"])
         facts = known[p["report_id"]]
         out.append(dict(p, place=facts.get("place", ""), source_url=facts.get("source_url", "")))
     return out

@@ -110,7 +110,7 @@ def _listing(state: SearchState):
     offset = (state.page - 1) * PAGE_SIZE
     if state.group == "report":
         grouped = grouping.by_report(searcher(), state.q, limit=PAGE_SIZE, offset=offset, filters=state.filters,
-                                     sort=state.sort)
+                                     sort=state.sort, deadline=budget.deadline())
         return grouped, grouped, max(1, -(-grouped.groups_total // PAGE_SIZE))
     result = searcher().search(state.q, limit=PAGE_SIZE, offset=offset, filters=state.filters, sort=state.sort,
                                deadline=budget.deadline())
@@ -185,7 +185,9 @@ def api_search():
     offset = int_arg(request.args, "offset", 0, 0, MAX_OFFSET)
     state = SearchState.from_args(request.args)
     if state.group == "report":
-        grouped = grouping.by_report(searcher(), q, limit=limit, offset=offset, filters=state.filters, sort=state.sort)
+        with budget.lane(q, offset):
+            grouped = grouping.by_report(searcher(), q, limit=limit, offset=offset, filters=state.filters,
+                                         sort=state.sort, deadline=budget.deadline())
         data = group_dict(grouped, url_of)
         for item in data["results"]:
             cited(item["best"])

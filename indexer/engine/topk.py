@@ -31,17 +31,19 @@ pages disagree). Where Whoosh runs a ranked search for us, it runs without it (`
 from __future__ import annotations
 
 import heapq
-import time
 from bisect import bisect_left
 
 from whoosh import collectors
 from whoosh import query as Q
 
 from indexer.engine import docsets
+from indexer.engine.deadline import Stopped, passed
+from indexer.engine.deadline import run as deadline_run
 from indexer.engine import postings
 from indexer.engine.scoring import _SaturatedTfScorer
 
 _SLACK = 1e-6        # bounds and scores are sums in different orders: never prune on a rounding
+DEADLINE_BLOCKS = 16  # blocks visited between two looks at the clock (a block: at most 128 documents)
 
 
 def conjunction(query) -> list[tuple[str, str, float]] | None:
@@ -165,8 +167,11 @@ def _parts(query) -> tuple[Q.Query, Q.Query | None, Q.Query | None]:
     return query, allowed, None
 
 
-def top_k(searcher, query, k: int) -> tuple[list[tuple[float, int]], bool] | None:
-    """([(score, docnum)] best first, whether that is every match) or None (not handled)."""
+def top_k(searcher, query, k: int, deadline: float | None = None) -> tuple[list[tuple[float, int]], bool] | None:
+    """([(score, docnum)] best first, whether that is every match) or None (not handled).
+
+    Past ``deadline`` (checked every DEADLINE_BLOCKS blocks): deadline.Stopped with the best of
+    the documents scored so far, best first."""
     prepared = _prepare(searcher, query)
     if prepared is None:
         return None
@@ -174,9 +179,11 @@ def top_k(searcher, query, k: int) -> tuple[list[tuple[float, int]], bool] | Non
     best = _Best(k)
     # A narrow filter (one report) leaves most blocks without an allowed document: not decoded.
     within = sorted(allowed) if allowed is not None else None
-    for bound, n, i, lo, hi in _plan(segments):
+    for visited, (bound, n, i, lo, hi) in enumerate(_plan(segments)):
         if bound + _SLACK < best.floor:
             break
+        if visited and visited % DEADLINE_BLOCKS == 0 and passed(deadline):
+            raise Stopped(best.ranked())
         offset, driver, rest, deleted = segments[n]
         if within is not None:
             first = bisect_left(within, offset + lo)
@@ -297,38 +304,17 @@ def _visit(best: _Best, driver: _Blocks, i: int, others, offset: int, deleted, a
                 best.offer(score, offset + doc)
 
 
-class _Deadline(collectors.WrappingCollector):
-    """Raises ``stop`` once time.monotonic() passes ``deadline``, checked at each match: a
-    request's time budget reaches inside one long Whoosh search (12 single characters ANDed
-    took 33 s on 30,000 paragraphs, almost all of it here)."""
-
-    def __init__(self, child, deadline: float, stop: type[Exception]):
-        super().__init__(child)
-        self.deadline, self.stop = deadline, stop
-
-    def collect_matches(self):
-        for sub_docnum in self.child.matches():
-            self.collect(sub_docnum)
-
-    def collect(self, sub_docnum):
-        if time.monotonic() > self.deadline:
-            raise self.stop()
-        return self.child.collect(sub_docnum)
-
-
-def whoosh_best(searcher, query, k: int, mask: set[int] | None = None, deadline: float | None = None,
-                stop: type[Exception] = TimeoutError):
+def whoosh_best(searcher, query, k: int, mask: set[int] | None = None, deadline: float | None = None):
     """Whoosh's k best matches, exactly: ties to the lower docnum, as ``top_k`` breaks them.
 
     Whoosh's TopCollector, as ``search`` sets it up, is not exact: its block-max pruning weighs
     blocks that do not line up (see above), and every ten matches it rebuilds the matcher for
     the current k-th score, after which matches tying with that score go missing, so which of
     them make the list depends on k, and pages disagree. Neither is used here.
+
+    Past ``deadline``: deadline.Stopped with the best of the matches seen so far.
     """
     collector = collectors.TopCollector(k, usequality=False, replace=0)
-    if deadline is not None:
-        collector = _Deadline(collector, deadline, stop)
     if mask:
         collector = collectors.FilterCollector(collector, None, mask)
-    searcher.search_with_collector(query, collector)
-    return collector.results()
+    return deadline_run(searcher, query, collector, deadline)

@@ -22,6 +22,8 @@ from whoosh.searching import Searcher as WhooshSearcher
 
 from indexer.engine import columns, docsets, topk
 from indexer.engine.compile import to_whoosh
+from indexer.engine.deadline import Stopped
+from indexer.engine.deadline import run as deadline_run
 from indexer.engine.queries import Query
 from indexer.engine.schema import segmenter_of, segmenter_problem
 from indexer.engine.scoring import Bm25, exact_weighting, weighting
@@ -40,6 +42,13 @@ class Record:
 
 class OutOfTime(Exception):
     """The request's time budget ran out before a view call (indexer.search.searcher catches it)."""
+
+
+# Reading stored paragraphs may go on this long past the deadline: a search stopped by it still
+# reads the paragraphs of the page it returns (at most offset + limit, often a few dozen).
+READ_GRACE = 0.2
+# A search that starts past the deadline (before any other has stopped at it) still runs this long.
+LATE_SLICE = 0.05
 
 
 @dataclass(frozen=True)
@@ -109,23 +118,40 @@ class IndexView:
         self._fast_top_k = fast_top_k
         self.exact_tier = exact_tier if exact_tier is not None else self
         self._deadline: float | None = None      # time.monotonic() past which query calls stop
+        self._stopped = False
 
     def set_deadline(self, deadline: float | None) -> None:
         """Stop running queries once time.monotonic() passes ``deadline`` (None: no limit): a
-        call started after it raises OutOfTime, a Whoosh search running past it returns the
-        matches collected so far."""
-        self._deadline = deadline
-        if self.exact_tier is not self:
-            self.exact_tier._deadline = deadline
+        call started after it raises OutOfTime; a search or top k running when it passes
+        returns the matches collected so far (best first, or in the sort order) and marks the
+        view ``stopped``; stored paragraphs are read until READ_GRACE seconds after it."""
+        for view in {id(self): self, id(self.exact_tier): self.exact_tier}.values():
+            view._deadline, view._stopped = deadline, False
 
-    def _check_time(self) -> float | None:
-        """Seconds left (None: no limit); OutOfTime when none are."""
+    @property
+    def stopped(self) -> bool:
+        """Whether a search of this view (or its exact tier) since ``set_deadline`` returned only
+        what it had found when the deadline passed."""
+        return self._stopped or self.exact_tier._stopped
+
+    def _check_time(self, grace: float = 0.0) -> float | None:
+        """Seconds left (None: no limit); OutOfTime when none are (``grace`` seconds after the deadline)."""
         if self._deadline is None:
             return None
-        left = self._deadline - time.monotonic()
+        left = self._deadline + grace - time.monotonic()
         if left <= 0:
             raise OutOfTime()
         return left
+
+    def _started(self) -> float | None:
+        """Before a search or top k: the deadline it runs to. OutOfTime past the deadline once a
+        search has stopped at it; until then a call started late still gets LATE_SLICE seconds,
+        so that a request out of time lists the best few paragraphs found cheaply rather than none."""
+        if self._deadline is None:
+            return None
+        if self.stopped:
+            self._check_time()
+        return max(self._deadline, time.monotonic() + LATE_SLICE)
 
     # ---- running queries
     def search(self, query: Query, limit: int | None = 10, *, filter: Query | None = None,
@@ -136,15 +162,21 @@ class IndexView:
         ``filter``: only documents it matches (scores unchanged); ``mask``: not these docnums;
         ``collapse``: at most one document per value of that field.
         """
-        self._check_time()
+        deadline = self._started()
         options = {}
         if sort is not None:
             options["sortedby"] = sorting.MultiFacet([sorting.FieldFacet(sort.field, reverse=sort.reverse),
                                                       sorting.ScoreFacet()])
         if collapse is not None:
             options.update(collapse=sorting.FieldFacet(collapse), collapse_limit=1)
-        results = self._searcher.search(to_whoosh(query), limit=limit, terms=False, mask=mask,
-                                        filter=to_whoosh(filter) if filter is not None else None, **options)
+        if limit is not None and limit < 1:
+            raise ValueError("limit must be >= 1")
+        collector = self._searcher.collector(limit=limit, terms=False, mask=mask,
+                                             filter=to_whoosh(filter) if filter is not None else None, **options)
+        try:
+            results = deadline_run(self._searcher, to_whoosh(query), collector, deadline)
+        except Stopped as stop:
+            self._stopped, results = True, stop.found
         # Sorted by a field, Whoosh puts the sort key where the score was.
         return [Record(hit.docnum, hit.score if isinstance(hit.score, (int, float)) else None, hit.fields())
                 for hit in results]
@@ -152,13 +184,18 @@ class IndexView:
     def top_k(self, query: Query, k: int, mask: set[int] | None = None) -> tuple[list[tuple[float, int]], bool]:
         """The exact k best (score, docnum), best first, ties to the lower docnum, and whether
         they are every match (docnums in ``mask`` left out)."""
-        self._check_time()
+        deadline = self._started()
         compiled = to_whoosh(query)
-        if self._fast_top_k and not mask:
-            found = topk.top_k(self._searcher, compiled, k)
-            if found is not None:
-                return found
-        results = topk.whoosh_best(self._searcher, compiled, k, mask, self._deadline, OutOfTime)
+        try:
+            if self._fast_top_k and not mask:
+                found = topk.top_k(self._searcher, compiled, k, deadline)
+                if found is not None:
+                    return found
+            results = topk.whoosh_best(self._searcher, compiled, k, mask, deadline)
+        except Stopped as stop:
+            self._stopped = True
+            found = stop.found
+            return (found if isinstance(found, list) else [(hit.score, hit.docnum) for hit in found]), False
         return [(hit.score, hit.docnum) for hit in results], results.scored_length() < k
 
     def matches(self, query: Query):
@@ -195,7 +232,7 @@ class IndexView:
     # ---- reading documents
     def stored_fields(self, docnum: int) -> dict:
         if self._deadline is not None:
-            self._check_time()      # a deep page reads thousands of paragraphs, one by one
+            self._check_time(READ_GRACE)      # a deep page reads thousands of paragraphs, one by one
         return self._searcher.stored_fields(docnum)
 
     def document(self, **field_values) -> dict | None:
@@ -207,6 +244,13 @@ class IndexView:
 
     def document_numbers(self, **field_values) -> Iterator[int]:
         return self._searcher.document_numbers(**field_values)
+
+    def in_order(self, order: str, **field_values) -> list[tuple]:
+        """(value of the sortable field ``order``, docnum) of the documents with these field
+        values, in that order (ties by docnum), read from the field's column: a report of 50,000
+        paragraphs is put in order without reading one stored paragraph."""
+        column = self._reader.column_reader(order)
+        return sorted((column[d], d) for d in self._searcher.document_numbers(**field_values))
 
     def column(self, field: str):
         """(values, docnum → value index or -1) for a field (indexer.engine.columns)."""

@@ -62,7 +62,7 @@ def stored(doc: dict, key: str) -> str:
     return "" if value is None else str(value)
 
 
-def _meta(doc: dict) -> dict:
+def meta_of(doc: dict) -> dict:
     try:
         return json.loads(doc.get("meta") or "{}")
     except ValueError:
@@ -82,6 +82,6 @@ def make_hit(view, doc: dict, score: float, needles: list[str], norm: str | None
         text=doc["text"], snippet=snippet(doc["text"], needles, norm=norm), score=stored_score(score),
         source=doc["source"], date=stored(doc, "date"), place=stored(doc, "place"),
         doctype=stored(doc, "doctype"), also_in=also,
-        source_url=_meta(doc).get("url", ""), locations=records.locations(view, doc["report_id"]),
+        source_url=meta_of(doc).get("url", ""), locations=records.locations(view, doc["report_id"]),
         through_report=through_report, through_word=through_word, match=match,
     )

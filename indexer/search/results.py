@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from functools import partial
 
 
+INCOMPLETE_NOTE = "检索超过了时间限制，结果不完整：只列出了限定时间内找到的结果。可减少查询中的词或加上筛选条件后再试。"
+
+
 @dataclass
 class Hit:
     id: str
@@ -63,10 +66,20 @@ class SearchResult:
         return f"其中 {self.exact_total} 段含“{self.query}”原文，其余为部分匹配或相关段落"
     incomplete: bool = False         # the request's time budget ran out: hits and total are what was found
 
+    @property
+    def total_label(self) -> str:
+        """The total as the page and the CLI state it: a lower bound when the search ran out of time."""
+        return f"至少 {self.total}" if self.incomplete else str(self.total)
+
+    @property
+    def incomplete_note(self) -> str:
+        """Why the list may be short (page and CLI); "" for a search that ended in time."""
+        return INCOMPLETE_NOTE if self.incomplete else ""
+
 
 @dataclass
 class ParagraphView:
-    """A paragraph with the whole report around it, for the paragraph page."""
+    """A paragraph with (a window of) its report around it, for the paragraph page."""
 
     id: str
     report_id: str
@@ -75,7 +88,9 @@ class ParagraphView:
     source: str
     date: str
     ordinal: int
-    report: list[dict]           # every paragraph of the report in order: id, section, text
+    report: list[dict]           # paragraphs of the report around it, in order: id, section, text
+    first: int = 0               # where report[0] stands in the whole report
+    size: int = 0                # paragraphs in the whole report
 
     @property
     def text(self) -> str:
@@ -136,6 +151,7 @@ def group_dict(grouped, url_for_id) -> dict:
         "total_is_estimate": grouped.estimated,
         "groups_total": grouped.groups_total,
         "groups_total_is_estimate": grouped.groups_estimated,
+        "incomplete": grouped.incomplete,
         "took_ms": grouped.took_ms,
         "offset": grouped.offset,
         "limit": grouped.limit,

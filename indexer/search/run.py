@@ -55,6 +55,18 @@ class SearchRun:
                 for score, doc in self.picked.hits[offset:want]]
         return total, estimated, hits
 
+    def found_so_far(self, offset: int, limit: int, sort: str = "relevance") -> tuple[int, list[Hit]]:
+        """(how many hits were found, the hits from ``offset`` on) when the time budget ran out
+        before ``page`` finished: the paragraphs picked so far, best first (or in the sort's
+        order, as they were found). A lower bound on the total, never an estimate."""
+        ordered = self.picked.hits
+        if sort == "relevance":
+            ordered = sorted(ordered, key=lambda pair: -pair[0])      # stable: ties keep their order
+        hits = [make_hit(self.view, doc, score, self.parsed.needles, self.picked.norms.get(doc["id"]),
+                         *self.picked.through(doc["id"]), match=self.picked.match(doc["id"]))
+                for score, doc in ordered[offset:offset + limit]]
+        return len(ordered), hits
+
     def facet_counts(self, top: int | None = facets.TOP_VALUES) -> dict:
         """Paragraph counts per report, folder, year, place and type (facets.count), with the
         paragraphs listed through their reports, so that a count is the length of the list its
@@ -130,8 +142,8 @@ class SearchRun:
         if rerank:
             k = FOCUS_LIMIT + 1
         while True:
-            picked.clear()
             ranked, exhausted = ties.top_k(view, exact, k)
+            picked.clear()          # after: a search out of time keeps the hits of the last pass
             # Alternatives (OR) make _rarest no bound; then whether the tier is small enough is
             # known here, and must not depend on the page size.
             rerank = rerank and exhausted

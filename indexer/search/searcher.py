@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import time
 import weakref
+from bisect import bisect_left
 from pathlib import Path
 
 from indexer import history
@@ -196,7 +197,8 @@ class Searcher:
         webapp.suggest), parsed again for this index.
 
         ``deadline`` (a time.monotonic() value): past it, the search stops and the result is
-        marked ``incomplete`` with what was found (nothing, if the first pass had not ended)."""
+        marked ``incomplete``, with the paragraphs found so far, best first, and their number
+        as the total (a lower bound)."""
         if not (1 <= limit <= MAX_LIMIT):
             raise QueryError(f"limit 须在 1 到 {MAX_LIMIT} 之间")
         if not (0 <= offset <= MAX_OFFSET):
@@ -205,16 +207,20 @@ class Searcher:
         view = self._current()
         parsed = _for_index(query, view)
         check_size(parsed)
-        incomplete, exact_total = False, None
+        run = SearchRun(view, parsed, filters, _budget())
         view.set_deadline(deadline)
         try:
-            run = SearchRun(view, parsed, filters, _budget())
             total, estimated, hits = run.page(offset, limit, sort)
-            exact_total = run.exact_total
+            incomplete = view.stopped          # a search returned early: the rest may be missing
         except OutOfTime:
-            total, estimated, hits, incomplete = 0, True, [], True
+            incomplete = True
         finally:
             view.set_deadline(None)
+        exact_total = run.exact_total
+        if incomplete:
+            # The paragraphs found so far, made into hits without a deadline (the page's share only).
+            total, hits = run.found_so_far(offset, limit, sort)
+            estimated, exact_total = True, None
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=parsed.text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
                             hits=hits, needles=parsed.needles, estimated=estimated, incomplete=incomplete,
@@ -250,33 +256,65 @@ class Searcher:
         except QueryError:
             return []
 
-    def paragraph(self, pid: str) -> ParagraphView | None:
+    def paragraph(self, pid: str, width: int | None = None) -> ParagraphView | None:
+        """A paragraph with the paragraphs of its report around it: ``width`` either side (None: all)."""
         view = self._current()
         doc = view.document(id=pid)
         if doc is None:
             return None
-        report = sorted(view.documents(report_id=doc["report_id"]), key=lambda d: d["ordinal"])
+        order = view.in_order("ordinal", report_id=doc["report_id"])
+        at = _position(view, order, doc)
+        start = 0 if width is None else max(0, at - width)
+        end = len(order) if width is None else min(len(order), at + width + 1)
+        window = [view.stored_fields(n) for _, n in order[start:end]]
         return ParagraphView(
             id=doc["id"], report_id=doc["report_id"], title=doc["title"], section=stored(doc, "section"),
             source=doc["source"], date=stored(doc, "date"), ordinal=doc["ordinal"],
-            report=[{"id": d["id"], "section": stored(d, "section"), "text": d["text"]} for d in report],
+            report=[{"id": d["id"], "section": stored(d, "section"), "text": d["text"]} for d in window],
+            first=start, size=len(order),
         )
 
-    def report(self, report_id: str) -> list[dict]:
-        """Every paragraph of a report in order, as stored fields."""
-        docs = sorted(self._current().documents(report_id=report_id), key=lambda d: d["ordinal"])
+    def report_paragraph(self, report_id: str) -> dict | None:
+        """The stored fields of one paragraph of a report (any one: they all carry the report's
+        metadata), or None."""
+        return self._current().document(report_id=report_id)
+
+    def report(self, report_id: str, start: int = 0, count: int | None = None) -> tuple[list[dict], int]:
+        """Paragraphs ``start`` to ``start + count`` (None: to the end) of a report in order, as
+        stored fields, and how many paragraphs the report has. Only those are read."""
+        view = self._current()
+        order = view.in_order("ordinal", report_id=report_id)
+        docs = [view.stored_fields(n) for _, n in order[start:None if count is None else start + count]]
         return [{"id": d["id"], "section": stored(d, "section"), "text": d["text"], "title": d["title"],
-                 "source": d["source"], "date": stored(d, "date")} for d in docs]
+                 "source": d["source"], "date": stored(d, "date")} for d in docs], len(order)
 
     # Thin entry points for issue 4; the logic lives in facets, similar and history.
     def report_titles(self, report_ids: list[str]) -> dict[str, str]:
         return facets.report_titles(self._current(), [r for r in report_ids if r])
 
-    def similar(self, pid: str, top: int = more_like.TOP) -> tuple[list[str], list[dict]]:
-        return more_like.similar(self._current(), pid, top)
+    def similar(self, pid: str, top: int = more_like.TOP, deadline: float | None = None) -> tuple[list[str], list[dict]]:
+        """more_like.similar; past ``deadline``, from the candidates found by then (none if none were)."""
+        view = self._current()
+        view.set_deadline(deadline)
+        try:
+            return more_like.similar(view, pid, top)
+        except OutOfTime:
+            return [], []
+        finally:
+            view.set_deadline(None)
 
     def resolve(self, pid: str) -> history.Resolution:
         return history.resolve(self._current(), self.index_dir, pid)
 
     def resolve_report(self, report_id: str) -> history.Resolution:
         return history.resolve_report(self._current(), self.index_dir, report_id)
+
+
+def _position(view, order: list[tuple], doc: dict) -> int:
+    """Where ``doc`` stands in ``order`` ((ordinal, docnum) pairs in order): found by its ordinal,
+    reading only the stored paragraphs that share it."""
+    at = bisect_left(order, (doc["ordinal"], -1))
+    for i in range(at, len(order)):
+        if view.stored_fields(order[i][1])["id"] == doc["id"]:
+            return i
+    return next(i for i, (_, n) in enumerate(order) if view.stored_fields(n)["id"] == doc["id"])

@@ -21,7 +21,9 @@ def top_k(view, query, k: int, mask: set[int] | None = None) -> tuple[list[tuple
     while True:
         ranked, exhausted = view.top_k(query, ask, mask=mask)
         cut_open = (len(ranked) > k and stored_score(ranked[-1][0]) == stored_score(ranked[k - 1][0])) if k else False
-        if exhausted or not cut_open or ask >= k + TIE_READ_LIMIT:
+        # A search stopped by the request's deadline keeps what it found: asking again would
+        # only be refused, and lose it.
+        if exhausted or not cut_open or ask >= k + TIE_READ_LIMIT or view.stopped:
             break
         ask = min(2 * ask, k + TIE_READ_LIMIT)
     ordered = []
