@@ -119,6 +119,7 @@ def test_reading_in_context_and_jumping_between_hits(page, site, shots):
     search(page, site, "土地流转")
     page.locator(".hit a.title", has_text="甲县土地流转工作情况汇报").first.click()
     page.wait_for_selector("[data-target]")
+    page.wait_for_load_state("load")          # the deferred script listens for n/p only once it ran
     total = int(re.search(r"共 (\d+) 处", page.inner_text(".hitcount")).group(1))
     assert total == page.locator("article.report mark").count() >= 3
     page.keyboard.press("n")
