@@ -24,6 +24,7 @@ from indexer.search.ranking import (KEY_TERMS, NEAR_DUPLICATE, SIMILAR_CANDIDATE
 from indexer.text.normalize import normalize
 
 TOP = 5
+COPIES_READ = 64        # a cost cap, not a tuned weight: matches read per candidate group at most
 _WORDLIKE = re.compile(r"[\u3400-\u9fffA-Za-z]")
 
 
@@ -67,6 +68,32 @@ def key_terms(view, text: str, count: int = KEY_TERMS, known_only: bool = False)
     return out[:count]
 
 
+def _one_per_copy(view, query, candidates: int):
+    """(stored fields, score) of the best match of each of the ``candidates`` best copy groups
+    (``dupkey``), best first: copies of one paragraph (a report reposted in many files) would
+    otherwise fill the candidate list.
+
+    Not the engine's collapse: on a field without a column Whoosh first reads every dupkey's
+    postings into a cache, seconds on a large index for the first request after each commit,
+    before any match is found. Reading more matches until enough groups are seen gives the
+    same groups in the same order (the first match of a group is its best).
+    """
+    limit = candidates
+    while True:
+        hits = view.search(query, limit=limit)
+        groups, seen = [], set()
+        for hit in hits:
+            key = hit.fields.get("dupkey")
+            if key not in seen:
+                seen.add(key)
+                groups.append((hit.fields, hit.score))
+                if len(groups) == candidates:
+                    return groups
+        if len(hits) < limit or limit >= candidates * COPIES_READ:
+            return groups
+        limit *= 4
+
+
 def similar(view, pid: str, top: int = TOP) -> tuple[list[str], list[dict]]:
     """(key terms used, up to ``top`` similar paragraphs from other reports, best first)."""
     doc = view.document(id=pid)
@@ -79,21 +106,16 @@ def similar(view, pid: str, top: int = TOP) -> tuple[list[str], list[dict]]:
     own = Q.Or([Q.Term("report_id", doc["report_id"]), Q.Term("dupkey", doc.get("dupkey") or "")])
     words = [w for w, _ in terms]
     out, seen_keys, seen_reports = [], set(), set()
-    # Collapsing on dupkey keeps copies of one paragraph (a report reposted in many files) from
-    # filling the candidate list.
-    # Not mask=: Whoosh's FilterCollector bypasses the collapse (see facets.restrict).
-    for hit in view.search(Q.AndNot(query, own), limit=top * SIMILAR_CANDIDATES, collapse="dupkey"):
-        other = hit.fields
-        if other.get("dupkey") in seen_keys or other["report_id"] in seen_reports:
+    for other, score in _one_per_copy(view, Q.AndNot(query, own), top * SIMILAR_CANDIDATES):
+        if other["report_id"] in seen_reports:
             continue
         if similarity(doc["text"], other["text"]) >= NEAR_DUPLICATE:
             continue
-        seen_keys.add(other.get("dupkey"))
         seen_reports.add(other["report_id"])
         out.append({
             "id": other["id"], "report_id": other["report_id"], "title": other["title"],
             "section": other.get("section") or "", "text": other["text"], "source": other["source"],
-            "date": other.get("date") or "", "score": stored_score(hit.score),
+            "date": other.get("date") or "", "score": stored_score(score),
             "snippet": snippet(other["text"], words),
             "shared": [w for w in words if w in normalize(other["text"])],
         })
