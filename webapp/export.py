@@ -14,8 +14,8 @@ from urllib.parse import quote
 from flask import Blueprint, Response, request
 
 from indexer.links import absolute
+from indexer.search.grouping import scan
 from indexer.search.results import paragraph_dict
-from indexer.search.searcher import MAX_LIMIT
 
 from . import budget
 from .citations import markdown_link, markdown_text
@@ -59,22 +59,8 @@ def to_csv(rows: list[dict]) -> str:
 
 def _rows(state: SearchState) -> tuple[int, list[dict], bool]:
     """(total, the rows, whether the request's time budget ran out first: then the rows found so far)."""
-    rows, total, offset = [], 0, 0
-    while offset < EXPORT_MAX:
-        result = searcher().search(state.q, limit=min(MAX_LIMIT, EXPORT_MAX - offset), offset=offset,
-                                   filters=state.filters, sort=state.sort, deadline=budget.deadline())
-        offset += len(result.hits)
-        if result.incomplete:
-            # A run cut short ranks what it found, not the whole list: keep only what is new.
-            seen = {row["url"] for row in rows}
-            rows += [row for row in (paragraph_dict(h, url_of, tuple(CSV_FIELDS)) for h in result.hits)
-                     if row["url"] not in seen]
-            return max(result.total, len(rows)), rows, True
-        rows += [paragraph_dict(h, url_of, tuple(CSV_FIELDS)) for h in result.hits]
-        total = result.total
-        if len(result.hits) < result.limit:
-            break
-    return total, rows, False
+    read = scan(searcher(), state.q, state.filters, state.sort, cap=EXPORT_MAX, deadline=budget.deadline())
+    return read.total, [paragraph_dict(h, url_of, tuple(CSV_FIELDS)) for h in read.hits], read.incomplete
 
 
 def _download(body: str, mimetype: str, ext: str, query: str) -> Response:

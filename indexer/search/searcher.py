@@ -315,6 +315,8 @@ def _position(view, order: list[tuple], doc: dict) -> int:
     reading only the stored paragraphs that share it."""
     at = bisect_left(order, (doc["ordinal"], -1))
     for i in range(at, len(order)):
+        if order[i][0] != doc["ordinal"]:
+            break
         if view.stored_fields(order[i][1])["id"] == doc["id"]:
             return i
     return next(i for i, (_, n) in enumerate(order) if view.stored_fields(n)["id"] == doc["id"])
