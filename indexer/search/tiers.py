@@ -22,7 +22,6 @@ from indexer.text.analysis import WORD_RUN, bigrams, decompose, query_words
 from indexer.text.normalize import normalize
 from indexer.text.synonyms import synonyms_of
 
-_HAN = re.compile(r"[\u3400-\u9fff]{2}")
 _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
 
@@ -304,10 +303,9 @@ def _some_words(fieldname: str, text: str, common=None) -> Q.Query | None:
 def _some_grams(text: str, common=None) -> Q.Query | None:
     """Any bigram of text, weighed as ``_some_words``: among paragraphs with some of the words,
     those that keep them together in the typed order (级诊 only in 分级诊疗, 共体 in 医共体) and
-    those sharing the pieces segmentation split differently come first. Chinese bigrams only
-(the 30 of 2300 says nothing). None for one bigram;
+    those sharing the pieces segmentation split differently come first. None for one bigram;
     a bigram in COMMON_FRACTION of the paragraphs (服务) never matches alone."""
-    grams = list(dict.fromkeys(g for run in bigrams(text) for g in run if len(g) == 2 and _HAN.fullmatch(g)))
+    grams = list(dict.fromkeys(g for run in bigrams(text) for g in run if len(g) == 2))
     if len(grams) < 2:
         return None
     grams = [g for g in grams if common is None or not common(g, "grams")]
