@@ -276,21 +276,3 @@ GLOSSED = (
 def test_what_was_done_ranks_above_the_glossary_entry_that_says_it_more_often(tmp_path):
     hits = Searcher(one_report_index(tmp_path, GLOSSED)).search("以旧换新").hits
     assert "名词解释" in hits[-1].section and [h.text[:4] for h in hits] == ["全县开展", "以旧换新"]
-
-
-KEPT_TOGETHER = {
-    "a.txt": "甲县卫生工作汇报\n"
-             "甲县医院分级管理，诊疗按月考核。\n"
-             "甲县推行分级诊疗，基层首诊率达到六成，患者满意度逐年提升，群众就医更方便。\n",
-    "b.txt": "乙县工作汇报\n" + "".join(f"乙县第{n}季度农业生产稳定。\n" for n in "一二三四五六七八"),
-}
-
-
-def test_some_words_kept_together_as_typed_rank_first(tmp_path):
-    # Neither paragraph says the whole query; both have its words 分级 and 诊疗. The one that
-    # keeps them together, as typed (its bigram 级诊), ranks first.
-    from indexer.search.searcher import Searcher
-    from fixture_files import corpus_index
-    hits = Searcher(corpus_index(tmp_path, KEPT_TOGETHER)).search("分级诊疗制度推进情况").hits
-    assert [h.text[:6] for h in hits[:2]] == ["甲县推行分级", "甲县医院分级"]
-    assert {h.match for h in hits} == {"some_words"}

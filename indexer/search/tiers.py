@@ -35,9 +35,9 @@ class IndexStats:
     def frequency(self, fieldname: str, term: str) -> int:
         return self.index.doc_frequency(fieldname, term)
 
-    def common(self, word: str, fieldname: str = "text") -> bool:
+    def common(self, word: str) -> bool:
         """In COMMON_FRACTION of the paragraphs or more (never true of a word found nowhere)."""
-        return self.frequency(fieldname, word) >= max(self.limit, 1)
+        return self.frequency("text", word) >= max(self.limit, 1)
 
 
 @dataclass(frozen=True)
@@ -217,7 +217,6 @@ def _text_query(texts: list[str], phrase: bool, tier: float = EXACT_SCORE, weigh
             # Lowest tier: paragraphs with only some of the words (拆迁 for 拆迁安置) are
             # often precedents too; BM25 puts those with the rarer words first.
             match += [q for q in (_some_words("text", t, common) for t in texts) if q is not None]
-            match += [q for q in (_some_grams(t, common) for t in texts) if q is not None]
         match += [q for q in (_gram_terms("title_grams", t, TITLE_MATCH_SCORE * weight) for t in texts)
                   if q is not None]
     extra = [_boosted(w, weight) for w in words] if phrase else []   # ranks within the phrase matches
@@ -298,20 +297,6 @@ def _some_words(fieldname: str, text: str, common=None) -> Q.Query | None:
     if not parts:
         return None
     return Q.Or([Q.Term(fieldname, p) for p in parts], boost=PARTIAL_WEIGHT)
-
-
-def _some_grams(text: str, common=None) -> Q.Query | None:
-    """Any bigram of text, weighed as ``_some_words``: among paragraphs with some of the words,
-    those that keep them together in the typed order (级诊 only in 分级诊疗, 共体 in 医共体) and
-    those sharing the pieces segmentation split differently come first. None for one bigram;
-    a bigram in COMMON_FRACTION of the paragraphs (服务) never matches alone."""
-    grams = list(dict.fromkeys(g for run in bigrams(text) for g in run if len(g) == 2))
-    if len(grams) < 2:
-        return None
-    grams = [g for g in grams if common is None or not common(g, "grams")]
-    if not grams:
-        return None
-    return Q.Or([Q.Term("grams", g) for g in grams], boost=PARTIAL_WEIGHT)
 
 
 def _boosted(q: Q.Query | None, boost: float) -> Q.Query | None:
