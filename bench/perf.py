@@ -3,6 +3,7 @@
     python bench/perf.py                      # N = 10,000 and 100,000, three runs each
     python bench/perf.py --sizes 1000000 --runs 1   # the long run
     python bench/perf.py --jieba              # also build ours with jieba (REPORTSEARCH_SEGMENTER=jieba)
+    python bench/perf.py --sizes 100000 --baseline-runs 1   # the obvious design in the first run only
 
 For each N: a synthetic corpus (bench/corpus.py); then ``--runs`` times: full build of both
 designs (time, MB/s of UTF-8 input, index size, peak RSS of the indexing process tree), warm
@@ -193,8 +194,9 @@ def index_cmd(corpus: Path, index_dir: Path) -> list[str]:
     return [sys.executable, "-m", "indexer", "index", "--corpus", str(corpus), "--index", str(index_dir)]
 
 
-def measure(n: int, run: int, keep: bool, with_jieba: bool) -> dict:
-    """One run at N paragraphs: every figure of the table, as numbers."""
+def measure(n: int, run: int, keep: bool, with_jieba: bool, baseline: bool = True) -> dict:
+    """One run at N paragraphs: every figure of the table, as numbers (without the obvious
+    design's when not ``baseline``)."""
     corpus = OUT / f"corpus-{n}"
     if not corpus.exists():
         generate(n, corpus)
@@ -205,22 +207,27 @@ def measure(n: int, run: int, keep: bool, with_jieba: bool) -> dict:
         shutil.rmtree(d, ignore_errors=True)
     res: dict = {"mb": mb}
     res["ours_build"], res["ours_peak"], _ = run_measured(index_cmd(corpus, ours_ix))
-    res["base_build"], res["base_peak"], _ = run_measured([sys.executable, str(Path(__file__).parent / "baseline_index.py"),
-                                                           str(corpus), str(base_ix)])
+    if baseline:
+        res["base_build"], res["base_peak"], _ = run_measured([sys.executable, str(Path(__file__).parent / "baseline_index.py"),
+                                                               str(corpus), str(base_ix)])
     if with_jieba:
         jieba_ix = OUT / f"index-jieba-{n}"
         res["jieba_build"], res["jieba_peak"], _ = run_measured(index_cmd(corpus, jieba_ix), REPORTSEARCH_SEGMENTER="jieba")
         shutil.rmtree(jieba_ix, ignore_errors=True)
-    res["ours_size"], res["base_size"] = dir_mb(ours_ix), dir_mb(base_ix)
-    res["build_ratio"] = res["base_build"] / res["ours_build"]
+    res["ours_size"] = dir_mb(ours_ix)
+    if baseline:
+        res["base_size"] = dir_mb(base_ix)
+        res["build_ratio"] = res["base_build"] / res["ours_build"]
 
     from indexer.search.searcher import Searcher
     searcher = Searcher(ours_ix)
     ours_q = latencies(lambda q: searcher.search(q, limit=10), QUERIES)
     searcher.close()
-    base = Baseline(base_ix)
-    base_q = latencies(lambda q: base.top_with_highlights(q, 10), QUERIES)
-    for name, values in (("ours_q", ours_q), ("base_q", base_q)):
+    measured = [("ours_q", ours_q)]
+    if baseline:
+        base = Baseline(base_ix)
+        measured.append(("base_q", latencies(lambda q: base.top_with_highlights(q, 10), QUERIES)))
+    for name, values in measured:
         res[f"{name}50"], res[f"{name}95"], res[f"{name}max"] = percentile(values, 50), percentile(values, 95), max(values)
     served = serve_and_measure(ours_ix, corpus)
     res.update(cold_s=served["cold_s"], rss_mb=served["rss_mb"], req_s=served["req_s"],
@@ -251,7 +258,9 @@ def figure(runs: list[dict], key: str, fmt: str = "{:.1f}") -> str:
 def report(n: int, runs: list[dict]) -> None:
     mb = runs[0]["mb"]
     for r in runs:
-        r["ours_mbs"], r["base_mbs"] = mb / r["ours_build"], mb / r["base_build"]
+        r["ours_mbs"] = mb / r["ours_build"]
+        if "base_build" in r:
+            r["base_mbs"] = mb / r["base_build"]
         if "jieba_build" in r:
             r["jieba_mbs"] = mb / r["jieba_build"]
     f = lambda key, fmt="{:.1f}": figure(runs, key, fmt)      # noqa: E731
@@ -273,7 +282,9 @@ def report(n: int, runs: list[dict]) -> None:
     ]
     if "jieba_build" in runs[0]:
         rows.insert(2, ("full build with jieba (s, MB/s)", "", f"{f('jieba_build')} s, {f('jieba_mbs', '{:.2f}')} MB/s", ""))
-    print(f"\n### N = {n:,} paragraphs ({mb:.1f} MB UTF-8), median of {len(runs)} run(s) (range)\n")
+    base_runs = sum(1 for r in runs if "base_build" in r)
+    of_base = f"; the obvious design in {base_runs} of them" if base_runs < len(runs) else ""
+    print(f"\n### N = {n:,} paragraphs ({mb:.1f} MB UTF-8), median of {len(runs)} run(s) (range){of_base}\n")
     print("| measure | obvious design | reportsearch | ratio |\n|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
@@ -286,13 +297,17 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3, help="runs per size; every figure is their median")
     ap.add_argument("--jieba", action="store_true", help="also build ours with jieba instead of rjieba")
     ap.add_argument("--keep", action="store_true", help="keep the built indexes under bench/out/")
+    ap.add_argument("--baseline-runs", type=int, default=None,
+                    help="build and query the obvious design in the first K runs only (default: every run); "
+                         "its build is the slowest part of a run at 100,000 paragraphs and more")
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average "
           f"{os.getloadavg()[0]:.1f} at start")
     for n in args.sizes:
         runs = []
         for run in range(args.runs):
-            runs.append(measure(n, run, args.keep, args.jieba))
+            baseline = args.baseline_runs is None or run < args.baseline_runs
+            runs.append(measure(n, run, args.keep, args.jieba, baseline))
             print(f"N = {n:,}, run {run + 1}: " + json.dumps({k: round(v, 3) for k, v in runs[-1].items()}),
                   file=sys.stderr, flush=True)
         report(n, runs)

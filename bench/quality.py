@@ -1,15 +1,16 @@
 """Search quality, ours against the obvious design, on the bundled corpus and the development collection.
 
-    python bench/quality.py [--random 500] [--seed 7] [--no-dev] [--held-out FILE] [--per-query]
+    python bench/quality.py [--random 500] [--seed 7] [--no-dev] [--held-out FILE [FILE ...]] [--per-query]
 
 1. Judged queries (bench/quality/judgments.json on the bundled corpus, tuned against;
    bench/quality/dev_judgments.json on bench/devcorpus/, written before any tuning and frozen:
    graded by reading the paragraphs; 2 = a real precedent on the topic, 1 = a relevant mention;
-   each judgment names its paragraph by a verbatim anchor string; and
-   bench/quality/holdout_judgments.json, a third set on the development collection, held out:
-   committed before the ranking changes it checks and never tuned on): nDCG@10, P@5, recall@50,
-   overall and per query form, and for every space-separated `words` query of the second set
-   against its `joined` counterpart (the same words typed together).
+   each judgment names its paragraph by a verbatim anchor string; and the held-out sets on the
+   development collection, by default bench/quality/holdout_judgments.json (the third set) and
+   bench/quality/holdout2_judgments.json (the fourth), each committed before the ranking changes
+   it checks and never tuned on): nDCG@10, P@5, recall@50, overall and per query form, and for
+   every space-separated `words` query against its `joined` counterpart (the same words typed
+   together). Each held-out set gets its own tables; with several, one line pools their queries.
 2. Random word-aligned queries (1–3 consecutive jieba words of a random paragraph):
    exact-substring recall — every paragraph containing the query must be found. In the
    development collection it counts the paragraphs of the report copies our index keeps (a
@@ -45,7 +46,8 @@ from indexer.update import update_index
 JUDGMENTS = Path(__file__).parent / "quality" / "judgments.json"
 DEV_CORPUS = ROOT / "bench" / "devcorpus"
 DEV_JUDGMENTS = Path(__file__).parent / "quality" / "dev_judgments.json"
-HELD_OUT = Path(__file__).parent / "quality" / "holdout_judgments.json"
+HELD_OUT = [Path(__file__).parent / "quality" / name
+            for name in ("holdout_judgments.json", "holdout2_judgments.json")]
 DEV_NOTES = {"SOURCES.md"}          # the collection's notes on its sources, not a report
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -195,9 +197,9 @@ def substring_recall(system, queries, paragraphs, group, all_results, scope=None
 
 
 def measure(corpus: Path, judgments: Path, workdir: Path, n_random: int, seed: int,
-            merge_copies: bool = False, held_out: Path | None = None) -> dict:
+            merge_copies: bool = False, held_out: list[Path] = ()) -> dict:
     """Index ``corpus`` both ways under ``workdir`` and score the judged and random queries
-    (and the ``held_out`` judged queries on the same collection, as result["held_out"])."""
+    (and each of the ``held_out`` judged sets on the same collection, as result["held_out"])."""
     paragraphs = corpus_paragraphs(corpus)
     group = duplicate_groups(paragraphs)
     if merge_copies:
@@ -209,20 +211,20 @@ def measure(corpus: Path, judgments: Path, workdir: Path, n_random: int, seed: i
 
     queries = judged(judgments, paragraphs, group)
     rows = {"baseline": evaluate(base, queries, group), "ours": evaluate(ours, queries, group)}
-    more = None
-    if held_out is not None:
-        # Its own units: the copies its anchors name are joined for it alone.
-        more_group = merge_anchor_copies(held_out, paragraphs, duplicate_groups(paragraphs))
-        more_queries = judged(held_out, paragraphs, more_group)
-        more = {"paragraphs": paragraphs, "queries": more_queries,
-                "rows": {"baseline": evaluate(base, more_queries, more_group),
-                         "ours": evaluate(ours, more_queries, more_group)}}
+    more = []
+    for path in held_out:
+        # Its own units: the copies its anchors name are joined for this set alone.
+        more_group = merge_anchor_copies(path, paragraphs, duplicate_groups(paragraphs))
+        more_queries = judged(path, paragraphs, more_group)
+        more.append({"path": path, "paragraphs": paragraphs, "queries": more_queries, "group": more_group,
+                     "rows": {"baseline": evaluate(base, more_queries, more_group),
+                              "ours": evaluate(ours, more_queries, more_group)}})
     # The same engine with an empty synonym list: how much of the gain is the list's.
     saved = os.environ.get("REPORTSEARCH_SYNONYMS")
     os.environ["REPORTSEARCH_SYNONYMS"] = ""
     rows["nosyn"] = evaluate(ours, queries, group)
-    if more is not None:
-        more["rows"]["nosyn"] = evaluate(ours, more["queries"], more_group)
+    for h in more:
+        h["rows"]["nosyn"] = evaluate(ours, h["queries"], h["group"])
     if saved is None:
         del os.environ["REPORTSEARCH_SYNONYMS"]
     else:
@@ -310,8 +312,9 @@ def main() -> None:
     ap.add_argument("--judgments", type=Path, default=JUDGMENTS)
     ap.add_argument("--dev-corpus", type=Path, default=DEV_CORPUS)
     ap.add_argument("--dev-judgments", type=Path, default=DEV_JUDGMENTS)
-    ap.add_argument("--held-out", type=Path, default=HELD_OUT,
-                    help="judged queries on the development collection kept out of all tuning")
+    ap.add_argument("--held-out", type=Path, nargs="+", default=HELD_OUT, metavar="FILE",
+                    help="judged sets on the development collection kept out of all tuning "
+                         "(default: the third and fourth sets)")
     ap.add_argument("--no-dev", action="store_true", help="only the bundled corpus")
     ap.add_argument("--random", type=int, default=500)
     ap.add_argument("--seed", type=int, default=7)
@@ -378,25 +381,36 @@ def main() -> None:
     if args.per_query:
         print()
         print_per_query(d)
-    if d["held_out"] is not None:
-        print_held_out(d["held_out"], args.per_query)
+    for h in d["held_out"]:
+        print_held_out(h, args.per_query)
+    if len(d["held_out"]) > 1:
+        print_held_out_pooled(d["held_out"])
 
 
 def print_held_out(h, per_query: bool) -> None:
-    """The third judged set: on the development collection, kept out of all tuning."""
-    rows = h["rows"]
-    print(f"\n## Held-out set\n\ndevelopment collection, {len(h['queries'])} judged queries "
+    """One held-out judged set: on the development collection, kept out of all tuning."""
+    rows, name = h["rows"], h["path"].name
+    print(f"\n## Held-out set {name}\n\ndevelopment collection, {len(h['queries'])} judged queries "
           "(written before the ranking changes they check, never tuned on)\n")
     print("| metric | obvious design | reportsearch | reportsearch, empty synonym list |\n|---|---|---|---|")
     for key, label in METRICS:
         print(f"| {label} | " + " | ".join(f"{mean_of(rows[n], key):.3f}" for n in ("baseline", "ours", "nosyn")) + " |")
-    print("\nBy query form, held-out set:\n")
+    print(f"\nBy query form, {name}:\n")
     print_by_form(h)
-    print("\nSpace-separated words against the same words joined, held-out set:\n")
+    print(f"\nSpace-separated words against the same words joined, {name}:\n")
     print_words_joined(h)
     if per_query:
         print()
         print_per_query(h)
+
+
+def print_held_out_pooled(sets) -> None:
+    """One line: every held-out query counted once, whichever set holds it."""
+    pooled = {n: [r for h in sets for r in h["rows"][n]] for n in ("baseline", "ours", "nosyn")}
+    cells = "; ".join(f"{label} " + " / ".join(f"{mean_of(pooled[n], key):.3f}" for n in ("baseline", "ours", "nosyn"))
+                      for key, label in METRICS)
+    print(f"\nAll held-out queries pooled ({len(pooled['ours'])} queries, "
+          f"{' + '.join(h['path'].name for h in sets)}), obvious / ours / ours with an empty synonym list: {cells}")
 
 
 if __name__ == "__main__":
