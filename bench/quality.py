@@ -16,6 +16,8 @@
    development collection it counts the paragraphs of the report copies our index keeps (a
    report held by several files is indexed once; see indexer.ingest.dedup), and is also given
    over every file's paragraphs.
+3. Made pairs: every judged single-term query that segments into several words, asked again
+   with the words typed apart (低空经济 → 低空 经济) and scored against the same judgments.
 
 Paragraphs that are the same text (a report published twice) count as one unit for both
 designs, since ours shows them as one result. In the development collection one report is
@@ -161,6 +163,34 @@ def evaluate(system, queries, group):
     return rows
 
 
+def made_pairs(system, queries, group) -> list[dict]:
+    """Every judged query of one term (plain, joined, synonym) that segments into several words,
+    asked again with the words typed apart (低空经济 → 低空 经济), against the same judgments:
+    the words form should score at least as well. Made, not judged anew: the judgments are of
+    the topic, which both forms ask about."""
+    from indexer.text.analysis import query_words
+
+    out = []
+    for q, kind, grades in queries:
+        words = query_words(q)
+        if kind not in ("plain", "joined", "synonym") or len(words) < 2:
+            continue
+        apart = " ".join(words)
+        out.append({"query": q, "apart": apart,
+                    "apart_ndcg": ndcg(units(system.ids(apart, 50), group), grades),
+                    "joined_ndcg": ndcg(units(system.ids(q, 50), group), grades)})
+    return out
+
+
+def print_made_pairs(title: str, pairs: list[dict]) -> None:
+    if not pairs:
+        return
+    n = len(pairs)
+    worse = [p for p in pairs if p["apart_ndcg"] < p["joined_ndcg"] - 1e-9]
+    print(f"| {title} | {n} | {sum(p['apart_ndcg'] for p in pairs) / n:.3f} | "
+          f"{sum(p['joined_ndcg'] for p in pairs) / n:.3f} | {len(worse)} |")
+
+
 def random_queries(paragraphs, n: int, seed: int) -> list[str]:
     import jieba
 
@@ -218,7 +248,8 @@ def measure(corpus: Path, judgments: Path, workdir: Path, n_random: int, seed: i
         more_queries = judged(path, paragraphs, more_group)
         more.append({"path": path, "paragraphs": paragraphs, "queries": more_queries, "group": more_group,
                      "rows": {"baseline": evaluate(base, more_queries, more_group),
-                              "ours": evaluate(ours, more_queries, more_group)}})
+                              "ours": evaluate(ours, more_queries, more_group)},
+                     "pairs": made_pairs(ours, more_queries, more_group)})
     # The same engine with an empty synonym list: how much of the gain is the list's.
     saved = os.environ.get("REPORTSEARCH_SYNONYMS")
     os.environ["REPORTSEARCH_SYNONYMS"] = ""
@@ -234,7 +265,8 @@ def measure(corpus: Path, judgments: Path, workdir: Path, n_random: int, seed: i
         "baseline": substring_recall(base, rq, paragraphs, group, lambda s, q: s.ids(q, None)),
         "ours": substring_recall(ours, rq, paragraphs, group, lambda s, q: s.all_ids(q)),
     }
-    result = {"paragraphs": paragraphs, "queries": queries, "rows": rows, "rq": rq, "sub": sub, "held_out": more}
+    result = {"paragraphs": paragraphs, "queries": queries, "rows": rows, "rq": rq, "sub": sub, "held_out": more,
+              "pairs": made_pairs(ours, queries, group)}
     if merge_copies:
         # Where one report is held by several files and split into paragraphs differently, our
         # index keeps one copy: a paragraph of the other copies is not "missed" when its text
@@ -385,6 +417,18 @@ def main() -> None:
         print_held_out(h, args.per_query)
     if len(d["held_out"]) > 1:
         print_held_out_pooled(d["held_out"])
+    print("\n## Words typed apart, made from the judged single-term queries\n\n"
+          "Each judged plain, joined or synonym query that segments into several words, asked again with the "
+          "words typed apart, against the same judgments (the words form should score at least as well):\n")
+    print("| set | pairs | nDCG@10 apart | nDCG@10 together | apart worse |\n|---|---|---|---|---|")
+    print_made_pairs("bundled corpus", bundled["pairs"])
+    print_made_pairs("development collection", d["pairs"])
+    for h in d["held_out"]:
+        print_made_pairs(h["path"].name, h["pairs"])
+    if args.per_query:
+        print("\n| query | apart | nDCG@10 apart | nDCG@10 together |\n|---|---|---|---|")
+        for p in bundled["pairs"] + d["pairs"] + [p for h in d["held_out"] for p in h["pairs"]]:
+            print(f"| {p['query']} | {p['apart']} | {p['apart_ndcg']:.2f} | {p['joined_ndcg']:.2f} |")
 
 
 def print_held_out(h, per_query: bool) -> None:

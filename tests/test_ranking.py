@@ -276,3 +276,38 @@ GLOSSED = (
 def test_what_was_done_ranks_above_the_glossary_entry_that_says_it_more_often(tmp_path):
     hits = Searcher(one_report_index(tmp_path, GLOSSED)).search("以旧换新").hits
     assert "名词解释" in hits[-1].section and [h.text[:4] for h in hits] == ["全县开展", "以旧换新"]
+
+
+APART = {
+    "a.txt": "甲县工作汇报\n"
+             "甲县完成拆迁安置，群众满意。\n"
+             "甲县推进老旧小区整治，惠及居民三千户。\n"
+             "甲县依法征收集体土地，完成年度任务。\n"
+             "甲县安置退役军人，安置率达到百分之百。\n",
+    "b.txt": "乙县工作汇报\n" + "".join(f"乙县第{n}季度农业生产稳定。\n" for n in "一二三四五六七八"),
+}
+
+
+@pytest.fixture(scope="module")
+def apart(tmp_path_factory):
+    from indexer.search.searcher import Searcher
+    from fixture_files import corpus_index
+    return Searcher(corpus_index(tmp_path_factory.mktemp("apart"), APART))
+
+
+def test_words_typed_apart_keep_the_synonyms_of_the_words_together(apart):
+    # 老旧小区整治 is a synonym of 老旧小区改造: typed with spaces, the words find it too, in
+    # the synonym tier, and it is marked as a synonym.
+    hits = apart.search("老旧 小区 改造").hits
+    assert hits[0].text.startswith("甲县推进老旧小区整治")
+    assert hits[0].match == "synonym"
+    assert "老旧小区整治" in [n.text for n in apart.search("老旧 小区 改造").needles if n.synonym_of == "老旧小区改造"]
+
+
+def test_a_synonym_of_one_word_alone_ranks_among_some_of_the_words(apart):
+    # 征收 (a synonym of 拆迁) without 安置 is one of the words, not all of them: it ranks with
+    # the paragraphs having some of the words, by BM25, so the one saying 安置 twice comes first.
+    hits = [(h.text[:6], h.match) for h in apart.search("拆迁 安置", limit=20).hits]
+    assert hits[0] == ("甲县完成拆迁", "exact")
+    assert ("甲县依法征收", "some_words") in hits
+    assert hits.index(("甲县安置退役", "some_words")) < hits.index(("甲县依法征收", "some_words"))

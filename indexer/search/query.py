@@ -103,6 +103,12 @@ class ParsedQuery:
         return out
 
     @property
+    def together_synonyms(self) -> list[str]:
+        """Synonyms of the words typed apart, taken together (tiers.typed_apart), normalised."""
+        together = tiers.typed_apart(self.clauses)
+        return [normalize(s) for s in synonyms_of(together)] if together else []
+
+    @property
     def needles(self) -> list[Needle]:
         return list(self.needle_texts)
 
@@ -322,4 +328,7 @@ def _needles(clauses) -> tuple[Needle, ...]:
             needles.setdefault(text, Needle(text, words=words))
             for synonym in synonyms_of(term.text):
                 needles.setdefault(normalize(synonym), Needle(normalize(synonym), synonym_of=term.text.strip()))
+    together = tiers.typed_apart(clauses)
+    for synonym in synonyms_of(together) if together else ():
+        needles.setdefault(normalize(synonym), Needle(normalize(synonym), synonym_of=together))
     return tuple(n for n in needles.values() if n.text)

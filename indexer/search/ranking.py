@@ -9,8 +9,9 @@ Tiers, best first:
   1. exact     every clause verbatim in the paragraph (text or heading): EXACT_SCORE plus the
                bigrams' BM25; a small tier is read whole and ranked again (``focus`` for
                several words, the bigram score for one, both × ``prominence``)
-  2. words     a synonym verbatim (SYNONYM_SCORE each, plus BM25) or all the words scattered
-               (BM25): one list, by score
+  2. words     every word, each itself or through a synonym verbatim (SYNONYM_SCORE each, plus
+               BM25), or a synonym of words typed apart taken together (老旧 小区 改造 →
+               老旧小区整治): one list, by score
   3. report    the other paragraphs of a report about the query (indexer.search.about): those
                with some of the words by score, then those with none (THROUGH_REPORT_SCORE) in
                reading order
@@ -128,12 +129,6 @@ def unconfirmed(score: float) -> float:
     return score - EXACT_SCORE if score >= EXACT_SCORE else score
 
 
-def has_synonym(score: float) -> bool:
-    """Does a paragraph below the exact tier contain a synonym verbatim? It then ranks in the
-    words tier, as one with every word of the query does."""
-    return score >= SYNONYM_SCORE
-
-
 def position(doc: dict) -> tuple:
     """Where a paragraph stands in the collection (file, place in it, id): what orders equal
     scores, so that results do not depend on how the index was built (its document numbers
@@ -154,17 +149,23 @@ def best_first(hits) -> list:
 
 def lower_tiers(hits, all_words, about) -> tuple[list, list, list]:
     """The lower pass's hits, (full query score, stored paragraph), in the tiers below the
-    exact one, each best first: words (a synonym verbatim, or ``all_words(doc)``), report (of
-    the rest, those from a report in ``about``), partial (the rest)."""
+    exact one, each best first: words (``all_words(doc)``: every word, each itself or through
+    a synonym), report (of the rest, those from a report in ``about``), partial (the rest)."""
     words, report, partial = [], [], []
     for score, doc in best_first((unconfirmed(s), d) for s, d in hits):
-        if has_synonym(score) or all_words(doc):
+        if all_words(doc):
             words.append((score, doc))
         elif doc["report_id"] in about:
-            report.append((score, doc))
+            report.append((without_synonym(score), doc))
         else:
-            partial.append((score, doc))
-    return words, report, partial
+            partial.append((without_synonym(score), doc))
+    return words, best_first(report), best_first(partial)
+
+
+def without_synonym(score: float) -> float:
+    """The score of a paragraph with a synonym of some of several words typed apart but not
+    all of them: it ranks by its BM25 among those with some of the words, not above them."""
+    return score % SYNONYM_SCORE
 
 
 def stored_score(score) -> float:

@@ -106,7 +106,7 @@ class SearchRun:
                                                        filter=context.report_query(list(about), None))), lower)
         clause_hits = self._clause_hits(about, picked.docnums | lower.docnums)
         words, report, partial = ranking.lower_tiers(
-            lower.hits, lambda doc: has_words(content(doc), parsed.word_checks), about)
+            lower.hits, lambda doc: _words_match(doc, parsed) != "some_words", about)
         for score, doc in words:
             picked.add(None, score, doc, match=_words_match(doc, parsed))
         unread = self._through_reports(about, lower.docnums, report, room, clause_hits)
@@ -284,7 +284,9 @@ def _words_match(doc: dict, parsed) -> str:
     text = content(doc)
     if has_words(text, tuple(clause[:1] for clause in parsed.word_checks)):
         return "all_words"
-    return "synonym" if has_words(text, parsed.word_checks) else "some_words"
+    if has_words(text, parsed.word_checks) or any(s in text for s in parsed.together_synonyms):
+        return "synonym"
+    return "some_words"
 
 
 def _rarest(view, exact) -> float:

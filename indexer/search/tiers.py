@@ -104,11 +104,25 @@ def _full(clauses, negated, filters, excluded, common=None):
             return None, clause_queries, own_filters
         must = [Q.Every()]
     query = must[0] if len(must) == 1 else _relaxed(clauses, must, common)
+    together = synonyms_of(typed_apart(clauses))
+    if together:
+        # 老旧 小区 改造 is 老旧小区改造 typed with spaces: its synonyms count as they would
+        # for the words typed together (in the synonym tier, with a paragraph having them all).
+        query = Q.Or([query, _text_query(together, False, SYNONYM_SCORE, SYNONYM_WEIGHT, partial=False)])
     if filter_queries:
         query = Q.And([query] + filter_queries)
     if excluded is not None:
         query = Q.AndNot(query, excluded)
     return query, clause_queries, own_filters
+
+
+def typed_apart(clauses) -> str:
+    """Words typed apart, each a plain word of its own (老旧 小区 改造): the same words typed
+    together (老旧小区改造); "" for anything else (a phrase, alternatives, a field, one word)."""
+    if len(clauses) < 2 or any(len(clause) != 1 or clause[0].phrase or clause[0].field or clause[0].negated
+                               for clause in clauses):
+        return ""
+    return "".join(squeeze(clause[0].text) for clause in clauses)
 
 
 def _relaxed(clauses, must, common=None) -> Q.Query:
