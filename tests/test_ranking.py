@@ -311,3 +311,12 @@ def test_a_synonym_of_one_word_alone_ranks_among_some_of_the_words(apart):
     assert hits[0] == ("甲县完成拆迁", "exact")
     assert ("甲县依法征收", "some_words") in hits
     assert hits.index(("甲县安置退役", "some_words")) < hits.index(("甲县依法征收", "some_words"))
+
+
+@pytest.mark.parametrize("query, said", [
+    ("拆迁 安置", "其中 1 段同时含“拆迁”“安置”，其余为部分匹配或相关段落"),
+    ("如何做好拆迁安置", "其中 1 段含“拆迁安置”原文，其余为部分匹配或相关段落"),
+])
+def test_the_exact_count_says_what_those_paragraphs_contain(relocation, query, said):
+    # Words typed apart are all in those paragraphs, not as typed; a question's topic is.
+    assert relocation.search(query, limit=20).exact_note == said

@@ -57,13 +57,17 @@ class SearchResult:
     needles: list[str] = field(default_factory=list)
     estimated: bool = False          # total is an estimate (too many matches to count cheaply)
     exact_total: int | None = None   # paragraphs containing the query as typed (None: no exact tier)
+    exact_words: tuple[str, ...] = ()   # what those paragraphs contain: each clause as typed
 
     @property
     def exact_note(self) -> str:
-        """How many of the results contain the query as typed, when not all do (page and CLI)."""
+        """How many of the results contain the query as typed, when not all do (page and CLI):
+        its topic for a question (银发经济 of 如何发展银发经济), every word of words typed apart."""
         if self.exact_total is None or self.exact_total == self.total:
             return ""
-        return f"其中 {self.exact_total} 段含“{self.query}”原文，其余为部分匹配或相关段落"
+        words = ["“" + w.replace(" / ", "”或“") + "”" for w in self.exact_words] or [f"“{self.query}”"]
+        said = f"含{words[0]}原文" if len(words) == 1 else "同时含" + "".join(words)
+        return f"其中 {self.exact_total} 段{said}，其余为部分匹配或相关段落"
     incomplete: bool = False         # the request's time budget ran out: hits and total are what was found
 
     @property

@@ -224,7 +224,7 @@ class Searcher:
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=parsed.text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
                             hits=hits, needles=parsed.needles, estimated=estimated, incomplete=incomplete,
-                            exact_total=exact_total)
+                            exact_total=exact_total, exact_words=parsed.clause_words)
 
     def facet_counts(self, text: str, filters: dict | None = None, deadline: float | None = None,
                      top: int | None = facets.TOP_VALUES) -> dict | None:
