@@ -30,7 +30,7 @@ def matching(searcher, query: Q.Query) -> set[int] | None:
             docs = _docs(reader, query)
             if reader.has_deletions():
                 docs -= reader.deleted_docs_set
-            out.update(docs if not offset else (d + offset for d in docs))
+            out.update(map(offset.__add__, docs) if offset else docs)
     except _Unsupported:
         return None
     return out
@@ -38,7 +38,16 @@ def matching(searcher, query: Q.Query) -> set[int] | None:
 
 def _term(reader, fieldname: str, text) -> set[int]:
     btext = postings.term_bytes(reader, fieldname, text)
-    return set(postings.all_ids(reader.postings(fieldname, btext))) if btext is not None else set()
+    if btext is None:
+        return set()
+    matcher = reader.postings(fieldname, btext)
+    leaf = postings.leaf(matcher)
+    if leaf is None:
+        return set(postings.all_ids(matcher))
+    out: set[int] = set()
+    for block in postings.blocks(leaf):       # straight into the set, a block at a time
+        out.update(postings.decode(leaf, block)[0])
+    return out
 
 
 def _docs(reader, q: Q.Query) -> set[int]:

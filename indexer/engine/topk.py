@@ -172,26 +172,44 @@ def top_k(searcher, query, k: int, deadline: float | None = None) -> tuple[list[
 
     Past ``deadline`` (checked every DEADLINE_BLOCKS blocks): deadline.Stopped with the best of
     the documents scored so far, best first."""
-    prepared = _prepare(searcher, query)
-    if prepared is None:
-        return None
-    segments, allowed, excluded = prepared
-    best = _Best(k)
-    # A narrow filter (one report) leaves most blocks without an allowed document: not decoded.
-    within = sorted(allowed) if allowed is not None else None
-    for visited, (bound, n, i, lo, hi) in enumerate(_plan(segments)):
-        if bound + _SLACK < best.floor:
-            break
-        if visited and visited % DEADLINE_BLOCKS == 0 and passed(deadline):
-            raise Stopped(best.ranked())
-        offset, driver, rest, deleted = segments[n]
-        if within is not None:
-            first = bisect_left(within, offset + lo)
-            if first == len(within) or within[first] > offset + hi:
-                continue
-        _visit(best, driver, i, [(o, *o.span(lo, hi)) for o in rest], offset, deleted, allowed, excluded)
-    ranked = best.ranked()
-    return ranked, len(ranked) < k
+    ranking = Ranking.of(searcher, query)
+    return None if ranking is None else ranking.top(k, deadline)
+
+
+class Ranking:
+    """One query made ready for top-k passes: its terms' block headers read, its blocks in the
+    order they are visited. A caller that asks for more than k (the ties at the cut) asks the
+    same Ranking again, and blocks decoded by the first pass are not decoded again."""
+
+    def __init__(self, segments, allowed, excluded):
+        self.segments, self.allowed, self.excluded = segments, allowed, excluded
+        self.plan = _plan(segments)
+        # A narrow filter (one report) leaves most blocks without an allowed document: not decoded.
+        self.within = sorted(allowed) if allowed is not None else None
+
+    @classmethod
+    def of(cls, searcher, query) -> "Ranking | None":
+        """The query made ready, or None for a query not handled here."""
+        prepared = _prepare(searcher, query)
+        return None if prepared is None else cls(*prepared)
+
+    def top(self, k: int, deadline: float | None = None) -> tuple[list[tuple[float, int]], bool]:
+        """As ``top_k``."""
+        segments, allowed, excluded, within = self.segments, self.allowed, self.excluded, self.within
+        best = _Best(k)
+        for visited, (bound, n, i, lo, hi) in enumerate(self.plan):
+            if bound + _SLACK < best.floor:
+                break
+            if visited and visited % DEADLINE_BLOCKS == 0 and passed(deadline):
+                raise Stopped(best.ranked())
+            offset, driver, rest, deleted = segments[n]
+            if within is not None:
+                first = bisect_left(within, offset + lo)
+                if first == len(within) or within[first] > offset + hi:
+                    continue
+            _visit(best, driver, i, [(o, *o.span(lo, hi)) for o in rest], offset, deleted, allowed, excluded)
+        ranked = best.ranked()
+        return ranked, len(ranked) < k
 
 
 def _prepare(searcher, query):
