@@ -9,12 +9,16 @@ query at 100,000 paragraphs. Here each term's posting list is decoded a block at
 a set and the query's structure becomes set operations: And → ∩, Or → ∪, AndNot → −,
 AndMaybe → its required part. Only the shapes the search's query objects compile to are handled;
 for any other ``matching`` returns None and the caller asks Whoosh.
+
+The ids of a long list are kept once decoded (indexer.engine.kept).
 """
 from __future__ import annotations
 
+from array import array
+
 from whoosh import query as Q
 
-from indexer.engine import postings
+from indexer.engine import kept, postings
 
 
 class _Unsupported(Exception):
@@ -40,6 +44,14 @@ def _term(reader, fieldname: str, text) -> set[int]:
     btext = postings.term_bytes(reader, fieldname, text)
     if btext is None:
         return set()
+    if kept.is_long(reader, fieldname, btext):
+        return set(kept.remember(reader, fieldname, btext, "ids",
+                                 lambda: array("i", _read(reader, fieldname, btext))))
+    return _read(reader, fieldname, btext)
+
+
+def _read(reader, fieldname: str, btext: bytes) -> set[int]:
+    """Every id of the term's postings in this segment (deleted documents included)."""
     matcher = reader.postings(fieldname, btext)
     leaf = postings.leaf(matcher)
     if leaf is None:

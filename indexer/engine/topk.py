@@ -31,12 +31,13 @@ pages disagree). Where Whoosh runs a ranked search for us, it runs without it (`
 from __future__ import annotations
 
 import heapq
+from array import array
 from bisect import bisect_left
 
 from whoosh import collectors
 from whoosh import query as Q
 
-from indexer.engine import docsets
+from indexer.engine import docsets, kept
 from indexer.engine.deadline import Stopped, passed
 from indexer.engine.deadline import run as deadline_run
 from indexer.engine import postings
@@ -64,7 +65,9 @@ def conjunction(query) -> list[tuple[str, str, float]] | None:
 class _Blocks:
     """One term's postings in one segment: block headers up front, blocks decoded on demand."""
 
-    def __init__(self, matcher, scorer: _SaturatedTfScorer, boost: float):
+    def __init__(self, matcher, scorer: _SaturatedTfScorer, boost: float, headers=None):
+        """``headers``: the list's block headers as ``_headers`` gives them, when the caller has
+        them (indexer.engine.kept); else they are read from ``matcher``."""
         self.of = scorer._of
         self.boost = boost
         self.maxids: list[int] = []
@@ -75,11 +78,12 @@ class _Blocks:
         self._scores: dict[float, float] = {}
         self._leaf = postings.leaf(matcher)
         if self._leaf is not None:
-            self._blocks = postings.blocks(self._leaf)
-            for block in self._blocks:
-                self.maxids.append(block.maxid)
-                self.bounds.append(self.of(block.maxweight) * boost)
-                self.postings += block.length
+            self._headers = headers if headers is not None else _headers(self._leaf)
+            maxids, maxweights, _, _, _, lengths = self._headers
+            self.maxids = maxids.tolist()
+            of = self.of
+            self.bounds = [of(weight) * boost for weight in maxweights]
+            self.postings = sum(lengths)
         else:
             # Any other matcher (postings inlined in the term's info): read it whole, as one block.
             ids, weights = [], []
@@ -97,7 +101,9 @@ class _Blocks:
         """(ids, weights) of block i."""
         got = self._decoded.get(i)
         if got is None:
-            got = self._decoded[i] = postings.decode(self._leaf, self._blocks[i])
+            maxids, maxweights, starts, ends, compressions, lengths = self._headers
+            block = postings.Block(maxids[i], maxweights[i], starts[i], ends[i], compressions[i], lengths[i])
+            got = self._decoded[i] = postings.decode(self._leaf, block)
         return got
 
     def lookup(self, i: int) -> dict:
@@ -129,6 +135,15 @@ class _Blocks:
         return a, b
 
 
+def _headers(leaf) -> tuple:
+    """(largest ids, largest weights, data starts, data ends, compressions, lengths) of every
+    block, as arrays (postings.blocks, compact enough to keep)."""
+    blocks = postings.blocks(leaf)
+    return (array("q", [b.maxid for b in blocks]), array("d", [b.maxweight for b in blocks]),
+            array("q", [b.start for b in blocks]), array("q", [b.end for b in blocks]),
+            array("b", [b.compression for b in blocks]), array("i", [b.length for b in blocks]))
+
+
 def _segment(searcher, subsearcher, terms) -> list[_Blocks] | None:
     """The terms' postings in one segment (None: some term is absent, or not handled here)."""
     reader = subsearcher.reader()
@@ -142,7 +157,10 @@ def _segment(searcher, subsearcher, terms) -> list[_Blocks] | None:
             raise _Unsupported
         # Deletions are checked on the survivors.
         matcher = postings.unfiltered(reader.postings(fieldname, btext, scorer=scorer))
-        blocks = _Blocks(matcher, scorer, boost)
+        headers = None
+        if kept.is_long(reader, fieldname, btext) and (leaf := postings.leaf(matcher)) is not None:
+            headers = kept.remember(reader, fieldname, btext, "headers", lambda: _headers(leaf))
+        blocks = _Blocks(matcher, scorer, boost, headers)
         if not blocks.maxids:
             return None
         out.append(blocks)
