@@ -18,13 +18,15 @@ import threading
 import weakref
 from array import array
 from collections import Counter, OrderedDict
+from struct import Struct
 
 from indexer.engine import postings
 
 _STATES = 4                   # index states whose columns are kept (a reindex adds one)
 _BY_STATE: "OrderedDict[tuple, dict]" = OrderedDict()
 _BY_SEARCHER: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()    # states with no key
-_LOCK = threading.RLock()     # held while building: one thread builds, the others wait and reuse
+_LOCK = threading.RLock()
+_FIELD_ID = Struct("!H")     # held while building: one thread builds, the others wait and reuse
 
 
 def _state(searcher) -> tuple | None:
@@ -70,14 +72,14 @@ def _build(searcher, field: str) -> tuple[list[str], array]:
     column = array("i", [-1]) * searcher.reader().doc_count_all()
     for subsearcher, offset in searcher.leaf_searchers():
         reader = subsearcher.reader()
-        for term, info in reader.iter_field(field):
+        for term, df, first in _lexicon(reader, field):
             if term not in index:
                 index[term] = len(values)
                 values.append(term.decode("utf-8"))
             i = index[term]
-            if info.doc_frequency() == 1:
+            if df == 1:
                 # Most dupkeys: the term info names the document, no posting list to open.
-                column[info.min_id() + offset] = i
+                column[first + offset] = i
                 continue
             for docnum in postings.all_ids(reader.postings(field, term)):   # block by block
                 column[docnum + offset] = i
@@ -85,6 +87,54 @@ def _build(searcher, field: str) -> tuple[list[str], array]:
             for docnum in reader.deleted_docs_set:
                 column[docnum + offset] = -1
     return values, column
+
+
+_RECORD = Struct("!ii")                # a terms file record: key length, value length
+_TERM_INFO = Struct("!BfIBBfII")      # W3's term info: flags, weight, df, lengths, max weight, min id, max id
+_CHUNK = 1 << 20
+
+
+def _lexicon(reader, field: str):
+    """(term, document frequency, the first document) of every term of ``field`` in one segment.
+
+    A term per paragraph (dupkey) makes Whoosh's lexicon walk, several file reads and a term
+    info object per term, most of the time a server takes before its first answer; here the
+    W3 terms file is read a megabyte at a time and each record is two struct unpacks.
+    Beneath Whoosh's public layer: another codec gets Whoosh's walk.
+    """
+    try:
+        terms = reader._terms
+        table, fieldid = terms._tindex, terms._fieldmap[field]
+        prefix = _FIELD_ID.pack(fieldid)
+        at, end, dbfile = table.closest_key_pos(prefix), table.endofdata, table.dbfile
+    except (AttributeError, KeyError):
+        for term, info in reader.iter_field(field):
+            yield term, info.doc_frequency(), info.min_id()
+        return
+    if at is None:
+        return
+    buffer, base = b"", at
+    while at < end:
+        rel = at - base
+        if _record_end(buffer, rel) > len(buffer):
+            buffer, base, rel = dbfile.get(at, min(_CHUNK, end - at)), at, 0
+            if _record_end(buffer, 0) > len(buffer):          # a record longer than a chunk
+                buffer = dbfile.get(at, min(_record_end(dbfile.get(at, _RECORD.size), 0), end - at))
+        keylen, datalen = _RECORD.unpack_from(buffer, rel)
+        keypos = rel + _RECORD.size
+        if buffer[keypos:keypos + _FIELD_ID.size] != prefix:
+            return                            # the next field's terms
+        _, _, df, _, _, _, first, _ = _TERM_INFO.unpack_from(buffer, keypos + keylen)
+        yield buffer[keypos + _FIELD_ID.size:keypos + keylen], df, first
+        at += _RECORD.size + keylen + datalen
+
+
+def _record_end(buffer: bytes, at: int) -> int:
+    """Where the record at ``at`` ends in buffer (past its end when its lengths are not there)."""
+    if at + _RECORD.size > len(buffer):
+        return at + _RECORD.size + 1
+    keylen, datalen = _RECORD.unpack_from(buffer, at)
+    return at + _RECORD.size + keylen + datalen
 
 
 def report_of(searcher):
