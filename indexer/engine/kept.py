@@ -31,7 +31,7 @@ def is_long(reader, fieldname: str, btext: bytes) -> bool:
     return getattr(reader, "segment", None) is not None and reader.doc_frequency(fieldname, btext) >= LONG
 
 
-def remember(reader, fieldname: str, btext: bytes, kind: str, make):
+def remember(reader, fieldname: str, btext: bytes, kind, make):
     """``make()`` for a long list of a segment, made once and kept; ``make`` returns an array or
     a tuple of arrays (which the caller must not change)."""
     key = (reader.segment().segment_id(), fieldname, btext, kind)
