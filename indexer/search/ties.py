@@ -26,7 +26,14 @@ def top_k(view, query, k: int, mask: set[int] | None = None) -> tuple[list[tuple
         # only be refused, and lose it.
         if exhausted or not cut_open or ask >= k + TIE_READ_LIMIT or view.stopped:
             break
-        ask = min(2 * ask, k + TIE_READ_LIMIT)
+        last = stored_score(ranked[-1][0])
+        if stored_score(ranked[len(ranked) // 2][0]) == last:
+            # The tie at the cut fills half the list or more (a rare word, most paragraphs saying
+            # it once): doubling would take several more passes to get past it. Any ask past
+            # the group, up to the limit, gives the same page; only the cost differs.
+            ask = k + TIE_READ_LIMIT
+        else:
+            ask = min(2 * ask, k + TIE_READ_LIMIT)
     ordered = []
     for _, group in groupby(ranked, key=lambda pair: stored_score(pair[0])):
         if len(ordered) >= k:
