@@ -49,11 +49,15 @@ def _term(reader, fieldname: str, text, offset: int) -> set[int]:
     btext = postings.term_bytes(reader, fieldname, text)
     if btext is None:
         return set()
-    if kept.is_long(reader, fieldname, btext):
-        # Kept numbered from the offset: the segment's place in the searcher is part of the key.
-        return set(kept.remember(reader, fieldname, btext, ("ids", offset),
-                                 lambda: array("i", _read(reader, fieldname, btext, offset))))
-    return _read(reader, fieldname, btext, offset)
+    if not kept.is_long(reader, fieldname, btext):
+        return _read(reader, fieldname, btext, offset)
+    # Kept numbered from the offset: the segment's place in the searcher is part of the key.
+    ids = kept.get(reader, fieldname, btext, ("ids", offset))
+    if ids is not None:
+        return set(ids)
+    docs = _read(reader, fieldname, btext, offset)
+    kept.put(reader, fieldname, btext, ("ids", offset), array("i", docs))
+    return docs
 
 
 def _read(reader, fieldname: str, btext: bytes, offset: int) -> set[int]:

@@ -34,15 +34,26 @@ def is_long(reader, fieldname: str, btext: bytes) -> bool:
 def remember(reader, fieldname: str, btext: bytes, kind, make):
     """``make()`` for a long list of a segment, made once and kept; ``make`` returns an array or
     a tuple of arrays (which the caller must not change)."""
+    got = get(reader, fieldname, btext, kind)
+    if got is None:
+        got = make()
+        put(reader, fieldname, btext, kind, got)
+    return got
+
+
+def get(reader, fieldname: str, btext: bytes, kind):
+    """What was kept of a long list of this segment under ``kind``, or None."""
     key = (reader.segment().segment_id(), fieldname, btext, kind)
     with _lock:
         got = _kept.get(key)
         if got is not None:
             _kept.move_to_end(key)
-            return got
-    value = make()
-    _keep(key, value)
-    return value
+        return got
+
+
+def put(reader, fieldname: str, btext: bytes, kind, value) -> None:
+    """Keep ``value`` (an array or a tuple of arrays, not to be changed) for a long list."""
+    _keep((reader.segment().segment_id(), fieldname, btext, kind), value)
 
 
 def _bytes(value) -> int:
