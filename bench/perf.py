@@ -8,7 +8,8 @@
 For each N: a synthetic corpus (bench/corpus.py); then ``--runs`` times: full build of both
 designs (time, MB/s of UTF-8 input, index size, peak RSS of the indexing process tree), warm
 query latency for top-10 with snippets (ours: indexer.search.searcher.Searcher; obvious:
-QueryParser + highlights()), HTTP API latency one client at a time and with 8 concurrent clients
+QueryParser + highlights(); ours also with the long posting lists it keeps, indexer.engine.kept,
+forgotten before every query, as for a query whose common words no earlier query read), HTTP API latency one client at a time and with 8 concurrent clients
 (requests/s), server RSS and cold start (ours, `reportsearch serve` on 127.0.0.1), and the cost of
 adding one report (a new one each run) and of a run with nothing changed, as whole processes.
 Every figure is printed as the median of the runs with their range; ratios are per run, from
@@ -115,12 +116,16 @@ def dir_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
-def latencies(fn, queries, rounds: int = 3) -> list[float]:
+def latencies(fn, queries, rounds: int = 3, before=None) -> list[float]:
+    """Each query's milliseconds, ``rounds`` times over, after one warm-up round; ``before()``
+    (untimed) runs before every timed query."""
     for q in queries:                       # warm up
         fn(q)
     out = []
     for _ in range(rounds):
         for q in queries:
+            if before is not None:
+                before()
             t = time.perf_counter()
             fn(q)
             out.append((time.perf_counter() - t) * 1000)
@@ -219,11 +224,14 @@ def measure(n: int, run: int, keep: bool, with_jieba: bool, baseline: bool = Tru
         res["base_size"] = dir_mb(base_ix)
         res["build_ratio"] = res["base_build"] / res["ours_build"]
 
+    from indexer.engine import kept
     from indexer.search.searcher import Searcher
     searcher = Searcher(ours_ix)
     ours_q = latencies(lambda q: searcher.search(q, limit=10), QUERIES)
+    # The same, every long posting list read afresh (none kept from an earlier query).
+    unkept_q = latencies(lambda q: searcher.search(q, limit=10), QUERIES, before=kept.clear)
     searcher.close()
-    measured = [("ours_q", ours_q)]
+    measured = [("ours_q", ours_q), ("unkept_q", unkept_q)]
     if baseline:
         base = Baseline(base_ix)
         measured.append(("base_q", latencies(lambda q: base.top_with_highlights(q, 10), QUERIES)))
@@ -272,6 +280,8 @@ def report(n: int, runs: list[dict]) -> None:
         ("query p50 (ms, top-10 + snippets, warm)", f("base_q50"), f("ours_q50"), ""),
         ("query p95 (ms)", f("base_q95"), f("ours_q95"), ""),
         ("query max (ms)", f("base_qmax"), f("ours_qmax"), ""),
+        ("query p50 / p95 (ms), no posting list kept from an earlier query", "",
+         f"{f('unkept_q50')} / {f('unkept_q95')}", ""),
         ("HTTP API p50 / p95 (ms), one client", "", f"{f('http50')} / {f('http95')}", ""),
         (f"HTTP API p50 / p95 (ms), {CLIENTS} clients", "", f"{f('http8_50')} / {f('http8_95')}", ""),
         (f"HTTP requests/s, {CLIENTS} clients", "", f("req_s", "{:.0f}"), ""),

@@ -246,11 +246,11 @@ def check_port(host: str, port: int) -> None:
 def cmd_serve(cfg, args) -> int:
     from indexer.engine import store
     from indexer.progress import log_lines
-    from indexer.update import update_index
 
     check_port(cfg["host"], cfg["port"])         # before a long first build, not after it
     log_lines()                                  # a server's stderr is a log: progress as lines, no bar
     if not store.has_documents(cfg["index_dir"]):     # none, or a first build stopped early
+        from indexer.update import update_index  # only then: the writing side is not the server's start
         _log(f"没有找到索引，正在从 {Path(need_corpus(cfg)).resolve()} 建立……")
         print_summary(update_index(cfg["index_dir"], cfg["corpus_dir"], lock_timeout=cfg["lock_timeout"], log=_log),
                       out=sys.stderr)

@@ -63,3 +63,72 @@ def test_facet_columns_see_every_segment_and_no_deleted_paragraph(searcher):
     values, column = facets._column(searcher, "report_id")
     assert {values[column[n]] for n in searcher.docs_for_query(Q.Every()) if column[n] >= 0} \
         == {doc["report_id"] for doc in live}
+
+
+@pytest.mark.parametrize("text", ["社区", "社区建设", "土地流转", "一站式服务 -劳动保障"])
+def test_long_lists_kept_from_an_earlier_count_give_the_same_matches(searcher, text, monkeypatch):
+    from indexer.engine import kept
+
+    monkeypatch.setattr(kept, "LONG", 1)            # every list of the bundled corpus is "long"
+    kept.clear()
+    parsed = parse(text, IndexStats(searcher.reader()))
+    expected = set(searcher.docs_for_query(parsed.exact))
+    assert docsets.matching(searcher, parsed.exact) == expected       # read, then kept
+    assert kept._kept
+    assert docsets.matching(searcher, parsed.exact) == expected       # from what was kept
+    kept.clear()
+
+
+@pytest.mark.parametrize("field", ["dupkey", "report_id", "source", "id", "grams", "year"])
+def test_the_terms_file_read_in_one_go_gives_whooshs_lexicon(searcher, field):
+    from indexer.engine.columns import _lexicon
+
+    for leaf, _ in searcher.reader().leaf_readers():
+        assert list(_lexicon(leaf, field)) == [(term, info.doc_frequency(), info.min_id())
+                                               for term, info in leaf.iter_field(field)]
+
+
+def test_distinct_paragraphs_counted_as_one_by_one(tmp_path):
+    from indexer.engine.view import open_view
+    from indexer.search import facets
+    from indexer.search.ranking import BM25
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    shared = "各社区统一设立便民服务窗口，实行一站式服务，群众办事不出社区。"
+    for name, opening in (("甲县", "甲县推进土地流转，规范流转合同。"), ("乙县", "乙县整治农村人居环境，建设美丽乡村。")):
+        (corpus / f"{name}.txt").write_text(f"{name}工作报告\n{opening}\n{shared}\n", encoding="utf-8")
+    update_index(index, corpus)
+    # A third copy in a second segment, and a paragraph of the first deleted.
+    (corpus / "丙县.txt").write_text(f"丙县工作报告\n丙县加强社会治安综合治理。\n{shared}\n", encoding="utf-8")
+    (corpus / "乙县.txt").write_text("乙县工作报告\n乙县整治农村人居环境，建设美丽乡村。\n", encoding="utf-8")
+    update_index(index, corpus)
+    view = open_view(store.open_index(index), BM25)
+    try:
+        with store.open_index(index).searcher() as s:
+            every = set(s.docs_for_query(Q.Every()))
+            community = set(s.docs_for_query(Q.Term("grams", "社区")))
+        _, dupkeys = view.column("dupkey")
+        assert len(view.shared("dupkey")) == 2          # 甲县's and 丙县's copies (乙县's is deleted)
+        for docs in (every, community, set(), set(view.shared("dupkey")), {min(view.shared("dupkey"))}):
+            one_by_one = len({dupkeys[d] for d in docs if dupkeys[d] >= 0}) + sum(1 for d in docs if dupkeys[d] < 0)
+            assert facets.distinct(view, docs) == one_by_one
+        assert facets.distinct(view, community) == len(community) - 1
+    finally:
+        view.close()
+
+
+def test_columns_are_shared_by_searchers_of_one_commit_and_not_by_the_next(searcher, tmp_path, corpus_copy_module):
+    from indexer.engine import columns
+
+    ix = store.open_index(searcher._ix.storage.folder)
+    with ix.searcher() as a, ix.searcher() as b:
+        assert columns._column(a, "report_id") is columns._column(b, "report_id")
+    before = columns._column(searcher, "report_id")
+    (corpus_copy_module / "another.txt").write_text("某镇社区建设汇报\n某镇推行网格化管理，社区服务中心建成。\n",
+                                                     encoding="utf-8")
+    update_index(searcher._ix.storage.folder, corpus_copy_module)
+    with store.open_index(searcher._ix.storage.folder).searcher() as after:
+        assert columns._column(after, "report_id") is not before
+        values, column = columns._column(after, "report_id")
+        assert len(column) == after.doc_count_all() and len(set(values)) > len(set(before[0]))

@@ -53,3 +53,27 @@ def test_best_first_orders_equal_scores_by_position():
     c = {"source": "b.txt", "ordinal": 0, "id": "z"}
     assert best_first([(1.0, c), (1.0, a), (2.0, c), (1.0, b)]) == [(2.0, c), (1.0, b), (1.0, a), (1.0, c)]
     assert position({}) == ("", 0, "")
+
+
+def test_a_tie_longer_than_the_page_gives_the_first_paragraphs_in_collection_order(tmp_path):
+    from indexer.search import ties
+    from indexer.search.query import parse
+    from indexer.search.tiers import IndexStats
+    from indexer.search.ranking import stored_score
+
+    # 150 paragraphs saying 土地流转 once each: one score, a group far longer than any page.
+    files = {f"{n:03d}.txt": f"第{n}号汇报\n本村推进土地流转，编号{n}的合作社扩大规模。\n"
+             for n in range(150)}
+    for name, text in reversed(list(files.items())):      # numbered against the collection order
+        write(tmp_path, {name: text})
+    update_index(tmp_path / "index", tmp_path / "corpus")
+    view = Searcher(tmp_path / "index")._current()
+    exact = parse("土地流转", IndexStats(view)).exact
+    every, _ = ties.top_k(view.exact_tier, exact, 1000)
+    # (Near-identical reports are indexed once: some of the 150 files are left out.)
+    assert len(every) > 60 and len({stored_score(s) for s, _ in every}) == 1
+    in_order = sorted(every, key=lambda sd: position(view.stored_fields(sd[1])))
+    assert every == in_order
+    for k in (1, 5, 13, 40, len(every) - 1):
+        page, exhausted = ties.top_k(view.exact_tier, exact, k)
+        assert page == in_order[:k] and not exhausted

@@ -144,3 +144,26 @@ def test_a_search_within_its_deadline_is_whole(searcher):
     query = Q.And([Q.Term("grams", "aa"), Q.Term("grams", "bb")])
     ranked, _ = top_k(searcher, query, 20, deadline=time.monotonic() + 60)
     assert ranked == top_k(searcher, query, 20)[0]
+
+
+@pytest.mark.parametrize("words", [["aa"], ["aa", "bb"], ["cc", "dd", "ee", "ff"]])
+def test_block_headers_kept_from_an_earlier_search_give_the_same_top_k(searcher, words, monkeypatch):
+    from indexer.engine import kept
+
+    monkeypatch.setattr(kept, "LONG", 1)            # every list of this small index is "long"
+    kept.clear()
+    query = Q.And([Q.Term("grams", w) for w in words]) if len(words) > 1 else Q.Term("grams", words[0])
+    first = top_k(searcher, query, 20)
+    assert kept._kept                                # something was kept…
+    assert top_k(searcher, query, 20) == first       # …and the search that reads it back agrees
+    assert [d for _, d in first[0]] == [d for _, d in brute(searcher, query, 20)[0]]
+    kept.clear()
+
+
+def test_asking_one_ranking_for_more_gives_what_a_fresh_top_k_gives(searcher):
+    from indexer.engine.topk import Ranking
+
+    query = Q.And([Q.Term("grams", "aa"), Q.Term("grams", "bb")])
+    ranking = Ranking.of(searcher, query)
+    for k in (5, 13, 26, 212, 5000):
+        assert ranking.top(k) == top_k(searcher, query, k)

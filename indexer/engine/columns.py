@@ -1,46 +1,140 @@
-"""Facet columns: a field's value for every document, as one array, built once per searcher.
+"""Facet columns: a field's value for every document, as one array, built once per index state.
 
 Its place in the flow query → parse → search → highlight → results: inside the engine, under the
 index view's ``column``, which the search's facet counts and report lookups read
 (indexer.search.facets, indexer.search.about). Each column is built from the field's lexicon and
-posting lists (read a block at a time, indexer.engine.postings) and cached for as long as the
-Whoosh searcher lives (until the next reindex), so a count costs an array lookup per match.
+posting lists (read a block at a time, indexer.engine.postings) so a count costs an array lookup
+per match.
+
+A column depends only on the segments a searcher reads and their deletions, so it is kept per
+such state, not per searcher: the server's threads each hold their own view of one commit and
+share its columns, instead of each building them again (``dupkey`` alone, a term per paragraph,
+took a second or more at 100,000 paragraphs). A reindex makes a new state; the columns of the
+last few states are kept.
 """
 from __future__ import annotations
 
 import threading
 import weakref
 from array import array
+from collections import Counter, OrderedDict
+from struct import Struct
 
 from indexer.engine import postings
 
-_COLUMNS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
+_STATES = 4                   # index states whose columns are kept (a reindex adds one)
+_BY_STATE: "OrderedDict[tuple, dict]" = OrderedDict()
+_BY_SEARCHER: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()    # states with no key
+_LOCK = threading.RLock()
+_FIELD_ID = Struct("!H")     # held while building: one thread builds, the others wait and reuse
+
+
+def _state(searcher) -> tuple | None:
+    """What identifies the documents a searcher sees: each segment's id (random, given when it
+    was written) and how many of its documents are deleted (a segment's deletions only grow).
+    None when a reader is not one Whoosh's segments (then the cache is per searcher)."""
+    out = []
+    for leaf, offset in searcher.reader().leaf_readers():
+        segment = getattr(leaf, "segment", None)
+        if segment is None:
+            return None
+        segment = segment()
+        out.append((segment.segment_id(), segment.deleted_count(), offset))
+    return tuple(out)
+
+
+def _cache(searcher) -> dict:
+    """The cache of derived data for the searcher's index state (call with _LOCK held)."""
+    key = _state(searcher)
+    if key is None:
+        return _BY_SEARCHER.setdefault(searcher, {})
+    cached = _BY_STATE.get(key)
+    if cached is None:
+        cached = _BY_STATE[key] = {}
+        while len(_BY_STATE) > _STATES:
+            _BY_STATE.popitem(last=False)
+    else:
+        _BY_STATE.move_to_end(key)
+    return cached
 
 
 def _column(searcher, field: str) -> tuple[list[str], array]:
-    """(values, docnum → value index or -1) for a field, built once per searcher and cached."""
+    """(values, docnum → value index or -1) for a field, built once per index state and cached."""
     with _LOCK:
-        cached = _COLUMNS.setdefault(searcher, {})
-        if field in cached:
-            return cached[field]
+        cached = _cache(searcher)
+        if field not in cached:
+            cached[field] = _build(searcher, field)
+        return cached[field]
+
+
+def _build(searcher, field: str) -> tuple[list[str], array]:
     values, index = [], {}
     column = array("i", [-1]) * searcher.reader().doc_count_all()
     for subsearcher, offset in searcher.leaf_searchers():
         reader = subsearcher.reader()
-        for term in reader.lexicon(field):
+        for term, df, first in _lexicon(reader, field):
             if term not in index:
                 index[term] = len(values)
                 values.append(term.decode("utf-8"))
             i = index[term]
+            if df == 1:
+                # Most dupkeys: the term info names the document, no posting list to open.
+                column[first + offset] = i
+                continue
             for docnum in postings.all_ids(reader.postings(field, term)):   # block by block
                 column[docnum + offset] = i
         if reader.has_deletions():
             for docnum in reader.deleted_docs_set:
                 column[docnum + offset] = -1
-    with _LOCK:
-        _COLUMNS.setdefault(searcher, {})[field] = (values, column)
     return values, column
+
+
+_RECORD = Struct("!ii")                # a terms file record: key length, value length
+_TERM_INFO = Struct("!BfIBBfII")      # W3's term info: flags, weight, df, lengths, max weight, min id, max id
+_CHUNK = 1 << 20
+
+
+def _lexicon(reader, field: str):
+    """(term, document frequency, the first document) of every term of ``field`` in one segment.
+
+    A term per paragraph (dupkey) makes Whoosh's lexicon walk, several file reads and a term
+    info object per term, most of the time a server takes before its first answer; here the
+    W3 terms file is read a megabyte at a time and each record is two struct unpacks.
+    Beneath Whoosh's public layer: another codec gets Whoosh's walk.
+    """
+    try:
+        terms = reader._terms
+        table, fieldid = terms._tindex, terms._fieldmap[field]
+        prefix = _FIELD_ID.pack(fieldid)
+        at, end, dbfile = table.closest_key_pos(prefix), table.endofdata, table.dbfile
+    except (AttributeError, KeyError):
+        for term, info in reader.iter_field(field):
+            yield term, info.doc_frequency(), info.min_id()
+        return
+    if at is None:
+        return
+    buffer, base = b"", at
+    while at < end:
+        rel = at - base
+        if _record_end(buffer, rel) > len(buffer):
+            buffer, base, rel = dbfile.get(at, min(_CHUNK, end - at)), at, 0
+            if _record_end(buffer, 0) > len(buffer):          # a record longer than a chunk
+                buffer = dbfile.get(at, min(_record_end(dbfile.get(at, _RECORD.size), 0), end - at))
+        keylen, datalen = _RECORD.unpack_from(buffer, rel)
+        keypos = rel + _RECORD.size
+        if buffer[keypos:keypos + _FIELD_ID.size] != prefix:
+            return                            # the next field's terms
+        _, _, df, _, _, _, first, _ = _TERM_INFO.unpack_from(buffer, keypos + keylen)
+        yield buffer[keypos + _FIELD_ID.size:keypos + keylen], df, first
+        at += _RECORD.size + keylen + datalen
+
+
+def _record_end(buffer: bytes, at: int) -> int:
+    """Where the record at ``at`` ends in buffer (past its end when its lengths are not there)."""
+    if at + _RECORD.size > len(buffer):
+        return at + _RECORD.size + 1
+    keylen, datalen = _RECORD.unpack_from(buffer, at)
+    return at + _RECORD.size + keylen + datalen
 
 
 def report_of(searcher):
@@ -51,5 +145,29 @@ def report_of(searcher):
 
 def paragraph_count(searcher) -> int:
     """How many paragraphs the index holds (not counting duplicate records and file markers)."""
+    return _derived(searcher, "paragraphs", lambda: _paragraphs(searcher))
+
+
+def _paragraphs(searcher) -> int:
     _, column = _column(searcher, "report_id")
     return len(column) - column.count(-1)
+
+
+def shared(searcher, field: str) -> frozenset[int]:
+    """Docnums whose value of ``field`` some other live document has too (a paragraph with copies,
+    for ``dupkey``): what counting distinct values must look at one by one."""
+    return _derived(searcher, ("shared", field), lambda: _shared(searcher, field))
+
+
+def _shared(searcher, field: str) -> frozenset[int]:
+    _, column = _column(searcher, field)
+    sizes = Counter(column)
+    return frozenset(d for d, v in enumerate(column) if v >= 0 and sizes[v] > 1)
+
+
+def _derived(searcher, key, make):
+    with _LOCK:
+        cached = _cache(searcher)
+        if key not in cached:
+            cached[key] = make()
+        return cached[key]

@@ -77,6 +77,8 @@ def _metas(reader, prefix: str) -> list[tuple[int, str]]:
 def locations(searcher, report_id: str) -> list[dict]:
     """The other copies of a kept report: [{"source", "title"}], for search results."""
     out = []
+    if not searcher.doc_frequency("dupkey", DUP + report_id):
+        return out                   # most reports: no duplicate, no record to look for
     for doc in searcher.documents(dupkey=DUP + report_id):
         record = json.loads(doc.get("meta") or "{}")
         out.append({"source": record.get("source", ""), "title": record.get("title", "")})

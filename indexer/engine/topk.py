@@ -31,12 +31,13 @@ pages disagree). Where Whoosh runs a ranked search for us, it runs without it (`
 from __future__ import annotations
 
 import heapq
+from array import array
 from bisect import bisect_left
 
 from whoosh import collectors
 from whoosh import query as Q
 
-from indexer.engine import docsets
+from indexer.engine import docsets, kept
 from indexer.engine.deadline import Stopped, passed
 from indexer.engine.deadline import run as deadline_run
 from indexer.engine import postings
@@ -64,7 +65,9 @@ def conjunction(query) -> list[tuple[str, str, float]] | None:
 class _Blocks:
     """One term's postings in one segment: block headers up front, blocks decoded on demand."""
 
-    def __init__(self, matcher, scorer: _SaturatedTfScorer, boost: float):
+    def __init__(self, matcher, scorer: _SaturatedTfScorer, boost: float, headers=None):
+        """``headers``: the list's block headers as ``_headers`` gives them, when the caller has
+        them (indexer.engine.kept); else they are read from ``matcher``."""
         self.of = scorer._of
         self.boost = boost
         self.maxids: list[int] = []
@@ -75,11 +78,12 @@ class _Blocks:
         self._scores: dict[float, float] = {}
         self._leaf = postings.leaf(matcher)
         if self._leaf is not None:
-            self._blocks = postings.blocks(self._leaf)
-            for block in self._blocks:
-                self.maxids.append(block.maxid)
-                self.bounds.append(self.of(block.maxweight) * boost)
-                self.postings += block.length
+            self._headers = headers if headers is not None else _headers(self._leaf)
+            maxids, maxweights, _, _, _, lengths = self._headers
+            self.maxids = maxids.tolist()
+            of = self.of
+            self.bounds = [of(weight) * boost for weight in maxweights]
+            self.postings = sum(lengths)
         else:
             # Any other matcher (postings inlined in the term's info): read it whole, as one block.
             ids, weights = [], []
@@ -97,7 +101,9 @@ class _Blocks:
         """(ids, weights) of block i."""
         got = self._decoded.get(i)
         if got is None:
-            got = self._decoded[i] = postings.decode(self._leaf, self._blocks[i])
+            maxids, maxweights, starts, ends, compressions, lengths = self._headers
+            block = postings.Block(maxids[i], maxweights[i], starts[i], ends[i], compressions[i], lengths[i])
+            got = self._decoded[i] = postings.decode(self._leaf, block)
         return got
 
     def lookup(self, i: int) -> dict:
@@ -129,6 +135,15 @@ class _Blocks:
         return a, b
 
 
+def _headers(leaf) -> tuple:
+    """(largest ids, largest weights, data starts, data ends, compressions, lengths) of every
+    block, as arrays (postings.blocks, compact enough to keep)."""
+    blocks = postings.blocks(leaf)
+    return (array("q", [b.maxid for b in blocks]), array("d", [b.maxweight for b in blocks]),
+            array("q", [b.start for b in blocks]), array("q", [b.end for b in blocks]),
+            array("b", [b.compression for b in blocks]), array("i", [b.length for b in blocks]))
+
+
 def _segment(searcher, subsearcher, terms) -> list[_Blocks] | None:
     """The terms' postings in one segment (None: some term is absent, or not handled here)."""
     reader = subsearcher.reader()
@@ -142,7 +157,10 @@ def _segment(searcher, subsearcher, terms) -> list[_Blocks] | None:
             raise _Unsupported
         # Deletions are checked on the survivors.
         matcher = postings.unfiltered(reader.postings(fieldname, btext, scorer=scorer))
-        blocks = _Blocks(matcher, scorer, boost)
+        headers = None
+        if kept.is_long(reader, fieldname, btext) and (leaf := postings.leaf(matcher)) is not None:
+            headers = kept.remember(reader, fieldname, btext, "headers", lambda: _headers(leaf))
+        blocks = _Blocks(matcher, scorer, boost, headers)
         if not blocks.maxids:
             return None
         out.append(blocks)
@@ -172,26 +190,44 @@ def top_k(searcher, query, k: int, deadline: float | None = None) -> tuple[list[
 
     Past ``deadline`` (checked every DEADLINE_BLOCKS blocks): deadline.Stopped with the best of
     the documents scored so far, best first."""
-    prepared = _prepare(searcher, query)
-    if prepared is None:
-        return None
-    segments, allowed, excluded = prepared
-    best = _Best(k)
-    # A narrow filter (one report) leaves most blocks without an allowed document: not decoded.
-    within = sorted(allowed) if allowed is not None else None
-    for visited, (bound, n, i, lo, hi) in enumerate(_plan(segments)):
-        if bound + _SLACK < best.floor:
-            break
-        if visited and visited % DEADLINE_BLOCKS == 0 and passed(deadline):
-            raise Stopped(best.ranked())
-        offset, driver, rest, deleted = segments[n]
-        if within is not None:
-            first = bisect_left(within, offset + lo)
-            if first == len(within) or within[first] > offset + hi:
-                continue
-        _visit(best, driver, i, [(o, *o.span(lo, hi)) for o in rest], offset, deleted, allowed, excluded)
-    ranked = best.ranked()
-    return ranked, len(ranked) < k
+    ranking = Ranking.of(searcher, query)
+    return None if ranking is None else ranking.top(k, deadline)
+
+
+class Ranking:
+    """One query made ready for top-k passes: its terms' block headers read, its blocks in the
+    order they are visited. A caller that asks for more than k (the ties at the cut) asks the
+    same Ranking again, and blocks decoded by the first pass are not decoded again."""
+
+    def __init__(self, segments, allowed, excluded):
+        self.segments, self.allowed, self.excluded = segments, allowed, excluded
+        self.plan = _plan(segments)
+        # A narrow filter (one report) leaves most blocks without an allowed document: not decoded.
+        self.within = sorted(allowed) if allowed is not None else None
+
+    @classmethod
+    def of(cls, searcher, query) -> "Ranking | None":
+        """The query made ready, or None for a query not handled here."""
+        prepared = _prepare(searcher, query)
+        return None if prepared is None else cls(*prepared)
+
+    def top(self, k: int, deadline: float | None = None) -> tuple[list[tuple[float, int]], bool]:
+        """As ``top_k``."""
+        segments, allowed, excluded, within = self.segments, self.allowed, self.excluded, self.within
+        best = _Best(k)
+        for visited, (bound, n, i, lo, hi) in enumerate(self.plan):
+            if bound + _SLACK < best.floor:
+                break
+            if visited and visited % DEADLINE_BLOCKS == 0 and passed(deadline):
+                raise Stopped(best.ranked())
+            offset, driver, rest, deleted = segments[n]
+            if within is not None:
+                first = bisect_left(within, offset + lo)
+                if first == len(within) or within[first] > offset + hi:
+                    continue
+            _visit(best, driver, i, [(o, *o.span(lo, hi)) for o in rest], offset, deleted, allowed, excluded)
+        ranked = best.ranked()
+        return ranked, len(ranked) < k
 
 
 def _prepare(searcher, query):
@@ -270,6 +306,9 @@ def _visit(best: _Best, driver: _Blocks, i: int, others, offset: int, deleted, a
     tail = sum(max(o.bounds[a:b]) for o, a, b in others)
     score_of = driver.score_of
     ids, weights = driver.block(i)
+    if len(others) < 2:
+        _visit_short(best, score_of, ids, weights, tail, others, offset, deleted, allowed, excluded)
+        return
     for doc, weight in zip(ids, weights):
         floor = best.floor
         score = score_of(weight)
@@ -286,8 +325,9 @@ def _visit(best: _Best, driver: _Blocks, i: int, others, offset: int, deleted, a
         else:
             if score + more + _SLACK < floor:
                 continue
-            # Blocks already decoded first: a doc they rule out costs no decoding.
-            where.sort(key=lambda oj: oj[1] not in oj[0]._dicts)
+            # Blocks already decoded first: a doc they rule out costs no decoding. (A stable
+            # partition: what sorting on "not decoded" gives, without a key call per block.)
+            where = [oj for oj in where if oj[1] in oj[0]._dicts] + [oj for oj in where if oj[1] not in oj[0]._dicts]
             for other, j in where:
                 w = other.lookup(j).get(doc)
                 if w is None:
@@ -302,6 +342,37 @@ def _visit(best: _Best, driver: _Blocks, i: int, others, offset: int, deleted, a
                 if excluded and offset + doc in excluded or allowed is not None and offset + doc not in allowed:
                     continue
                 best.offer(score, offset + doc)
+
+
+def _visit_short(best: _Best, score_of, ids, weights, tail: float, others, offset: int, deleted, allowed,
+                 excluded) -> None:
+    """``_visit`` for one term or two (most queries), without the bookkeeping of several other
+    terms: the same checks in the same order, so the same documents are offered with the same
+    scores (with one other term, its score is added the one way there is)."""
+    other = None
+    if others:
+        ((other, a, b),) = others
+        maxids, bounds, single = other.maxids, other.bounds, b - a == 1
+    for doc, weight in zip(ids, weights):
+        floor = best.floor
+        score = score_of(weight)
+        if score + tail + _SLACK < floor:
+            continue
+        if other is not None:
+            j = a if single else bisect_left(maxids, doc, a, b)
+            if j >= b or score + bounds[j] + _SLACK < floor:
+                continue
+            w = other.lookup(j).get(doc)
+            if w is None:
+                continue
+            score += other.score_of(w)
+            if score + _SLACK < floor:          # what is left of the bound: bounds[j] - bounds[j] = 0.0
+                continue
+        if deleted and doc in deleted:
+            continue
+        if excluded and offset + doc in excluded or allowed is not None and offset + doc not in allowed:
+            continue
+        best.offer(score, offset + doc)
 
 
 def whoosh_best(searcher, query, k: int, mask: set[int] | None = None, deadline: float | None = None):

@@ -184,19 +184,29 @@ class IndexView:
     def top_k(self, query: Query, k: int, mask: set[int] | None = None) -> tuple[list[tuple[float, int]], bool]:
         """The exact k best (score, docnum), best first, ties to the lower docnum, and whether
         they are every match (docnums in ``mask`` left out)."""
-        deadline = self._started()
+        return self.ranker(query, mask)(k)
+
+    def ranker(self, query: Query, mask: set[int] | None = None):
+        """``top_k`` for this query and mask as a function of k: asked again for more (the ties
+        at a cut), it reuses what the first pass read."""
         compiled = to_whoosh(query)
-        try:
-            if self._fast_top_k and not mask:
-                found = topk.top_k(self._searcher, compiled, k, deadline)
-                if found is not None:
-                    return found
-            results = topk.whoosh_best(self._searcher, compiled, k, mask, deadline)
-        except Stopped as stop:
-            self._stopped = True
-            found = stop.found
-            return (found if isinstance(found, list) else [(hit.score, hit.docnum) for hit in found]), False
-        return [(hit.score, hit.docnum) for hit in results], results.scored_length() < k
+        prepared = []
+
+        def ranked(k: int) -> tuple[list[tuple[float, int]], bool]:
+            deadline = self._started()
+            try:
+                if self._fast_top_k and not mask:
+                    if not prepared:
+                        prepared.append(topk.Ranking.of(self._searcher, compiled))
+                    if prepared[0] is not None:
+                        return prepared[0].top(k, deadline)
+                results = topk.whoosh_best(self._searcher, compiled, k, mask, deadline)
+            except Stopped as stop:
+                self._stopped = True
+                found = stop.found
+                return (found if isinstance(found, list) else [(hit.score, hit.docnum) for hit in found]), False
+            return [(hit.score, hit.docnum) for hit in results], results.scored_length() < k
+        return ranked
 
     def matches(self, query: Query):
         """Docnums of every match (a set, or a list for a query shape docsets does not handle)."""
@@ -255,6 +265,10 @@ class IndexView:
     def column(self, field: str):
         """(values, docnum → value index or -1) for a field (indexer.engine.columns)."""
         return columns._column(self._searcher, field)
+
+    def shared(self, field: str) -> frozenset[int]:
+        """Docnums whose value of ``field`` another live document has too (indexer.engine.columns)."""
+        return columns.shared(self._searcher, field)
 
     def report_of(self):
         """docnum → its report's id ("" for a file marker)."""

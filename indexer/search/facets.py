@@ -83,20 +83,23 @@ def distinct_total(view, query: Q.Query, keep=None) -> int | None:
     ``keep`` (docnums → those that really match, or None when it will not read so many)
     confirms what the index cannot tell, such as a quoted phrase being verbatim; None then.
     """
-    _, dupkeys = view.column("dupkey")
-    keys, loose = set(), 0
     docs = view.matches(query)
     if keep is not None:
         docs = keep(docs)
         if docs is None:
             return None
-    for docnum in docs:
-        key = dupkeys[docnum]
-        if key < 0:
-            loose += 1
-        else:
-            keys.add(key)
-    return len(keys) + loose
+    return distinct(view, docs)
+
+
+def distinct(view, docs) -> int:
+    """How many of the documents ``docs`` (distinct docnums) are different paragraphs: copies of
+    one (same ``dupkey``) count once. Only the documents that have a copy somewhere in the index
+    are looked at one by one (a C-level set intersection finds them); every other one counts 1."""
+    with_copies = view.shared("dupkey").intersection(docs)
+    if not with_copies:
+        return len(docs)
+    _, dupkeys = view.column("dupkey")
+    return len(docs) - len(with_copies) + len(set(map(dupkeys.__getitem__, with_copies)))
 
 
 def count(view, query: Q.Query, filters: dict[str, str] | None = None,

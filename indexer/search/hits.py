@@ -73,7 +73,8 @@ def make_hit(view, doc: dict, score: float, needles: list[str], norm: str | None
              through_report: int = 0, through_word: str = "", match: str = "") -> Hit:
     """The result hit for a picked paragraph: snippet, other copies of it and of its report."""
     also = []
-    if doc.get("dupkey"):
+    # A dupkey only this paragraph has (most of them) cannot list another copy: not searched.
+    if doc.get("dupkey") and view.doc_frequency("dupkey", doc["dupkey"]) > 1:
         for other in view.documents(dupkey=doc["dupkey"]):
             if other["id"] != doc["id"] and len(also) < ALSO_IN_LIMIT:
                 also.append({"id": other["id"], "title": other["title"], "source": other["source"]})

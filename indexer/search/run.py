@@ -125,9 +125,10 @@ class SearchRun:
             return None
         if exact_done:
             return sum(1 for score, _ in self.picked.hits if ranking.in_exact_tier(score))
+        docs = self.view.matches(exact)          # once: confirmed or not, the same matches
         keep = phrase_check(self.view, self.parsed.checks, self.budget.count_read)
-        counted = facets.distinct_total(self.view, exact, keep)
-        return counted if counted is not None else facets.distinct_total(self.view, exact)
+        confirmed = keep(docs) if keep is not None else None
+        return facets.distinct(self.view, confirmed if confirmed is not None else docs)
 
     def _exact_pass(self, exact, want: int) -> bool:
         """Fill ``picked`` with exact-tier hits, best first; True when all of them were seen.

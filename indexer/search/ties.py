@@ -18,16 +18,26 @@ def top_k(view, query, k: int, mask: set[int] | None = None) -> tuple[list[tuple
     """The k best (score, docnum), best first, equal scores by position, and whether they are
     every match (as ``view.top_k``)."""
     ask = k + 1
+    ranker = view.ranker(query, mask)
     while True:
-        ranked, exhausted = view.top_k(query, ask, mask=mask)
+        ranked, exhausted = ranker(ask)
         cut_open = (len(ranked) > k and stored_score(ranked[-1][0]) == stored_score(ranked[k - 1][0])) if k else False
         # A search stopped by the request's deadline keeps what it found: asking again would
         # only be refused, and lose it.
         if exhausted or not cut_open or ask >= k + TIE_READ_LIMIT or view.stopped:
             break
-        ask = min(2 * ask, k + TIE_READ_LIMIT)
+        last = stored_score(ranked[-1][0])
+        if stored_score(ranked[len(ranked) // 2][0]) == last:
+            # The tie at the cut fills half the list or more (a rare word, most paragraphs saying
+            # it once): doubling would take several more passes to get past it. Any ask past
+            # the group, up to the limit, gives the same page; only the cost differs.
+            ask = k + TIE_READ_LIMIT
+        else:
+            ask = min(2 * ask, k + TIE_READ_LIMIT)
     ordered = []
     for _, group in groupby(ranked, key=lambda pair: stored_score(pair[0])):
+        if len(ordered) >= k:
+            break                   # the groups past the cut are not returned: not read to order them
         group = list(group)
         if len(group) > 1:
             group.sort(key=lambda pair: position(view.stored_fields(pair[1])))
