@@ -11,6 +11,7 @@ jieba as the reference and the fallback.
 from __future__ import annotations
 
 import re
+from itertools import filterfalse
 
 # jieba.finalseg's cut of a run that is not Chinese: letters and digits, a decimal, a percent.
 _SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
@@ -46,6 +47,16 @@ class FastCut:
                 # jieba-rs's cut of unknown runs, which jieba cuts finer.
                 out += [(word, pos, end)] if self.is_word(word) else _split(word, pos)
             pos = end
+        return out
+
+    def texts(self, text: str) -> list[str]:
+        """The words of ``words(text)`` alone, in some order (index-time term counts): the
+        per-token work of ``words`` is skipped for the tokens that are plain words."""
+        tokens = self._cut(text, True)
+        out = [word for word in tokens if word.isalnum()]
+        for word in filterfalse(str.isalnum, tokens):
+            if any(c.isalnum() for c in word):
+                out += [word] if self.is_word(word) else [piece for piece, _, _ in _split(word, 0)]
         return out
 
 
