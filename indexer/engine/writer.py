@@ -17,19 +17,26 @@ import errno
 import multiprocessing
 import os
 import queue
+import struct
 import threading
 import time
 import traceback
+import zlib
 from array import array
 from collections import Counter
+from operator import sub
 
-from whoosh.formats import Frequency
+from whoosh.analysis import IDTokenizer
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, dumps, length_to_byte
+from whoosh.fields import ID
+from whoosh.formats import Existence, Frequency
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
 from indexer.engine.analyzer import _BaseTokenizer
 
 _PACKED = [pack_uint(i) for i in range(256)]
+_CACHED_ITEMS = 4096       # short field values whose index items are remembered
 
 
 def _packed(freq: int) -> bytes:
@@ -59,12 +66,16 @@ def _postings_of(terms: dict, term) -> _Postings:
     return p
 
 
-def _counts(field, value: str) -> Counter | None:
-    """Term counts of a value for a field our tokenizers fill with frequencies, else None."""
-    analyzer = field.analyzer
-    if isinstance(analyzer, _BaseTokenizer) and type(field.format) is Frequency:
-        return Counter(analyzer.terms(value))
-    return None
+def _counted(field) -> bool:
+    """Whether a field's terms are counted by our tokenizers with plain frequencies: its postings
+    are kept as (docnum, frequency) pairs, their weights made from the document's boost when the
+    segment is written."""
+    return isinstance(field.analyzer, _BaseTokenizer) and type(field.format) is Frequency
+
+
+def _plain_id(field) -> bool:
+    """An ID field as the schema declares them: one term, the whole value, frequency 1."""
+    return type(field) is ID and type(field.analyzer) is IDTokenizer and type(field.format) is Existence
 
 
 def _str_keys(field) -> bool:
@@ -74,6 +85,8 @@ def _str_keys(field) -> bool:
 
 def _items(field, value) -> list[tuple]:
     """(term, frequency, weight, value bytes) for any field, through Whoosh's own format code."""
+    if _plain_id(field) and isinstance(value, str):
+        return [(value.encode("utf-8"), 1, field.format.field_boost, b"")]    # what Existence gives
     items = field.index(value)
     if _str_keys(field):
         return [(t.decode("utf-8"), f, w, v) for t, f, w, v in items]
@@ -87,10 +100,15 @@ class BulkWriter(SegmentWriter):
         super().__init__(ix, **kwargs)
         if schema is not None:
             self.schema = schema        # a rebuild writes the current schema, not the index's old one
-        # field → term → postings; terms are str for our tokenizers' fields, else Whoosh's bytes
+        # Counted fields (_counted): field → term (str) → array of docnum, frequency, docnum, ...
+        # and field → scale per docnum (field boost × document boost); 8 bytes a posting.
+        self._pairs: dict[str, dict[str, array]] = {}
+        self._scales: dict[str, array] = {}
+        # The other fields, and postings of segments merged into this one: field → term → postings;
+        # terms are str for our tokenizers' fields, else Whoosh's bytes.
         self._postings: dict[str, dict[str | bytes, _Postings]] = {}
         self._lengths: dict[str, array] = {}        # field → length per docnum (own documents)
-        self._cache: dict[tuple[str, str], list[tuple]] = {}
+        self._cache: dict[tuple[str, object], list[tuple]] = {}
         self.posting_count = 0
 
     def add_document(self, **fields):
@@ -112,26 +130,29 @@ class BulkWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     boost = self._field_boost(fields, fieldname, docboost)
-                    terms = self._postings.get(fieldname)
-                    if terms is None:
-                        terms = self._postings[fieldname] = {}
-                    items = self._short_items(fieldname, field, value)
-                    counts = _counts(field, value) if items is None else None
-                    if counts is not None:
-                        # The hot loop (paragraph text), kept inline: terms kept as str, encoded
-                        # once per term when the segment is written.
-                        scale = field.format.field_boost * boost
-                        for term, freq in counts.items():
-                            p = terms.get(term)
-                            if p is None:
-                                p = terms[term] = _Postings()
-                            p.ids.append(docnum)
-                            p.weights.append(freq * scale)
-                            p.values.append(_PACKED[freq] if freq < 256 else pack_uint(freq))
-                        length = sum(counts.values())
+                    if _counted(field):
+                        counts = self._short_counts(fieldname, field, value)
+                        if counts is None:
+                            counts = Counter(field.analyzer.terms(value)).items()
+                        self._note_scale(fieldname, docnum, field.format.field_boost * boost)
+                        terms = self._pairs.get(fieldname)
+                        if terms is None:
+                            terms = self._pairs[fieldname] = {}
+                        # The hot loop (paragraph text and bigrams): two appends a posting.
+                        get = terms.get
+                        for term, freq in counts:
+                            a = get(term)
+                            if a is None:
+                                a = terms[term] = array("I")
+                            a.append(docnum)
+                            a.append(freq)
+                            length += freq
                         count += len(counts)
                     else:
-                        for term, freq, weight, vbytes in items or _items(field, value):
+                        terms = self._postings.get(fieldname)
+                        if terms is None:
+                            terms = self._postings[fieldname] = {}
+                        for term, freq, weight, vbytes in self._other_items(fieldname, field, value):
                             _postings_of(terms, term).add(docnum, weight * boost, vbytes)
                             length += freq
                             count += 1
@@ -152,23 +173,38 @@ class BulkWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
-    def _short_items(self, fieldname: str, field, value) -> list[tuple] | None:
-        """Items of a title or heading, computed once: they repeat on every paragraph."""
-        if not (isinstance(value, str) and len(value) <= 64 and _str_keys(field)):
+    def _short_counts(self, fieldname: str, field, value):
+        """(term, frequency) pairs of a title or heading, computed once: they repeat on every paragraph."""
+        if not (isinstance(value, str) and len(value) <= 64):
             return None
+        key = (fieldname, value)
+        counts = self._cache.get(key)
+        if counts is None:
+            if len(self._cache) > _CACHED_ITEMS:
+                self._cache.clear()
+            counts = self._cache[key] = tuple(Counter(field.analyzer.terms(value)).items())
+        return counts
+
+    def _other_items(self, fieldname: str, field, value) -> list[tuple]:
+        """_items, remembered for short values that repeat (a title's bigrams with positions,
+        a paragraph's ordinal)."""
+        if _plain_id(field) or not (isinstance(value, int) or isinstance(value, str) and len(value) <= 64):
+            return _items(field, value)
         key = (fieldname, value)
         items = self._cache.get(key)
         if items is None:
-            if len(self._cache) > 4096:
+            if len(self._cache) > _CACHED_ITEMS:
                 self._cache.clear()
-            counts = _counts(field, value)
-            if counts is None:
-                items = _items(field, value)
-            else:
-                fb = field.format.field_boost
-                items = [(term, freq, freq * fb, _packed(freq)) for term, freq in counts.items()]
-            self._cache[key] = items
+            items = self._cache[key] = _items(field, value)
         return items
+
+    def _note_scale(self, fieldname: str, docnum: int, scale: float) -> None:
+        scales = self._scales.get(fieldname)
+        if scales is None:
+            scales = self._scales[fieldname] = array("d")
+        if len(scales) < docnum:
+            scales.extend([0.0] * (docnum - len(scales)))
+        scales.append(scale)
 
     def _note_length(self, fieldname: str, docnum: int, length: int) -> None:
         lengths = self._lengths.get(fieldname)
@@ -204,41 +240,93 @@ class BulkWriter(SegmentWriter):
 
     def _write_postings(self, pdr) -> None:
         fw = self.fieldwriter
-        for fieldname in sorted(self._postings):
+        for fieldname in sorted(set(self._postings) | set(self._pairs)):
             field = self.schema[fieldname]
-            terms = self._postings[fieldname]
+            pairs, others = self._pairs.get(fieldname, {}), self._postings.get(fieldname, {})
+            scales = self._scales.get(fieldname)
             lengths = self._field_lengths(pdr, fieldname) if field.scorable else None
+            fixed = field.format.fixed_value_size()
             fw.start_field(fieldname, field)
             pw = fw._postwriter
             # UTF-8 keeps code point order, so str keys sort as their bytes do.
-            for term in sorted(terms):
-                p = terms[term]
+            for term in sorted(pairs.keys() | others.keys()) if pairs and others else sorted(pairs or others):
                 fw.start_term(term.encode("utf-8") if isinstance(term, str) else term)
-                _write_blocks(pw, p, lengths)
+                own, merged = pairs.get(term), others.get(term)
+                if own is not None:
+                    ids, freqs = own[0::2], own[1::2]
+                    weights = array("f", [f * scales[d] for d, f in zip(ids, freqs)])
+                    values = struct.pack(f"!{len(freqs)}I", *freqs)     # Frequency's values, joined
+                    if merged is not None:
+                        ids += merged.ids
+                        weights += merged.weights
+                        values += b"".join(merged.values)
+                else:
+                    ids, weights, values = merged.ids, merged.weights, merged.values
+                    if fixed and fixed > 0:
+                        values = b"".join(values)
+                _write_term(pw, ids, weights, values, fixed, lengths)
                 fw.finish_term()
             fw.finish_field()
-        self._postings = {}
+        self._postings, self._pairs, self._scales = {}, {}, {}
 
 
-def _write_blocks(pw, p: _Postings, lengths) -> None:
-    """Fill Whoosh's W3PostingsWriter buffer a block at a time instead of a posting at a time.
+def _write_term(pw, ids: array, weights: array, values, fixed: int | None, lengths) -> None:
+    """Write one term's posting list through Whoosh's W3PostingsWriter ``pw``, block by block,
+    as its add_posting and finish_postings would (the same bytes), without a call per posting.
 
-    Every full block but the last is written here; the last is left in the buffer for
-    finish_postings, which writes (or inlines) it, as it would after add_posting calls.
+    ``values``: for a format of fixed value size, the values joined into one bytes object;
+    otherwise a list with one bytes object per posting.
     """
-    ids, weights, values = p.ids, p.weights, p.values
     limit = pw._blocklimit
-    for start in range(0, len(ids), limit):
-        if start:
-            pw._write_block()
-        block_ids = ids[start:start + limit]
-        block_weights = weights[start:start + limit]
+    n = len(ids)
+    for start in range(0, n, limit):
+        end = min(start + limit, n)
+        block_ids = ids[start:end]
+        block_weights = weights[start:end]
         pw._ids, pw._weights = block_ids, block_weights
-        pw._values = [v for v in values[start:start + limit] if v]
         pw._maxweight = max(0, max(block_weights))
-        block_lengths = [n for n in (lengths[d] for d in block_ids) if n] if lengths is not None else []
-        pw._minlength = min(block_lengths) if block_lengths else None
-        pw._maxlength = max(block_lengths) if block_lengths else 0
+        if lengths is not None:
+            block_lengths = list(filter(None, map(lengths.__getitem__, block_ids)))
+            pw._minlength = min(block_lengths) if block_lengths else None
+            pw._maxlength = max(block_lengths) if block_lengths else 0
+        else:
+            pw._minlength, pw._maxlength = None, 0
+        if fixed is None or fixed < 0:
+            block_values = tuple(v for v in values[start:end] if v)
+        elif fixed == 0:
+            block_values = None
+        else:
+            block_values = values[start * fixed:end * fixed]
+        _write_block(pw, block_values, last=end == n)
+
+
+def _write_block(pw, values, last: bool) -> None:
+    """W3PostingsWriter._write_block for the buffered block, its values already minified."""
+    postfile = pw._postfile
+    if not pw._blockcount:
+        postfile.write(WHOOSH3_HEADER_MAGIC)
+    pw._terminfo.add_block(pw)
+    ids = pw._ids.tolist()
+    weights = pw._weights
+    n = len(ids)
+    if weights.count(1.0) == n:
+        mini_weights = None
+    elif weights.count(weights[0]) == n:
+        mini_weights = weights[0]
+    else:
+        mini_weights = tuple(weights)
+    databytes = dumps((tuple(map(sub, ids, [0] + ids[:-1])), mini_weights, values), 2)
+    comp = pw._compression       # Whoosh compresses every block (its check for tiny ones is overwritten)
+    if comp:
+        databytes = zlib.compress(databytes, comp)
+    infobytes = dumps((n, ids[-1], pw._maxweight, comp, length_to_byte(pw._minlength),
+                       length_to_byte(pw._maxlength)), 2)
+    blocklength = len(infobytes) + len(databytes)
+    postfile.write_int(-blocklength if last else blocklength)
+    postfile.write(infobytes)
+    postfile.write(databytes)
+    pw._blockcount += 1
+    pw._new_block()
 
 
 class WorkerFailed(RuntimeError):
