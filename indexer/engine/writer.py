@@ -27,15 +27,16 @@ from collections import Counter
 from operator import sub
 
 from whoosh.analysis import IDTokenizer
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, dumps, length_to_byte
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo, dumps, length_to_byte
 from whoosh.fields import ID
 from whoosh.formats import Existence, Frequency
-from whoosh.system import pack_uint
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
 from indexer.engine.analyzer import _BaseTokenizer
 
 _PACKED = [pack_uint(i) for i in range(256)]
+_TERMINFO = W3TermInfo._struct     # flags, weight, doc frequency, min/max length, max weight, first/last id
 _CACHED_ITEMS = 4096       # short field values whose index items are remembered
 
 
@@ -247,10 +248,9 @@ class BulkWriter(SegmentWriter):
             lengths = self._field_lengths(pdr, fieldname) if field.scorable else None
             fixed = field.format.fixed_value_size()
             fw.start_field(fieldname, field)
-            pw = fw._postwriter
+            prefix = pack_ushort(fw._fieldid)
             # UTF-8 keeps code point order, so str keys sort as their bytes do.
             for term in sorted(pairs.keys() | others.keys()) if pairs and others else sorted(pairs or others):
-                fw.start_term(term.encode("utf-8") if isinstance(term, str) else term)
                 own, merged = pairs.get(term), others.get(term)
                 if own is not None:
                     ids, freqs = own[0::2], own[1::2]
@@ -264,69 +264,66 @@ class BulkWriter(SegmentWriter):
                     ids, weights, values = merged.ids, merged.weights, merged.values
                     if fixed and fixed > 0:
                         values = b"".join(values)
-                _write_term(pw, ids, weights, values, fixed, lengths)
-                fw.finish_term()
+                _write_term(fw, prefix + (term.encode("utf-8") if isinstance(term, str) else term),
+                            ids, weights, values, fixed, lengths)
             fw.finish_field()
         self._postings, self._pairs, self._scales = {}, {}, {}
 
 
-def _write_term(pw, ids: array, weights: array, values, fixed: int | None, lengths) -> None:
-    """Write one term's posting list through Whoosh's W3PostingsWriter ``pw``, block by block,
-    as its add_posting and finish_postings would (the same bytes), without a call per posting.
+def _write_term(fw, keybytes: bytes, ids: array, weights: array, values, fixed: int | None, lengths) -> None:
+    """Write one term's posting list and its term info as Whoosh's W3FieldWriter would after
+    start_term, an add per posting and finish_term (the same bytes), without a call per posting
+    or the writer objects Whoosh makes per term and per block.
 
     ``values``: for a format of fixed value size, the values joined into one bytes object;
     otherwise a list with one bytes object per posting.
     """
-    limit = pw._blocklimit
+    postfile = fw._postfile
+    limit, comp = fw._codec._blocklimit, fw._codec._compression
+    offset = postfile.tell()
+    out = [WHOOSH3_HEADER_MAGIC]
     n = len(ids)
+    total = 0                          # W3TermInfo's statistics, as its add_block keeps them
+    minlength, maxlength, maxweight = None, 0, 0
     for start in range(0, n, limit):
         end = min(start + limit, n)
-        block_ids = ids[start:end]
+        block_ids = ids[start:end].tolist()
         block_weights = weights[start:end]
-        pw._ids, pw._weights = block_ids, block_weights
-        pw._maxweight = max(0, max(block_weights))
+        count = end - start
+        total += sum(block_weights)
+        top = max(0, max(block_weights))
         if lengths is not None:
             block_lengths = list(filter(None, map(lengths.__getitem__, block_ids)))
-            pw._minlength = min(block_lengths) if block_lengths else None
-            pw._maxlength = max(block_lengths) if block_lengths else 0
+            low = min(block_lengths) if block_lengths else None
+            high = max(block_lengths) if block_lengths else 0
         else:
-            pw._minlength, pw._maxlength = None, 0
+            low, high = None, 0
+        minlength = low if minlength is None else min(minlength, low)
+        maxlength = max(maxlength, high)
+        maxweight = max(maxweight, top)
+        if block_weights.count(1.0) == count:
+            mini_weights = None
+        elif block_weights.count(block_weights[0]) == count:
+            mini_weights = block_weights[0]
+        else:
+            mini_weights = tuple(block_weights)
         if fixed is None or fixed < 0:
             block_values = tuple(v for v in values[start:end] if v)
         elif fixed == 0:
             block_values = None
         else:
             block_values = values[start * fixed:end * fixed]
-        _write_block(pw, block_values, last=end == n)
-
-
-def _write_block(pw, values, last: bool) -> None:
-    """W3PostingsWriter._write_block for the buffered block, its values already minified."""
-    postfile = pw._postfile
-    if not pw._blockcount:
-        postfile.write(WHOOSH3_HEADER_MAGIC)
-    pw._terminfo.add_block(pw)
-    ids = pw._ids.tolist()
-    weights = pw._weights
-    n = len(ids)
-    if weights.count(1.0) == n:
-        mini_weights = None
-    elif weights.count(weights[0]) == n:
-        mini_weights = weights[0]
-    else:
-        mini_weights = tuple(weights)
-    databytes = dumps((tuple(map(sub, ids, [0] + ids[:-1])), mini_weights, values), 2)
-    comp = pw._compression       # Whoosh compresses every block (its check for tiny ones is overwritten)
-    if comp:
-        databytes = zlib.compress(databytes, comp)
-    infobytes = dumps((n, ids[-1], pw._maxweight, comp, length_to_byte(pw._minlength),
-                       length_to_byte(pw._maxlength)), 2)
-    blocklength = len(infobytes) + len(databytes)
-    postfile.write_int(-blocklength if last else blocklength)
-    postfile.write(infobytes)
-    postfile.write(databytes)
-    pw._blockcount += 1
-    pw._new_block()
+        data = dumps((tuple(map(sub, block_ids, [0] + block_ids[:-1])), mini_weights, block_values), 2)
+        if comp:                 # Whoosh compresses every block (its check for tiny ones is overwritten)
+            data = zlib.compress(data, comp)
+        info = dumps((count, block_ids[-1], top, comp, length_to_byte(low), length_to_byte(high)), 2)
+        size = len(info) + len(data)
+        out += (pack_int(-size if end == n else size), info, data)
+    written = b"".join(out)
+    postfile.write(written)
+    terminfo = _TERMINFO.pack(False, total, n, 0 if minlength is None else length_to_byte(minlength),
+                              length_to_byte(maxlength), maxweight, ids[0], ids[-1])
+    fw._tindex.add(keybytes, terminfo + pack_long(offset) + pack_int(len(written)))
 
 
 class WorkerFailed(RuntimeError):
