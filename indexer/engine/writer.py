@@ -24,7 +24,7 @@ import traceback
 import zlib
 from array import array
 from collections import Counter
-from operator import sub
+from operator import mul, sub
 
 from whoosh.analysis import IDTokenizer
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo, dumps, length_to_byte
@@ -37,6 +37,7 @@ from indexer.engine.analyzer import _BaseTokenizer
 
 _PACKED = [pack_uint(i) for i in range(256)]
 _TERMINFO = W3TermInfo._struct     # flags, weight, doc frequency, min/max length, max weight, first/last id
+COMPRESS_FROM = 64        # bytes of a block's pickle from which it is compressed
 _CACHED_ITEMS = 4096       # short field values whose index items are remembered
 
 
@@ -254,7 +255,7 @@ class BulkWriter(SegmentWriter):
                 own, merged = pairs.get(term), others.get(term)
                 if own is not None:
                     ids, freqs = own[0::2], own[1::2]
-                    weights = array("f", [f * scales[d] for d, f in zip(ids, freqs)])
+                    weights = array("f", map(mul, freqs, map(scales.__getitem__, ids)))
                     values = struct.pack(f"!{len(freqs)}I", *freqs)     # Frequency's values, joined
                     if merged is not None:
                         ids += merged.ids
@@ -314,9 +315,13 @@ def _write_term(fw, keybytes: bytes, ids: array, weights: array, values, fixed: 
         else:
             block_values = values[start * fixed:end * fixed]
         data = dumps((tuple(map(sub, block_ids, [0] + block_ids[:-1])), mini_weights, block_values), 2)
-        if comp:                 # Whoosh compresses every block (its check for tiny ones is overwritten)
-            data = zlib.compress(data, comp)
-        info = dumps((count, block_ids[-1], top, comp, length_to_byte(low), length_to_byte(high)), 2)
+        # Whoosh meant to leave tiny blocks uncompressed, but a slip in its code compresses every
+        # one. Most blocks hold a posting or two: zlib makes them no smaller and took two fifths
+        # of the time of writing a segment. The block's header says which (readers check it).
+        level = comp if len(data) >= COMPRESS_FROM else 0
+        if level:
+            data = zlib.compress(data, level)
+        info = dumps((count, block_ids[-1], top, level, length_to_byte(low), length_to_byte(high)), 2)
         size = len(info) + len(data)
         out += (pack_int(-size if end == n else size), info, data)
     written = b"".join(out)
