@@ -38,6 +38,7 @@ from indexer.engine.analyzer import _BaseTokenizer
 _PACKED = [pack_uint(i) for i in range(256)]
 _TERMINFO = W3TermInfo._struct     # flags, weight, doc frequency, min/max length, max weight, first/last id
 COMPRESS_FROM = 64        # bytes of a block's pickle from which it is compressed
+_COUNTED, _PRESENT, _OTHER = "counted", "present", "other"    # how a field's postings are kept
 _CACHED_ITEMS = 4096       # short field values whose index items are remembered
 
 
@@ -87,8 +88,6 @@ def _str_keys(field) -> bool:
 
 def _items(field, value) -> list[tuple]:
     """(term, frequency, weight, value bytes) for any field, through Whoosh's own format code."""
-    if _plain_id(field) and isinstance(value, str):
-        return [(value.encode("utf-8"), 1, field.format.field_boost, b"")]    # what Existence gives
     items = field.index(value)
     if _str_keys(field):
         return [(t.decode("utf-8"), f, w, v) for t, f, w, v in items]
@@ -109,16 +108,20 @@ class BulkWriter(SegmentWriter):
         # The other fields, and postings of segments merged into this one: field → term → postings;
         # terms are str for our tokenizers' fields, else Whoosh's bytes.
         self._postings: dict[str, dict[str | bytes, _Postings]] = {}
+        # Plain ID fields (_plain_id): field → term (bytes) → array of docnums.
+        self._present: dict[str, dict[bytes, array]] = {}
         self._lengths: dict[str, array] = {}        # field → length per docnum (own documents)
+        self._plans: dict[str, tuple] = {}
         self._cache: dict[tuple[str, object], list[tuple]] = {}
         self.posting_count = 0
 
     def add_document(self, **fields):
         self._check_state()
-        pdw, schema, docnum = self.perdocwriter, self.schema, self.docnum
+        pdw, docnum = self.perdocwriter, self.docnum
         docboost = self._doc_boost(fields)
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
-        self._check_fields(schema, fieldnames)
+        self._check_fields(self.schema, fieldnames)
+        plans = self._plans
         pdw.start_doc(docnum)
         count = 0
         try:
@@ -126,16 +129,18 @@ class BulkWriter(SegmentWriter):
                 value = fields[fieldname]
                 if value is None:
                     continue
-                field = schema[fieldname]
-                if field.separate_spelling() or field.vector:
-                    raise NotImplementedError(f"BulkWriter: spelling/vector field {fieldname!r}")
+                plan = plans.get(fieldname) or self._plan(fieldname)
+                field, kind, scorable, stored_too, column, boostkey, storedkey = plan
                 length = 0
-                if field.indexed:
-                    boost = self._field_boost(fields, fieldname, docboost)
-                    if _counted(field):
-                        counts = self._short_counts(fieldname, field, value)
-                        if counts is None:
-                            counts = Counter(field.analyzer.terms(value)).items()
+                if kind:
+                    boost = float(fields[boostkey]) if boostkey in fields else docboost
+                    if kind is _COUNTED:
+                        got = self._short_counts(fieldname, field, value)
+                        if got is None:
+                            counted = Counter(field.analyzer.terms(value))
+                            counts, length = counted.items(), sum(counted.values())
+                        else:
+                            counts, length = got
                         self._note_scale(fieldname, docnum, field.format.field_boost * boost)
                         terms = self._pairs.get(fieldname)
                         if terms is None:
@@ -148,8 +153,22 @@ class BulkWriter(SegmentWriter):
                                 a = terms[term] = array("I")
                             a.append(docnum)
                             a.append(freq)
-                            length += freq
                         count += len(counts)
+                    elif kind is _PRESENT:
+                        # Existence: frequency 1, weight the field boost, no value; a str is one
+                        # term, the whole value. Each term's docnums alone, weighed when written.
+                        self._note_scale(fieldname, docnum, field.format.field_boost * boost)
+                        terms = self._present.get(fieldname)
+                        if terms is None:
+                            terms = self._present[fieldname] = {}
+                        for term in ((value.encode("utf-8"),) if isinstance(value, str)
+                                     else [t for t, _, _, _ in field.index(value)]):
+                            a = terms.get(term)
+                            if a is None:
+                                a = terms[term] = array("I")
+                            a.append(docnum)
+                            length += 1
+                            count += 1
                     else:
                         terms = self._postings.get(fieldname)
                         if terms is None:
@@ -158,13 +177,12 @@ class BulkWriter(SegmentWriter):
                             _postings_of(terms, term).add(docnum, weight * boost, vbytes)
                             length += freq
                             count += 1
-                    if field.scorable:
+                    if scorable:
                         self._note_length(fieldname, docnum, length)
                     else:
                         length = 0
-                stored = fields.get("_stored_%s" % fieldname, value)
-                pdw.add_field(fieldname, field, stored if field.stored else None, length)
-                column = field.column_type
+                stored = fields.get(storedkey, value)
+                pdw.add_field(fieldname, field, stored if stored_too else None, length)
                 if column and stored is not None:
                     pdw.add_column_value(fieldname, column, field.to_column_value(stored))
         except Exception:
@@ -175,8 +193,24 @@ class BulkWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
+    def _plan(self, fieldname: str) -> tuple:
+        """What add_document needs of a field, looked up once per writer: (field, how its terms
+        are kept or None when not indexed, scorable, stored, column type, the keys of its boost
+        and of a stored value that differs from the indexed one)."""
+        field = self.schema[fieldname]
+        if field.separate_spelling() or field.vector:
+            raise NotImplementedError(f"BulkWriter: spelling/vector field {fieldname!r}")
+        kind = None
+        if field.indexed:
+            kind = _COUNTED if _counted(field) else _PRESENT if _plain_id(field) else _OTHER
+        plan = (field, kind, bool(field.scorable), bool(field.stored), field.column_type,
+                "_%s_boost" % fieldname, "_stored_%s" % fieldname)
+        self._plans[fieldname] = plan
+        return plan
+
     def _short_counts(self, fieldname: str, field, value):
-        """(term, frequency) pairs of a title or heading, computed once: they repeat on every paragraph."""
+        """((term, frequency) pairs, length) of a title or heading, computed once: they repeat on
+        every paragraph."""
         if not (isinstance(value, str) and len(value) <= 64):
             return None
         key = (fieldname, value)
@@ -184,13 +218,14 @@ class BulkWriter(SegmentWriter):
         if counts is None:
             if len(self._cache) > _CACHED_ITEMS:
                 self._cache.clear()
-            counts = self._cache[key] = tuple(Counter(field.analyzer.terms(value)).items())
+            counted = Counter(field.analyzer.terms(value))
+            counts = self._cache[key] = (tuple(counted.items()), sum(counted.values()))
         return counts
 
     def _other_items(self, fieldname: str, field, value) -> list[tuple]:
         """_items, remembered for short values that repeat (a title's bigrams with positions,
         a paragraph's ordinal)."""
-        if _plain_id(field) or not (isinstance(value, int) or isinstance(value, str) and len(value) <= 64):
+        if not (isinstance(value, int) or isinstance(value, str) and len(value) <= 64):
             return _items(field, value)
         key = (fieldname, value)
         items = self._cache.get(key)
@@ -242,33 +277,43 @@ class BulkWriter(SegmentWriter):
 
     def _write_postings(self, pdr) -> None:
         fw = self.fieldwriter
-        for fieldname in sorted(set(self._postings) | set(self._pairs)):
+        for fieldname in sorted(set(self._postings) | set(self._pairs) | set(self._present)):
             field = self.schema[fieldname]
-            pairs, others = self._pairs.get(fieldname, {}), self._postings.get(fieldname, {})
+            # A field's own postings are in one of _pairs and _present; _postings holds those of
+            # other fields and of merged segments, whose documents come after our own.
+            own_terms = self._pairs.get(fieldname) or self._present.get(fieldname) or {}
+            pairs = fieldname in self._pairs
+            others = self._postings.get(fieldname, {})
             scales = self._scales.get(fieldname)
             lengths = self._field_lengths(pdr, fieldname) if field.scorable else None
             fixed = field.format.fixed_value_size()
             fw.start_field(fieldname, field)
             prefix = pack_ushort(fw._fieldid)
             # UTF-8 keeps code point order, so str keys sort as their bytes do.
-            for term in sorted(pairs.keys() | others.keys()) if pairs and others else sorted(pairs or others):
-                own, merged = pairs.get(term), others.get(term)
+            for term in (sorted(own_terms.keys() | others.keys()) if own_terms and others
+                         else sorted(own_terms or others)):
+                own, merged = own_terms.get(term), others.get(term)
                 if own is not None:
-                    ids, freqs = own[0::2], own[1::2]
-                    weights = array("f", map(mul, freqs, map(scales.__getitem__, ids)))
-                    values = struct.pack(f"!{len(freqs)}I", *freqs)     # Frequency's values, joined
+                    if pairs:
+                        ids, freqs = own[0::2], own[1::2]
+                        weights = array("f", map(mul, freqs, map(scales.__getitem__, ids)))
+                        values = struct.pack(f"!{len(freqs)}I", *freqs)     # Frequency's values, joined
+                    else:
+                        ids, values = own, b""                  # Existence: frequency 1, no values
+                        weights = array("f", map(scales.__getitem__, ids))
                     if merged is not None:
-                        ids += merged.ids
+                        ids = ids + merged.ids
                         weights += merged.weights
-                        values += b"".join(merged.values)
+                        if fixed and fixed > 0:
+                            values += b"".join(filter(None, merged.values))
                 else:
                     ids, weights, values = merged.ids, merged.weights, merged.values
                     if fixed and fixed > 0:
-                        values = b"".join(values)
+                        values = b"".join(filter(None, values))
                 _write_term(fw, prefix + (term.encode("utf-8") if isinstance(term, str) else term),
                             ids, weights, values, fixed, lengths)
             fw.finish_field()
-        self._postings, self._pairs, self._scales = {}, {}, {}
+        self._postings, self._pairs, self._present, self._scales = {}, {}, {}, {}
 
 
 def _write_term(fw, keybytes: bytes, ids: array, weights: array, values, fixed: int | None, lengths) -> None:
