@@ -6,7 +6,8 @@ from whoosh.writing import SegmentWriter
 
 from indexer.engine import store
 from indexer.search.searcher import Searcher
-from indexer.engine.writer import BulkWriter, ParallelWriter
+from indexer.engine.parallel import ParallelWriter
+from indexer.engine.writer import BulkWriter
 
 PARAGRAPHS = [
     ("一、基本情况", "我镇积极探索土地流转的有效形式，成立土地流转服务中心，全年流转土地1200亩。"),

@@ -8,19 +8,12 @@ writes is read by plain Whoosh, tests/test_segment_writer.py compares the two by
 meaning) but keeps each term's postings in arrays, counts our tokenizers' terms with a Counter
 and writes each posting list block by block.
 
-``ParallelWriter`` runs BulkWriters in worker processes, each writing segments of its own, for
-full builds on several cores.
+``parallel.ParallelWriter`` runs BulkWriters in worker processes, each writing segments of its
+own, for full builds on several cores.
 """
 from __future__ import annotations
 
-import errno
-import multiprocessing
-import os
-import queue
 import struct
-import threading
-import time
-import traceback
 import zlib
 from array import array
 from collections import Counter
@@ -38,7 +31,6 @@ from indexer.engine.analyzer import _BaseTokenizer
 _PACKED = [pack_uint(i) for i in range(256)]
 _TERMINFO = W3TermInfo._struct     # flags, weight, doc frequency, min/max length, max weight, first/last id
 COMPRESS_FROM = 64        # bytes of a block's pickle from which it is compressed
-_COUNTED, _PRESENT, _OTHER = "counted", "present", "other"    # how a field's postings are kept
 _CACHED_ITEMS = 4096       # short field values whose index items are remembered
 
 
@@ -130,53 +122,12 @@ class BulkWriter(SegmentWriter):
                 if value is None:
                     continue
                 plan = plans.get(fieldname) or self._plan(fieldname)
-                field, kind, scorable, stored_too, column, boostkey, storedkey = plan
+                field, add, scorable, stored_too, column, boostkey, storedkey = plan
                 length = 0
-                if kind:
+                if add is not None:
                     boost = float(fields[boostkey]) if boostkey in fields else docboost
-                    if kind is _COUNTED:
-                        got = self._short_counts(fieldname, field, value)
-                        if got is None:
-                            counted = Counter(field.analyzer.terms(value))
-                            counts, length = counted.items(), sum(counted.values())
-                        else:
-                            counts, length = got
-                        self._note_scale(fieldname, docnum, field.format.field_boost * boost)
-                        terms = self._pairs.get(fieldname)
-                        if terms is None:
-                            terms = self._pairs[fieldname] = {}
-                        # The hot loop (paragraph text and bigrams): two appends a posting.
-                        get = terms.get
-                        for term, freq in counts:
-                            a = get(term)
-                            if a is None:
-                                a = terms[term] = array("I")
-                            a.append(docnum)
-                            a.append(freq)
-                        count += len(counts)
-                    elif kind is _PRESENT:
-                        # Existence: frequency 1, weight the field boost, no value; a str is one
-                        # term, the whole value. Each term's docnums alone, weighed when written.
-                        self._note_scale(fieldname, docnum, field.format.field_boost * boost)
-                        terms = self._present.get(fieldname)
-                        if terms is None:
-                            terms = self._present[fieldname] = {}
-                        for term in ((value.encode("utf-8"),) if isinstance(value, str)
-                                     else [t for t, _, _, _ in field.index(value)]):
-                            a = terms.get(term)
-                            if a is None:
-                                a = terms[term] = array("I")
-                            a.append(docnum)
-                            length += 1
-                            count += 1
-                    else:
-                        terms = self._postings.get(fieldname)
-                        if terms is None:
-                            terms = self._postings[fieldname] = {}
-                        for term, freq, weight, vbytes in self._other_items(fieldname, field, value):
-                            _postings_of(terms, term).add(docnum, weight * boost, vbytes)
-                            length += freq
-                            count += 1
+                    length, n = add(fieldname, field, value, docnum, boost)
+                    count += n
                     if scorable:
                         self._note_length(fieldname, docnum, length)
                     else:
@@ -193,17 +144,67 @@ class BulkWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
+    def _add_counted(self, fieldname: str, field, value, docnum: int, boost: float) -> tuple[int, int]:
+        """Postings of a field our tokenizers count (paragraph text and bigrams: the hot loop, two
+        appends a posting); (field length, postings added)."""
+        got = self._short_counts(fieldname, field, value)
+        if got is None:
+            counted = Counter(field.analyzer.terms(value))
+            counts, length = counted.items(), sum(counted.values())
+        else:
+            counts, length = got
+        self._note_scale(fieldname, docnum, field.format.field_boost * boost)
+        terms = self._pairs.get(fieldname)
+        if terms is None:
+            terms = self._pairs[fieldname] = {}
+        get = terms.get
+        for term, freq in counts:
+            a = get(term)
+            if a is None:
+                a = terms[term] = array("I")
+            a.append(docnum)
+            a.append(freq)
+        return length, len(counts)
+
+    def _add_present(self, fieldname: str, field, value, docnum: int, boost: float) -> tuple[int, int]:
+        """Postings of a plain ID field. Existence: frequency 1, weight the field boost, no value;
+        a str is one term, the whole value. Each term's docnums alone, weighed when written."""
+        self._note_scale(fieldname, docnum, field.format.field_boost * boost)
+        terms = self._present.get(fieldname)
+        if terms is None:
+            terms = self._present[fieldname] = {}
+        texts = (value.encode("utf-8"),) if isinstance(value, str) else [t for t, _, _, _ in field.index(value)]
+        for term in texts:
+            a = terms.get(term)
+            if a is None:
+                a = terms[term] = array("I")
+            a.append(docnum)
+        return len(texts), len(texts)
+
+    def _add_other(self, fieldname: str, field, value, docnum: int, boost: float) -> tuple[int, int]:
+        """Postings of any other field (title bigrams with positions, the ordinal), as Whoosh's
+        format code gives them."""
+        terms = self._postings.get(fieldname)
+        if terms is None:
+            terms = self._postings[fieldname] = {}
+        length = count = 0
+        for term, freq, weight, vbytes in self._other_items(fieldname, field, value):
+            _postings_of(terms, term).add(docnum, weight * boost, vbytes)
+            length += freq
+            count += 1
+        return length, count
+
     def _plan(self, fieldname: str) -> tuple:
-        """What add_document needs of a field, looked up once per writer: (field, how its terms
-        are kept or None when not indexed, scorable, stored, column type, the keys of its boost
-        and of a stored value that differs from the indexed one)."""
+        """What add_document needs of a field, looked up once per writer: (field, the method that
+        keeps its postings or None when not indexed, scorable, stored, column type, the keys of
+        its boost and of a stored value that differs from the indexed one)."""
         field = self.schema[fieldname]
         if field.separate_spelling() or field.vector:
             raise NotImplementedError(f"BulkWriter: spelling/vector field {fieldname!r}")
-        kind = None
+        add = None
         if field.indexed:
-            kind = _COUNTED if _counted(field) else _PRESENT if _plain_id(field) else _OTHER
-        plan = (field, kind, bool(field.scorable), bool(field.stored), field.column_type,
+            add = self._add_counted if _counted(field) else self._add_present if _plain_id(field) else self._add_other
+        plan = (field, add, bool(field.scorable), bool(field.stored), field.column_type,
                 "_%s_boost" % fieldname, "_stored_%s" % fieldname)
         self._plans[fieldname] = plan
         return plan
@@ -374,162 +375,3 @@ def _write_term(fw, keybytes: bytes, ids: array, weights: array, values, fixed: 
     terminfo = _TERMINFO.pack(False, total, n, 0 if minlength is None else length_to_byte(minlength),
                               length_to_byte(maxlength), maxweight, ids[0], ids[-1])
     fw._tindex.add(keybytes, terminfo + pack_long(offset) + pack_int(len(written)))
-
-
-class WorkerFailed(RuntimeError):
-    """A worker process died or failed; ``nospace`` when it ran out of disk space."""
-    nospace = False
-
-
-SEGMENT_POSTINGS = 25_000_000     # a worker starts a new segment after this many (~400 MB held)
-BATCH = 256                       # documents per job sent to a worker
-
-
-def _work(storage, indexname: str, kwargs: dict, jobs, results, parent: int, lock_fd: int | None) -> None:
-    """A worker process: index batches of documents into segments of its own until told to stop.
-
-    A forked worker shares the parent's open lock file, and an flock lasts while any process
-    holds it: closed here, so that a killed parent releases the index. A worker whose parent
-    is gone (killed, perhaps halfway through sending a batch, which leaves a read waiting
-    forever) is ended by a watchdog thread.
-    """
-    if lock_fd is not None:
-        try:
-            os.close(lock_fd)
-        except OSError:
-            pass
-    threading.Thread(target=_end_when_orphaned, args=(parent,), daemon=True).start()
-    try:
-        # A rebuild passes the current schema: the index's own may not even unpickle.
-        ix = storage.open_index(indexname, schema=kwargs.get("schema"))
-        segments = []
-        w = BulkWriter(ix, _lk=False, **kwargs)
-        while (batch := jobs.get()) is not None:
-            for fields in batch:
-                w.add_document(**fields)
-            if w.posting_count >= SEGMENT_POSTINGS:
-                segments.append(w._finalize_segment())
-                w = BulkWriter(ix, _lk=False, **kwargs)
-        if w._added:
-            segments.append(w._finalize_segment())
-        else:
-            w._close_segment()
-        results.put(("ok", segments))
-    except BaseException as exc:     # its segment files are litter, removed by the parent (store.cancel)
-        results.put(("nospace" if getattr(exc, "errno", None) == errno.ENOSPC else "error", traceback.format_exc()))
-
-
-def _end_when_orphaned(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
-
-
-class ParallelWriter(BulkWriter):
-    """Documents go in batches to ``procs`` worker processes, each writing segments of its own.
-
-    This writer itself holds the lock and does what touches existing segments: deletions,
-    Whoosh's merge policy, the commit of the new table of contents. Worker segments are not
-    merged (merging costs as much as the parallel part saves).
-    """
-
-    def __init__(self, ix, procs: int = 2, batchsize: int | None = None, **kwargs):
-        super().__init__(ix, **kwargs)
-        self._procs, self._batchsize, self._kwargs = procs, batchsize or BATCH, kwargs   # schema included
-        self._batch: list[dict] = []
-        self._workers: list = []
-        self._jobs = self._results = None
-
-    def add_document(self, **fields):
-        self._check_state()
-        self._batch.append(fields)
-        if len(self._batch) >= self._batchsize:
-            self._send()
-
-    def _send(self) -> None:
-        if not self._batch:
-            return
-        if not self._workers:
-            ctx = multiprocessing.get_context()
-            self._jobs, self._results = ctx.Queue(self._procs * 2), ctx.Queue()
-            lock_fd = getattr(self.writelock, "fd", None) if ctx.get_start_method() == "fork" else None
-            for _ in range(self._procs):
-                worker = ctx.Process(target=_work, daemon=True,
-                                     args=(self.storage, self.indexname, self._kwargs, self._jobs, self._results,
-                                           os.getpid(), lock_fd))
-                worker.start()
-                self._workers.append(worker)
-        self._put(self._batch)
-        self._batch = []
-
-    def _put(self, job) -> None:
-        """Send a job, never waiting forever on a full queue whose workers are gone."""
-        while True:
-            try:
-                return self._jobs.put(job, timeout=1.0)
-            except queue.Full:
-                if any(not w.is_alive() for w in self._workers):
-                    self._failed()
-
-    def _failed(self, status: str = "died"):
-        """Stop the workers; raise WorkerFailed, saying whether one ran out of disk space."""
-        statuses = {status}
-        while (reply := self._results.get(timeout=0.1) if not self._results.empty() else None) is not None:
-            statuses.add(reply[0])
-        self._stop_workers()
-        failure = WorkerFailed("索引子进程写入时磁盘空间不足" if "nospace" in statuses else "索引子进程出错或意外退出")
-        failure.nospace = "nospace" in statuses
-        raise failure
-
-    def _collect(self) -> list:
-        """Wait for every worker's segments; raise if one failed or died."""
-        segments, pending = [], len(self._workers)
-        while pending:
-            try:
-                status, value = self._results.get(timeout=1.0)
-            except queue.Empty:
-                codes = [w.exitcode for w in self._workers]       # None while running
-                if any(code not in (None, 0) for code in codes) or None not in codes:
-                    self._failed()          # one dead worker is enough: the others may wait forever
-                continue
-            pending -= 1
-            if status != "ok":
-                self._failed(status)
-            segments += value
-        for w in self._workers:
-            w.join()
-        return segments
-
-    def _stop_workers(self) -> None:
-        """End every worker within seconds, and let this process exit even with jobs unsent
-        (a queue's feeder thread otherwise blocks interpreter exit until they are read)."""
-        for w in self._workers:
-            w.terminate()
-        deadline = time.monotonic() + 3
-        for w in self._workers:
-            w.join(max(0.1, deadline - time.monotonic()))
-            if w.is_alive():
-                w.kill()
-                w.join(1)
-        for q in (self._jobs, self._results) if self._workers else ():
-            q.cancel_join_thread()
-            q.close()
-        self._workers = []
-
-    def commit(self, mergetype=None, optimize=None, merge=None):
-        self._check_state()
-        self._send()
-        for _ in self._workers:
-            self._put(None)
-        finalsegments = self._merge_segments(mergetype, optimize, merge)
-        finalsegments += self._collect() if self._workers else []
-        if self._added:          # old segments merged into this writer's own
-            finalsegments.append(self._finalize_segment())
-        else:
-            self._close_segment()
-        self._commit_toc(finalsegments)
-        self._finish()
-
-    def cancel(self):
-        self._stop_workers()
-        super().cancel()
