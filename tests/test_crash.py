@@ -159,9 +159,9 @@ def test_two_indexers_started_at_once_on_an_empty_folder(tmp_path, corpus):
 
 _PARALLEL_RUN = """
 import sys
-import indexer.engine.writer, indexer.update
+import indexer.engine.parallel, indexer.update
 indexer.update.PARALLEL_BYTES = 0        # the worker processes even for this small corpus
-indexer.engine.writer.BATCH = 2
+indexer.engine.parallel.BATCH = 2
 indexer.update.update_index(sys.argv[1], sys.argv[2], processes=2)
 """
 

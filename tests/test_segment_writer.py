@@ -6,7 +6,8 @@ from whoosh.writing import SegmentWriter
 
 from indexer.engine import store
 from indexer.search.searcher import Searcher
-from indexer.engine.writer import BulkWriter, ParallelWriter
+from indexer.engine.parallel import ParallelWriter
+from indexer.engine.writer import BulkWriter
 
 PARAGRAPHS = [
     ("一、基本情况", "我镇积极探索土地流转的有效形式，成立土地流转服务中心，全年流转土地1200亩。"),
@@ -95,6 +96,19 @@ def test_long_posting_lists_span_blocks(tmp_path):
     assert contents(ours) == contents(theirs)
     with ours.reader() as r:
         assert r.doc_frequency("grams", "社区".encode()) > 128
+
+
+def test_tiny_blocks_are_left_uncompressed_and_read_the_same(tmp_path):
+    from indexer.engine import postings
+
+    ours = build(tmp_path, "ours", bulk, [docs(n=100)])
+    with ours.reader() as r:
+        def kinds(field, text):
+            m = postings.leaf(r.postings(field, text.encode()))
+            return {b.compression for b in postings.blocks(m)}
+        assert kinds("id", "r0-0") == {0}                 # one posting: a pickle of a few dozen bytes
+        assert kinds("grams", "社区") - {0}                # full blocks of 128 postings are compressed
+    assert contents(ours) == contents(build(tmp_path, "theirs", plain, [docs(n=100)]))
 
 
 def test_merges_and_deletions_match_whoosh(tmp_path):

@@ -72,7 +72,7 @@ def test_running_server_sees_a_reindex(tmp_path):
 
 
 def test_parallel_build_indexes_what_one_process_indexes(tmp_path, monkeypatch):
-    import indexer.engine.writer
+    import indexer.engine.parallel
     import indexer.update
 
     corpus = tmp_path / "corpus"
@@ -89,7 +89,7 @@ def test_parallel_build_indexes_what_one_process_indexes(tmp_path, monkeypatch):
     (corpus / "broken.txt").write_bytes(bytes(range(256)) * 50)
     one = update_index(tmp_path / "one", corpus, processes=1)
     monkeypatch.setattr(indexer.update, "PARALLEL_BYTES", 0)      # parallel even for a small corpus
-    monkeypatch.setattr(indexer.engine.writer, "BATCH", 8)
+    monkeypatch.setattr(indexer.engine.parallel, "BATCH", 8)
     two = update_index(tmp_path / "two", corpus, processes=2)
     assert (two.paragraphs, two.reports, two.skipped) == (one.paragraphs, one.reports, one.skipped)
     from indexer.engine import store
@@ -112,7 +112,7 @@ def test_an_index_from_another_version_asks_for_a_rebuild_which_fixes_it(tmp_pat
     import pytest
     from whoosh.filedb.filestore import FileStorage
 
-    import indexer.engine.writer
+    import indexer.engine.parallel
     import indexer.update
     from indexer.engine import store
     from indexer.errors import ReportSearchError
@@ -131,7 +131,7 @@ def test_an_index_from_another_version_asks_for_a_rebuild_which_fixes_it(tmp_pat
     assert "title_grams" not in store.open_index(index).schema    # nothing was written
 
     monkeypatch.setattr(indexer.update, "PARALLEL_BYTES", 0)      # the rebuild runs in workers
-    monkeypatch.setattr(indexer.engine.writer, "BATCH", 1)
+    monkeypatch.setattr(indexer.engine.parallel, "BATCH", 1)
     (corpus / "b.txt").write_text(REPORT_B, encoding="utf-8")
     rebuilt = update_index(index, corpus, rebuild=True, processes=2)
     assert rebuilt.paragraphs == 2

@@ -18,7 +18,7 @@ from itertools import chain
 
 from whoosh.analysis import Token, Tokenizer
 
-from indexer.text.analysis import bigrams, gram_pieces, word_pieces
+from indexer.text.analysis import bigrams, gram_pieces, word_pieces, word_terms
 from indexer.text.segmenters import JIEBA
 
 
@@ -71,6 +71,10 @@ class WordTokenizer(_BaseTokenizer):
 
     def __hash__(self):
         return hash((self.__class__.__name__, self.segmenter))
+
+    def terms(self, value: str) -> list[str]:
+        """The index-time words and sub-words alone, for the bulk writer (the texts of pieces())."""
+        return word_terms(value, self.segmenter)
 
     def pieces(self, value: str, mode: str):
         return word_pieces(value, with_subwords=mode != "query", segmenter=self.segmenter)

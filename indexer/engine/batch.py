@@ -12,7 +12,7 @@ from whoosh.writing import CLEAR
 from indexer.engine import records, store
 from indexer.engine.documents import marker_fields, paragraph_fields
 from indexer.engine.schema import make_schema
-from indexer.engine.writer import WorkerFailed  # noqa: F401 - raised by a batch's commit
+from indexer.engine.parallel import WorkerFailed  # noqa: F401 - raised by a batch's commit
 from indexer.model import Paragraph
 
 

@@ -32,7 +32,8 @@ from whoosh.index import TOC, EmptyIndexError, LockError
 from indexer.errors import IndexBusy, IndexMissing
 from indexer.engine.schema import make_schema, schema_problems, segmenter_of
 from indexer.text import segmenters
-from indexer.engine.writer import BulkWriter, ParallelWriter
+from indexer.engine.parallel import ParallelWriter
+from indexer.engine.writer import BulkWriter
 
 INDEX_NAME = "paragraphs"
 
@@ -137,7 +138,7 @@ def writer(ix, lock_timeout: float = 30.0, procs: int = 1, on_wait=None, schema=
 
     Once the lock is ours, files left by a writer that was killed are removed. With procs > 1,
     documents are analysed and written by that many processes, each into segments of its own
-    (see indexer.engine.writer). compound=False:
+    (see indexer.engine.parallel). compound=False:
     readers map segment files instead of copying a compound file into memory each time a
     searcher opens. ``schema``: what the commit records instead of the index's own (a rebuild
     replaces every segment, so it may change the schema).

@@ -8,28 +8,30 @@ writes is read by plain Whoosh, tests/test_segment_writer.py compares the two by
 meaning) but keeps each term's postings in arrays, counts our tokenizers' terms with a Counter
 and writes each posting list block by block.
 
-``ParallelWriter`` runs BulkWriters in worker processes, each writing segments of its own, for
-full builds on several cores.
+``parallel.ParallelWriter`` runs BulkWriters in worker processes, each writing segments of its
+own, for full builds on several cores.
 """
 from __future__ import annotations
 
-import errno
-import multiprocessing
-import os
-import queue
-import threading
-import time
-import traceback
+import struct
+import zlib
 from array import array
 from collections import Counter
+from operator import mul, sub
 
-from whoosh.formats import Frequency
-from whoosh.system import pack_uint
+from whoosh.analysis import IDTokenizer
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo, dumps, length_to_byte
+from whoosh.fields import ID
+from whoosh.formats import Existence, Frequency
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
 from indexer.engine.analyzer import _BaseTokenizer
 
 _PACKED = [pack_uint(i) for i in range(256)]
+_TERMINFO = W3TermInfo._struct     # flags, weight, doc frequency, min/max length, max weight, first/last id
+COMPRESS_FROM = 64        # bytes of a block's pickle from which it is compressed
+_CACHED_ITEMS = 4096       # short field values whose index items are remembered
 
 
 def _packed(freq: int) -> bytes:
@@ -59,12 +61,16 @@ def _postings_of(terms: dict, term) -> _Postings:
     return p
 
 
-def _counts(field, value: str) -> Counter | None:
-    """Term counts of a value for a field our tokenizers fill with frequencies, else None."""
-    analyzer = field.analyzer
-    if isinstance(analyzer, _BaseTokenizer) and type(field.format) is Frequency:
-        return Counter(analyzer.terms(value))
-    return None
+def _counted(field) -> bool:
+    """Whether a field's terms are counted by our tokenizers with plain frequencies: its postings
+    are kept as (docnum, frequency) pairs, their weights made from the document's boost when the
+    segment is written."""
+    return isinstance(field.analyzer, _BaseTokenizer) and type(field.format) is Frequency
+
+
+def _plain_id(field) -> bool:
+    """An ID field as the schema declares them: one term, the whole value, frequency 1."""
+    return type(field) is ID and type(field.analyzer) is IDTokenizer and type(field.format) is Existence
 
 
 def _str_keys(field) -> bool:
@@ -87,18 +93,27 @@ class BulkWriter(SegmentWriter):
         super().__init__(ix, **kwargs)
         if schema is not None:
             self.schema = schema        # a rebuild writes the current schema, not the index's old one
-        # field → term → postings; terms are str for our tokenizers' fields, else Whoosh's bytes
+        # Counted fields (_counted): field → term (str) → array of docnum, frequency, docnum, ...
+        # and field → scale per docnum (field boost × document boost); 8 bytes a posting.
+        self._pairs: dict[str, dict[str, array]] = {}
+        self._scales: dict[str, array] = {}
+        # The other fields, and postings of segments merged into this one: field → term → postings;
+        # terms are str for our tokenizers' fields, else Whoosh's bytes.
         self._postings: dict[str, dict[str | bytes, _Postings]] = {}
+        # Plain ID fields (_plain_id): field → term (bytes) → array of docnums.
+        self._present: dict[str, dict[bytes, array]] = {}
         self._lengths: dict[str, array] = {}        # field → length per docnum (own documents)
-        self._cache: dict[tuple[str, str], list[tuple]] = {}
+        self._plans: dict[str, tuple] = {}
+        self._cache: dict[tuple[str, object], list[tuple]] = {}
         self.posting_count = 0
 
     def add_document(self, **fields):
         self._check_state()
-        pdw, schema, docnum = self.perdocwriter, self.schema, self.docnum
+        pdw, docnum = self.perdocwriter, self.docnum
         docboost = self._doc_boost(fields)
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
-        self._check_fields(schema, fieldnames)
+        self._check_fields(self.schema, fieldnames)
+        plans = self._plans
         pdw.start_doc(docnum)
         count = 0
         try:
@@ -106,42 +121,19 @@ class BulkWriter(SegmentWriter):
                 value = fields[fieldname]
                 if value is None:
                     continue
-                field = schema[fieldname]
-                if field.separate_spelling() or field.vector:
-                    raise NotImplementedError(f"BulkWriter: spelling/vector field {fieldname!r}")
+                plan = plans.get(fieldname) or self._plan(fieldname)
+                field, add, scorable, stored_too, column, boostkey, storedkey = plan
                 length = 0
-                if field.indexed:
-                    boost = self._field_boost(fields, fieldname, docboost)
-                    terms = self._postings.get(fieldname)
-                    if terms is None:
-                        terms = self._postings[fieldname] = {}
-                    items = self._short_items(fieldname, field, value)
-                    counts = _counts(field, value) if items is None else None
-                    if counts is not None:
-                        # The hot loop (paragraph text), kept inline: terms kept as str, encoded
-                        # once per term when the segment is written.
-                        scale = field.format.field_boost * boost
-                        for term, freq in counts.items():
-                            p = terms.get(term)
-                            if p is None:
-                                p = terms[term] = _Postings()
-                            p.ids.append(docnum)
-                            p.weights.append(freq * scale)
-                            p.values.append(_PACKED[freq] if freq < 256 else pack_uint(freq))
-                        length = sum(counts.values())
-                        count += len(counts)
-                    else:
-                        for term, freq, weight, vbytes in items or _items(field, value):
-                            _postings_of(terms, term).add(docnum, weight * boost, vbytes)
-                            length += freq
-                            count += 1
-                    if field.scorable:
+                if add is not None:
+                    boost = float(fields[boostkey]) if boostkey in fields else docboost
+                    length, n = add(fieldname, field, value, docnum, boost)
+                    count += n
+                    if scorable:
                         self._note_length(fieldname, docnum, length)
                     else:
                         length = 0
-                stored = fields.get("_stored_%s" % fieldname, value)
-                pdw.add_field(fieldname, field, stored if field.stored else None, length)
-                column = field.column_type
+                stored = fields.get(storedkey, value)
+                pdw.add_field(fieldname, field, stored if stored_too else None, length)
                 if column and stored is not None:
                     pdw.add_column_value(fieldname, column, field.to_column_value(stored))
         except Exception:
@@ -152,23 +144,105 @@ class BulkWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
-    def _short_items(self, fieldname: str, field, value) -> list[tuple] | None:
-        """Items of a title or heading, computed once: they repeat on every paragraph."""
-        if not (isinstance(value, str) and len(value) <= 64 and _str_keys(field)):
+    def _add_counted(self, fieldname: str, field, value, docnum: int, boost: float) -> tuple[int, int]:
+        """Postings of a field our tokenizers count (paragraph text and bigrams: the hot loop, two
+        appends a posting); (field length, postings added)."""
+        got = self._short_counts(fieldname, field, value)
+        if got is None:
+            counted = Counter(field.analyzer.terms(value))
+            counts, length = counted.items(), sum(counted.values())
+        else:
+            counts, length = got
+        self._note_scale(fieldname, docnum, field.format.field_boost * boost)
+        terms = self._pairs.get(fieldname)
+        if terms is None:
+            terms = self._pairs[fieldname] = {}
+        get = terms.get
+        for term, freq in counts:
+            a = get(term)
+            if a is None:
+                a = terms[term] = array("I")
+            a.append(docnum)
+            a.append(freq)
+        return length, len(counts)
+
+    def _add_present(self, fieldname: str, field, value, docnum: int, boost: float) -> tuple[int, int]:
+        """Postings of a plain ID field. Existence: frequency 1, weight the field boost, no value;
+        a str is one term, the whole value. Each term's docnums alone, weighed when written."""
+        self._note_scale(fieldname, docnum, field.format.field_boost * boost)
+        terms = self._present.get(fieldname)
+        if terms is None:
+            terms = self._present[fieldname] = {}
+        texts = (value.encode("utf-8"),) if isinstance(value, str) else [t for t, _, _, _ in field.index(value)]
+        for term in texts:
+            a = terms.get(term)
+            if a is None:
+                a = terms[term] = array("I")
+            a.append(docnum)
+        return len(texts), len(texts)
+
+    def _add_other(self, fieldname: str, field, value, docnum: int, boost: float) -> tuple[int, int]:
+        """Postings of any other field (title bigrams with positions, the ordinal), as Whoosh's
+        format code gives them."""
+        terms = self._postings.get(fieldname)
+        if terms is None:
+            terms = self._postings[fieldname] = {}
+        length = count = 0
+        for term, freq, weight, vbytes in self._other_items(fieldname, field, value):
+            _postings_of(terms, term).add(docnum, weight * boost, vbytes)
+            length += freq
+            count += 1
+        return length, count
+
+    def _plan(self, fieldname: str) -> tuple:
+        """What add_document needs of a field, looked up once per writer: (field, the method that
+        keeps its postings or None when not indexed, scorable, stored, column type, the keys of
+        its boost and of a stored value that differs from the indexed one)."""
+        field = self.schema[fieldname]
+        if field.separate_spelling() or field.vector:
+            raise NotImplementedError(f"BulkWriter: spelling/vector field {fieldname!r}")
+        add = None
+        if field.indexed:
+            add = self._add_counted if _counted(field) else self._add_present if _plain_id(field) else self._add_other
+        plan = (field, add, bool(field.scorable), bool(field.stored), field.column_type,
+                "_%s_boost" % fieldname, "_stored_%s" % fieldname)
+        self._plans[fieldname] = plan
+        return plan
+
+    def _short_counts(self, fieldname: str, field, value):
+        """((term, frequency) pairs, length) of a title or heading, computed once: they repeat on
+        every paragraph."""
+        if not (isinstance(value, str) and len(value) <= 64):
             return None
+        key = (fieldname, value)
+        counts = self._cache.get(key)
+        if counts is None:
+            if len(self._cache) > _CACHED_ITEMS:
+                self._cache.clear()
+            counted = Counter(field.analyzer.terms(value))
+            counts = self._cache[key] = (tuple(counted.items()), sum(counted.values()))
+        return counts
+
+    def _other_items(self, fieldname: str, field, value) -> list[tuple]:
+        """_items, remembered for short values that repeat (a title's bigrams with positions,
+        a paragraph's ordinal)."""
+        if not (isinstance(value, int) or isinstance(value, str) and len(value) <= 64):
+            return _items(field, value)
         key = (fieldname, value)
         items = self._cache.get(key)
         if items is None:
-            if len(self._cache) > 4096:
+            if len(self._cache) > _CACHED_ITEMS:
                 self._cache.clear()
-            counts = _counts(field, value)
-            if counts is None:
-                items = _items(field, value)
-            else:
-                fb = field.format.field_boost
-                items = [(term, freq, freq * fb, _packed(freq)) for term, freq in counts.items()]
-            self._cache[key] = items
+            items = self._cache[key] = _items(field, value)
         return items
+
+    def _note_scale(self, fieldname: str, docnum: int, scale: float) -> None:
+        scales = self._scales.get(fieldname)
+        if scales is None:
+            scales = self._scales[fieldname] = array("d")
+        if len(scales) < docnum:
+            scales.extend([0.0] * (docnum - len(scales)))
+        scales.append(scale)
 
     def _note_length(self, fieldname: str, docnum: int, length: int) -> None:
         lengths = self._lengths.get(fieldname)
@@ -204,197 +278,100 @@ class BulkWriter(SegmentWriter):
 
     def _write_postings(self, pdr) -> None:
         fw = self.fieldwriter
-        for fieldname in sorted(self._postings):
+        for fieldname in sorted(set(self._postings) | set(self._pairs) | set(self._present)):
             field = self.schema[fieldname]
-            terms = self._postings[fieldname]
+            # A field's own postings are in one of _pairs and _present; _postings holds those of
+            # other fields and of merged segments, whose documents come after our own.
+            own_terms = self._pairs.get(fieldname) or self._present.get(fieldname) or {}
+            pairs = fieldname in self._pairs
+            others = self._postings.get(fieldname, {})
+            scales = self._scales.get(fieldname)
             lengths = self._field_lengths(pdr, fieldname) if field.scorable else None
+            fixed = field.format.fixed_value_size()
             fw.start_field(fieldname, field)
-            pw = fw._postwriter
+            prefix = pack_ushort(fw._fieldid)
             # UTF-8 keeps code point order, so str keys sort as their bytes do.
-            for term in sorted(terms):
-                p = terms[term]
-                fw.start_term(term.encode("utf-8") if isinstance(term, str) else term)
-                _write_blocks(pw, p, lengths)
-                fw.finish_term()
+            for term in (sorted(own_terms.keys() | others.keys()) if own_terms and others
+                         else sorted(own_terms or others)):
+                own, merged = own_terms.get(term), others.get(term)
+                if own is not None:
+                    if pairs:
+                        ids, freqs = own[0::2], own[1::2]
+                        weights = array("f", map(mul, freqs, map(scales.__getitem__, ids)))
+                        values = struct.pack(f"!{len(freqs)}I", *freqs)     # Frequency's values, joined
+                    else:
+                        ids, values = own, b""                  # Existence: frequency 1, no values
+                        weights = array("f", map(scales.__getitem__, ids))
+                    if merged is not None:
+                        ids = ids + merged.ids
+                        weights += merged.weights
+                        if fixed and fixed > 0:
+                            values += b"".join(filter(None, merged.values))
+                else:
+                    ids, weights, values = merged.ids, merged.weights, merged.values
+                    if fixed and fixed > 0:
+                        values = b"".join(filter(None, values))
+                _write_term(fw, prefix + (term.encode("utf-8") if isinstance(term, str) else term),
+                            ids, weights, values, fixed, lengths)
             fw.finish_field()
-        self._postings = {}
+        self._postings, self._pairs, self._present, self._scales = {}, {}, {}, {}
 
 
-def _write_blocks(pw, p: _Postings, lengths) -> None:
-    """Fill Whoosh's W3PostingsWriter buffer a block at a time instead of a posting at a time.
+def _write_term(fw, keybytes: bytes, ids: array, weights: array, values, fixed: int | None, lengths) -> None:
+    """Write one term's posting list and its term info as Whoosh's W3FieldWriter would after
+    start_term, an add per posting and finish_term (the same bytes), without a call per posting
+    or the writer objects Whoosh makes per term and per block.
 
-    Every full block but the last is written here; the last is left in the buffer for
-    finish_postings, which writes (or inlines) it, as it would after add_posting calls.
+    ``values``: for a format of fixed value size, the values joined into one bytes object;
+    otherwise a list with one bytes object per posting.
     """
-    ids, weights, values = p.ids, p.weights, p.values
-    limit = pw._blocklimit
-    for start in range(0, len(ids), limit):
-        if start:
-            pw._write_block()
-        block_ids = ids[start:start + limit]
-        block_weights = weights[start:start + limit]
-        pw._ids, pw._weights = block_ids, block_weights
-        pw._values = [v for v in values[start:start + limit] if v]
-        pw._maxweight = max(0, max(block_weights))
-        block_lengths = [n for n in (lengths[d] for d in block_ids) if n] if lengths is not None else []
-        pw._minlength = min(block_lengths) if block_lengths else None
-        pw._maxlength = max(block_lengths) if block_lengths else 0
-
-
-class WorkerFailed(RuntimeError):
-    """A worker process died or failed; ``nospace`` when it ran out of disk space."""
-    nospace = False
-
-
-SEGMENT_POSTINGS = 25_000_000     # a worker starts a new segment after this many (~400 MB held)
-BATCH = 256                       # documents per job sent to a worker
-
-
-def _work(storage, indexname: str, kwargs: dict, jobs, results, parent: int, lock_fd: int | None) -> None:
-    """A worker process: index batches of documents into segments of its own until told to stop.
-
-    A forked worker shares the parent's open lock file, and an flock lasts while any process
-    holds it: closed here, so that a killed parent releases the index. A worker whose parent
-    is gone (killed, perhaps halfway through sending a batch, which leaves a read waiting
-    forever) is ended by a watchdog thread.
-    """
-    if lock_fd is not None:
-        try:
-            os.close(lock_fd)
-        except OSError:
-            pass
-    threading.Thread(target=_end_when_orphaned, args=(parent,), daemon=True).start()
-    try:
-        # A rebuild passes the current schema: the index's own may not even unpickle.
-        ix = storage.open_index(indexname, schema=kwargs.get("schema"))
-        segments = []
-        w = BulkWriter(ix, _lk=False, **kwargs)
-        while (batch := jobs.get()) is not None:
-            for fields in batch:
-                w.add_document(**fields)
-            if w.posting_count >= SEGMENT_POSTINGS:
-                segments.append(w._finalize_segment())
-                w = BulkWriter(ix, _lk=False, **kwargs)
-        if w._added:
-            segments.append(w._finalize_segment())
+    postfile = fw._postfile
+    limit, comp = fw._codec._blocklimit, fw._codec._compression
+    offset = postfile.tell()
+    out = [WHOOSH3_HEADER_MAGIC]
+    n = len(ids)
+    total = 0                          # W3TermInfo's statistics, as its add_block keeps them
+    minlength, maxlength, maxweight = None, 0, 0
+    for start in range(0, n, limit):
+        end = min(start + limit, n)
+        block_ids = ids[start:end].tolist()
+        block_weights = weights[start:end]
+        count = end - start
+        total += sum(block_weights)
+        top = max(0, max(block_weights))
+        if lengths is not None:
+            block_lengths = list(filter(None, map(lengths.__getitem__, block_ids)))
+            low = min(block_lengths) if block_lengths else None
+            high = max(block_lengths) if block_lengths else 0
         else:
-            w._close_segment()
-        results.put(("ok", segments))
-    except BaseException as exc:     # its segment files are litter, removed by the parent (store.cancel)
-        results.put(("nospace" if getattr(exc, "errno", None) == errno.ENOSPC else "error", traceback.format_exc()))
-
-
-def _end_when_orphaned(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
-
-
-class ParallelWriter(BulkWriter):
-    """Documents go in batches to ``procs`` worker processes, each writing segments of its own.
-
-    This writer itself holds the lock and does what touches existing segments: deletions,
-    Whoosh's merge policy, the commit of the new table of contents. Worker segments are not
-    merged (merging costs as much as the parallel part saves).
-    """
-
-    def __init__(self, ix, procs: int = 2, batchsize: int | None = None, **kwargs):
-        super().__init__(ix, **kwargs)
-        self._procs, self._batchsize, self._kwargs = procs, batchsize or BATCH, kwargs   # schema included
-        self._batch: list[dict] = []
-        self._workers: list = []
-        self._jobs = self._results = None
-
-    def add_document(self, **fields):
-        self._check_state()
-        self._batch.append(fields)
-        if len(self._batch) >= self._batchsize:
-            self._send()
-
-    def _send(self) -> None:
-        if not self._batch:
-            return
-        if not self._workers:
-            ctx = multiprocessing.get_context()
-            self._jobs, self._results = ctx.Queue(self._procs * 2), ctx.Queue()
-            lock_fd = getattr(self.writelock, "fd", None) if ctx.get_start_method() == "fork" else None
-            for _ in range(self._procs):
-                worker = ctx.Process(target=_work, daemon=True,
-                                     args=(self.storage, self.indexname, self._kwargs, self._jobs, self._results,
-                                           os.getpid(), lock_fd))
-                worker.start()
-                self._workers.append(worker)
-        self._put(self._batch)
-        self._batch = []
-
-    def _put(self, job) -> None:
-        """Send a job, never waiting forever on a full queue whose workers are gone."""
-        while True:
-            try:
-                return self._jobs.put(job, timeout=1.0)
-            except queue.Full:
-                if any(not w.is_alive() for w in self._workers):
-                    self._failed()
-
-    def _failed(self, status: str = "died"):
-        """Stop the workers; raise WorkerFailed, saying whether one ran out of disk space."""
-        statuses = {status}
-        while (reply := self._results.get(timeout=0.1) if not self._results.empty() else None) is not None:
-            statuses.add(reply[0])
-        self._stop_workers()
-        failure = WorkerFailed("索引子进程写入时磁盘空间不足" if "nospace" in statuses else "索引子进程出错或意外退出")
-        failure.nospace = "nospace" in statuses
-        raise failure
-
-    def _collect(self) -> list:
-        """Wait for every worker's segments; raise if one failed or died."""
-        segments, pending = [], len(self._workers)
-        while pending:
-            try:
-                status, value = self._results.get(timeout=1.0)
-            except queue.Empty:
-                codes = [w.exitcode for w in self._workers]       # None while running
-                if any(code not in (None, 0) for code in codes) or None not in codes:
-                    self._failed()          # one dead worker is enough: the others may wait forever
-                continue
-            pending -= 1
-            if status != "ok":
-                self._failed(status)
-            segments += value
-        for w in self._workers:
-            w.join()
-        return segments
-
-    def _stop_workers(self) -> None:
-        """End every worker within seconds, and let this process exit even with jobs unsent
-        (a queue's feeder thread otherwise blocks interpreter exit until they are read)."""
-        for w in self._workers:
-            w.terminate()
-        deadline = time.monotonic() + 3
-        for w in self._workers:
-            w.join(max(0.1, deadline - time.monotonic()))
-            if w.is_alive():
-                w.kill()
-                w.join(1)
-        for q in (self._jobs, self._results) if self._workers else ():
-            q.cancel_join_thread()
-            q.close()
-        self._workers = []
-
-    def commit(self, mergetype=None, optimize=None, merge=None):
-        self._check_state()
-        self._send()
-        for _ in self._workers:
-            self._put(None)
-        finalsegments = self._merge_segments(mergetype, optimize, merge)
-        finalsegments += self._collect() if self._workers else []
-        if self._added:          # old segments merged into this writer's own
-            finalsegments.append(self._finalize_segment())
+            low, high = None, 0
+        minlength = low if minlength is None else min(minlength, low)
+        maxlength = max(maxlength, high)
+        maxweight = max(maxweight, top)
+        if block_weights.count(1.0) == count:
+            mini_weights = None
+        elif block_weights.count(block_weights[0]) == count:
+            mini_weights = block_weights[0]
         else:
-            self._close_segment()
-        self._commit_toc(finalsegments)
-        self._finish()
-
-    def cancel(self):
-        self._stop_workers()
-        super().cancel()
+            mini_weights = tuple(block_weights)
+        if fixed is None or fixed < 0:
+            block_values = tuple(v for v in values[start:end] if v)
+        elif fixed == 0:
+            block_values = None
+        else:
+            block_values = values[start * fixed:end * fixed]
+        data = dumps((tuple(map(sub, block_ids, [0] + block_ids[:-1])), mini_weights, block_values), 2)
+        # Whoosh meant to leave tiny blocks uncompressed, but a slip in its code compresses every
+        # one. Most blocks hold a posting or two: zlib makes them no smaller and took two fifths
+        # of the time of writing a segment. The block's header says which (readers check it).
+        level = comp if len(data) >= COMPRESS_FROM else 0
+        if level:
+            data = zlib.compress(data, level)
+        info = dumps((count, block_ids[-1], top, level, length_to_byte(low), length_to_byte(high)), 2)
+        size = len(info) + len(data)
+        out += (pack_int(-size if end == n else size), info, data)
+    written = b"".join(out)
+    postfile.write(written)
+    terminfo = _TERMINFO.pack(False, total, n, 0 if minlength is None else length_to_byte(minlength),
+                              length_to_byte(maxlength), maxweight, ids[0], ids[-1])
+    fw._tindex.add(keybytes, terminfo + pack_long(offset) + pack_int(len(written)))

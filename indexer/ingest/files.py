@@ -74,22 +74,28 @@ def discover(corpus_dir: Path, problems: dict[str, str] | None = None) -> list[C
 
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=walk_error):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        # The folder's part of every source, once per folder: a million paragraphs are some
+        # 25,000 files, and a run with nothing to do still lists them all.
+        folder = shown(Path(dirpath)) if dirpath != str(root) else ""
         for name in sorted(filenames):
             if name.startswith((".", "~$")):
                 continue
-            path = Path(dirpath) / name
+            path = Path(dirpath, name)
             if not supported(path):
                 continue
-            source = shown(path)
+            source = f"{folder}/{display_name(name)}" if folder else display_name(name)
             try:
-                if path.is_symlink():
-                    try:
-                        target = path.resolve(strict=True)
-                    except (OSError, RuntimeError):      # broken link or a loop
-                        continue
-                    if root not in target.parents:
-                        continue
-                if not stat.S_ISREG(path.stat().st_mode):
+                st = _lstat(path)
+                if st is None or stat.S_ISLNK(st.st_mode):
+                    if st is not None:
+                        try:
+                            target = path.resolve(strict=True)
+                        except (OSError, RuntimeError):      # broken link or a loop
+                            continue
+                        if root not in target.parents:
+                            continue
+                    st = path.stat()
+                if not stat.S_ISREG(st.st_mode):
                     continue
             except OSError as exc:
                 if exc.errno not in (errno.ENOENT, errno.ELOOP):    # gone meanwhile, or a link loop
@@ -101,6 +107,17 @@ def discover(corpus_dir: Path, problems: dict[str, str] | None = None) -> list[C
             taken.add(source)
             found.append(CorpusFile(source, path))
     return found
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    """The file's own stat (a link's, not its target's); None where Path.is_symlink would
+    quietly say False (the file gone, or a path through something that is not a folder)."""
+    try:
+        return os.lstat(path)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            return None
+        raise
 
 
 def digest(data: bytes) -> str:

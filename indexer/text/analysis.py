@@ -38,6 +38,7 @@ def reset_segmenter() -> None:
     """Forget the loaded dictionaries, so the next use reloads them."""
     segmenters.reset()
     _short_pieces.cache_clear()
+    _subword_texts.cache_clear()
 
 
 def use_for_queries(name: str | None) -> None:
@@ -130,6 +131,27 @@ def word_pieces(value: str, with_subwords: bool, segmenter: str | None = None) -
     if len(value) <= 64:
         return _short_pieces(value, with_subwords, name, segmenters.generation())
     return _pieces(value, with_subwords, name)
+
+
+def word_terms(value: str, segmenter: str) -> list[str]:
+    """The texts of ``word_pieces(value, True, segmenter)``, in some order: what the index
+    counts for a paragraph, without the offsets and ordinals only tokens need."""
+    if len(value) <= 64:
+        return [text for text, _, _ in _short_pieces(value, True, segmenter, segmenters.generation())]
+    cut = segmenters.cutter(segmenter)
+    texts = getattr(cut, "texts", None)
+    words = texts(normalize(value)) if texts else [word for word, _, _ in cut.words(normalize(value))]
+    out = list(words)
+    for word in words:
+        if len(word) > 2:
+            out += _subword_texts(word, segmenter, segmenters.generation())
+    return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _subword_texts(word: str, segmenter: str, loaded: int) -> tuple[str, ...]:
+    """subwords(word) without offsets; a paragraph's long words mostly recur across the corpus."""
+    return tuple(sub for sub, _ in subwords(word, segmenter))
 
 
 def gram_pieces(value: str) -> Iterator[tuple[str, int, int]]:

@@ -11,6 +11,7 @@ jieba as the reference and the fallback.
 from __future__ import annotations
 
 import re
+from itertools import filterfalse
 
 # jieba.finalseg's cut of a run that is not Chinese: letters and digits, a decimal, a percent.
 _SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
@@ -22,9 +23,7 @@ class FastCut:
     name = "rjieba"
 
     def __init__(self, userdict_lines: str = ""):
-        import rjieba
-
-        self._jieba = rjieba.Jieba()
+        self._jieba = _fresh_jieba()
         for line in userdict_lines.splitlines():
             word, freq, tag = _entry(line)
             if word:
@@ -47,6 +46,34 @@ class FastCut:
                 out += [(word, pos, end)] if self.is_word(word) else _split(word, pos)
             pos = end
         return out
+
+    def texts(self, text: str) -> list[str]:
+        """The words of ``words(text)`` alone, in some order (index-time term counts): the
+        per-token work of ``words`` is skipped for the tokens that are plain words."""
+        tokens = self._cut(text, True)
+        out = [word for word in tokens if word.isalnum()]
+        for word in filterfalse(str.isalnum, tokens):
+            if any(c.isalnum() for c in word):
+                out += [word] if self.is_word(word) else [piece for piece, _, _ in _split(word, 0)]
+        return out
+
+
+_spare = [True]     # whether rjieba's own instance is still unused in this process
+
+
+def _fresh_jieba():
+    """A Jieba with rjieba's dictionary and nothing added to it.
+
+    Importing rjieba already builds one (its module-level ``cut`` and friends use it), which
+    takes as long as building ours: the first cutter of a process takes that one over, so the
+    dictionary is not loaded twice at the start of every run. Nothing else here uses it.
+    """
+    import rjieba
+
+    if _spare[0] and isinstance(getattr(rjieba, "_DEFAULT_JIEBA", None), rjieba.Jieba):
+        _spare[0] = False
+        return rjieba._DEFAULT_JIEBA
+    return rjieba.Jieba()
 
 
 def _split(word: str, start: int) -> list[tuple[str, int, int]]:

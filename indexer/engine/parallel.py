@@ -1,0 +1,174 @@
+"""Full builds on several cores: BulkWriters (indexer.engine.writer) in worker processes.
+
+The parent sends documents in batches to ``procs`` workers; each indexes them into segments of
+its own and hands back their descriptions, which the parent commits with its own changes.
+"""
+from __future__ import annotations
+
+import errno
+import multiprocessing
+import os
+import queue
+import threading
+import time
+import traceback
+
+from indexer.engine.writer import BulkWriter
+
+class WorkerFailed(RuntimeError):
+    """A worker process died or failed; ``nospace`` when it ran out of disk space."""
+    nospace = False
+
+
+SEGMENT_POSTINGS = 25_000_000     # a worker starts a new segment after this many (~200 MB of arrays held)
+BATCH = 256                       # documents per job sent to a worker
+
+
+def _work(storage, indexname: str, kwargs: dict, jobs, results, parent: int, lock_fd: int | None) -> None:
+    """A worker process: index batches of documents into segments of its own until told to stop.
+
+    A forked worker shares the parent's open lock file, and an flock lasts while any process
+    holds it: closed here, so that a killed parent releases the index. A worker whose parent
+    is gone (killed, perhaps halfway through sending a batch, which leaves a read waiting
+    forever) is ended by a watchdog thread.
+    """
+    if lock_fd is not None:
+        try:
+            os.close(lock_fd)
+        except OSError:
+            pass
+    threading.Thread(target=_end_when_orphaned, args=(parent,), daemon=True).start()
+    try:
+        # A rebuild passes the current schema: the index's own may not even unpickle.
+        ix = storage.open_index(indexname, schema=kwargs.get("schema"))
+        segments = []
+        w = BulkWriter(ix, _lk=False, **kwargs)
+        while (batch := jobs.get()) is not None:
+            for fields in batch:
+                w.add_document(**fields)
+            if w.posting_count >= SEGMENT_POSTINGS:
+                segments.append(w._finalize_segment())
+                w = BulkWriter(ix, _lk=False, **kwargs)
+        if w._added:
+            segments.append(w._finalize_segment())
+        else:
+            w._close_segment()
+        results.put(("ok", segments))
+    except BaseException as exc:     # its segment files are litter, removed by the parent (store.cancel)
+        results.put(("nospace" if getattr(exc, "errno", None) == errno.ENOSPC else "error", traceback.format_exc()))
+
+
+def _end_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+class ParallelWriter(BulkWriter):
+    """Documents go in batches to ``procs`` worker processes, each writing segments of its own.
+
+    This writer itself holds the lock and does what touches existing segments: deletions,
+    Whoosh's merge policy, the commit of the new table of contents. Worker segments are not
+    merged (merging costs as much as the parallel part saves).
+    """
+
+    def __init__(self, ix, procs: int = 2, batchsize: int | None = None, **kwargs):
+        super().__init__(ix, **kwargs)
+        self._procs, self._batchsize, self._kwargs = procs, batchsize or BATCH, kwargs   # schema included
+        self._batch: list[dict] = []
+        self._workers: list = []
+        self._jobs = self._results = None
+
+    def add_document(self, **fields):
+        self._check_state()
+        self._batch.append(fields)
+        if len(self._batch) >= self._batchsize:
+            self._send()
+
+    def _send(self) -> None:
+        if not self._batch:
+            return
+        if not self._workers:
+            ctx = multiprocessing.get_context()
+            self._jobs, self._results = ctx.Queue(self._procs * 2), ctx.Queue()
+            lock_fd = getattr(self.writelock, "fd", None) if ctx.get_start_method() == "fork" else None
+            for _ in range(self._procs):
+                worker = ctx.Process(target=_work, daemon=True,
+                                     args=(self.storage, self.indexname, self._kwargs, self._jobs, self._results,
+                                           os.getpid(), lock_fd))
+                worker.start()
+                self._workers.append(worker)
+        self._put(self._batch)
+        self._batch = []
+
+    def _put(self, job) -> None:
+        """Send a job, never waiting forever on a full queue whose workers are gone."""
+        while True:
+            try:
+                return self._jobs.put(job, timeout=1.0)
+            except queue.Full:
+                if any(not w.is_alive() for w in self._workers):
+                    self._failed()
+
+    def _failed(self, status: str = "died"):
+        """Stop the workers; raise WorkerFailed, saying whether one ran out of disk space."""
+        statuses = {status}
+        while (reply := self._results.get(timeout=0.1) if not self._results.empty() else None) is not None:
+            statuses.add(reply[0])
+        self._stop_workers()
+        failure = WorkerFailed("索引子进程写入时磁盘空间不足" if "nospace" in statuses else "索引子进程出错或意外退出")
+        failure.nospace = "nospace" in statuses
+        raise failure
+
+    def _collect(self) -> list:
+        """Wait for every worker's segments; raise if one failed or died."""
+        segments, pending = [], len(self._workers)
+        while pending:
+            try:
+                status, value = self._results.get(timeout=1.0)
+            except queue.Empty:
+                codes = [w.exitcode for w in self._workers]       # None while running
+                if any(code not in (None, 0) for code in codes) or None not in codes:
+                    self._failed()          # one dead worker is enough: the others may wait forever
+                continue
+            pending -= 1
+            if status != "ok":
+                self._failed(status)
+            segments += value
+        for w in self._workers:
+            w.join()
+        return segments
+
+    def _stop_workers(self) -> None:
+        """End every worker within seconds, and let this process exit even with jobs unsent
+        (a queue's feeder thread otherwise blocks interpreter exit until they are read)."""
+        for w in self._workers:
+            w.terminate()
+        deadline = time.monotonic() + 3
+        for w in self._workers:
+            w.join(max(0.1, deadline - time.monotonic()))
+            if w.is_alive():
+                w.kill()
+                w.join(1)
+        for q in (self._jobs, self._results) if self._workers else ():
+            q.cancel_join_thread()
+            q.close()
+        self._workers = []
+
+    def commit(self, mergetype=None, optimize=None, merge=None):
+        self._check_state()
+        self._send()
+        for _ in self._workers:
+            self._put(None)
+        finalsegments = self._merge_segments(mergetype, optimize, merge)
+        finalsegments += self._collect() if self._workers else []
+        if self._added:          # old segments merged into this writer's own
+            finalsegments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(finalsegments)
+        self._finish()
+
+    def cancel(self):
+        self._stop_workers()
+        super().cancel()
