@@ -79,6 +79,31 @@ def test_cheap_searches_do_not_wait_for_a_busy_expensive_lane(seed_index):
     assert client.get("/api/search?q=社区 服务 群众 建设 农村").status_code == 200
 
 
+def test_cheap_searches_take_turns_and_one_that_waits_its_whole_budget_still_answers(seed_index):
+    app = create_app({"INDEX_DIR": str(seed_index), "TESTING": True, "TIME_BUDGET": 0.3})
+    client = app.test_client()
+    cheap = app.extensions["reportsearch.cheap"]
+    assert client.get("/api/search?q=社区").status_code == 200
+    assert cheap.acquire(blocking=False)            # the lane was left free after the search
+    try:
+        # Another cheap search holds the lane: this one waits its budget, then runs, cut short.
+        waited = client.get("/api/search?q=社区")
+        assert waited.status_code == 200 and waited.get_json()["incomplete"] is True
+        # An expensive one has its own lane and does not wait for the cheap one.
+        assert client.get("/api/search?q=社区 服务 群众 建设 农村").status_code == 200
+    finally:
+        cheap.release()
+    entered = []
+    with app.test_request_context():
+        from flask import g
+        g.deadline = None
+        from webapp import budget
+        with budget.lane("社区"):
+            entered.append(cheap.acquire(blocking=False))   # held while the search runs
+    assert entered == [False] and cheap.acquire(blocking=False)
+    cheap.release()
+
+
 def test_out_of_time_grouped_list_and_export_keep_what_was_found_and_say_so(hurried):
     grouped = hurried.get("/api/search?q=社区&group=report").get_json()
     assert grouped["incomplete"] is True and grouped["results"]
