@@ -273,7 +273,7 @@ def report(n: int, runs: list[dict]) -> None:
             r["jieba_mbs"] = mb / r["jieba_build"]
     f = lambda key, fmt="{:.1f}": figure(runs, key, fmt)      # noqa: E731
     rows = [
-        ("full build (s)", f("base_build"), f("ours_build"), f("build_ratio", "{:.2f}") + "× faster"),
+        ("full build (s)", f("base_build"), f("ours_build"), f("build_ratio", "{:.2f}") + ("× faster" if f("build_ratio") else "")),
         ("build MB/s (UTF-8 input)", f("base_mbs", "{:.2f}"), f("ours_mbs", "{:.2f}"), ""),
         ("indexer peak RSS (MB)", f("base_peak", "{:.0f}"), f("ours_peak", "{:.0f}"), ""),
         ("index size (MB)", f("base_size", "{:.0f}"), f("ours_size", "{:.0f}"), ""),
