@@ -78,6 +78,16 @@ def _str_keys(field) -> bool:
     return isinstance(field.analyzer, _BaseTokenizer)
 
 
+def _note(table: dict, typecode: str, fieldname: str, docnum: int, value) -> None:
+    """Record a document's value in a field's array, zeros for the documents before it that had none."""
+    values = table.get(fieldname)
+    if values is None:
+        values = table[fieldname] = array(typecode)
+    if len(values) < docnum:
+        values.extend([0] * (docnum - len(values)))
+    values.append(value)
+
+
 def _items(field, value) -> list[tuple]:
     """(term, frequency, weight, value bytes) for any field, through Whoosh's own format code."""
     items = field.index(value)
@@ -237,20 +247,10 @@ class BulkWriter(SegmentWriter):
         return items
 
     def _note_scale(self, fieldname: str, docnum: int, scale: float) -> None:
-        scales = self._scales.get(fieldname)
-        if scales is None:
-            scales = self._scales[fieldname] = array("d")
-        if len(scales) < docnum:
-            scales.extend([0.0] * (docnum - len(scales)))
-        scales.append(scale)
+        _note(self._scales, "d", fieldname, docnum, scale)
 
     def _note_length(self, fieldname: str, docnum: int, length: int) -> None:
-        lengths = self._lengths.get(fieldname)
-        if lengths is None:
-            lengths = self._lengths[fieldname] = array("I")
-        if len(lengths) < docnum:
-            lengths.extend([0] * (docnum - len(lengths)))
-        lengths.append(length)
+        _note(self._lengths, "I", fieldname, docnum, length)
 
     def add_postings_to_pool(self, reader, startdoc, docmap):
         # Segments merged into this one (Whoosh's merge policy) arrive after our own documents,
