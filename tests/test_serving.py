@@ -149,3 +149,50 @@ def test_no_5xx_from_mixed_requests_while_rebuilds_commit(tmp_path, corpus_copy)
             t.join(60)
     assert sum(statuses.values()) > 20
     assert not [s for s in statuses if s >= 500], statuses
+
+
+def test_a_server_past_file_descriptor_1024_keeps_answering(tmp_path, seed_index):
+    """Each server thread opens the index's files; on a large index the process passes file
+    descriptor 1024, which select() cannot watch (the server died on the next request)."""
+    import json
+    import os
+    import resource
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    import pytest
+    from subprocesses import ENV, ROOT, free_port, stop
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1300:
+        pytest.skip("the hard limit on open files is below 1300")
+    if soft != resource.RLIM_INFINITY and soft < 1300:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1300, hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]   # inherited: the server starts past 1024
+    port = free_port()
+    try:
+        with open(tmp_path / "serve.log", "wb") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "indexer", "serve", "--index", str(seed_index),
+                                     "--port", str(port)], cwd=ROOT, env=ENV, stdout=log,
+                                    stderr=subprocess.STDOUT, pass_fds=held)
+    finally:
+        for fd in held:
+            os.close(fd)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+                time.sleep(0.1)
+        for _ in range(3):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=%E7%A4%BE%E5%8C%BA", timeout=30) as r:
+                assert r.status == 200 and json.load(r)["total"] > 0
+        assert proc.poll() is None
+    finally:
+        stop(proc)
