@@ -54,22 +54,16 @@ def lane(q: str, offset: int = 0):
     """Run the body in the expensive lane if the search looks expensive (503 when the lane stays
     busy for the whole budget), else in the cheap lane (or at once when it stays busy for the
     whole budget)."""
-    if not expensive(q, offset):
-        cheap: threading.Semaphore = current_app.extensions["reportsearch.cheap"]
-        entered = cheap.acquire(timeout=min(left(), 60.0))
-        try:
-            yield
-        finally:
-            if entered:
-                cheap.release()
-        return
-    gate: threading.Semaphore = current_app.extensions["reportsearch.lane"]
-    if not gate.acquire(timeout=min(left(), 60.0)):
+    costly = expensive(q, offset)
+    gate: threading.Semaphore = current_app.extensions["reportsearch.lane" if costly else "reportsearch.cheap"]
+    entered = gate.acquire(timeout=min(left(), 60.0))
+    if not entered and costly:
         fail(503, BUSY)
     try:
         yield
     finally:
-        gate.release()
+        if entered:
+            gate.release()
 
 
 def register(app) -> None:
