@@ -16,6 +16,7 @@ Unbalanced quotes and stray operators are read as plain text.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -102,7 +103,7 @@ class ParsedQuery:
             out.setdefault(term.field, []).append(term.text)
         return out
 
-    @property
+    @functools.cached_property
     def together_synonyms(self) -> list[str]:
         """Synonyms of the words typed apart, taken together (tiers.typed_apart), normalised."""
         together = tiers.typed_apart(self.clauses)

@@ -105,10 +105,11 @@ class SearchRun:
             self._collect(_best_first(self.view.search(self.full, limit=None, mask=picked.docnums | lower.docnums,
                                                        filter=context.report_query(list(about), None))), lower)
         clause_hits = self._clause_hits(about, picked.docnums | lower.docnums)
+        matched = {doc["id"]: _words_match(doc, parsed) for _, doc in lower.hits}
         words, report, partial = ranking.lower_tiers(
-            lower.hits, lambda doc: _words_match(doc, parsed) != "some_words", about)
+            lower.hits, lambda doc: matched[doc["id"]] != "some_words", about)
         for score, doc in words:
-            picked.add(None, score, doc, match=_words_match(doc, parsed))
+            picked.add(None, score, doc, match=matched[doc["id"]])
         unread = self._through_reports(about, lower.docnums, report, room, clause_hits)
         for score, doc in partial:
             picked.add(None, score, doc, match="some_words")
