@@ -25,8 +25,8 @@ from indexer.engine import postings
 _STATES = 4                   # index states whose columns are kept (a reindex adds one)
 _BY_STATE: "OrderedDict[tuple, dict]" = OrderedDict()
 _BY_SEARCHER: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()    # states with no key
-_LOCK = threading.RLock()
-_FIELD_ID = Struct("!H")     # held while building: one thread builds, the others wait and reuse
+_LOCK = threading.RLock()     # held while building: one thread builds, the others wait and reuse
+_FIELD_ID = Struct("!H")      # a term's key in the terms file starts with its field's number
 
 
 def _state(searcher) -> tuple | None:
