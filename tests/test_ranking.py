@@ -320,3 +320,27 @@ def test_a_synonym_of_one_word_alone_ranks_among_some_of_the_words(apart):
 def test_the_exact_count_says_what_those_paragraphs_contain(relocation, query, said):
     # Words typed apart are all in those paragraphs, not as typed; a question's topic is.
     assert relocation.search(query, limit=20).exact_note == said
+
+
+def test_reweighed_orders_the_window_by_prominence_and_keeps_the_rest_after_it():
+    from indexer.search.ranking import SYNONYM_SCORE, reweighed
+    hits = [(12.0, {"id": "a"}), (SYNONYM_SCORE + 10.0, {"id": "b"}), (8.0, {"id": "c"}), (7.0, {"id": "d"})]
+    ranked = reweighed(hits, {"a": 0.5, "b": 1.0, "c": 1.25})
+    assert [doc["id"] for _, doc in ranked] == ["b", "c", "a", "d"]
+    assert [score for score, _ in ranked] == [SYNONYM_SCORE + 10.0, 10.0, 6.0, 7.0]
+
+
+SCATTERED = {
+    "a.txt": "甲县工作汇报\n"
+             "今年推进道路、饮水、用电、安全等民生工作。\n"
+             "饮水工程建设加快，新建供水站12处，全县群众用水的安全得到保障，受益人口三千人。\n"
+             + "".join(f"甲县第{n}季度农业生产稳定。\n" for n in "一二三四五六七八"),
+}
+
+
+def test_words_found_apart_rank_by_how_the_paragraph_says_them(tmp_path):
+    # Neither paragraph has 水库, so both rank with some of the words; the short one only lists
+    # the two it has, the other opens with 饮水 and gives figures: it is the precedent, first.
+    hits = Searcher(corpus_index(tmp_path, SCATTERED)).search("饮水 安全 水库").hits
+    assert {h.match for h in hits} == {"some_words"}
+    assert [h.text[:4] for h in hits][:2] == ["饮水工程", "今年推进"]

@@ -59,6 +59,8 @@ EXACT_SPARE_PER = 5         # are confirmed on the text (at least 2, or one per 
 EXACT_GROWTH = 4            # not enough confirmed: ask again for 4 times as many
 LOWER_FACTOR = 2            # the lower tiers' pass reads twice the missing hits, plus 10: enough
 LOWER_EXTRA = 10            # for collapsing copies and dropping unconfirmed phrases
+PROMINENCE_WINDOW = 30      # the lower pass's best this many (by BM25) ranked again by prominence: what
+                            # a first page reads anyway (lower_room(10)); 100 ranked the judged sets alike
 TIE_READ_LIMIT = 200        # paragraphs tied at a pass's cut read beyond it to order them by position
 
 # ---- Reports about the query (indexer.search.about) -----------------------------------------
@@ -83,7 +85,7 @@ MAX_COUNTED = 200_000       # facet counts stop here: past it the numbers are on
 # In its opening (heading or first sentence), or with figures in a sentence naming it (解决6000万
 # 农村人口饮水安全问题: what was done, and how much), it is what the paragraph is about; as one item
 # of an enumeration (医疗卫生、科技信息、就业指导……) or a glossary entry it is a passing mention.
-# They adjust the exact tier's order only, never a paragraph's tier.
+# They adjust the order within a tier, never a paragraph's tier.
 LEAD_BONUS = 0.25           # a quarter more for a paragraph about the query
 LIST_DISCOUNT = 0.25        # a quarter less when every occurrence is a list item
 LIST_REACH = 6              # characters either side of an occurrence looked at for 、
@@ -147,10 +149,15 @@ def best_first(hits) -> list:
     return sorted(hits, key=lambda pair: order_key(*pair))
 
 
-def lower_tiers(hits, all_words, about) -> tuple[list, list, list]:
+def lower_tiers(hits, all_words, about, factors: dict | None = None) -> tuple[list, list, list]:
     """The lower pass's hits, (full query score, stored paragraph), in the tiers below the
     exact one, each best first: words (``all_words(doc)``: every word, each itself or through
-    a synonym), report (of the rest, those from a report in ``about``), partial (the rest)."""
+    a synonym), report (of the rest, those from a report in ``about``), partial (the rest).
+
+    ``factors``: paragraph id → ``prominence``, for the first PROMINENCE_WINDOW paragraphs the
+    pass read (``reweighed``): in the words and partial tiers they come first, ordered by their BM25
+    times it, and the rest follow by BM25, so that the order does not depend on how many were read."""
+    factors = factors or {}
     words, report, partial = [], [], []
     for score, doc in best_first((unconfirmed(s), d) for s, d in hits):
         if all_words(doc):
@@ -159,7 +166,15 @@ def lower_tiers(hits, all_words, about) -> tuple[list, list, list]:
             report.append((without_synonym(score), doc))
         else:
             partial.append((without_synonym(score), doc))
-    return words, best_first(report), best_first(partial)
+    return reweighed(words, factors), best_first(report), reweighed(partial, factors)
+
+
+def reweighed(hits, factors: dict) -> list:
+    """(score, paragraph) pairs of one tier: those in ``factors`` first, by their score within
+    the tier times the factor (a synonym's tier score kept whole), then the rest as they came."""
+    inside = [(score - score % SYNONYM_SCORE + score % SYNONYM_SCORE * factors[doc["id"]], doc)
+              for score, doc in hits if doc["id"] in factors]
+    return best_first(inside) + [(score, doc) for score, doc in hits if doc["id"] not in factors]
 
 
 def without_synonym(score: float) -> float:

@@ -93,10 +93,11 @@ class SearchRun:
         self.exact_total = self._count_exact(exact, exact_done)
         if not exact_done or len(picked.hits) >= want:
             return self._total(len(picked.hits))
-        room = ranking.lower_room(want - len(picked.hits))
+        # At least PROMINENCE_WINDOW: those are ranked again, whatever the page size.
+        room = max(ranking.lower_room(want - len(picked.hits)), ranking.PROMINENCE_WINDOW)
         ranked, exhausted = ties.top_k(self.view, self.full, room, mask=picked.docnums)
-        lower = Picked()
-        self._collect(self._records(ranked), lower)
+        lower, records = Picked(), self._records(ranked)
+        self._collect(records, lower)
         about = self._about()
         if about:
             # Every match in a report about the query is read, however small the page, so that
@@ -107,7 +108,7 @@ class SearchRun:
         clause_hits = self._clause_hits(about, picked.docnums | lower.docnums)
         matched = {doc["id"]: _words_match(doc, parsed) for _, doc in lower.hits}
         words, report, partial = ranking.lower_tiers(
-            lower.hits, lambda doc: matched[doc["id"]] != "some_words", about)
+            lower.hits, lambda doc: matched[doc["id"]] != "some_words", about, self._prominence(records))
         for score, doc in words:
             picked.add(None, score, doc, match=matched[doc["id"]])
         unread = self._through_reports(about, lower.docnums, report, room, clause_hits)
@@ -191,6 +192,13 @@ class SearchRun:
             return ranking.exact(base * prominence(text, runs))
 
         self.picked.hits = ranking.best_first((score(*pair), pair[1]) for pair in self.picked.hits)
+
+    def _prominence(self, records: list[Record]) -> dict:
+        """Paragraph id → ``ranking.prominence`` of the query's words (synonyms included), for
+        the best PROMINENCE_WINDOW paragraphs of the lower pass: how they say the words they have."""
+        runs = [word for clause in self.parsed.word_checks for alternative in clause for word, _ in alternative]
+        return {r.fields["id"]: prominence(content(r.fields), runs)
+                for r in records[:ranking.PROMINENCE_WINDOW] if "text" in r.fields}
 
     def _about(self) -> About:
         """about_query, from the exact tier already picked when no filter narrowed it."""
