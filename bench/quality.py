@@ -6,11 +6,12 @@
    bench/quality/dev_judgments.json on bench/devcorpus/, written before any tuning and frozen:
    graded by reading the paragraphs; 2 = a real precedent on the topic, 1 = a relevant mention;
    each judgment names its paragraph by a verbatim anchor string; and the held-out sets on the
-   development collection, by default bench/quality/holdout_judgments.json (the third set) and
-   bench/quality/holdout2_judgments.json (the fourth), each committed before the ranking changes
-   it checks and never tuned on): nDCG@10, P@5, recall@50, overall and per query form, and for
-   every space-separated `words` query against its `joined` counterpart (the same words typed
-   together). Each held-out set gets its own tables; with several, one line pools their queries.
+   development collection, by default bench/quality/holdout_judgments.json (the third set),
+   bench/quality/holdout2_judgments.json (the fourth) and bench/quality/holdout3_judgments.json
+   (the fifth), each committed before the ranking changes it checks and never tuned on):
+   nDCG@10, P@5, recall@50, overall and per query form, and for every space-separated `words`
+   query against its `joined` counterpart (the same words typed together). Each held-out set
+   gets its own tables; with several, one line pools their queries.
 2. Random word-aligned queries (1–3 consecutive jieba words of a random paragraph):
    exact-substring recall — every paragraph containing the query must be found. In the
    development collection it counts the paragraphs of the report copies our index keeps (a
@@ -49,7 +50,8 @@ JUDGMENTS = Path(__file__).parent / "quality" / "judgments.json"
 DEV_CORPUS = ROOT / "bench" / "devcorpus"
 DEV_JUDGMENTS = Path(__file__).parent / "quality" / "dev_judgments.json"
 HELD_OUT = [Path(__file__).parent / "quality" / name
-            for name in ("holdout_judgments.json", "holdout2_judgments.json")]
+            for name in ("holdout_judgments.json", "holdout2_judgments.json",
+                         "holdout3_judgments.json")]
 DEV_NOTES = {"SOURCES.md"}          # the collection's notes on its sources, not a report
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -346,7 +348,7 @@ def main() -> None:
     ap.add_argument("--dev-judgments", type=Path, default=DEV_JUDGMENTS)
     ap.add_argument("--held-out", type=Path, nargs="+", default=HELD_OUT, metavar="FILE",
                     help="judged sets on the development collection kept out of all tuning "
-                         "(default: the third and fourth sets)")
+                         "(default: the third, fourth and fifth sets)")
     ap.add_argument("--no-dev", action="store_true", help="only the bundled corpus")
     ap.add_argument("--random", type=int, default=500)
     ap.add_argument("--seed", type=int, default=7)
