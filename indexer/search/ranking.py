@@ -7,8 +7,8 @@ numbers from here. The engine gets what it needs (BM25's parameters) as argument
 
 Tiers, best first:
   1. exact     every clause verbatim in the paragraph (text or heading): EXACT_SCORE plus the
-               bigrams' BM25; a small tier is read whole and ranked again (``focus`` for
-               several words, the bigram score for one, both × ``prominence``)
+               bigrams' BM25; a small tier is read whole and ranked again (that score ×
+               ``prominence``)
   2. words     every word, each itself or through a synonym verbatim (SYNONYM_SCORE each, plus
                BM25), or a synonym of words typed apart taken together (老旧 小区 改造 →
                老旧小区整治): one list, by score
@@ -53,7 +53,7 @@ BM25 = Bm25(
 )
 
 # ---- The exact tier's pass (indexer.search.run) ---------------------------------------------
-FOCUS_LIMIT = 100           # paragraphs: an exact tier up to this size is read whole and ranked again
+RERANK_LIMIT = 100           # paragraphs: an exact tier up to this size is read whole and ranked again
 EXACT_SPARE_MIN = 2         # the exact pass asks for a few more than the page: most of the best
 EXACT_SPARE_PER = 5         # are confirmed on the text (at least 2, or one per 5 wanted)
 EXACT_GROWTH = 4            # not enough confirmed: ask again for 4 times as many
@@ -199,31 +199,6 @@ def lower_room(missing: int) -> int:
 
 
 # ---- Ordering the exact tier -------------------------------------------------------------------
-def focus(content: str, clauses: list[list[list[str]]], idf, length: float, avg_length: float,
-          k1: float = BM25.k1, b: float = BM25.b) -> float:
-    """BM25 of a paragraph for a query of several words, each in it verbatim.
-
-    ``clauses``: clause → alternatives → runs of word characters (query.ParsedQuery.checks);
-    a clause scores its best alternative; ``idf`` gives a run's. Unlike the exact tier of one
-    word, where the paragraph that says it most often is the fullest account of it however
-    long, several words are judged by how closely they keep company, so length counts: for
-    社区 治安 the short paragraph about community security comes before a long one on
-    community building that mentions 治安 in passing.
-    """
-    saturation = k1 * (1 - b + b * length / max(avg_length, 1.0))
-    total = 0.0
-    for clause in clauses:
-        best = 0.0
-        for runs in clause:
-            score = 0.0
-            for run in runs:
-                tf = content.count(run)
-                score += idf(run) * tf * (k1 + 1) / (tf + saturation)
-            best = max(best, score)
-        total += best
-    return total
-
-
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _CLAUSE_BREAK = re.compile(r"[，。；：,;:！？!?\n]")
 # The glossary of a report (名词解释, 名词注释; an edition's 注释) defines terms it uses elsewhere.

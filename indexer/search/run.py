@@ -16,13 +16,12 @@ import math
 from collections import Counter
 
 from indexer.engine import queries as Q
-from indexer.engine.scoring import bm25_idf
 from indexer.engine.view import Record, SortBy
 from indexer.search import about as context
 from indexer.search import facets, ranking, ties
 from indexer.search.about import About, about_query, report_paragraphs, with_reports
 from indexer.search.hits import Picked, make_hit
-from indexer.search.ranking import FOCUS_LIMIT, THROUGH_REPORT_SCORE, Budget, focus, prominence, stored_score
+from indexer.search.ranking import RERANK_LIMIT, THROUGH_REPORT_SCORE, Budget, prominence, stored_score
 from indexer.search.results import Hit
 from indexer.search.verbatim import content, has_words, is_exact, phrase_check
 from indexer.text.normalize import normalize
@@ -135,15 +134,15 @@ class SearchRun:
     def _exact_pass(self, exact, want: int) -> bool:
         """Fill ``picked`` with exact-tier hits, best first; True when all of them were seen.
 
-        When the rarest bigram is in at most FOCUS_LIMIT paragraphs, every match is read and
+        When the rarest bigram is in at most RERANK_LIMIT paragraphs, every match is read and
         ranked again (``_rerank``). With more, reading them all would cost too much, and the
         bigram score stands.
         """
         view, picked = self.view.exact_tier, self.picked
         k = ranking.exact_page(want)
-        rerank = _rarest(view, self.parsed.exact) <= FOCUS_LIMIT
+        rerank = _rarest(view, self.parsed.exact) <= RERANK_LIMIT
         if rerank:
-            k = FOCUS_LIMIT + 1
+            k = RERANK_LIMIT + 1
         while True:
             ranked, exhausted = ties.top_k(view, exact, k)
             picked.clear()          # after: a search out of time keeps the hits of the last pass
@@ -159,7 +158,7 @@ class SearchRun:
                 text = content(doc, norm)
                 if is_exact(text, self.parsed.checks):
                     picked.add(docnum, ranking.exact(score), doc, norm, match="exact")
-                    contents[doc["id"]] = (docnum, text)
+                    contents[doc["id"]] = text
                     if len(picked.hits) >= want and not rerank:
                         break          # the page is full: the rest would only be read and dropped
             if exhausted or len(picked.hits) >= want:
@@ -169,27 +168,13 @@ class SearchRun:
             k *= ranking.EXACT_GROWTH
 
     def _rerank(self, contents: dict) -> None:
-        """The whole exact tier ranked again: several words by ``ranking.focus`` (BM25 with the
-        paragraph's length), one by its bigram score, both weighed by ``ranking.prominence``
-        (the query opening the paragraph, or only listed in it)."""
-        view, checks = self.view.exact_tier, self.parsed.checks
-        n, average, idf = max(view.doc_count(), 1), view.avg_field_length("grams"), {}
-
-        def run_idf(run: str) -> float:
-            if run not in idf:
-                idf[run] = _run_idf(view, run, n)
-            return idf[run]
-
-        runs = [run for clause in checks for alternative in clause for run in alternative]
+        """The whole exact tier ranked again: by its bigram score (the words said most often,
+        rare ones weighing most) times ``ranking.prominence`` (the query opening the paragraph,
+        giving figures, or only listed in it)."""
+        runs = [run for clause in self.parsed.checks for alternative in clause for run in alternative]
 
         def score(bigram_score: float, doc: dict) -> float:
-            docnum, text = contents[doc["id"]]
-            if len(checks) > 1:
-                length = view.field_length(docnum, "grams") or average
-                base = focus(text, checks, run_idf, length, average)
-            else:
-                base = ranking.within_exact(bigram_score)
-            return ranking.exact(base * prominence(text, runs))
+            return ranking.exact(ranking.within_exact(bigram_score) * prominence(contents[doc["id"]], runs))
 
         self.picked.hits = ranking.best_first((score(*pair), pair[1]) for pair in self.picked.hits)
 
@@ -305,13 +290,3 @@ def _rarest(view, exact) -> float:
     if isinstance(exact, Q.AndNot):
         exact = exact.query
     return min((view.doc_frequency("grams", text) for text in Q.terms(exact, "grams")), default=math.inf)
-
-
-def _run_idf(view, run: str, n: int) -> float:
-    """BM25's idf of a run of word characters, its paragraph count taken from its rarest
-    bigram (a single character: from the word)."""
-    if len(run) == 1:
-        df = view.doc_frequency("text", run)
-    else:
-        df = min(view.doc_frequency("grams", run[i:i + 2]) for i in range(len(run) - 1))
-    return bm25_idf(n, df)
