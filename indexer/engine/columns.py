@@ -20,7 +20,9 @@ from array import array
 from collections import Counter, OrderedDict
 from struct import Struct
 
-from indexer.engine import postings
+import numpy as np
+
+from indexer.engine import docsets, postings
 
 _STATES = 4                   # index states whose columns are kept (a reindex adds one)
 _BY_STATE: "OrderedDict[tuple, dict]" = OrderedDict()
@@ -163,6 +165,25 @@ def _shared(searcher, field: str) -> frozenset[int]:
     _, column = _column(searcher, field)
     sizes = Counter(column)
     return frozenset(d for d, v in enumerate(column) if v >= 0 and sizes[v] > 1)
+
+
+def distinct(searcher, field: str, docs) -> int:
+    """How many distinct values of ``field`` the documents ``docs`` (distinct docnums: a
+    docsets.Matches or any iterable) have, each document without a value counting as one. Only
+    documents whose value another document has too are looked at (for dupkey, paragraphs with
+    copies: a few in a hundred), as arrays."""
+    docs = docs.array if isinstance(docs, docsets.Matches) else np.fromiter(docs, dtype=np.int64)
+    column, shared_mask = _derived(searcher, ("distinct", field), lambda: _shared_mask(searcher, field))
+    with_copies = docs[shared_mask[docs]]
+    return len(docs) - len(with_copies) + len(np.unique(column[with_copies]))
+
+
+def _shared_mask(searcher, field: str) -> tuple[np.ndarray, np.ndarray]:
+    """(the field's column as an array, True at each document whose value another live document has)."""
+    _, column = _column(searcher, field)
+    values = np.frombuffer(column, dtype=np.int32)
+    sizes = np.bincount(values[values >= 0])
+    return values, (values >= 0) & (sizes[np.maximum(values, 0)] > 1)
 
 
 def _derived(searcher, key, make):

@@ -209,11 +209,12 @@ class IndexView:
         return ranked
 
     def matches(self, query: Query):
-        """Docnums of every match (a set, or a list for a query shape docsets does not handle)."""
+        """Docnums of every match (a set, docsets.Matches, or a list for a query shape docsets
+        does not handle)."""
         self._check_time()
         compiled = to_whoosh(query)
-        docs = docsets.matching(self._searcher, compiled)
-        return docs if docs is not None else list(self._searcher.docs_for_query(compiled))
+        docs = docsets.matching_array(self._searcher, compiled)
+        return docsets.Matches(docs) if docs is not None else list(self._searcher.docs_for_query(compiled))
 
     def iter_matches(self, query: Query) -> Iterator[int]:
         """Docnums of every match in order, walking the query's matcher: cheaper than ``matches``
@@ -269,6 +270,11 @@ class IndexView:
     def shared(self, field: str) -> frozenset[int]:
         """Docnums whose value of ``field`` another live document has too (indexer.engine.columns)."""
         return columns.shared(self._searcher, field)
+
+    def distinct(self, docs, field: str) -> int:
+        """How many distinct values of ``field`` the documents ``docs`` (distinct docnums) have,
+        each document without a value counting as one (indexer.engine.columns)."""
+        return columns.distinct(self._searcher, field, docs)
 
     def report_of(self):
         """docnum → its report's id ("" for a file marker)."""
