@@ -22,7 +22,7 @@ from collections import OrderedDict
 
 from indexer.engine import postings
 
-LONG = 4096                     # postings: a list this long (32 blocks and more) is kept once read…
+LONG = 1024                     # postings: a list this long (8 blocks and more) is kept once read…
 BUDGET = 32 * 1024 * 1024       # …within this many bytes of arrays, all lists together
 
 _kept: "OrderedDict[tuple, object]" = OrderedDict()

@@ -16,14 +16,19 @@ matches then work on them with numpy, a block or a list at a time, not a posting
 from __future__ import annotations
 
 import zlib
+from io import BytesIO
 from itertools import accumulate
-from pickle import loads
+from pickle import load, loads
+from struct import Struct
 from typing import NamedTuple
 
 import numpy as np
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
+
+
+_INT = Struct("!i")         # a block's length in the postings file
 
 
 class Block(NamedTuple):
@@ -117,24 +122,42 @@ def read_list(matcher, weights: bool = True) -> PostingList:
     if m is None:
         return _inline(unfiltered(matcher), weights)
     deltas, found, lengths, maxids, maxweights = [], [], [], [], []
-    get, byteids = m._postfile.get, m._byteids
-    for block in blocks(m):
-        raw = get(block.start, block.end - block.start)
-        data = loads(zlib.decompress(raw) if block.compression else raw)
+    for (length, maxid, maxweight, compression, _, _), raw in _blocks_read_at_once(m):
+        data = loads(zlib.decompress(raw) if compression else raw)
         deltas += data[0]
-        lengths.append(block.length)
-        maxids.append(block.maxid)
-        maxweights.append(block.maxweight)
+        lengths.append(length)
+        maxids.append(maxid)
+        maxweights.append(maxweight)
         if weights:
             w = data[1]
-            found += (1.0,) * block.length if w is None else (w,) * block.length if isinstance(w, float) else w
+            found += (1.0,) * length if w is None else (w,) * length if isinstance(w, float) else w
     ends = np.cumsum(lengths, dtype=np.int64)
     ids = np.array(deltas, dtype=np.int64)
-    if not byteids:
+    if not m._byteids:
         # Ids are delta-coded within a block, the first from 0: a running sum restarted per block.
         ids = np.cumsum(ids)
         ids -= np.repeat(np.concatenate(([0], ids[ends[:-1] - 1])), lengths)
     return _made(ids, found if weights else None, ends, maxids, maxweights)
+
+
+def _blocks_read_at_once(m: W3LeafMatcher):
+    """(header, data bytes) of every block, the list read from the file in one piece (walking
+    the headers in the file is a seek and two reads per block). W3's layout: a 4-byte tag, then
+    per block its length (negative for the last), its pickled header, its data."""
+    size = m._length
+    size = size[0] if isinstance(size, tuple) else size   # W3's term info reads it as a 1-tuple
+    region = m._postfile.get(m._startoffset, size)
+    stream = BytesIO(region)
+    at = len(WHOOSH3_HEADER_MAGIC)
+    while True:
+        (length,) = _INT.unpack_from(region, at)
+        end = at + _INT.size + abs(length)
+        stream.seek(at + _INT.size)
+        header = load(stream)
+        yield header, region[stream.tell():end]
+        if length < 0:
+            return
+        at = end
 
 
 def _inline(matcher, weights: bool) -> PostingList:
@@ -152,7 +175,8 @@ def _inline(matcher, weights: bool) -> PostingList:
 def _made(ids, weights, ends, maxids, maxweights) -> PostingList:
     codes = values = None
     if weights is not None:
-        values, codes = np.unique(np.array(weights, dtype=np.float64), return_inverse=True)
-        codes = codes.astype(np.uint8 if len(values) <= 256 else np.int32)
+        weights = np.array(weights, dtype=np.float64)
+        values = np.unique(weights)          # a handful: the term's frequencies in a paragraph
+        codes = np.searchsorted(values, weights).astype(np.uint8 if len(values) <= 256 else np.int32)
     return PostingList(ids.astype(np.int32), codes, values, np.asarray(ends, dtype=np.int64),
                        np.asarray(maxids, dtype=np.int64), np.asarray(maxweights, dtype=np.float64))
