@@ -20,7 +20,7 @@ from whoosh import query as W
 from whoosh import sorting
 from whoosh.searching import Searcher as WhooshSearcher
 
-from indexer.engine import columns, docsets, topk
+from indexer.engine import columns, docsets, shortcuts, topk
 from indexer.engine.compile import to_whoosh
 from indexer.engine.deadline import Stopped
 from indexer.engine.deadline import run as deadline_run
@@ -78,6 +78,7 @@ def open_view(index, bm25: Bm25) -> "IndexView":
         # newer generation instead (indexer.search.searcher).
         searcher.close()
         raise
+    shortcuts.memoise_doc_frequency(searcher.reader())
     exact = WhooshSearcher(searcher.reader(), weighting=exact_weighting(bm25), closereader=False)
     return IndexView(searcher, IndexView(exact, fast_top_k=True))
 
@@ -115,6 +116,7 @@ class IndexView:
     def __init__(self, searcher, exact_tier: "IndexView | None" = None, fast_top_k: bool = False):
         self._searcher = searcher
         self._reader = searcher.reader()
+        self._stored = shortcuts.StoredFields(self._reader)
         self._fast_top_k = fast_top_k
         self.exact_tier = exact_tier if exact_tier is not None else self
         self._deadline: float | None = None      # time.monotonic() past which query calls stop
@@ -244,7 +246,7 @@ class IndexView:
     def stored_fields(self, docnum: int) -> dict:
         if self._deadline is not None:
             self._check_time(READ_GRACE)      # a deep page reads thousands of paragraphs, one by one
-        return self._searcher.stored_fields(docnum)
+        return self._stored(docnum)
 
     def document(self, **field_values) -> dict | None:
         """The stored fields of a document with these field values, or None."""
