@@ -278,6 +278,11 @@ class IndexView:
         each document without a value counting as one (indexer.engine.columns)."""
         return columns.distinct(self._searcher, field, docs)
 
+    def collection_order(self, docnums: list[int]) -> list[tuple]:
+        """Sort keys ordering these documents by source file, place in it, id (what
+        indexer.search.ranking.position gives their stored fields), mostly from columns."""
+        return columns.collection_order(self._searcher, docnums, self.stored_fields)
+
     def report_of(self):
         """docnum → its report's id ("" for a file marker)."""
         return columns.report_of(self._searcher)
