@@ -132,3 +132,17 @@ def test_columns_are_shared_by_searchers_of_one_commit_and_not_by_the_next(searc
         assert columns._column(after, "report_id") is not before
         values, column = columns._column(after, "report_id")
         assert len(column) == after.doc_count_all() and len(set(values)) > len(set(before[0]))
+
+
+def test_collection_order_orders_as_the_stored_positions_do(searcher):
+    """Ties are ordered by source, ordinal and id (ranking.position of the stored fields); the
+    columns give the same order, reading stored fields only where source and ordinal tie."""
+    from indexer.engine.columns import collection_order
+    from indexer.search.ranking import position
+
+    reader = searcher.reader()
+    docs = [d for d in range(reader.doc_count_all()) if not reader.is_deleted(d)]
+    keys = dict(zip(docs, collection_order(searcher, docs, searcher.stored_fields)))
+    by_position = sorted(docs, key=lambda d: (position(searcher.stored_fields(d)), d))
+    assert sorted(docs, key=lambda d: (keys[d], d)) == by_position
+    assert len({position(searcher.stored_fields(d))[:2] for d in docs}) < len(docs)    # some share source and ordinal

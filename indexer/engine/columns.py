@@ -18,9 +18,12 @@ import threading
 import weakref
 from array import array
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from struct import Struct
 
-from indexer.engine import postings
+import numpy as np
+
+from indexer.engine import docsets, postings
 
 _STATES = 4                   # index states whose columns are kept (a reindex adds one)
 _BY_STATE: "OrderedDict[tuple, dict]" = OrderedDict()
@@ -72,14 +75,19 @@ def _build(searcher, field: str) -> tuple[list[str], array]:
     column = array("i", [-1]) * searcher.reader().doc_count_all()
     for subsearcher, offset in searcher.leaf_searchers():
         reader = subsearcher.reader()
-        for term, df, first in _lexicon(reader, field):
+        for term, df, first, last in _lexicon(reader, field, spans=True):
             if term not in index:
                 index[term] = len(values)
                 values.append(term.decode("utf-8"))
             i = index[term]
             if df == 1:
-                # Most dupkeys: the term info names the document, no posting list to open.
                 column[first + offset] = i
+                continue
+            if last - first + 1 == df:
+                # The term info's first and last document bound a run of df documents: they are
+                # the postings (most dupkeys: one document; a file's source or report id: its
+                # paragraphs, written one after another). No posting list to open.
+                column[first + offset:last + offset + 1] = array("i", [i]) * df
                 continue
             for docnum in postings.all_ids(reader.postings(field, term)):   # block by block
                 column[docnum + offset] = i
@@ -94,8 +102,9 @@ _TERM_INFO = Struct("!BfIBBfII")      # W3's term info: flags, weight, df, lengt
 _CHUNK = 1 << 20
 
 
-def _lexicon(reader, field: str):
-    """(term, document frequency, the first document) of every term of ``field`` in one segment.
+def _lexicon(reader, field: str, spans: bool = False):
+    """(term, document frequency, the first document) of every term of ``field`` in one segment,
+    and the last document too when ``spans``.
 
     A term per paragraph (dupkey) makes Whoosh's lexicon walk, several file reads and a term
     info object per term, most of the time a server takes before its first answer; here the
@@ -109,7 +118,7 @@ def _lexicon(reader, field: str):
         at, end, dbfile = table.closest_key_pos(prefix), table.endofdata, table.dbfile
     except (AttributeError, KeyError):
         for term, info in reader.iter_field(field):
-            yield term, info.doc_frequency(), info.min_id()
+            yield (term, info.doc_frequency(), info.min_id()) + ((info.max_id(),) if spans else ())
         return
     if at is None:
         return
@@ -124,8 +133,9 @@ def _lexicon(reader, field: str):
         keypos = rel + _RECORD.size
         if buffer[keypos:keypos + _FIELD_ID.size] != prefix:
             return                            # the next field's terms
-        _, _, df, _, _, _, first, _ = _TERM_INFO.unpack_from(buffer, keypos + keylen)
-        yield buffer[keypos + _FIELD_ID.size:keypos + keylen], df, first
+        _, _, df, _, _, _, first, last = _TERM_INFO.unpack_from(buffer, keypos + keylen)
+        term = buffer[keypos + _FIELD_ID.size:keypos + keylen]
+        yield (term, df, first, last) if spans else (term, df, first)
         at += _RECORD.size + keylen + datalen
 
 
@@ -163,6 +173,55 @@ def _shared(searcher, field: str) -> frozenset[int]:
     _, column = _column(searcher, field)
     sizes = Counter(column)
     return frozenset(d for d, v in enumerate(column) if v >= 0 and sizes[v] > 1)
+
+
+_NO_ORDINAL = 2**31 - 1       # what the ordinal column gives a document stored without one
+
+
+def collection_order(searcher, docnums: list[int], stored: Callable[[int], dict]) -> list[tuple]:
+    """A sort key for each document that orders them as (source, ordinal, id) of their stored
+    fields would (indexer.search.ranking.position), read from columns: the source's rank among
+    the index's sources and the ordinal column; the stored id (``stored(docnum)``) only for
+    documents sharing both with another of ``docnums``. Ordering a tie of a rare word's 200
+    paragraphs read each one's stored fields (a zlib and a pickle call, most of such a search)."""
+    values, column = _column(searcher, "source")
+    ranks = _derived(searcher, ("ranks", "source"), lambda: _ranks(values))
+    ordinals = searcher.reader().column_reader("ordinal")
+    keys = []
+    for docnum in docnums:
+        value, ordinal = column[docnum], ordinals[docnum]
+        if ordinal == _NO_ORDINAL:
+            ordinal = stored(docnum).get("ordinal") or 0
+        keys.append((ranks[value] if value >= 0 else -1, ordinal))
+    shared = Counter(keys)
+    return [(*key, (stored(d).get("id") or "") if shared[key] > 1 else "") for key, d in zip(keys, docnums)]
+
+
+def _ranks(values: list[str]) -> list[int]:
+    """value index → the value's place among the values in sorted order."""
+    ranks = [0] * len(values)
+    for rank, i in enumerate(sorted(range(len(values)), key=values.__getitem__)):
+        ranks[i] = rank
+    return ranks
+
+
+def distinct(searcher, field: str, docs) -> int:
+    """How many distinct values of ``field`` the documents ``docs`` (distinct docnums: a
+    docsets.Matches or any iterable) have, each document without a value counting as one. Only
+    documents whose value another document has too are looked at (for dupkey, paragraphs with
+    copies: a few in a hundred), as arrays."""
+    docs = docs.array if isinstance(docs, docsets.Matches) else np.fromiter(docs, dtype=np.int64)
+    column, shared_mask = _derived(searcher, ("distinct", field), lambda: _shared_mask(searcher, field))
+    with_copies = docs[shared_mask[docs]]
+    return len(docs) - len(with_copies) + len(np.unique(column[with_copies]))
+
+
+def _shared_mask(searcher, field: str) -> tuple[np.ndarray, np.ndarray]:
+    """(the field's column as an array, True at each document whose value another live document has)."""
+    _, column = _column(searcher, field)
+    values = np.frombuffer(column, dtype=np.int32)
+    sizes = np.bincount(values[values >= 0])
+    return values, (values >= 0) & (sizes[np.maximum(values, 0)] > 1)
 
 
 def _derived(searcher, key, make):

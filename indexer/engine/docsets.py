@@ -5,17 +5,19 @@ index view's ``matches``, which the search's counts ask for (totals, facet count
 
 Facet counts and exact totals need every match, not the best few. Whoosh's docs_for_query
 walks the query's matcher tree a document at a time in Python, about a second for a common
-query at 100,000 paragraphs. Here each term's posting list is decoded a block at a time into
-a set and the query's structure becomes set operations: And → ∩, Or → ∪, AndNot → −,
-AndMaybe → its required part. Only the shapes the search's query objects compile to are handled;
-for any other ``matching`` returns None and the caller asks Whoosh.
+query at 100,000 paragraphs. Here each term's posting list is decoded into a sorted array
+(indexer.engine.postings) and the query's structure becomes set operations on arrays, done by
+numpy over a bitmap of the segment's documents: And → ∩, Or → ∪, AndNot → −, AndMaybe → its
+required part. Only the shapes the search's query objects compile to are handled; for any other
+``matching`` returns None and the caller asks Whoosh.
 
-The ids of a long list are kept once decoded (indexer.engine.kept).
+A long list is kept once decoded (indexer.engine.kept).
 """
 from __future__ import annotations
 
-from array import array
+from collections.abc import Set
 
+import numpy as np
 from whoosh import query as Q
 
 from indexer.engine import kept, postings
@@ -25,80 +27,111 @@ class _Unsupported(Exception):
     pass
 
 
+class Matches(Set):
+    """Document numbers as a set, held as a sorted array: counting and intersecting them stays in
+    numpy, and a Python set is made only if one is asked for element by element."""
+
+    def __init__(self, docs: np.ndarray):
+        self.array = docs
+        self._list: list[int] | None = None
+        self._set: set[int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def __iter__(self):
+        if self._list is None:
+            self._list = self.array.tolist()
+        return iter(self._list)
+
+    def __contains__(self, docnum) -> bool:
+        if self._set is None:
+            self._set = set(self)
+        return docnum in self._set
+
+    @classmethod
+    def _from_iterable(cls, docs) -> set[int]:
+        return set(docs)          # what &, |, - of the Set mixins give
+
+
 def matching(searcher, query: Q.Query) -> set[int] | None:
     """Docnums of the live documents query matches, or None for a query shape not handled."""
-    out: set[int] | None = None
+    docs = matching_array(searcher, query)
+    return None if docs is None else set(docs.tolist())
+
+
+def matching_array(searcher, query: Q.Query) -> np.ndarray | None:
+    """``matching`` as a sorted array of docnums (int64), or None for a query shape not handled."""
+    parts = []
     try:
         for subsearcher, offset in searcher.leaf_searchers():
             reader = subsearcher.reader()
-            docs = _docs(reader, query, offset)           # a fresh set, numbered as the searcher numbers
-            if reader.has_deletions():
-                deleted = reader.deleted_docs_set
-                docs -= set(map(offset.__add__, deleted)) if offset else deleted
-            if out is None:
-                out = docs
-            else:
-                out |= docs
+            docs = _docs(reader, query, reader.doc_count_all())      # numbered within the segment
+            if reader.has_deletions() and len(docs):
+                docs = docs[~_bitmap(reader.doc_count_all(), deleted(reader))[docs]]
+            parts.append(docs.astype(np.int64) + offset)
     except _Unsupported:
         return None
-    return out if out is not None else set()
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
-def _term(reader, fieldname: str, text, offset: int) -> set[int]:
-    """The documents with the term in this segment (deleted ones included), numbered from ``offset``."""
+def deleted(reader) -> np.ndarray:
+    """A segment's deleted document numbers, as an array."""
+    dead = reader.deleted_docs_set
+    return np.fromiter(dead, dtype=np.int64, count=len(dead))
+
+
+def _bitmap(size: int, *arrays) -> np.ndarray:
+    """True at every document number in the arrays."""
+    mask = np.zeros(size, dtype=bool)
+    for docs in arrays:
+        mask[docs] = True
+    return mask
+
+
+def _term(reader, fieldname: str, text) -> np.ndarray:
+    """The documents with the term in this segment (deleted ones included), sorted."""
     btext = postings.term_bytes(reader, fieldname, text)
     if btext is None:
-        return set()
-    if not kept.is_long(reader, fieldname, btext):
-        return _read(reader, fieldname, btext, offset)
-    # Kept numbered from the offset: the segment's place in the searcher is part of the key.
-    ids = kept.get(reader, fieldname, btext, ("ids", offset))
-    if ids is not None:
-        return set(ids)
-    docs = _read(reader, fieldname, btext, offset)
-    kept.put(reader, fieldname, btext, ("ids", offset), array("i", docs))
-    return docs
+        return np.zeros(0, dtype=np.int32)
+    return kept.posting_list(reader, fieldname, btext, weights=False).ids
 
 
-def _read(reader, fieldname: str, btext: bytes, offset: int) -> set[int]:
-    matcher = reader.postings(fieldname, btext)
-    leaf = postings.leaf(matcher)
-    shift = offset.__add__
-    if leaf is None:
-        ids = postings.all_ids(matcher)
-        return set(map(shift, ids) if offset else ids)
-    out: set[int] = set()
-    for block in postings.blocks(leaf):       # straight into the set, a block at a time
-        ids = postings.decode(leaf, block)[0]
-        out.update(map(shift, ids) if offset else ids)
-    return out
-
-
-def _docs(reader, q: Q.Query, offset: int) -> set[int]:
+def _docs(reader, q: Q.Query, size: int) -> np.ndarray:
+    """The sorted document numbers (within the segment of ``size`` documents) q matches."""
     kind = type(q)
     if kind is Q.Term:
-        return _term(reader, q.fieldname, q.text, offset)
+        return _term(reader, q.fieldname, q.text)
     if kind in (Q.Prefix, Q.Wildcard):
-        out: set[int] = set()
-        for fieldname, btext in q.expanded_terms(reader):
-            out |= _term(reader, fieldname, btext, offset)
-        return out
+        return _union(size, [_term(reader, f, btext) for f, btext in q.expanded_terms(reader)])
     if kind is Q.And:
-        parts = sorted((_docs(reader, sub, offset) for sub in q.subqueries), key=len)
-        return set.intersection(*parts) if parts else set()
-    if kind is Q.Or and not getattr(q, "minmatch", 0):
-        out = set()
-        for sub in q.subqueries:
-            out |= _docs(reader, sub, offset)
+        parts = sorted((_docs(reader, sub, size) for sub in q.subqueries), key=len)
+        if not parts:
+            return np.zeros(0, dtype=np.int32)
+        out = parts[0]
+        for other in parts[1:]:
+            if not len(out):
+                break
+            out = out[_bitmap(size, other)[out]]
         return out
+    if kind is Q.Or and not getattr(q, "minmatch", 0):
+        return _union(size, [_docs(reader, sub, size) for sub in q.subqueries])
     if kind is Q.AndMaybe:
-        return _docs(reader, q.a, offset)
+        return _docs(reader, q.a, size)
     if issubclass(kind, Q.AndNot):          # ours (indexer.engine.exclusion) included
-        return _docs(reader, q.a, offset) - _docs(reader, q.b, offset)
+        keep = _docs(reader, q.a, size)
+        return keep[~_bitmap(size, _docs(reader, q.b, size))[keep]] if len(keep) else keep
     if kind is Q.ConstantScoreQuery:
-        return _docs(reader, q.child, offset)
+        return _docs(reader, q.child, size)
     if kind is Q.Every and not q.fieldname:
-        return set(range(offset, offset + reader.doc_count_all()))
+        return np.arange(size, dtype=np.int32)
     if isinstance(q, Q.NullQuery.__class__):
-        return set()
+        return np.zeros(0, dtype=np.int32)
     raise _Unsupported(kind.__name__)
+
+
+def _union(size: int, parts: list[np.ndarray]) -> np.ndarray:
+    parts = [p for p in parts if len(p)]
+    if len(parts) < 2:
+        return parts[0] if parts else np.zeros(0, dtype=np.int32)
+    return np.flatnonzero(_bitmap(size, *parts)).astype(np.int32)

@@ -1,10 +1,12 @@
-"""What a search reads of a long posting list, kept once read: its ids, its block headers.
+"""A long posting list, kept once read: decoded into arrays (postings.PostingList).
 
 Its place in the flow query → parse → search → highlight → results: inside the engine, under the
-sets of matches (docsets: every id) and the exact top k (topk: every block header). A common
-bigram's list is long (社区 is in 85% of the synthetic 100,000 paragraphs: 667 blocks), and
-reading it is most of what a count or a top k of a common word costs: walking the headers is a
-seek and a pickle load per block, decoding every block a zlib and a pickle call more.
+sets of matches (docsets: every id) and the exact top k (topk: ids, weights, block headers). A
+common bigram's list is long (社区 is in 85% of the synthetic 100,000 paragraphs: 667 blocks),
+and reading it is most of what a count or a top k of a common word costs: walking the headers is
+a seek and a pickle load per block, decoding every block a zlib and a pickle call more. Kept
+decoded, a list costs 5 bytes a posting (its id, and its weight as an index into the distinct
+weights), and both the count and the top k of the next query read it as it is.
 
 A segment's posting lists never change (its deletions are kept apart and applied by the
 callers), so what is read of a long list is kept per segment, in compact arrays, and shared by
@@ -18,7 +20,9 @@ import threading
 from array import array
 from collections import OrderedDict
 
-LONG = 4096                     # postings: a list this long (32 blocks and more) is kept once read…
+from indexer.engine import postings
+
+LONG = 1024                     # postings: a list this long (8 blocks and more) is kept once read…
 BUDGET = 32 * 1024 * 1024       # …within this many bytes of arrays, all lists together
 
 _kept: "OrderedDict[tuple, object]" = OrderedDict()
@@ -31,9 +35,17 @@ def is_long(reader, fieldname: str, btext: bytes) -> bool:
     return getattr(reader, "segment", None) is not None and reader.doc_frequency(fieldname, btext) >= LONG
 
 
+def posting_list(reader, fieldname: str, btext: bytes, weights: bool = True) -> postings.PostingList:
+    """The term's list in this segment, decoded (deleted documents included); a long one is kept
+    (with its weights, whatever ``weights`` says) and read once."""
+    if not is_long(reader, fieldname, btext):
+        return postings.read_list(reader.postings(fieldname, btext), weights)
+    return remember(reader, fieldname, btext, "list", lambda: postings.read_list(reader.postings(fieldname, btext)))
+
+
 def remember(reader, fieldname: str, btext: bytes, kind, make):
-    """``make()`` for a long list of a segment, made once and kept; ``make`` returns an array or
-    a tuple of arrays (which the caller must not change)."""
+    """``make()`` for a long list of a segment, made once and kept; ``make`` returns an array, a
+    tuple of arrays or a PostingList (which the caller must not change)."""
     got = get(reader, fieldname, btext, kind)
     if got is None:
         got = make()
@@ -57,6 +69,8 @@ def put(reader, fieldname: str, btext: bytes, kind, value) -> None:
 
 
 def _bytes(value) -> int:
+    if isinstance(value, postings.PostingList):
+        return value.nbytes
     parts = value if isinstance(value, tuple) else (value,)
     return sum(part.itemsize * len(part) for part in parts if isinstance(part, array))
 

@@ -9,16 +9,26 @@ Whoosh's W3LeafMatcher as it moves) gives its largest id, largest weight, where 
 lies and whether that is compressed; the data is a pickled (delta-encoded ids, weights,
 values) tuple. Walking the headers needs no decompression; decoding a block is one
 zlib.decompress and one pickle.loads instead of a Python call per posting.
+
+``read_list`` decodes a whole list into arrays (``PostingList``): the exact top k and the sets of
+matches then work on them with numpy, a block or a list at a time, not a posting at a time.
 """
 from __future__ import annotations
 
 import zlib
+from io import BytesIO
 from itertools import accumulate
-from pickle import loads
+from pickle import load, loads
+from struct import Struct
 from typing import NamedTuple
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
+import numpy as np
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
+
+
+_INT = Struct("!i")         # a block's length in the postings file
 
 
 class Block(NamedTuple):
@@ -88,3 +98,85 @@ def all_ids(matcher) -> list[int]:
         ids = decode(m, block)[0]
         out += ids
     return out
+
+
+class PostingList(NamedTuple):
+    """One term's postings in one segment, as arrays (not to be changed: they may be kept and shared)."""
+
+    ids: np.ndarray          # int32, ascending: document numbers in the segment
+    codes: np.ndarray | None     # each posting's weight, as an index into ``values`` (None: ids only)
+    values: np.ndarray | None    # float64, ascending: the distinct weights
+    ends: np.ndarray         # int64: where each block ends in ``ids``
+    maxids: np.ndarray       # int64: each block's largest id
+    maxweights: np.ndarray   # float64: each block's largest weight
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in self if a is not None)
+
+
+def read_list(matcher, weights: bool = True) -> PostingList:
+    """A fresh matcher's whole list, decoded (deleted documents included: the caller removes
+    them); ``weights=False``: ids only."""
+    m = leaf(matcher)
+    if m is None:
+        return _inline(unfiltered(matcher), weights)
+    deltas, found, lengths, maxids, maxweights = [], [], [], [], []
+    for (length, maxid, maxweight, compression, _, _), raw in _blocks_read_at_once(m):
+        data = loads(zlib.decompress(raw) if compression else raw)
+        deltas += data[0]
+        lengths.append(length)
+        maxids.append(maxid)
+        maxweights.append(maxweight)
+        if weights:
+            w = data[1]
+            found += (1.0,) * length if w is None else (w,) * length if isinstance(w, float) else w
+    ends = np.cumsum(lengths, dtype=np.int64)
+    ids = np.array(deltas, dtype=np.int64)
+    if not m._byteids:
+        # Ids are delta-coded within a block, the first from 0: a running sum restarted per block.
+        ids = np.cumsum(ids)
+        ids -= np.repeat(np.concatenate(([0], ids[ends[:-1] - 1])), lengths)
+    return _made(ids, found if weights else None, ends, maxids, maxweights)
+
+
+def _blocks_read_at_once(m: W3LeafMatcher):
+    """(header, data bytes) of every block, the list read from the file in one piece (walking
+    the headers in the file is a seek and two reads per block). W3's layout: a 4-byte tag, then
+    per block its length (negative for the last), its pickled header, its data."""
+    size = m._length
+    size = size[0] if isinstance(size, tuple) else size   # W3's term info reads it as a 1-tuple
+    region = m._postfile.get(m._startoffset, size)
+    stream = BytesIO(region)
+    at = len(WHOOSH3_HEADER_MAGIC)
+    while True:
+        (length,) = _INT.unpack_from(region, at)
+        end = at + _INT.size + abs(length)
+        stream.seek(at + _INT.size)
+        header = load(stream)
+        yield header, region[stream.tell():end]
+        if length < 0:
+            return
+        at = end
+
+
+def _inline(matcher, weights: bool) -> PostingList:
+    """A list inlined in the term's info (a few postings): read through the matcher, as one block."""
+    ids, found = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        found.append(matcher.weight())
+        matcher.next()
+    ends = [len(ids)] if ids else []
+    return _made(np.array(ids, dtype=np.int64), found if weights else None, ends, ids[-1:],
+                 [max(found)] if found else [])
+
+
+def _made(ids, weights, ends, maxids, maxweights) -> PostingList:
+    codes = values = None
+    if weights is not None:
+        weights = np.array(weights, dtype=np.float64)
+        values = np.unique(weights)          # a handful: the term's frequencies in a paragraph
+        codes = np.searchsorted(values, weights).astype(np.uint8 if len(values) <= 256 else np.int32)
+    return PostingList(ids.astype(np.int32), codes, values, np.asarray(ends, dtype=np.int64),
+                       np.asarray(maxids, dtype=np.int64), np.asarray(maxweights, dtype=np.float64))

@@ -83,6 +83,11 @@ class _SaturatedTfScorer(scoring.BaseScorer):
     def _of(self, weight: float) -> float:
         return self.idf * weight * (self.k1 + 1) / (weight + self.k1)
 
+    def scores(self, weights):
+        """``_of`` of every weight of a numpy array: the same float operations in the same
+        order, so each score is the very float ``_of`` gives (indexer.engine.topk)."""
+        return self.idf * weights * (self.k1 + 1) / (weights + self.k1)
+
     def supports_block_quality(self):
         return True
 

@@ -30,10 +30,7 @@ pages disagree). Where Whoosh runs a ranked search for us, it runs without it (`
 """
 from __future__ import annotations
 
-import heapq
-from array import array
-from bisect import bisect_left
-
+import numpy as np
 from whoosh import collectors
 from whoosh import query as Q
 
@@ -44,7 +41,8 @@ from indexer.engine import postings
 from indexer.engine.scoring import _SaturatedTfScorer
 
 _SLACK = 1e-6        # bounds and scores are sums in different orders: never prune on a rounding
-DEADLINE_BLOCKS = 16  # blocks visited between two looks at the clock (a block: at most 128 documents)
+FIRST_BATCH = 4      # blocks of the rarest term scored at once, then twice as many each time…
+LAST_BATCH = 64      # …up to this many; the clock is looked at between batches
 
 
 def conjunction(query) -> list[tuple[str, str, float]] | None:
@@ -62,89 +60,19 @@ def conjunction(query) -> list[tuple[str, str, float]] | None:
     return None
 
 
-class _Blocks:
-    """One term's postings in one segment: block headers up front, blocks decoded on demand."""
+class _Term:
+    """One term's postings in one segment (postings.PostingList), scored: the score of each
+    distinct weight and each block's best score, as the term's scorer gives them."""
 
-    def __init__(self, matcher, scorer: _SaturatedTfScorer, boost: float, headers=None):
-        """``headers``: the list's block headers as ``_headers`` gives them, when the caller has
-        them (indexer.engine.kept); else they are read from ``matcher``."""
-        self.of = scorer._of
-        self.boost = boost
-        self.maxids: list[int] = []
-        self.bounds: list[float] = []
-        self._decoded: dict[int, tuple] = {}
-        self._dicts: dict[int, dict] = {}
-        self.postings = 0
-        self._scores: dict[float, float] = {}
-        self._leaf = postings.leaf(matcher)
-        if self._leaf is not None:
-            self._headers = headers if headers is not None else _headers(self._leaf)
-            maxids, maxweights, _, _, _, lengths = self._headers
-            self.maxids = maxids.tolist()
-            of = self.of
-            self.bounds = [of(weight) * boost for weight in maxweights]
-            self.postings = sum(lengths)
-        else:
-            # Any other matcher (postings inlined in the term's info): read it whole, as one block.
-            ids, weights = [], []
-            while matcher.is_active():
-                ids.append(matcher.id())
-                weights.append(matcher.weight())
-                matcher.next()
-            if ids:
-                self.maxids.append(ids[-1])
-                self.bounds.append(self.of(max(weights)) * boost)
-                self._decoded[0] = (ids, weights)
-                self.postings = len(ids)
-
-    def block(self, i: int) -> tuple:
-        """(ids, weights) of block i."""
-        got = self._decoded.get(i)
-        if got is None:
-            maxids, maxweights, starts, ends, compressions, lengths = self._headers
-            block = postings.Block(maxids[i], maxweights[i], starts[i], ends[i], compressions[i], lengths[i])
-            got = self._decoded[i] = postings.decode(self._leaf, block)
-        return got
-
-    def lookup(self, i: int) -> dict:
-        """id → weight over block i."""
-        got = self._dicts.get(i)
-        if got is None:
-            ids, weights = self.block(i)
-            got = self._dicts[i] = dict(zip(ids, weights))
-        return got
-
-    def score_of(self, weight: float) -> float:
-        """The term's score for a posting of this weight (memoised: weights are few)."""
-        got = self._scores.get(weight)
-        if got is None:
-            got = self._scores[weight] = self.of(weight) * self.boost
-        return got
-
-    def weight_at(self, doc: int, a: int, b: int) -> float | None:
-        """The weight of doc's posting (None: no posting), looking in blocks a..b-1."""
-        i = a if b - a == 1 else bisect_left(self.maxids, doc, a, b)
-        if i >= b:
-            return None
-        return self.lookup(i).get(doc)
-
-    def span(self, lo: int, hi: int) -> tuple[int, int]:
-        """Indices [a, b) of the blocks that may hold ids in lo..hi."""
-        a = bisect_left(self.maxids, lo)
-        b = min(bisect_left(self.maxids, hi) + 1, len(self.maxids))
-        return a, b
+    def __init__(self, plist: postings.PostingList, scorer: _SaturatedTfScorer, boost: float):
+        self.ids, self.codes, self.ends, self.maxids = plist.ids, plist.codes, plist.ends, plist.maxids
+        self.starts = np.concatenate(([0], plist.ends[:-1]))
+        self.scores = scorer.scores(plist.values) * boost
+        self.bounds = scorer.scores(plist.maxweights) * boost
+        self.postings = len(self.ids)
 
 
-def _headers(leaf) -> tuple:
-    """(largest ids, largest weights, data starts, data ends, compressions, lengths) of every
-    block, as arrays (postings.blocks, compact enough to keep)."""
-    blocks = postings.blocks(leaf)
-    return (array("q", [b.maxid for b in blocks]), array("d", [b.maxweight for b in blocks]),
-            array("q", [b.start for b in blocks]), array("q", [b.end for b in blocks]),
-            array("b", [b.compression for b in blocks]), array("i", [b.length for b in blocks]))
-
-
-def _segment(searcher, subsearcher, terms) -> list[_Blocks] | None:
+def _segment(searcher, subsearcher, terms) -> list[_Term] | None:
     """The terms' postings in one segment (None: some term is absent, or not handled here)."""
     reader = subsearcher.reader()
     out = []
@@ -156,14 +84,10 @@ def _segment(searcher, subsearcher, terms) -> list[_Blocks] | None:
         if not isinstance(scorer, _SaturatedTfScorer):
             raise _Unsupported
         # Deletions are checked on the survivors.
-        matcher = postings.unfiltered(reader.postings(fieldname, btext, scorer=scorer))
-        headers = None
-        if kept.is_long(reader, fieldname, btext) and (leaf := postings.leaf(matcher)) is not None:
-            headers = kept.remember(reader, fieldname, btext, "headers", lambda: _headers(leaf))
-        blocks = _Blocks(matcher, scorer, boost, headers)
-        if not blocks.maxids:
+        term = _Term(kept.posting_list(reader, fieldname, btext), scorer, boost)
+        if not term.postings:
             return None
-        out.append(blocks)
+        out.append(term)
     return out
 
 
@@ -188,22 +112,20 @@ def _parts(query) -> tuple[Q.Query, Q.Query | None, Q.Query | None]:
 def top_k(searcher, query, k: int, deadline: float | None = None) -> tuple[list[tuple[float, int]], bool] | None:
     """([(score, docnum)] best first, whether that is every match) or None (not handled).
 
-    Past ``deadline`` (checked every DEADLINE_BLOCKS blocks): deadline.Stopped with the best of
+    Past ``deadline`` (checked between batches of blocks): deadline.Stopped with the best of
     the documents scored so far, best first."""
     ranking = Ranking.of(searcher, query)
     return None if ranking is None else ranking.top(k, deadline)
 
 
 class Ranking:
-    """One query made ready for top-k passes: its terms' block headers read, its blocks in the
-    order they are visited. A caller that asks for more than k (the ties at the cut) asks the
-    same Ranking again, and blocks decoded by the first pass are not decoded again."""
+    """One query made ready for top-k passes: its terms' postings read, its blocks in the order
+    they are visited. A caller that asks for more than k (the ties at the cut) asks the same
+    Ranking again, and nothing is read again."""
 
     def __init__(self, segments, allowed, excluded):
         self.segments, self.allowed, self.excluded = segments, allowed, excluded
-        self.plan = _plan(segments)
-        # A narrow filter (one report) leaves most blocks without an allowed document: not decoded.
-        self.within = sorted(allowed) if allowed is not None else None
+        self.bounds, self.owners, self.blocks = _plan(segments, allowed)
 
     @classmethod
     def of(cls, searcher, query) -> "Ranking | None":
@@ -212,34 +134,74 @@ class Ranking:
         return None if prepared is None else cls(*prepared)
 
     def top(self, k: int, deadline: float | None = None) -> tuple[list[tuple[float, int]], bool]:
-        """As ``top_k``."""
-        segments, allowed, excluded, within = self.segments, self.allowed, self.excluded, self.within
+        """As ``top_k``. Blocks are scored in batches, best bound first, until the next bound is
+        below the k-th best score (a batch may score blocks that could not reach it: their
+        documents are real matches with their real scores, and the k best are the same)."""
+        bounds, owners, blocks = self.bounds, self.owners, self.blocks
         best = _Best(k)
-        for visited, (bound, n, i, lo, hi) in enumerate(self.plan):
-            if bound + _SLACK < best.floor:
-                break
-            if visited and visited % DEADLINE_BLOCKS == 0 and passed(deadline):
+        at, size = 0, FIRST_BATCH
+        while at < len(bounds) and bounds[at] + _SLACK >= best.floor:
+            if at and passed(deadline):
                 raise Stopped(best.ranked())
-            offset, driver, rest, deleted = segments[n]
-            if within is not None:
-                first = bisect_left(within, offset + lo)
-                if first == len(within) or within[first] > offset + hi:
-                    continue
-            _visit(best, driver, i, [(o, *o.span(lo, hi)) for o in rest], offset, deleted, allowed, excluded)
+            end = min(at + size, len(bounds))
+            for n in np.unique(owners[at:end]).tolist():
+                self._score(best, n, blocks[at:end][owners[at:end] == n])
+            at, size = end, min(2 * size, LAST_BATCH)
         ranked = best.ranked()
         return ranked, len(ranked) < k
 
+    def _score(self, best: "_Best", n: int, blocks: np.ndarray) -> None:
+        """Offer ``best`` every document of these blocks of segment n's rarest term that has all
+        the other terms (and is not deleted, excluded or outside the filters), with its score:
+        the terms' scores added in order, as a posting at a time would add them."""
+        offset, driver, others, dead = self.segments[n]
+        at = _positions(driver.starts[blocks], driver.ends[blocks])
+        docs = driver.ids[at]
+        scores = driver.scores[driver.codes[at]]
+        for other in others:
+            found = np.minimum(np.searchsorted(other.ids, docs), len(other.ids) - 1)
+            hit = other.ids[found] == docs
+            docs, scores, found = docs[hit], scores[hit], found[hit]
+            scores = scores + other.scores[other.codes[found]]
+        if dead is not None:
+            keep = ~_member(dead, docs)
+            docs, scores = docs[keep], scores[keep]
+        docs = docs.astype(np.int64) + offset
+        if self.excluded is not None:
+            keep = ~_member(self.excluded, docs)
+            docs, scores = docs[keep], scores[keep]
+        if self.allowed is not None:
+            keep = _member(self.allowed, docs)
+            docs, scores = docs[keep], scores[keep]
+        best.offer(scores, docs)
+
+
+def _positions(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The indices starts[0]..ends[0]-1, starts[1]..ends[1]-1, … as one array."""
+    lengths = ends - starts
+    before = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    return np.repeat(starts - before, lengths) + np.arange(int(lengths.sum()))
+
+
+def _member(sorted_docs: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """For each of docs, whether it is in sorted_docs."""
+    if not len(sorted_docs):
+        return np.zeros(len(docs), dtype=bool)
+    found = np.minimum(np.searchsorted(sorted_docs, docs), len(sorted_docs) - 1)
+    return sorted_docs[found] == docs
+
 
 def _prepare(searcher, query):
-    """(per segment: (offset, its rarest term's blocks, the other terms', deleted docnums),
-    allowed docnums or None, excluded docnums or None), or None for a query not handled."""
+    """(per segment: (offset, its rarest term's postings, the other terms', deleted docnums as a
+    sorted array or None), allowed docnums or None, excluded docnums or None, as sorted arrays),
+    or None for a query not handled."""
     query, allowed, excluded = _parts(query)
     terms = conjunction(query)
     if terms is None or searcher.weighting.use_final:
         return None
-    if allowed is not None and (allowed := docsets.matching(searcher, allowed)) is None:
+    if allowed is not None and (allowed := docsets.matching_array(searcher, allowed)) is None:
         return None
-    if excluded is not None and (excluded := docsets.matching(searcher, excluded)) is None:
+    if excluded is not None and (excluded := docsets.matching_array(searcher, excluded)) is None:
         return None
     try:
         segments = []
@@ -247,132 +209,91 @@ def _prepare(searcher, query):
             lists = _segment(searcher, subsearcher, terms)
             if lists is not None:
                 reader = subsearcher.reader()
-                deleted = reader.deleted_docs_set if reader.has_deletions() else None
+                dead = np.sort(docsets.deleted(reader)) if reader.has_deletions() else None
                 driver = min(lists, key=lambda p: p.postings)
-                segments.append((offset, driver, [p for p in lists if p is not driver], deleted))
+                segments.append((offset, driver, [p for p in lists if p is not driver], dead))
     except _Unsupported:
         return None
     return segments, allowed, excluded
 
 
-def _plan(segments) -> list[tuple[float, int, int, int, int]]:
-    """Every block of each segment's rarest term, with the best score a document in it could
-    have: (bound, segment, block, first docnum, last docnum), best bound first."""
-    plan = []
-    for n, (_, driver, others, _) in enumerate(segments):
-        lo = 0
-        for i, hi in enumerate(driver.maxids):
-            bound = driver.bounds[i]
-            for other in others:
-                a, b = other.span(lo, hi)
-                if a >= b:
-                    bound = None
-                    break
-                bound += max(other.bounds[a:b])
-            if bound is not None:
-                plan.append((bound, n, i, lo, hi))
-            lo = hi + 1
-    plan.sort(key=lambda entry: -entry[0])
-    return plan
+def _plan(segments, allowed) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every block of each segment's rarest term that may hold a match, with the best score a
+    document in it could have: (bounds, segment numbers, block numbers), best bound first.
+    A block's bound is its own best score plus, for every other term, the best score of that
+    term's blocks over the same document range; with filters, a block without an allowed
+    document is left out (a narrow filter, one report, leaves most blocks out)."""
+    bounds, owners, numbers = [], [], []
+    for n, (offset, driver, others, _) in enumerate(segments):
+        his = driver.maxids
+        los = np.concatenate(([0], his[:-1] + 1))
+        bound, keep = driver.bounds, np.ones(len(his), dtype=bool)
+        for other in others:
+            a = np.searchsorted(other.maxids, los)
+            b = np.minimum(np.searchsorted(other.maxids, his) + 1, len(other.maxids))
+            keep &= a < b
+            bound = bound + _range_max(other.bounds, a, b)
+        if allowed is not None:
+            keep &= _any_within(allowed, los + offset, his + offset)
+        (kept_blocks,) = np.nonzero(keep)
+        bounds.append(bound[kept_blocks])
+        owners.append(np.full(len(kept_blocks), n))
+        numbers.append(kept_blocks)
+    if not bounds:
+        return np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    bounds, owners, numbers = np.concatenate(bounds), np.concatenate(owners), np.concatenate(numbers)
+    order = np.argsort(-bounds, kind="stable")
+    return bounds[order], owners[order], numbers[order]
+
+
+def _any_within(sorted_docs: np.ndarray, los: np.ndarray, his: np.ndarray) -> np.ndarray:
+    """For each i, whether some of sorted_docs lies in los[i]..his[i]."""
+    if not len(sorted_docs):
+        return np.zeros(len(los), dtype=bool)
+    first = np.searchsorted(sorted_docs, los)
+    return (first < len(sorted_docs)) & (sorted_docs[np.minimum(first, len(sorted_docs) - 1)] <= his)
+
+
+def _range_max(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """max(values[a[i]:b[i]]) for each i where a[i] < b[i] (anything where not)."""
+    padded = np.append(values, values[-1])          # reduceat's indices must lie inside the array
+    edges = np.empty(2 * len(a), dtype=np.int64)
+    edges[0::2], edges[1::2] = np.minimum(a, len(values) - 1), b
+    return np.maximum.reduceat(padded, edges)[0::2]
 
 
 class _Best:
-    """The k best (score, docnum) so far; ``floor`` is the k-th best score once there are k."""
+    """The k best (score rounded to 9 decimals, docnum) so far, best first, ties to the lower
+    docnum (a score is a sum in some order); ``floor`` is the k-th best score once there are k."""
 
     def __init__(self, k: int):
         self.k = k
-        self.heap: list[tuple[float, int]] = []      # (score, -docnum): the root is the k-th best
+        self.scores = np.zeros(0)
+        self.docs = np.zeros(0, dtype=np.int64)
         self.floor = float("-inf")
 
-    def offer(self, score: float, docnum: int) -> None:
-        # Rounded: a score is a sum in some order, and ties must go to the lower docnum.
-        item = (round(score, 9), -docnum)
-        heap = self.heap
-        if len(heap) < self.k:
-            heapq.heappush(heap, item)
-            if len(heap) == self.k:
-                self.floor = heap[0][0]
-        elif item > heap[0]:
-            heapq.heapreplace(heap, item)
-            self.floor = heap[0][0]
+    def offer(self, scores: np.ndarray, docs: np.ndarray) -> None:
+        if self.floor > float("-inf"):
+            keep = scores + _SLACK >= self.floor
+            scores, docs = scores[keep], docs[keep]
+        if not len(docs) or self.k < 1:
+            return
+        scores = np.concatenate((self.scores, _rounded(scores)))
+        docs = np.concatenate((self.docs, docs))
+        order = np.lexsort((docs, -scores))[:self.k]
+        self.scores, self.docs = scores[order], docs[order]
+        if len(order) == self.k:
+            self.floor = float(self.scores[-1])
 
     def ranked(self) -> list[tuple[float, int]]:
-        return sorted(((score, -neg) for score, neg in self.heap), key=lambda sd: (-sd[0], sd[1]))
+        return list(zip(self.scores.tolist(), self.docs.tolist()))
 
 
-def _visit(best: _Best, driver: _Blocks, i: int, others, offset: int, deleted, allowed, excluded) -> None:
-    """Score the documents of the rarest term's block i that have every other term (``others``:
-    (term's blocks, first and last block over i's range)), offering each to ``best``."""
-    tail = sum(max(o.bounds[a:b]) for o, a, b in others)
-    score_of = driver.score_of
-    ids, weights = driver.block(i)
-    if len(others) < 2:
-        _visit_short(best, score_of, ids, weights, tail, others, offset, deleted, allowed, excluded)
-        return
-    for doc, weight in zip(ids, weights):
-        floor = best.floor
-        score = score_of(weight)
-        if score + tail + _SLACK < floor:
-            continue
-        # The block of each other term that would hold doc, and the best it could add.
-        where, more = [], 0.0
-        for other, a, b in others:
-            j = a if b - a == 1 else bisect_left(other.maxids, doc, a, b)
-            if j >= b:
-                break
-            where.append((other, j))
-            more += other.bounds[j]
-        else:
-            if score + more + _SLACK < floor:
-                continue
-            # Blocks already decoded first: a doc they rule out costs no decoding. (A stable
-            # partition: what sorting on "not decoded" gives, without a key call per block.)
-            where = [oj for oj in where if oj[1] in oj[0]._dicts] + [oj for oj in where if oj[1] not in oj[0]._dicts]
-            for other, j in where:
-                w = other.lookup(j).get(doc)
-                if w is None:
-                    break
-                score += other.score_of(w)
-                more -= other.bounds[j]
-                if score + more + _SLACK < floor:
-                    break
-            else:
-                if deleted and doc in deleted:
-                    continue
-                if excluded and offset + doc in excluded or allowed is not None and offset + doc not in allowed:
-                    continue
-                best.offer(score, offset + doc)
-
-
-def _visit_short(best: _Best, score_of, ids, weights, tail: float, others, offset: int, deleted, allowed,
-                 excluded) -> None:
-    """``_visit`` for one term or two (most queries), without the bookkeeping of several other
-    terms: the same checks in the same order, so the same documents are offered with the same
-    scores (with one other term, its score is added the one way there is)."""
-    other = None
-    if others:
-        ((other, a, b),) = others
-        maxids, bounds, single = other.maxids, other.bounds, b - a == 1
-    for doc, weight in zip(ids, weights):
-        floor = best.floor
-        score = score_of(weight)
-        if score + tail + _SLACK < floor:
-            continue
-        if other is not None:
-            j = a if single else bisect_left(maxids, doc, a, b)
-            if j >= b or score + bounds[j] + _SLACK < floor:
-                continue
-            w = other.lookup(j).get(doc)
-            if w is None:
-                continue
-            score += other.score_of(w)
-            if score + _SLACK < floor:          # what is left of the bound: bounds[j] - bounds[j] = 0.0
-                continue
-        if deleted and doc in deleted:
-            continue
-        if excluded and offset + doc in excluded or allowed is not None and offset + doc not in allowed:
-            continue
-        best.offer(score, offset + doc)
+def _rounded(scores: np.ndarray) -> np.ndarray:
+    """round(score, 9) of each score, as Python rounds (numpy's round can differ in the last
+    place), once per distinct score: scores are sums of a few terms' scores, and repeat."""
+    values, inverse = np.unique(scores, return_inverse=True)
+    return np.array([round(value, 9) for value in values.tolist()])[inverse.reshape(-1)]
 
 
 def whoosh_best(searcher, query, k: int, mask: set[int] | None = None, deadline: float | None = None):

@@ -20,7 +20,7 @@ from whoosh import query as W
 from whoosh import sorting
 from whoosh.searching import Searcher as WhooshSearcher
 
-from indexer.engine import columns, docsets, topk
+from indexer.engine import columns, docsets, shortcuts, topk
 from indexer.engine.compile import to_whoosh
 from indexer.engine.deadline import Stopped
 from indexer.engine.deadline import run as deadline_run
@@ -78,6 +78,7 @@ def open_view(index, bm25: Bm25) -> "IndexView":
         # newer generation instead (indexer.search.searcher).
         searcher.close()
         raise
+    shortcuts.memoise_doc_frequency(searcher.reader())
     exact = WhooshSearcher(searcher.reader(), weighting=exact_weighting(bm25), closereader=False)
     return IndexView(searcher, IndexView(exact, fast_top_k=True))
 
@@ -115,6 +116,7 @@ class IndexView:
     def __init__(self, searcher, exact_tier: "IndexView | None" = None, fast_top_k: bool = False):
         self._searcher = searcher
         self._reader = searcher.reader()
+        self._stored = shortcuts.StoredFields(self._reader)
         self._fast_top_k = fast_top_k
         self.exact_tier = exact_tier if exact_tier is not None else self
         self._deadline: float | None = None      # time.monotonic() past which query calls stop
@@ -209,11 +211,12 @@ class IndexView:
         return ranked
 
     def matches(self, query: Query):
-        """Docnums of every match (a set, or a list for a query shape docsets does not handle)."""
+        """Docnums of every match (a set, docsets.Matches, or a list for a query shape docsets
+        does not handle)."""
         self._check_time()
         compiled = to_whoosh(query)
-        docs = docsets.matching(self._searcher, compiled)
-        return docs if docs is not None else list(self._searcher.docs_for_query(compiled))
+        docs = docsets.matching_array(self._searcher, compiled)
+        return docsets.Matches(docs) if docs is not None else list(self._searcher.docs_for_query(compiled))
 
     def iter_matches(self, query: Query) -> Iterator[int]:
         """Docnums of every match in order, walking the query's matcher: cheaper than ``matches``
@@ -243,7 +246,7 @@ class IndexView:
     def stored_fields(self, docnum: int) -> dict:
         if self._deadline is not None:
             self._check_time(READ_GRACE)      # a deep page reads thousands of paragraphs, one by one
-        return self._searcher.stored_fields(docnum)
+        return self._stored(docnum)
 
     def document(self, **field_values) -> dict | None:
         """The stored fields of a document with these field values, or None."""
@@ -269,6 +272,16 @@ class IndexView:
     def shared(self, field: str) -> frozenset[int]:
         """Docnums whose value of ``field`` another live document has too (indexer.engine.columns)."""
         return columns.shared(self._searcher, field)
+
+    def distinct(self, docs, field: str) -> int:
+        """How many distinct values of ``field`` the documents ``docs`` (distinct docnums) have,
+        each document without a value counting as one (indexer.engine.columns)."""
+        return columns.distinct(self._searcher, field, docs)
+
+    def collection_order(self, docnums: list[int]) -> list[tuple]:
+        """Sort keys ordering these documents by source file, place in it, id (what
+        indexer.search.ranking.position gives their stored fields), mostly from columns."""
+        return columns.collection_order(self._searcher, docnums, self.stored_fields)
 
     def report_of(self):
         """docnum → its report's id ("" for a file marker)."""

@@ -93,13 +93,8 @@ def distinct_total(view, query: Q.Query, keep=None) -> int | None:
 
 def distinct(view, docs) -> int:
     """How many of the documents ``docs`` (distinct docnums) are different paragraphs: copies of
-    one (same ``dupkey``) count once. Only the documents that have a copy somewhere in the index
-    are looked at one by one (a C-level set intersection finds them); every other one counts 1."""
-    with_copies = view.shared("dupkey").intersection(docs)
-    if not with_copies:
-        return len(docs)
-    _, dupkeys = view.column("dupkey")
-    return len(docs) - len(with_copies) + len(set(map(dupkeys.__getitem__, with_copies)))
+    one (same ``dupkey``) count once."""
+    return view.distinct(docs, "dupkey")
 
 
 def count(view, query: Q.Query, filters: dict[str, str] | None = None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from indexer.search.ranking import TIE_READ_LIMIT, position, stored_score
+from indexer.search.ranking import TIE_READ_LIMIT, stored_score
 
 
 def top_k(view, query, k: int, mask: set[int] | None = None) -> tuple[list[tuple[float, int]], bool]:
@@ -40,6 +40,8 @@ def top_k(view, query, k: int, mask: set[int] | None = None) -> tuple[list[tuple
             break                   # the groups past the cut are not returned: not read to order them
         group = list(group)
         if len(group) > 1:
-            group.sort(key=lambda pair: position(view.stored_fields(pair[1])))
+            # view.collection_order: the order ``position`` gives, read mostly from columns
+            keys = dict(zip((d for _, d in group), view.collection_order([d for _, d in group])))
+            group.sort(key=lambda pair: keys[pair[1]])
         ordered += group
     return ordered[:k], exhausted and len(ranked) <= k
