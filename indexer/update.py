@@ -32,6 +32,7 @@ from indexer.progress import BYTES, Progress
 from indexer.text.segmenters import cutter
 
 if TYPE_CHECKING:
+    from indexer.copies import KeptReports
     from indexer.engine.batch import Batch
     from indexer.ingest import dedup
 
@@ -183,7 +184,8 @@ class _Run:
         self.scanned: list[Scanned] = []
         self.edges: dict[str, frozenset[str]] = {}    # source → candidate furniture lines
         self.shas: dict[str, str] = {}                 # source → hash it was indexed with, this run
-        self._loaded: tuple = (None, None)               # (gone, Deduper) last loaded, see _kept
+        self.kept: KeptReports | None = None           # the index's kept reports, once writing
+        self.gone: set[str] = set()                    # files whose documents this run deletes
 
     def open(self):
         """The index, created if missing; one this version cannot read is rebuilt, saying why."""
@@ -228,6 +230,7 @@ class _Run:
 
     def write(self, ix, reading: Reading, todo: list[Scanned], processes: int) -> None:
         """Open a batch (waiting for the write lock), fill it and commit it."""
+        from indexer.copies import KeptReports
         from indexer.engine.batch import open_batch
 
         work = sum(_size(cf) for cf, readable, _ in todo if readable)
@@ -238,6 +241,7 @@ class _Run:
             cutter(store.segmenter(ix, self.rebuild))    # load the dictionary once; workers inherit it
         batch = open_batch(ix, replace=self.rebuild, procs=procs, lock_timeout=self.lock_timeout,
                            on_wait=self.log)
+        self.kept = KeptReports(ix, self.index_dir, batch.generation)
         try:
             if not self.rebuild:
                 todo = self._replan(batch, reading, todo)
@@ -250,8 +254,10 @@ class _Run:
             # the table of the generation it builds on. A commit that fails leaves a table of
             # a generation never made, which the next run does not trust.
             self._save_table(batch.generation + 1)
+            self.kept.save(batch.generation + 1, None if self.rebuild else self.gone)
             batch.commit()
         except BaseException as exc:
+            self.kept.close()
             batch.cancel()                   # releases the lock and removes this run's files
             if isinstance(exc, (KeyboardInterrupt, SystemExit, ReportSearchError)):
                 raise
@@ -318,7 +324,8 @@ class _Run:
         # Remember what old permalinks pointed to before their documents go (issue 4).
         history.retire(self.index_dir, ix, summary.deleted + [cf.source for cf, _, _ in todo if cf.source in known],
                        everything=self.rebuild)
-        deduper = dedup.Deduper() if self.rebuild else self._kept(ix, gone, take=True)
+        deduper = dedup.Deduper() if self.rebuild else self.kept.deduper(gone, take=True)
+        self.gone = gone
         for source in gone:
             if source in known:
                 batch.forget(source, known[source])
@@ -350,26 +357,12 @@ class _Run:
             progress.advance(size)
             return
         paragraphs, kept_or_copies, duplicates = deduper.split(paragraphs, cf.source)
+        self.kept.keep(kept_or_copies)
         _add_in_chunks(batch, cf.source, sha, paragraphs, kept_or_copies, size, progress)
         summary.duplicates += duplicates
         summary.formats[Path(cf.source).suffix.lower()] += 1
         summary.reports += len({p.report_id for p in paragraphs})
         summary.paragraphs += len(paragraphs)
-
-    def _kept(self, ix, gone: set[str], take: bool = False) -> "dedup.Deduper":
-        """The committed index's kept reports but those of ``gone`` files, loaded once per ``gone``:
-        _copies_to_redo ends with the set _fill starts from. ``take``: the caller adds to it, so
-        it is not handed out again."""
-        from indexer.engine import records
-        from indexer.ingest import dedup
-
-        key = frozenset(gone)
-        if self._loaded[0] != key:
-            self._loaded = (key, dedup.Deduper.load(records.kept_reports(ix), exclude=gone))
-        deduper = self._loaded[1]
-        if take:
-            self._loaded = (None, None)
-        return deduper
 
     def _copies_to_redo(self, ix, reading: Reading, todo: list[Scanned], gone: set[str]):
         """Add the unchanged files whose duplicate records this run would make stale, in path order.
@@ -378,16 +371,12 @@ class _Run:
         reindexed or deleted, and files whose kept copy an earlier file (in path order) now also
         holds. Reading them again, in path order, ends in the state a fresh build would reach.
         """
-        from indexer.engine import records
-        from indexer.ingest import dedup
-
         frontier = set(gone)
         fresh = [item for item in todo if item[1]]
         while frontier or fresh:
-            more = (dedup.files_to_recheck(records.kept_reports(ix), records.duplicates(ix), frontier)
-                    if frontier else set())
-            deduper = self._kept(ix, gone)
-            for cf, _, sha in (fresh if deduper.kept else []):     # nothing kept: no rivals to find
+            more = self.kept.copies_of(frontier, self.known) if frontier else set()
+            deduper = self.kept.deduper(gone)
+            for cf, _, sha in (fresh if deduper.any_kept() else []):     # nothing kept: no rivals to find
                 more |= deduper.rivals(reading.peek(cf, sha).paragraphs, cf.source)
             more -= gone
             fresh = _recheck(self.scanned, more)
