@@ -108,8 +108,12 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
 
 def _record(run: "_Run", summary: Summary) -> None:
     """Remember the run for `reportsearch status` and the home page (indexer.status)."""
+    change = None
+    if run.committed is not None and not run.rebuild:
+        change = status.Change(run.committed - 1, run.committed, [cf.source for cf, _, _ in run.scanned],
+                               summary.reports - run.removed[0], summary.paragraphs - run.removed[1])
     try:
-        status.record(run.index_dir, run.corpus_dir, summary)
+        status.record(run.index_dir, run.corpus_dir, summary, change)
     except Exception as exc:          # the index is committed; only its summary could not be kept
         if run.log is not None:
             run.log(f"无法记录索引概况：{type(exc).__name__}: {exc}")
@@ -186,6 +190,8 @@ class _Run:
         self.shas: dict[str, str] = {}                 # source → hash it was indexed with, this run
         self.kept: KeptReports | None = None           # the index's kept reports, once writing
         self.gone: set[str] = set()                    # files whose documents this run deletes
+        self.removed = (0, 0)                          # (reports, paragraphs) of the files it deletes
+        self.committed: int | None = None              # the generation its commit made
 
     def open(self):
         """The index, created if missing; one this version cannot read is rebuilt, saying why."""
@@ -256,6 +262,7 @@ class _Run:
             self._save_table(batch.generation + 1)
             self.kept.save(batch.generation + 1, None if self.rebuild else self.gone)
             batch.commit()
+            self.committed = batch.generation + 1
         except BaseException as exc:
             self.kept.close()
             batch.cancel()                   # releases the lock and removes this run's files
@@ -322,8 +329,9 @@ class _Run:
         if not self.rebuild:
             todo, gone = self._copies_to_redo(ix, reading, todo, gone)
         # Remember what old permalinks pointed to before their documents go (issue 4).
-        history.retire(self.index_dir, ix, summary.deleted + [cf.source for cf, _, _ in todo if cf.source in known],
-                       everything=self.rebuild)
+        retiring = summary.deleted + [cf.source for cf, _, _ in todo if cf.source in known]
+        history.retire(self.index_dir, ix, retiring, everything=self.rebuild)
+        self.removed = store.paragraph_counts(ix, retiring)
         deduper = dedup.Deduper() if self.rebuild else self.kept.deduper(gone, take=True)
         self.gone = gone
         for source in gone:

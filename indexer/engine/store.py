@@ -284,6 +284,19 @@ def stored_paragraphs(ix, sources: list[str] | None = None) -> list[dict]:
         return [d for d in docs if d.get("id")]
 
 
+def paragraph_counts(ix, sources: list[str]) -> tuple[int, int]:
+    """(reports, paragraphs) of the files ``sources`` in the committed index."""
+    reports, paragraphs = set(), 0
+    with ix.searcher() as searcher:
+        for source in sources:
+            for docnum in searcher.document_numbers(source=source):
+                report = searcher.stored_fields(docnum).get("report_id")
+                if report:                  # a file that could not be read has a marker, no paragraph
+                    reports.add(report)
+                    paragraphs += 1
+    return len(reports), paragraphs
+
+
 def indexed_files(ix) -> dict[str, str]:
     """{source path: content hash} of every file in the committed index."""
     with ix.reader() as reader:
