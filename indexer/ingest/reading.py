@@ -32,7 +32,6 @@ from pathlib import Path
 from indexer.errors import UnreadableFile
 from indexer.ingest.digests import Digests
 from indexer.ingest.files import CorpusFile, digest
-from indexer.ingest.pipeline import document_edges, document_paragraphs, file_document
 from indexer.ingest.readers import MAX_FILE_BYTES, limits
 from indexer.ingest.readers.tabular import options_digest, reader_options
 from indexer.model import Document, Paragraph
@@ -180,6 +179,10 @@ class Reading:
         return self._document(cf, data, sha)
 
     def _document(self, cf: CorpusFile, data: bytes, sha: str) -> _Read:
+        # Imported by the first file parsed: a run with nothing to read does without the cleaning
+        # and splitting code (and the hundred regular expressions it compiles on import).
+        from indexer.ingest.pipeline import document_edges, file_document
+
         started = time.monotonic()
         try:
             with limits.noting() as notes:
@@ -193,6 +196,8 @@ class Reading:
                 self.slowest = (cf.source, seconds)
 
     def _paragraphs(self, cf: CorpusFile, read: _Read) -> Parsed:
+        from indexer.ingest.pipeline import document_paragraphs
+
         if read.error is not None:
             return Parsed(read.sha, error=read.error, edges=read.edges)
         try:
