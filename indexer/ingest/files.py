@@ -8,7 +8,7 @@ import errno
 import hashlib
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.ingest.readers import supported
@@ -18,6 +18,9 @@ from indexer.ingest.readers import supported
 class CorpusFile:
     source: str          # path relative to the corpus folder, with '/' separators; always valid UTF-8
     path: Path           # the real path, which may hold bytes that are not UTF-8
+    # Its stat when the folder was listed (its target's, for a link), so that a run with
+    # nothing to do asks each file once (ingest.reading compares it with the remembered digest).
+    listed: os.stat_result | None = field(default=None, compare=False, repr=False)
 
 
 def display_name(name: str) -> str:
@@ -76,11 +79,12 @@ def discover(corpus_dir: Path, problems: dict[str, str] | None = None) -> list[C
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         # The folder's part of every source, once per folder: a million paragraphs are some
         # 25,000 files, and a run with nothing to do still lists them all.
-        folder = shown(Path(dirpath)) if dirpath != str(root) else ""
+        base = Path(dirpath)
+        folder = shown(base) if dirpath != str(root) else ""
         for name in sorted(filenames):
             if name.startswith((".", "~$")):
                 continue
-            path = Path(dirpath, name)
+            path = base / name              # parses the name only, not the folder's path again
             if not supported(path):
                 continue
             source = f"{folder}/{display_name(name)}" if folder else display_name(name)
@@ -105,7 +109,7 @@ def discover(corpus_dir: Path, problems: dict[str, str] | None = None) -> list[C
                 source = "/".join(os.fsencode(p).decode("utf-8", "backslashreplace")
                                   for p in path.relative_to(root).parts)
             taken.add(source)
-            found.append(CorpusFile(source, path))
+            found.append(CorpusFile(source, path, st))
     return found
 
 

@@ -81,8 +81,9 @@ def _failed(exc: BaseException) -> str:
     return f"解析失败（程序错误 {type(exc).__name__}），已跳过"
 
 
-def _stat(cf: CorpusFile) -> os.stat_result:
-    st = cf.path.stat()
+def _stat(cf: CorpusFile, listed: bool = False) -> os.stat_result:
+    """The file's stat (``listed``: the one taken when its folder was listed, if any)."""
+    st = cf.listed if listed and cf.listed is not None else cf.path.stat()
     if st.st_size > MAX_FILE_BYTES:
         raise UnreadableFile(f"文件过大（{st.st_size // (1024 * 1024)} MB，上限 {MAX_FILE_BYTES // (1024 * 1024)} MB）")
     return st
@@ -121,7 +122,7 @@ class Reading:
         that changed is parsed at once, for ``peek`` and ``take``. Raises OSError or
         UnreadableFile when the file cannot be read.
         """
-        before = _stat(cf)
+        before = _stat(cf, listed=True)          # taken before any read, as a digest needs
         content = self.digests.get(cf.source, before)
         if content is not None:
             return self._options_hash(cf, content)
