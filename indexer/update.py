@@ -21,7 +21,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from indexer import furniture_table, status
+from indexer import furniture_table, settled, status
 from indexer.engine import store
 from indexer.errors import ReportSearchError, UnreadableFile
 from indexer.ingest.digests import Digests
@@ -92,10 +92,12 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         raise write_failure(exc) from None
     with Reading(corpus_dir, Digests(index_dir, corpus_dir)) as reading:
         todo = run.scan(ix, reading)
-        if todo or run.summary.deleted or run.rebuild or run.table_stale():
+        if todo or run.summary.deleted or run.rebuild or (not run.settled and run.table_stale()):
             run.write(ix, reading, todo, processes)
         else:
             store.tidy(index_dir)       # a run killed after its commit may have left old files
+        if run.committed is not None or run.kept is None:    # the index is known to hold what was scanned
+            settled.settle(run.index_dir, reading, run.scanned, run.shas, run.committed or run.generation)
         run.summary.slowest = reading.slowest
     summary = run.summary
     for source in summary.skipped:
@@ -192,6 +194,7 @@ class _Run:
         self.gone: set[str] = set()                    # files whose documents this run deletes
         self.removed = (0, 0)                          # (reports, paragraphs) of the files it deletes
         self.committed: int | None = None              # the generation its commit made
+        self.settled = False                           # the manifest was known without reading it
 
     def open(self):
         """The index, created if missing; one this version cannot read is rebuilt, saying why."""
@@ -208,20 +211,21 @@ class _Run:
 
     def scan(self, ix, reading: Reading) -> list[Scanned]:
         """Scan the corpus against the committed manifest; the files to (re)index."""
-        self.generation, known = store.snapshot(ix)
-        self.known = {} if self.rebuild else known
         files = discover(self.corpus_dir, problems=self.summary.skipped)
         problem = config_problem(self.corpus_dir)
         if problem:
             self.summary.skipped[CONFIG_NAME] = problem
+        found = None if self.rebuild else settled.manifest(ix, self.index_dir, reading, files)
+        self.settled = found is not None
+        self.generation, known = found if found is not None else store.snapshot(ix)
+        self.known = {} if self.rebuild else known
         self.scanned = [self._scan_file(reading, cf) for cf in files]
         reading.save_digests()
         return _plan(self.scanned, self.known, self.summary)
 
     def table_stale(self) -> bool:
-        """The furniture table does not cover every unchanged file (an index made before it
-        was kept, or a commit that failed after the table was written): the run must read those
-        files again."""
+        """The furniture table does not cover every unchanged file (an index made before it was kept,
+        or a commit that failed after the table was written): the run must read those files again."""
         table = furniture_table.load(self.index_dir, self.generation)
         return any(readable and furniture_table.known_edges(table, cf.source, sha) is None
                    for cf, readable, sha in self.scanned)

@@ -77,3 +77,45 @@ def test_a_broken_or_foreign_cache_is_ignored(tmp_path, settled):
     (index / digests.FILE_NAME).write_text("{not json", encoding="utf-8")
     assert not update_index(index, other).did_work
     assert set(cache(index)) == {"a.txt"}
+
+
+@pytest.fixture
+def manifest_reads(monkeypatch):
+    """How many times a run reads the index's manifest (store.snapshot, counted; it changes nothing)."""
+    from indexer.engine import store
+
+    count, snapshot = [0], store.snapshot
+
+    def counting(ix):
+        count[0] += 1
+        return snapshot(ix)
+
+    monkeypatch.setattr(store, "snapshot", counting)
+    return count
+
+
+def test_a_run_after_a_settled_one_knows_the_manifest_without_reading_it(tmp_path, settled, manifest_reads):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(REPORT, encoding="utf-8")
+    (corpus / "b.txt").write_text(REPORT.replace("甲县", "乙县"), encoding="utf-8")
+    update_index(index, corpus)                        # commits, and settles the digests with it
+    assert not update_index(index, corpus).did_work and manifest_reads[0] == 1
+    assert not update_index(index, corpus).did_work and manifest_reads[0] == 1
+    # Whatever a settled record cannot vouch for sends the run to the index again.
+    for change, expect in ((lambda: (corpus / "c.txt").write_text(REPORT.replace("甲县", "丙县"), encoding="utf-8"),
+                            "added"),
+                           (lambda: (corpus / "b.txt").unlink(), "deleted"),
+                           (lambda: (corpus / "a.txt").write_text(REPORT.replace("三万亩", "五万亩"), encoding="utf-8"),
+                            "changed")):
+        reads = manifest_reads[0]
+        change()
+        summary = update_index(index, corpus)
+        assert manifest_reads[0] == reads + 1 and len(getattr(summary, expect)) == 1, expect
+        assert not update_index(index, corpus).did_work and manifest_reads[0] == reads + 1
+    assert Searcher(index).search("五万亩").total == 1
+    # A commit the record does not name (another indexer, or an index made again): read again.
+    update_index(index, corpus, rebuild=True)
+    reads = manifest_reads[0]
+    corrupt(index, "a.txt")                             # the settled record no longer vouches for it
+    assert update_index(index, corpus).changed == ["a.txt"] and manifest_reads[0] == reads + 1

@@ -268,6 +268,11 @@ def commit_stamp(index_dir: Path, generation: int) -> tuple[int, int] | None:
     return toc.st_ino, toc.st_mtime_ns
 
 
+def latest_generation(ix) -> int:
+    """The generation of the index's latest commit (from the names of its files; nothing read)."""
+    return ix.latest_generation()
+
+
 def snapshot(ix) -> tuple[int, dict[str, str]]:
     """The committed generation and its manifest ({source path: content hash}), read together."""
     with ix.reader() as reader:

@@ -133,6 +133,20 @@ class Reading:
             self._hold(cf.source, self._document(cf, data, sha))
         return sha
 
+    def remembered(self, cf: CorpusFile) -> str | None:
+        """The file's hash from its remembered digest while its stat is unchanged; else None.
+        Never reads the file."""
+        try:
+            content = self.digests.get(cf.source, _stat(cf, listed=True))
+        except (OSError, UnreadableFile):
+            return None
+        return None if content is None else self._options_hash(cf, content)
+
+    def settled_hash(self, cf: CorpusFile) -> str | None:
+        """The file's hash from the digest this run will remember for it, if any."""
+        content = self.digests.digest(cf.source)
+        return None if content is None else self._options_hash(cf, content)
+
     def edges(self, cf: CorpusFile, sha: str | None) -> set[str]:
         """The file's candidate furniture lines, read now unless held (and then held for
         ``peek`` and ``take``); empty for a file that cannot be read. ``sha`` as for ``peek``."""
