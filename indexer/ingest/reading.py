@@ -33,7 +33,7 @@ from indexer.errors import UnreadableFile
 from indexer.ingest.digests import Digests
 from indexer.ingest.files import CorpusFile, digest
 from indexer.ingest.readers import MAX_FILE_BYTES, limits
-from indexer.ingest.readers.tabular import options_digest, reader_options
+from indexer.ingest.readers.tabular import SUFFIXES, options_digest, reader_options
 from indexer.model import Document, Paragraph
 
 HELD_IN_MEMORY = 64 * 1024 * 1024
@@ -177,6 +177,8 @@ class Reading:
 
     def _options_hash(self, cf: CorpusFile, content: str) -> str:
         # A table's column mapping is part of what the file means: changing it reindexes the file.
+        if not cf.source.lower().endswith(SUFFIXES):
+            return content              # not a table (asked for every file, several times a run)
         return options_digest(content, reader_options(self.corpus_dir, cf.source))
 
     def _read(self, cf: CorpusFile, before: os.stat_result) -> tuple[bytes, str]:
