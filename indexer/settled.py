@@ -6,41 +6,43 @@ A run compares every file with the manifest, and reading the manifest walks a te
 every segment: a tenth of a second at a million paragraphs, for a run that then has nothing to
 do. A run that saw every file's remembered digest agree with the index (a run with nothing to do,
 or one that committed) records that commit in digests.json; while it is still the index's latest
-commit and no file was added, removed or touched (by its stat), the manifest is that list, and
-the furniture table, written with every commit and checked by every run with nothing to do,
-covers it (the record names the table's file too: another file is checked again).
+commit, the manifest is the list of digests remembered then (files added, removed or touched
+since are found by comparing the corpus with it, as with the manifest read from the index). The
+record also names the furniture table's file (written with every commit, checked by every run
+with nothing to do) and columns.ini (which a table's hash depends on): another file of either
+sends the run to the index again.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from indexer import furniture_table
 from indexer.engine import store
-from indexer.ingest.files import CorpusFile
 from indexer.ingest.reading import Reading
+from indexer.ingest.readers.tabular import CONFIG_NAME
 
 
-def _commit(index_dir: Path, generation: int) -> list | None:
+def _commit(index_dir: Path, corpus_dir: Path, generation: int) -> list | None:
     toc, table = store.commit_stamp(index_dir, generation), furniture_table.stamp(index_dir)
-    return None if toc is None or table is None else [generation, *toc, *table]
+    try:
+        st = os.stat(Path(corpus_dir) / CONFIG_NAME)
+        config = [st.st_ino, st.st_mtime_ns, st.st_size]
+    except OSError:
+        config = []
+    return None if toc is None or table is None else [generation, *toc, *table, *config]
 
 
-def manifest(ix, index_dir: Path, reading: Reading, files: list[CorpusFile]) -> tuple[int, dict[str, str]] | None:
+def manifest(ix, index_dir: Path, reading: Reading) -> tuple[int, dict[str, str]] | None:
     """(generation, {source: hash}) of the index as the digests last settled it, or None when
     they cannot tell (then read the index: store.snapshot)."""
     settled = reading.digests.settled
     if settled is None:
         return None
     generation = store.latest_generation(ix)
-    if settled != _commit(index_dir, generation):
+    if settled != _commit(index_dir, reading.corpus_dir, generation):
         return None
-    known = {}
-    for cf in files:
-        sha = reading.remembered(cf)
-        if sha is None:
-            return None
-        known[cf.source] = sha
-    return (generation, known) if set(known) == reading.digests.remembered() else None
+    return generation, reading.settled_manifest()
 
 
 def settle(index_dir: Path, reading: Reading, scanned: list, shas: dict[str, str], generation: int) -> None:
@@ -49,6 +51,6 @@ def settle(index_dir: Path, reading: Reading, scanned: list, shas: dict[str, str
     for cf, readable, sha in scanned:
         if not readable or reading.settled_hash(cf) != shas.get(cf.source, sha):
             return
-    commit = _commit(index_dir, generation)
+    commit = _commit(index_dir, reading.corpus_dir, generation)
     if commit is not None:
         reading.digests.settle(commit)

@@ -215,7 +215,7 @@ class _Run:
         problem = config_problem(self.corpus_dir)
         if problem:
             self.summary.skipped[CONFIG_NAME] = problem
-        found = None if self.rebuild else settled.manifest(ix, self.index_dir, reading, files)
+        found = None if self.rebuild else settled.manifest(ix, self.index_dir, reading)
         self.settled = found is not None
         self.generation, known = found if found is not None else store.snapshot(ix)
         self.known = {} if self.rebuild else known

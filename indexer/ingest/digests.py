@@ -67,9 +67,9 @@ class Digests:
             return entry[4]
         return None
 
-    def remembered(self) -> set[str]:
-        """The files the cache held when the run began."""
-        return set(self._old)
+    def remembered(self) -> dict[str, str]:
+        """{source: digest} of the files the cache held when the run began."""
+        return {source: entry[4] for source, entry in self._old.items()}
 
     def digest(self, source: str) -> str | None:
         """The digest this run saw for a file and will remember, if any."""

@@ -133,14 +133,10 @@ class Reading:
             self._hold(cf.source, self._document(cf, data, sha))
         return sha
 
-    def remembered(self, cf: CorpusFile) -> str | None:
-        """The file's hash from its remembered digest while its stat is unchanged; else None.
-        Never reads the file."""
-        try:
-            content = self.digests.get(cf.source, _stat(cf, listed=True))
-        except (OSError, UnreadableFile):
-            return None
-        return None if content is None else self._options_hash(cf, content)
+    def settled_manifest(self) -> dict[str, str]:
+        """{source: hash} of every file remembered when the run began (see indexer.settled)."""
+        return {source: self._options_hash(CorpusFile(source, ""), content)
+                for source, content in self.digests.remembered().items()}
 
     def settled_hash(self, cf: CorpusFile) -> str | None:
         """The file's hash from the digest this run will remember for it, if any."""
