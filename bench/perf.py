@@ -11,7 +11,8 @@ query latency for top-10 with snippets (ours: indexer.search.searcher.Searcher; 
 QueryParser + highlights(); ours also with the long posting lists it keeps, indexer.engine.kept,
 forgotten before every query, as for a query whose common words no earlier query read), HTTP API latency one client at a time and with 8 concurrent clients
 (requests/s), server RSS and cold start (ours, `reportsearch serve` on 127.0.0.1), and the cost of
-adding one report (a new one each run) and of a run with nothing changed, as whole processes.
+adding one report (a new one each run) and of a run with nothing changed, as whole processes
+(wall-clock and CPU seconds).
 Every figure is printed as the median of the runs with their range; ratios are per run, from
 builds made in the same run. Processes write their bytecode to bench/out/pycache, as an
 installed package has it compiled (PYTHONDONTWRITEBYTECODE would charge every start for
@@ -23,6 +24,7 @@ import argparse
 import json
 import re
 import os
+import resource
 from concurrent.futures import ThreadPoolExecutor
 import shutil
 import socket
@@ -110,6 +112,13 @@ def run_measured(cmd: list[str], cwd: Path | None = None, **extra_env) -> tuple[
     if proc.returncode:
         raise SystemExit(f"{cmd} failed: {err[-2000:]}")
     return elapsed, peak // 1024, out
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + sys) of the child processes waited for so far: on a busy machine the
+    cost of a run, where its wall-clock time is mostly waiting for a core."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def dir_mb(path: Path) -> float:
@@ -243,10 +252,13 @@ def measure(n: int, run: int, keep: bool, with_jieba: bool, baseline: bool = Tru
                http8_50=percentile(served["http8"], 50), http8_95=percentile(served["http8"], 95))
 
     added = one_report(corpus, seed=1000 + run)
+    cpu = children_cpu()
     res["add_one"], _, out = run_measured(index_cmd(corpus, ours_ix))
+    res["add_one_cpu"], cpu = children_cpu() - cpu, children_cpu()
     written = re.search(r"(\d+) 个段落", out)
     assert "新增 1 个文件" in out and written and int(written.group(1)) >= 30, out   # indexed, not a copy
     res["no_change"] = run_measured(index_cmd(corpus, ours_ix))[0]
+    res["no_change_cpu"] = children_cpu() - cpu
     added.unlink()
     if not keep:
         shutil.rmtree(ours_ix, ignore_errors=True)
@@ -287,8 +299,8 @@ def report(n: int, runs: list[dict]) -> None:
         (f"HTTP requests/s, {CLIENTS} clients", "", f("req_s", "{:.0f}"), ""),
         ("server RSS (MB)", "", f("rss_mb", "{:.0f}"), ""),
         ("cold start to first answer (s)", "", f("cold_s", "{:.2f}"), ""),
-        ("add one report (s, `reportsearch index`)", "", f("add_one", "{:.2f}"), ""),
-        ("run with no change (s)", "", f("no_change", "{:.2f}"), ""),
+        ("add one report (s, `reportsearch index`; CPU s)", "", f"{f('add_one', '{:.2f}')}; {f('add_one_cpu', '{:.2f}')}", ""),
+        ("run with no change (s; CPU s)", "", f"{f('no_change', '{:.2f}')}; {f('no_change_cpu', '{:.2f}')}", ""),
     ]
     if "jieba_build" in runs[0]:
         rows.insert(2, ("full build with jieba (s, MB/s)", "", f"{f('jieba_build')} s, {f('jieba_mbs', '{:.2f}')} MB/s", ""))

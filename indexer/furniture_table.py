@@ -41,6 +41,15 @@ def load(index_dir: Path, generation: int) -> dict[str, Entry]:
         return {}
 
 
+def stamp(index_dir: Path) -> list[int] | None:
+    """What tells this table's file from another (inode, modification time, size); None if missing."""
+    try:
+        st = os.stat(Path(index_dir) / FILE_NAME)
+    except OSError:
+        return None
+    return [st.st_ino, st.st_mtime_ns, st.st_size]
+
+
 def save(index_dir: Path, table: dict[str, Entry], generation: int) -> None:
     path = Path(index_dir) / FILE_NAME
     temporary = path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")

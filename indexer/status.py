@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 STATUS_FILE = "status.json"
 VERSION = 1
@@ -27,8 +28,22 @@ def load(index_dir: Path) -> dict | None:
     return data if isinstance(data, dict) and data.get("version") == VERSION else None
 
 
-def record(index_dir: Path, corpus_dir: Path, summary) -> dict:
-    """Record a successful run (an indexer.update.Summary) and return what was written."""
+@dataclass(frozen=True)
+class Change:
+    """What a committed run changed, so that its record need not count the whole index."""
+    base: int                 # the generation the run built on
+    generation: int           # the generation its commit made
+    sources: list[str]        # every file in the index now (the run's scan)
+    reports: int              # reports added, less those deleted
+    paragraphs: int           # paragraphs added, less those deleted
+
+
+def record(index_dir: Path, corpus_dir: Path, summary, change: Change | None = None) -> dict:
+    """Record a successful run (an indexer.update.Summary) and return what was written.
+
+    With ``change``, and a last record of the generation the run built on, the totals are that
+    record's plus the change: a run that adds one report does not count a million paragraphs.
+    """
     previous = load(index_dir) or {}
     corpus = Path(corpus_dir).resolve()
     skipped = _skipped(previous, summary, corpus)
@@ -37,10 +52,29 @@ def record(index_dir: Path, corpus_dir: Path, summary) -> dict:
             and previous.get("skipped") == skipped:
         data = dict(previous, checked=now)          # nothing changed: no need to count again
     else:
-        data = {"version": VERSION, "index": str(Path(index_dir).resolve()), "corpus": str(corpus),
-                "updated": now, "checked": now, **counts(index_dir, skipped), "skipped": skipped}
+        index = str(Path(index_dir).resolve())
+        carried = change is not None and previous.get("index") == index and previous.get("generation") == change.base
+        data = {"version": VERSION, "index": index, "corpus": str(corpus), "updated": now, "checked": now,
+                **(_changed(previous, change, skipped) if carried else counts(index_dir, skipped)), "skipped": skipped}
     _write(Path(index_dir) / STATUS_FILE, data)
     return data
+
+
+def _changed(previous: dict, change: Change, skipped: dict[str, str]) -> dict:
+    formats = _formats(change.sources, skipped)
+    return {"reports": previous["reports"] + change.reports, "paragraphs": previous["paragraphs"] + change.paragraphs,
+            "files": sum(formats.values()), "formats": formats, "generation": change.generation}
+
+
+def _formats(sources, skipped: dict[str, str]) -> dict[str, int]:
+    return dict(sorted(Counter(_suffix(s) for s in sources if s not in skipped).items()))
+
+
+def _suffix(source: str) -> str:
+    """PurePosixPath(source).suffix.lower(), without making a path of each of 25,000 names."""
+    name = source.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
 
 
 def current(index_dir: Path) -> dict:
@@ -72,11 +106,12 @@ def counts(index_dir: Path, skipped: dict[str, str]) -> dict:
         with ix.reader() as reader:
             files = store.manifest(reader)
             reports, paragraphs = _reports_and_paragraphs(reader)
+            generation = reader.generation()
     finally:
         ix.close()
-    formats = Counter(PurePosixPath(source).suffix.lower() for source in files if source not in skipped)
-    return {"reports": reports, "paragraphs": paragraphs, "files": sum(formats.values()),
-            "formats": dict(sorted(formats.items()))}
+    formats = _formats(files, skipped)
+    return {"reports": reports, "paragraphs": paragraphs, "files": sum(formats.values()), "formats": formats,
+            "generation": generation}
 
 
 def _reports_and_paragraphs(reader) -> tuple[int, int]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from indexer import furniture_table, status
+from indexer import furniture_table, settled, status
 from indexer.engine import store
 from indexer.errors import ReportSearchError, UnreadableFile
 from indexer.ingest.digests import Digests
@@ -32,6 +32,7 @@ from indexer.progress import BYTES, Progress
 from indexer.text.segmenters import cutter
 
 if TYPE_CHECKING:
+    from indexer.copies import KeptReports
     from indexer.engine.batch import Batch
     from indexer.ingest import dedup
 
@@ -91,10 +92,12 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         raise write_failure(exc) from None
     with Reading(corpus_dir, Digests(index_dir, corpus_dir)) as reading:
         todo = run.scan(ix, reading)
-        if todo or run.summary.deleted or run.rebuild or run.table_stale():
+        if todo or run.summary.deleted or run.rebuild or (not run.settled and run.table_stale()):
             run.write(ix, reading, todo, processes)
         else:
             store.tidy(index_dir)       # a run killed after its commit may have left old files
+        if run.committed is not None or run.kept is None:    # the index is known to hold what was scanned
+            settled.settle(run.index_dir, reading, run.scanned, run.shas, run.committed or run.generation)
         run.summary.slowest = reading.slowest
     summary = run.summary
     for source in summary.skipped:
@@ -107,8 +110,12 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
 
 def _record(run: "_Run", summary: Summary) -> None:
     """Remember the run for `reportsearch status` and the home page (indexer.status)."""
+    change = None
+    if run.committed is not None and not run.rebuild:
+        change = status.Change(run.committed - 1, run.committed, [cf.source for cf, _, _ in run.scanned],
+                               summary.reports - run.removed[0], summary.paragraphs - run.removed[1])
     try:
-        status.record(run.index_dir, run.corpus_dir, summary)
+        status.record(run.index_dir, run.corpus_dir, summary, change)
     except Exception as exc:          # the index is committed; only its summary could not be kept
         if run.log is not None:
             run.log(f"无法记录索引概况：{type(exc).__name__}: {exc}")
@@ -183,7 +190,11 @@ class _Run:
         self.scanned: list[Scanned] = []
         self.edges: dict[str, frozenset[str]] = {}    # source → candidate furniture lines
         self.shas: dict[str, str] = {}                 # source → hash it was indexed with, this run
-        self._loaded: tuple = (None, None)               # (gone, Deduper) last loaded, see _kept
+        self.kept: KeptReports | None = None           # the index's kept reports, once writing
+        self.gone: set[str] = set()                    # files whose documents this run deletes
+        self.removed = (0, 0)                          # (reports, paragraphs) of the files it deletes
+        self.committed: int | None = None              # the generation its commit made
+        self.settled = False                           # the manifest was known without reading it
 
     def open(self):
         """The index, created if missing; one this version cannot read is rebuilt, saying why."""
@@ -200,20 +211,21 @@ class _Run:
 
     def scan(self, ix, reading: Reading) -> list[Scanned]:
         """Scan the corpus against the committed manifest; the files to (re)index."""
-        self.generation, known = store.snapshot(ix)
-        self.known = {} if self.rebuild else known
         files = discover(self.corpus_dir, problems=self.summary.skipped)
         problem = config_problem(self.corpus_dir)
         if problem:
             self.summary.skipped[CONFIG_NAME] = problem
+        found = None if self.rebuild else settled.manifest(ix, self.index_dir, reading)
+        self.settled = found is not None
+        self.generation, known = found if found is not None else store.snapshot(ix)
+        self.known = {} if self.rebuild else known
         self.scanned = [self._scan_file(reading, cf) for cf in files]
         reading.save_digests()
         return _plan(self.scanned, self.known, self.summary)
 
     def table_stale(self) -> bool:
-        """The furniture table does not cover every unchanged file (an index made before it
-        was kept, or a commit that failed after the table was written): the run must read those
-        files again."""
+        """The furniture table does not cover every unchanged file (an index made before it was kept,
+        or a commit that failed after the table was written): the run must read those files again."""
         table = furniture_table.load(self.index_dir, self.generation)
         return any(readable and furniture_table.known_edges(table, cf.source, sha) is None
                    for cf, readable, sha in self.scanned)
@@ -228,6 +240,7 @@ class _Run:
 
     def write(self, ix, reading: Reading, todo: list[Scanned], processes: int) -> None:
         """Open a batch (waiting for the write lock), fill it and commit it."""
+        from indexer.copies import KeptReports
         from indexer.engine.batch import open_batch
 
         work = sum(_size(cf) for cf, readable, _ in todo if readable)
@@ -238,6 +251,7 @@ class _Run:
             cutter(store.segmenter(ix, self.rebuild))    # load the dictionary once; workers inherit it
         batch = open_batch(ix, replace=self.rebuild, procs=procs, lock_timeout=self.lock_timeout,
                            on_wait=self.log)
+        self.kept = KeptReports(ix, self.index_dir, batch.generation)
         try:
             if not self.rebuild:
                 todo = self._replan(batch, reading, todo)
@@ -250,8 +264,11 @@ class _Run:
             # the table of the generation it builds on. A commit that fails leaves a table of
             # a generation never made, which the next run does not trust.
             self._save_table(batch.generation + 1)
+            self.kept.save(batch.generation + 1, None if self.rebuild else self.gone)
             batch.commit()
+            self.committed = batch.generation + 1
         except BaseException as exc:
+            self.kept.close()
             batch.cancel()                   # releases the lock and removes this run's files
             if isinstance(exc, (KeyboardInterrupt, SystemExit, ReportSearchError)):
                 raise
@@ -316,9 +333,11 @@ class _Run:
         if not self.rebuild:
             todo, gone = self._copies_to_redo(ix, reading, todo, gone)
         # Remember what old permalinks pointed to before their documents go (issue 4).
-        history.retire(self.index_dir, ix, summary.deleted + [cf.source for cf, _, _ in todo if cf.source in known],
-                       everything=self.rebuild)
-        deduper = dedup.Deduper() if self.rebuild else self._kept(ix, gone, take=True)
+        retiring = summary.deleted + [cf.source for cf, _, _ in todo if cf.source in known]
+        history.retire(self.index_dir, ix, retiring, everything=self.rebuild)
+        self.removed = store.paragraph_counts(ix, retiring)
+        deduper = dedup.Deduper() if self.rebuild else self.kept.deduper(gone, take=True)
+        self.gone = gone
         for source in gone:
             if source in known:
                 batch.forget(source, known[source])
@@ -350,26 +369,12 @@ class _Run:
             progress.advance(size)
             return
         paragraphs, kept_or_copies, duplicates = deduper.split(paragraphs, cf.source)
+        self.kept.keep(kept_or_copies)
         _add_in_chunks(batch, cf.source, sha, paragraphs, kept_or_copies, size, progress)
         summary.duplicates += duplicates
         summary.formats[Path(cf.source).suffix.lower()] += 1
         summary.reports += len({p.report_id for p in paragraphs})
         summary.paragraphs += len(paragraphs)
-
-    def _kept(self, ix, gone: set[str], take: bool = False) -> "dedup.Deduper":
-        """The committed index's kept reports but those of ``gone`` files, loaded once per ``gone``:
-        _copies_to_redo ends with the set _fill starts from. ``take``: the caller adds to it, so
-        it is not handed out again."""
-        from indexer.engine import records
-        from indexer.ingest import dedup
-
-        key = frozenset(gone)
-        if self._loaded[0] != key:
-            self._loaded = (key, dedup.Deduper.load(records.kept_reports(ix), exclude=gone))
-        deduper = self._loaded[1]
-        if take:
-            self._loaded = (None, None)
-        return deduper
 
     def _copies_to_redo(self, ix, reading: Reading, todo: list[Scanned], gone: set[str]):
         """Add the unchanged files whose duplicate records this run would make stale, in path order.
@@ -378,16 +383,12 @@ class _Run:
         reindexed or deleted, and files whose kept copy an earlier file (in path order) now also
         holds. Reading them again, in path order, ends in the state a fresh build would reach.
         """
-        from indexer.engine import records
-        from indexer.ingest import dedup
-
         frontier = set(gone)
         fresh = [item for item in todo if item[1]]
         while frontier or fresh:
-            more = (dedup.files_to_recheck(records.kept_reports(ix), records.duplicates(ix), frontier)
-                    if frontier else set())
-            deduper = self._kept(ix, gone)
-            for cf, _, sha in (fresh if deduper.kept else []):     # nothing kept: no rivals to find
+            more = self.kept.copies_of(frontier, self.known) if frontier else set()
+            deduper = self.kept.deduper(gone)
+            for cf, _, sha in (fresh if deduper.any_kept() else []):     # nothing kept: no rivals to find
                 more |= deduper.rivals(reading.peek(cf, sha).paragraphs, cf.source)
             more -= gone
             fresh = _recheck(self.scanned, more)

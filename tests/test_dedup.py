@@ -132,3 +132,56 @@ def test_signatures_made_another_way_ask_for_a_rebuild(tmp_path, monkeypatch):
     assert update_index(index, corpus, rebuild=True).reports == 2
     (corpus / "c.txt").write_text(R, encoding="utf-8")
     assert [d["source"] for d in update_index(index, corpus).duplicates] == ["c.txt"]
+
+
+def kept_table(index):
+    """(source, report_id) of every kept report in the index's dedup table, and its generation."""
+    import sqlite3
+    from contextlib import closing
+
+    from indexer import dedup_table
+
+    with closing(sqlite3.connect(dedup_table.path_of(index))) as db:
+        rows = sorted(db.execute("SELECT source, report_id FROM kept"))
+        return rows, db.execute("SELECT generation FROM state").fetchall()[0][0]
+
+
+def generation(index):
+    from indexer.engine import store
+    return store.snapshot(store.open_index(index))[0]
+
+
+def test_the_dedup_table_follows_each_run_and_ends_where_a_fresh_build_does(tmp_path):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "c.txt").write_text(R, encoding="utf-8")
+    (corpus / "d.txt").write_text(OTHER, encoding="utf-8")
+    update_index(index, corpus)
+    for step in (lambda: (corpus / "a.txt").write_text(R, encoding="utf-8"),       # an earlier copy: kept instead
+                 lambda: (corpus / "c.txt").write_text(R + OTHER, encoding="utf-8"),
+                 lambda: (corpus / "d.txt").unlink(),
+                 lambda: (corpus / "a.txt").unlink()):
+        step()
+        update_index(index, corpus)
+        fresh = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
+        update_index(fresh, corpus)
+        assert kept_table(index) == (kept_table(fresh)[0], generation(index))
+        assert stored(index) == stored(fresh)
+
+
+def test_a_dedup_table_of_another_generation_is_not_trusted_and_is_written_again(tmp_path):
+    from indexer import dedup_table
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(R, encoding="utf-8")
+    update_index(index, corpus)
+    # As a run leaves it when its commit fails after the table was written: a generation never made,
+    # and a table that no longer holds the kept report.
+    dedup_table.save(index, generation(index) + 1, [], set(["a.txt"]))
+    (corpus / "b.txt").write_text(R, encoding="utf-8")
+    summary = update_index(index, corpus)
+    assert [(d["source"], d["kept_source"]) for d in summary.duplicates] == [("b.txt", "a.txt")]
+    assert kept_table(index) == ([("a.txt", kept_table(index)[0][0][1])], generation(index))
+    (corpus / "c.txt").write_text(R, encoding="utf-8")             # the table now answers by itself
+    assert [d["source"] for d in update_index(index, corpus).duplicates] == ["c.txt"]

@@ -77,3 +77,57 @@ def test_a_broken_or_foreign_cache_is_ignored(tmp_path, settled):
     (index / digests.FILE_NAME).write_text("{not json", encoding="utf-8")
     assert not update_index(index, other).did_work
     assert set(cache(index)) == {"a.txt"}
+
+
+@pytest.fixture
+def manifest_reads(monkeypatch):
+    """How many times a run reads the index's manifest (store.snapshot, counted; it changes nothing)."""
+    from indexer.engine import store
+
+    count, snapshot = [0], store.snapshot
+
+    def counting(ix):
+        count[0] += 1
+        return snapshot(ix)
+
+    monkeypatch.setattr(store, "snapshot", counting)
+    return count
+
+
+def test_a_run_after_a_settled_one_knows_the_manifest_without_reading_it(tmp_path, settled, manifest_reads):
+    from indexer import furniture_table
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(REPORT, encoding="utf-8")
+    (corpus / "b.txt").write_text(REPORT.replace("甲县", "乙县"), encoding="utf-8")
+    update_index(index, corpus)                        # commits, and settles the digests with it
+    assert not update_index(index, corpus).did_work and manifest_reads[0] == 1
+    # Files added, removed or changed since are found against the settled list, as against the index.
+    for change, expect in ((lambda: (corpus / "c.txt").write_text(REPORT.replace("甲县", "丙县"), encoding="utf-8"),
+                            "added"),
+                           (lambda: (corpus / "b.txt").unlink(), "deleted"),
+                           (lambda: (corpus / "a.txt").write_text(REPORT.replace("三万亩", "五万亩"), encoding="utf-8"),
+                            "changed")):
+        change()
+        assert len(getattr(update_index(index, corpus), expect)) == 1, expect
+        assert not update_index(index, corpus).did_work and manifest_reads[0] == 1
+    assert Searcher(index).search("五万亩").total == 1
+    # What the record cannot vouch for sends the run to the index again: a tampered digest, another
+    # furniture table, another columns.ini, a commit it does not name (made by a run that kept no record).
+    def unnamed_commit():
+        kept = (index / digests.FILE_NAME).read_bytes()
+        update_index(index, corpus, rebuild=True)
+        (index / digests.FILE_NAME).write_bytes(kept)
+
+    for change in (lambda: corrupt(index, "a.txt"),
+                   lambda: furniture_table.save(index, furniture_table.load(index, -1), 99),
+                   lambda: (corpus / "columns.ini").write_text("[*.csv]\ntitle = 名称\n", encoding="utf-8"),
+                   unnamed_commit):
+        assert not update_index(index, corpus).did_work
+        reads = manifest_reads[0]
+        assert not update_index(index, corpus).did_work and manifest_reads[0] == reads    # settled
+        change()
+        reads = manifest_reads[0]                      # (a rebuild reads it too)
+        update_index(index, corpus)
+        assert manifest_reads[0] == reads + 1, change

@@ -1,13 +1,13 @@
 """An indexing run reads and parses each corpus file once (indexer.ingest.reading).
 
-The counters wrap the module's own read and parse functions: they count, and change nothing.
+The counters wrap the read and parse functions the module calls: they count, and change nothing.
 """
 from collections import Counter
 
 import pytest
 
 from indexer.engine import store
-from indexer.ingest import digests, reading
+from indexer.ingest import digests, pipeline, reading
 from indexer.update import update_index
 
 R = ("城乡社区建设工作情况汇报\n一、基本情况\n我区建立了农村社区服务中心，开展一站式服务，"
@@ -24,7 +24,7 @@ def counted(monkeypatch):
     # files are recognised by their stat (as they are in real use) and never read.
     monkeypatch.setattr(digests, "RACY_SECONDS", 0.0)
     reads, parses = Counter(), Counter()
-    read_bytes, file_document = reading.read_bytes, reading.file_document
+    read_bytes, file_document = reading.read_bytes, pipeline.file_document
 
     def counting_read(path):
         reads[path.name] += 1
@@ -35,7 +35,7 @@ def counted(monkeypatch):
         return file_document(data, source, **options)
 
     monkeypatch.setattr(reading, "read_bytes", counting_read)
-    monkeypatch.setattr(reading, "file_document", counting_parse)
+    monkeypatch.setattr(pipeline, "file_document", counting_parse)     # imported when first needed
     return reads, parses
 
 

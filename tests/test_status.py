@@ -113,3 +113,31 @@ def test_counts_follow_a_changed_file_not_its_deleted_paragraphs(tmp_path):
     run("index", cwd=tmp_path)
     data = status(tmp_path)
     assert (data["reports"], data["paragraphs"], data["files"]) == (2, 3, 2)
+
+
+def test_totals_carried_from_run_to_run_are_those_counted_in_the_index(tmp_path):
+    from indexer import status
+    from indexer.update import update_index
+
+    folder, index = corpus(tmp_path), tmp_path / "index"
+    update_index(index, folder)
+    steps = [lambda: (folder / "b.md").write_text(OTHER, encoding="utf-8"),
+             lambda: (folder / "c.txt").write_text(REPORT.replace("甲县", "丙县") + OTHER, encoding="utf-8"),
+             lambda: (folder / "a.txt").write_text(REPORT + OTHER.replace("乙县", "丁县"), encoding="utf-8"),
+             lambda: (folder / "b.md").unlink(),
+             lambda: (folder / "d.txt").write_text(REPORT, encoding="utf-8")]     # a copy: recorded, not indexed
+    for step in steps:
+        before = status.load(index)
+        step()
+        update_index(index, folder)
+        data = status.load(index)
+        assert data["generation"] == before["generation"] + 1          # carried, not counted again
+        counted = status.counts(index, data["skipped"])
+        assert {k: data[k] for k in counted} == counted
+    # The totals come from the last record only when it is of the generation the run built on.
+    for generation, off in ((data["generation"], 1000), (data["generation"] - 1, 0)):
+        last = status.load(index)
+        status._write(index / status.STATUS_FILE, dict(last, reports=last["reports"] - 1000, generation=generation))
+        (folder / "e.txt").write_text(OTHER.replace("乙县", f"戊{generation}县"), encoding="utf-8")
+        update_index(index, folder)
+        assert status.load(index)["reports"] == status.counts(index, {})["reports"] - off

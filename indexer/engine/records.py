@@ -36,9 +36,20 @@ def kept_reports(ix) -> list[dict]:
     return _records(ix, SIG)
 
 
-def duplicates(ix) -> list[dict]:
-    """The meta of every duplicate's record in the committed index."""
-    return _records(ix, DUP)
+def copies_of(ix, filekeys: list[str]) -> set[str]:
+    """The files holding duplicates of the kept reports of the files ``filekeys`` (store.filekey),
+    from their records in the committed index: looked up, not read all."""
+    out = set()
+    with ix.searcher() as searcher:
+        for key in filekeys:
+            for docnum in searcher.document_numbers(filekey=key):
+                fields = searcher.stored_fields(docnum)
+                if not fields.get("dupkey", "").startswith(SIG) or fields.get("source"):
+                    continue                 # a paragraph of the file, not a kept report's record
+                dupkey = DUP + fields["dupkey"][len(SIG):]
+                if searcher.doc_frequency("dupkey", dupkey):
+                    out |= {json.loads(doc["meta"])["source"] for doc in searcher.documents(dupkey=dupkey)}
+    return out
 
 
 def _records(ix, prefix: str) -> list[dict]:

@@ -268,6 +268,11 @@ def commit_stamp(index_dir: Path, generation: int) -> tuple[int, int] | None:
     return toc.st_ino, toc.st_mtime_ns
 
 
+def latest_generation(ix) -> int:
+    """The generation of the index's latest commit (from the names of its files; nothing read)."""
+    return ix.latest_generation()
+
+
 def snapshot(ix) -> tuple[int, dict[str, str]]:
     """The committed generation and its manifest ({source path: content hash}), read together."""
     with ix.reader() as reader:
@@ -282,6 +287,19 @@ def stored_paragraphs(ix, sources: list[str] | None = None) -> list[dict]:
         else:
             docs = (d for s in sources for d in searcher.documents(source=s))
         return [d for d in docs if d.get("id")]
+
+
+def paragraph_counts(ix, sources: list[str]) -> tuple[int, int]:
+    """(reports, paragraphs) of the files ``sources`` in the committed index."""
+    reports, paragraphs = set(), 0
+    with ix.searcher() as searcher:
+        for source in sources:
+            for docnum in searcher.document_numbers(source=source):
+                report = searcher.stored_fields(docnum).get("report_id")
+                if report:                  # a file that could not be read has a marker, no paragraph
+                    reports.add(report)
+                    paragraphs += 1
+    return len(reports), paragraphs
 
 
 def indexed_files(ix) -> dict[str, str]:

@@ -114,7 +114,8 @@ def containment(a: list[int], a_size: int, b: list[int], b_size: int) -> float:
     return min(1.0, j * (a_size + b_size) / (1 + j) / a_size)
 
 
-def _bands(sig: list[int], exact: str) -> list[tuple]:
+def band_keys(sig: list[int], exact: str) -> list[tuple]:
+    """The keys a report is filed under: its exact text, and each of its filled LSH bands."""
     keys = [("x", exact)]        # exact text: catches copies of reports too short to fill the bins
     for i in range(0, BINS, ROWS):
         band = tuple(sig[i:i + ROWS])
@@ -123,12 +124,23 @@ def _bands(sig: list[int], exact: str) -> list[tuple]:
     return keys
 
 
-class Deduper:
-    """The kept reports seen so far (loaded from the index, then added to as files are read)."""
+OTHER_HASH = "该索引的重复报告记录由旧版本的 reportsearch 创建，请运行 reportsearch index --rebuild 重建索引"
 
-    def __init__(self):
+
+class Deduper:
+    """The kept reports seen so far: the index's (loaded, or looked up in ``stored``), then those
+    added as files are read.
+
+    ``stored`` (indexer.dedup_table.Stored) answers for the kept reports of the index by band key,
+    so that a run compares a new report only with the reports it shares a band with; its
+    candidates come in path order, and are met with the ones added in this run in that order, as
+    a fresh build meets them. Without it, the index's kept reports are ``load``ed whole.
+    """
+
+    def __init__(self, stored=None):
         self.kept: dict[str, tuple[list[int], int, str, str]] = {}   # report_id → (sig, size, source, title)
         self.buckets: dict[tuple, list[str]] = {}
+        self.stored = stored
 
     @classmethod
     def load(cls, kept_records: list[dict], exclude: set[str]) -> "Deduper":
@@ -137,8 +149,7 @@ class Deduper:
         deduper = cls()
         for record in kept_records:
             if record.get("hash") != HASH:
-                raise ReportSearchError("该索引的重复报告记录由旧版本的 reportsearch 创建，"
-                                        "请运行 reportsearch index --rebuild 重建索引")
+                raise ReportSearchError(OTHER_HASH)
             if record["source"] not in exclude:
                 deduper.add(record["report_id"], record["sig"], record["size"], record["source"],
                             record["title"], record["exact"])
@@ -146,15 +157,31 @@ class Deduper:
 
     def add(self, report_id: str, sig: list[int], size: int, source: str, title: str, exact: str) -> None:
         self.kept[report_id] = (sig, size, source, title)
-        for key in _bands(sig, exact):
+        for key in band_keys(sig, exact):
             self.buckets.setdefault(key, []).append(report_id)
+
+    def any_kept(self) -> bool:
+        return bool(self.kept) or bool(self.stored)
+
+    def report(self, report_id: str) -> tuple[list[int], int, str, str]:
+        """(signature, size, source, title) of a kept report."""
+        found = self.kept.get(report_id)
+        return found if found is not None else self.stored.report(report_id)
+
+    def _bucket(self, key: tuple) -> list[str]:
+        here = self.buckets.get(key, [])
+        if self.stored is None:
+            return here
+        # Added in this run: their files are not among the stored ones (excluded, or new).
+        ordered = self.stored.candidates(key) + [(self.kept[r][2], i, r) for i, r in enumerate(here)]
+        return [report_id for _, _, report_id in sorted(ordered)]
 
     def match(self, sig: list[int], size: int, exact: str) -> tuple[str, float] | None:
         """The kept report that already holds (nearly) all of this one, with the share held, or None."""
         best = None
-        for key in _bands(sig, exact):
-            for other in self.buckets.get(key, ()):
-                other_sig, other_size = self.kept[other][:2]
+        for key in band_keys(sig, exact):
+            for other in self._bucket(key):
+                other_sig, other_size = self.report(other)[:2]
                 score = 1.0 if key[0] == "x" else containment(sig, size, other_sig, other_size)
                 if score >= CONTAINED and (best is None or score > best[1]):
                     best = (other, score)
@@ -170,8 +197,8 @@ class Deduper:
         for paras in _by_report(paragraphs).values():
             sig, size, exact = _fingerprint(paras)
             found = self.match(sig, size, exact)
-            if found is not None and self.kept[found[0]][2] > source:
-                out.add(self.kept[found[0]][2])
+            if found is not None and self.report(found[0])[2] > source:
+                out.add(self.report(found[0])[2])
         return out
 
     def split(self, paragraphs: list[Paragraph], source: str):
@@ -189,7 +216,7 @@ class Deduper:
                 records.append(Record(True, report_id, meta))
                 continue
             kept_id, score = found
-            kept_source, kept_title = self.kept[kept_id][2:]
+            kept_source, kept_title = self.report(kept_id)[2:]
             meta = {"report_id": report_id, "source": source, "title": title, "of": kept_id,
                     "similarity": round(score, 3)}
             records.append(Record(False, kept_id, meta))
@@ -210,16 +237,3 @@ def _by_report(paragraphs: list[Paragraph]) -> dict[str, list[Paragraph]]:
     for p in paragraphs:
         reports.setdefault(p.report_id, []).append(p)
     return reports
-
-
-def files_to_recheck(kept_records: list[dict], duplicate_records: list[dict], gone: set[str]) -> set[str]:
-    """Files holding duplicates of reports in ``gone`` files, transitively (see the module
-    docstring), from the meta of the committed index's records."""
-    kept_source = {r["report_id"]: r["source"] for r in kept_records}
-    dups = [(r["source"], kept_source.get(r["of"])) for r in duplicate_records]
-    affected, frontier = set(), set(gone)
-    while frontier:
-        new = {dup for dup, kept in dups if kept in frontier and dup not in gone and dup not in affected}
-        affected |= new
-        frontier = new
-    return affected

@@ -32,9 +32,8 @@ from pathlib import Path
 from indexer.errors import UnreadableFile
 from indexer.ingest.digests import Digests
 from indexer.ingest.files import CorpusFile, digest
-from indexer.ingest.pipeline import document_edges, document_paragraphs, file_document
 from indexer.ingest.readers import MAX_FILE_BYTES, limits
-from indexer.ingest.readers.tabular import options_digest, reader_options
+from indexer.ingest.readers.tabular import SUFFIXES, options_digest, reader_options
 from indexer.model import Document, Paragraph
 
 HELD_IN_MEMORY = 64 * 1024 * 1024
@@ -82,8 +81,9 @@ def _failed(exc: BaseException) -> str:
     return f"解析失败（程序错误 {type(exc).__name__}），已跳过"
 
 
-def _stat(cf: CorpusFile) -> os.stat_result:
-    st = cf.path.stat()
+def _stat(cf: CorpusFile, listed: bool = False) -> os.stat_result:
+    """The file's stat (``listed``: the one taken when its folder was listed, if any)."""
+    st = cf.listed if listed and cf.listed is not None else cf.path.stat()
     if st.st_size > MAX_FILE_BYTES:
         raise UnreadableFile(f"文件过大（{st.st_size // (1024 * 1024)} MB，上限 {MAX_FILE_BYTES // (1024 * 1024)} MB）")
     return st
@@ -122,7 +122,7 @@ class Reading:
         that changed is parsed at once, for ``peek`` and ``take``. Raises OSError or
         UnreadableFile when the file cannot be read.
         """
-        before = _stat(cf)
+        before = _stat(cf, listed=True)          # taken before any read, as a digest needs
         content = self.digests.get(cf.source, before)
         if content is not None:
             return self._options_hash(cf, content)
@@ -132,6 +132,16 @@ class Reading:
         if sha != indexed:
             self._hold(cf.source, self._document(cf, data, sha))
         return sha
+
+    def settled_manifest(self) -> dict[str, str]:
+        """{source: hash} of every file remembered when the run began (see indexer.settled)."""
+        return {source: self._options_hash(CorpusFile(source, ""), content)
+                for source, content in self.digests.remembered().items()}
+
+    def settled_hash(self, cf: CorpusFile) -> str | None:
+        """The file's hash from the digest this run will remember for it, if any."""
+        content = self.digests.digest(cf.source)
+        return None if content is None else self._options_hash(cf, content)
 
     def edges(self, cf: CorpusFile, sha: str | None) -> set[str]:
         """The file's candidate furniture lines, read now unless held (and then held for
@@ -163,6 +173,8 @@ class Reading:
 
     def _options_hash(self, cf: CorpusFile, content: str) -> str:
         # A table's column mapping is part of what the file means: changing it reindexes the file.
+        if not cf.source.lower().endswith(SUFFIXES):
+            return content              # not a table (asked for every file, several times a run)
         return options_digest(content, reader_options(self.corpus_dir, cf.source))
 
     def _read(self, cf: CorpusFile, before: os.stat_result) -> tuple[bytes, str]:
@@ -180,6 +192,10 @@ class Reading:
         return self._document(cf, data, sha)
 
     def _document(self, cf: CorpusFile, data: bytes, sha: str) -> _Read:
+        # Imported by the first file parsed: a run with nothing to read does without the cleaning
+        # and splitting code (and the hundred regular expressions it compiles on import).
+        from indexer.ingest.pipeline import document_edges, file_document
+
         started = time.monotonic()
         try:
             with limits.noting() as notes:
@@ -193,6 +209,8 @@ class Reading:
                 self.slowest = (cf.source, seconds)
 
     def _paragraphs(self, cf: CorpusFile, read: _Read) -> Parsed:
+        from indexer.ingest.pipeline import document_paragraphs
+
         if read.error is not None:
             return Parsed(read.sha, error=read.error, edges=read.edges)
         try:

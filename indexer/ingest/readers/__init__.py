@@ -65,7 +65,13 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 def supported(path: Path) -> bool:
-    suffix = path.suffix.lower()
+    return supported_name(path.name)
+
+
+def supported_name(name: str) -> bool:
+    """supported() for a file name, without making a Path of it (the corpus walk asks for every file)."""
+    dot = name.rfind(".")
+    suffix = name[dot:].lower() if 0 < dot < len(name) - 1 else ""      # as Path.suffix
     return suffix in READERS or suffix in KNOWN_UNSUPPORTED
 
 
