@@ -8,10 +8,14 @@ text — we search 土地流转 and highlight 土地流轉 where the report wrot
 from __future__ import annotations
 
 import functools
+import re
 
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}   # ！…～ → !…~
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20})
 _FOLD_TABLE = str.maketrans(_FOLD)
+# str.translate looks every character up in the table, a third of normalising a paragraph;
+# most text has nothing to fold, which a regular expression finds far faster.
+_FOLDABLE = re.compile("[\uff01-\uff5e\u3000\u00a0]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -52,7 +56,9 @@ def _recent(text: str) -> str:
 
 
 def _normalize(text: str) -> str:
-    text = _lower(text.translate(_FOLD_TABLE))
+    if _FOLDABLE.search(text):
+        text = text.translate(_FOLD_TABLE)
+    text = _lower(text)
     if text.isascii():
         return text
     conv = _t2s()
