@@ -8,11 +8,13 @@ frequency in it. A term key is the bigram's integer for bigram fields (indexer.t
 whose order is the terms' byte order) or, for word fields, an id given to each new word; ids
 are put in the words' order before sorting.
 
-Memory: 8 bytes a token at rest (about 1.2 tokens a posting); grouping needs about three more
-arrays of that size for the field being written.
+Memory: 8 bytes a token at rest (about 1.2 tokens a posting). Writing sorts a field's tokens in
+place and makes posting lists of ``GROUP_TOKENS`` of them at a time, so that it needs a few
+dozen megabytes more, however large the segment.
 """
 from __future__ import annotations
 
+import sys
 from array import array
 
 import numpy as np
@@ -23,6 +25,7 @@ DOC_BITS = 22                     # docnums of a segment's own documents: fewer 
 MAX_DOCS = 1 << DOC_BITS
 _DOC_MASK = np.uint64(MAX_DOCS - 1)
 _SHIFT = np.uint64(DOC_BITS)
+GROUP_TOKENS = 1 << 19            # tokens made into posting lists at a time (Tally.groups)
 
 
 class _Ids(dict):
@@ -58,34 +61,52 @@ class Tally:
     def shift(keys: np.ndarray) -> np.ndarray:
         return keys << _SHIFT
 
-    def grouped(self, grams: bool):
-        """(terms, starts, docnums, freqs): the sorted terms (str), where each term's postings
-        start, and every posting's docnum and frequency (numpy), terms in order, docnums
-        ascending within a term. Empties the tally."""
+    def groups(self, grams: bool, size: int = GROUP_TOKENS):
+        """Yield (terms, starts, docnums, freqs) for the terms of about ``size`` tokens at a time:
+        the sorted terms (str), where each term's postings start, and every posting's docnum and
+        frequency (uint32), terms in order, docnums ascending within a term. Empties the tally.
+
+        The tokens are sorted where they lie; the arrays made from them are only ever those of one
+        group, so that writing a field holds little more than its tokens."""
         tokens = np.frombuffer(self._tokens, dtype=np.uint64) if self._tokens else np.zeros(0, np.uint64)
-        if grams:
-            tokens = tokens.copy()
-        else:
-            words = list(self._ids)
+        words = list(self._ids)
+        self._tokens, self._ids = array("Q"), _Ids()
+        if not grams:
             order = sorted(range(len(words)), key=words.__getitem__)
             rank = np.empty(len(words), dtype=np.uint64)
             rank[order] = np.arange(len(words), dtype=np.uint64)
-            tokens = (rank[tokens >> _SHIFT] << _SHIFT) | (tokens & _DOC_MASK)
             words = [words[i] for i in order]
-        self._tokens = array("Q")
-        self._ids = _Ids()
+            for i in range(0, len(tokens), size):    # ids become ranks, a slice at a time
+                part = tokens[i:i + size]
+                part[:] = (rank[part >> _SHIFT] << _SHIFT) | (part & _DOC_MASK)
         tokens.sort()
-        n = len(tokens)
-        firsts = np.flatnonzero(tokens[1:] != tokens[:-1]) + 1
-        firsts = np.concatenate((np.zeros(min(n, 1), dtype=np.int64), firsts))
-        postings = tokens[firsts]
-        del tokens
-        freqs = np.diff(np.append(firsts, n)).astype(np.uint32)
-        keys = postings >> _SHIFT
+        n, start = len(tokens), 0
+        while start < n:
+            end = min(start + size, n)
+            if end < n:        # to the end of the last term begun
+                end = int(np.searchsorted(tokens, ((tokens[end - 1] >> _SHIFT) + np.uint64(1)) << _SHIFT))
+            yield _grouped(tokens[start:end], words if not grams else None)
+            start = end
+
+
+def _grouped(tokens: np.ndarray, words: list[str] | None):
+    """Tally.groups for sorted tokens holding whole terms; ``words``: the terms by rank (None: bigram keys)."""
+    n = len(tokens)
+    new = np.ones(n, dtype=bool)              # a token unlike the one before: a new posting
+    np.not_equal(tokens[1:], tokens[:-1], out=new[1:])
+    postings = tokens[new]
+    where = np.flatnonzero(new).astype(np.uint32)
+    del new
+    freqs = np.empty(len(where), dtype=np.uint32)
+    np.subtract(where[1:], where[:-1], out=freqs[:-1])
+    freqs[-1] = n - where[-1]
+    del where
+    if sys.byteorder == "little":     # the low half of each posting holds its docnum
+        docnums = postings.view(np.uint32)[0::2] & np.uint32(MAX_DOCS - 1)
+    else:
         docnums = (postings & _DOC_MASK).astype(np.uint32)
-        del postings
-        starts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
-        starts = np.concatenate((np.zeros(min(len(keys), 1), dtype=np.int64), starts))
-        term_keys = keys[starts].tolist()
-        terms = [gram_text(k) for k in term_keys] if grams else [words[k] for k in term_keys]
-        return terms, starts, docnums, freqs
+    postings >>= _SHIFT                       # now the term keys
+    starts = np.concatenate(([0], np.flatnonzero(postings[1:] != postings[:-1]) + 1))
+    term_keys = postings[starts].tolist()
+    terms = [gram_text(k) for k in term_keys] if words is None else [words[k] for k in term_keys]
+    return terms, starts, docnums, freqs

@@ -111,7 +111,7 @@ def write_lists(fw, prefix: bytes, terms: list, starts: np.ndarray, ids: np.ndar
     bstarts, first_block = _blocks(starts, n, limit)
     bends = np.append(bstarts[1:], n)
     top = np.maximum.reduceat(weights, bstarts)
-    sums = np.add.reduceat(weights.astype(np.float64), bstarts)
+    sums = np.add.reduceat(weights, bstarts, dtype=np.float64)
     if lengths is not None:
         posting_lengths = lengths[ids]
         low = np.minimum.reduceat(posting_lengths, bstarts).tolist()

@@ -277,39 +277,42 @@ class BulkWriter(SegmentWriter):
             lengths = self._field_lengths(pdr, fieldname) if field.scorable else None
             fw.start_field(fieldname, field)
             prefix = pack_ushort(fw._fieldid)
-            if own is not None and not others:
-                write_lists(fw, prefix, *own, np.frombuffer(lengths, dtype=np.uint32) if lengths else None)
-            else:
+            if others:
                 _write_merged(fw, prefix, own, others, field.format.fixed_value_size(), lengths)
+            else:
+                lengths = np.frombuffer(lengths, dtype=np.uint32) if lengths else None
+                for lists in own:
+                    write_lists(fw, prefix, *lists, lengths)
             fw.finish_field()
         self._postings, self._tallies, self._present, self._scales = {}, {}, {}, {}
 
     def _own_lists(self, fieldname: str, field):
-        """This writer's own postings of a field, as write_lists takes them: (sorted terms,
-        where each term's postings start, docnums, weights, values), or None."""
+        """This writer's own postings of a field, in groups of whole terms, as write_lists takes
+        them: (sorted terms, where each term's postings start, docnums, weights, values)."""
         scales = self._scales.get(fieldname)
         tally = self._tallies.get(fieldname)
         if tally is not None:
-            terms, starts, ids, freqs = tally.grouped(isinstance(field.analyzer, GramTokenizer))
-            weights = (freqs * np.frombuffer(scales, dtype=np.float64)[ids]).astype(np.float32)
-            return terms, starts, ids, weights, freqs.astype(">u4").tobytes()     # Frequency's values
+            scales = np.frombuffer(scales, dtype=np.float64)
+            for terms, starts, ids, freqs in tally.groups(isinstance(field.analyzer, GramTokenizer)):
+                weights = scales[ids]
+                weights *= freqs
+                yield terms, starts, ids, weights.astype(np.float32), freqs.astype(">u4").tobytes()
+            return
         present = self._present.get(fieldname)
-        if not present:
-            return None
-        terms = sorted(present)                                   # Existence: frequency 1, no values
-        sizes = np.fromiter(map(len, map(present.__getitem__, terms)), dtype=np.int64, count=len(terms))
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        ids = np.frombuffer(b"".join(present[t].tobytes() for t in terms), dtype=np.uint32)
-        weights = np.frombuffer(scales, dtype=np.float64)[ids].astype(np.float32)
-        return terms, starts, ids, weights, None
+        if present:
+            terms = sorted(present)                                   # Existence: frequency 1, no values
+            sizes = np.fromiter(map(len, map(present.__getitem__, terms)), dtype=np.int64, count=len(terms))
+            starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+            ids = np.frombuffer(b"".join(present[t].tobytes() for t in terms), dtype=np.uint32)
+            weights = np.frombuffer(scales, dtype=np.float64)[ids].astype(np.float32)
+            yield terms, starts, ids, weights, None
 
 
 def _write_merged(fw, prefix: bytes, own, others: dict, fixed: int | None, lengths) -> None:
-    """Write a field's posting lists term by term, this writer's own postings (``own``, as
-    _own_lists gives them) followed by those of merged segments (``others``)."""
+    """Write a field's posting lists term by term, this writer's own postings (``own``, the
+    groups _own_lists gives) followed by those of merged segments (``others``)."""
     own_terms = {}
-    if own is not None:
-        terms, starts, ids, weights, values = own
+    for terms, starts, ids, weights, values in own:
         ends = np.append(starts[1:], len(ids)).tolist()
         for term, s, e in zip(terms, starts.tolist(), ends):
             own_terms[term] = (array("I", ids[s:e].tobytes()), array("f", weights[s:e].tobytes()),
