@@ -112,7 +112,7 @@ class BulkWriter(SegmentWriter):
         self._lengths: dict[str, array] = {}        # field → length per docnum (own documents)
         self._plans: dict[str, tuple] = {}
         self._cache: dict[tuple[str, object], list[tuple]] = {}
-        self.posting_count = 0
+        self.token_count = 0      # tokens of counted fields and postings of the others (parallel: segment size)
 
     def add_document(self, **fields):
         self._check_state()
@@ -147,7 +147,7 @@ class BulkWriter(SegmentWriter):
             pdw.cancel_doc()
             raise
         pdw.finish_doc()
-        self.posting_count += count
+        self.token_count += count
         self._added = True
         self.docnum += 1
 
