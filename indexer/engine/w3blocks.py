@@ -95,6 +95,25 @@ def _blocks(starts: np.ndarray, n: int, limit: int) -> tuple[np.ndarray, np.ndar
     return np.repeat(starts, per_term) + within * limit, first_block
 
 
+def _block_stats(starts: np.ndarray, ids: np.ndarray, weights: np.ndarray, lengths: np.ndarray | None,
+                 limit: int):
+    """What W3 records of every block, for write_lists: ((first posting, end, top weight, sum
+    of weights) of each block, shortest and longest document of each block (None without
+    lengths), the end block of each term), as lists."""
+    n = len(ids)
+    bstarts, first_block = _blocks(starts, n, limit)
+    bends = np.append(bstarts[1:], n)
+    top = np.maximum.reduceat(weights, bstarts)
+    sums = np.add.reduceat(weights, bstarts, dtype=np.float64)
+    low = high = None
+    if lengths is not None:
+        posting_lengths = lengths[ids]
+        low = np.minimum.reduceat(posting_lengths, bstarts).tolist()
+        high = np.maximum.reduceat(posting_lengths, bstarts).tolist()
+    term_blocks = np.append(first_block[1:], len(bstarts)).tolist()
+    return (bstarts.tolist(), bends.tolist(), top.tolist(), sums.tolist()), low, high, term_blocks
+
+
 def write_lists(fw, prefix: bytes, terms: list, starts: np.ndarray, ids: np.ndarray, weights: np.ndarray,
                 values: bytes | None, lengths: np.ndarray | None) -> None:
     """Write the posting lists of many terms of the field ``fw`` is writing.
@@ -108,17 +127,8 @@ def write_lists(fw, prefix: bytes, terms: list, starts: np.ndarray, ids: np.ndar
     if not n:
         return
     limit, comp = fw._codec._blocklimit, fw._codec._compression
-    bstarts, first_block = _blocks(starts, n, limit)
-    bends = np.append(bstarts[1:], n)
-    top = np.maximum.reduceat(weights, bstarts)
-    sums = np.add.reduceat(weights, bstarts, dtype=np.float64)
-    if lengths is not None:
-        posting_lengths = lengths[ids]
-        low = np.minimum.reduceat(posting_lengths, bstarts).tolist()
-        high = np.maximum.reduceat(posting_lengths, bstarts).tolist()
-    stats = (bstarts.tolist(), bends.tolist(), top.tolist(), sums.tolist())
+    stats, low, high, term_blocks = _block_stats(starts, ids, weights, lengths, limit)
     term_ends = np.append(starts[1:], n).tolist()
-    term_blocks = np.append(first_block[1:], len(bstarts)).tolist()
     postfile, tindex = fw._postfile, fw._tindex
     offset = postfile.tell()
     base = -1                          # the first posting of the chunk held as Python lists
