@@ -13,7 +13,6 @@ import threading
 import time
 import traceback
 
-from indexer.engine.tally import MAX_DOCS
 from indexer.engine.writer import BulkWriter
 
 class WorkerFailed(RuntimeError):
@@ -41,6 +40,8 @@ def _work(storage, indexname: str, kwargs: dict, jobs, results, parent: int, loc
         except OSError:
             pass
     threading.Thread(target=_end_when_orphaned, args=(parent,), daemon=True).start()
+    from indexer.engine.tally import MAX_DOCS
+
     try:
         # A rebuild passes the current schema: the index's own may not even unpickle.
         ix = storage.open_index(indexname, schema=kwargs.get("schema"))

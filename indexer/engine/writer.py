@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from array import array
 
-import numpy as np
 from whoosh.analysis import IDTokenizer
 from whoosh.fields import ID
 from whoosh.formats import Existence, Frequency
@@ -23,9 +22,22 @@ from whoosh.system import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
 from indexer.engine.analyzer import GramTokenizer, _BaseTokenizer
-from indexer.engine.tally import MAX_DOCS, Tally
-from indexer.engine.w3blocks import write_lists, write_term
-from indexer.text.gramkeys import gram_keys
+
+# numpy and the modules built on it are imported with the first writer (_load): store imports
+# this module, and a run with nothing to index should not pay for importing numpy.
+np = Tally = MAX_DOCS = write_lists = write_term = gram_keys = None
+
+
+def _load() -> None:
+    global np, Tally, MAX_DOCS, write_lists, write_term, gram_keys
+    if np is None:
+        import numpy
+        from indexer.engine import tally, w3blocks
+        from indexer.text import gramkeys
+
+        Tally, MAX_DOCS, gram_keys = tally.Tally, tally.MAX_DOCS, gramkeys.gram_keys
+        write_lists, write_term = w3blocks.write_lists, w3blocks.write_term
+        np = numpy
 
 _PACKED = [pack_uint(i) for i in range(256)]
 _CACHED_ITEMS = 4096       # short field values whose index items are remembered
@@ -97,12 +109,13 @@ class BulkWriter(SegmentWriter):
     """A SegmentWriter whose postings bypass the sorting pool (same segment format)."""
 
     def __init__(self, ix, schema=None, **kwargs):
+        _load()
         super().__init__(ix, **kwargs)
         if schema is not None:
             self.schema = schema        # a rebuild writes the current schema, not the index's old one
         # Counted fields (_counted): field → its tokens (indexer.engine.tally), and field → scale
         # per docnum (field boost × document boost), by which frequencies become weights.
-        self._tallies: dict[str, Tally] = {}
+        self._tallies: dict = {}
         self._scales: dict[str, array] = {}
         # The other fields, and postings of segments merged into this one: field → term → postings;
         # terms are str for our tokenizers' fields, else Whoosh's bytes.
@@ -211,7 +224,7 @@ class BulkWriter(SegmentWriter):
         self._plans[fieldname] = plan
         return plan
 
-    def _word_keys(self, fieldname: str, field, value, tally: Tally) -> np.ndarray:
+    def _word_keys(self, fieldname: str, field, value, tally):
         """The shifted keys of a value's words (Tally.word_keys); computed once for a title or
         heading: they repeat on every paragraph."""
         if not (isinstance(value, str) and len(value) <= 64):
