@@ -20,7 +20,9 @@ class WorkerFailed(RuntimeError):
     nospace = False
 
 
-SEGMENT_POSTINGS = 25_000_000     # a worker starts a new segment after this many (~200 MB of arrays held)
+# A worker starts a new segment after this many tokens (8 bytes each held, indexer.engine.tally;
+# about 25 million postings), or before its documents outgrow a segment's docnums.
+SEGMENT_TOKENS = 30_000_000
 BATCH = 256                       # documents per job sent to a worker
 
 
@@ -38,6 +40,8 @@ def _work(storage, indexname: str, kwargs: dict, jobs, results, parent: int, loc
         except OSError:
             pass
     threading.Thread(target=_end_when_orphaned, args=(parent,), daemon=True).start()
+    from indexer.engine.tally import MAX_DOCS
+
     try:
         # A rebuild passes the current schema: the index's own may not even unpickle.
         ix = storage.open_index(indexname, schema=kwargs.get("schema"))
@@ -46,7 +50,7 @@ def _work(storage, indexname: str, kwargs: dict, jobs, results, parent: int, loc
         while (batch := jobs.get()) is not None:
             for fields in batch:
                 w.add_document(**fields)
-            if w.posting_count >= SEGMENT_POSTINGS:
+            if w.token_count >= SEGMENT_TOKENS or w.docnum >= MAX_DOCS // 2:
                 segments.append(w._finalize_segment())
                 w = BulkWriter(ix, _lk=False, **kwargs)
         if w._added:

@@ -5,32 +5,41 @@ commit, rereads each document's field length from disk for every posting and han
 the block writer one call at a time. With jieba words plus character bigrams that per-posting
 path was most of the indexing time. ``BulkWriter`` keeps the same on-disk format (a segment it
 writes is read by plain Whoosh, tests/test_segment_writer.py compares the two byte for byte in
-meaning) but keeps each term's postings in arrays, counts our tokenizers' terms with a Counter
-and writes each posting list block by block.
+meaning) but keeps our tokenizers' terms as one integer a token (indexer.engine.tally), sorted
+into posting lists at the end, and writes the lists a field at a time (indexer.engine.w3blocks).
 
 ``parallel.ParallelWriter`` runs BulkWriters in worker processes, each writing segments of its
 own, for full builds on several cores.
 """
 from __future__ import annotations
 
-import struct
-import zlib
 from array import array
-from collections import Counter
-from operator import mul, sub
 
 from whoosh.analysis import IDTokenizer
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo, dumps, length_to_byte
 from whoosh.fields import ID
 from whoosh.formats import Existence, Frequency
-from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.system import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
-from indexer.engine.analyzer import _BaseTokenizer
+from indexer.engine.analyzer import GramTokenizer, _BaseTokenizer
+
+# numpy and the modules built on it are imported with the first writer (_load): store imports
+# this module, and a run with nothing to index should not pay for importing numpy.
+np = Tally = MAX_DOCS = write_lists = write_term = gram_keys = None
+
+
+def _load() -> None:
+    global np, Tally, MAX_DOCS, write_lists, write_term, gram_keys
+    if np is None:
+        import numpy
+        from indexer.engine import tally, w3blocks
+        from indexer.text import gramkeys
+
+        Tally, MAX_DOCS, gram_keys = tally.Tally, tally.MAX_DOCS, gramkeys.gram_keys
+        write_lists, write_term = w3blocks.write_lists, w3blocks.write_term
+        np = numpy
 
 _PACKED = [pack_uint(i) for i in range(256)]
-_TERMINFO = W3TermInfo._struct     # flags, weight, doc frequency, min/max length, max weight, first/last id
-COMPRESS_FROM = 64        # bytes of a block's pickle from which it is compressed
 _CACHED_ITEMS = 4096       # short field values whose index items are remembered
 
 
@@ -100,12 +109,13 @@ class BulkWriter(SegmentWriter):
     """A SegmentWriter whose postings bypass the sorting pool (same segment format)."""
 
     def __init__(self, ix, schema=None, **kwargs):
+        _load()
         super().__init__(ix, **kwargs)
         if schema is not None:
             self.schema = schema        # a rebuild writes the current schema, not the index's old one
-        # Counted fields (_counted): field → term (str) → array of docnum, frequency, docnum, ...
-        # and field → scale per docnum (field boost × document boost); 8 bytes a posting.
-        self._pairs: dict[str, dict[str, array]] = {}
+        # Counted fields (_counted): field → its tokens (indexer.engine.tally), and field → scale
+        # per docnum (field boost × document boost), by which frequencies become weights.
+        self._tallies: dict = {}
         self._scales: dict[str, array] = {}
         # The other fields, and postings of segments merged into this one: field → term → postings;
         # terms are str for our tokenizers' fields, else Whoosh's bytes.
@@ -115,7 +125,7 @@ class BulkWriter(SegmentWriter):
         self._lengths: dict[str, array] = {}        # field → length per docnum (own documents)
         self._plans: dict[str, tuple] = {}
         self._cache: dict[tuple[str, object], list[tuple]] = {}
-        self.posting_count = 0
+        self.token_count = 0      # tokens of counted fields and postings of the others (parallel: segment size)
 
     def add_document(self, **fields):
         self._check_state()
@@ -150,31 +160,26 @@ class BulkWriter(SegmentWriter):
             pdw.cancel_doc()
             raise
         pdw.finish_doc()
-        self.posting_count += count
+        self.token_count += count
         self._added = True
         self.docnum += 1
 
     def _add_counted(self, fieldname: str, field, value, docnum: int, boost: float) -> tuple[int, int]:
-        """Postings of a field our tokenizers count (paragraph text and bigrams: the hot loop, two
-        appends a posting); (field length, postings added)."""
-        got = self._short_counts(fieldname, field, value)
-        if got is None:
-            counted = Counter(field.analyzer.terms(value))
-            counts, length = counted.items(), sum(counted.values())
+        """Tokens of a field our tokenizers count (paragraph text and bigrams: the hot path, see
+        indexer.engine.tally); (field length, tokens added)."""
+        if docnum >= MAX_DOCS:
+            raise ValueError(f"BulkWriter: more than {MAX_DOCS} documents in one segment")
+        tally = self._tallies.get(fieldname)
+        if tally is None:
+            tally = self._tallies[fieldname] = Tally()
+        if isinstance(field.analyzer, GramTokenizer):
+            shifted = tally.shift(gram_keys(value))
         else:
-            counts, length = got
+            shifted = self._word_keys(fieldname, field, value, tally)
         self._note_scale(fieldname, docnum, field.format.field_boost * boost)
-        terms = self._pairs.get(fieldname)
-        if terms is None:
-            terms = self._pairs[fieldname] = {}
-        get = terms.get
-        for term, freq in counts:
-            a = get(term)
-            if a is None:
-                a = terms[term] = array("I")
-            a.append(docnum)
-            a.append(freq)
-        return length, len(counts)
+        if len(shifted):
+            tally.add_shifted(shifted, docnum)
+        return len(shifted), len(shifted)
 
     def _add_present(self, fieldname: str, field, value, docnum: int, boost: float) -> tuple[int, int]:
         """Postings of a plain ID field. Existence: frequency 1, weight the field boost, no value;
@@ -219,19 +224,18 @@ class BulkWriter(SegmentWriter):
         self._plans[fieldname] = plan
         return plan
 
-    def _short_counts(self, fieldname: str, field, value):
-        """((term, frequency) pairs, length) of a title or heading, computed once: they repeat on
-        every paragraph."""
+    def _word_keys(self, fieldname: str, field, value, tally):
+        """The shifted keys of a value's words (Tally.word_keys); computed once for a title or
+        heading: they repeat on every paragraph."""
         if not (isinstance(value, str) and len(value) <= 64):
-            return None
+            return tally.word_keys(field.analyzer.terms(value))
         key = (fieldname, value)
-        counts = self._cache.get(key)
-        if counts is None:
+        keys = self._cache.get(key)
+        if keys is None:
             if len(self._cache) > _CACHED_ITEMS:
                 self._cache.clear()
-            counted = Counter(field.analyzer.terms(value))
-            counts = self._cache[key] = (tuple(counted.items()), sum(counted.values()))
-        return counts
+            keys = self._cache[key] = tally.word_keys(field.analyzer.terms(value))
+        return keys
 
     def _other_items(self, fieldname: str, field, value) -> list[tuple]:
         """_items, remembered for short values that repeat (a title's bigrams with positions,
@@ -278,100 +282,66 @@ class BulkWriter(SegmentWriter):
 
     def _write_postings(self, pdr) -> None:
         fw = self.fieldwriter
-        for fieldname in sorted(set(self._postings) | set(self._pairs) | set(self._present)):
+        for fieldname in sorted(set(self._postings) | set(self._tallies) | set(self._present)):
             field = self.schema[fieldname]
-            # A field's own postings are in one of _pairs and _present; _postings holds those of
-            # other fields and of merged segments, whose documents come after our own.
-            own_terms = self._pairs.get(fieldname) or self._present.get(fieldname) or {}
-            pairs = fieldname in self._pairs
+            own = self._own_lists(fieldname, field)
+            # Postings of merged segments (_postings) belong to documents after our own.
             others = self._postings.get(fieldname, {})
-            scales = self._scales.get(fieldname)
             lengths = self._field_lengths(pdr, fieldname) if field.scorable else None
-            fixed = field.format.fixed_value_size()
             fw.start_field(fieldname, field)
             prefix = pack_ushort(fw._fieldid)
-            # UTF-8 keeps code point order, so str keys sort as their bytes do.
-            for term in (sorted(own_terms.keys() | others.keys()) if own_terms and others
-                         else sorted(own_terms or others)):
-                own, merged = own_terms.get(term), others.get(term)
-                if own is not None:
-                    if pairs:
-                        ids, freqs = own[0::2], own[1::2]
-                        weights = array("f", map(mul, freqs, map(scales.__getitem__, ids)))
-                        values = struct.pack(f"!{len(freqs)}I", *freqs)     # Frequency's values, joined
-                    else:
-                        ids, values = own, b""                  # Existence: frequency 1, no values
-                        weights = array("f", map(scales.__getitem__, ids))
-                    if merged is not None:
-                        ids = ids + merged.ids
-                        weights += merged.weights
-                        if fixed and fixed > 0:
-                            values += b"".join(filter(None, merged.values))
-                else:
-                    ids, weights, values = merged.ids, merged.weights, merged.values
-                    if fixed and fixed > 0:
-                        values = b"".join(filter(None, values))
-                _write_term(fw, prefix + (term.encode("utf-8") if isinstance(term, str) else term),
-                            ids, weights, values, fixed, lengths)
+            if others:
+                _write_merged(fw, prefix, own, others, field.format.fixed_value_size(), lengths)
+            else:
+                lengths = np.frombuffer(lengths, dtype=np.uint32) if lengths else None
+                for lists in own:
+                    write_lists(fw, prefix, *lists, lengths)
             fw.finish_field()
-        self._postings, self._pairs, self._present, self._scales = {}, {}, {}, {}
+        self._postings, self._tallies, self._present, self._scales = {}, {}, {}, {}
+
+    def _own_lists(self, fieldname: str, field):
+        """This writer's own postings of a field, in groups of whole terms, as write_lists takes
+        them: (sorted terms, where each term's postings start, docnums, weights, values)."""
+        scales = self._scales.get(fieldname)
+        tally = self._tallies.get(fieldname)
+        if tally is not None:
+            scales = np.frombuffer(scales, dtype=np.float64)
+            for terms, starts, ids, freqs in tally.groups(isinstance(field.analyzer, GramTokenizer)):
+                weights = scales[ids]
+                weights *= freqs
+                yield terms, starts, ids, weights.astype(np.float32), freqs.astype(">u4").tobytes()
+            return
+        present = self._present.get(fieldname)
+        if present:
+            terms = sorted(present)                                   # Existence: frequency 1, no values
+            sizes = np.fromiter(map(len, map(present.__getitem__, terms)), dtype=np.int64, count=len(terms))
+            starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+            ids = np.frombuffer(b"".join(present[t].tobytes() for t in terms), dtype=np.uint32)
+            weights = np.frombuffer(scales, dtype=np.float64)[ids].astype(np.float32)
+            yield terms, starts, ids, weights, None
 
 
-def _write_term(fw, keybytes: bytes, ids: array, weights: array, values, fixed: int | None, lengths) -> None:
-    """Write one term's posting list and its term info as Whoosh's W3FieldWriter would after
-    start_term, an add per posting and finish_term (the same bytes), without a call per posting
-    or the writer objects Whoosh makes per term and per block.
-
-    ``values``: for a format of fixed value size, the values joined into one bytes object;
-    otherwise a list with one bytes object per posting.
-    """
-    postfile = fw._postfile
-    limit, comp = fw._codec._blocklimit, fw._codec._compression
-    offset = postfile.tell()
-    out = [WHOOSH3_HEADER_MAGIC]
-    n = len(ids)
-    total = 0                          # W3TermInfo's statistics, as its add_block keeps them
-    minlength, maxlength, maxweight = None, 0, 0
-    for start in range(0, n, limit):
-        end = min(start + limit, n)
-        block_ids = ids[start:end].tolist()
-        block_weights = weights[start:end]
-        count = end - start
-        total += sum(block_weights)
-        top = max(0, max(block_weights))
-        if lengths is not None:
-            block_lengths = list(filter(None, map(lengths.__getitem__, block_ids)))
-            low = min(block_lengths) if block_lengths else None
-            high = max(block_lengths) if block_lengths else 0
+def _write_merged(fw, prefix: bytes, own, others: dict, fixed: int | None, lengths) -> None:
+    """Write a field's posting lists term by term, this writer's own postings (``own``, the
+    groups _own_lists gives) followed by those of merged segments (``others``)."""
+    own_terms = {}
+    for terms, starts, ids, weights, values in own:
+        ends = np.append(starts[1:], len(ids)).tolist()
+        for term, s, e in zip(terms, starts.tolist(), ends):
+            own_terms[term] = (array("I", ids[s:e].tobytes()), array("f", weights[s:e].tobytes()),
+                               values[s * 4:e * 4] if values is not None else b"")
+    # UTF-8 keeps code point order, so str keys sort as their bytes do.
+    for term in sorted(own_terms.keys() | others.keys()):
+        mine, merged = own_terms.get(term), others.get(term)
+        if mine is not None:
+            ids, weights, values = mine
+            if merged is not None:
+                ids, weights = ids + merged.ids, weights + merged.weights
+                if fixed and fixed > 0:
+                    values += b"".join(filter(None, merged.values))
         else:
-            low, high = None, 0
-        minlength = low if minlength is None else min(minlength, low)
-        maxlength = max(maxlength, high)
-        maxweight = max(maxweight, top)
-        if block_weights.count(1.0) == count:
-            mini_weights = None
-        elif block_weights.count(block_weights[0]) == count:
-            mini_weights = block_weights[0]
-        else:
-            mini_weights = tuple(block_weights)
-        if fixed is None or fixed < 0:
-            block_values = tuple(v for v in values[start:end] if v)
-        elif fixed == 0:
-            block_values = None
-        else:
-            block_values = values[start * fixed:end * fixed]
-        data = dumps((tuple(map(sub, block_ids, [0] + block_ids[:-1])), mini_weights, block_values), 2)
-        # Whoosh meant to leave tiny blocks uncompressed, but a slip in its code compresses every
-        # one. Most blocks hold a posting or two: zlib makes them no smaller and took two fifths
-        # of the time of writing a segment. The block's header says which (readers check it).
-        level = comp if len(data) >= COMPRESS_FROM else 0
-        if level:
-            data = zlib.compress(data, level)
-        info = dumps((count, block_ids[-1], top, level, length_to_byte(low), length_to_byte(high)), 2)
-        size = len(info) + len(data)
-        out += (pack_int(-size if end == n else size), info, data)
-    written = b"".join(out)
-    postfile.write(written)
-    terminfo = _TERMINFO.pack(False, total, n, 0 if minlength is None else length_to_byte(minlength),
-                              length_to_byte(maxlength), maxweight, ids[0], ids[-1])
-    fw._tindex.add(keybytes, terminfo + pack_long(offset) + pack_int(len(written)))
+            ids, weights, values = merged.ids, merged.weights, merged.values
+            if fixed and fixed > 0:
+                values = b"".join(filter(None, values))
+        write_term(fw, prefix + (term.encode("utf-8") if isinstance(term, str) else term),
+                   ids, weights, values, fixed, lengths)

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 
 from indexer.errors import ReportSearchError
+from indexer.ingest import minhash
 from indexer.model import Paragraph
 from indexer.text.normalize import normalize
 
@@ -57,6 +58,7 @@ def _words(texts: list[str]) -> str:
 HASH = "ms192"
 _MULTIPLIER = 0xC6A4A7935BD1E995_9E3779B97F4A7C15_F39CC0605CEDC835
 _LOW192 = (1 << 192) - 1
+VECTOR_FROM = 64             # characters from which signature_of hashes with numpy
 
 
 def signature(texts: list[str]) -> tuple[list[int], int]:
@@ -69,6 +71,9 @@ def signature_of(text: str) -> tuple[list[int], int]:
     """signature() of the paragraphs' joined word characters (``_words``)."""
     if not text:
         return [_EMPTY] * BINS, 0
+    if len(text) >= VECTOR_FROM:      # the same numbers, every 5-gram at once (ingest.minhash)
+        hashes, size = minhash.shingle_hashes(text, _MULTIPLIER)
+        return _densify(minhash.min_per_bin(hashes, BINS, _EMPTY)), size
     units = text.encode("utf-32-le")
     width = 4 * SHINGLE
     grams = {units[i:i + width] for i in range(0, max(4, len(units) - width + 4), 4)}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import operator
 import re
+from itertools import chain
 from typing import Iterator, Sequence
 
 from indexer.text import segmenters
@@ -38,7 +39,7 @@ def reset_segmenter() -> None:
     """Forget the loaded dictionaries, so the next use reloads them."""
     segmenters.reset()
     _short_pieces.cache_clear()
-    _subword_texts.cache_clear()
+    _subword_tables.clear()
 
 
 def use_for_queries(name: str | None) -> None:
@@ -142,16 +143,39 @@ def word_terms(value: str, segmenter: str) -> list[str]:
     texts = getattr(cut, "texts", None)
     words = texts(normalize(value)) if texts else [word for word, _, _ in cut.words(normalize(value))]
     out = list(words)
-    for word in words:
-        if len(word) > 2:
-            out += _subword_texts(word, segmenter, segmenters.generation())
+    out += chain.from_iterable(map(_subword_table(segmenter).__getitem__, words))
     return out
 
 
-@functools.lru_cache(maxsize=65536)
-def _subword_texts(word: str, segmenter: str, loaded: int) -> tuple[str, ...]:
-    """subwords(word) without offsets; a paragraph's long words mostly recur across the corpus."""
-    return tuple(sub for sub, _ in subwords(word, segmenter))
+class _Subwords(dict):
+    """word → its sub-words' texts (``subwords`` without offsets), computed on first use: a
+    paragraph's words mostly recur across the corpus, and a lookup per word is a C call."""
+
+    __slots__ = ("segmenter",)
+
+    def __init__(self, segmenter: str):
+        super().__init__()
+        self.segmenter = segmenter
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        if len(self) >= _SUBWORD_WORDS:
+            self.clear()
+        subs = self[word] = tuple(sub for sub, _ in subwords(word, self.segmenter)) if len(word) > 2 else ()
+        return subs
+
+
+_SUBWORD_WORDS = 1 << 18
+_subword_tables: dict[tuple[str, int], _Subwords] = {}
+
+
+def _subword_table(segmenter: str) -> _Subwords:
+    """The sub-word table of ``segmenter``'s current dictionaries."""
+    key = (segmenter, segmenters.generation())
+    table = _subword_tables.get(key)
+    if table is None:
+        _subword_tables.clear()
+        table = _subword_tables[key] = _Subwords(segmenter)
+    return table
 
 
 def gram_pieces(value: str) -> Iterator[tuple[str, int, int]]:

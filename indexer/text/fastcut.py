@@ -15,6 +15,9 @@ from itertools import filterfalse
 
 # jieba.finalseg's cut of a run that is not Chinese: letters and digits, a decimal, a percent.
 _SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+# A character for which str.isalnum() holds (re's \w is that or "_"): found without a Python
+# call per character of the many punctuation tokens.
+_HAS_WORD_CHAR = re.compile(r"[^\W_]")
 
 
 class FastCut:
@@ -51,10 +54,9 @@ class FastCut:
         """The words of ``words(text)`` alone, in some order (index-time term counts): the
         per-token work of ``words`` is skipped for the tokens that are plain words."""
         tokens = self._cut(text, True)
-        out = [word for word in tokens if word.isalnum()]
-        for word in filterfalse(str.isalnum, tokens):
-            if any(c.isalnum() for c in word):
-                out += [word] if self.is_word(word) else [piece for piece, _, _ in _split(word, 0)]
+        out = list(filter(str.isalnum, tokens))
+        for word in filter(_HAS_WORD_CHAR.search, filterfalse(str.isalnum, tokens)):
+            out += [word] if self.is_word(word) else [piece for piece, _, _ in _split(word, 0)]
         return out
 
 

@@ -8,10 +8,14 @@ text — we search 土地流转 and highlight 土地流轉 where the report wrot
 from __future__ import annotations
 
 import functools
+import re
 
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}   # ！…～ → !…~
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20})
-_FOLD_TABLE = str.maketrans(_FOLD)
+# str.translate looks every character of a Chinese text up in a table (a third of normalising
+# a paragraph); a regular expression finds the few characters to fold far faster.
+_FOLDABLE = re.compile("[\uff01-\uff5e\u3000\u00a0]")
+_FOLDED = {chr(cp): chr(to) for cp, to in _FOLD.items()}.__getitem__
 
 
 @functools.lru_cache(maxsize=1)
@@ -40,6 +44,10 @@ def _lower(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+def _fold(m: re.Match) -> str:
+    return _FOLDED(m.group())
+
+
 def normalize(text: str) -> str:
     """Fold width, case and script; len(normalize(s)) == len(s) always."""
     # Indexing normalises each paragraph several times (word and bigram fields, duplicate keys).
@@ -52,7 +60,7 @@ def _recent(text: str) -> str:
 
 
 def _normalize(text: str) -> str:
-    text = _lower(text.translate(_FOLD_TABLE))
+    text = _lower(_FOLDABLE.sub(_fold, text))
     if text.isascii():
         return text
     conv = _t2s()
