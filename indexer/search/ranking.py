@@ -53,7 +53,7 @@ BM25 = Bm25(
 )
 
 # ---- The exact tier's pass (indexer.search.run) ---------------------------------------------
-RERANK_LIMIT = 100           # paragraphs: an exact tier up to this size is read whole and ranked again
+RERANK_LIMIT = 100          # paragraphs: an exact tier up to this size is read whole and ranked again
 EXACT_SPARE_MIN = 2         # the exact pass asks for a few more than the page: most of the best
 EXACT_SPARE_PER = 5         # are confirmed on the text (at least 2, or one per 5 wanted)
 EXACT_GROWTH = 4            # not enough confirmed: ask again for 4 times as many

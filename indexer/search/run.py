@@ -105,9 +105,10 @@ class SearchRun:
             self._collect(_best_first(self.view.search(self.full, limit=None, mask=picked.docnums | lower.docnums,
                                                        filter=context.report_query(list(about), None))), lower)
         clause_hits = self._clause_hits(about, picked.docnums | lower.docnums)
-        matched = {doc["id"]: _words_match(doc, parsed) for _, doc in lower.hits}
+        texts = {doc["id"]: (content(doc), "text" in doc) for _, doc in lower.hits}     # normalised once
+        matched = {pid: _words_match(text, parsed) for pid, (text, _) in texts.items()}
         words, report, partial = ranking.lower_tiers(
-            lower.hits, lambda doc: matched[doc["id"]] != "some_words", about, self._prominence(records))
+            lower.hits, lambda doc: matched[doc["id"]] != "some_words", about, self._prominence(records, texts))
         for score, doc in words:
             picked.add(None, score, doc, match=matched[doc["id"]])
         unread = self._through_reports(about, lower.docnums, report, room, clause_hits)
@@ -178,12 +179,13 @@ class SearchRun:
 
         self.picked.hits = ranking.best_first((score(*pair), pair[1]) for pair in self.picked.hits)
 
-    def _prominence(self, records: list[Record]) -> dict:
+    def _prominence(self, records: list[Record], texts: dict) -> dict:
         """Paragraph id → ``ranking.prominence`` of the query's words (synonyms included), for
-        the best PROMINENCE_WINDOW paragraphs of the lower pass: how they say the words they have."""
+        the paragraphs among the best PROMINENCE_WINDOW of the lower pass: how they say the words
+        they have. ``texts``: id → (normalised content, whether it has text), of the pass's hits."""
         runs = [word for clause in self.parsed.word_checks for alternative in clause for word, _ in alternative]
-        return {r.fields["id"]: prominence(content(r.fields), runs)
-                for r in records[:ranking.PROMINENCE_WINDOW] if "text" in r.fields}
+        window = (r.fields["id"] for r in records[:ranking.PROMINENCE_WINDOW])
+        return {pid: prominence(texts[pid][0], runs) for pid in window if pid in texts and texts[pid][1]}
 
     def _about(self) -> About:
         """about_query, from the exact tier already picked when no filter narrowed it."""
@@ -273,10 +275,10 @@ def _best_first(records: list[Record]) -> list[Record]:
     return sorted(records, key=lambda r: ranking.order_key(r.score or 0.0, r.fields))
 
 
-def _words_match(doc: dict, parsed) -> str:
-    """The tier of a paragraph ranked with those having every word: "all_words", "synonym"
-    (every clause, one through a synonym) or "some_words" (most clauses verbatim, not all)."""
-    text = content(doc)
+def _words_match(text: str, parsed) -> str:
+    """The tier of a paragraph (its normalised ``content``) ranked with those having every word:
+    "all_words", "synonym" (every clause, one through a synonym) or "some_words" (most clauses
+    verbatim, not all)."""
     if has_words(text, tuple(clause[:1] for clause in parsed.word_checks)):
         return "all_words"
     if has_words(text, parsed.word_checks) or any(s in text for s in parsed.together_synonyms):
