@@ -13,6 +13,7 @@ import errno
 import json
 import os
 import re
+import signal
 import socket
 import sys
 import time
@@ -247,6 +248,7 @@ def cmd_serve(cfg, args) -> int:
     from indexer.engine import store
     from indexer.progress import log_lines
 
+    workers = serve_workers(cfg["workers"])
     check_port(cfg["host"], cfg["port"])         # before a long first build, not after it
     log_lines()                                  # a server's stderr is a log: progress as lines, no bar
     if not store.has_documents(cfg["index_dir"]):     # none, or a first build stopped early
@@ -260,6 +262,17 @@ def cmd_serve(cfg, args) -> int:
     app = create_app({"INDEX_DIR": str(cfg["index_dir"]), "CORPUS_DIR": str(cfg["corpus_dir"]),
                       "BASE_URL": cfg["base_url"], "INLINE_FACETS": cfg["inline_facets"],
                       "HOST": cfg["host"], "PORT": cfg["port"], "TIME_BUDGET": cfg["time_budget"]})
+    if workers > 1:
+        # The watcher runs in a process of its own beside the workers (webapp.server.run).
+        also = (lambda: _watch_until_stopped(cfg, sys.stderr)) if args.watch else None
+        try:
+            stopped = run(app, host=cfg["host"], port=cfg["port"], threads=cfg["threads"], workers=workers,
+                          also=also, log=lambda line: _log(f"reportsearch: {line}"))
+        except OSError as exc:                   # taken between the check and now
+            raise port_error(cfg["host"], cfg["port"], exc) from None
+        if stopped == signal.SIGINT:
+            raise KeyboardInterrupt
+        return 0
     watcher = _watcher(cfg, sys.stderr).start(initial=True) if args.watch else None
     try:
         run(app, host=cfg["host"], port=cfg["port"], threads=cfg["threads"])
@@ -269,6 +282,27 @@ def cmd_serve(cfg, args) -> int:
         if watcher is not None:
             watcher.stop()
     return 0
+
+
+def serve_workers(asked: int) -> int:
+    """How many server processes: ``asked``, or the default for this machine when 0."""
+    from webapp.workers import can_fork, default_workers
+
+    if asked < 0:
+        raise ReportSearchError(f"进程数须为 0（自动）或正整数，而不是 {asked}（--workers 或环境变量 REPORTSEARCH_WORKERS）")
+    if asked > 1 and not can_fork():
+        _log("reportsearch: 此系统不支持多进程服务（没有 fork），改用 1 个进程")
+        return 1
+    return asked or default_workers()
+
+
+def _watch_until_stopped(cfg, out) -> None:
+    watcher = _watcher(cfg, out).start(initial=True)
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        watcher.stop()
 
 
 HANDLERS = {"index": cmd_index, "search": cmd_search, "serve": cmd_serve, "watch": cmd_watch, "status": cmd_status}

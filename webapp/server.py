@@ -2,9 +2,13 @@
 
 Waitress reads each request fully in its own I/O loop before a worker thread sees it, so a slow
 or hostile client cannot tie up the `threads` workers; the limits below bound what it reads.
+With ``workers`` above one, as many processes serve one socket (webapp.workers), each with
+``threads`` threads.
 """
 from __future__ import annotations
 
+import os
+import socket
 import sys
 
 # Requests are GETs with a short query (the app caps it at 200 characters); there is no upload.
@@ -14,20 +18,66 @@ IDLE_SECONDS = 60
 MAX_CONNECTIONS = 200
 
 
-def run(app, host: str = "127.0.0.1", port: int = 5000, threads: int = 8) -> None:
+def run(app, host: str = "127.0.0.1", port: int = 5000, threads: int = 8, workers: int = 1,
+        also=None, log=None) -> int:
+    """Serve until stopped; returns the signal that stopped a multi-process server (0 otherwise).
+    With several workers, ``also`` (if given) runs in a supervised process of its own beside
+    them (the corpus watcher: a thread in the parent would be forked mid-work with every restart).
+    OSError when host:port cannot be bound."""
+    more_open_files()
+    if workers <= 1:
+        print(f"reportsearch 正在运行：http://{host}:{port}/  （{threads} 个线程，按 Ctrl+C 停止）", file=sys.stderr,
+              flush=True)
+        _serve(app, threads, host=host, port=port)
+        return 0
+    from . import workers as processes
+
+    sock = listening_socket(host, port)
+    try:
+        # Loaded once here, shared by the workers: the imports, the dictionary, the index's
+        # schema. The view opened on the way is closed: each worker thread opens its own.
+        searcher = app.extensions["reportsearch"]
+        searcher.warm()
+        searcher.close()
+        processes.share_before_fork()
+        print(f"reportsearch 正在运行：http://{host}:{port}/  （{workers} 个进程，每个 {threads} 个线程，"
+              "按 Ctrl+C 停止）", file=sys.stderr, flush=True)
+        say = log or (lambda line: print(f"reportsearch: {line}", file=sys.stderr, flush=True))
+        targets = [lambda: _serve(app, threads, sockets=[sock])] * workers + ([also] if also else [])
+        return processes.Supervisor(targets, say).run()
+    finally:
+        sock.close()
+
+
+def _serve(app, threads: int, **where) -> None:
     from waitress import serve
 
-    more_open_files()
-
-    print(f"reportsearch 正在运行：http://{host}:{port}/  （{threads} 个线程，按 Ctrl+C 停止）", file=sys.stderr,
-          flush=True)
-    serve(app, host=host, port=port, threads=threads, ident="reportsearch", clear_untrusted_proxy_headers=True,
+    serve(app, threads=threads, ident="reportsearch", clear_untrusted_proxy_headers=True,
           max_request_header_size=MAX_HEADER_BYTES, max_request_body_size=MAX_BODY_BYTES,
           channel_timeout=IDLE_SECONDS, connection_limit=MAX_CONNECTIONS,
           # poll, not select: every server thread opens the index's files, so a large index takes
           # the process past file descriptor 1024, which select() cannot watch (at 1,000,000
           # paragraphs the server died on its first request past that: "filedescriptor out of range")
-          asyncore_use_poll=True)
+          asyncore_use_poll=True, **where)
+
+
+def listening_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
+    """A socket listening on host:port, bound as waitress binds its own (SO_REUSEADDR except on
+    Windows, IPv6 only for an IPv6 address)."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                         flags=socket.AI_PASSIVE)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        if os.name != "nt":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind(address)
+        sock.listen(backlog)     # connections wait in the backlog while the workers start
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 def more_open_files(wanted: int = 65536) -> int:
