@@ -19,6 +19,7 @@ import pytest
 
 from indexer.update import update_index
 from subprocesses import ENV, ROOT, free_port, start_server, stop
+from webapp.balance import STALE, Balance
 from webapp.workers import default_workers
 
 pytestmark = pytest.mark.skipif(not (hasattr(os, "fork") and Path("/proc/net/tcp").exists()),
@@ -98,6 +99,41 @@ def test_default_is_two_workers_on_two_cores_and_one_on_one():
     assert default_workers(cores=1) == 1
     assert default_workers(cores=2) == 2
     assert default_workers(cores=16) == 2
+
+
+def test_a_worker_ahead_of_a_live_one_steps_back():
+    balance = Balance(3)
+    for slot in range(3):
+        balance.publish(slot, 0, now=100.0)
+    assert all(balance.behind(slot, now=100.0) for slot in range(3))      # even: every one listens
+    balance.publish(0, 1, now=100.0)
+    assert not balance.behind(0, now=100.0) and balance.behind(1, now=100.0)
+    balance.publish(1, 1, now=100.0)
+    balance.publish(2, 2, now=100.0)
+    assert balance.behind(0, now=100.0) and balance.behind(1, now=100.0) and not balance.behind(2, now=100.0)
+    # slots 0 and 1 stop turning their loops (stuck, or dead and not yet replaced): not waited for
+    balance.publish(2, 2, now=100.0 + STALE)
+    assert balance.behind(2, now=100.0 + STALE)
+
+
+def test_eight_clients_at_once_are_split_between_the_workers(tmp_path, small_index):
+    """Kept-alive connections opened together: each worker holds some (without webapp.balance the
+    first worker to wake often took all eight)."""
+    _, index = small_index
+    proc, port = start_server(index, tmp_path / "serve.log", "--workers", "2")
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(8)]
+    try:
+        assert wait_for(lambda: len(children(proc.pid)) == 2)
+        workers = children(proc.pid)
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(8) as pool:
+            assert all(status == 200 for status, _ in pool.map(lambda c: ask(c, "土地流转"), connections))
+        owners = [owner(conn, port, workers) for conn in connections]
+        assert min(owners.count(pid) for pid in workers) >= 3, owners
+    finally:
+        for conn in connections:
+            conn.close()
+        stop(proc)
 
 
 def test_every_worker_sees_a_reindex(tmp_path, small_index):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from functools import partial
 
 # Requests are GETs with a short query (the app caps it at 200 characters); there is no upload.
 MAX_HEADER_BYTES = 64 * 1024
@@ -31,6 +32,7 @@ def run(app, host: str = "127.0.0.1", port: int = 5000, threads: int = 8, worker
         _serve(app, threads, host=host, port=port)
         return 0
     from . import workers as processes
+    from .balance import Balance
 
     sock = listening_socket(host, port)
     try:
@@ -43,22 +45,40 @@ def run(app, host: str = "127.0.0.1", port: int = 5000, threads: int = 8, worker
         print(f"reportsearch 正在运行：http://{host}:{port}/  （{workers} 个进程，每个 {threads} 个线程，"
               "按 Ctrl+C 停止）", file=sys.stderr, flush=True)
         say = log or (lambda line: print(f"reportsearch: {line}", file=sys.stderr, flush=True))
-        targets = [lambda: _serve(app, threads, sockets=[sock])] * workers + ([also] if also else [])
+        balance = Balance(workers)
+        targets = [partial(_serve_worker, app, threads, sock, balance, slot) for slot in range(workers)]
+        targets += [also] if also else []
         return processes.Supervisor(targets, say).run()
     finally:
         sock.close()
 
 
+def _options(threads: int) -> dict:
+    return dict(threads=threads, ident="reportsearch", clear_untrusted_proxy_headers=True,
+                max_request_header_size=MAX_HEADER_BYTES, max_request_body_size=MAX_BODY_BYTES,
+                channel_timeout=IDLE_SECONDS, connection_limit=MAX_CONNECTIONS,
+                # poll, not select: every server thread opens the index's files, so a large index takes
+                # the process past file descriptor 1024, which select() cannot watch (at 1,000,000
+                # paragraphs the server died on its first request past that: "filedescriptor out of range")
+                asyncore_use_poll=True)
+
+
 def _serve(app, threads: int, **where) -> None:
     from waitress import serve
 
-    serve(app, threads=threads, ident="reportsearch", clear_untrusted_proxy_headers=True,
-          max_request_header_size=MAX_HEADER_BYTES, max_request_body_size=MAX_BODY_BYTES,
-          channel_timeout=IDLE_SECONDS, connection_limit=MAX_CONNECTIONS,
-          # poll, not select: every server thread opens the index's files, so a large index takes
-          # the process past file descriptor 1024, which select() cannot watch (at 1,000,000
-          # paragraphs the server died on its first request past that: "filedescriptor out of range")
-          asyncore_use_poll=True, **where)
+    serve(app, **_options(threads), **where)
+
+
+def _serve_worker(app, threads: int, sock: socket.socket, balance, slot: int) -> None:
+    """One worker: waitress on the shared socket, accepting only while not ahead of the others."""
+    import logging
+
+    from waitress.server import create_server
+
+    logging.basicConfig()           # as waitress.serve does: its errors reach stderr
+    server = create_server(app, sockets=[sock], **_options(threads))
+    balance.gate(server, slot)
+    server.run()
 
 
 def listening_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
