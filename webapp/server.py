@@ -36,11 +36,7 @@ def run(app, host: str = "127.0.0.1", port: int = 5000, threads: int = 8, worker
 
     sock = listening_socket(host, port)
     try:
-        # Loaded once here, shared by the workers: the imports, the dictionary, the index's
-        # schema. The view opened on the way is closed: each worker thread opens its own.
-        searcher = app.extensions["reportsearch"]
-        searcher.warm()
-        searcher.close()
+        prepare(app.extensions["reportsearch"])
         processes.share_before_fork()
         print(f"reportsearch 正在运行：http://{host}:{port}/  （{workers} 个进程，每个 {threads} 个线程，"
               "按 Ctrl+C 停止）", file=sys.stderr, flush=True)
@@ -51,6 +47,28 @@ def run(app, host: str = "127.0.0.1", port: int = 5000, threads: int = 8, worker
         return processes.Supervisor(targets, say).run()
     finally:
         sock.close()
+
+
+# A word in nearly every work report: searching it (and counting its facets) builds what every
+# search of this index state uses (webapp/workers.py docstring).
+WARM_WORD = "工作"
+
+
+def prepare(searcher) -> None:
+    """Load, before the fork, what the workers' searches would each load: the imports, the
+    dictionary, and the data built once per index state (facet columns, the paragraphs with
+    copies, the long posting lists read: indexer.engine.columns and .kept). Forked workers share
+    those pages until they write to them; arrays of numbers are never written, so they stay
+    shared. The view opened here is closed: every worker thread opens its own."""
+    import time
+
+    if searcher.warm():
+        try:
+            searcher.search(WARM_WORD, limit=10, deadline=time.monotonic() + 2.0)
+            searcher.facet_counts(WARM_WORD, deadline=time.monotonic() + 2.0)
+        except Exception:      # a warm-up only: a worker would meet the same error and report it
+            pass
+    searcher.close()
 
 
 def _options(threads: int) -> dict:
