@@ -22,6 +22,8 @@ import threading
 import time
 from typing import Callable
 
+from indexer.errors import ReportSearchError
+
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STOP_SECONDS = 5.0          # then SIGKILL
 QUICK_DEATH = 5.0           # a worker that dies this soon after its start is restarted after a pause
@@ -69,7 +71,10 @@ class Supervisor:
         # No stop signal between fork and the bookkeeping: every child is either recorded or not born.
         signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         try:
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError as exc:
+                raise ReportSearchError(f"无法启动服务进程：{exc.strerror or exc}") from None
             if pid == 0:
                 self._child(self.targets[which], parent)      # never returns
             self.children[pid] = (which, time.monotonic())
@@ -109,8 +114,7 @@ class Supervisor:
                 self.log(f"服务进程 {pid} 意外退出（{_how(status)}），正在重新启动")
                 quick = quick + 1 if time.monotonic() - started < QUICK_DEATH else 0
                 if quick >= QUICK_DEATHS:
-                    self.log(f"服务进程连续 {quick} 次启动后很快退出，停止服务")
-                    return 0
+                    raise ReportSearchError(f"服务进程连续 {quick} 次启动后很快退出，已停止服务（原因见上面的信息）")
                 if quick:
                     time.sleep(1.0)
                 self._spawn(which)
