@@ -249,6 +249,7 @@ def cmd_serve(cfg, args) -> int:
     from indexer.progress import log_lines
 
     workers = serve_workers(cfg["workers"])
+    threads = serve_threads(cfg["threads"], workers)
     check_port(cfg["host"], cfg["port"])         # before a long first build, not after it
     log_lines()                                  # a server's stderr is a log: progress as lines, no bar
     if not store.has_documents(cfg["index_dir"]):     # none, or a first build stopped early
@@ -271,7 +272,7 @@ def cmd_serve(cfg, args) -> int:
         # The watcher runs in a process of its own beside the workers (webapp.server.run).
         also = (lambda: _watch_until_stopped(cfg, sys.stderr)) if args.watch else None
         try:
-            stopped = run(app, host=cfg["host"], port=cfg["port"], threads=cfg["threads"], workers=workers,
+            stopped = run(app, host=cfg["host"], port=cfg["port"], threads=threads, workers=workers,
                           also=also, log=lambda line: _log(f"reportsearch: {line}"))
         except OSError as exc:                   # taken between the check and now
             raise port_error(cfg["host"], cfg["port"], exc) from None
@@ -280,13 +281,26 @@ def cmd_serve(cfg, args) -> int:
         return 0
     watcher = _watcher(cfg, sys.stderr).start(initial=True) if args.watch else None
     try:
-        run(app, host=cfg["host"], port=cfg["port"], threads=cfg["threads"])
+        run(app, host=cfg["host"], port=cfg["port"], threads=threads)
     except OSError as exc:                       # taken between the check and now
         raise port_error(cfg["host"], cfg["port"], exc) from None
     finally:
         if watcher is not None:
             watcher.stop()
     return 0
+
+
+def serve_threads(asked: int, workers: int) -> int:
+    """Threads per server process: ``asked``, or 8 in all when 0. Each thread that searches holds its
+    own view of the index (about 17 MB at 1,000,000 paragraphs), and a process runs one cheap and one
+    expensive search at a time (webapp.budget): a second process's threads add memory more than speed
+    (docs/scaling.md, "多个服务进程")."""
+    if asked < 0:
+        raise ReportSearchError(f"线程数须为 0（自动）或正整数，而不是 {asked}（--threads 或环境变量 REPORTSEARCH_THREADS）")
+    return asked or max(1, TOTAL_THREADS // workers)
+
+
+TOTAL_THREADS = 8
 
 
 def serve_workers(asked: int) -> int:

@@ -251,3 +251,10 @@ def test_a_negative_count_is_one_chinese_line(tmp_path):
     assert out.stderr.strip() == ("reportsearch: 进程数须为 0（自动）或正整数，而不是 -1"
                                   "（--workers 或环境变量 REPORTSEARCH_WORKERS）")
     assert not (tmp_path / "none").exists()
+
+
+def test_eight_threads_in_all_unless_asked():
+    from indexer.cli import serve_threads
+    assert serve_threads(0, workers=1) == 8
+    assert serve_threads(0, workers=2) == 4
+    assert serve_threads(3, workers=2) == 3
