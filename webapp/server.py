@@ -50,7 +50,7 @@ def run(app, host: str = "127.0.0.1", port: int = 5000, threads: int = 8, worker
 
 
 # A word in nearly every work report: searching it (and counting its facets) builds what every
-# search of this index state uses (webapp/workers.py docstring).
+# search of this index state uses (see prepare).
 WARM_WORD = "工作"
 
 
