@@ -65,9 +65,8 @@ def env(**extra) -> dict:
     return e
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants (Linux /proc)."""
-    total, stack = 0, [pid]
+def tree_pids(pid: int) -> list[int]:
+    """A process and all its descendants (Linux /proc)."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -77,17 +76,35 @@ def tree_rss_kb(pid: int) -> int:
                 children.setdefault(ppid, []).append(int(entry))
             except (OSError, ValueError, IndexError):
                 pass
+    out, stack = [], [pid]
     while stack:
         p = stack.pop()
+        out.append(p)
         stack += children.get(p, [])
-        try:
-            with open(f"/proc/{p}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
+    return out
+
+
+def _kb(path: str, field: str) -> int:
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith(field):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, summed: pages the processes share
+    (a forked server's workers share the parent's) are counted once per process."""
+    return sum(_kb(f"/proc/{p}/status", "VmRSS:") for p in tree_pids(pid))
+
+
+def tree_pss_kb(pid: int) -> int:
+    """Proportional set size of the tree, summed: a page shared by k processes counts 1/k in
+    each, so the sum is the RAM the tree uses (Linux 4.14+: /proc/PID/smaps_rollup; 0 elsewhere)."""
+    return sum(_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p in tree_pids(pid))
 
 
 def run_measured(cmd: list[str], cwd: Path | None = None, **extra_env) -> tuple[float, int, str]:
@@ -150,6 +167,7 @@ def free_port() -> int:
 def serve_and_measure(index_dir: Path, corpus: Path) -> dict:
     port = free_port()
     started = time.perf_counter()
+    # The server as a user starts it: its default number of worker processes (webapp.workers).
     proc = subprocess.Popen([sys.executable, "-m", "indexer", "serve", "--index", str(index_dir), "--corpus",
                              str(corpus), "--port", str(port)], env=env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -172,11 +190,13 @@ def serve_and_measure(index_dir: Path, corpus: Path) -> dict:
 
         lat = latencies(ask, QUERIES)
         concurrent, per_second = concurrently(ask, QUERIES)
-        rss = tree_rss_kb(proc.pid) // 1024
+        rss, pss = tree_rss_kb(proc.pid) // 1024, tree_pss_kb(proc.pid) // 1024
+        procs = len(tree_pids(proc.pid))
     finally:
         proc.terminate()
         proc.wait(10)
-    return {"cold_s": cold, "http": lat, "http8": concurrent, "req_s": per_second, "rss_mb": rss}
+    return {"cold_s": cold, "http": lat, "http8": concurrent, "req_s": per_second, "rss_mb": rss, "pss_mb": pss,
+            "procs": procs}
 
 
 def concurrently(ask, queries, rounds: int = 3) -> tuple[list[float], float]:
@@ -247,7 +267,8 @@ def measure(n: int, run: int, keep: bool, with_jieba: bool, baseline: bool = Tru
     for name, values in measured:
         res[f"{name}50"], res[f"{name}95"], res[f"{name}max"] = percentile(values, 50), percentile(values, 95), max(values)
     served = serve_and_measure(ours_ix, corpus)
-    res.update(cold_s=served["cold_s"], rss_mb=served["rss_mb"], req_s=served["req_s"],
+    res.update(cold_s=served["cold_s"], rss_mb=served["rss_mb"], pss_mb=served["pss_mb"], req_s=served["req_s"],
+               procs=served["procs"],
                http50=percentile(served["http"], 50), http95=percentile(served["http"], 95),
                http8_50=percentile(served["http8"], 50), http8_95=percentile(served["http8"], 95))
 
@@ -297,7 +318,9 @@ def report(n: int, runs: list[dict]) -> None:
         ("HTTP API p50 / p95 (ms), one client", "", f"{f('http50')} / {f('http95')}", ""),
         (f"HTTP API p50 / p95 (ms), {CLIENTS} clients", "", f"{f('http8_50')} / {f('http8_95')}", ""),
         (f"HTTP requests/s, {CLIENTS} clients", "", f("req_s", "{:.0f}"), ""),
-        ("server RSS (MB)", "", f("rss_mb", "{:.0f}"), ""),
+        ("server processes (1: one serves alone; 3: a parent and 2 workers)", "", f("procs", "{:.0f}"), ""),
+        ("server memory: PSS summed over its processes (MB; RAM used, shared pages split)", "", f("pss_mb", "{:.0f}"), ""),
+        ("server memory: RSS summed over its processes (MB; shared pages counted in each)", "", f("rss_mb", "{:.0f}"), ""),
         ("cold start to first answer (s)", "", f("cold_s", "{:.2f}"), ""),
         ("add one report (s, `reportsearch index`; CPU s)", "", f"{f('add_one', '{:.2f}')}; {f('add_one_cpu', '{:.2f}')}", ""),
         ("run with no change (s; CPU s)", "", f"{f('no_change', '{:.2f}')}; {f('no_change_cpu', '{:.2f}')}", ""),

@@ -13,6 +13,7 @@ import errno
 import json
 import os
 import re
+import signal
 import socket
 import sys
 import time
@@ -247,6 +248,8 @@ def cmd_serve(cfg, args) -> int:
     from indexer.engine import store
     from indexer.progress import log_lines
 
+    workers = serve_workers(cfg["workers"])
+    threads = serve_threads(cfg["threads"], workers)
     check_port(cfg["host"], cfg["port"])         # before a long first build, not after it
     log_lines()                                  # a server's stderr is a log: progress as lines, no bar
     if not store.has_documents(cfg["index_dir"]):     # none, or a first build stopped early
@@ -259,16 +262,66 @@ def cmd_serve(cfg, args) -> int:
 
     app = create_app({"INDEX_DIR": str(cfg["index_dir"]), "CORPUS_DIR": str(cfg["corpus_dir"]),
                       "BASE_URL": cfg["base_url"], "INLINE_FACETS": cfg["inline_facets"],
-                      "HOST": cfg["host"], "PORT": cfg["port"], "TIME_BUDGET": cfg["time_budget"]})
+                      "HOST": cfg["host"], "PORT": cfg["port"], "TIME_BUDGET": cfg["time_budget"],
+                      # Threads of one process follow the newest commit any of them has seen; processes
+                      # share no such note, so each request checks the index (18 µs of CPU at 100,000
+                      # paragraphs, 62 µs at 1,000,000): after one answer shows a reindex, no worker
+                      # answers from the index before it (a permalink opened next would 404 or mislead).
+                      "REFRESH_SECONDS": 0.0 if workers > 1 else 1.0})
+    if workers > 1:
+        # The watcher runs in a process of its own beside the workers (webapp.server.run).
+        also = (lambda: _watch_until_stopped(cfg, sys.stderr)) if args.watch else None
+        try:
+            stopped = run(app, host=cfg["host"], port=cfg["port"], threads=threads, workers=workers,
+                          also=also, log=lambda line: _log(f"reportsearch: {line}"))
+        except OSError as exc:                   # taken between the check and now
+            raise port_error(cfg["host"], cfg["port"], exc) from None
+        if stopped == signal.SIGINT:
+            raise KeyboardInterrupt
+        return 0
     watcher = _watcher(cfg, sys.stderr).start(initial=True) if args.watch else None
     try:
-        run(app, host=cfg["host"], port=cfg["port"], threads=cfg["threads"])
+        run(app, host=cfg["host"], port=cfg["port"], threads=threads)
     except OSError as exc:                       # taken between the check and now
         raise port_error(cfg["host"], cfg["port"], exc) from None
     finally:
         if watcher is not None:
             watcher.stop()
     return 0
+
+
+def serve_threads(asked: int, workers: int) -> int:
+    """Threads per server process: ``asked``, or 8 in all when 0. Each thread that searches holds its
+    own view of the index (about 17 MB at 1,000,000 paragraphs), and a process runs one cheap and one
+    expensive search at a time (webapp.budget): a second process's threads add memory more than speed
+    (docs/scaling.md, "多个服务进程")."""
+    if asked < 0:
+        raise ReportSearchError(f"线程数须为 0（自动）或正整数，而不是 {asked}（--threads 或环境变量 REPORTSEARCH_THREADS）")
+    return asked or max(1, TOTAL_THREADS // workers)
+
+
+TOTAL_THREADS = 8
+
+
+def serve_workers(asked: int) -> int:
+    """How many server processes: ``asked``, or the default for this machine when 0."""
+    from webapp.workers import can_fork, default_workers
+
+    if asked < 0:
+        raise ReportSearchError(f"进程数须为 0（自动）或正整数，而不是 {asked}（--workers 或环境变量 REPORTSEARCH_WORKERS）")
+    if asked > 1 and not can_fork():
+        _log("reportsearch: 此系统不支持多进程服务（没有 fork），改用 1 个进程")
+        return 1
+    return asked or default_workers()
+
+
+def _watch_until_stopped(cfg, out) -> None:
+    watcher = _watcher(cfg, out).start(initial=True)
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        watcher.stop()
 
 
 HANDLERS = {"index": cmd_index, "search": cmd_search, "serve": cmd_serve, "watch": cmd_watch, "status": cmd_status}

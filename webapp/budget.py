@@ -9,6 +9,8 @@ their own lane: a search is CPU-bound Python, and on CPython threads searching a
 share one core and take more CPU each (8 clients on the development collection: 42 ms of CPU
 a search with 8 at once, 20 ms one at a time; 28 against 52 searches a second). A cheap search
 that cannot enter its lane within its budget runs anyway, and its deadline cuts it short.
+The lanes are per process: with several server processes (webapp.workers), one cheap search
+runs in each at once, one per core.
 """
 from __future__ import annotations
 

@@ -2,10 +2,15 @@
 
 Waitress reads each request fully in its own I/O loop before a worker thread sees it, so a slow
 or hostile client cannot tie up the `threads` workers; the limits below bound what it reads.
+With ``workers`` above one, as many processes serve one socket (webapp.workers), each with
+``threads`` threads.
 """
 from __future__ import annotations
 
+import os
+import socket
 import sys
+from functools import partial
 
 # Requests are GETs with a short query (the app caps it at 200 characters); there is no upload.
 MAX_HEADER_BYTES = 64 * 1024
@@ -14,20 +19,103 @@ IDLE_SECONDS = 60
 MAX_CONNECTIONS = 200
 
 
-def run(app, host: str = "127.0.0.1", port: int = 5000, threads: int = 8) -> None:
+def run(app, host: str = "127.0.0.1", port: int = 5000, threads: int = 8, workers: int = 1,
+        also=None, log=None) -> int:
+    """Serve until stopped; returns the signal that stopped a multi-process server (0 otherwise).
+    With several workers, ``also`` (if given) runs in a supervised process of its own beside
+    them (the corpus watcher: a thread in the parent would be forked mid-work with every restart).
+    OSError when host:port cannot be bound."""
+    more_open_files()
+    if workers <= 1:
+        print(f"reportsearch 正在运行：http://{host}:{port}/  （{threads} 个线程，按 Ctrl+C 停止）", file=sys.stderr,
+              flush=True)
+        _serve(app, threads, host=host, port=port)
+        return 0
+    from . import workers as processes
+    from .balance import Balance
+
+    sock = listening_socket(host, port)
+    try:
+        prepare(app.extensions["reportsearch"])
+        processes.share_before_fork()
+        print(f"reportsearch 正在运行：http://{host}:{port}/  （{workers} 个进程，每个 {threads} 个线程，"
+              "按 Ctrl+C 停止）", file=sys.stderr, flush=True)
+        say = log or (lambda line: print(f"reportsearch: {line}", file=sys.stderr, flush=True))
+        balance = Balance(workers)
+        targets = [partial(_serve_worker, app, threads, sock, balance, slot) for slot in range(workers)]
+        targets += [also] if also else []
+        return processes.Supervisor(targets, say).run()
+    finally:
+        sock.close()
+
+
+# A word in nearly every work report: searching it (and counting its facets) builds what every
+# search of this index state uses (see prepare).
+WARM_WORD = "工作"
+
+
+def prepare(searcher) -> None:
+    """Load, before the fork, what the workers' searches would each load: the imports, the
+    dictionary, and the data built once per index state (facet columns, the paragraphs with
+    copies, the long posting lists read: indexer.engine.columns and .kept). Forked workers share
+    those pages until they write to them; arrays of numbers are never written, so they stay
+    shared. The view opened here is closed: every worker thread opens its own."""
+    import time
+
+    if searcher.warm():
+        try:
+            searcher.search(WARM_WORD, limit=10, deadline=time.monotonic() + 2.0)
+            searcher.facet_counts(WARM_WORD, deadline=time.monotonic() + 2.0)
+        except Exception:      # a warm-up only: a worker would meet the same error and report it
+            pass
+    searcher.close()
+
+
+def _options(threads: int) -> dict:
+    return dict(threads=threads, ident="reportsearch", clear_untrusted_proxy_headers=True,
+                max_request_header_size=MAX_HEADER_BYTES, max_request_body_size=MAX_BODY_BYTES,
+                channel_timeout=IDLE_SECONDS, connection_limit=MAX_CONNECTIONS,
+                # poll, not select: every server thread opens the index's files, so a large index takes
+                # the process past file descriptor 1024, which select() cannot watch (at 1,000,000
+                # paragraphs the server died on its first request past that: "filedescriptor out of range")
+                asyncore_use_poll=True)
+
+
+def _serve(app, threads: int, **where) -> None:
     from waitress import serve
 
-    more_open_files()
+    serve(app, **_options(threads), **where)
 
-    print(f"reportsearch 正在运行：http://{host}:{port}/  （{threads} 个线程，按 Ctrl+C 停止）", file=sys.stderr,
-          flush=True)
-    serve(app, host=host, port=port, threads=threads, ident="reportsearch", clear_untrusted_proxy_headers=True,
-          max_request_header_size=MAX_HEADER_BYTES, max_request_body_size=MAX_BODY_BYTES,
-          channel_timeout=IDLE_SECONDS, connection_limit=MAX_CONNECTIONS,
-          # poll, not select: every server thread opens the index's files, so a large index takes
-          # the process past file descriptor 1024, which select() cannot watch (at 1,000,000
-          # paragraphs the server died on its first request past that: "filedescriptor out of range")
-          asyncore_use_poll=True)
+
+def _serve_worker(app, threads: int, sock: socket.socket, balance, slot: int) -> None:
+    """One worker: waitress on the shared socket, accepting only while not ahead of the others."""
+    import logging
+
+    from waitress.server import create_server
+
+    logging.basicConfig()           # as waitress.serve does: its errors reach stderr
+    server = create_server(app, sockets=[sock], **_options(threads))
+    balance.gate(server, slot)
+    server.run()
+
+
+def listening_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
+    """A socket listening on host:port, bound as waitress binds its own (SO_REUSEADDR except on
+    Windows, IPv6 only for an IPv6 address)."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                         flags=socket.AI_PASSIVE)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        if os.name != "nt":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind(address)
+        sock.listen(backlog)     # connections wait in the backlog while the workers start
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 def more_open_files(wanted: int = 65536) -> int:

@@ -1,0 +1,232 @@
+"""Server processes and threads compared on one index, interleaved in the same minutes.
+
+    python bench/serving.py --index bench/out/index-ours-100000          # 1×8, 2×8, 2×4, 3 rounds
+    python bench/serving.py --index IX --configs 1x8 2x8 2x8r 2x8u --rounds 5   # variants: see below
+
+Each round starts every configuration in turn (workers × threads per worker; the order rotates
+from round to round), measures the cold start (to the first answer), then the query mix of
+bench/perf.py from 8 client threads, once with a new connection per request (as bench/perf.py
+asks) and once with one kept-alive connection per client (as a browser does): p50/p95 latency,
+requests/s, the server's CPU per request (user + sys of its process tree, from /proc), how the
+work split between the worker processes (the busiest worker's share of the workers' CPU), and
+memory summed over the tree, PSS and RSS. The clients run on the same machine; their CPU is
+reported too. Every figure is the median of the rounds (range); the ratio against the first
+configuration is taken within each round, then its median. The index is only read.
+
+Two variants are not server modes of ours, only here to compare ways of sharing a port: ``r``,
+each forked worker binds a socket of its own with SO_REUSEPORT (Linux) and the kernel spreads
+connections by a hash of their addresses; ``u``, the workers share one socket as ours do but
+without webapp.balance (the first worker to call accept() takes the connection).
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from common import median, percentile
+from perf import CLIENTS, QUERIES, env, free_port, tree_pids, tree_pss_kb, tree_rss_kb
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICK        # utime + stime
+    except OSError:
+        return 0.0
+
+
+def start(index: Path, workers: int, threads: int, variant: str) -> tuple[subprocess.Popen, int, float]:
+    port = free_port()
+    if variant:
+        cmd = [sys.executable, __file__, "--variant-server", variant, str(index), str(port), str(workers), str(threads)]
+    else:
+        cmd = [sys.executable, "-m", "indexer", "serve", "--index", str(index), "--port", str(port),
+               "--workers", str(workers), "--threads", str(threads)]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/api/search?" + urllib.parse.urlencode({"q": "社区"})
+    while time.perf_counter() - started < 120:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as r:
+                json.load(r)
+            return proc, port, time.perf_counter() - started
+        except OSError:
+            if proc.poll() is not None:
+                raise SystemExit(f"{cmd} exited")
+            time.sleep(0.02)
+    raise SystemExit(f"{cmd} did not answer")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def path(q: str) -> str:
+    return "/api/search?" + urllib.parse.urlencode({"q": q, "limit": 10})
+
+
+def load(port: int, keep_alive: bool, rounds: int = 3) -> tuple[list[float], float]:
+    """CLIENTS threads, each asking the query mix ``rounds`` times: (each request's ms, requests/s)."""
+    def client(n: int) -> list[float]:
+        out = []
+        conn = None
+        qs = [q for _ in range(rounds) for q in QUERIES]
+        qs = qs[n:] + qs[:n]                      # the clients do not ask the same query at once
+        for q in qs:
+            t = time.perf_counter()
+            if conn is None:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", path(q))
+            r = conn.getresponse()
+            assert r.status == 200, r.status
+            assert "results" in json.loads(r.read())
+            if not keep_alive:
+                conn.close()
+                conn = None
+            out.append((time.perf_counter() - t) * 1000)
+        if conn is not None:
+            conn.close()
+        return out
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        per_client = list(pool.map(client, range(CLIENTS)))
+    wall = time.perf_counter() - started
+    times = [t for c in per_client for t in c]
+    return times, len(times) / wall
+
+
+def measure(index: Path, config: str) -> dict:
+    variant = config.lstrip("0123456789x")
+    workers, threads = (int(x) for x in config.rstrip("ru").split("x"))
+    proc, port, cold = start(index, workers, threads, variant)
+    try:
+        for q in QUERIES:       # one warm-up pass, as bench/perf.py's (not every thread sees it)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", path(q))
+            conn.getresponse().read()
+            conn.close()
+        out = {"cold_s": cold}
+        for mode, keep in (("new", False), ("keep", True)):
+            pids = tree_pids(proc.pid)
+            before = {p: cpu_seconds(p) for p in pids}
+            client_before = time.process_time()
+            times, rate = load(port, keep)
+            client_cpu = time.process_time() - client_before
+            used = {p: cpu_seconds(p) - before.get(p, 0.0) for p in tree_pids(proc.pid)}
+            worker_cpu = [v for p, v in used.items() if p != proc.pid] if len(used) > 1 else list(used.values())
+            out[mode] = {"p50": percentile(times, 50), "p95": percentile(times, 95), "req_s": rate,
+                         "cpu_ms": sum(used.values()) * 1000 / len(times),
+                         "client_cpu_ms": client_cpu * 1000 / len(times),
+                         "busiest": max(worker_cpu) / max(sum(worker_cpu), 1e-9)}
+        out["pss_mb"] = tree_pss_kb(proc.pid) / 1024
+        out["rss_mb"] = tree_rss_kb(proc.pid) / 1024
+        out["procs"] = len(tree_pids(proc.pid))
+    finally:
+        stop(proc)
+    return out
+
+
+def figure(values: list[float], fmt: str) -> str:
+    text = fmt.format(median(values))
+    return text + (f" ({fmt.format(min(values))}–{fmt.format(max(values))})" if len(values) > 1 else "")
+
+
+def report(results: dict[str, list[dict]], configs: list[str]) -> None:
+    first = configs[0]
+    for mode, title in (("new", "a new connection per request (as bench/perf.py)"),
+                        ("keep", "one kept-alive connection per client")):
+        print(f"\n#### {CLIENTS} clients, {title}; medians of {len(results[first])} rounds (range)\n")
+        print(f"| workers×threads | p50 ms | p95 ms | req/s | req/s ÷ {first} (per round) | server CPU ms/req | "
+              "client CPU ms/req | busiest worker's CPU share |")
+        print("|---|---|---|---|---|---|---|---|")
+        for c in configs:
+            runs = [r[mode] for r in results[c]]
+            ratio = [r[mode]["req_s"] / b[mode]["req_s"] for r, b in zip(results[c], results[first])]
+            print(f"| {c} | {figure([r['p50'] for r in runs], '{:.1f}')} | {figure([r['p95'] for r in runs], '{:.1f}')} "
+                  f"| {figure([r['req_s'] for r in runs], '{:.0f}')} | {figure(ratio, '{:.2f}')} "
+                  f"| {figure([r['cpu_ms'] for r in runs], '{:.1f}')} | {figure([r['client_cpu_ms'] for r in runs], '{:.1f}')} "
+                  f"| {figure([r['busiest'] for r in runs], '{:.2f}')} |")
+    print(f"\n#### Start and memory (after both loads); medians of {len(results[first])} rounds (range)\n")
+    print("| workers×threads | processes | cold start s | PSS sum MB | RSS sum MB |\n|---|---|---|---|---|")
+    for c in configs:
+        runs = results[c]
+        print(f"| {c} | {runs[0]['procs']} | {figure([r['cold_s'] for r in runs], '{:.2f}')} "
+              f"| {figure([r['pss_mb'] for r in runs], '{:.0f}')} | {figure([r['rss_mb'] for r in runs], '{:.0f}')} |")
+    sys.stdout.flush()
+
+
+def variant_server(variant: str, index: str, port: int, workers: int, threads: int) -> None:
+    """The app built and warmed once, then forked workers serving ``variant``'s way (see above)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from webapp import create_app
+    from webapp.server import _serve, listening_socket, more_open_files
+    from webapp.workers import Supervisor, share_before_fork
+
+    more_open_files()
+    app = create_app({"INDEX_DIR": index, "PORT": port})
+    shared = listening_socket("127.0.0.1", port) if variant == "u" else None
+    app.extensions["reportsearch"].warm()
+    app.extensions["reportsearch"].close()
+    share_before_fork()
+
+    def serve_own_socket():
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind(("127.0.0.1", port))
+        sock.listen(1024)
+        _serve(app, threads, sockets=[sock])
+
+    def serve_shared_socket():
+        _serve(app, threads, sockets=[shared])
+
+    Supervisor([serve_shared_socket if shared else serve_own_socket] * workers, print).run()
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--variant-server":
+        variant, index, port, workers, threads = sys.argv[2:7]
+        variant_server(variant, index, int(port), int(workers), int(threads))
+        return
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--index", type=Path, required=True, help="an index to serve (only read)")
+    ap.add_argument("--configs", nargs="+", default=["1x8", "2x8", "2x4"],
+                    help="workers x threads per worker; a trailing r or u: a variant (see above)")
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start; index {args.index}")
+    results: dict[str, list[dict]] = {c: [] for c in args.configs}
+    for n in range(args.rounds):
+        order = args.configs[n % len(args.configs):] + args.configs[:n % len(args.configs)]
+        for c in order:
+            results[c].append(measure(args.index, c))
+            r = results[c][-1]
+            print(f"round {n + 1} {c}: " + json.dumps({k: (round(v, 3) if isinstance(v, float) else
+                                                           {a: round(b, 3) for a, b in v.items()} if isinstance(v, dict) else v)
+                                                       for k, v in r.items()}), file=sys.stderr, flush=True)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    report(results, args.configs)
+
+
+if __name__ == "__main__":
+    main()
