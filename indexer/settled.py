@@ -45,12 +45,14 @@ def manifest(ix, index_dir: Path, reading: Reading) -> tuple[int, dict[str, str]
     return generation, reading.settled_manifest()
 
 
-def settle(index_dir: Path, reading: Reading, scanned: list, shas: dict[str, str], generation: int) -> None:
+def settle(index_dir: Path, reading: Reading, scanned: list, shas: dict[str, str], generation: int) -> bool:
     """Record that the ``scanned`` files, with the hashes ``shas`` of those this run indexed, are
-    the index at ``generation``, provided every one of them has its digest remembered."""
+    the index at ``generation``, provided every one of them has its digest remembered; say
+    whether it was recorded."""
     for cf, readable, sha in scanned:
         if not readable or reading.settled_hash(cf) != shas.get(cf.source, sha):
-            return
+            return False
     commit = _commit(index_dir, reading.corpus_dir, generation)
     if commit is not None:
         reading.digests.settle(commit)
+    return commit is not None

@@ -1,0 +1,133 @@
+"""A run with nothing to do, told from a few stats before Whoosh or any reader is loaded.
+
+In the flow files → text → clean → reports → paragraphs → analysis → index, this comes first:
+before the corpus is compared with the index (indexer.update). At a million paragraphs a run that
+then found nothing to do spent most of its half second importing Whoosh and the readers, parsing
+digests.json and checking 25,000 remembered digests. A run that found the corpus to be, file for
+file, what the index holds (it settled, see indexer.settled) writes ``unchanged.json`` with
+fingerprints of:
+- the corpus as that run listed it: each file's path, size, modification and change times and
+  inode, which is what a remembered digest is trusted by (ingest.digests), and columns.ini's stat;
+- the index folder: every file's name and stat but those of status.json, which every run
+  rewrites; a commit, the litter of a killed run, another digests.json, furniture or dedup table
+  all change it;
+- the code: our modules and the installed packages' folders, since another version may read
+  files or the index differently.
+While all of these are what they were, the long way would reach the same answer, so the run stops
+here. A record that is missing, unreadable or disagrees in anything sends the run the long way,
+which writes a new one.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+FILE_NAME = "unchanged.json"
+VERSION = 1
+CONFIG_NAME = "columns.ini"        # the corpus's column mappings (ingest.readers.tabular)
+# Written by every run, so never part of the index folder's fingerprint (with their temporary files).
+_REWRITTEN = ("status.json", FILE_NAME)
+
+
+def _sha1(lines) -> str:
+    return hashlib.sha1("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _stamp(st: os.stat_result) -> str:
+    return f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_mode}"
+
+
+def corpus_fingerprint(files) -> str:
+    """Of CorpusFiles (ingest.files.discover) with the stat each was listed with."""
+    return _sha1(f"{cf.source}\t{_stamp(cf.listed)}" for cf in files)
+
+
+def config_stamp(corpus_dir: Path) -> str:
+    path = os.path.join(corpus_dir, CONFIG_NAME)
+    for look in (os.stat, os.lstat):      # a link's target; a broken link itself
+        try:
+            return _stamp(look(path))
+        except OSError:
+            pass
+    return ""
+
+
+def index_fingerprint(index_dir: Path) -> str | None:
+    try:
+        names = sorted(os.listdir(index_dir))
+        return _sha1(f"{name}\t{_stamp(os.lstat(os.path.join(index_dir, name)))}" for name in names
+                     if name not in _REWRITTEN and not name.startswith(tuple(f".{n}." for n in _REWRITTEN)))
+    except OSError:          # a file removed while listed: another run is at work
+        return None
+
+
+def code_fingerprint() -> str:
+    """Changes when our code or an installed package (Whoosh, a segmenter) changes."""
+    lines = [sys.version]
+    package = os.path.dirname(os.path.abspath(__file__))
+    for folder, dirs, names in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        lines += [f"{folder}/{name}\t{_stamp(os.stat(os.path.join(folder, name)))}"
+                  for name in sorted(names) if name.endswith(".py")]
+    # Installing, upgrading or removing a package adds or removes folders in site-packages.
+    for folder in sys.path:
+        if folder.endswith("-packages") and os.path.isdir(folder):
+            lines.append(f"{folder}\t{os.stat(folder).st_mtime_ns}")
+    return _sha1(lines)
+
+
+def _record(index_dir: Path, corpus_dir: Path, files, problem: str | None) -> dict | None:
+    index = index_fingerprint(index_dir)
+    if index is None:
+        return None
+    return {"version": VERSION, "corpus": str(Path(corpus_dir).resolve()), "code": code_fingerprint(),
+            "config": config_stamp(corpus_dir), "problem": problem, "index": index,
+            "files": len(files), "listed": corpus_fingerprint(files)}
+
+
+def check(index_dir: Path, corpus_dir: Path):
+    """(the files as listed now, the columns.ini problem the record holds) when nothing changed
+    since the record was written, else None. Lists the corpus (ingest.files.discover) only when
+    the index folder and the code are as recorded."""
+    try:
+        with open(os.path.join(index_dir, FILE_NAME), encoding="utf-8") as f:
+            kept = json.load(f)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(kept, dict) or kept.get("version") != VERSION:
+        return None
+    if kept.get("index") != index_fingerprint(index_dir) or kept.get("code") != code_fingerprint() \
+            or kept.get("corpus") != str(Path(corpus_dir).resolve()) or kept.get("config") != config_stamp(corpus_dir):
+        return None
+    from indexer.ingest.files import discover        # light: the readers are imported when a file is read
+
+    problems = {}
+    files = discover(corpus_dir, problems=problems)
+    if problems or len(files) != kept.get("files") or corpus_fingerprint(files) != kept.get("listed"):
+        return None
+    return files, kept.get("problem")
+
+
+def remember(index_dir: Path, corpus_dir: Path, files, problem: str | None, still) -> bool:
+    """Write the record for ``files`` (a run's scan, which found them to be what the index holds)
+    and ``problem`` (its columns.ini problem), if ``still()`` says the index folder is as that run
+    left it: called between two listings of the folder, so that a commit made meanwhile by
+    another writer cannot be vouched for. Best effort: False when not written."""
+    path = Path(index_dir) / FILE_NAME
+    record = _record(index_dir, corpus_dir, files, problem)
+    if record is None or not still() or index_fingerprint(index_dir) != record["index"]:
+        return False
+    temporary = path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            temporary.unlink()
+        except OSError:
+            pass
+        return False
+    return True
