@@ -51,8 +51,8 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
         raise ReportSearchError(f"语料目录不存在：{corpus_dir}")
     quiet = None if rebuild else unchanged.check(index_dir, corpus_dir)
     if quiet is not None:
-        files, problem = quiet
-        summary = Summary(unchanged=len(files), skipped={unchanged.CONFIG_NAME: problem} if problem else {})
+        count, problem = quiet
+        summary = Summary(unchanged=count, skipped={unchanged.CONFIG_NAME: problem} if problem else {})
         _record(index_dir, corpus_dir, summary, None, log)
     else:
         summary = _update(_Run(Path(index_dir), corpus_dir, rebuild, lock_timeout, log), processes)

@@ -69,8 +69,13 @@ def discover(corpus_dir: Path, problems: dict[str, str] | None = None) -> list[C
     A folder or file that cannot be listed or examined (no permission, a path too long) is
     recorded in ``problems`` as {display path: reason in Chinese}, and the walk goes on.
     """
+    return [CorpusFile(source, real, st) for source, real, st in walk(corpus_dir, problems)]
+
+
+def walk(corpus_dir: Path, problems: dict[str, str] | None = None):
+    """discover's files as (source, real path, stat), without making an object of each."""
     root = Path(corpus_dir).resolve()
-    found, taken = [], set()
+    taken = set()
     problems = {} if problems is None else problems
     # Folders as os.walk(followlinks=False) visits them, top-down in name order; a folder's
     # part of every source is made once per folder (a million paragraphs are some 25,000 files,
@@ -78,9 +83,9 @@ def discover(corpus_dir: Path, problems: dict[str, str] | None = None) -> list[C
     stack = [(str(root), "")]
     while stack:
         top, folder = stack.pop()
-        entries = _listing(top, folder, problems)
+        prefix = folder + "/" if folder else ""
         subfolders = []
-        for entry in sorted(entries, key=_name):
+        for entry in sorted(_listing(top, folder, problems), key=_name):
             name = entry.name
             try:
                 is_dir = entry.is_dir()
@@ -88,21 +93,29 @@ def discover(corpus_dir: Path, problems: dict[str, str] | None = None) -> list[C
                 is_dir = False
             if is_dir:
                 if not name.startswith(".") and not entry.is_symlink():
-                    subfolders.append((entry.path, f"{folder}/{display_name(name)}" if folder else display_name(name)))
+                    subfolders.append((entry.path, prefix + display_name(name)))
                 continue
             if name.startswith((".", "~$")) or not supported_name(name):
                 continue
-            source = f"{folder}/{display_name(name)}" if folder else display_name(name)
-            st = _examine(entry, root, source, problems)
+            source = prefix + display_name(name)
+            st = _regular(entry) or _examine(entry, root, source, problems)
             if st is None:
                 continue
             if source in taken:      # two raw names that read the same: keep both, distinctly
                 source = "/".join(os.fsencode(p).decode("utf-8", "backslashreplace")
                                   for p in Path(entry.path).relative_to(root).parts)
             taken.add(source)
-            found.append(CorpusFile(source, entry.path, st))
+            yield source, entry.path, st
         stack += reversed(subfolders)
-    return found
+
+
+def _regular(entry: os.DirEntry) -> os.stat_result | None:
+    """The stat of a regular file that is not a link (the common case, one lstat), else None."""
+    try:
+        st = entry.stat(follow_symlinks=False)
+    except OSError:
+        return None
+    return st if stat.S_ISREG(st.st_mode) else None
 
 
 def _name(entry: os.DirEntry) -> str:
