@@ -90,19 +90,16 @@ def code_fingerprint() -> str:
     return _sha1(lines)
 
 
-def _record(index_dir: Path, corpus_dir: Path, files, problem: str | None) -> dict | None:
-    index = index_fingerprint(index_dir)
-    if index is None:
-        return None
-    return {"version": VERSION, "corpus": str(Path(corpus_dir).resolve()), "code": code_fingerprint(),
-            "config": config_stamp(corpus_dir), "problem": problem, "index": index,
-            "files": len(files), "listed": corpus_fingerprint((cf.source, cf.listed) for cf in files)}
+def before_scan(corpus_dir: Path) -> tuple[str, str]:
+    """What a run's scan depends on besides the files (columns.ini, the code), taken before it:
+    a change while the run goes on is then a change to the next run."""
+    return config_stamp(corpus_dir), code_fingerprint()
 
 
 def check(index_dir: Path, corpus_dir: Path):
     """(the number of files, the columns.ini problem the record holds) when nothing changed
-    since the record was written, else None. Lists the corpus (ingest.files.discover) only when
-    the index folder and the code are as recorded."""
+    since the record was written, else None. Lists the corpus (ingest.files.walk) only when
+    the index folder, the code and columns.ini are as recorded."""
     try:
         with open(os.path.join(index_dir, FILE_NAME), encoding="utf-8") as f:
             kept = json.load(f)
@@ -127,15 +124,20 @@ def check(index_dir: Path, corpus_dir: Path):
     return count[0], kept.get("problem")
 
 
-def remember(index_dir: Path, corpus_dir: Path, files, problem: str | None, still) -> bool:
-    """Write the record for ``files`` (a run's scan, which found them to be what the index holds)
-    and ``problem`` (its columns.ini problem), if ``still()`` says the index folder is as that run
-    left it: called between two listings of the folder, so that a commit made meanwhile by
-    another writer cannot be vouched for. Best effort: False when not written."""
+def remember(index_dir: Path, corpus_dir: Path, files, scanned_with: tuple[str, str], problem: str | None,
+             still) -> bool:
+    """Write the record for ``files`` (a run's scan, which found them to be what the index holds),
+    ``scanned_with`` (before_scan, taken before that scan) and ``problem`` (its columns.ini
+    problem), if ``still()`` says the index folder is as that run left it: called between two
+    listings of the folder, so that a commit made meanwhile by another writer cannot be vouched
+    for. Best effort: False when not written."""
     path = Path(index_dir) / FILE_NAME
-    record = _record(index_dir, corpus_dir, files, problem)
-    if record is None or not still() or index_fingerprint(index_dir) != record["index"]:
+    index = index_fingerprint(index_dir)
+    if index is None or not still() or index_fingerprint(index_dir) != index:
         return False
+    record = {"version": VERSION, "corpus": str(Path(corpus_dir).resolve()), "code": scanned_with[1],
+              "config": scanned_with[0], "problem": problem, "index": index, "files": len(files),
+              "listed": corpus_fingerprint((cf.source, cf.listed) for cf in files)}
     temporary = path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")
     try:
         temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")

@@ -6,9 +6,10 @@ compare them with the index's manifest, find the copies of reports whose records
 (ingest.dedup), and write one batch (engine.batch).
 
 Incremental by content hash: new files are added, changed files reindexed, deleted files
-dropped, and a run with nothing to do opens no writer at all. A file that cannot be read is
-reported and recorded (so it is not retried until it changes); the rest of the run goes on.
-Everything is committed at once, so a run killed half-way leaves the last committed state.
+dropped; a run with nothing to do opens no writer, nor even the index when a few stats show
+nothing changed since a run that vouched for it (indexer.unchanged). A file that cannot be read
+is reported and recorded (not retried until it changes); the rest of the run goes on. All is
+committed at once: a run killed half-way leaves the last committed state.
 """
 from __future__ import annotations
 
@@ -90,9 +91,8 @@ def _update(run: "_Run", processes: int) -> Summary:
         change = status.Change(run.committed - 1, run.committed, [cf.source for cf, _, _ in run.scanned],
                                summary.reports - run.removed[0], summary.paragraphs - run.removed[1])
     _record(run.index_dir, run.corpus_dir, summary, change, run.log)
-    if vouched and run.listed_whole:
-        # After digests.json is saved (closing the reading): the record vouches for it as it is.
-        unchanged.remember(run.index_dir, run.corpus_dir, [cf for cf, _, _ in run.scanned],
+    if vouched and run.listed_whole:      # after closing the reading, which saves digests.json
+        unchanged.remember(run.index_dir, run.corpus_dir, [cf for cf, _, _ in run.scanned], run.scanned_with,
                            summary.skipped.get(unchanged.CONFIG_NAME),
                            lambda: store.latest_generation(ix) == generation and not store.leftovers(run.index_dir))
     return summary
@@ -182,6 +182,7 @@ class _Run:
         self.committed: int | None = None              # the generation its commit made
         self.settled = False                           # the manifest was known without reading it
         self.listed_whole = False                      # no folder or file failed to be listed
+        self.scanned_with = ("", "")                   # columns.ini and the code, as the scan began
 
     def open(self):
         """The index, created if missing; one this version cannot read is rebuilt, saying why."""
@@ -204,6 +205,7 @@ class _Run:
         from indexer.engine import store
         from indexer.ingest.readers.tabular import CONFIG_NAME, config_problem
 
+        self.scanned_with = unchanged.before_scan(self.corpus_dir)
         problems = {}
         files = discover(self.corpus_dir, problems=problems)
         self.listed_whole = not problems
