@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from indexer.engine.batch import Batch
     from indexer.ingest import dedup
     from indexer.ingest.reading import Reading
-
 # Whoosh, the readers and what only writing needs are imported by the functions that use them:
 # a run that finds nothing changed (indexer.unchanged) stops before any of them is loaded.
 
