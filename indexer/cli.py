@@ -13,14 +13,12 @@ import errno
 import json
 import os
 import re
-import socket
 import sys
 import time
 from pathlib import Path
 
 from indexer.arguments import ArgumentParser
 from indexer.errors import ReportSearchError
-from indexer.model import SECTION_SEPARATOR
 from indexer.settings import SETTINGS, resolve, setting
 
 COMMANDS = {
@@ -154,6 +152,7 @@ def link_base(cfg) -> str:
 
 def cmd_search(cfg, args) -> int:
     from indexer.links import absolute, paragraph_path
+    from indexer.model import SECTION_SEPARATOR
     from indexer.search.searcher import Searcher
     from indexer.search.results import result_dict
 
@@ -228,6 +227,8 @@ def port_error(host: str, port: int, exc: OSError) -> ReportSearchError:
 
 def check_port(host: str, port: int) -> None:
     """Fail early when the server could not listen on host:port (bound as waitress binds)."""
+    import socket       # only the server needs it; `reportsearch index` starts without it
+
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
                                                              flags=socket.AI_PASSIVE)[0]
