@@ -56,3 +56,21 @@ def settle(index_dir: Path, reading: Reading, scanned: list, shas: dict[str, str
     if commit is not None:
         reading.digests.settle(commit)
     return commit is not None
+
+
+def vouch(reading: Reading, scanned: list, shas: dict[str, str]) -> list[list[str]] | None:
+    """Whether the ``scanned`` files, with the hashes ``shas`` of those this run indexed, are known
+    to be what the index holds by their stat (indexer.unchanged): None if not; else the files
+    changed too lately for that, as [source, content digest], to be hashed again until they are not."""
+    pending = []
+    for cf, readable, sha in scanned:
+        indexed = shas.get(cf.source, sha)
+        if not readable or indexed is None:
+            return None
+        if reading.settled_hash(cf) == indexed:
+            continue
+        racy = reading.racy_hash(cf)
+        if racy is None or racy[1] != indexed:
+            return None
+        pending.append([cf.source, racy[0]])
+    return pending

@@ -100,44 +100,63 @@ def check(index_dir: Path, corpus_dir: Path):
     """(the number of files, the columns.ini problem the record holds) when nothing changed
     since the record was written, else None. Lists the corpus (ingest.files.walk) only when
     the index folder, the code and columns.ini are as recorded."""
+    path = os.path.join(index_dir, FILE_NAME)
     try:
-        with open(os.path.join(index_dir, FILE_NAME), encoding="utf-8") as f:
+        with open(path, encoding="utf-8") as f:
             kept = json.load(f)
     except (OSError, ValueError):
         return None
-    if not isinstance(kept, dict) or kept.get("version") != VERSION:
+    if not isinstance(kept, dict) or kept.get("version") != VERSION or not isinstance(kept.get("pending"), list):
         return None
     if kept.get("index") != index_fingerprint(index_dir) or kept.get("code") != code_fingerprint() \
             or kept.get("corpus") != str(Path(corpus_dir).resolve()) or kept.get("config") != config_stamp(corpus_dir):
         return None
     from indexer.ingest.files import walk        # light: the readers are imported when a file is read
 
-    problems, count = {}, [0]
+    pending = dict(kept["pending"])
+    problems, count, found = {}, [0], {}
 
     def listed():
-        for source, _, st in walk(corpus_dir, problems):
+        for source, real, st in walk(corpus_dir, problems):
             count[0] += 1
+            if source in pending:
+                found[source] = (real, st)
             yield source, st
 
     if corpus_fingerprint(listed()) != kept.get("listed") or problems or count[0] != kept.get("files"):
         return None
+    if pending:
+        settled = _hash_again(pending, found)
+        if settled is None:
+            return None
+        if settled:                     # no longer in the racy window: their stat vouches from now on
+            _write(Path(path), dict(kept, pending=[p for p in kept["pending"] if p[0] not in settled]))
     return count[0], kept.get("problem")
 
 
-def remember(index_dir: Path, corpus_dir: Path, files, scanned_with: tuple[str, str], problem: str | None,
-             still) -> bool:
-    """Write the record for ``files`` (a run's scan, which found them to be what the index holds),
-    ``scanned_with`` (before_scan, taken before that scan) and ``problem`` (its columns.ini
-    problem), if ``still()`` says the index folder is as that run left it: called between two
-    listings of the folder, so that a commit made meanwhile by another writer cannot be vouched
-    for. Best effort: False when not written."""
-    path = Path(index_dir) / FILE_NAME
-    index = index_fingerprint(index_dir)
-    if index is None or not still() or index_fingerprint(index_dir) != index:
-        return False
-    record = {"version": VERSION, "corpus": str(Path(corpus_dir).resolve()), "code": scanned_with[1],
-              "config": scanned_with[0], "problem": problem, "index": index, "files": len(files),
-              "listed": corpus_fingerprint((cf.source, cf.listed) for cf in files)}
+def _hash_again(pending: dict[str, str], found: dict) -> set[str] | None:
+    """The files changed too lately for their stat to vouch for them when the record was written:
+    each is read again and must still hold the content recorded. Those whose digest is now taken
+    past the racy window (ingest.digests) are returned; None if any differs."""
+    from indexer.ingest.digests import racy
+
+    settled = set()
+    for source, content in pending.items():
+        real, st = found[source]
+        try:
+            with open(real, "rb") as f:
+                data = f.read()
+            after = os.stat(real)
+        except OSError:
+            return None
+        if hashlib.sha1(data).hexdigest() != content or _stamp(after) != _stamp(st):
+            return None
+        if not racy(st):
+            settled.add(source)
+    return settled
+
+
+def _write(path: Path, record: dict) -> bool:
     temporary = path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")
     try:
         temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
@@ -149,3 +168,20 @@ def remember(index_dir: Path, corpus_dir: Path, files, scanned_with: tuple[str, 
             pass
         return False
     return True
+
+
+def remember(index_dir: Path, corpus_dir: Path, files, pending: list[list[str]], scanned_with: tuple[str, str],
+             problem: str | None, still) -> bool:
+    """Write the record for ``files`` (a run's scan, which found them to be what the index holds),
+    ``pending`` (those of them changed too lately for their stat to vouch, as [source, content
+    digest]: settled.vouch), ``scanned_with`` (before_scan, taken before that scan) and
+    ``problem`` (its columns.ini problem), if ``still()`` says the index folder is as that run
+    left it: called between two listings of the folder, so that a commit made meanwhile by
+    another writer cannot be vouched for. Best effort: False when not written."""
+    index = index_fingerprint(index_dir)
+    if index is None or not still() or index_fingerprint(index_dir) != index:
+        return False
+    return _write(Path(index_dir) / FILE_NAME, {
+        "version": VERSION, "corpus": str(Path(corpus_dir).resolve()), "code": scanned_with[1],
+        "config": scanned_with[0], "problem": problem, "index": index, "files": len(files), "pending": pending,
+        "listed": corpus_fingerprint((cf.source, cf.listed) for cf in files)})

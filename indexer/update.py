@@ -37,8 +37,7 @@ if TYPE_CHECKING:
 PARALLEL_BYTES = 2_000_000   # below this much new text, one process indexes faster
 CHUNK = 200                  # paragraphs written between two progress updates within one file
 
-# (file, whether it could be read, its hash); the hash is None for a file not in the index
-# when it was scanned, whose hash is taken when it is read (see ingest.reading).
+# (file, whether it could be read, its hash: None for a file not in the index, hashed when read)
 Scanned = tuple[CorpusFile, bool, "str | None"]
 
 
@@ -70,7 +69,7 @@ def _update(run: "_Run", processes: int) -> Summary:
         ix = run.open()
     except OSError as exc:                   # creating the index on a full or read-only disk
         raise write_failure(exc) from None
-    vouched = False
+    pending = None
     with Reading(run.corpus_dir, Digests(run.index_dir, run.corpus_dir)) as reading:
         todo = run.scan(ix, reading)
         if todo or run.summary.deleted or run.rebuild or (not run.settled and run.table_stale()):
@@ -79,7 +78,8 @@ def _update(run: "_Run", processes: int) -> Summary:
             store.tidy(run.index_dir)       # a run killed after its commit may have left old files
         if run.committed is not None or run.kept is None:    # the index is known to hold what was scanned
             generation = run.committed if run.committed is not None else run.generation
-            vouched = settled.settle(run.index_dir, reading, run.scanned, run.shas, generation)
+            settled.settle(run.index_dir, reading, run.scanned, run.shas, generation)
+            pending = settled.vouch(reading, run.scanned, run.shas)
         run.summary.slowest = reading.slowest
     summary = run.summary
     for source in summary.skipped:
@@ -90,8 +90,8 @@ def _update(run: "_Run", processes: int) -> Summary:
         change = status.Change(run.committed - 1, run.committed, [cf.source for cf, _, _ in run.scanned],
                                summary.reports - run.removed[0], summary.paragraphs - run.removed[1])
     _record(run.index_dir, run.corpus_dir, summary, change, run.log)
-    if vouched and run.listed_whole:      # after closing the reading, which saves digests.json
-        unchanged.remember(run.index_dir, run.corpus_dir, [cf for cf, _, _ in run.scanned], run.scanned_with,
+    if pending is not None and run.listed_whole:      # after closing the reading, which saves digests.json
+        unchanged.remember(run.index_dir, run.corpus_dir, [cf for cf, _, _ in run.scanned], pending, run.scanned_with,
                            summary.skipped.get(unchanged.CONFIG_NAME),
                            lambda: store.latest_generation(ix) == generation and not store.leftovers(run.index_dir))
     return summary
@@ -181,7 +181,7 @@ class _Run:
         self.committed: int | None = None              # the generation its commit made
         self.settled = False                           # the manifest was known without reading it
         self.listed_whole = False                      # no folder or file failed to be listed
-        self.scanned_with = ("", "")                   # columns.ini and the code, as the scan began
+        self.scanned_with = ("", "")                   # columns.ini and the code when the scan began
 
     def open(self):
         """The index, created if missing; one this version cannot read is rebuilt, saying why."""

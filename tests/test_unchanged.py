@@ -3,7 +3,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -142,8 +141,7 @@ def test_an_early_stop_reports_what_the_long_way_would(tmp_path, settled, long_r
 def test_the_early_stop_loads_neither_whoosh_nor_the_readers(tmp_path):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
-    (corpus / "a.txt").write_text(REPORT, encoding="utf-8")
-    time.sleep(digests.RACY_SECONDS + 0.1)           # old enough for its digest to be remembered
+    (corpus / "a.txt").write_text(REPORT, encoding="utf-8")       # just now: read again by the next run
     loaded = ("import sys; from indexer.cli import main; main(sys.argv[1:]); "
               "print(sorted(m for m in sys.modules if m.startswith(('whoosh', 'numpy', 'indexer.engine', "
               "'indexer.ingest.reading', 'indexer.ingest.readers.'))))")
@@ -167,3 +165,25 @@ def test_the_code_fingerprint_follows_the_code(tmp_path):
     with open(tmp_path / "indexer" / "engine" / "schema.py", "a", encoding="utf-8") as f:
         f.write("# another version\n")
     assert fingerprint() != before
+
+
+def test_a_file_changed_lately_is_read_again_until_its_stat_can_vouch(tmp_path, monkeypatch, long_runs):
+    import json
+
+    monkeypatch.setattr(digests, "RACY_SECONDS", 3600.0)      # every file changed "just now"
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(REPORT, encoding="utf-8")
+    record = index / unchanged.FILE_NAME
+    pending = lambda: [source for source, _ in json.loads(record.read_text(encoding="utf-8"))["pending"]]  # noqa: E731
+    assert update_index(index, corpus).added == ["a.txt"] and pending() == ["a.txt"]
+    assert quiet(corpus, index, long_runs) and pending() == ["a.txt"]
+    # Read again, it must still hold what was indexed: a recorded digest it does not match sends the run the long way.
+    data = json.loads(record.read_text(encoding="utf-8"))
+    data["pending"] = [["a.txt", "0" * 40]]
+    record.write_text(json.dumps(data), encoding="utf-8")
+    assert not quiet(corpus, index, long_runs) and pending() == ["a.txt"]
+    # Read once past the racy window, its stat vouches for it from then on.
+    monkeypatch.setattr(digests, "RACY_SECONDS", 0.0)
+    assert quiet(corpus, index, long_runs) and pending() == []
+    assert quiet(corpus, index, long_runs)
