@@ -14,8 +14,10 @@ fingerprints of:
 - the code: our modules and the installed packages' folders, since another version may read
   files or the index differently.
 While all of these are what they were, the long way would reach the same answer, so the run stops
-here. A record that is missing, unreadable or disagrees in anything sends the run the long way,
-which writes a new one.
+here. A file changed too lately for its stat to vouch (ingest.digests' racy window: another change
+in the same clock tick could leave the same stat) is recorded with its content digest and read
+again by every run until one reads it past that window. A record that is missing, unreadable or
+disagrees in anything sends the run the long way, which writes a new one.
 """
 from __future__ import annotations
 
