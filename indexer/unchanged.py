@@ -98,42 +98,64 @@ def before_scan(corpus_dir: Path) -> tuple[str, str]:
     return config_stamp(corpus_dir), code_fingerprint()
 
 
-def check(index_dir: Path, corpus_dir: Path):
-    """(the number of files, the columns.ini problem the record holds) when nothing changed
-    since the record was written, else None. Lists the corpus (ingest.files.walk) only when
-    the index folder, the code and columns.ini are as recorded."""
+class Look:
+    """What ``check`` saw. ``quiet``: nothing changed since the record (``count`` files, and the
+    problem with columns.ini the record holds). Otherwise ``listed`` keeps the corpus as walked,
+    if it was, so that the long way does not walk 25,000 files again (``corpus``)."""
+
+    def __init__(self, quiet: bool = False, count: int = 0, problem: str | None = None, listed=None,
+                 scanned_with: tuple[str, str] | None = None):
+        self.quiet, self.count, self.problem = quiet, count, problem
+        self.listed, self.scanned_with = listed, scanned_with
+
+    def corpus(self, corpus_dir: Path):
+        """(the CorpusFiles, the problems met listing them, before_scan) for the long way."""
+        from indexer.ingest.files import CorpusFile, discover
+
+        if self.listed is not None:
+            entries, problems = self.listed
+            return [CorpusFile(source, real, st) for source, real, st in entries], problems, self.scanned_with
+        scanned_with, problems = before_scan(corpus_dir), {}
+        return discover(corpus_dir, problems), problems, scanned_with
+
+
+def check(index_dir: Path, corpus_dir: Path) -> Look:
+    """Whether nothing changed since the record was written. Lists the corpus (ingest.files.walk)
+    only when the index folder, the code and columns.ini are as recorded."""
     path = os.path.join(index_dir, FILE_NAME)
     try:
         with open(path, encoding="utf-8") as f:
             kept = json.load(f)
     except (OSError, ValueError):
-        return None
+        return Look()
     if not isinstance(kept, dict) or kept.get("version") != VERSION or not isinstance(kept.get("pending"), list):
-        return None
-    if kept.get("index") != index_fingerprint(index_dir) or kept.get("code") != code_fingerprint() \
-            or kept.get("corpus") != str(Path(corpus_dir).resolve()) or kept.get("config") != config_stamp(corpus_dir):
-        return None
+        return Look()
+    scanned_with = before_scan(corpus_dir)
+    if kept.get("index") != index_fingerprint(index_dir) or [kept.get("config"), kept.get("code")] != list(scanned_with) \
+            or kept.get("corpus") != str(Path(corpus_dir).resolve()):
+        return Look()
     from indexer.ingest.files import walk        # light: the readers are imported when a file is read
 
     pending = dict(kept["pending"])
-    problems, count, found = {}, [0], {}
+    problems, entries, found = {}, [], {}
 
     def listed():
-        for source, real, st in walk(corpus_dir, problems):
-            count[0] += 1
-            if source in pending:
-                found[source] = (real, st)
-            yield source, st
+        for entry in walk(corpus_dir, problems):
+            entries.append(entry)
+            if entry[0] in pending:
+                found[entry[0]] = entry
+            yield entry[0], entry[2]
 
-    if corpus_fingerprint(listed()) != kept.get("listed") or problems or count[0] != kept.get("files"):
-        return None
+    changed = Look(listed=(entries, problems), scanned_with=scanned_with)
+    if corpus_fingerprint(listed()) != kept.get("listed") or problems or len(entries) != kept.get("files"):
+        return changed
     if pending:
         settled = _hash_again(pending, found)
         if settled is None:
-            return None
+            return changed
         if settled:                     # no longer in the racy window: their stat vouches from now on
             _write(Path(path), dict(kept, pending=[p for p in kept["pending"] if p[0] not in settled]))
-    return count[0], kept.get("problem")
+    return Look(True, len(entries), kept.get("problem"))
 
 
 def _hash_again(pending: dict[str, str], found: dict) -> set[str] | None:
@@ -144,7 +166,7 @@ def _hash_again(pending: dict[str, str], found: dict) -> set[str] | None:
 
     settled = set()
     for source, content in pending.items():
-        real, st = found[source]
+        _, real, st = found[source]
         try:
             with open(real, "rb") as f:
                 data = f.read()

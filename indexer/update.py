@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from indexer import furniture_table, status, unchanged
 from indexer.errors import ReportSearchError, UnreadableFile
 from indexer.ingest.digests import Digests
-from indexer.ingest.files import CorpusFile, discover
+from indexer.ingest.files import CorpusFile
 from indexer.progress import BYTES, Progress
 from indexer.summary import Summary
 
@@ -48,13 +48,12 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise ReportSearchError(f"语料目录不存在：{corpus_dir}")
-    quiet = None if rebuild else unchanged.check(index_dir, corpus_dir)
-    if quiet is not None:
-        count, problem = quiet
-        summary = Summary(unchanged=count, skipped={unchanged.CONFIG_NAME: problem} if problem else {})
+    look = unchanged.Look() if rebuild else unchanged.check(index_dir, corpus_dir)
+    if look.quiet:
+        summary = Summary(unchanged=look.count, skipped={unchanged.CONFIG_NAME: look.problem} if look.problem else {})
         _record(index_dir, corpus_dir, summary, None, log)
     else:
-        summary = _update(_Run(Path(index_dir), corpus_dir, rebuild, lock_timeout, log), processes)
+        summary = _update(_Run(Path(index_dir), corpus_dir, rebuild, lock_timeout, log, look), processes)
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -166,8 +165,9 @@ def _recheck(scanned: list[Scanned], sources: set[str]) -> list[Scanned]:
 class _Run:
     """One update_index call: the corpus as scanned, the index's manifest, and what was done."""
 
-    def __init__(self, index_dir: Path, corpus_dir: Path, rebuild: bool, lock_timeout: float, log):
-        self.index_dir, self.corpus_dir = index_dir, corpus_dir
+    def __init__(self, index_dir: Path, corpus_dir: Path, rebuild: bool, lock_timeout: float, log,
+                 look: unchanged.Look):
+        self.index_dir, self.corpus_dir, self.look = index_dir, corpus_dir, look
         self.rebuild, self.lock_timeout, self.log = rebuild, lock_timeout, log
         self.summary = Summary(rebuilt=rebuild)
         self.generation = -1
@@ -204,9 +204,7 @@ class _Run:
         from indexer.engine import store
         from indexer.ingest.readers.tabular import CONFIG_NAME, config_problem
 
-        self.scanned_with = unchanged.before_scan(self.corpus_dir)
-        problems = {}
-        files = discover(self.corpus_dir, problems=problems)
+        files, problems, self.scanned_with = self.look.corpus(self.corpus_dir)     # listed once a run
         self.listed_whole = not problems
         self.summary.skipped.update(problems)
         problem = config_problem(self.corpus_dir)
