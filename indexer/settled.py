@@ -45,23 +45,11 @@ def manifest(ix, index_dir: Path, reading: Reading) -> tuple[int, dict[str, str]
     return generation, reading.settled_manifest()
 
 
-def settle(index_dir: Path, reading: Reading, scanned: list, shas: dict[str, str], generation: int) -> bool:
-    """Record that the ``scanned`` files, with the hashes ``shas`` of those this run indexed, are
-    the index at ``generation``, provided every one of them has its digest remembered; say
-    whether it was recorded."""
-    for cf, readable, sha in scanned:
-        if not readable or reading.settled_hash(cf) != shas.get(cf.source, sha):
-            return False
-    commit = _commit(index_dir, reading.corpus_dir, generation)
-    if commit is not None:
-        reading.digests.settle(commit)
-    return commit is not None
-
-
-def vouch(reading: Reading, scanned: list, shas: dict[str, str]) -> list[list[str]] | None:
+def settle(index_dir: Path, reading: Reading, scanned: list, shas: dict[str, str], generation: int) -> list | None:
     """Whether the ``scanned`` files, with the hashes ``shas`` of those this run indexed, are known
-    to be what the index holds by their stat (indexer.unchanged): None if not; else the files
-    changed too lately for that, as [source, content digest], to be hashed again until they are not."""
+    to be the index at ``generation`` by their stat (indexer.unchanged): None if not; else the files
+    changed too lately for that, as [source, content digest], to be hashed again until they are not.
+    When there are none, record that commit with the digests."""
     pending = []
     for cf, readable, sha in scanned:
         indexed = shas.get(cf.source, sha)
@@ -73,4 +61,7 @@ def vouch(reading: Reading, scanned: list, shas: dict[str, str]) -> list[list[st
         if racy is None or racy[1] != indexed:
             return None
         pending.append([cf.source, racy[0]])
+    commit = _commit(index_dir, reading.corpus_dir, generation) if not pending else None
+    if commit is not None:
+        reading.digests.settle(commit)
     return pending

@@ -47,14 +47,15 @@ def corpus_fingerprint(listed) -> str:
     """Of the corpus's files as (source, the stat it was listed with) (ingest.files.walk)."""
     # Packed, not formatted: 25,000 files at a million paragraphs. Times may be negative, inode
     # numbers may use all 64 bits.
-    names, times, numbers = [], array("q"), array("Q")
+    names, times, numbers = [], [], []
+    name, time, number = names.append, times.extend, numbers.extend
     for source, st in listed:
-        names.append(source)
-        times.extend((st.st_mtime_ns, st.st_ctime_ns))
-        numbers.extend((st.st_size, st.st_ino, st.st_mode))
+        name(source)
+        time((st.st_mtime_ns, st.st_ctime_ns))
+        number((st.st_size, st.st_ino, st.st_mode))
     digest = hashlib.sha1("\n".join(names).encode("utf-8", "surrogatepass"))
-    digest.update(times.tobytes())
-    digest.update(numbers.tobytes())
+    digest.update(array("q", times).tobytes())
+    digest.update(array("Q", numbers).tobytes())
     return digest.hexdigest()
 
 
@@ -101,22 +102,23 @@ def before_scan(corpus_dir: Path) -> tuple[str, str]:
 class Look:
     """What ``check`` saw. ``quiet``: nothing changed since the record (``count`` files, and the
     problem with columns.ini the record holds). Otherwise ``listed`` keeps the corpus as walked,
-    if it was, so that the long way does not walk 25,000 files again (``corpus``)."""
+    if it was, with its ``fingerprint``, so that the long way does not walk 25,000 files again."""
 
     def __init__(self, quiet: bool = False, count: int = 0, problem: str | None = None, listed=None,
-                 scanned_with: tuple[str, str] | None = None):
+                 scanned_with: tuple[str, str] | None = None, fingerprint: str | None = None):
         self.quiet, self.count, self.problem = quiet, count, problem
-        self.listed, self.scanned_with = listed, scanned_with
+        self.listed, self.scanned_with, self.fingerprint = listed, scanned_with, fingerprint
 
     def corpus(self, corpus_dir: Path):
-        """(the CorpusFiles, the problems met listing them, before_scan) for the long way."""
+        """(the CorpusFiles, the problems met listing them) for the long way; ``scanned_with``
+        (before_scan) is taken before they are listed."""
         from indexer.ingest.files import CorpusFile, discover
 
         if self.listed is not None:
             entries, problems = self.listed
-            return [CorpusFile(source, real, st) for source, real, st in entries], problems, self.scanned_with
-        scanned_with, problems = before_scan(corpus_dir), {}
-        return discover(corpus_dir, problems), problems, scanned_with
+            return [CorpusFile(source, real, st) for source, real, st in entries], problems
+        self.scanned_with, problems, self.fingerprint = before_scan(corpus_dir), {}, None
+        return discover(corpus_dir, problems), problems
 
 
 def check(index_dir: Path, corpus_dir: Path) -> Look:
@@ -146,8 +148,9 @@ def check(index_dir: Path, corpus_dir: Path) -> Look:
                 found[entry[0]] = entry
             yield entry[0], entry[2]
 
-    changed = Look(listed=(entries, problems), scanned_with=scanned_with)
-    if corpus_fingerprint(listed()) != kept.get("listed") or problems or len(entries) != kept.get("files"):
+    fingerprint = corpus_fingerprint(listed())
+    changed = Look(listed=(entries, problems), scanned_with=scanned_with, fingerprint=fingerprint)
+    if fingerprint != kept.get("listed") or problems or len(entries) != kept.get("files"):
         return changed
     if pending:
         settled = _hash_again(pending, found)
@@ -194,18 +197,19 @@ def _write(path: Path, record: dict) -> bool:
     return True
 
 
-def remember(index_dir: Path, corpus_dir: Path, files, pending: list[list[str]], scanned_with: tuple[str, str],
-             problem: str | None, still) -> bool:
-    """Write the record for ``files`` (a run's scan, which found them to be what the index holds),
-    ``pending`` (those of them changed too lately for their stat to vouch, as [source, content
-    digest]: settled.vouch), ``scanned_with`` (before_scan, taken before that scan) and
-    ``problem`` (its columns.ini problem), if ``still()`` says the index folder is as that run
-    left it: called between two listings of the folder, so that a commit made meanwhile by
-    another writer cannot be vouched for. Best effort: False when not written."""
+def remember(index_dir: Path, corpus_dir: Path, look: Look, files, pending: list[list[str]], problem: str | None,
+             still) -> bool:
+    """Write the record for ``files`` (a run's scan of ``look.corpus``, which found them to be what
+    the index holds), ``pending`` (those of them changed too lately for their stat to vouch, as
+    [source, content digest]: settled.settle) and ``problem`` (the run's columns.ini problem), if
+    ``still()`` says the index folder is as that run left it: called between two listings of the
+    folder, so that a commit made meanwhile by another writer cannot be vouched for. Best effort:
+    False when not written."""
     index = index_fingerprint(index_dir)
     if index is None or not still() or index_fingerprint(index_dir) != index:
         return False
+    listed = look.fingerprint or corpus_fingerprint((cf.source, cf.listed) for cf in files)
     return _write(Path(index_dir) / FILE_NAME, {
-        "version": VERSION, "corpus": str(Path(corpus_dir).resolve()), "code": scanned_with[1],
-        "config": scanned_with[0], "problem": problem, "index": index, "files": len(files), "pending": pending,
-        "listed": corpus_fingerprint((cf.source, cf.listed) for cf in files)})
+        "version": VERSION, "corpus": str(Path(corpus_dir).resolve()), "code": look.scanned_with[1],
+        "config": look.scanned_with[0], "problem": problem, "index": index, "files": len(files), "pending": pending,
+        "listed": listed})

@@ -77,8 +77,7 @@ def _update(run: "_Run", processes: int) -> Summary:
             store.tidy(run.index_dir)       # a run killed after its commit may have left old files
         if run.committed is not None or run.kept is None:    # the index is known to hold what was scanned
             generation = run.committed if run.committed is not None else run.generation
-            settled.settle(run.index_dir, reading, run.scanned, run.shas, generation)
-            pending = settled.vouch(reading, run.scanned, run.shas)
+            pending = settled.settle(run.index_dir, reading, run.scanned, run.shas, generation)
         run.summary.slowest = reading.slowest
     summary = run.summary
     for source in summary.skipped:
@@ -90,7 +89,7 @@ def _update(run: "_Run", processes: int) -> Summary:
                                summary.reports - run.removed[0], summary.paragraphs - run.removed[1])
     _record(run.index_dir, run.corpus_dir, summary, change, run.log)
     if pending is not None and run.listed_whole:      # after closing the reading, which saves digests.json
-        unchanged.remember(run.index_dir, run.corpus_dir, [cf for cf, _, _ in run.scanned], pending, run.scanned_with,
+        unchanged.remember(run.index_dir, run.corpus_dir, run.look, [cf for cf, _, _ in run.scanned], pending,
                            summary.skipped.get(unchanged.CONFIG_NAME),
                            lambda: store.latest_generation(ix) == generation and not store.leftovers(run.index_dir))
     return summary
@@ -181,7 +180,6 @@ class _Run:
         self.committed: int | None = None              # the generation its commit made
         self.settled = False                           # the manifest was known without reading it
         self.listed_whole = False                      # no folder or file failed to be listed
-        self.scanned_with = ("", "")                   # columns.ini and the code when the scan began
 
     def open(self):
         """The index, created if missing; one this version cannot read is rebuilt, saying why."""
@@ -204,7 +202,7 @@ class _Run:
         from indexer.engine import store
         from indexer.ingest.readers.tabular import CONFIG_NAME, config_problem
 
-        files, problems, self.scanned_with = self.look.corpus(self.corpus_dir)     # listed once a run
+        files, problems = self.look.corpus(self.corpus_dir)       # listed once a run
         self.listed_whole = not problems
         self.summary.skipped.update(problems)
         problem = config_problem(self.corpus_dir)
