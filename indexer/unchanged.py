@@ -28,11 +28,14 @@ import sys
 from array import array
 from pathlib import Path
 
+from indexer.status import STATUS_FILE
+
 FILE_NAME = "unchanged.json"
 VERSION = 1
-CONFIG_NAME = "columns.ini"        # the corpus's column mappings (ingest.readers.tabular)
+# The corpus's column mappings: ingest.readers.tabular.CONFIG_NAME, whose module is not loaded here.
+CONFIG_NAME = "columns.ini"
 # Written by every run, so never part of the index folder's fingerprint (with their temporary files).
-_REWRITTEN = ("status.json", FILE_NAME)
+_REWRITTEN = (STATUS_FILE, FILE_NAME)
 
 
 def _sha1(lines) -> str:
@@ -138,7 +141,10 @@ def check(index_dir: Path, corpus_dir: Path) -> Look:
         return Look()
     from indexer.ingest.files import walk        # light: the readers are imported when a file is read
 
-    pending = dict(kept["pending"])
+    try:
+        pending = dict(kept["pending"])
+    except (TypeError, ValueError):
+        return Look()
     problems, entries, found = {}, [], {}
 
     def listed():
@@ -169,6 +175,8 @@ def _hash_again(pending: dict[str, str], found: dict) -> set[str] | None:
 
     settled = set()
     for source, content in pending.items():
+        if source not in found:
+            return None
         _, real, st = found[source]
         try:
             with open(real, "rb") as f:

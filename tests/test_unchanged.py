@@ -1,4 +1,5 @@
 """A run with nothing changed stops before reading the index (indexer.unchanged), and only then."""
+import json
 import os
 import shutil
 import subprocess
@@ -113,9 +114,20 @@ def test_what_the_record_does_not_vouch_for_takes_the_long_way(indexed, long_run
         update_index(index, corpus, rebuild=True)
         (index / unchanged.FILE_NAME).write_bytes(kept)
 
+    def record_of_another_shape():
+        data = json.loads((index / unchanged.FILE_NAME).read_text(encoding="utf-8"))
+        (index / unchanged.FILE_NAME).write_text(json.dumps(dict(data, pending=[["gone.txt", "0" * 40], 1])),
+                                                 encoding="utf-8")
+
+    def pending_file_gone():
+        data = json.loads((index / unchanged.FILE_NAME).read_text(encoding="utf-8"))
+        (index / unchanged.FILE_NAME).write_text(json.dumps(dict(data, pending=[["gone.txt", "0" * 40]])),
+                                                 encoding="utf-8")
+
     for change in (killed_writer, other_digests, another_commit,
                    lambda: (corpus / "columns.ini").write_text("[*.csv]\ntitle = 名称\n", encoding="utf-8"),
-                   lambda: (index / unchanged.FILE_NAME).write_text("{not json", encoding="utf-8")):
+                   lambda: (index / unchanged.FILE_NAME).write_text("{not json", encoding="utf-8"),
+                   record_of_another_shape, pending_file_gone):
         assert quiet(corpus, index, long_runs)
         change()
         assert not quiet(corpus, index, long_runs), change
@@ -168,8 +180,6 @@ def test_the_code_fingerprint_follows_the_code(tmp_path):
 
 
 def test_a_file_changed_lately_is_read_again_until_its_stat_can_vouch(tmp_path, monkeypatch, long_runs):
-    import json
-
     monkeypatch.setattr(digests, "RACY_SECONDS", 3600.0)      # every file changed "just now"
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
@@ -187,3 +197,9 @@ def test_a_file_changed_lately_is_read_again_until_its_stat_can_vouch(tmp_path, 
     monkeypatch.setattr(digests, "RACY_SECONDS", 0.0)
     assert quiet(corpus, index, long_runs) and pending() == []
     assert quiet(corpus, index, long_runs)
+
+
+def test_the_early_check_names_columns_ini_as_the_tables_do():
+    from indexer.ingest.readers.tabular import CONFIG_NAME
+
+    assert unchanged.CONFIG_NAME == CONFIG_NAME
