@@ -111,8 +111,9 @@ def walk(corpus_dir: Path, problems: dict[str, str] | None = None):
 
 def _regular(entry: os.DirEntry) -> os.stat_result | None:
     """The stat of a regular file that is not a link (the common case, one lstat), else None."""
+    # os.lstat, not entry.stat: on Windows a DirEntry's stat has no inode, which digests compare.
     try:
-        st = entry.stat(follow_symlinks=False)
+        st = os.lstat(entry.path)
     except OSError:
         return None
     return st if stat.S_ISREG(st.st_mode) else None
@@ -156,7 +157,7 @@ def _lstat(entry: os.DirEntry) -> os.stat_result | None:
     """The file's own stat (a link's, not its target's); None where Path.is_symlink would
     quietly say False (the file gone, or a path through something that is not a folder)."""
     try:
-        return entry.stat(follow_symlinks=False)
+        return os.lstat(entry.path)
     except OSError as exc:
         if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
             return None
