@@ -45,12 +45,23 @@ def manifest(ix, index_dir: Path, reading: Reading) -> tuple[int, dict[str, str]
     return generation, reading.settled_manifest()
 
 
-def settle(index_dir: Path, reading: Reading, scanned: list, shas: dict[str, str], generation: int) -> None:
-    """Record that the ``scanned`` files, with the hashes ``shas`` of those this run indexed, are
-    the index at ``generation``, provided every one of them has its digest remembered."""
+def settle(index_dir: Path, reading: Reading, scanned: list, shas: dict[str, str], generation: int) -> list | None:
+    """Whether the ``scanned`` files, with the hashes ``shas`` of those this run indexed, are known
+    to be the index at ``generation`` by their stat (indexer.unchanged): None if not; else the files
+    changed too lately for that, as [source, content digest], to be hashed again until they are not.
+    When there are none, record that commit with the digests."""
+    pending = []
     for cf, readable, sha in scanned:
-        if not readable or reading.settled_hash(cf) != shas.get(cf.source, sha):
-            return
-    commit = _commit(index_dir, reading.corpus_dir, generation)
+        indexed = shas.get(cf.source, sha)
+        if not readable or indexed is None:
+            return None
+        if reading.settled_hash(cf) == indexed:
+            continue
+        racy = reading.racy_hash(cf)
+        if racy is None or racy[1] != indexed:
+            return None
+        pending.append([cf.source, racy[0]])
+    commit = _commit(index_dir, reading.corpus_dir, generation) if not pending else None
     if commit is not None:
         reading.digests.settle(commit)
+    return pending

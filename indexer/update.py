@@ -6,76 +6,39 @@ compare them with the index's manifest, find the copies of reports whose records
 (ingest.dedup), and write one batch (engine.batch).
 
 Incremental by content hash: new files are added, changed files reindexed, deleted files
-dropped, and a run with nothing to do opens no writer at all. A file that cannot be read is
-reported and recorded (so it is not retried until it changes); the rest of the run goes on.
-Everything is committed at once, so a run killed half-way leaves the last committed state.
+dropped; a run with nothing to do opens no writer, nor even the index when a few stats show
+nothing changed since a run that vouched for it (indexer.unchanged). A file that cannot be read
+is reported and recorded (not retried until it changes); the rest of the run goes on. All is
+committed at once: a run killed half-way leaves the last committed state.
 """
 from __future__ import annotations
 
 import errno
 import os
 import time
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
-from indexer import furniture_table, settled, status
-from indexer.engine import store
+from indexer import furniture_table, status, unchanged
 from indexer.errors import ReportSearchError, UnreadableFile
 from indexer.ingest.digests import Digests
-from indexer.ingest.files import CorpusFile, discover
-from indexer.ingest.reading import Reading, unreadable_reason
-from indexer.ingest.readers.tabular import CONFIG_NAME, config_problem
+from indexer.ingest.files import CorpusFile
 from indexer.progress import BYTES, Progress
-from indexer.text.segmenters import cutter
+from indexer.summary import Summary
 
 if TYPE_CHECKING:
     from indexer.copies import KeptReports
     from indexer.engine.batch import Batch
     from indexer.ingest import dedup
-
-# What only writing needs (the batch, duplicate records, history, the furniture learner) is
-# imported by the functions that write: a run with nothing to do starts in a fraction of the time.
+    from indexer.ingest.reading import Reading
+# Whoosh, the readers and what only writing needs are imported by the functions that use them:
+# a run that finds nothing changed (indexer.unchanged) stops before any of them is loaded.
 
 PARALLEL_BYTES = 2_000_000   # below this much new text, one process indexes faster
 CHUNK = 200                  # paragraphs written between two progress updates within one file
 
-# (file, whether it could be read, its hash); the hash is None for a file not in the index
-# when it was scanned, whose hash is taken when it is read (see ingest.reading).
+# (file, whether it could be read, its hash: None for a file not in the index, hashed when read)
 Scanned = tuple[CorpusFile, bool, "str | None"]
-
-
-@dataclass
-class Summary:
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    skipped: dict[str, str] = field(default_factory=dict)      # source → reason
-    partial: dict[str, str] = field(default_factory=dict)      # source → what was left out of it
-    formats: Counter = field(default_factory=Counter)
-    duplicates: list[dict] = field(default_factory=list)       # reports indexed once, see dedup
-    reports: int = 0
-    paragraphs: int = 0
-    seconds: float = 0.0
-    rebuilt: bool = False
-    slowest: tuple[str, float] = ("", 0.0)                      # the file slowest to read, seconds
-
-    @property
-    def did_work(self) -> bool:
-        return bool(self.added or self.changed or self.deleted or self.rebuilt)
-
-    def as_dict(self) -> dict:
-        return {
-            "added": self.added, "changed": self.changed, "deleted": self.deleted,
-            "unchanged": self.unchanged, "skipped": self.skipped, "partial": self.partial,
-            "formats": dict(self.formats), "reports": self.reports,
-            "paragraphs": self.paragraphs, "duplicates": self.duplicates,
-            "seconds": round(self.seconds, 3), "rebuilt": self.rebuilt,
-            "slowest": [self.slowest[0], round(self.slowest[1], 3)],
-        }
 
 
 def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_timeout: float = 30.0,
@@ -85,40 +48,60 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise ReportSearchError(f"语料目录不存在：{corpus_dir}")
-    run = _Run(Path(index_dir), corpus_dir, rebuild, lock_timeout, log)
+    look = unchanged.Look() if rebuild else unchanged.check(index_dir, corpus_dir)
+    if look.quiet:
+        summary = Summary(unchanged=look.count, skipped={unchanged.CONFIG_NAME: look.problem} if look.problem else {})
+        _record(index_dir, corpus_dir, summary, None, log)
+    else:
+        summary = _update(_Run(Path(index_dir), corpus_dir, rebuild, lock_timeout, log, look), processes)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _update(run: "_Run", processes: int) -> Summary:
+    """The long way: compare the corpus with the index, write what changed, record the run."""
+    from indexer import settled
+    from indexer.engine import store
+    from indexer.ingest.reading import Reading
+
     try:
         ix = run.open()
     except OSError as exc:                   # creating the index on a full or read-only disk
         raise write_failure(exc) from None
-    with Reading(corpus_dir, Digests(index_dir, corpus_dir)) as reading:
+    pending = None
+    with Reading(run.corpus_dir, Digests(run.index_dir, run.corpus_dir)) as reading:
         todo = run.scan(ix, reading)
         if todo or run.summary.deleted or run.rebuild or (not run.settled and run.table_stale()):
             run.write(ix, reading, todo, processes)
         else:
-            store.tidy(index_dir)       # a run killed after its commit may have left old files
+            store.tidy(run.index_dir)       # a run killed after its commit may have left old files
         if run.committed is not None or run.kept is None:    # the index is known to hold what was scanned
-            settled.settle(run.index_dir, reading, run.scanned, run.shas, run.committed or run.generation)
+            generation = run.committed if run.committed is not None else run.generation
+            pending = settled.settle(run.index_dir, reading, run.scanned, run.shas, generation)
         run.summary.slowest = reading.slowest
     summary = run.summary
     for source in summary.skipped:
         if source in summary.added:
             summary.added.remove(source)
-    summary.seconds = time.monotonic() - started
-    _record(run, summary)
-    return summary
-
-
-def _record(run: "_Run", summary: Summary) -> None:
-    """Remember the run for `reportsearch status` and the home page (indexer.status)."""
     change = None
     if run.committed is not None and not run.rebuild:
         change = status.Change(run.committed - 1, run.committed, [cf.source for cf, _, _ in run.scanned],
                                summary.reports - run.removed[0], summary.paragraphs - run.removed[1])
+    _record(run.index_dir, run.corpus_dir, summary, change, run.log)
+    if pending is not None and run.listed_whole:      # after closing the reading, which saves digests.json
+        unchanged.remember(run.index_dir, run.corpus_dir, run.look, [cf for cf, _, _ in run.scanned], pending,
+                           summary.skipped.get(unchanged.CONFIG_NAME),
+                           lambda: store.latest_generation(ix) == generation and not store.leftovers(run.index_dir))
+    return summary
+
+
+def _record(index_dir: Path, corpus_dir: Path, summary: Summary, change: status.Change | None, log) -> None:
+    """Remember the run for `reportsearch status` and the home page (indexer.status)."""
     try:
-        status.record(run.index_dir, run.corpus_dir, summary, change)
+        status.record(index_dir, corpus_dir, summary, change)
     except Exception as exc:          # the index is committed; only its summary could not be kept
-        if run.log is not None:
-            run.log(f"无法记录索引概况：{type(exc).__name__}: {exc}")
+        if log is not None:
+            log(f"无法记录索引概况：{type(exc).__name__}: {exc}")
 
 
 def write_failure(exc: BaseException) -> ReportSearchError:
@@ -181,8 +164,9 @@ def _recheck(scanned: list[Scanned], sources: set[str]) -> list[Scanned]:
 class _Run:
     """One update_index call: the corpus as scanned, the index's manifest, and what was done."""
 
-    def __init__(self, index_dir: Path, corpus_dir: Path, rebuild: bool, lock_timeout: float, log):
-        self.index_dir, self.corpus_dir = index_dir, corpus_dir
+    def __init__(self, index_dir: Path, corpus_dir: Path, rebuild: bool, lock_timeout: float, log,
+                 look: unchanged.Look):
+        self.index_dir, self.corpus_dir, self.look = index_dir, corpus_dir, look
         self.rebuild, self.lock_timeout, self.log = rebuild, lock_timeout, log
         self.summary = Summary(rebuilt=rebuild)
         self.generation = -1
@@ -195,9 +179,12 @@ class _Run:
         self.removed = (0, 0)                          # (reports, paragraphs) of the files it deletes
         self.committed: int | None = None              # the generation its commit made
         self.settled = False                           # the manifest was known without reading it
+        self.listed_whole = False                      # no folder or file failed to be listed
 
     def open(self):
         """The index, created if missing; one this version cannot read is rebuilt, saying why."""
+        from indexer.engine import store
+
         ix, unreadable = store.open_to_update(self.index_dir, lock_timeout=self.lock_timeout)
         if unreadable is not None:
             if self.log is not None:
@@ -211,7 +198,13 @@ class _Run:
 
     def scan(self, ix, reading: Reading) -> list[Scanned]:
         """Scan the corpus against the committed manifest; the files to (re)index."""
-        files = discover(self.corpus_dir, problems=self.summary.skipped)
+        from indexer import settled
+        from indexer.engine import store
+        from indexer.ingest.readers.tabular import CONFIG_NAME, config_problem
+
+        files, problems = self.look.corpus(self.corpus_dir)       # listed once a run
+        self.listed_whole = not problems
+        self.summary.skipped.update(problems)
         problem = config_problem(self.corpus_dir)
         if problem:
             self.summary.skipped[CONFIG_NAME] = problem
@@ -234,6 +227,8 @@ class _Run:
         try:
             return cf, True, reading.check(cf, self.known.get(cf.source))
         except (OSError, UnreadableFile) as exc:
+            from indexer.ingest.reading import unreadable_reason
+
             reason = unreadable_reason(exc)
             self.summary.skipped[cf.source] = reason
             return cf, False, f"unreadable:{reason}"
@@ -241,7 +236,9 @@ class _Run:
     def write(self, ix, reading: Reading, todo: list[Scanned], processes: int) -> None:
         """Open a batch (waiting for the write lock), fill it and commit it."""
         from indexer.copies import KeptReports
+        from indexer.engine import store
         from indexer.engine.batch import open_batch
+        from indexer.text.segmenters import cutter
 
         work = sum(_size(cf) for cf, readable, _ in todo if readable)
         procs = processes if processes else (os.cpu_count() or 1)
@@ -326,6 +323,7 @@ class _Run:
     def _fill(self, batch: Batch, ix, reading: Reading, todo: list[Scanned]) -> None:
         """Delete what goes, then index the files of ``todo`` (and the copies they affect) in path order."""
         from indexer import history
+        from indexer.engine import store
         from indexer.ingest import dedup
 
         summary, known = self.summary, self.known

@@ -38,6 +38,11 @@ def _stamp(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
+def racy(st: os.stat_result) -> bool:
+    """Changed so lately that another change might yet leave the same stat."""
+    return time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) <= RACY_SECONDS * 1e9
+
+
 class Digests:
     """{source: digest} for one corpus folder, kept beside the index."""
 
@@ -48,6 +53,7 @@ class Digests:
         self._new: dict[str, list] = {}
         self.settled: list | None = None        # the commit these files were exactly the index of
         self._settled: list | None = None       # set by this run (see settle)
+        self.racy: dict[str, list] = {}         # digests taken too soon after a change (see put)
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("corpus") == self.corpus and isinstance(data.get("files"), dict):
@@ -84,8 +90,18 @@ class Digests:
     def put(self, source: str, before: os.stat_result, after: os.stat_result, digest: str) -> None:
         """Remember a digest computed between two stats of the file (kept only if they agree)."""
         stamp = _stamp(before)
-        if stamp == _stamp(after) and time.time_ns() - max(stamp[1], stamp[2]) > RACY_SECONDS * 1e9:
+        if stamp != _stamp(after):
+            return
+        if racy(before):
+            self.racy[source] = stamp + [digest]      # this run's only: see indexer.unchanged
+        else:
             self._new[source] = stamp + [digest]
+
+    def racy_digest(self, source: str, st: os.stat_result) -> str | None:
+        """The digest this run took of a file too soon after its change to remember it, if the
+        file's stat was ``st`` then."""
+        entry = self.racy.get(source)
+        return entry[4] if entry is not None and entry[:4] == _stamp(st) else None
 
     def save(self) -> None:
         """Keep what this run saw (files gone from the corpus are forgotten); best effort. A run

@@ -69,58 +69,95 @@ def discover(corpus_dir: Path, problems: dict[str, str] | None = None) -> list[C
     A folder or file that cannot be listed or examined (no permission, a path too long) is
     recorded in ``problems`` as {display path: reason in Chinese}, and the walk goes on.
     """
+    return [CorpusFile(source, real, st) for source, real, st in walk(corpus_dir, problems)]
+
+
+def walk(corpus_dir: Path, problems: dict[str, str] | None = None):
+    """discover's files as (source, real path, stat), without making an object of each."""
     root = Path(corpus_dir).resolve()
-    found, taken = [], set()
+    taken = set()
     problems = {} if problems is None else problems
-
-    def shown(path: Path) -> str:
-        return "/".join(display_name(part) for part in path.relative_to(root).parts)
-
-    def walk_error(exc: OSError) -> None:
-        where = Path(exc.filename) if exc.filename else root
-        name = shown(where) if where != root and root in where.parents else "."
-        problems[name + "/"] = "文件夹" + _reason(exc)
-
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=walk_error):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        # The folder's part of every source, once per folder: a million paragraphs are some
-        # 25,000 files, and a run with nothing to do still lists them all.
-        folder = shown(Path(dirpath)) if dirpath != str(root) else ""
-        for name in sorted(filenames):
+    # Folders as os.walk(followlinks=False) visits them, top-down in name order; a folder's
+    # part of every source is made once per folder (a million paragraphs are some 25,000 files,
+    # and a run with nothing to do lists them all).
+    stack = [(str(root), "")]
+    while stack:
+        top, folder = stack.pop()
+        prefix = folder + "/" if folder else ""
+        subfolders = []
+        for entry in sorted(_listing(top, folder, problems), key=_name):
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not name.startswith(".") and not entry.is_symlink():
+                    subfolders.append((entry.path, prefix + display_name(name)))
+                continue
             if name.startswith((".", "~$")) or not supported_name(name):
                 continue
-            real = os.path.join(dirpath, name)
-            source = f"{folder}/{display_name(name)}" if folder else display_name(name)
-            try:
-                st = _lstat(real)
-                if st is None or stat.S_ISLNK(st.st_mode):
-                    if st is not None:
-                        try:
-                            target = Path(real).resolve(strict=True)
-                        except (OSError, RuntimeError):      # broken link or a loop
-                            continue
-                        if root not in target.parents:
-                            continue
-                    st = os.stat(real)
-                if not stat.S_ISREG(st.st_mode):
-                    continue
-            except OSError as exc:
-                if exc.errno not in (errno.ENOENT, errno.ELOOP):    # gone meanwhile, or a link loop
-                    problems[source] = _reason(exc)
+            source = prefix + display_name(name)
+            st = _regular(entry) or _examine(entry, root, source, problems)
+            if st is None:
                 continue
             if source in taken:      # two raw names that read the same: keep both, distinctly
                 source = "/".join(os.fsencode(p).decode("utf-8", "backslashreplace")
-                                  for p in Path(real).relative_to(root).parts)
+                                  for p in Path(entry.path).relative_to(root).parts)
             taken.add(source)
-            found.append(CorpusFile(source, real, st))
-    return found
+            yield source, entry.path, st
+        stack += reversed(subfolders)
 
 
-def _lstat(path: str) -> os.stat_result | None:
+def _regular(entry: os.DirEntry) -> os.stat_result | None:
+    """The stat of a regular file that is not a link (the common case, one lstat), else None."""
+    # os.lstat, not entry.stat: on Windows a DirEntry's stat has no inode, which digests compare.
+    try:
+        st = os.lstat(entry.path)
+    except OSError:
+        return None
+    return st if stat.S_ISREG(st.st_mode) else None
+
+
+def _name(entry: os.DirEntry) -> str:
+    return entry.name
+
+
+def _listing(top: str, folder: str, problems: dict[str, str]) -> list[os.DirEntry]:
+    """The folder's entries; none, and a problem recorded, when it cannot be listed."""
+    try:
+        with os.scandir(top) as it:
+            return list(it)
+    except OSError as exc:
+        problems[(folder or ".") + "/"] = "文件夹" + _reason(exc)
+        return []
+
+
+def _examine(entry: os.DirEntry, root: Path, source: str, problems: dict[str, str]) -> os.stat_result | None:
+    """The stat of a regular file to index (its target's, for a link inside the corpus), else None."""
+    try:
+        st = _lstat(entry)
+        if st is None or stat.S_ISLNK(st.st_mode):
+            if st is not None:
+                try:
+                    target = Path(entry.path).resolve(strict=True)
+                except (OSError, RuntimeError):      # broken link or a loop
+                    return None
+                if root not in target.parents:
+                    return None
+            st = os.stat(entry.path)
+        return st if stat.S_ISREG(st.st_mode) else None
+    except OSError as exc:
+        if exc.errno not in (errno.ENOENT, errno.ELOOP):    # gone meanwhile, or a link loop
+            problems[source] = _reason(exc)
+        return None
+
+
+def _lstat(entry: os.DirEntry) -> os.stat_result | None:
     """The file's own stat (a link's, not its target's); None where Path.is_symlink would
     quietly say False (the file gone, or a path through something that is not a folder)."""
     try:
-        return os.lstat(path)
+        return os.lstat(entry.path)
     except OSError as exc:
         if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
             return None

@@ -143,6 +143,12 @@ class Reading:
         content = self.digests.digest(cf.source)
         return None if content is None else self._options_hash(cf, content)
 
+    def racy_hash(self, cf: CorpusFile) -> tuple[str, str] | None:
+        """(content digest, hash) this run took of a file changed too lately for its digest to be
+        remembered, if its stat then was the one it was listed with."""
+        content = self.digests.racy_digest(cf.source, cf.listed) if cf.listed is not None else None
+        return None if content is None else (content, self._options_hash(cf, content))
+
     def edges(self, cf: CorpusFile, sha: str | None) -> set[str]:
         """The file's candidate furniture lines, read now unless held (and then held for
         ``peek`` and ``take``); empty for a file that cannot be read. ``sha`` as for ``peek``."""
