@@ -269,6 +269,11 @@ class IndexView:
         """(values, docnum → value index or -1) for a field (indexer.engine.columns)."""
         return columns._column(self._searcher, field)
 
+    def groups(self, field: str):
+        """docnum → a number equal for equal values of ``field`` (-1: none), without the values
+        (indexer.engine.columns)."""
+        return columns.groups(self._searcher, field)
+
     def shared(self, field: str) -> frozenset[int]:
         """Docnums whose value of ``field`` another live document has too (indexer.engine.columns)."""
         return columns.shared(self._searcher, field)
