@@ -91,6 +91,18 @@ def test_the_terms_file_read_as_arrays_gives_whooshs_lexicon(searcher, field):
         assert got == expected
 
 
+@pytest.mark.parametrize("field", ["dupkey", "report_id", "grams"])
+def test_a_terms_documents_read_from_its_term_info_are_its_postings(searcher, field):
+    from indexer.engine import lexicon
+
+    for leaf, _ in searcher.reader().leaf_readers():
+        lex = lexicon.read(leaf, field)
+        for i in range(0, len(lex), max(1, len(lex) // 300)):
+            # Whoosh's matcher without the reader's filter of deleted documents (which moves it past them)
+            whooshs = leaf._terms.matcher(field, lex.term(i), leaf.schema[field].format)
+            assert lexicon.posting_ids(leaf, lex, i) == list(whooshs.all_ids())
+
+
 def test_dupkey_groups_are_equal_exactly_for_equal_dupkeys(searcher):
     from indexer.engine import columns
 

@@ -82,35 +82,47 @@ def groups(searcher, field: str) -> array:
 
 
 def _build(searcher, field: str, values: bool = True) -> tuple[list[str] | None, array]:
-    """(the values, or None unless ``values``; the column), from every segment's lexicon."""
+    """(the values, or None unless ``values``; the column), from every segment's lexicon. A
+    segment's terms file is read and let go before the next: only each document's term number in
+    its segment and the terms as words (indexer.engine.lexicon.Keys) are kept until the end."""
     leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
-    lexicons = [lexicon.read(reader, field) for reader, _ in leaves]
-    if any(lex is None for lex in lexicons):
-        return _build_walking(searcher, field)
-    numbers, count = lexicon.group_ids(lexicons)
+    parts = []
+    for reader, _ in leaves:
+        lex = lexicon.read(reader, field)
+        if lex is None:
+            return _build_walking(searcher, field)
+        names = [lex.term(i) for i in range(len(lex))] if values else None
+        parts.append((lexicon.keys(lex), _term_of_document(reader, lex), names))
+    numbers, count = lexicon.group_ids([keys for keys, _, _ in parts])
     column = array("i", [-1]) * searcher.reader().doc_count_all()
     cells = np.frombuffer(column, dtype=np.int32)
-    for (reader, offset), lex, number in zip(leaves, lexicons, numbers):
-        # The term info's first and last document bound a run of df documents: they are the
-        # postings (every dupkey but a copied paragraph's: one document; a file's source or report
-        # id: its paragraphs, written one after another). No posting list to open.
-        run = lex.last - lex.first + 1 == lex.df
-        lengths = lex.df[run]
-        starts = np.repeat(lex.first[run] + offset - np.cumsum(lengths) + lengths, lengths)
-        cells[starts + np.arange(len(starts))] = np.repeat(number[run], lengths)
-        for i in np.flatnonzero(~run).tolist():
-            docs = np.array(postings.all_ids(reader.postings(field, lex.term(i))), dtype=np.int64)   # block by block
-            cells[docs + offset] = number[i]
+    for (reader, offset), (_, local, _), number in zip(leaves, parts, numbers):
+        cells[offset:offset + len(local)] = np.where(local >= 0, number[np.maximum(local, 0)], -1)
         if reader.has_deletions():
             cells[np.fromiter(reader.deleted_docs_set, dtype=np.int64) + offset] = -1
     if not values:
         return None, column
-    names: list = [None] * count
-    for lex, number in zip(lexicons, numbers):
-        for i, n in enumerate(number.tolist()):
-            if names[n] is None:
-                names[n] = lex.term(i).decode("utf-8")
-    return names, column
+    found: list = [None] * count
+    for (_, _, names), number in zip(parts, numbers):
+        for name, n in zip(names, number.tolist()):
+            if found[n] is None:
+                found[n] = name.decode("utf-8")
+    return found, column
+
+
+def _term_of_document(reader, lex) -> np.ndarray:
+    """Each document of the segment → the number of its term in ``lex`` (-1: none)."""
+    local = np.full(reader.doc_count_all(), -1, dtype=np.int32)
+    # The term info's first and last document bound a run of df documents: they are the postings
+    # (every dupkey but a copied paragraph's: one document; a file's source or report id: its
+    # paragraphs, written one after another). No posting list to read.
+    run = (lex.last - lex.first + 1 == lex.df) & (lex.last < len(local))
+    lengths = lex.df[run]
+    starts = np.repeat(lex.first[run] - np.cumsum(lengths) + lengths, lengths)
+    local[starts + np.arange(len(starts))] = np.repeat(np.flatnonzero(run), lengths)
+    for i in np.flatnonzero(~run).tolist():
+        local[lexicon.posting_ids(reader, lex, i)] = i
+    return local
 
 
 def _build_walking(searcher, field: str) -> tuple[list[str], array]:

@@ -17,14 +17,18 @@ another codec gets None, and the caller walks Whoosh's lexicon.
 """
 from __future__ import annotations
 
+from pickle import loads
 from struct import Struct
 from typing import NamedTuple
 
 import numpy as np
 
+from indexer.engine import postings
+
 _FIELD_ID = Struct("!H")          # a key starts with its field's number
 _RECORD = Struct("!ii")           # a record starts with its key's length and its value's length
 _INFO_DF, _INFO_FIRST, _INFO_LAST, _INFO_SIZE = 5, 15, 19, 23     # in W3's term info, "!BfIBBfII"
+_EXTENT = Struct("!qi")           # after a term info without inlined postings: the list's offset and size
 _POSITION_TYPES = {"B": "u1", "H": ">u2", "i": ">i4", "I": ">u4", "q": ">i8"}
 
 
@@ -107,31 +111,80 @@ def read(reader, fieldname: str) -> Lexicon | None:
     return parse_records(data, positions - start)
 
 
-def group_ids(lexicons: list[Lexicon]) -> tuple[list[np.ndarray], int]:
-    """For each lexicon, each term's group number: equal terms (in any of the lexicons) get equal
-    numbers, different terms different ones, numbered in term order from 0; and how many groups.
-    Terms are compared as bytes, eight at a time, with numpy (no Python object per term)."""
-    sizes = [len(lex) for lex in lexicons]
+def posting_ids(reader, lex: Lexicon, i: int) -> list[int]:
+    """Every document (ascending; deleted ones included) with term ``i`` of ``lex``, a
+    lexicon of ``reader``: its posting list read from the extent in the term info, with no term
+    lookup and no matcher (indexer.engine.postings), or its postings inlined in the term info."""
+    info = int(lex.starts[i] + lex.lengths[i])
+    if lex.data[info]:                   # W3 flags: the postings are pickled in the term info
+        size = int(_int32_at(lex.data, np.array([lex.starts[i] - _FIELD_ID.size - 4]))[0])
+        return list(loads(lex.data[info + _INFO_SIZE:info + size].tobytes())[0])
+    offset, size = _EXTENT.unpack(lex.data[info + _INFO_SIZE:info + _INFO_SIZE + _EXTENT.size].tobytes())
+    return postings.ids_at(reader._terms._postfile, offset, size)
+
+
+class Keys(NamedTuple):
+    """A lexicon's terms as rows of big-endian 8-byte words (zero-padded: ordered as the bytes),
+    with their lengths: what group_ids compares, without the lexicon's bytes."""
+
+    words: np.ndarray         # (terms, width / 8), ">u8"
+    lengths: np.ndarray       # int64
+
+
+def keys(lex: Lexicon) -> Keys:
+    """The lexicon's terms as Keys, as wide as its longest term (in whole words)."""
+    n = len(lex)
+    width = max(8, -(-int(lex.lengths.max()) // 8) * 8) if n else 8
+    rows = np.zeros((n, width), dtype=np.uint8)
+    if n:
+        size = int(lex.lengths[0])
+        step = int(lex.starts[1] - lex.starts[0]) if n > 1 else 0
+        if (lex.lengths == size).all() and (np.diff(lex.starts) == step).all() and step >= 0:
+            # Terms of one length in records of one length (a hash per paragraph): a strided view.
+            start = int(lex.starts[0])
+            rows[:, :size] = np.lib.stride_tricks.as_strided(lex.data[start:], shape=(n, size), strides=(step, 1),
+                                                             writeable=False)
+        else:
+            for j in range(int(lex.lengths.max())):
+                inside = lex.lengths > j
+                rows[:, j] = np.where(inside, lex.data[np.where(inside, lex.starts + j, 0)], 0)
+    return Keys(rows.view(">u8"), lex.lengths.copy())
+
+
+def group_ids(all_keys: list[Keys]) -> tuple[list[np.ndarray], int]:
+    """For each Keys (one lexicon's terms), each term's group number: equal terms
+    (in any of them) get equal numbers, different terms different ones, numbered in term order from
+    0; and how many groups. Terms are compared as bytes, eight at a time (no Python object a term)."""
+    sizes = [len(k.lengths) for k in all_keys]
     total = sum(sizes)
     if total == 0:
-        return [np.zeros(0, dtype=np.int64) for _ in lexicons], 0
-    width = max(int(lex.lengths.max()) for lex in lexicons if len(lex))
-    width = max(8, -(-width // 8) * 8)
-    rows = np.zeros((total, width), dtype=np.uint8)
-    lengths = np.concatenate([lex.lengths for lex in lexicons])
-    at = 0
-    for lex in lexicons:
-        n = len(lex)
-        for j in range(int(lex.lengths.max()) if n else 0):
-            inside = lex.lengths > j
-            rows[at:at + n, j] = np.where(inside, lex.data[np.where(inside, lex.starts + j, 0)], 0)
-        at += n
-    words = rows.view(">u8")            # big-endian: comparing the words compares the bytes
-    # lexsort's last key is the primary one: the first eight bytes, then the next…, then the length.
-    order = np.lexsort([lengths] + [words[:, j] for j in range(words.shape[1] - 1, -1, -1)])
-    ordered_rows, ordered_lengths = words[order], lengths[order]
+        return [np.zeros(0, dtype=np.int64) for _ in all_keys], 0
+    width = max(k.words.shape[1] for k in all_keys)
+    words = np.concatenate([k.words if k.words.shape[1] == width else _widened(k.words, width) for k in all_keys])
+    lengths = np.concatenate([k.lengths for k in all_keys])
+    # Each lexicon is sorted, so a stable sort by the first eight bytes merges sorted runs (fast);
+    # only terms whose first eight bytes tie with another's are sorted by the rest too.
+    leading = words[:, 0].astype(np.uint64)
+    order = np.argsort(leading, kind="stable")
+    ties = np.zeros(total, dtype=bool)
+    same = leading[order[1:]] == leading[order[:-1]]
+    ties[1:] |= same
+    ties[:-1] |= same
+    if ties.any():
+        at = np.flatnonzero(ties)
+        tied = order[at]
+        sort_keys = [lengths[tied]] + [words[tied, j] for j in range(words.shape[1] - 1, 0, -1)] + [leading[tied]]
+        order[at] = tied[np.lexsort(sort_keys)]       # lexsort's last key is the primary one
+    ordered_words, ordered_lengths = words[order], lengths[order]
     new = np.ones(total, dtype=bool)
-    new[1:] = (ordered_rows[1:] != ordered_rows[:-1]).any(axis=1) | (ordered_lengths[1:] != ordered_lengths[:-1])
+    new[1:] = (ordered_words[1:] != ordered_words[:-1]).any(axis=1) | (ordered_lengths[1:] != ordered_lengths[:-1])
     numbers = np.empty(total, dtype=np.int64)
     numbers[order] = np.cumsum(new) - 1
     return np.split(numbers, np.cumsum(sizes)[:-1]), int(new.sum())
+
+
+def _widened(words: np.ndarray, width: int) -> np.ndarray:
+    """Rows of words padded with zero words to ``width`` words (the bytes' order unchanged)."""
+    out = np.zeros((len(words), width), dtype=words.dtype)
+    out[:, :words.shape[1]] = words
+    return out
