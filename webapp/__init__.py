@@ -15,6 +15,9 @@ from indexer.settings import resolve
 
 
 def create_app(config: dict | None = None) -> Flask:
+    from .arenas import limit
+
+    limit()          # before the server's threads first allocate
     app = Flask(__name__)
     defaults = resolve()
     app.config.update(

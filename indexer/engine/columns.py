@@ -2,8 +2,9 @@
 
 Its place in the flow query → parse → search → highlight → results: inside the engine, under the
 index view's ``column``, which the search's facet counts and report lookups read
-(indexer.search.facets, indexer.search.about). Each column is built from the field's lexicon and
-posting lists (read a block at a time, indexer.engine.postings) so a count costs an array lookup
+(indexer.search.facets, indexer.search.about). Each column is built from the field's lexicon (read
+as arrays, indexer.engine.lexicon) and, for the few terms whose documents are not one run, their
+posting lists (read a block at a time, indexer.engine.postings), so a count costs an array lookup
 per match.
 
 A column depends only on the segments a searcher reads and their deletions, so it is kept per
@@ -19,17 +20,15 @@ import weakref
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable
-from struct import Struct
 
 import numpy as np
 
-from indexer.engine import docsets, postings
+from indexer.engine import docsets, lexicon, postings
 
 _STATES = 4                   # index states whose columns are kept (a reindex adds one)
 _BY_STATE: "OrderedDict[tuple, dict]" = OrderedDict()
 _BY_SEARCHER: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()    # states with no key
 _LOCK = threading.RLock()     # held while building: one thread builds, the others wait and reuse
-_FIELD_ID = Struct("!H")      # a term's key in the terms file starts with its field's number
 
 
 def _state(searcher) -> tuple | None:
@@ -70,81 +69,83 @@ def _column(searcher, field: str) -> tuple[list[str], array]:
         return cached[field]
 
 
-def _build(searcher, field: str) -> tuple[list[str], array]:
+def groups(searcher, field: str) -> array:
+    """docnum → a number equal for documents with equal values of ``field`` (-1: none), built
+    once per index state and cached: a column without its values, for fields whose values are
+    only compared (``dupkey``: a million of them at a million paragraphs, never shown)."""
+    with _LOCK:
+        cached = _cache(searcher)
+        key = ("groups", field)
+        if key not in cached:
+            cached[key] = cached[field][1] if field in cached else _build(searcher, field, values=False)[1]
+        return cached[key]
+
+
+def _build(searcher, field: str, values: bool = True) -> tuple[list[str] | None, array]:
+    """(the values, or None unless ``values``; the column), from every segment's lexicon. A
+    segment's terms file is read and let go before the next: only each document's term number in
+    its segment and the terms as words (indexer.engine.lexicon.Keys) are kept until the end."""
+    leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+    parts = []
+    for reader, _ in leaves:
+        lex = lexicon.read(reader, field)
+        if lex is None:
+            return _build_walking(searcher, field)
+        names = [lex.term(i) for i in range(len(lex))] if values else None
+        parts.append((lexicon.keys(lex), _term_of_document(reader, lex), names))
+    numbers, count = lexicon.group_ids([keys for keys, _, _ in parts])
+    column = array("i", [-1]) * searcher.reader().doc_count_all()
+    cells = np.frombuffer(column, dtype=np.int32)
+    for (reader, offset), (_, local, _), number in zip(leaves, parts, numbers):
+        cells[offset:offset + len(local)] = np.where(local >= 0, number[np.maximum(local, 0)], -1)
+        if reader.has_deletions():
+            cells[np.fromiter(reader.deleted_docs_set, dtype=np.int64) + offset] = -1
+    if not values:
+        return None, column
+    found: list = [None] * count
+    for (_, _, names), number in zip(parts, numbers):
+        for name, n in zip(names, number.tolist()):
+            if found[n] is None:
+                found[n] = name.decode("utf-8")
+    return found, column
+
+
+def _term_of_document(reader, lex) -> np.ndarray:
+    """Each document of the segment → the number of its term in ``lex`` (-1: none)."""
+    local = np.full(reader.doc_count_all(), -1, dtype=np.int32)
+    # The term info's first and last document bound a run of df documents: they are the postings
+    # (every dupkey but a copied paragraph's: one document; a file's source or report id: its
+    # paragraphs, written one after another). No posting list to read.
+    run = (lex.last - lex.first + 1 == lex.df) & (lex.last < len(local))
+    lengths = lex.df[run]
+    starts = np.repeat(lex.first[run] - np.cumsum(lengths) + lengths, lengths)
+    local[starts + np.arange(len(starts))] = np.repeat(np.flatnonzero(run), lengths)
+    for i in np.flatnonzero(~run).tolist():
+        local[lexicon.posting_ids(reader, lex, i)] = i
+    return local
+
+
+def _build_walking(searcher, field: str) -> tuple[list[str], array]:
+    """_build for readers lexicon.read does not know: Whoosh's lexicon walk."""
     values, index = [], {}
     column = array("i", [-1]) * searcher.reader().doc_count_all()
     for subsearcher, offset in searcher.leaf_searchers():
         reader = subsearcher.reader()
-        for term, df, first, last in _lexicon(reader, field, spans=True):
+        for term, info in reader.iter_field(field):
+            df, first, last = info.doc_frequency(), info.min_id(), info.max_id()
             if term not in index:
                 index[term] = len(values)
                 values.append(term.decode("utf-8"))
             i = index[term]
-            if df == 1:
-                column[first + offset] = i
-                continue
             if last - first + 1 == df:
-                # The term info's first and last document bound a run of df documents: they are
-                # the postings (most dupkeys: one document; a file's source or report id: its
-                # paragraphs, written one after another). No posting list to open.
                 column[first + offset:last + offset + 1] = array("i", [i]) * df
                 continue
-            for docnum in postings.all_ids(reader.postings(field, term)):   # block by block
+            for docnum in postings.all_ids(reader.postings(field, term)):
                 column[docnum + offset] = i
         if reader.has_deletions():
             for docnum in reader.deleted_docs_set:
                 column[docnum + offset] = -1
     return values, column
-
-
-_RECORD = Struct("!ii")                # a terms file record: key length, value length
-_TERM_INFO = Struct("!BfIBBfII")      # W3's term info: flags, weight, df, lengths, max weight, min id, max id
-_CHUNK = 1 << 20
-
-
-def _lexicon(reader, field: str, spans: bool = False):
-    """(term, document frequency, the first document) of every term of ``field`` in one segment,
-    and the last document too when ``spans``.
-
-    A term per paragraph (dupkey) makes Whoosh's lexicon walk, several file reads and a term
-    info object per term, most of the time a server takes before its first answer; here the
-    W3 terms file is read a megabyte at a time and each record is two struct unpacks.
-    Beneath Whoosh's public layer: another codec gets Whoosh's walk.
-    """
-    try:
-        terms = reader._terms
-        table, fieldid = terms._tindex, terms._fieldmap[field]
-        prefix = _FIELD_ID.pack(fieldid)
-        at, end, dbfile = table.closest_key_pos(prefix), table.endofdata, table.dbfile
-    except (AttributeError, KeyError):
-        for term, info in reader.iter_field(field):
-            yield (term, info.doc_frequency(), info.min_id()) + ((info.max_id(),) if spans else ())
-        return
-    if at is None:
-        return
-    buffer, base = b"", at
-    while at < end:
-        rel = at - base
-        if _record_end(buffer, rel) > len(buffer):
-            buffer, base, rel = dbfile.get(at, min(_CHUNK, end - at)), at, 0
-            if _record_end(buffer, 0) > len(buffer):          # a record longer than a chunk
-                buffer = dbfile.get(at, min(_record_end(dbfile.get(at, _RECORD.size), 0), end - at))
-        keylen, datalen = _RECORD.unpack_from(buffer, rel)
-        keypos = rel + _RECORD.size
-        if buffer[keypos:keypos + _FIELD_ID.size] != prefix:
-            return                            # the next field's terms
-        _, _, df, _, _, _, first, last = _TERM_INFO.unpack_from(buffer, keypos + keylen)
-        term = buffer[keypos + _FIELD_ID.size:keypos + keylen]
-        yield (term, df, first, last) if spans else (term, df, first)
-        at += _RECORD.size + keylen + datalen
-
-
-def _record_end(buffer: bytes, at: int) -> int:
-    """Where the record at ``at`` ends in buffer (past its end when its lengths are not there)."""
-    if at + _RECORD.size > len(buffer):
-        return at + _RECORD.size + 1
-    keylen, datalen = _RECORD.unpack_from(buffer, at)
-    return at + _RECORD.size + keylen + datalen
 
 
 def report_of(searcher):
@@ -170,7 +171,7 @@ def shared(searcher, field: str) -> frozenset[int]:
 
 
 def _shared(searcher, field: str) -> frozenset[int]:
-    _, column = _column(searcher, field)
+    column = groups(searcher, field)
     sizes = Counter(column)
     return frozenset(d for d, v in enumerate(column) if v >= 0 and sizes[v] > 1)
 
@@ -218,8 +219,7 @@ def distinct(searcher, field: str, docs) -> int:
 
 def _shared_mask(searcher, field: str) -> tuple[np.ndarray, np.ndarray]:
     """(the field's column as an array, True at each document whose value another live document has)."""
-    _, column = _column(searcher, field)
-    values = np.frombuffer(column, dtype=np.int32)
+    values = np.frombuffer(groups(searcher, field), dtype=np.int32)
     sizes = np.bincount(values[values >= 0])
     return values, (values >= 0) & (sizes[np.maximum(values, 0)] > 1)
 

@@ -121,8 +121,10 @@ def read_list(matcher, weights: bool = True) -> PostingList:
     m = leaf(matcher)
     if m is None:
         return _inline(unfiltered(matcher), weights)
+    size = m._length
+    size = size[0] if isinstance(size, tuple) else size   # W3's term info reads it as a 1-tuple
     deltas, found, lengths, maxids, maxweights = [], [], [], [], []
-    for (length, maxid, maxweight, compression, _, _), raw in _blocks_read_at_once(m):
+    for (length, maxid, maxweight, compression, _, _), raw in _blocks(m._postfile, m._startoffset, size):
         data = loads(zlib.decompress(raw) if compression else raw)
         deltas += data[0]
         lengths.append(length)
@@ -134,19 +136,32 @@ def read_list(matcher, weights: bool = True) -> PostingList:
     ends = np.cumsum(lengths, dtype=np.int64)
     ids = np.array(deltas, dtype=np.int64)
     if not m._byteids:
-        # Ids are delta-coded within a block, the first from 0: a running sum restarted per block.
-        ids = np.cumsum(ids)
-        ids -= np.repeat(np.concatenate(([0], ids[ends[:-1] - 1])), lengths)
+        ids = _undelta(ids, ends, lengths)
     return _made(ids, found if weights else None, ends, maxids, maxweights)
 
 
-def _blocks_read_at_once(m: W3LeafMatcher):
-    """(header, data bytes) of every block, the list read from the file in one piece (walking
-    the headers in the file is a seek and two reads per block). W3's layout: a 4-byte tag, then
-    per block its length (negative for the last), its pickled header, its data."""
-    size = m._length
-    size = size[0] if isinstance(size, tuple) else size   # W3's term info reads it as a 1-tuple
-    region = m._postfile.get(m._startoffset, size)
+def _undelta(deltas: np.ndarray, ends: np.ndarray, lengths) -> np.ndarray:
+    """Ids delta-coded within each block, the first from 0: a running sum restarted per block."""
+    ids = np.cumsum(deltas)
+    ids -= np.repeat(np.concatenate(([0], ids[ends[:-1] - 1])), lengths)
+    return ids
+
+
+def ids_at(postfile, offset: int, size: int) -> list[int]:
+    """Every id (ascending) of the posting list at ``offset`` of a W3 postings file, ``size`` bytes
+    long (a term info's extent): no term info looked up, no matcher made. Meant for short lists
+    (a copied paragraph's dupkey: a few ids), so in plain Python."""
+    out: list[int] = []
+    for (_, _, _, compression, _, _), raw in _blocks(postfile, offset, size):
+        out += accumulate(loads(zlib.decompress(raw) if compression else raw)[0])      # delta-coded per block
+    return out
+
+
+def _blocks(postfile, start: int, size: int):
+    """(header, data bytes) of every block of the list at ``start``, read from the file in one
+    piece (walking the headers in the file is a seek and two reads per block). W3's layout: a
+    4-byte tag, then per block its length (negative for the last), its pickled header, its data."""
+    region = postfile.get(start, size)
     stream = BytesIO(region)
     at = len(WHOOSH3_HEADER_MAGIC)
     while True:

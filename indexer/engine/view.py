@@ -20,7 +20,7 @@ from whoosh import query as W
 from whoosh import sorting
 from whoosh.searching import Searcher as WhooshSearcher
 
-from indexer.engine import columns, docsets, shortcuts, topk
+from indexer.engine import columns, docsets, shortcuts, stored, topk
 from indexer.engine.compile import to_whoosh
 from indexer.engine.deadline import Stopped
 from indexer.engine.deadline import run as deadline_run
@@ -110,6 +110,19 @@ def _pin_columns(reader) -> None:
         pinned = frozenset(perdoc._colfiles)
         # Answer "is there such a column?" from the files opened, not from the folder.
         perdoc.has_column = pinned.__contains__
+        _share_stored(perdoc)
+
+
+def _share_stored(perdoc) -> None:
+    """Read the segment's stored fields through the mapping every view shares (indexer.engine.stored)
+    instead of a reader of this view's own: Whoosh asks ``_readers`` first."""
+    if "_stored" not in perdoc._colfiles or "_stored" in perdoc._readers:
+        return
+    colfile, offset, length = perdoc._colfiles["_stored"]
+    if offset == 0:
+        column = stored.shared(perdoc._segment.segment_id(), colfile, length, perdoc._doccount)
+        if column is not None:
+            perdoc._readers["_stored"] = column
 
 
 class IndexView:
@@ -268,6 +281,11 @@ class IndexView:
     def column(self, field: str):
         """(values, docnum → value index or -1) for a field (indexer.engine.columns)."""
         return columns._column(self._searcher, field)
+
+    def groups(self, field: str):
+        """docnum → a number equal for equal values of ``field`` (-1: none), without the values
+        (indexer.engine.columns)."""
+        return columns.groups(self._searcher, field)
 
     def shared(self, field: str) -> frozenset[int]:
         """Docnums whose value of ``field`` another live document has too (indexer.engine.columns)."""

@@ -108,7 +108,7 @@ def count(view, query: Q.Query, filters: dict[str, str] | None = None,
     """
     query = restrict(query, filters)
     columns = {name: view.column(field) for name, field in FACETS.items()}
-    _, dupkeys = view.column("dupkey")
+    dupkeys = view.groups("dupkey")
     docs = view.matches(query)
     kept = keep(docs) if keep is not None else None
     if kept is not None:

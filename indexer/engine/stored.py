@@ -1,0 +1,98 @@
+"""A segment's stored paragraphs, mapped from its column file once and read by every view.
+
+Its place in the flow query → parse → search → highlight → results: inside the engine, under the
+index view's stored fields (the page's paragraphs, ties put in order, the exact tier confirmed on
+the text). Whoosh's reader of the stored column loads two arrays when it opens, each paragraph's
+length and offset (6 to 8 bytes a paragraph), and a server thread's view has its own: at a million
+paragraphs that was 6.6 MB for each of the eight threads. Here the column file is memory-mapped
+once per segment and both arrays are numpy views of the mapping: nothing on the heap, the pages
+read are the operating system's file cache, shared by the threads and by any process serving the
+same index, and a view opened before a commit deleted the file still reads it (a mapping, like an
+open file, outlives the file's name on POSIX).
+
+A segment's stored column never changes once written, and segments' ids are never reused, so a
+column is kept by segment id for as long as some view holds it (views hold it strongly, the
+cache weakly). Beneath Whoosh's public layer: the layout is W3's ``CompressedBytesColumn``
+wrapped by a ``PickleColumn``.
+"""
+from __future__ import annotations
+
+import mmap
+import os
+import threading
+import weakref
+import zlib
+from pickle import loads
+
+import numpy as np
+
+_OFFSETS_WRITTEN = ord("X")     # the column's last byte when the offsets array is there too
+
+_shared: "weakref.WeakValueDictionary[tuple, StoredColumn]" = weakref.WeakValueDictionary()
+_lock = threading.Lock()
+
+
+def layout(data, doccount: int) -> tuple[np.ndarray, np.ndarray]:
+    """(each document's offset, its length) in the bytes of a W3 variable-bytes column holding
+    ``doccount`` documents: arrays that are views of ``data`` (the offsets computed from the
+    lengths when the column has no offsets array: a column of at most 32,768 documents)."""
+    view = memoryview(data)
+    last = len(view) - 1
+    if view[last] == _OFFSETS_WRITTEN:
+        lengths_code, offsets_code = chr(view[last - 2]), chr(view[last - 1])
+        offsets_type = np.dtype(offsets_code).newbyteorder(">")
+        offsets_at = last - 2 - doccount * offsets_type.itemsize
+        offsets = np.frombuffer(data, dtype=offsets_type, count=doccount, offset=offsets_at)
+        end = offsets_at
+    else:
+        lengths_code, offsets, end = chr(view[last]), None, last
+    lengths_type = np.dtype(lengths_code).newbyteorder(">")
+    lengths = np.frombuffer(data, dtype=lengths_type, count=doccount, offset=end - doccount * lengths_type.itemsize)
+    if offsets is None:
+        offsets = np.zeros(doccount, dtype=np.int64)
+        np.cumsum(lengths[:-1], out=offsets[1:])
+    return offsets, lengths
+
+
+class StoredColumn:
+    """docnum → the stored fields (a dict, or None for a document stored without any), as
+    Whoosh's reader of the column gives them."""
+
+    def __init__(self, data, doccount: int):
+        self._data = data
+        self._offsets, self._lengths = layout(data, doccount)
+
+    def __getitem__(self, docnum: int):
+        length = int(self._lengths[docnum])
+        if not length:
+            return None
+        offset = int(self._offsets[docnum])
+        raw = zlib.decompress(self._data[offset:offset + length])
+        return loads(raw) if raw else None
+
+    def __len__(self) -> int:
+        return len(self._lengths)
+
+
+def shared(segment_id: str, colfile, length: int, doccount: int) -> StoredColumn | None:
+    """The stored column of segment ``segment_id``, mapped from the open column file ``colfile``
+    (Whoosh's StructFile over a real file of ``length`` bytes) unless a view already mapped the
+    same file; None when it cannot be mapped (not a real file, an empty one, another length), and
+    the caller reads it as Whoosh does."""
+    try:
+        fileno = colfile.file.fileno()
+        status = os.fstat(fileno)
+    except (AttributeError, OSError, ValueError):
+        return None
+    if status.st_size != length or length == 0:
+        return None
+    key = (segment_id, status.st_dev, status.st_ino)     # a copied index folder maps its own files
+    with _lock:
+        column = _shared.get(key)
+        if column is None:
+            try:
+                column = StoredColumn(mmap.mmap(fileno, 0, access=mmap.ACCESS_READ), doccount)
+            except (OSError, ValueError):
+                return None
+            _shared[key] = column
+        return column
