@@ -19,6 +19,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.jsonfile import replace_json
+
 FILE_NAME = "furniture.json"
 VERSION = 1
 
@@ -51,11 +53,8 @@ def stamp(index_dir: Path) -> list[int] | None:
 
 
 def save(index_dir: Path, table: dict[str, Entry], generation: int) -> None:
-    path = Path(index_dir) / FILE_NAME
-    temporary = path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")
     files = {source: [e.sha, sorted(e.edges)] for source, e in sorted(table.items())}
-    temporary.write_text(json.dumps({"version": VERSION, "generation": generation, "files": files}), encoding="utf-8")
-    os.replace(temporary, path)
+    replace_json(Path(index_dir) / FILE_NAME, {"version": VERSION, "generation": generation, "files": files})
 
 
 def known_edges(table: dict[str, Entry], source: str, sha: str | None) -> frozenset[str] | None:

@@ -9,11 +9,12 @@ skipped in an earlier run are carried over until the file is read again, deleted
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from indexer.jsonfile import replace_json
 
 STATUS_FILE = "status.json"
 VERSION = 1
@@ -56,7 +57,7 @@ def record(index_dir: Path, corpus_dir: Path, summary, change: Change | None = N
         carried = change is not None and previous.get("index") == index and previous.get("generation") == change.base
         data = {"version": VERSION, "index": index, "corpus": str(corpus), "updated": now, "checked": now,
                 **(_changed(previous, change, skipped) if carried else counts(index_dir, skipped)), "skipped": skipped}
-    _write(Path(index_dir) / STATUS_FILE, data)
+    replace_json(Path(index_dir) / STATUS_FILE, data, ensure_ascii=False, indent=1)
     return data
 
 
@@ -129,12 +130,6 @@ def _reports_and_paragraphs(reader) -> tuple[int, int]:
                 reports.add(term)
                 paragraphs += live
     return len(reports), paragraphs
-
-
-def _write(path: Path, data: dict) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def _now() -> str:

@@ -28,6 +28,7 @@ import sys
 from array import array
 from pathlib import Path
 
+from indexer.jsonfile import replace_json
 from indexer.status import STATUS_FILE
 
 FILE_NAME = "unchanged.json"
@@ -192,15 +193,9 @@ def _hash_again(pending: dict[str, str], found: dict) -> set[str] | None:
 
 
 def _write(path: Path, record: dict) -> bool:
-    temporary = path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")
     try:
-        temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, path)
+        replace_json(path, record, ensure_ascii=False)
     except OSError:
-        try:
-            temporary.unlink()
-        except OSError:
-            pass
         return False
     return True
 

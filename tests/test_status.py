@@ -117,6 +117,7 @@ def test_counts_follow_a_changed_file_not_its_deleted_paragraphs(tmp_path):
 
 def test_totals_carried_from_run_to_run_are_those_counted_in_the_index(tmp_path):
     from indexer import status
+    from indexer.jsonfile import replace_json
     from indexer.update import update_index
 
     folder, index = corpus(tmp_path), tmp_path / "index"
@@ -137,7 +138,7 @@ def test_totals_carried_from_run_to_run_are_those_counted_in_the_index(tmp_path)
     # The totals come from the last record only when it is of the generation the run built on.
     for generation, off in ((data["generation"], 1000), (data["generation"] - 1, 0)):
         last = status.load(index)
-        status._write(index / status.STATUS_FILE, dict(last, reports=last["reports"] - 1000, generation=generation))
+        replace_json(index / status.STATUS_FILE, dict(last, reports=last["reports"] - 1000, generation=generation))
         (folder / "e.txt").write_text(OTHER.replace("乙县", f"戊{generation}县"), encoding="utf-8")
         update_index(index, folder)
         assert status.load(index)["reports"] == status.counts(index, {})["reports"] - off

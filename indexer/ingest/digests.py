@@ -22,6 +22,8 @@ import os
 import time
 from pathlib import Path
 
+from indexer.jsonfile import replace_json
+
 FILE_NAME = "digests.json"
 RACY_SECONDS = 2.0
 
@@ -112,14 +114,8 @@ class Digests:
             settled = settled + [_fingerprint(self._new)]
         if (self._new, settled) == self._saved:
             return
-        tmp = self.path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")
         try:
-            tmp.write_text(json.dumps({"corpus": self.corpus, "files": self._new, "settled": settled}),
-                           encoding="utf-8")
-            os.replace(tmp, self.path)
+            replace_json(self.path, {"corpus": self.corpus, "files": self._new, "settled": settled})
             self._saved = (dict(self._new), settled)
         except OSError:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
+            pass
