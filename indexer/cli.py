@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import errno
 import json
-import os
 import re
 import signal
 import sys
@@ -234,22 +233,19 @@ def port_error(host: str, port: int, exc: OSError) -> ReportSearchError:
 
 
 def check_port(host: str, port: int) -> None:
-    """Fail early when the server could not listen on host:port (bound as waitress binds)."""
+    """Fail early when the server could not listen on host:port (bound as the server binds)."""
     import socket       # only the server needs it; `reportsearch index` starts without it
 
+    from webapp.server import bound_socket
+
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
-                                                             flags=socket.AI_PASSIVE)[0]
+        probe = bound_socket(host, port)
     except (socket.gaierror, UnicodeError, OverflowError):
         raise ReportSearchError(f"无法识别监听地址 {host}:{port}：用 --host、--port 指定，例如 --host 127.0.0.1 --port 5000") \
             from None
-    with socket.socket(family, kind, proto) as probe:
-        if os.name != "nt":     # waitress sets it too; elsewhere it would let two servers share a port
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(address)
-        except OSError as exc:
-            raise port_error(host, port, exc) from None
+    except OSError as exc:
+        raise port_error(host, port, exc) from None
+    probe.close()
 
 
 def cmd_serve(cfg, args) -> int:
@@ -298,6 +294,9 @@ def cmd_serve(cfg, args) -> int:
     return 0
 
 
+TOTAL_THREADS = 8
+
+
 def serve_threads(asked: int, workers: int) -> int:
     """Threads per server process: ``asked``, or 8 in all when 0. Each thread that searches holds its
     own view of the index (about 17 MB at 1,000,000 paragraphs), and a process runs one cheap and one
@@ -306,9 +305,6 @@ def serve_threads(asked: int, workers: int) -> int:
     if asked < 0:
         raise ReportSearchError(f"线程数须为 0（自动）或正整数，而不是 {asked}（--threads 或环境变量 REPORTSEARCH_THREADS）")
     return asked or max(1, TOTAL_THREADS // workers)
-
-
-TOTAL_THREADS = 8
 
 
 def serve_workers(asked: int) -> int:

@@ -93,3 +93,13 @@ def test_a_busy_port_is_one_chinese_line_and_a_failure(tmp_path):
     assert "--port" in lines[0] and "REPORTSEARCH_PORT" in lines[0]
     assert "正在运行" not in out.stderr and "Traceback" not in out.stderr
     assert not (tmp_path / "none").exists()      # checked before building an index
+
+
+def test_a_listening_address_that_cannot_be_read_is_one_chinese_line(tmp_path):
+    out = run("serve", "--index", str(tmp_path / "none"), "--host", "bad host!", cwd=tmp_path)
+    assert out.returncode == 1
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert "无法识别监听地址 bad host!:5000" in lines[0] and "--host" in lines[0]
+    assert "Traceback" not in out.stderr
+    assert not (tmp_path / "none").exists()

@@ -103,9 +103,10 @@ def _serve_worker(app, threads: int, sock: socket.socket, balance, slot: int) ->
     server.run()
 
 
-def listening_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
-    """A socket listening on host:port, bound as waitress binds its own (SO_REUSEADDR except on
-    Windows, IPv6 only for an IPv6 address)."""
+def bound_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port as waitress binds its own (SO_REUSEADDR except on Windows, where
+    it would let two servers share a port; IPv6 only for an IPv6 address). socket.gaierror when
+    the address cannot be resolved, another OSError when it cannot be bound."""
     family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
                                                          flags=socket.AI_PASSIVE)[0]
     sock = socket.socket(family, kind, proto)
@@ -115,6 +116,16 @@ def listening_socket(host: str, port: int, backlog: int = 1024) -> socket.socket
         if family == socket.AF_INET6:
             sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
         sock.bind(address)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def listening_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
+    """A socket listening on host:port (bound_socket)."""
+    sock = bound_socket(host, port)
+    try:
         sock.listen(backlog)     # connections wait in the backlog while the workers start
     except BaseException:
         sock.close()
