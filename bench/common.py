@@ -6,7 +6,9 @@ the two designs are compared on the same units.
 """
 from __future__ import annotations
 
+import signal
 import statistics
+import subprocess
 import sys
 from pathlib import Path
 
@@ -63,3 +65,13 @@ def percentile(values: list[float], p: float) -> float:
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
+
+
+def stop(proc: subprocess.Popen, seconds: float = 10) -> None:
+    """Stop a server the bench started: SIGTERM (it stops its workers), then SIGKILL after ``seconds``."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -24,7 +24,6 @@ import argparse
 import http.client
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -35,7 +34,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common import median, percentile
+from common import median, percentile, stop
 from perf import CLIENTS, QUERIES, env, free_port, tree_pids, tree_pss_kb, tree_rss_kb
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -70,15 +69,6 @@ def start(index: Path, workers: int, threads: int, variant: str) -> tuple[subpro
                 raise SystemExit(f"{cmd} exited")
             time.sleep(0.02)
     raise SystemExit(f"{cmd} did not answer")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def path(q: str) -> str:
@@ -143,7 +133,7 @@ def measure(index: Path, config: str) -> dict:
         out["rss_mb"] = tree_rss_kb(proc.pid) / 1024
         out["procs"] = len(tree_pids(proc.pid))
     finally:
-        stop(proc)
+        stop(proc, 15)
     return out
 
 

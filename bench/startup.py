@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import socket
 import statistics
 import subprocess
@@ -23,6 +22,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from common import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
@@ -55,12 +56,7 @@ def start(project: Path, env: dict, log: Path, timeout: float = 900) -> float:
                 raise SystemExit(f"serve.sh did not serve; see {log}")
             time.sleep(0.05)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def main() -> None:
