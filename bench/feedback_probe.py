@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import argparse
 import math
-import shutil
 import tempfile
 from collections import Counter
 from pathlib import Path
 
 import jieba
 
-from quality import (DEV_CORPUS, DEV_JUDGMENTS, DEV_NOTES, HELD_OUT, JUDGMENTS, ROOT, Ours, corpus_paragraphs,
-                     duplicate_groups, evaluate, judged, merge_anchor_copies)
+from quality import (DEV_CORPUS, DEV_JUDGMENTS, HELD_OUT, JUDGMENTS, ROOT, Ours, copy_collection, corpus_paragraphs,
+                     duplicate_groups, evaluate, judged, mean_of, merge_anchor_copies)
 from indexer.search.ranking import EXACT_SCORE
 from indexer.update import update_index
 
@@ -74,10 +73,6 @@ class WithFeedback(Ours):
         return [next(reordered).id if h.match == "exact" else h.id for h in hits][:limit]
 
 
-def mean(rows) -> float:
-    return sum(r["ndcg10"] for r in rows) / max(1, len(rows))
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--weight", type=float, default=0.5)
@@ -86,9 +81,7 @@ def main() -> None:
     jieba.setLogLevel(60)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        dev_dir = tmp / "devcorpus"
-        shutil.copytree(DEV_CORPUS, dev_dir, ignore=lambda d, names: [n for n in names if n in DEV_NOTES]
-                        if Path(d) == DEV_CORPUS else [])
+        dev_dir = copy_collection(DEV_CORPUS, tmp / "devcorpus")
         print("| set | ours | with feedback |\n|---|---|---|")
         for corpus, sets in ((ROOT / "corpus", [JUDGMENTS]), (dev_dir, [DEV_JUDGMENTS, *HELD_OUT])):
             index = tmp / "indexes" / corpus.name
@@ -100,8 +93,8 @@ def main() -> None:
                 if corpus == dev_dir:
                     group = merge_anchor_copies(path, paragraphs, group)
                 queries = judged(path, paragraphs, group)
-                ours = mean(evaluate(Ours(index), queries, group))
-                fed = mean(evaluate(WithFeedback(index, stats, args.weight, args.words_only), queries, group))
+                ours = mean_of(evaluate(Ours(index), queries, group), "ndcg10")
+                fed = mean_of(evaluate(WithFeedback(index, stats, args.weight, args.words_only), queries, group), "ndcg10")
                 print(f"| {path.name} | {ours:.3f} | {fed:.3f} |", flush=True)
 
 

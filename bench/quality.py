@@ -56,6 +56,14 @@ DEV_NOTES = {"SOURCES.md"}          # the collection's notes on its sources, not
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+def copy_collection(source: Path, dest: Path) -> Path:
+    """A copy of a development collection without its notes on the sources (DEV_NOTES), so that
+    only the collection is indexed."""
+    shutil.copytree(source, dest, ignore=lambda d, names: [n for n in names if n in DEV_NOTES]
+                    if Path(d) == Path(source) else [])
+    return dest
+
+
 def corpus_paragraphs(corpus: Path):
     out = []
     for cf in discover(corpus):
@@ -360,11 +368,7 @@ def main() -> None:
         bundled = measure(args.corpus, args.judgments, tmp / "bundled", args.random, args.seed)
         dev = None
         if not args.no_dev:
-            # A copy without the notes on the sources, so that only the collection is indexed.
-            dev_dir = tmp / "devcorpus"
-            shutil.copytree(args.dev_corpus, dev_dir,
-                            ignore=lambda d, names: [n for n in names if n in DEV_NOTES]
-                            if Path(d) == Path(args.dev_corpus) else [])
+            dev_dir = copy_collection(args.dev_corpus, tmp / "devcorpus")
             dev = measure(dev_dir, args.dev_judgments, tmp / "dev", args.random, args.seed, merge_copies=True,
                           held_out=args.held_out)
 
