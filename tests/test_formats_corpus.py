@@ -99,7 +99,7 @@ def test_summary_counts_formats_skips_and_duplicates(indexed):
     ("三级关爱网络", "攸县留守儿童关爱工作情况汇报", {"place": "攸县", "doctype": "情况汇报"}),
     ("农村社区服务中心", "嘉禾县农村社区建设工作情况汇报", {"place": "嘉禾县", "date": "2024-01-06"}),
     ("土地流转服务中心", "乙镇土地流转工作汇报", {"date": "2023-11-20", "doctype": "工作汇报"}),
-    ("控辍保学", "马边县控辍保学调研报告", {"place": "马边县", "date": "2023-09-01", "doctype": "调研报告"}),
+    ("控辍保学", "马边县控辍保学调研报告", {"place": "马边彝族自治县", "date": "2023-09-01", "doctype": "调研报告"}),
     ("公租房", "茶陵县公租房建设情况汇报", {"place": "茶陵县", "date": "2022-05-01",
                                           "source_url": "https://example.org/chaling"}),
     ("稻虾共生", "安仁县稻田综合种养调研报告", {"place": "湖南省", "source_url": "https://example.org/anren"}),

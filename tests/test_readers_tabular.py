@@ -46,7 +46,7 @@ def test_json_and_jsonl():
     for data, name in ((as_json, "a.json"), (as_jsonl, "a.jsonl")):
         reports = file_reports(data, name)
         assert [r.title for r in reports] == ["马边县教育工作汇报", "攸县留守儿童关爱情况汇报"], name
-        assert reports[0].meta["date"] == "2024-02-01" and reports[0].meta["place"] == "马边县"
+        assert reports[0].meta["date"] == "2024-02-01" and reports[0].meta["place"] == "马边彝族自治县"  # full name
         assert reports[0].meta["tags"] == '["教育", "控辍保学"]'
         assert reports[1].blocks[0].text == TEXT_B
 
@@ -81,7 +81,7 @@ def test_columns_ini_maps_other_names(tmp_path):
     assert options == {"columns": {"title": "报告名称", "text": "报告内容", "place": "所属县区"}}
     assert reader_options(tmp_path, "其他/教育.csv") == {} and reader_options(tmp_path, "汇总/a.txt") == {}
     [report] = file_reports(data, "汇总/教育.csv", **options)
-    assert report.title == "教育工作汇报" and report.meta["place"] == "马边县"
+    assert report.title == "教育工作汇报" and report.meta["place"] == "马边彝族自治县"
     # A mapping is part of the file's identity: changing it reindexes the file.
     assert options_digest("abc", options) != options_digest("abc", {}) == "abc"
     with pytest.raises(UnreadableFile, match="“正文”不在文件中"):

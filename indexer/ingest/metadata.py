@@ -8,9 +8,8 @@ bottom of the report > the file's date.
 """
 from __future__ import annotations
 
-import functools
 import re
-from pathlib import Path
+from indexer.text.places import find_place, place_name
 
 _DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _FIELD = re.compile(
@@ -21,7 +20,6 @@ _KEYS = {
     "日期": "date", "作者": "author", "发布者": "author", "发布人": "author", "来源": "source",
     "出处": "source",
 }
-_CJK = re.compile(r"[\u3400-\u9fff]")
 # The more specific name wins: 政府工作报告 before 工作报告, 情况汇报 before 汇报.
 _DOCTYPE = re.compile(
     r"(政府工作报告|调研报告|调查报告|考察报告|述职述廉报告|述职报告|自查报告|整改报告|评估报告|"
@@ -33,10 +31,6 @@ _DATE_LINE_MAX = 40
 _EDGE_BLOCKS = 3
 _OPENING_CHARS = 200
 
-PLACES_FILE = Path(__file__).parent.parent / "data" / "places.txt"
-# Division names that are also common words in reports (老城区, 新城区 …) are never places.
-_NOT_PLACES = {"新城区", "老城区", "市中区", "高新区", "开发区", "新区"}
-_AUTONOMOUS = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+自治(县|州|旗)$")
 
 
 def normalize_date(text: str) -> str | None:
@@ -99,51 +93,6 @@ def doctype(title: str) -> str:
     return m.group(1) if m else ""
 
 
-@functools.lru_cache(maxsize=1)
-def _gazetteer() -> tuple[re.Pattern, dict[str, int]]:
-    """A regex of every division name (with short forms) and each name's level: 1 province … 3 county."""
-    levels: dict[str, int] = {}
-    for raw in PLACES_FILE.read_text(encoding="utf-8").splitlines():
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        code, _, name = raw.partition("\t")
-        name = name.strip()
-        if name in _NOT_PLACES:
-            continue
-        level = 1 if code.endswith("0000") else 2 if code.endswith("00") else 3
-        names = {name}
-        m = _AUTONOMOUS.match(name)
-        if m:                                   # 马边彝族自治县 → 马边县
-            names.add(m.group(1) + m.group(2))
-        if level == 1:                          # 湖南省 → 湖南, 广西壮族自治区 → 广西
-            short = re.sub(r"(省|市|(壮族|回族|维吾尔)?自治区)$", "", name)
-            if len(short) >= 2:
-                names.add(short)
-        for n in names:
-            levels.setdefault(n, level)
-    pattern = re.compile("|".join(sorted(map(re.escape, levels), key=len, reverse=True)))
-    return pattern, levels
-
-
-def find_place(text: str) -> str | None:
-    """The most specific division named in the text (county over city over province), first one first.
-
-    A one-character name such as 高县 must not be read inside a word (提高县域经济): it counts only
-    at the start of the text, after a non-Chinese character, or right after a larger division.
-    """
-    pattern, levels = _gazetteer()
-    best, best_level = None, 0
-    ends = set()
-    for m in pattern.finditer(text):
-        name, start = m.group(0), m.start()
-        if len(name) == 2 and start > 0 and _CJK.match(text[start - 1]) and start not in ends:
-            continue
-        ends.add(m.end())
-        if levels[name] > best_level:
-            best, best_level = name, levels[name]
-    return best
-
-
 def enrich(title: str, blocks: list[str], meta: dict[str, str]) -> dict[str, str]:
     """Fill date, place and doctype from the report's own text where the reader did not know them."""
     meta = dict(meta)
@@ -152,7 +101,9 @@ def enrich(title: str, blocks: list[str], meta: dict[str, str]) -> dict[str, str
         date = report_date(blocks) or file_date
         if date:
             meta["date"] = date
-    if not meta.get("place"):
+    if meta.get("place"):                   # a spreadsheet's 地区 column: 四川 → 四川省
+        meta["place"] = place_name(meta["place"]) or meta["place"]
+    else:
         place = find_place(title) or find_place("".join(blocks)[:_OPENING_CHARS])
         if place:
             meta["place"] = place

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from indexer.ingest.metadata import doctype, find_place
+from indexer.ingest.metadata import doctype
+from indexer.text.places import place_name
 
 # A note after a title that says how the page holds it, not what it is: （全文）, (实用17篇).
 _NOTE = re.compile(r"\s*[(（](全文|全文实录|摘要|节选|实录|精选|范文|完整版|(实用|精选)?[\d一二三四五六七八九十]+篇)[)）]$")
@@ -69,7 +70,7 @@ def file_qualifier(source: str) -> tuple[str, bool]:
         if _YEAR.fullmatch(part):
             parts.append(f"{part}年")
             has_year = True
-        elif find_place(part) == part:
+        elif place_name(part):
             parts.append(part)
     return "".join(parts), has_year
 

@@ -20,6 +20,7 @@ from indexer.engine.view import SortBy
 from indexer.errors import QueryError
 from indexer.search.ranking import MAX_COUNTED
 from indexer.search.tiers import under
+from indexer.text.places import place_values
 
 # URL parameter → index field, in the order the page shows them.
 FACETS = {"report": "report_id", "folder": "folder", "year": "year", "place": "place", "type": "doctype"}
@@ -55,6 +56,9 @@ def filter_query(filters: dict[str, str] | None) -> Q.Query | None:
         if name == "folder":
             # A folder includes its subfolders, as folder: does in the query language.
             parts.append(under(field, value))
+        elif name == "place":
+            forms = [Q.Term(field, form) for form in place_values(value)]
+            parts.append(forms[0] if len(forms) == 1 else Q.Or(forms))
         else:
             parts.append(Q.Term(field, value))
     if not parts:

@@ -20,6 +20,7 @@ from indexer.search.ranking import (COMMON_FRACTION, EXACT_SCORE, PARTIAL_WEIGHT
                                     SYNONYM_SCORE, SYNONYM_WEIGHT, TITLE_BOOST, TITLE_MATCH_SCORE)
 from indexer.text.analysis import WORD_RUN, bigrams, decompose, query_words
 from indexer.text.normalize import normalize
+from indexer.text.places import place_values
 from indexer.text.synonyms import synonyms_of
 
 _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
@@ -186,8 +187,10 @@ def _filter_query(name: str, values: list[str]) -> Q.Query:
     per_value = []
     for value in values:
         value = value.strip()
-        if name in ("date", "place"):
+        if name == "date":
             per_value.append(Q.Prefix(name, value))
+        elif name == "place":
+            per_value += [Q.Prefix(name, form) for form in place_values(value)]
         elif name in ("folder", "source"):
             per_value.append(under(name, value))
         else:
