@@ -135,6 +135,8 @@ def cmd_index(cfg, args) -> int:
     if earlier:
         # Unchanged since an earlier run skipped them: not read again, still not in the index.
         print(f"另有 {len(earlier)} 个文件此前已跳过，未再读取（原因见 reportsearch status）。")
+    if recorded and status.outdated_reading(recorded):
+        print(f"提示：{status.OLD_RULES}。")
     return 0
 
 

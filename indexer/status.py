@@ -18,6 +18,13 @@ from indexer.jsonfile import replace_json
 
 STATUS_FILE = "status.json"
 VERSION = 1
+# The rules a file is read by (indexer.ingest, indexer.text.places). Raised when reading the same
+# file gives other reports, paragraphs or metadata, so that an index some of whose files were read
+# by older rules can say so (incremental runs read only new and changed files). History:
+# 1 until 2026-12; 2: places by their full name (北京 → 北京市).
+READING_RULES = 2
+OLD_RULES = ("部分报告是按旧版本的读取规则读入的（如地区名尚未统一为全称）；"
+             "运行 reportsearch index --rebuild 可按新规则重读全部文件")
 
 
 def load(index_dir: Path) -> dict | None:
@@ -56,7 +63,8 @@ def record(index_dir: Path, corpus_dir: Path, summary, change: Change | None = N
         index = str(Path(index_dir).resolve())
         carried = change is not None and previous.get("index") == index and previous.get("generation") == change.base
         data = {"version": VERSION, "index": index, "corpus": str(corpus), "updated": now, "checked": now,
-                **(_changed(previous, change, skipped) if carried else counts(index_dir, skipped)), "skipped": skipped}
+                **(_changed(previous, change, skipped) if carried else counts(index_dir, skipped)), "skipped": skipped,
+                "reading": READING_RULES if summary.rebuilt or not summary.unchanged else previous.get("reading", 1)}
     replace_json(Path(index_dir) / STATUS_FILE, data, ensure_ascii=False, indent=1)
     return data
 
@@ -159,4 +167,12 @@ def lines(data: dict) -> list[str]:
         out += [f"  {source}：{reason}" for source, reason in skipped.items()]
     else:
         out.append("没有跳过的文件。")
+    if outdated_reading(data):
+        out.append(OLD_RULES)
     return out
+
+
+def outdated_reading(data: dict) -> bool:
+    """Some files of the index were read by older rules (a record without the field: an index made
+    before it was kept, or whose records are gone)."""
+    return data.get("reading", 1) < READING_RULES

@@ -142,3 +142,23 @@ def test_totals_carried_from_run_to_run_are_those_counted_in_the_index(tmp_path)
         (folder / "e.txt").write_text(OTHER.replace("乙县", f"戊{generation}县"), encoding="utf-8")
         update_index(index, folder)
         assert status.load(index)["reports"] == status.counts(index, {})["reports"] - off
+
+
+def test_an_index_read_by_older_rules_says_so_until_it_is_rebuilt(tmp_path):
+    from indexer import status as records
+    from indexer.jsonfile import replace_json
+
+    folder, index = corpus(tmp_path), tmp_path / ".index"
+    first = run("index", cwd=tmp_path)
+    assert status(tmp_path)["reading"] == records.READING_RULES
+    assert records.OLD_RULES not in first + run("status", cwd=tmp_path)
+    # As an index of an earlier version left it: its record knows nothing of the rules.
+    last = records.load(index)
+    replace_json(index / records.STATUS_FILE, {k: v for k, v in last.items() if k != "reading"})
+    (folder / "b.md").write_text(OTHER, encoding="utf-8")
+    second = run("index", cwd=tmp_path)                 # reads b.md alone: a.txt keeps its old reading
+    assert records.OLD_RULES in second and records.OLD_RULES in run("status", cwd=tmp_path)
+    assert status(tmp_path)["reading"] == 1
+    third = run("index", "--rebuild", cwd=tmp_path)
+    assert records.OLD_RULES not in third + run("status", cwd=tmp_path)
+    assert status(tmp_path)["reading"] == records.READING_RULES
