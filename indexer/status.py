@@ -64,7 +64,9 @@ def record(index_dir: Path, corpus_dir: Path, summary, change: Change | None = N
         carried = change is not None and previous.get("index") == index and previous.get("generation") == change.base
         data = {"version": VERSION, "index": index, "corpus": str(corpus), "updated": now, "checked": now,
                 **(_changed(previous, change, skipped) if carried else counts(index_dir, skipped)), "skipped": skipped,
-                "reading": READING_RULES if summary.rebuilt or not summary.unchanged else previous.get("reading", 1)}
+                "reading": READING_RULES if summary.rebuilt or not summary.unchanged else previous.get("reading", 1),
+                # every run that scans retries the files skipped under older rules (indexer.update)
+                "skips_read_by": READING_RULES}
     replace_json(Path(index_dir) / STATUS_FILE, data, ensure_ascii=False, indent=1)
     return data
 
@@ -170,6 +172,12 @@ def lines(data: dict) -> list[str]:
     if outdated_reading(data):
         out.append(OLD_RULES)
     return out
+
+
+def skips_to_retry(data: dict) -> list[str]:
+    """The files an earlier run skipped under older reading rules: a newer version may read them
+    (a format it did not know), so the next run reads them again, without a --rebuild."""
+    return sorted(data.get("skipped") or ()) if data.get("skips_read_by", 1) < READING_RULES else []
 
 
 def outdated_reading(data: dict) -> bool:

@@ -49,6 +49,8 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
     if not corpus_dir.is_dir():
         raise ReportSearchError(f"语料目录不存在：{corpus_dir}")
     look = unchanged.Look() if rebuild else unchanged.check(index_dir, corpus_dir)
+    if look.quiet and status.skips_to_retry(status.load(index_dir) or {}):
+        look = unchanged.Look()             # nothing changed, but skipped files are to be read again
     if look.quiet:
         summary = Summary(unchanged=look.count, skipped={unchanged.CONFIG_NAME: look.problem} if look.problem else {})
         _record(index_dir, corpus_dir, summary, None, log)
@@ -212,6 +214,10 @@ class _Run:
         self.settled = found is not None
         self.generation, known = found if found is not None else store.snapshot(ix)
         self.known = {} if self.rebuild else known
+        if not self.rebuild:
+            # A hash that never matches: read again as a changed file, its old record replaced.
+            self.known.update((source, "") for source in status.skips_to_retry(status.load(self.index_dir) or {})
+                              if source in known)
         self.scanned = [self._scan_file(reading, cf) for cf in files]
         reading.save_digests()
         return _plan(self.scanned, self.known, self.summary)

@@ -162,3 +162,25 @@ def test_an_index_read_by_older_rules_says_so_until_it_is_rebuilt(tmp_path):
     third = run("index", "--rebuild", cwd=tmp_path)
     assert records.OLD_RULES not in third + run("status", cwd=tmp_path)
     assert status(tmp_path)["reading"] == records.READING_RULES
+
+
+def test_files_skipped_under_older_rules_are_read_again_without_a_rebuild(tmp_path):
+    from indexer import status as records
+    from indexer.jsonfile import replace_json
+
+    folder, index = corpus(tmp_path), tmp_path / ".index"
+    run("index", cwd=tmp_path)
+    assert "另有 1 个文件此前已跳过" in run("index", cwd=tmp_path)          # not read again: same rules
+    # As an older version left it, when it could not read a file this one reads: b.md was skipped.
+    (folder / "b.md").write_text(OTHER, encoding="utf-8")
+    run("index", cwd=tmp_path)
+    last = records.load(index)
+    replace_json(index / records.STATUS_FILE,
+                 dict({k: v for k, v in last.items() if k != "skips_read_by"},
+                      skipped={**last["skipped"], "b.md": "旧版本不能读取的格式"}))
+    again = json.loads(run("index", "--json", cwd=tmp_path))
+    assert "b.md" in again["changed"] and not again["added"]
+    assert set(status(tmp_path)["skipped"]) == {"old.doc"}              # read again, still unreadable
+    assert status(tmp_path)["skips_read_by"] == records.READING_RULES
+    assert "乙县土地流转工作汇报" in run("search", "土地流转服务中心", cwd=tmp_path)
+    assert json.loads(run("index", "--json", cwd=tmp_path))["changed"] == []   # once
