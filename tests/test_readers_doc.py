@@ -12,9 +12,8 @@ from fixture_files import make_docx
 from indexer.cli import print_summary
 from indexer.errors import UnreadableFile
 from indexer.ingest.pipeline import file_reports
-from indexer.ingest.readers import doc as word97
-from indexer.ingest.readers import read_document
-from indexer.ingest.readers.doc import CELL, CELL_PARAGRAPH, ROW, Piece
+from indexer.ingest.readers import doc, read_document, word97
+from indexer.ingest.readers.word97 import CELL, CELL_PARAGRAPH, ROW, Piece
 from indexer.search.searcher import Searcher
 from indexer.update import update_index
 
@@ -69,7 +68,7 @@ def test_a_piece_beyond_the_stream_is_damage():
     ("多余的结束\x15标记", "多余的结束标记"),
 ])
 def test_fields_keep_their_result(text, visible):
-    assert word97.strip_fields(text) == visible
+    assert doc.strip_fields(text) == visible
 
 
 def test_blocks_paragraphs_line_breaks_and_tables():
@@ -77,11 +76,11 @@ def test_blocks_paragraphs_line_breaks_and_tables():
             f"序号{CELL}姓名{CELL}{ROW}"
             f"1{CELL}张三{CELL_PARAGRAPH}李四{CELL}{ROW}"
             "\x01落款\x08\r\x0c2024年3月5日")
-    assert word97.text_blocks(text) == ["标题", "正文第一行", "第二行", "序号 | 姓名\n1 | 张三 李四", "落款", "2024年3月5日"]
+    assert doc.text_blocks(text) == ["标题", "正文第一行", "第二行", "序号 | 姓名\n1 | 张三 李四", "落款", "2024年3月5日"]
 
 
 def test_empty_cells_are_left_out_of_a_row():
-    assert word97.text_blocks(f"甲{CELL}{CELL}乙{CELL}{ROW}正文\r") == ["甲 | 乙", "正文"]
+    assert doc.text_blocks(f"甲{CELL}{CELL}乙{CELL}{ROW}正文\r") == ["甲 | 乙", "正文"]
 
 
 def test_paragraph_properties_mark_row_ends_and_cell_paragraphs():
@@ -91,7 +90,9 @@ def test_paragraph_properties_mark_row_ends_and_cell_paragraphs():
     runs = [(100, 104, 1), (104, 108, 1), (108, 110, 3)]       # fc ranges of the paragraphs
     marked = word97.mark_tables(text, pieces, runs)
     assert marked == f"甲{CELL_PARAGRAPH}乙{CELL}{ROW}正文\r"
-    assert word97.text_blocks(marked) == ["甲 乙", "正文"]
+    assert doc.text_blocks(marked) == ["甲 乙", "正文"]
+    # The text's own copies of our marks are no marks.
+    assert word97.mark_tables(f"甲{ROW}乙{CELL_PARAGRAPH}\r", [Piece(0, 5, 0, True)], []) == "甲\0乙\0\r"
 
 
 # --- telling a file by its content --------------------------------------------------------------
