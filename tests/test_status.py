@@ -8,7 +8,7 @@ from webapp import create_app
 
 REPORT = "甲县一站式服务工作汇报\n甲县便民服务中心实行一站式服务，群众办事只进一扇门。\n"
 OTHER = "# 乙县土地流转工作汇报\n\n乙县成立土地流转服务中心，全县流转土地三万亩。\n"
-DOC_REASON = "旧版 Word（.doc）"
+DOC_REASON = "Word 文件已损坏"
 
 
 def run(*args, cwd):

@@ -28,6 +28,8 @@ READERS: dict[str, tuple[str, str]] = {
     ".mhtml": ("mhtml", "read_mhtml"),
     ".mht": ("mhtml", "read_mhtml"),
     ".docx": ("docx", "read_docx"),
+    ".doc": ("doc", "read_doc"),
+    ".wps": ("doc", "read_wps"),
     ".pdf": ("pdf", "read_pdf"),
     ".csv": ("tabular", "read_csv"),
     ".tsv": ("tabular", "read_csv"),
@@ -45,8 +47,6 @@ def reader_for(suffix: str) -> Reader | None:
 
 # Files a user plausibly drops into the corpus that we recognise but cannot read.
 KNOWN_UNSUPPORTED = {
-    ".doc": "旧版 Word（.doc）格式暂不支持，请另存为 .docx 或 .txt",
-    ".wps": "WPS 格式暂不支持，请另存为 .docx 或 .txt",
     ".rtf": "RTF 格式暂不支持，请另存为 .txt",
     ".xls": "Excel 表格暂不支持，请另存为 CSV（UTF-8）",
     ".xlsx": "Excel 表格暂不支持，请另存为 CSV（UTF-8）",

@@ -62,6 +62,10 @@ def _row_text(row) -> str:
 
 
 def read_docx(data: bytes, source: str) -> Document:
+    if data.startswith(_OLE_MAGIC):
+        # A Word 97–2003 file under a .docx name: read as what it is, as .doc files holding a .docx are.
+        from indexer.ingest.readers.doc import word_document
+        return word_document(data, source)
     check_zip(data)
     try:
         import docx
