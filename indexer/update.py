@@ -48,14 +48,13 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise ReportSearchError(f"语料目录不存在：{corpus_dir}")
-    look = unchanged.Look() if rebuild else unchanged.check(index_dir, corpus_dir)
-    if look.quiet and status.skips_to_retry(status.load(index_dir) or {}):
-        look = unchanged.Look()             # nothing changed, but skipped files are to be read again
+    retry = [] if rebuild else status.skips_to_retry(status.load(index_dir) or {})
+    look = unchanged.Look() if rebuild or retry else unchanged.check(index_dir, corpus_dir)
     if look.quiet:
         summary = Summary(unchanged=look.count, skipped={unchanged.CONFIG_NAME: look.problem} if look.problem else {})
         _record(index_dir, corpus_dir, summary, None, log)
     else:
-        summary = _update(_Run(Path(index_dir), corpus_dir, rebuild, lock_timeout, log, look), processes)
+        summary = _update(_Run(Path(index_dir), corpus_dir, rebuild, lock_timeout, log, look, retry), processes)
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -167,8 +166,8 @@ class _Run:
     """One update_index call: the corpus as scanned, the index's manifest, and what was done."""
 
     def __init__(self, index_dir: Path, corpus_dir: Path, rebuild: bool, lock_timeout: float, log,
-                 look: unchanged.Look):
-        self.index_dir, self.corpus_dir, self.look = index_dir, corpus_dir, look
+                 look: unchanged.Look, retry: list[str]):
+        self.index_dir, self.corpus_dir, self.look, self.retry = index_dir, corpus_dir, look, retry
         self.rebuild, self.lock_timeout, self.log = rebuild, lock_timeout, log
         self.summary = Summary(rebuilt=rebuild)
         self.generation = -1
@@ -213,11 +212,8 @@ class _Run:
         found = None if self.rebuild else settled.manifest(ix, self.index_dir, reading)
         self.settled = found is not None
         self.generation, known = found if found is not None else store.snapshot(ix)
-        self.known = {} if self.rebuild else known
-        if not self.rebuild:
-            # A hash that never matches: read again as a changed file, its old record replaced.
-            self.known.update((source, "") for source in status.skips_to_retry(status.load(self.index_dir) or {})
-                              if source in known)
+        # A file skipped under older rules gets a hash that never matches: read again as changed.
+        self.known = {} if self.rebuild else {**known, **{s: "" for s in self.retry if s in known}}
         self.scanned = [self._scan_file(reading, cf) for cf in files]
         reading.save_digests()
         return _plan(self.scanned, self.known, self.summary)
