@@ -13,6 +13,13 @@ memory summed over the tree, PSS and RSS. The clients run on the same machine; t
 reported too. Every figure is the median of the rounds (range); the ratio against the first
 configuration is taken within each round, then its median. The index is only read.
 
+With ``--one-client N`` the loads are replaced by one client asking the query mix N times in a
+row, a new connection per request, from a cold start (no warm-up pass), twice: once asking the
+server to close each connection ("Connection: close", as urllib and bench/perf.py do), once closing
+it itself after the answer (as curl or http.client do). For each: p50/p95 of each pass and the
+busiest worker's share, which shows whether one worker's warm caches served the lone client
+or each worker met each query cold in turn (webapp.balance).
+
 Two variants are not server modes of ours, only here to compare ways of sharing a port: ``r``,
 each forked worker binds a socket of its own with SO_REUSEPORT (Linux) and the kernel spreads
 connections by a hash of their addresses; ``u``, the workers share one socket as ours do but
@@ -106,11 +113,43 @@ def load(port: int, keep_alive: bool, rounds: int = 3) -> tuple[list[float], flo
     return times, len(times) / wall
 
 
-def measure(index: Path, config: str) -> dict:
+CLOSES = ("server", "client")     # who closes each connection of the lone client
+
+
+def one_client(port: int, passes: int, closes: str) -> list[list[float]]:
+    """The query mix ``passes`` times from one client, a new connection per request: ms per pass."""
+    headers = {"Connection": "close"} if closes == "server" else {}
+    out = []
+    for _ in range(passes):
+        times = []
+        for q in QUERIES:
+            t = time.perf_counter()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", path(q), headers=headers)
+            r = conn.getresponse()
+            assert r.status == 200 and "results" in json.loads(r.read()), r.status
+            conn.close()
+            times.append((time.perf_counter() - t) * 1000)
+        out.append(times)
+    return out
+
+
+def busiest_share(used: dict[int, float], parent: int) -> float:
+    worker_cpu = [v for p, v in used.items() if p != parent] if len(used) > 1 else list(used.values())
+    return max(worker_cpu) / max(sum(worker_cpu), 1e-9)
+
+
+def measure(index: Path, config: str, passes: int = 0, closes: str = "") -> dict:
     variant = config.lstrip("0123456789x")
     workers, threads = (int(x) for x in config.rstrip("ru").split("x"))
     proc, port, cold = start(index, workers, threads, variant)
     try:
+        if passes:
+            before = {p: cpu_seconds(p) for p in tree_pids(proc.pid)}
+            runs = one_client(port, passes, closes)
+            used = {p: cpu_seconds(p) - before.get(p, 0.0) for p in tree_pids(proc.pid)}
+            return {"cold_s": cold, "passes": [{"p50": percentile(t, 50), "p95": percentile(t, 95)} for t in runs],
+                    "busiest": busiest_share(used, proc.pid)}
         for q in QUERIES:       # one warm-up pass, as bench/perf.py's (not every thread sees it)
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             conn.request("GET", path(q))
@@ -124,11 +163,10 @@ def measure(index: Path, config: str) -> dict:
             times, rate = load(port, keep)
             client_cpu = time.process_time() - client_before
             used = {p: cpu_seconds(p) - before.get(p, 0.0) for p in tree_pids(proc.pid)}
-            worker_cpu = [v for p, v in used.items() if p != proc.pid] if len(used) > 1 else list(used.values())
             out[mode] = {"p50": percentile(times, 50), "p95": percentile(times, 95), "req_s": rate,
                          "cpu_ms": sum(used.values()) * 1000 / len(times),
                          "client_cpu_ms": client_cpu * 1000 / len(times),
-                         "busiest": max(worker_cpu) / max(sum(worker_cpu), 1e-9)}
+                         "busiest": busiest_share(used, proc.pid)}
         out["pss_mb"] = tree_pss_kb(proc.pid) / 1024
         out["rss_mb"] = tree_rss_kb(proc.pid) / 1024
         out["procs"] = len(tree_pids(proc.pid))
@@ -140,6 +178,22 @@ def measure(index: Path, config: str) -> dict:
 def figure(values: list[float], fmt: str) -> str:
     text = fmt.format(median(values))
     return text + (f" ({fmt.format(min(values))}–{fmt.format(max(values))})" if len(values) > 1 else "")
+
+
+def report_one_client(results: dict[str, list[dict]], configs: list[str]) -> None:
+    rounds, passes = len(results[configs[0]]), len(results[configs[0]][0]["server"]["passes"])
+    print(f"\n#### One client, a new connection per request, {passes} passes of the query mix from a cold start; "
+          f"p95 ms (p50 ms); medians of {rounds} rounds (range)\n")
+    print("| workers×threads | closed by | " + " | ".join(f"pass {n + 1}" for n in range(passes))
+          + " | busiest worker's CPU share |")
+    print("|---|---|" + "---|" * (passes + 1))
+    for c in configs:
+        for closes in CLOSES:
+            runs = [r[closes] for r in results[c]]
+            cells = [f"{figure([r['passes'][n]['p95'] for r in runs], '{:.1f}')} "
+                     f"({median([r['passes'][n]['p50'] for r in runs]):.1f})" for n in range(passes)]
+            print(f"| {c} | {closes} | " + " | ".join(cells) + f" | {figure([r['busiest'] for r in runs], '{:.2f}')} |")
+    sys.stdout.flush()
 
 
 def report(results: dict[str, list[dict]], configs: list[str]) -> None:
@@ -193,6 +247,14 @@ def variant_server(variant: str, index: str, port: int, workers: int, threads: i
     Supervisor([serve_shared_socket if shared else serve_own_socket] * workers, print).run()
 
 
+def rounded(value):
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, dict):
+        return {k: rounded(v) for k, v in value.items()}
+    return [rounded(v) for v in value] if isinstance(value, list) else value
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--variant-server":
         variant, index, port, workers, threads = sys.argv[2:7]
@@ -203,19 +265,21 @@ def main() -> None:
     ap.add_argument("--configs", nargs="+", default=["1x8", "2x8", "2x4"],
                     help="workers x threads per worker; a trailing r or u: a variant (see above)")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--one-client", type=int, default=0, metavar="PASSES",
+                    help="instead of the 8-client loads: one client, this many passes from a cold start")
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start; index {args.index}")
     results: dict[str, list[dict]] = {c: [] for c in args.configs}
     for n in range(args.rounds):
         order = args.configs[n % len(args.configs):] + args.configs[:n % len(args.configs)]
         for c in order:
-            results[c].append(measure(args.index, c))
-            r = results[c][-1]
-            print(f"round {n + 1} {c}: " + json.dumps({k: (round(v, 3) if isinstance(v, float) else
-                                                           {a: round(b, 3) for a, b in v.items()} if isinstance(v, dict) else v)
-                                                       for k, v in r.items()}), file=sys.stderr, flush=True)
+            if args.one_client:        # each from a cold start of its own
+                results[c].append({closes: measure(args.index, c, args.one_client, closes) for closes in CLOSES})
+            else:
+                results[c].append(measure(args.index, c))
+            print(f"round {n + 1} {c}: " + json.dumps(rounded(results[c][-1])), file=sys.stderr, flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
-    report(results, args.configs)
+    (report_one_client if args.one_client else report)(results, args.configs)
 
 
 if __name__ == "__main__":

@@ -159,12 +159,22 @@ def link_base(cfg) -> str:
     return cfg["base_url"] or f"http://{host}:{cfg['port']}"
 
 
+def need_port(cfg) -> int:
+    """The port, if a TCP port can be it. getaddrinfo takes 70000 as 70000 - 65536 = 4464 without a
+    word, and 0 would listen on a port the links and the Host check (webapp.security) do not know."""
+    port = cfg["port"]
+    if not 1 <= port <= 65535:
+        raise ReportSearchError(f"端口须为 1 到 65535 之间的整数，而不是 {port}（--port 或环境变量 REPORTSEARCH_PORT）")
+    return port
+
+
 def cmd_search(cfg, args) -> int:
     from indexer.links import absolute, paragraph_path
     from indexer.model import SECTION_SEPARATOR
     from indexer.search.searcher import Searcher
     from indexer.search.results import result_dict
 
+    need_port(cfg)               # the links name it
     started = time.perf_counter()
     searcher = Searcher(need_index(cfg))
     # The first search opens the index and loads the dictionaries; searched again, the query
@@ -256,7 +266,7 @@ def cmd_serve(cfg, args) -> int:
 
     workers = serve_workers(cfg["workers"])
     threads = serve_threads(cfg["threads"], workers)
-    check_port(cfg["host"], cfg["port"])         # before a long first build, not after it
+    check_port(cfg["host"], need_port(cfg))         # before a long first build, not after it
     log_lines()                                  # a server's stderr is a log: progress as lines, no bar
     if not store.has_documents(cfg["index_dir"]):     # none, or a first build stopped early
         from indexer.update import update_index  # only then: the writing side is not the server's start

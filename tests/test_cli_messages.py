@@ -60,6 +60,19 @@ def test_a_bad_environment_value_names_the_variable(tmp_path):
     assert out.stderr.strip() == "reportsearch: 环境变量 REPORTSEARCH_PORT 的值 '五千' 无效，应为整数"
 
 
+@pytest.mark.parametrize("port", ["70000", "65536", "0"])
+@pytest.mark.parametrize("command", [("serve",), ("search", "社区")])
+@pytest.mark.parametrize("given", ["flag", "env"])
+def test_a_port_out_of_range_is_one_chinese_line(tmp_path, port, command, given):
+    # getaddrinfo would take 70000 as port 4464 without a word.
+    args, env = ((*command, "--port", port), ENV) if given == "flag" else (command, dict(ENV, REPORTSEARCH_PORT=port))
+    out = run(*args, "--index", str(tmp_path / "none"), cwd=tmp_path, env=env)
+    assert out.returncode == 1
+    assert out.stderr.strip() == (f"reportsearch: 端口须为 1 到 65535 之间的整数，而不是 {port}"
+                                  "（--port 或环境变量 REPORTSEARCH_PORT）")
+    assert not (tmp_path / "none").exists()
+
+
 @pytest.mark.parametrize("command", ["index", "watch"])
 def test_from_another_folder_index_says_where_it_looked_and_how_to_point_elsewhere(tmp_path, command):
     out = run(command, cwd=tmp_path)
