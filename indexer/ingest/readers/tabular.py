@@ -265,15 +265,16 @@ def tables_document(tables: list[Table], source: str, columns: dict | None = Non
     stem = PurePosixPath(source).stem
     reports: list[Report] = []
     refused: list[tuple[str, str]] = []      # (table name, reason)
-    too_long = 0
+    too_long = kept = more = 0
     for t in tables:
         try:
-            if not t.records:
+            if not t.records and not t.more:
                 raise UnreadableFile("表格中没有数据行")
             roles = assign_columns(t.header, columns, source)
         except UnreadableFile as exc:
             refused.append((t.name, str(exc)))
             continue
+        kept, more = kept + len(t.records), more + t.more
         label = f"{stem} {t.name}" if len(tables) > 1 and t.name else stem
         for n, record in enumerate(t.records, start=1):
             # Each row is one report, limited as a report (a whole collection may be far longer).
@@ -285,9 +286,7 @@ def tables_document(tables: list[Table], source: str, columns: dict | None = Non
                 if len(tables) > 1 and t.name:
                     report.meta.setdefault("工作表", t.name)
                 reports.append(report)
-    more = sum(t.more for t in tables)
     if more:
-        kept = sum(len(t.records) for t in tables)
         limits.note(f"表格行数过多（{kept + more} 行），只索引前 {kept} 行，其余 {more} 行已跳过")
     if too_long:
         limits.note(f"{too_long} 行正文过长（上限 {limits.MAX_TEXT_CHARS // 10000} 万字），已跳过")
