@@ -2,6 +2,7 @@
 with openpyxl and xlwt, read as tables of reports, indexed and searched."""
 import datetime
 import io
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -223,6 +224,22 @@ def _word() -> bytes:
 def test_broken_and_odd_files_say_why(name, data, reason):
     with pytest.raises(UnreadableFile, match=reason.replace("(", r"\(").replace(")", r"\)")):
         file_reports(data(), name)
+
+
+def test_damaged_copies_of_real_files_raise_only_unreadable_file():
+    rng = random.Random(7)
+    for n in range(60):
+        name = (POSITIONS, HIRED, PRICES)[n % 3]
+        data = bytearray(fixture(name))
+        for _ in range(rng.randint(1, 20)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        if n % 4 == 0:
+            data = data[:rng.randrange(len(data))]
+        try:
+            with limits.noting():
+                file_reports(bytes(data), name)
+        except UnreadableFile as exc:
+            assert "Traceback" not in str(exc) and str(exc)
 
 
 def openpyxl_empty() -> bytes:

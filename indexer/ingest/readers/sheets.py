@@ -17,6 +17,7 @@ import io
 import math
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -193,7 +194,7 @@ def check_xlsx(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             limits.check_zip(archive, len(data))
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError):
         raise UnreadableFile(f"{DAMAGED}（不是有效的 zip 压缩包）") from None
     if "xl/workbook.xml" not in names:
         what = "Word 文档" if "word/document.xml" in names else "其他文件"
@@ -214,7 +215,8 @@ def extract(data: bytes, progress) -> list[Sheet]:
     except (UnreadableFile, MemoryError, RecursionError):
         raise
     except Exception as exc:              # the parsers raise many kinds on damaged files
-        raise UnreadableFile(f"{DAMAGED}（{type(exc).__name__}）") from None
+        what = "数据解压失败" if isinstance(exc, zlib.error) else type(exc).__name__
+        raise UnreadableFile(f"{DAMAGED}（{what}）") from None
 
 
 def _collect(name: str, rows, progress, room: list[int]) -> Sheet:
