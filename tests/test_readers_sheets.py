@@ -181,7 +181,9 @@ HTML_XLS = """<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head>
 <meta http-equiv="Content-Type" content="text/html; charset=gb2312"><meta name="ProgId" content="Excel.Sheet"></head>
 <body><table><tr><td colspan="3">湘西片区工作汇报汇总表</td></tr>
 <tr><td>标题</td><td>正文</td><td>地区</td></tr>
-<tr><td>马边县教育工作汇报</td><td>马边县今年新建学校三所。<br>继续推进义务教育均衡发展。</td><td rowspan="2">四川省</td></tr>
+<tr><td>马边县教育工作汇报</td><td>马边县今年新建学校三所。 <br>
+  继续推进义务教育
+  均衡发展。</td><td rowspan="2">四川省</td></tr>
 <tr><td>攸县留守儿童关爱情况汇报</td><td>攸县为全县留守儿童建立成长档案。</td></tr>
 </table></body></html>"""
 
@@ -190,6 +192,7 @@ def test_a_web_page_saved_as_xls_is_read_as_its_table():
     reports = file_reports(HTML_XLS.encode("gb18030"), "汇总.xls")
     assert [(r.title, r.meta["place"]) for r in reports] == [
         ("马边县教育工作汇报", "四川省"), ("攸县留守儿童关爱情况汇报", "四川省")]       # a merged cell, repeated
+    # <br> is a paragraph break; a line break in the markup is not.
     assert [b.text for b in reports[0].blocks] == ["马边县今年新建学校三所。", "继续推进义务教育均衡发展。"]
 
 

@@ -23,8 +23,8 @@ from pathlib import PurePosixPath
 
 from indexer.errors import UnreadableFile
 from indexer.ingest.readers import isolate, limits
-from indexer.ingest.readers.tabular import (COMMON_NAMES, _check, _norm, column_name, read_csv, table,
-                                           tables_document)
+from indexer.ingest.readers.tabular import (COMMON_NAMES, _check, _norm, assign_columns, column_name, read_csv,
+                                           table, tables_document)
 from indexer.model import Document
 
 KIND = "Excel 表格"
@@ -130,10 +130,11 @@ def sheet_tables(sheets: list[Sheet], source: str, columns: dict | None = None) 
         if at is None:
             headless.append(sheet.name)
             continue
-        rows = sheet.rows[at + 1:]
-        kept = rows[:max(budget, 0)]
-        budget -= len(kept)
-        tables.append(table(sheet.rows[at], kept, len(rows) - len(kept) + sheet.more, sheet.name))
+        t = table(sheet.rows[at], sheet.rows[at + 1:], sheet.more, sheet.name)
+        if _has_text(t.header, columns):            # only rows that can be reports use up the limit
+            kept, budget = max(budget, 0), budget - len(t.records)
+            t.more, t.records = t.more + len(t.records[kept:]), t.records[:kept]
+        tables.append(t)
     if not tables:
         if headless:
             raise UnreadableFile(f"表格中没有找到表头：前 {HEADER_ROWS} 行中没有一行像列名（如“标题”“正文”“日期”），"
@@ -143,6 +144,13 @@ def sheet_tables(sheets: list[Sheet], source: str, columns: dict | None = None) 
     for name in headless:
         limits.note(f"工作表“{name}”没有找到表头，已跳过")
     return document
+
+
+def _has_text(header: list[str], columns: dict | None) -> bool:
+    try:
+        return bool(assign_columns(header, columns)["text"])
+    except UnreadableFile:
+        return False
 
 
 # --- the file: what it is, and its sheets (in the child process) -------------------------------
@@ -298,8 +306,8 @@ def _html(data: bytes, progress, room: list[int]) -> list[Sheet]:
     markup = decode_page(data)
     limits.check_html_text(markup)
     root = lxml.html.fromstring(markup)
-    for br in root.iter("br"):
-        br.tail = "\n" + (br.tail or "")
+    for br in root.iter("br"):                  # the only line break: others in the markup are layout
+        br.tail = "\ue000" + (br.tail or "")
     rows, below = [], {}                       # column → (value, rows still to fill)
     for tr in root.iter("tr"):
         row, col = [], 0
@@ -317,7 +325,7 @@ def _html(data: bytes, progress, room: list[int]) -> list[Sheet]:
                 row.append("")
                 col += 1
                 continue
-            value = cell.text_content()
+            value = re.sub(r"\s*\ue000\s*", "\n", " ".join(cell.text_content().split()))
             span, down = _span(cell.get("colspan")), _span(cell.get("rowspan"))
             for k in range(span):
                 row.append(value if k == 0 else "")
