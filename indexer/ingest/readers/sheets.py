@@ -253,7 +253,7 @@ def _xlsx(data: bytes, progress, room: list[int]) -> list[Sheet]:
                 continue                  # a chart sheet
             # The declared size may be absurd (A1:XFD1048576): rows would be padded to it.
             ws.reset_dimensions()
-            sheets.append(_collect(ws.title, ws.iter_rows(values_only=True), progress, room))
+            sheets.append(_collect(ws.title.strip(), ws.iter_rows(values_only=True), progress, room))
         return sheets
     finally:
         book.close()
@@ -276,7 +276,7 @@ def _xls(data: bytes, progress, room: list[int]) -> list[Sheet]:
         sh = book.sheet_by_index(index)
         rows = ([_xls_value(sh.cell(r, c), book.datemode, xlrd) for c in range(sh.row_len(r))]
                 for r in range(sh.nrows))
-        sheets.append(_collect(sh.name, rows, progress, room))
+        sheets.append(_collect(sh.name.strip(), rows, progress, room))
         book.unload_sheet(index)
     return sheets
 
