@@ -129,7 +129,7 @@ def test_an_xlsx_of_reports_gives_one_report_a_row_from_every_sheet():
                                "doctype": "工作汇报"}
     assert reports[1].meta["date"] == "2023-05-06" and reports[1].meta["字数"] == "1234.5"
     assert reports[2].meta["date"] == "2023-08-15" and reports[2].meta["工作表"] == "2023年"
-    assert notes == ["工作表“透视”没有找到正文列，已跳过"]
+    assert notes == ["工作表“透视”：没有找到正文列，已跳过"]
 
 
 def test_an_xls_reads_serial_dates_as_the_csv_path_does():
@@ -145,7 +145,7 @@ def test_rows_past_the_limit_are_counted_not_indexed(monkeypatch):
         reports = file_reports(reports_xlsx(), "汇总.xlsx")
     assert len(reports) == 2
     # The rows of the sheet without a text column are not counted: they are no reports.
-    assert notes == ["表格行数过多（3 行），只索引前 2 行，其余 1 行已跳过", "工作表“透视”没有找到正文列，已跳过"]
+    assert notes == ["表格行数过多（3 行），只索引前 2 行，其余 1 行已跳过", "工作表“透视”：没有找到正文列，已跳过"]
 
 
 # --- real exports --------------------------------------------------------------------------

@@ -142,7 +142,7 @@ def sheet_tables(sheets: list[Sheet], source: str, columns: dict | None = None) 
         raise UnreadableFile("表格是空的")
     document = tables_document(tables, source, columns)
     for name in headless:
-        limits.note(f"工作表“{name}”没有找到表头，已跳过")
+        limits.note(f"工作表“{name}”：没有找到表头，已跳过")
     return document
 
 

@@ -297,7 +297,7 @@ def tables_document(tables: list[Table], source: str, columns: dict | None = Non
         raise UnreadableFile("表格中每一行的正文都是空的" if not too_long else
                              f"表格中每一行的正文都过长（上限 {limits.MAX_TEXT_CHARS // 10000} 万字），已跳过")
     for name, reason in refused:
-        limits.note(f"工作表“{name}”{reason.split('（')[0].split('：')[0].removeprefix('表格中')}，已跳过")
+        limits.note(f"工作表“{name}”：{reason.split('（')[0].split('：')[0].removeprefix('表格中')}，已跳过")
     return Document(source=source, reports=reports)
 
 
