@@ -15,7 +15,7 @@ from indexer.cli import print_summary
 from indexer.errors import UnreadableFile
 from indexer.ingest.pipeline import file_reports
 from indexer.ingest.readers import limits
-from indexer.ingest.readers.sheets import cell_text, header_row, kind_of
+from indexer.ingest.readers.sheets import cell_text, fill_down, header_row, kind_of
 from indexer.ingest.readers.tabular import reader_options
 from indexer.search.searcher import Searcher
 from indexer.update import update_index
@@ -28,6 +28,7 @@ PRICES = "万载县2023年10月价格行情.xls"                # a title row; t
 BODY_A = "马边县今年新建学校三所，控辍保学成效明显。\n二、下一步打算\n继续推进义务教育均衡发展。"
 BODY_B = "攸县为全县留守儿童建立成长档案，每周开展一次关爱活动。"
 BODY_C = "炎陵县全面推行河长制，县乡村三级河长巡河常态化，河道水质稳定达到二类标准。"
+BODY_D = "茶陵县今年新建公租房八百套，全部分配到位，住房困难家庭实现应保尽保。"
 
 
 def fixture(name: str) -> bytes:
@@ -47,8 +48,10 @@ def reports_xlsx() -> bytes:
     ws.append(["马边县教育工作汇报", BODY_A, datetime.datetime(2024, 2, 1), "马边县", 2.0, None, None])
     ws.append(["攸县留守儿童关爱情况汇报", BODY_B, datetime.date(2023, 5, 6), "攸县", 1234.5])
     other = book.create_sheet("2023年")
-    other.append(["标题", "正文", "发布日期", "县区"])
-    other.append(["炎陵县河长制工作汇报", BODY_C, datetime.datetime(2023, 8, 15, 9, 30), "炎陵县"])
+    other.append(["标题", "正文", "发布日期", "县区", "栏目"])
+    other.append(["炎陵县河长制工作汇报", BODY_C, datetime.datetime(2023, 8, 15, 9, 30), "炎陵县", "生态"])
+    other.append(["茶陵县公租房建设情况汇报", BODY_D, datetime.datetime(2023, 9, 1), "茶陵县"])
+    other.merge_cells("E2:E3")                                      # one 栏目 for both rows
     pivot = book.create_sheet("透视")                                # a header, no text column
     pivot.append(["行标签", "求和项:字数"])
     pivot.append(["马边县", 2])
@@ -106,6 +109,13 @@ def test_the_header_is_found_below_titles_and_notices(rows, wanted, at):
     assert header_row(rows, wanted) == at
 
 
+def test_a_value_merged_down_is_repeated_in_the_rows_below():
+    rows = [["宜春市名单"], ["部门", "姓名"], ["市委办", "甲"], [None, "乙"], [], ["市政府办", "丙"]]
+    # rows 2–4 merged in column 0; the title merged across one row stays as it is.
+    assert list(fill_down(rows, [(0, 0, 0), (2, 0, 4)])) == [
+        ["宜春市名单"], ["部门", "姓名"], ["市委办", "甲"], ["市委办", "乙"], ["市委办"], ["市政府办", "丙"]]
+
+
 @pytest.mark.parametrize("data, kind", [
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "xls"), (b"PK\x03\x04rest", "xlsx"),
     (b"\xef\xbb\xbf<html><table><tr><td>1</td></tr></table>", "html"),
@@ -121,7 +131,8 @@ def test_a_file_is_known_by_what_it_holds(data, kind):
 def test_an_xlsx_of_reports_gives_one_report_a_row_from_every_sheet():
     with limits.noting() as notes:
         reports = file_reports(reports_xlsx(), "汇总.xlsx")
-    assert [r.title for r in reports] == ["马边县教育工作汇报", "攸县留守儿童关爱情况汇报", "炎陵县河长制工作汇报"]
+    assert [r.title for r in reports] == ["马边县教育工作汇报", "攸县留守儿童关爱情况汇报", "炎陵县河长制工作汇报",
+                                          "茶陵县公租房建设情况汇报"]
     # A line break in a cell is a paragraph break, and a numbered line a section, as in a CSV.
     assert [(b.text, b.heading_level) for b in reports[0].blocks] == [
         ("马边县今年新建学校三所，控辍保学成效明显。", 0), ("二、下一步打算", 1), ("继续推进义务教育均衡发展。", 0)]
@@ -129,6 +140,7 @@ def test_an_xlsx_of_reports_gives_one_report_a_row_from_every_sheet():
                                "doctype": "工作汇报"}
     assert reports[1].meta["date"] == "2023-05-06" and reports[1].meta["字数"] == "1234.5"
     assert reports[2].meta["date"] == "2023-08-15" and reports[2].meta["工作表"] == "2023年"
+    assert reports[2].meta["栏目"] == reports[3].meta["栏目"] == "生态"         # merged down over both rows
     assert notes == ["工作表“透视”：没有找到正文列，已跳过"]
 
 
@@ -145,7 +157,7 @@ def test_rows_past_the_limit_are_counted_not_indexed(monkeypatch):
         reports = file_reports(reports_xlsx(), "汇总.xlsx")
     assert len(reports) == 2
     # The rows of the sheet without a text column are not counted: they are no reports.
-    assert notes == ["表格行数过多（3 行），只索引前 2 行，其余 1 行已跳过", "工作表“透视”：没有找到正文列，已跳过"]
+    assert notes == ["表格行数过多（4 行），只索引前 2 行，其余 2 行已跳过", "工作表“透视”：没有找到正文列，已跳过"]
 
 
 # --- real exports --------------------------------------------------------------------------
@@ -173,6 +185,8 @@ def test_a_real_table_with_a_mapped_text_column_gives_reports(tmp_path):
     # A mapped price column: the 38 rows under the title, less those without a 品种.
     prices = file_reports(fixture(PRICES), PRICES, columns={"text": "品种"})
     assert prices[0].blocks[0].text == "晚籼米" and prices[0].meta["价格（元）"] == "2.68"
+    # 类别 is merged down over its rows: each row has it.
+    assert prices[1].blocks[0].text == "面粉" and prices[1].meta["类别"] == "一、粮食类"
 
 
 # --- odd files -----------------------------------------------------------------------------

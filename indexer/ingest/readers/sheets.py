@@ -1,7 +1,8 @@
 """Spreadsheets (.xlsx, .xls): each sheet with a header row is a table, one report per row.
 
 A sheet's cells are read as text (``cell_text``: dates as 2024-02-01, whole numbers without
-".0", line breaks kept), blank rows and trailing empty cells dropped; its header is found below
+".0", line breaks kept), a value merged down over rows repeated in each (``fill_down``), blank
+rows and trailing empty cells dropped; its header is found below
 the title and notice rows real exports put above it (``header_row``); then the rows go the way
 of a CSV's (readers.tabular.tables_document), columns.ini included.
 
@@ -39,6 +40,8 @@ _NUMBERISH = re.compile(r"^[\d\s.,:/\-+%年月日时分秒]*$")
 _SENTENCE = re.compile(r"[。；;！？!?]")
 _KNOWN = {_norm(name) for names in COMMON_NAMES.values() for name in names}
 _PROGRESS_ROWS = 2000
+# A range merged down far to the right would widen every row it covers to reach it (XFD: 16,384).
+_FILL_COLUMNS = 1000
 ENCRYPTED = f"{KIND}设有打开密码（已加密），无法读取；请在 Excel 中取消密码后另存"
 DAMAGED = f"{KIND}已损坏或不完整"
 
@@ -86,6 +89,32 @@ def trimmed(row) -> list[str]:
     while cells and not cells[-1]:
         cells.pop()
     return cells
+
+
+def fill_down(rows, merges: list[tuple[int, int, int]]):
+    """``rows`` (cell lists, the first numbered 0) with the value of each range merged down over
+    several rows repeated in the rows below it: a 部门名称 merged over its people belongs to each.
+    ``merges``: (first row, column, last row) of ranges spanning rows. A range across one row only
+    (a title over the columns) stays one cell."""
+    starts: dict[int, list[tuple[int, int]]] = {}
+    for top, col, last in merges:
+        if last > top and col < _FILL_COLUMNS:
+            starts.setdefault(top, []).append((col, last))
+    carry: dict[int, tuple[object, int]] = {}        # column → (value, last row)
+    for n, row in enumerate(rows):
+        if carry:
+            row = list(row)
+            for col, (value, last) in list(carry.items()):
+                if n > last:
+                    del carry[col]
+                    continue
+                row.extend([None] * (col + 1 - len(row)))
+                if row[col] in (None, ""):
+                    row[col] = value
+        for col, last in starts.get(n, ()):
+            if col < len(row) and row[col] not in (None, ""):
+                carry[col] = (row[col], last)
+        yield row
 
 
 def _name_like(cell: str) -> bool:
@@ -253,17 +282,50 @@ def _xlsx(data: bytes, progress, room: list[int]) -> list[Sheet]:
                 continue                  # a chart sheet
             # The declared size may be absurd (A1:XFD1048576): rows would be padded to it.
             ws.reset_dimensions()
-            sheets.append(_collect(ws.title.strip(), ws.iter_rows(values_only=True), progress, room))
+            rows = fill_down(ws.iter_rows(values_only=True), _xlsx_merges(data, ws._worksheet_path))
+            sheets.append(_collect(ws.title.strip(), rows, progress, room))
         return sheets
     finally:
         book.close()
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d{1,7}):\$?([A-Z]{1,3})\$?(\d{1,7})"')
+_MAX_MERGES = 100_000
+
+
+def _xlsx_merges(data: bytes, member: str) -> list[tuple[int, int, int]]:
+    """The ranges merged down over rows in a sheet of an .xlsx, as ``fill_down`` takes them.
+
+    openpyxl's read-only mode, which streams rows, does not read them: they are scanned for in the
+    sheet's XML (after its rows), a chunk at a time."""
+    merges, tail = [], b""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(member.lstrip("/")) as f:
+        while len(merges) < _MAX_MERGES and (chunk := f.read(1 << 20)):
+            text = tail + chunk
+            end = 0
+            for m in _MERGE.finditer(text):
+                top, last = int(m.group(2)) - 1, int(m.group(4)) - 1
+                if last > top:
+                    merges.append((top, _column(m.group(1)), last))
+                end = m.end()
+            tail = text[max(end, len(text) - 200):]
+    return merges
+
+
+def _column(letters: bytes) -> int:
+    """B → 1, AA → 26."""
+    n = 0
+    for letter in letters:
+        n = n * 26 + letter - 64
+    return n - 1
 
 
 def _xls(data: bytes, progress, room: list[int]) -> list[Sheet]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        # formatting_info: for the merged ranges (it costs about a tenth more time).
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, formatting_info=True)
     except xlrd.XLRDError as exc:
         message = str(exc)
         if "encrypted" in message.lower():
@@ -276,6 +338,7 @@ def _xls(data: bytes, progress, room: list[int]) -> list[Sheet]:
         sh = book.sheet_by_index(index)
         rows = ([_xls_value(sh.cell(r, c), book.datemode, xlrd) for c in range(sh.row_len(r))]
                 for r in range(sh.nrows))
+        rows = fill_down(rows, [(top, col, end - 1) for top, end, col, _ in sh.merged_cells[:_MAX_MERGES]])
         sheets.append(_collect(sh.name.strip(), rows, progress, room))
         book.unload_sheet(index)
     return sheets
