@@ -15,7 +15,8 @@ from indexer.cli import print_summary
 from indexer.errors import UnreadableFile
 from indexer.ingest.pipeline import file_reports
 from indexer.ingest.readers import limits
-from indexer.ingest.readers.sheets import cell_text, fill_down, header_row, kind_of
+from indexer.ingest.readers.sheets import header_row
+from indexer.ingest.readers.workbooks import cell_text, fill_down, kind_of
 from indexer.ingest.readers.tabular import reader_options
 from indexer.search.searcher import Searcher
 from indexer.update import update_index
