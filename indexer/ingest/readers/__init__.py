@@ -35,6 +35,8 @@ READERS: dict[str, tuple[str, str]] = {
     ".tsv": ("tabular", "read_csv"),
     ".json": ("tabular", "read_json"),
     ".jsonl": ("tabular", "read_jsonl"),
+    ".xlsx": ("sheets", "read_sheets"),
+    ".xls": ("sheets", "read_sheets"),
 }
 
 
@@ -48,9 +50,7 @@ def reader_for(suffix: str) -> Reader | None:
 # Files a user plausibly drops into the corpus that we recognise but cannot read.
 KNOWN_UNSUPPORTED = {
     ".rtf": "RTF 格式暂不支持，请另存为 .txt",
-    ".xls": "Excel 表格暂不支持，请另存为 CSV（UTF-8）",
-    ".xlsx": "Excel 表格暂不支持，请另存为 CSV（UTF-8）",
-    ".et": "WPS 表格暂不支持，请另存为 CSV（UTF-8）",
+    ".et": "WPS 表格（.et）暂不支持，请另存为 .xlsx 或 CSV（UTF-8）",
     ".ppt": "演示文稿暂不支持，请另存为 PDF",
     ".pptx": "演示文稿暂不支持，请另存为 PDF",
     ".odt": "OpenDocument 文本暂不支持，请另存为 .docx",

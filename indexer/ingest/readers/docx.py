@@ -28,7 +28,7 @@ def check_zip(data: bytes, kind: str = "Word 文件") -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             limits.check_zip(archive, len(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError):
         raise UnreadableFile(f"{kind}已损坏或不完整（不是有效的 zip 压缩包）") from None
 
 

@@ -32,7 +32,8 @@ _TITLE_SEP = re.compile(r"\s*[-_|｜—–]+\s*")
 _HEADING_MARK = "\x01"
 
 
-def _decode(data: bytes) -> str:
+def decode_page(data: bytes) -> str:
+    """A page's text, in the charset its <meta> names, else as detected."""
     m = _META_CHARSET.search(data[:4096])
     if m:
         encoding = m.group(1).decode("ascii", "ignore").lower()
@@ -155,7 +156,7 @@ def _blocks(root: Tag) -> tuple[list[str], set[int]]:
 
 def read_html(data: bytes, source: str) -> Document:
     limits.check_html_bytes(len(data))
-    markup = _decode(data)
+    markup = decode_page(data)
     limits.check_html_text(markup)           # tags and text length, before the costly parse
     soup = BeautifulSoup(markup, "lxml")
     _flatten_deep(soup)

@@ -1,4 +1,5 @@
-"""Collections exported as tables: .csv/.tsv, .json and .jsonl, one report per row or object.
+"""Collections exported as tables: .csv/.tsv, .json and .jsonl, one report per row or object;
+spreadsheets (.xlsx, .xls) come here too, a sheet at a time, from readers.sheets.
 
 Columns (or keys) for title, full text, date, place, source URL, type and author are found by
 their common names (title/标题, full_text/text/正文, date/publish_date/日期, …). A file whose
@@ -10,7 +11,8 @@ columns are named otherwise is described in ``columns.ini`` in the corpus folder
     place = 所属县区
 
 Every other column is kept as metadata. The reader returns finished reports (each row's text
-cleaned and its headings found), so report splitting is skipped for these files.
+cleaned and its headings found), so report splitting is skipped for these files. Every format
+ends in ``tables_document``: a header and rows (a record per row) → reports.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ import io
 import json
 import os
 import re
+from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 
@@ -35,7 +38,7 @@ from indexer.ingest.readers import limits
 from indexer.ingest.readers.text import split_lines
 
 CONFIG_NAME = "columns.ini"
-SUFFIXES = (".csv", ".tsv", ".json", ".jsonl")
+SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".xlsx", ".xls")
 # In order of preference: for place, the most specific column that has a value wins.
 COMMON_NAMES = {
     "title": ("title", "标题", "题目", "报告标题", "文章标题", "名称", "headline"),
@@ -66,6 +69,17 @@ csv.field_size_limit(64 * 1024 * 1024)      # a report's full text is far longer
 
 def _norm(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def column_name(cell: str) -> str:
+    """A header cell as a column name: spaces that only lay out Chinese go ("姓  名", "职位名称\n（代码）"
+    → 姓名, 职位名称（代码）), others become one ("Full  Text" → Full Text)."""
+    return re.sub(r"\s+", lambda m: "" if _wide(m.string, m.start() - 1) and _wide(m.string, m.end()) else " ",
+                  cell.strip())
+
+
+def _wide(text: str, at: int) -> bool:
+    return 0 <= at < len(text) and ord(text[at]) > 0x2e7f     # CJK characters and full-width punctuation
 
 
 # --- the column-mapping file -------------------------------------------------------------
@@ -153,8 +167,10 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def assign_columns(header: list[str], mapping: dict[str, str] | None = None) -> dict[str, list[str]]:
-    """role → the columns that may hold it, best first; raises UnreadableFile for a bad mapping."""
+def assign_columns(header: list[str], mapping: dict[str, str] | None = None,
+                   source: str = "") -> dict[str, list[str]]:
+    """role → the columns that may hold it, best first; raises UnreadableFile for a bad mapping,
+    or when no column holds report text (``source`` names the file in the reason's example)."""
     by_norm: dict[str, str] = {}
     for name in header:
         by_norm.setdefault(_norm(name), name)
@@ -163,16 +179,26 @@ def assign_columns(header: list[str], mapping: dict[str, str] | None = None) -> 
         roles[role] = [by_norm[n] for n in map(_norm, names) if n in by_norm]
     for role, column in (mapping or {}).items():
         if column not in header:
+            column = column_name(column)        # as a header cell is read ("备 注" → 备注)
+        if column not in header:
             raise UnreadableFile(f"{CONFIG_NAME} 指定的{role}列“{column}”不在文件中（现有列：{'、'.join(header[:20])}）")
         roles[role] = [column]
     if not roles["text"]:
-        raise UnreadableFile(f"表格中没有找到正文列（现有列：{'、'.join(header[:20]) or '无'}）；"
-                             f"可在语料目录的 {CONFIG_NAME} 中指定，如 text = 列名")
+        raise UnreadableFile(no_text_reason(header, source))
     return roles
 
 
-def row_report(record: dict, roles: dict[str, list[str]], number: int, source: str) -> Report | None:
-    """One row → one report, or None when the row has no text."""
+def no_text_reason(header: list[str], source: str = "") -> str:
+    """Why a table gives no reports: what column was expected, and how to name another one."""
+    present = "、".join(name for name in header[:20] if name) or "无"
+    return (f"表格中没有找到正文列（每行一篇报告的表格应有“正文”“内容”“全文”或 text 列；现有列：{present}）。"
+            f"人员名单、职位表等没有报告正文；若某列就是正文，可在语料目录的 {CONFIG_NAME} 中写 "
+            f"[{PurePosixPath(source).name or '文件名'}] 和 text = 列名")
+
+
+def row_report(record: dict, roles: dict[str, list[str]], number: int, label: str) -> Report | None:
+    """One row → one report, or None when the row has no text; untitled, it is called
+    "``label`` 第 ``number`` 条" (label: the file's name without suffix, and the sheet's)."""
     chosen: dict[str, str] = {}
     used: dict[str, str] = {}                # role → the column its value came from
     for role, columns in roles.items():
@@ -190,7 +216,7 @@ def row_report(record: dict, roles: dict[str, list[str]], number: int, source: s
     if not title and len(lines) > 1 and len(lines[0]) <= _TITLE_LINE_MAX and not heading_level(lines[0]) \
             and not re.search(r"[。；;，,]", lines[0]):
         title, lines = lines[0], lines[1:]
-    title = " ".join(title.split()) or f"{PurePosixPath(source).stem} 第 {number} 条"
+    title = " ".join(title.split()) or f"{label} 第 {number} 条"
     meta = dict(cleaned.meta)
     date = normalize_date(chosen.get("date", ""))
     if date:
@@ -211,29 +237,67 @@ def row_report(record: dict, roles: dict[str, list[str]], number: int, source: s
     return Report(title=title, blocks=blocks, meta=meta)
 
 
-def _reports(records: list[dict], header: list[str], source: str, columns: dict | None,
-             more: int = 0) -> Document:
-    """The reports of a table's rows; ``more``: rows beyond MAX_REPORTS_PER_FILE, not in ``records``."""
-    if not records:
-        raise UnreadableFile("表格中没有数据行")
-    roles = assign_columns(header, columns)
-    reports, too_long = [], 0
-    for n, record in enumerate(records, start=1):
-        # Each row is one report, limited as a report (a whole collection may be far longer).
-        length = max((len(_cell(record.get(column))) for column in roles["text"]), default=0)
-        if length > limits.MAX_TEXT_CHARS:
-            too_long += 1
+@dataclass
+class Table:
+    """One table's column names and rows, each a record {column: value}; a workbook has one a sheet."""
+    header: list[str]
+    records: list[dict]
+    more: int = 0             # rows beyond MAX_REPORTS_PER_FILE, counted, not in ``records``
+    name: str = ""            # the sheet's name
+
+
+def table(header: list, rows: list[list], more: int = 0, name: str = "") -> Table:
+    """A Table from a header row and rows of cells (CSV, spreadsheets): its names as ``column_name``
+    makes them, without the empty ones at its end; cells past the last name are left out."""
+    names = [column_name(str(cell)) for cell in header]
+    while names and not names[-1]:
+        names.pop()
+    return Table(names, [dict(zip(names, row)) for row in rows], more, name)
+
+
+def tables_document(tables: list[Table], source: str, columns: dict | None = None) -> Document:
+    """The reports of one file's tables (a CSV's one, a workbook's sheets), rows in order.
+
+    A table without data rows or a text column is left out, with a note, when another gives
+    reports; when none does, the first one's reason is raised."""
+    if not tables:
+        raise UnreadableFile("表格是空的")
+    stem = PurePosixPath(source).stem
+    reports: list[Report] = []
+    refused: list[tuple[str, str]] = []      # (table name, reason)
+    too_long = kept = more = 0
+    for t in tables:
+        try:
+            if not t.records and not t.more:
+                raise UnreadableFile("表格中没有数据行")
+            roles = assign_columns(t.header, columns, source)
+        except UnreadableFile as exc:
+            refused.append((t.name, str(exc)))
             continue
-        if report := row_report(record, roles, n, source):
-            reports.append(report)
+        kept, more = kept + len(t.records), more + t.more
+        label = f"{stem} {t.name}" if len(tables) > 1 and t.name else stem
+        for n, record in enumerate(t.records, start=1):
+            # Each row is one report, limited as a report (a whole collection may be far longer).
+            length = max((len(_cell(record.get(column))) for column in roles["text"]), default=0)
+            if length > limits.MAX_TEXT_CHARS:
+                too_long += 1
+                continue
+            if report := row_report(record, roles, n, label):
+                if len(tables) > 1 and t.name:
+                    report.meta.setdefault("工作表", t.name)
+                reports.append(report)
     if more:
-        limits.note(f"表格行数过多（{len(records) + more} 行），只索引前 {limits.MAX_REPORTS_PER_FILE} 行，"
-                    f"其余 {more} 行已跳过")
+        limits.note(f"表格行数过多（{kept + more} 行），只索引前 {kept} 行，其余 {more} 行已跳过")
     if too_long:
         limits.note(f"{too_long} 行正文过长（上限 {limits.MAX_TEXT_CHARS // 10000} 万字），已跳过")
     if not reports:
+        if refused and not too_long:
+            name, reason = refused[0]
+            raise UnreadableFile(f"工作表“{name}”：{reason}" if len(tables) > 1 and name else reason)
         raise UnreadableFile("表格中每一行的正文都是空的" if not too_long else
                              f"表格中每一行的正文都过长（上限 {limits.MAX_TEXT_CHARS // 10000} 万字），已跳过")
+    for name, reason in refused:
+        limits.note(f"工作表“{name}”：{reason.split('（')[0].split('：')[0].removeprefix('表格中')}，已跳过")
     return Document(source=source, reports=reports)
 
 
@@ -250,19 +314,17 @@ def _check(config_error: str) -> None:
 
 def read_csv(data: bytes, source: str, columns: dict | None = None, config_error: str = "") -> Document:
     _check(config_error)
-    text = decode_bytes(data, limit=False)           # limited per row, in _reports
+    text = decode_bytes(data, limit=False)           # limited per row, in tables_document
     first = text.split("\n", 1)[0]
     delimiter = "\t" if source.lower().endswith(".tsv") or first.count("\t") > first.count(",") else ","
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         rows = (row for row in reader if any(c.strip() for c in row))
-        header = [h.strip() for h in next(rows, None) or []]
+        header = next(rows, None) or []
         kept, more = _first(rows, limits.MAX_REPORTS_PER_FILE)
     except csv.Error as exc:
         raise UnreadableFile(f"CSV 格式错误：{exc}") from None
-    if not header:
-        raise UnreadableFile("表格是空的")
-    return _reports([dict(zip(header, row)) for row in kept], header, source, columns, more)
+    return tables_document([table(header, kept, more)] if header else [], source, columns)
 
 
 def _header(records: list[dict]) -> list[str]:
@@ -289,7 +351,7 @@ def read_json(data: bytes, source: str, columns: dict | None = None, config_erro
         raise UnreadableFile("JSON 文件应为对象数组（每个对象一篇报告）")
     records, more = _first((item for item in value if isinstance(item, dict)), limits.MAX_REPORTS_PER_FILE)
     records = [{str(k): v for k, v in item.items()} for item in records]
-    return _reports(records, _header(records), source, columns, more)
+    return tables_document([Table(_header(records), records, more)], source, columns)
 
 
 def read_jsonl(data: bytes, source: str, columns: dict | None = None, config_error: str = "") -> Document:
@@ -310,4 +372,4 @@ def read_jsonl(data: bytes, source: str, columns: dict | None = None, config_err
             records.append({str(k): v for k, v in item.items()})
     if not records and bad:
         raise UnreadableFile(f"JSONL 文件中没有有效的 JSON 行（{bad} 行无法解析）")
-    return _reports(records, _header(records), source, columns, more)
+    return tables_document([Table(_header(records), records, more)], source, columns)
