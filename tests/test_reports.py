@@ -88,3 +88,22 @@ def test_a_linked_word_set_on_its_own_line_is_no_title():
     cleaned = Cleaned(blocks=["（三）重大战略成效显著。坚决贯彻习近平总书记在深入推进京津冀协同发展座谈会上的", "重要讲话",
                               "精神，聚焦承接北京非首都功能疏解，加快把战略机遇转化为发展优势。"])
     assert len(split_reports(cleaned, "a.txt")) == 1
+
+
+def test_an_attachment_label_is_no_title():
+    body = "为做好体能测评工作，现将有关事项通知如下，请各单位认真组织实施。"
+    alone = split_reports(Cleaned(["附件二：", "2019年度录用人民警察体能测试的通知", body]), "附件二.doc")
+    assert [(r.title, [b.text for b in r.blocks]) for r in alone] == [("2019年度录用人民警察体能测试的通知", [body])]
+    inline = split_reports(Cleaned(["附件1：江西省公务员考录工作情况汇报", body]), "a.docx")
+    assert [(r.title, [b.text for b in r.blocks]) for r in inline] == [("江西省公务员考录工作情况汇报", [body])]
+    sentence = split_reports(Cleaned(["附件材料齐全的予以受理", body]), "b.txt")
+    assert sentence[0].title == "附件材料齐全的予以受理"
+
+
+def test_without_attachment_label():
+    from indexer.ingest.titles import without_attachment_label
+    assert without_attachment_label("附件3") == ""
+    assert without_attachment_label("附件：") == ""
+    assert without_attachment_label("附件 2：职位表") == "职位表"
+    assert without_attachment_label("附件材料齐全") == "附件材料齐全"
+    assert without_attachment_label("关于附件的说明") == "关于附件的说明"

@@ -13,7 +13,8 @@ from itertools import islice
 from indexer.ingest.clean import Cleaned
 from indexer.model import Report
 from indexer.ingest.paragraphs import BODY_MIN, cjk_count, heading_level, is_body, mark_headings
-from indexer.ingest.titles import citation_title, is_title_like, specific_title, title_key, title_from_filename
+from indexer.ingest.titles import (citation_title, is_title_like, specific_title, title_from_filename, title_key,
+                                   without_attachment_label)
 
 # A title names a report type at its end, optionally followed by a note in brackets:
 # 县农村社区建设工作情况汇报, 关于土地流转的调研报告, 2023年政府工作报告, …汇报(实用17篇)
@@ -46,11 +47,19 @@ def split_reports(cleaned: Cleaned, source: str, file_title: str = "") -> list[R
         and not (i and _runs_on(blocks[i - 1]))
     ]
     head_title = file_title
-    first_body = 0
-    if blocks and (not file_title) and is_title_like(blocks[0]) and 0 not in starts:
-        head_title, first_body = blocks[0], 1
-    elif starts and starts[0] == 0 and not file_title:
-        head_title = ""
+    label, candidate = 0, blocks[0] if blocks else ""     # label: a line 附件2 alone, dropped
+    if blocks and not file_title:
+        rest = without_attachment_label(blocks[0])
+        if not rest and len(blocks) > 1:
+            label, candidate = 1, blocks[1]
+        elif rest:
+            candidate = rest
+    if blocks and (not file_title) and is_title_like(candidate) and label not in starts:
+        head_title, first_body = candidate, label + 1
+    else:
+        first_body = label
+        if starts and starts[0] == label and not file_title:
+            head_title = ""
     head_title = head_title or title_from_filename(source)
 
     # A headline right above the title line is part of the title block (王正谱在……上的政府工作报告,
@@ -72,6 +81,7 @@ def split_reports(cleaned: Cleaned, source: str, file_title: str = "") -> list[R
             title = specific_title(title, file_title or head_title)
         spans.append((title, start + 1, bounds[n + 1]))
 
+    spans = [(without_attachment_label(title) or title, begin, end) for title, begin, end in spans]
     headed = bool(spans) and (not starts or tops[0] > first_body)
     if len(spans) > 1 and _is_preface(blocks[spans[0][1]:spans[0][2]], headed, len(spans)):
         spans = spans[1:]

@@ -47,6 +47,19 @@ def is_title_like(line: str) -> bool:
     return 2 <= len(line) <= 60 and not line.endswith(("。", "；", "，", ",", ";", "：", ":", "！", "!"))
 
 
+# 附件2, 附件三：, 附件1：…职位表: the label an attachment opens with, above or before its title.
+_ATTACHMENT = re.compile(r"附件\s*([0-9０-９一二三四五六七八九十]{1,3})?\s*([：:、.．])?\s*")
+
+
+def without_attachment_label(line: str) -> str:
+    """The line without the attachment label it opens with ("" for a label alone); the line itself
+    when it opens with none (附件材料齐全 is a sentence, not a label)."""
+    m = _ATTACHMENT.match(line)
+    if m and (m.group(1) or m.group(2) or m.end() == len(line)):
+        return line[m.end():]
+    return line
+
+
 def is_generic(title: str) -> bool:
     """The title is only the name of a kind of report (政府工作报告, 工作总结)."""
     return bool(title) and doctype(title) == title
