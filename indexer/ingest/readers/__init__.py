@@ -14,6 +14,8 @@ from indexer.errors import UnreadableFile
 from indexer.model import Document
 
 Reader = Callable[..., Document]          # (data, source, **options) → Document
+# The compound-file signature every Word and Excel 97–2003 file opens with, whatever its name.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # Each reader by module and function, imported when a file of its kind is first read: a run that
 # reads only text files (or none, when nothing changed) never loads BeautifulSoup or pdfplumber.

@@ -20,10 +20,9 @@ import struct
 
 from indexer.errors import UnreadableFile
 from indexer.model import Document
-from indexer.ingest.readers import limits, word97
+from indexer.ingest.readers import OLE_MAGIC, limits, word97
 from indexer.ingest.readers.word97 import CELL, CELL_PARAGRAPH, DAMAGED, ENCRYPTED, PARAGRAPH, ROW, WORD95
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 LINE_BREAK, PAGE_BREAK, COLUMN_BREAK = "\x0b", "\x0c", "\x0e"
 FIELD_BEGIN, FIELD_SEPARATOR, FIELD_END = "\x13", "\x14", "\x15"
 

@@ -13,21 +13,20 @@ import zipfile
 
 from indexer.errors import UnreadableFile
 from indexer.model import Document
-from indexer.ingest.readers import limits
+from indexer.ingest.readers import OLE_MAGIC, limits
 
 _HEADING_STYLE = re.compile(r"^(heading|标题)\s*(\d)$", re.I)
 _TITLE_STYLE = re.compile(r"^(title|标题)$", re.I)
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def check_zip(data: bytes, kind: str = "Word 文件") -> None:
-    """Refuse archives that are not zips, are damaged, or unpack to an absurd size (limits.check_zip:
-    200 MB unpacked, a packing ratio of 100; real Word XML stays well under 20)."""
-    if data.startswith(_OLE_MAGIC):
-        raise UnreadableFile(f"这是旧版 Office 格式（.doc/.xls），扩展名却是新格式，请用 Office 另存为 {kind}")
+def check_zip(data: bytes, kind: str = "Word 文件") -> set[str]:
+    """The names of the archive's members; refuses archives that are not zips, are damaged, or
+    unpack to an absurd size (limits.check_zip: 200 MB unpacked, a packing ratio of 100; real Word
+    XML stays well under 20)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             limits.check_zip(archive, len(data))
+            return set(archive.namelist())
     except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError):
         raise UnreadableFile(f"{kind}已损坏或不完整（不是有效的 zip 压缩包）") from None
 
@@ -62,7 +61,7 @@ def _row_text(row) -> str:
 
 
 def read_docx(data: bytes, source: str) -> Document:
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         # A Word 97–2003 file under a .docx name: read as what it is, as .doc files holding a .docx are.
         from indexer.ingest.readers.doc import word_document
         return word_document(data, source)

@@ -19,13 +19,13 @@ import zlib
 from dataclasses import dataclass, field
 
 from indexer.errors import UnreadableFile
-from indexer.ingest.readers import limits
+from indexer.ingest.readers import OLE_MAGIC, limits
+from indexer.ingest.readers.docx import check_zip
 
 KIND = "Excel 表格"
 # The header is among the first rows (readers.sheets): a title ("宜春市2023年度公务员考试录用名单"),
 # an "附件1" line and a notice or two come before it in real exports.
 HEADER_ROWS = 10
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")     # an encrypted .xlsx is an OLE file holding this
 _ERRORS = {"#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA"}
 _PROGRESS_ROWS = 2000
@@ -110,7 +110,7 @@ def fill_down(rows, merges: list[tuple[int, int, int]]):
 
 def kind_of(data: bytes) -> str:
     """"xls", "xlsx", "html", "xml" (Excel 2003 XML), "text" or "" (none of these), by content."""
-    if data.startswith(_OLE):
+    if data.startswith(OLE_MAGIC):
         return "xls"
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
@@ -139,12 +139,7 @@ def check_before_parsing(data: bytes, kind: str) -> None:
 def check_xlsx(data: bytes) -> None:
     """Refuse, before any parsing, a zip that is damaged, is no workbook, or unpacks to an absurd
     size (limits.check_zip)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            limits.check_zip(archive, len(data))
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError):
-        raise UnreadableFile(f"{DAMAGED}（不是有效的 zip 压缩包）") from None
+    names = check_zip(data, KIND)
     if "xl/workbook.xml" not in names:
         what = "Word 文档" if "word/document.xml" in names else "其他文件"
         raise UnreadableFile(f"不是 Excel 表格（压缩包中没有工作簿，可能是{what}改了扩展名）")
