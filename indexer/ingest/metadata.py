@@ -9,6 +9,7 @@ bottom of the report > the file's date.
 from __future__ import annotations
 
 import re
+
 from indexer.text.places import find_place, place_name
 
 _DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -30,7 +31,6 @@ _DOCTYPE = re.compile(
 _DATE_LINE_MAX = 40
 _EDGE_BLOCKS = 3
 _OPENING_CHARS = 200
-
 
 
 def normalize_date(text: str) -> str | None:

@@ -65,9 +65,10 @@ def find_place(text: str) -> str | None:
     at the start of the text, after a non-Chinese character or 年 (2025年广西…), or right after a
     larger division.
     """
-    pattern, levels, full, alone = _gazetteer()
-    if text.strip() in alone:
-        return alone[text.strip()]
+    whole = place_name(text)
+    if whole:
+        return whole
+    pattern, levels, full, _ = _gazetteer()
     best, best_level = None, 0
     ends = set()
     for m in pattern.finditer(text):
