@@ -5,7 +5,7 @@ from fixture_files import corpus_index
 
 from indexer.search import searcher as searching
 from indexer.engine import store
-from indexer.search.ranking import prominence
+from indexer.search.ranking import EXACT_SCORE, in_exact_tier, prominence, text_first
 from indexer.search.searcher import Searcher
 
 REPORTS = {
@@ -150,6 +150,31 @@ def test_a_heading_naming_the_query_counts_as_containing_it(headed):
     hits = [h.text[:6] for h in headed.search("暂住人口管理").hits]
     assert sorted(hits[:2]) == ["我镇全年做好", "我镇共有出租"] and hits[2:] == ["我镇人口普查"]
     assert sorted(h.text[:6] for h in headed.search("“暂住人口管理”").hits) == ["我镇全年做好", "我镇共有出租"]
+
+
+def test_a_paragraph_saying_the_query_ranks_before_one_only_under_a_heading_naming_it(headed):
+    # 我镇共有出租 opens under the heading 暂住人口管理 but never says it: it follows the paragraph
+    # that does, though its heading gives it the stronger opening and it comes first in the report.
+    assert [h.text[:6] for h in headed.search("暂住人口管理").hits] == ["我镇全年做好", "我镇共有出租", "我镇人口普查"]
+
+
+def test_words_apart_in_the_text_count_as_saying_the_query(tmp_path):
+    # Under 一、暂住人口管理 a paragraph on 暂住人口的管理 speaks of the subject itself: it keeps
+    # its place by score, before the later paragraph that names the subject in passing.
+    report = ("乙镇工作汇报\n一、暂住人口管理\n加强暂住人口的登记和服务管理，全镇暂住人口登记率达到百分之百。\n"
+              "二、其他工作\n全镇做好计划生育、暂住人口管理、安全生产等各项工作。\n")
+    hits = Searcher(one_report_index(tmp_path, report)).search("暂住人口管理").hits
+    assert [h.text[:6] for h in hits] == ["加强暂住人口", "全镇做好计划"]
+
+
+def test_text_first_keeps_scores_in_the_order_it_ranks():
+    doc = lambda pid, says: {"id": pid, "says": says, "source": "a.txt", "ordinal": pid}
+    hits = [(EXACT_SCORE + 30, doc(1, False)), (EXACT_SCORE + 10, doc(2, True)), (EXACT_SCORE + 20, doc(3, False)),
+            (EXACT_SCORE + 12, doc(4, True))]
+    ranked = text_first(hits, lambda d: d["says"])
+    assert [d["id"] for _, d in ranked] == [4, 2, 1, 3]
+    scores = [s for s, _ in ranked]
+    assert scores == sorted(scores, reverse=True) and scores[2] < EXACT_SCORE + 10 and in_exact_tier(scores[3])
 
 
 def test_a_phrase_does_not_run_from_heading_into_text(headed):

@@ -8,7 +8,7 @@ numbers from here. The engine gets what it needs (BM25's parameters) as argument
 Tiers, best first:
   1. exact     every clause verbatim in the paragraph (text or heading): EXACT_SCORE plus the
                bigrams' BM25; a small tier is read whole and ranked again (that score ×
-               ``prominence``)
+               ``prominence``, paragraphs saying it before those under a heading naming it)
   2. words     every word, each itself or through a synonym verbatim (SYNONYM_SCORE each, plus
                BM25), or a synonym of words typed apart taken together (老旧 小区 改造 →
                老旧小区整治): one list, by score
@@ -23,6 +23,7 @@ the tier above.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from indexer.engine.scoring import Bm25
@@ -147,6 +148,23 @@ def order_key(score: float, doc: dict) -> tuple:
 def best_first(hits) -> list:
     """(score, stored paragraph) pairs, best first, equal scores in ``position`` order."""
     return sorted(hits, key=lambda pair: order_key(*pair))
+
+
+def text_first(hits, says: Callable[[dict], bool]) -> list:
+    """The exact tier's (score, paragraph) pairs, best first, those whose own text ``says`` the
+    query (its words, verbatim or apart) before those that contain it only through their section
+    heading: under （四）深入推进"三去一降一补", a paragraph on 去产能 belongs to the subject but
+    is not about the phrase searched for, while one under 四、暂住人口管理 that speaks of
+    暂住人口的管理 is. The latter's scores within the tier are scaled by m / (m + top), m the
+    lowest of the others and top their own highest: their order is kept, all of them below m."""
+    hits = list(hits)
+    saying = [within_exact(score) for score, doc in hits if says(doc)]
+    heading = [within_exact(score) for score, doc in hits if not says(doc)]
+    if saying and heading:
+        low, top = min(saying), max(heading)
+        scale = low / (low + top) if low + top > 0 else 0.0
+        hits = [(score if says(doc) else exact(within_exact(score) * scale), doc) for score, doc in hits]
+    return best_first(hits)
 
 
 def lower_tiers(hits, all_words, about, factors: dict | None = None) -> tuple[list, list, list]:

@@ -150,7 +150,7 @@ class SearchRun:
             # Alternatives (OR) make _rarest no bound; then whether the tier is small enough is
             # known here, and must not depend on the page size.
             rerank = rerank and exhausted
-            contents = {}
+            contents, own = {}, set()
             for score, docnum in ranked:
                 doc = view.stored_fields(docnum)
                 if "text" not in doc:
@@ -160,24 +160,28 @@ class SearchRun:
                 if is_exact(text, self.parsed.checks):
                     picked.add(docnum, ranking.exact(score), doc, norm, match="exact")
                     contents[doc["id"]] = text
+                    if has_words(norm, self.parsed.word_checks):
+                        own.add(doc["id"])
                     if len(picked.hits) >= want and not rerank:
                         break          # the page is full: the rest would only be read and dropped
             if exhausted or len(picked.hits) >= want:
                 if rerank and exhausted:
-                    self._rerank(contents)
+                    self._rerank(contents, own)
                 return exhausted
             k *= ranking.EXACT_GROWTH
 
-    def _rerank(self, contents: dict) -> None:
+    def _rerank(self, contents: dict, own: set) -> None:
         """The whole exact tier ranked again: by its bigram score (the words said most often,
         rare ones weighing most) times ``ranking.prominence`` (the query opening the paragraph,
-        giving figures, or only listed in it)."""
+        giving figures, or only listed in it); those in ``own`` (their text has the query's words)
+        before those that have them only in their section heading (``ranking.text_first``)."""
         runs = [run for clause in self.parsed.checks for alternative in clause for run in alternative]
 
         def score(bigram_score: float, doc: dict) -> float:
             return ranking.exact(ranking.within_exact(bigram_score) * prominence(contents[doc["id"]], runs))
 
-        self.picked.hits = ranking.best_first((score(*pair), pair[1]) for pair in self.picked.hits)
+        self.picked.hits = ranking.text_first(((score(*pair), pair[1]) for pair in self.picked.hits),
+                                              lambda doc: doc["id"] in own)
 
     def _prominence(self, records: list[Record], texts: dict) -> dict:
         """Paragraph id → ``ranking.prominence`` of the query's words (synonyms included), for
