@@ -368,20 +368,3 @@ def test_words_found_apart_rank_by_how_the_paragraph_says_them(tmp_path):
     hits = Searcher(corpus_index(tmp_path, SCATTERED)).search("饮水 安全 水库").hits
     assert {h.match for h in hits} == {"some_words"}
     assert [h.text[:4] for h in hits][:2] == ["饮水工程", "今年推进"]
-
-
-def test_words_typed_apart_rank_higher_where_they_stand_together(tmp_path):
-    report = ("丙县工作汇报\n保险公司为农业企业提供贷款担保，全年担保十亿元。\n"
-              "全县推进农业保险扩面提标，全年保费十亿元。\n")
-    hits = Searcher(one_report_index(tmp_path, report)).search("农业 保险").hits
-    assert [h.text[:4] for h in hits] == ["全县推进", "保险公司"]
-
-
-def test_only_spaces_make_words_typed_apart_a_phrase_in_waiting():
-    from indexer.search.query import parse
-    from indexer.engine import queries as Q
-
-    assert isinstance(parse("农业 保险").exact, Q.AndMaybe)
-    assert isinstance(parse("农业　保险").exact, Q.AndMaybe)
-    assert not isinstance(parse("农业、保险").exact, Q.AndMaybe)
-    assert not isinstance(parse("农业保险").exact, Q.AndMaybe)

@@ -101,28 +101,6 @@ def test_exclusions_and_filters_as_the_search_builds_them(searcher, words, allow
 
 
 @pytest.mark.parametrize("query", [
-    Q.AndMaybe(Q.Term("grams", "aa"), Q.Term("grams", "ee")),
-    Q.AndMaybe(Q.And([Q.Term("grams", "bb"), Q.Term("grams", "cc")]), Q.Term("grams", "ff")),
-    Q.AndMaybe(Q.And([Q.Term("grams", "aa"), Q.Term("grams", "ff")]), Q.Or([Q.Term("grams", "bb"), Q.Term("grams", "ee")])),
-    Q.AndMaybe(Q.Term("grams", "dd"), Q.Or([Q.Term("grams", "nowhere"), Q.Term("grams", "cc")])),
-    Q.AndMaybe(Q.Term("grams", "ee"), Q.Term("grams", "nowhere")),
-])
-@pytest.mark.parametrize("k", [1, 10, 20, 300, 5000])
-def test_optional_terms_add_their_score_as_whoosh_adds_it(searcher, query, k):
-    # The words typed apart and the bigram joining them (indexer.search.tiers): AndMaybe.
-    ranked, exhausted = top_k(searcher, query, k)
-    expected, expected_exhausted = brute(searcher, query, k)
-    assert [d for _, d in ranked] == [d for _, d in expected]
-    assert [s for s, _ in ranked] == pytest.approx([s for s, _ in expected], abs=1e-6)
-    assert exhausted == expected_exhausted
-    excluded = AndNot(query, Q.Term("grams", "cc"))
-    ranked, _ = top_k(searcher, excluded, k)
-    assert [d for _, d in ranked] == [d for _, d in brute_within(searcher, query, k, None, Q.Term("grams", "cc"))[0]]
-
-
-@pytest.mark.parametrize("query", [
-    Q.AndMaybe(Q.Term("grams", "aa"), Q.Prefix("grams", "b")),
-    Q.AndMaybe(Q.Or([Q.Term("grams", "aa"), Q.Term("grams", "bb")]), Q.Term("grams", "cc")),
     Q.Or([Q.Term("grams", "aa"), Q.Term("grams", "bb")]),
     AndNot(Q.Or([Q.Term("grams", "aa"), Q.Term("grams", "bb")]), Q.Term("grams", "cc")),
     Q.And([Q.Term("grams", "aa"), Q.Prefix("grams", "b")]),

@@ -18,10 +18,9 @@ document number, as Whoosh's TopCollector) with block-max pruning done a block a
   other terms' overlapping blocks likewise, and the documents having all the terms scored.
 
 Only the shapes the exact tier uses are handled here — one Term or an And of Terms, scored by
-``scoring.SaturatedTf``, maybe with optional Terms adding their score where present (AndMaybe:
-the bigrams joining words typed apart, indexer.search.tiers), less what an exclusion (-词)
-matches, within what the page's filters allow (indexer.search.facets.restrict); ``top_k``
-returns None for anything else, and the caller lets Whoosh run it. Excluded and allowed documents are sets (indexer.engine.docsets) checked on the survivors,
+``scoring.SaturatedTf``, less what an exclusion (-词) matches, within what the page's filters
+allow (indexer.search.facets.restrict); ``top_k`` returns None for anything else, and the caller lets Whoosh
+run it. Excluded and allowed documents are sets (indexer.engine.docsets) checked on the survivors,
 as deletions are.
 
 Whoosh's own block-max pruning is not exact: IntersectionMatcher.skip_to_quality weighs a
@@ -73,26 +72,13 @@ class _Term:
         self.postings = len(self.ids)
 
 
-def optional_terms(query) -> list[tuple[str, str, float]] | None:
-    """(field, text, boost) of each term of an AndMaybe's optional part: a Term or an Or of
-    Terms (each adds its score where it matches), else None."""
-    if isinstance(query, Q.Term):
-        return [(query.fieldname, query.text, query.boost)]
-    if type(query) is Q.Or and query.boost == 1.0 and all(isinstance(sub, Q.Term) for sub in query.subqueries):
-        return [(sub.fieldname, sub.text, sub.boost) for sub in query.subqueries]
-    return None
-
-
-def _segment(searcher, subsearcher, terms, required: bool = True) -> list[_Term] | None:
-    """The terms' postings in one segment (None: some required term is absent, or not handled
-    here); an absent optional term is left out."""
+def _segment(searcher, subsearcher, terms) -> list[_Term] | None:
+    """The terms' postings in one segment (None: some term is absent, or not handled here)."""
     reader = subsearcher.reader()
     out = []
     for fieldname, text, boost in terms:
         btext = postings.term_bytes(reader, fieldname, text)
         if btext is None:
-            if not required:
-                continue
             return None
         scorer = searcher.weighting.scorer(subsearcher, fieldname, btext)
         if not isinstance(scorer, _SaturatedTfScorer):
@@ -100,8 +86,6 @@ def _segment(searcher, subsearcher, terms, required: bool = True) -> list[_Term]
         # Deletions are checked on the survivors.
         term = _Term(kept.posting_list(reader, fieldname, btext), scorer, boost)
         if not term.postings:
-            if not required:
-                continue
             return None
         out.append(term)
     return out
@@ -170,7 +154,7 @@ class Ranking:
         """Offer ``best`` every document of these blocks of segment n's rarest term that has all
         the other terms (and is not deleted, excluded or outside the filters), with its score:
         the terms' scores added in order, as a posting at a time would add them."""
-        offset, driver, others, optional, dead = self.segments[n]
+        offset, driver, others, dead = self.segments[n]
         at = _positions(driver.starts[blocks], driver.ends[blocks])
         docs = driver.ids[at]
         scores = driver.scores[driver.codes[at]]
@@ -179,10 +163,6 @@ class Ranking:
             hit = other.ids[found] == docs
             docs, scores, found = docs[hit], scores[hit], found[hit]
             scores = scores + other.scores[other.codes[found]]
-        for extra in optional:
-            found = np.minimum(np.searchsorted(extra.ids, docs), len(extra.ids) - 1)
-            hit = extra.ids[found] == docs
-            scores = scores + np.where(hit, extra.scores[extra.codes[found]], 0.0)
         if dead is not None:
             keep = ~_member(dead, docs)
             docs, scores = docs[keep], scores[keep]
@@ -212,16 +192,10 @@ def _member(sorted_docs: np.ndarray, docs: np.ndarray) -> np.ndarray:
 
 
 def _prepare(searcher, query):
-    """(per segment: (offset, its rarest term's postings, the other terms', the optional terms',
-    deleted docnums as a sorted array or None), allowed docnums or None, excluded docnums or None, as sorted arrays),
+    """(per segment: (offset, its rarest term's postings, the other terms', deleted docnums as a
+    sorted array or None), allowed docnums or None, excluded docnums or None, as sorted arrays),
     or None for a query not handled."""
     query, allowed, excluded = _parts(query)
-    optional = []
-    if type(query) is Q.AndMaybe and query.boost == 1.0:
-        optional = optional_terms(query.b)
-        if optional is None:
-            return None
-        query = query.a
     terms = conjunction(query)
     if terms is None or searcher.weighting.use_final:
         return None
@@ -237,8 +211,7 @@ def _prepare(searcher, query):
                 reader = subsearcher.reader()
                 dead = np.sort(docsets.deleted(reader)) if reader.has_deletions() else None
                 driver = min(lists, key=lambda p: p.postings)
-                extras = _segment(searcher, subsearcher, optional, required=False)
-                segments.append((offset, driver, [p for p in lists if p is not driver], extras, dead))
+                segments.append((offset, driver, [p for p in lists if p is not driver], dead))
     except _Unsupported:
         return None
     return segments, allowed, excluded
@@ -247,11 +220,11 @@ def _prepare(searcher, query):
 def _plan(segments, allowed) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every block of each segment's rarest term that may hold a match, with the best score a
     document in it could have: (bounds, segment numbers, block numbers), best bound first.
-    A block's bound is its own best score plus, for every other term and optional term, the
-    best score of that term's blocks over the same document range; with filters, a block without an allowed
+    A block's bound is its own best score plus, for every other term, the best score of that
+    term's blocks over the same document range; with filters, a block without an allowed
     document is left out (a narrow filter, one report, leaves most blocks out)."""
     bounds, owners, numbers = [], [], []
-    for n, (offset, driver, others, optional, _) in enumerate(segments):
+    for n, (offset, driver, others, _) in enumerate(segments):
         his = driver.maxids
         los = np.concatenate(([0], his[:-1] + 1))
         bound, keep = driver.bounds, np.ones(len(his), dtype=bool)
@@ -260,10 +233,6 @@ def _plan(segments, allowed) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             b = np.minimum(np.searchsorted(other.maxids, his) + 1, len(other.maxids))
             keep &= a < b
             bound = bound + _range_max(other.bounds, a, b)
-        for extra in optional:
-            a = np.searchsorted(extra.maxids, los)
-            b = np.minimum(np.searchsorted(extra.maxids, his) + 1, len(extra.maxids))
-            bound = bound + np.where(a < b, _range_max(extra.bounds, a, b), 0.0)
         if allowed is not None:
             keep &= _any_within(allowed, los + offset, his + offset)
         (kept_blocks,) = np.nonzero(keep)

@@ -167,7 +167,7 @@ def _build(text: str, tokens: tuple[tuple[str, bool], ...], stats: IndexStats | 
     parsed = ParsedQuery(text, tokens, clauses, negated, filter_terms)
     if sum(len(c) for c in clauses) + len(negated) > MAX_TERMS:
         return replace(parsed, problem=_TOO_MANY)
-    compiled = tiers.compile(clauses, negated, parsed.filters, stats, text)
+    compiled = tiers.compile(clauses, negated, parsed.filters, stats)
     if compiled.query is None:
         return replace(parsed, problem=_ONLY_EXCLUDED if negated and not clauses else _NO_TEXT)
     return ParsedQuery(text, tokens, clauses, negated, filter_terms, None, _needles(clauses),

@@ -295,6 +295,4 @@ def _rarest(view, exact) -> float:
     (none with alternatives, which the caller finds out when the tier is not exhausted)."""
     if isinstance(exact, Q.AndNot):
         exact = exact.query
-    if isinstance(exact, Q.AndMaybe):
-        exact = exact.query             # the optional bigrams do not narrow the tier
     return min((view.doc_frequency("grams", text) for text in Q.terms(exact, "grams")), default=math.inf)

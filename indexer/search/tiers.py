@@ -60,21 +60,18 @@ class Compiled:
     clause_words: tuple[str, ...] = ()          # as typed, aligned with checks
 
 
-def compile(clauses, negated, filters: dict[str, list[str]], stats: IndexStats | None = None,
-            typed: str = "") -> Compiled:
+def compile(clauses, negated, filters: dict[str, list[str]], stats: IndexStats | None = None) -> Compiled:
     """The queries for clauses (an AND of ORs of query.Term), exclusions and filters.
 
     With ``stats`` (document frequencies of the index being searched), words found in so many
     paragraphs that matching them alone means nothing (服务, 工作 in a collection of work
     reports) are left out of the partial-match tier, and the exact tier looks for a long
     phrase by its rarest bigrams only (the stored text confirms the whole phrase anyway).
-    ``typed``: the query as the user typed it (``joining_grams``).
     """
     excluded = _excluded(negated)
     query, clause_queries, own_filters = _full(clauses, negated, filters, excluded,
                                                stats.common if stats is not None else None)
-    exact, clause_exact, checks, phrase_checks, clause_words = _exact(clauses, filters, excluded, stats,
-                                                                      joining_grams(clauses, typed))
+    exact, clause_exact, checks, phrase_checks, clause_words = _exact(clauses, filters, excluded, stats)
     return Compiled(query, exact, excluded, own_filters, tuple(clause_queries), tuple(clause_exact),
                     _tupled(checks), _tupled(phrase_checks), tuple(clause_words))
 
@@ -129,19 +126,6 @@ def typed_apart(clauses) -> str:
     return "".join(squeeze(clause[0].text) for clause in clauses)
 
 
-def joining_grams(clauses, typed: str) -> list[str]:
-    """The bigrams that join words typed apart with nothing but spaces between them (农业 保险 →
-    业保): where they stand together, as typed, the paragraph has the bigram too. In the exact
-    tier it adds its BM25 like any other bigram, so those paragraphs rank higher (the proximity
-    of Meilisearch's ranking rules, for the closest case); none where the user separated the
-    words otherwise (社区、治安 lists two subjects)."""
-    joined = typed_apart(clauses)
-    if not joined or squeeze(typed) != joined:
-        return []
-    apart = {gram for clause in clauses for run in bigrams(clause[0].text) for gram in run}
-    return [gram for run in bigrams(joined) for gram in dict.fromkeys(run) if gram not in apart]
-
-
 def _relaxed(clauses, must, common=None) -> Q.Query:
     """Words given apart: the paragraphs with all of them, then (as Meilisearch's default
     matching strategy) those with most of them. Each clause that matches adds its own tiered
@@ -157,10 +141,9 @@ def _relaxed(clauses, must, common=None) -> Q.Query:
     return Q.Or([Q.And(must), _any(alone)])
 
 
-def _exact(clauses, filters, excluded, stats=None, joining=()):
+def _exact(clauses, filters, excluded, stats=None):
     """(the exact tier, each clause's, checks, phrase checks, clause words); no exact tier when
-    a clause asks for the title, though what the clauses before it gave is kept. ``joining``:
-    bigrams that add their score where present (``joining_grams``)."""
+    a clause asks for the title, though what the clauses before it gave is kept."""
     per_clause, checks, phrase_checks, clause_words = [], [], [], []
     for clause in clauses:
         if any(t.field == "title" for t in clause):
@@ -181,10 +164,7 @@ def _exact(clauses, filters, excluded, stats=None, joining=()):
     if not per_clause:
         return None, [], [], phrase_checks, clause_words
     clause_exact = [q if excluded is None else Q.AndNot(q, excluded) for q in per_clause]
-    query = _any_all(per_clause)
-    if joining:
-        query = Q.AndMaybe(query, _any([Q.Term("grams", gram) for gram in joining]))
-    query = _any_all([query] + [_filter_query(n, v) for n, v in filters.items()])
+    query = _any_all(per_clause + [_filter_query(n, v) for n, v in filters.items()])
     if excluded is not None:
         query = Q.AndNot(query, excluded)
     return query, clause_exact, checks, phrase_checks, clause_words
