@@ -125,6 +125,9 @@ def test_eight_clients_at_once_are_split_between_the_workers(tmp_path, small_ind
     try:
         assert wait_for(lambda: len(children(proc.pid)) == 2)
         workers = children(proc.pid)
+        # Both workers in their loops before the burst: a worker forked but not yet serving has
+        # published no loop turn and is rightly passed over (as a stuck one would be).
+        assert both_serving(port, workers)
         from concurrent.futures import ThreadPoolExecutor
         with ThreadPoolExecutor(8) as pool:
             assert all(status == 200 for status, _ in pool.map(lambda c: ask(c, "土地流转"), connections))
@@ -134,6 +137,22 @@ def test_eight_clients_at_once_are_split_between_the_workers(tmp_path, small_ind
         for conn in connections:
             conn.close()
         stop(proc)
+
+
+def both_serving(port: int, workers: set[int], tries: int = 60) -> bool:
+    """Ask on new connections, one at a time, until every worker has answered one."""
+    seen = set()
+    for _ in range(tries):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            status, _ = ask(conn, "留守儿童")
+            seen.add(owner(conn, port, workers))
+        finally:
+            conn.close()
+        if status != 200 or seen >= workers:
+            break
+    time.sleep(0.5)             # the closed connections leave the workers' published counts
+    return seen >= workers
 
 
 def test_every_worker_sees_a_reindex(tmp_path, small_index):
