@@ -1,6 +1,7 @@
 import pytest
 
-from indexer.ingest.titles import citation_title, is_title_like
+from indexer.ingest.titles import citation_title, is_title_like, wrapped_title
+from indexer.ingest.pipeline import file_reports
 
 
 @pytest.mark.parametrize("title, source, opening, expected", [
@@ -26,3 +27,27 @@ def test_citation_title(title, source, opening, expected):
 @pytest.mark.parametrize("line", ["各位代表：", "同志们！", "现在，我代表县人民政府作报告。"])
 def test_a_salutation_or_a_sentence_is_no_title(line):
     assert not is_title_like(line)
+
+
+@pytest.mark.parametrize("first, title, expected", [
+    ("2026年河南省", "政府工作报告", "2026年河南省政府工作报告"),
+    ("关于2025年全县农村", "土地流转情况的调研报告", "关于2025年全县农村土地流转情况的调研报告"),
+    # Not a first half: a date, a document number, a letterhead, a title of its own, the same words.
+    ("2026年1月20日", "政府工作报告", "政府工作报告"),
+    ("湘政发〔2026〕1号", "关于全省农村土地流转的调研报告", "关于全省农村土地流转的调研报告"),
+    ("湖南省人民政府文件", "政府工作报告", "政府工作报告"),
+    ("县委办工作总结", "土地流转情况的调研报告", "土地流转情况的调研报告"),
+    ("政府工作报告", "2026年政府工作报告", "2026年政府工作报告"),
+    ("各位代表：", "政府工作报告", "政府工作报告"),
+    ("现在，我代表县人民政府", "政府工作报告", "政府工作报告"),
+])
+def test_wrapped_title(first, title, expected):
+    assert wrapped_title(first, title) == expected
+
+
+def test_a_title_set_on_two_lines_at_the_top_of_a_file_is_read_whole():
+    text = ("2026年河南省\n政府工作报告\n——2026年1月在河南省第十四届人民代表大会第四次会议上\n各位代表：\n"
+            "现在，我代表省人民政府，向大会报告工作，请予审议。\n一、2025年工作回顾\n过去一年，全省经济运行稳中向好。\n")
+    (report,) = file_reports(text.encode("utf-8"), "report.txt")
+    assert report.title == "2026年河南省政府工作报告"
+    assert not any("2026年河南省" == block for block in report.blocks)

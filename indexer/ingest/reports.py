@@ -14,7 +14,7 @@ from indexer.ingest.clean import Cleaned
 from indexer.model import Report
 from indexer.ingest.paragraphs import BODY_MIN, cjk_count, heading_level, is_body, mark_headings
 from indexer.ingest.titles import (citation_title, is_title_like, specific_title, title_from_filename, title_key,
-                                   without_attachment_label)
+                                   without_attachment_label, wrapped_title)
 
 # A title names a report type at its end, optionally followed by a note in brackets:
 # 县农村社区建设工作情况汇报, 关于土地流转的调研报告, 2023年政府工作报告, …汇报(实用17篇)
@@ -78,6 +78,8 @@ def split_reports(cleaned: Cleaned, source: str, file_title: str = "") -> list[R
             spans.append((specific_title(last_title, title), begin, bounds[n + 1]))
             continue
         if not spans and start <= first_body:
+            if not file_title and start == first_body and first_body > label:
+                title = wrapped_title(head_title, title)      # the line above, the first of the file
             title = specific_title(title, file_title or head_title)
         spans.append((title, start + 1, bounds[n + 1]))
 

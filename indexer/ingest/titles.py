@@ -47,6 +47,27 @@ def is_title_like(line: str) -> bool:
     return 2 <= len(line) <= 60 and not line.endswith(("。", "；", "，", ",", ";", "：", ":", "！", "!"))
 
 
+# A line that is only a date, a document number (湘政发〔2026〕1号) or a letterhead (××人民政府文件):
+# above a title, not part of it.
+_DATE_ONLY = re.compile(r"(19|20)\d\d\s*年(\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?)?")
+_DOC_NUMBER = re.compile(r"[〔\[［]\s*(19|20)\d\d\s*[〕\]］]|\d+\s*号$|文件$")
+
+
+def wrapped_title(first: str, title: str) -> str:
+    """A title set on two lines at the top of a file, the second naming the report
+    (2026年河南省 / 政府工作报告, 关于2025年全县农村 / 土地流转情况的调研报告): the two joined;
+    ``title`` alone when ``first`` is no first half of it (a sentence, a date, a document number,
+    a title of its own, or a line that says again what the title says)."""
+    a, b = title_key(first), title_key(title)
+    if not (is_title_like(first) and len(first) <= 30) or not a or a in b or b in a:
+        return title
+    if _DATE_ONLY.fullmatch(first.strip()) or _DOC_NUMBER.search(first) or doctype(first):
+        return title
+    if any(mark in first for mark in "。，,；;！!？?：:"):
+        return title
+    return first.strip() + title.strip()
+
+
 # 附件2, 附件三：, 附件1：…职位表: the label an attachment opens with, above or before its title.
 _ATTACHMENT = re.compile(r"附件\s*([0-9０-９一二三四五六七八九十]{1,3})?\s*([：:、.．])?\s*")
 
