@@ -13,6 +13,10 @@ from indexer.ingest.pipeline import file_reports
     ("政府工作报告——2018年2月10日在保定市第十五届人民代表大会第三次会议上", "保定市_2018_report.txt", [],
      "保定市2018年政府工作报告"),
     ("政府工作报告", "2025年湖南省政府工作报告.docx", [], "2025年湖南省政府工作报告"),
+    # The place of the meeting line when the file name gives none: one title per province.
+    ("政府工作报告", "hubei.pdf", ["——2026年1月20日在湖北省第十四届人民代表大会第五次会议上"], "2026年湖北省政府工作报告"),
+    ("政府工作报告", "2026.txt", ["——2026年1月在广西壮族自治区第十四届人民代表大会第四次会议上"],
+     "2026年广西壮族自治区政府工作报告"),
     ("政府工作报告", "报告.txt", [], "政府工作报告"),
     # A specific title loses a page's note and a meeting line, and keeps its year.
     ("2022年政府工作报告（全文）", "x.txt", [], "2022年政府工作报告"),

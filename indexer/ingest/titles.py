@@ -14,7 +14,7 @@ import re
 from pathlib import PurePosixPath
 
 from indexer.ingest.metadata import doctype
-from indexer.text.places import place_name
+from indexer.text.places import find_place, place_name
 
 # A note after a title that says how the page holds it, not what it is: （全文）, (实用17篇).
 _NOTE = re.compile(r"\s*[(（](全文|全文实录|摘要|节选|实录|精选|范文|完整版|(实用|精选)?[\d一二三四五六七八九十]+篇)[)）]$")
@@ -96,24 +96,26 @@ def main_title(title: str) -> tuple[str, str]:
     return title, ""
 
 
-def file_qualifier(source: str) -> tuple[str, bool]:
+def file_qualifier(source: str) -> tuple[str, bool, bool]:
     """The place and year a file's name gives, in its order (保定市_2018_report → 保定市2018年),
-    and whether it holds a year."""
-    parts, has_year = [], False
+    and whether it holds a year, and a place."""
+    parts, has_year, has_place = [], False, False
     for part in _STEM_PART.findall(PurePosixPath(source).stem):
         if _YEAR.fullmatch(part):
             parts.append(f"{part}年")
             has_year = True
         elif place_name(part):
             parts.append(part)
-    return "".join(parts), has_year
+            has_place = True
+    return "".join(parts), has_year, has_place
 
 
 def citation_title(title: str, source: str, opening: list[str] = ()) -> str:
     """The title to cite: without a page's note or a meeting line, and a generic title replaced
     by the file's name when that names it more fully, else qualified by the place and year of
-    the file name, else by the year of its subtitle (in the title, or a ——… line among the
-    report's ``opening`` lines)."""
+    the file name, else by the year and place of its subtitle (in the title, or a ——… line among
+    the report's ``opening`` lines: ——2026年1月20日在湖北省第十四届人民代表大会… → 2026年湖北省),
+    so that thirty provinces' 政府工作报告 are thirty titles."""
     main, subtitle = main_title(title)
     if not is_generic(main):
         # A meeting line (——2014年2月10日在……) is no part of the name, but its year is; 以某县为例
@@ -127,8 +129,9 @@ def citation_title(title: str, source: str, opening: list[str] = ()) -> str:
         return named                            # 2025年湖南省政府工作报告.docx
     if not subtitle:
         subtitle = next((line for line in opening if line.startswith("—")), "")
-    qualifier, has_year = file_qualifier(source)
+    qualifier, has_year, has_place = file_qualifier(source)
     year = _YEAR.search(subtitle)
     if not has_year and year:
         qualifier += f"{year.group(1)}年"
-    return qualifier + main
+    place = find_place(subtitle) if subtitle and not has_place else None
+    return qualifier + (place or "") + main
