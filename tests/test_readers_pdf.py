@@ -1,4 +1,7 @@
-"""PDFs: lines rejoined into paragraphs, page furniture dropped; real PDFs written with reportlab."""
+"""PDFs: lines rejoined into paragraphs, page furniture dropped; PDFs written with reportlab, and a real
+report (tests/fixtures/pdf)."""
+from pathlib import Path
+
 import pytest
 from fixture_files import make_pdf, make_scanned_pdf
 
@@ -34,6 +37,41 @@ def test_rejoin_continues_a_sentence_across_pages_and_ends_at_a_full_stop():
              line("下一步，我们将继续深化改革。", page=1, n=2)]
     assert rejoin(lines) == ["我县根据县小人密和群居生活的特点，统筹推进城乡社区建设。",
                              "全面完成了农村社区建设任务，得到了群众的认可。", "下一步，我们将继续深化改革。"]
+
+
+def test_where_paragraphs_open_indented_a_sentence_ending_at_the_margin_runs_on():
+    lines = [
+        line("深入推进教育改革发展。新增中小学学位两万个，持续", x0=96, n=0),
+        line("深化双减工作，完善空中课堂全学段数字课程体系，", n=1),
+        line("提高学校教育教学能力。", n=2),                                  # a sentence ends at the margin
+        line("推动普通高中优质特色多样化发展，优化职业教育专业", n=3),
+        line("布局。", n=4, x1=72 + 12 * 3),
+        line("加速提升创新体系效能。落实国际科技创新中心建设", x0=96, n=5),
+        line("条例，持续加大基础科学发展支持力度，保障国家实验", n=6),
+        line("室运行。", n=7, x1=72 + 12 * 4),
+        line("全力打造高水平人才高地。实施战略科学家特殊引才", x0=96, n=8),
+        line("计划。", n=9, x1=72 + 12 * 3),
+        line("深化健康建设。推动公立医院高质量发展。", x0=96, n=10, x1=96 + 12 * 19),
+    ]
+    assert rejoin(lines) == [
+        "深入推进教育改革发展。新增中小学学位两万个，持续深化双减工作，完善空中课堂全学段数字课程体系，提高学校教育教学能力。"
+        "推动普通高中优质特色多样化发展，优化职业教育专业布局。",
+        "加速提升创新体系效能。落实国际科技创新中心建设条例，持续加大基础科学发展支持力度，保障国家实验室运行。",
+        "全力打造高水平人才高地。实施战略科学家特殊引才计划。",
+        "深化健康建设。推动公立医院高质量发展。",
+    ]
+
+
+def test_a_real_government_work_report_reads_as_whole_paragraphs():
+    # tests/fixtures/pdf/SOURCES.md: 13 pages written by WPS, paragraphs opening indented.
+    data = (Path(__file__).parent / "fixtures" / "pdf" / "2024年北京市政府工作报告.pdf").read_bytes()
+    paragraphs = file_paragraphs(data, "2024年北京市政府工作报告.pdf")
+    assert paragraphs[0].report_title == "2024年北京市政府工作报告" and paragraphs[0].meta["place"] == "北京市"
+    assert all(p.text.rstrip("”）)").endswith(("。", "！", "？", "：")) for p in paragraphs)
+    opening = next(p.text for p in paragraphs if p.text.startswith("同时，我们也清醒地认识到"))
+    assert "经济持续回升基础不牢固" in opening                     # the page broke after 提升空间；
+    assert {p.section for p in paragraphs} >= {"一、2023年工作回顾",
+                                               "二、2024年重点任务 › （二）聚力建设国际科技创新中心，进一步壮大发展新动能新优势"}
 
 
 @pytest.mark.parametrize("text", ["3", "- 3 -", "第 3 页", "第3页 共10页", "3/10", "Page 3 of 10"])

@@ -1,8 +1,10 @@
 """PDFs with a text layer: lines rejoined into paragraphs, page furniture dropped.
 
 A PDF stores lines, not paragraphs, and Chinese text breaks lines in mid-sentence, so lines
-are joined again unless the layout says a paragraph ended: the line ended a sentence, fell
-short of the right margin, the next one is indented, or a gap opens between them. Running
+are joined again unless the layout says a paragraph ended: the line ended a sentence (unless
+the document opens its paragraphs indented, as most reports do: there a sentence that ends at
+the margin runs on), fell short of the right margin, the next one is indented, or a gap opens
+between them. Running
 headers and footers (lines that repeat at the top or bottom of most pages) and page numbers
 are dropped. A PDF without any text (a scan) is reported and skipped, not indexed empty.
 """
@@ -65,6 +67,13 @@ def drop_furniture(pages: list[list[Line]]) -> list[Line]:
     return out
 
 
+def _opens_indented(openings: list[Line], indented) -> bool:
+    """Does the document mark a paragraph by its first line's indent? Judged on the lines after
+    a line that stopped short (a paragraph surely ended there): more than half of them indented,
+    out of a few at least."""
+    return len(openings) >= 3 and 2 * sum(map(indented, openings)) > len(openings)
+
+
 def _ends_sentence(text: str) -> bool:
     return text.rstrip(_CLOSERS).endswith(_SENTENCE_END)
 
@@ -83,12 +92,22 @@ def rejoin(lines: list[Line]) -> list[str]:
     left = Counter(round(line.x0 / 2) * 2 for line in lines).most_common(1)[0][0]
     rights = sorted(line.x1 for line in lines)
     right = rights[int(0.9 * (len(rights) - 1))]
+
+    def short(line: Line) -> bool:
+        return line.x1 < right - 2 * height
+
+    def indented(line: Line) -> bool:
+        return line.x0 > left + 1.5 * height
+
+    # Where paragraphs open indented, a sentence that ends at the margin is no paragraph end:
+    # the next line says (深入推进教育改革发展。……教育教学能力。 / 推动普通高中……, one paragraph).
+    by_indent = _opens_indented([line for prev, line in zip(lines, lines[1:]) if short(prev)], indented)
     paragraphs = [lines[0].text]
     for prev, line in zip(lines, lines[1:]):
         new = (
-            _ends_sentence(prev.text)
-            or prev.x1 < right - 2 * height                  # the line stopped short
-            or line.x0 > left + 1.5 * height                 # a first-line indent
+            (_ends_sentence(prev.text) and not by_indent)
+            or short(prev)                                   # the line stopped short
+            or indented(line)                                # a first-line indent
             or (line.page == prev.page and line.top - prev.bottom > 1.2 * height)
         )
         if new:
