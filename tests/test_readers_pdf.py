@@ -67,6 +67,8 @@ def test_a_real_government_work_report_reads_as_whole_paragraphs():
     data = (Path(__file__).parent / "fixtures" / "pdf" / "2024年北京市政府工作报告.pdf").read_bytes()
     paragraphs = file_paragraphs(data, "2024年北京市政府工作报告.pdf")
     assert paragraphs[0].report_title == "2024年北京市政府工作报告" and paragraphs[0].meta["place"] == "北京市"
+    # The file's name says it; under another name the text does (现在，我代表北京市人民政府…; 一、2023年工作回顾).
+    assert file_paragraphs(data, "report.pdf")[0].report_title == "2024年北京市政府工作报告"
     assert all(p.text.rstrip("”）)").endswith(("。", "！", "？", "：")) for p in paragraphs)
     opening = next(p.text for p in paragraphs if p.text.startswith("同时，我们也清醒地认识到"))
     assert "经济持续回升基础不牢固" in opening                     # the page broke after 提升空间；

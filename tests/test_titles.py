@@ -18,6 +18,13 @@ from indexer.ingest.pipeline import file_reports
     ("政府工作报告", "2026.txt", ["——2026年1月在广西壮族自治区第十四届人民代表大会第四次会议上"],
      "2026年广西壮族自治区政府工作报告"),
     ("政府工作报告", "报告.txt", [], "政府工作报告"),
+    # A report named only by its file that opens as a government work report does: one, of the
+    # year after the one it reviews, of the place of its file or of the government speaking.
+    ("宜春", "宜春.docx", ["各位代表：", "现在，我代表市人民政府向大会报告工作，请予审议。", "一、2023年工作回顾"],
+     "2024年宜春市政府工作报告"),
+    ("report", "report.pdf", ["各位代表：", "现在，我代表北京市人民政府，向大会报告政府工作，请予审议。",
+                              "一、2023年工作回顾"], "2024年北京市政府工作报告"),
+    ("工作笔记", "工作笔记.txt", ["一、2023年工作回顾", "今天开会。"], "工作笔记"),
     # A specific title loses a page's note and a meeting line, and keeps its year.
     ("2022年政府工作报告（全文）", "x.txt", [], "2022年政府工作报告"),
     ("保定市政府工作报告——2014年2月10日在保定市第十四届人民代表大会第二次会议上", "x.txt", [], "2014年保定市政府工作报告"),

@@ -21,6 +21,9 @@ _NOTE = re.compile(r"\s*[(（](全文|全文实录|摘要|节选|实录|精选|�
 _SUBTITLE = re.compile(r"^(.{2,40}?)\s*(——|—)\s*(.+)$")
 _YEAR = re.compile(r"((?:19[5-9]|20\d)\d)\s*年?")
 _STEM_PART = re.compile(r"[^\W\d_]+|\d+")
+# What every government work report says first, and the heading its first part opens with.
+_GOVERNMENT_REPORT = re.compile(r"我代表(\S{0,12})人民政府\S{0,3}向大会报告")
+_REVIEW = re.compile(r"[一1][、.．]\s*((?:19|20)\d\d)\s*年\s*(工作)?回顾")
 
 
 def title_from_filename(source: str) -> str:
@@ -105,7 +108,7 @@ def file_qualifier(source: str) -> tuple[str, bool, bool]:
             parts.append(f"{part}年")
             has_year = True
         elif place_name(part):
-            parts.append(part)
+            parts.append(place_name(part))          # 宜春 → 宜春市: as the place facet names it
             has_place = True
     return "".join(parts), has_year, has_place
 
@@ -114,9 +117,14 @@ def citation_title(title: str, source: str, opening: list[str] = ()) -> str:
     """The title to cite: without a page's note or a meeting line, and a generic title replaced
     by the file's name when that names it more fully, else qualified by the place and year of
     the file name, else by the year and place of its subtitle (in the title, or a ——… line among
-    the report's ``opening`` lines: ——2026年1月20日在湖北省第十四届人民代表大会… → 2026年湖北省),
-    so that thirty provinces' 政府工作报告 are thirty titles."""
+    the report's ``opening`` lines: ——2026年1月20日在湖北省第十四届人民代表大会… → 2026年湖北省)
+    or the year after the one its review is of (一、2023年工作回顾 → 2024年), so that thirty
+    provinces' 政府工作报告 are thirty titles. A report named only by its file (宜春.docx) that
+    opens as every government work report does (现在，我代表市人民政府向大会报告工作) is one."""
     main, subtitle = main_title(title)
+    if (title == title_from_filename(source) and not doctype(main)
+            and any(_GOVERNMENT_REPORT.search(line) for line in opening)):
+        main = "政府工作报告"
     if not is_generic(main):
         # A meeting line (——2014年2月10日在……) is no part of the name, but its year is; 以某县为例
         # is part of it.
@@ -133,5 +141,12 @@ def citation_title(title: str, source: str, opening: list[str] = ()) -> str:
     year = _YEAR.search(subtitle)
     if not has_year and year:
         qualifier += f"{year.group(1)}年"
-    place = find_place(subtitle) if subtitle and not has_place else None
+    elif not has_year:
+        review = next((m for m in map(_REVIEW.match, opening) if m), None)
+        qualifier = f"{int(review.group(1)) + 1}年{qualifier}" if review else qualifier
+    place = None
+    if not has_place:
+        # the meeting line's place, else the government's in the opening (我代表北京市人民政府)
+        speaker = next((m.group(1) for m in map(_GOVERNMENT_REPORT.search, opening) if m), "")
+        place = find_place(subtitle) or find_place(speaker)
     return qualifier + (place or "") + main
