@@ -138,12 +138,14 @@ def citation_title(title: str, source: str, opening: list[str] = ()) -> str:
     if not subtitle:
         subtitle = next((line for line in opening if line.startswith("—")), "")
     qualifier, has_year, has_place = file_qualifier(source)
-    year = _YEAR.search(subtitle)
-    if not has_year and year:
-        qualifier += f"{year.group(1)}年"
-    elif not has_year:
+    if not has_year:
+        # a year from the text leads, as in 2026年湖北省政府工作报告
+        year = _YEAR.search(subtitle)
         review = next((m for m in map(_REVIEW.match, opening) if m), None)
-        qualifier = f"{int(review.group(1)) + 1}年{qualifier}" if review else qualifier
+        if year:
+            qualifier = f"{year.group(1)}年{qualifier}"
+        elif review:
+            qualifier = f"{int(review.group(1)) + 1}年{qualifier}"
     place = None
     if not has_place:
         # the meeting line's place, else the government's in the opening (我代表北京市人民政府)
