@@ -25,13 +25,16 @@ def corpus_index(root: Path, files: dict[str, str]) -> Path:
 
 
 def make_docx(title: str, items: list, created=None) -> bytes:
-    """items: ("h1", text) headings, ("p", text) paragraphs, ("table", [[cell, …], …]) tables."""
+    """items: ("h1", text) headings, ("p", text) paragraphs, ("table", [[cell, …], …]) tables, ("title",
+    text) more paragraphs in the Title style."""
     import docx
 
     document = docx.Document()
     document.add_heading(title, 0)
     for kind, value in items:
-        if kind == "h1":
+        if kind == "title":
+            document.add_heading(value, 0)
+        elif kind == "h1":
             document.add_heading(value, 1)
         elif kind == "table":
             table = document.add_table(rows=len(value), cols=len(value[0]))

@@ -40,6 +40,16 @@ def test_paragraphs_sit_under_word_headings_with_metadata():
     assert paragraphs[0].meta == {"date": "2024-03-05", "place": "攸县", "doctype": "情况汇报", "author": "攸县民政局"}
 
 
+def test_a_title_in_two_title_paragraphs_is_one_title():
+    data = make_docx("2026年河南省", [("title", "政府工作报告"), ("p", "各位代表："),
+                                     ("p", "现在，我代表省人民政府，向大会报告工作，请予审议。"),
+                                     ("title", "附：名词解释"), ("p", "新质生产力：以创新起主导作用的先进生产力。")])
+    doc = read_docx(data, "report.docx")
+    assert doc.title == "2026年河南省政府工作报告"
+    assert "附：名词解释" in doc.blocks                  # a Title paragraph after the text is not the title
+    assert file_reports(data, "report.docx")[0].title == "2026年河南省政府工作报告"
+
+
 def test_file_date_is_the_fallback():
     data = make_docx("乙镇工作汇报", [("p", "乙镇为全镇留守儿童建立了成长档案，每周开展一次关爱活动。")],
                      created=datetime.datetime(2023, 7, 1))

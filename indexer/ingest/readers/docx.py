@@ -17,6 +17,7 @@ from indexer.ingest.readers import OLE_MAGIC, limits
 
 _HEADING_STYLE = re.compile(r"^(heading|标题)\s*(\d)$", re.I)
 _TITLE_STYLE = re.compile(r"^(title|标题)$", re.I)
+_CJK_EDGE = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 
 def check_zip(data: bytes, kind: str = "Word 文件") -> set[str]:
@@ -29,6 +30,11 @@ def check_zip(data: bytes, kind: str = "Word 文件") -> set[str]:
             return set(archive.namelist())
     except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError):
         raise UnreadableFile(f"{kind}已损坏或不完整（不是有效的 zip 压缩包）") from None
+
+
+def _joined(left: str, right: str) -> str:
+    """Two lines of one title: no space between Chinese characters."""
+    return left + right if _CJK_EDGE.match(left[-1:]) and _CJK_EDGE.match(right[:1]) else f"{left} {right}"
 
 
 def _heading_level(paragraph) -> int:
@@ -73,6 +79,7 @@ def read_docx(data: bytes, source: str) -> Document:
         word = docx.Document(io.BytesIO(data))
         doc = Document(source=source)
         chars = counted = 0
+        title_end = -1                    # where the blocks stood when the title's last line was read
         items = word.iter_inner_content()
         for item in items:
             # The text so far, counted as it grows: a small .docx may unpack to a huge text.
@@ -94,8 +101,10 @@ def read_docx(data: bytes, source: str) -> Document:
             lines = [line.strip() for line in item.text.split("\n") if line.strip()]
             if not lines:
                 continue
-            if _TITLE_STYLE.match(style.strip()) and not doc.title:
-                doc.title = " ".join(lines)
+            if _TITLE_STYLE.match(style.strip()) and (not doc.title or title_end == len(doc.blocks)):
+                # a title set in two Title paragraphs in a row (2026年河南省 / 政府工作报告) is one
+                doc.title = _joined(doc.title, " ".join(lines)) if doc.title else " ".join(lines)
+                title_end = len(doc.blocks)
                 continue
             if _heading_level(item):
                 doc.headings.add(len(doc.blocks))
