@@ -25,6 +25,8 @@ from indexer.ingest.pipeline import file_reports
      "2024年宜春市政府工作报告"),
     ("report", "report.pdf", ["各位代表：", "现在，我代表北京市人民政府，向大会报告政府工作，请予审议。",
                               "一、2023年工作回顾"], "2024年北京市政府工作报告"),
+    ("成都", "成都.docx", ["各位代表：", "现在，我代表市人民政府，向大会报告工作，请予审议。", "2023年工作回顾"],
+     "2024年成都市政府工作报告"),
     ("工作笔记", "工作笔记.txt", ["一、2023年工作回顾", "今天开会。"], "工作笔记"),
     # A specific title loses a page's note and a meeting line, and keeps its year.
     ("2022年政府工作报告（全文）", "x.txt", [], "2022年政府工作报告"),

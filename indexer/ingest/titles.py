@@ -23,7 +23,7 @@ _YEAR = re.compile(r"((?:19[5-9]|20\d)\d)\s*年?")
 _STEM_PART = re.compile(r"[^\W\d_]+|\d+")
 # What every government work report says first, and the heading its first part opens with.
 _GOVERNMENT_REPORT = re.compile(r"我代表(\S{0,12})人民政府\S{0,3}向大会报告")
-_REVIEW = re.compile(r"[一1][、.．]\s*((?:19|20)\d\d)\s*年\s*(工作)?回顾")
+_REVIEW = re.compile(r"(?:[一1][、.．]\s*)?((?:19|20)\d\d)\s*年\s*(?:工作)?回顾\s*$")
 
 
 def title_from_filename(source: str) -> str:
