@@ -28,7 +28,8 @@ VERSION = 1
 # meeting line (2026年湖北省政府工作报告), and in a PDF whose paragraphs open indented a sentence ending at
 # the right margin no longer ends its paragraph; a report named only by its file that opens as a
 # government work report is titled as one (宜春.docx → 2024年宜春市政府工作报告); two Title-style
-# paragraphs in a row in a .docx are one title.
+# paragraphs in a row in a .docx are one title; an overlong paragraph (a report scraped onto one line)
+# is cut where its outline goes on (一、, （二）) before any other sentence end.
 READING_RULES = 5
 OLD_RULES = ("部分文件是按旧版本的读取规则读入的（如地区名尚未统一为全称）；"
              "运行 reportsearch index --rebuild 可按新规则重读全部文件")

@@ -58,6 +58,16 @@ def test_a_long_paragraph_is_cut_at_sentence_ends():
     assert all(len(p) <= 1000 and p.endswith("。") for p in pieces)
 
 
+def test_a_report_scraped_onto_one_line_is_cut_where_its_outline_goes_on():
+    sentence = "我们坚持稳中求进工作总基调，经济运行总体平稳。"                 # 23 characters
+    review = "一、2013年工作回顾" + sentence * 20                             # 471
+    tasks = "二、2014年工作总体部署" + sentence * 30 + "（一）稳定经济增长。" + sentence * 20
+    text = "各位代表：现在，我代表国务院，向大会作政府工作报告。" + review + tasks
+    pieces = split_long(text)
+    assert "".join(pieces) == text
+    assert pieces[1].startswith("二、2014年工作总体部署") and pieces[2].startswith("（一）稳定经济增长。")
+
+
 def test_without_sentence_ends_a_long_paragraph_is_cut_at_clauses_or_anywhere():
     clauses = "，".join(["网格化管理"] * 400)          # 2,399 characters, commas only
     pieces = split_long(clauses)

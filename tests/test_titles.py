@@ -27,6 +27,8 @@ from indexer.ingest.pipeline import file_reports
                               "一、2023年工作回顾"], "2024年北京市政府工作报告"),
     ("成都", "成都.docx", ["各位代表：", "现在，我代表市人民政府，向大会报告工作，请予审议。", "2023年工作回顾"],
      "2024年成都市政府工作报告"),
+    ("2014", "2014.txt", ["各位代表：现在，我代表国务院，向大会作政府工作报告，请予审议。一、2013年工作回顾"],
+     "2014年政府工作报告"),
     ("工作笔记", "工作笔记.txt", ["一、2023年工作回顾", "今天开会。"], "工作笔记"),
     # A specific title loses a page's note and a meeting line, and keeps its year.
     ("2022年政府工作报告（全文）", "x.txt", [], "2022年政府工作报告"),
@@ -46,6 +48,7 @@ def test_a_salutation_or_a_sentence_is_no_title(line):
 @pytest.mark.parametrize("first, title, expected", [
     ("2026年河南省", "政府工作报告", "2026年河南省政府工作报告"),
     ("关于2025年全县农村", "土地流转情况的调研报告", "关于2025年全县农村土地流转情况的调研报告"),
+    ("湖南省人民政府", "政府工作报告", "湖南省人民政府工作报告"),
     # Not a first half: a date, a document number, a letterhead, a title of its own, the same words.
     ("2026年1月20日", "政府工作报告", "政府工作报告"),
     ("湘政发〔2026〕1号", "关于全省农村土地流转的调研报告", "关于全省农村土地流转的调研报告"),

@@ -43,6 +43,9 @@ LIST_ITEM_MAX = 30
 PARAGRAPH_MAX = 1500
 PIECE = 1000
 _SENTENCE_CUT = re.compile(r"[。！？!?；;\n]")
+# A sentence end where the report's own outline goes on (……意见。一、2013年工作回顾……): a text
+# scraped onto one line is best cut where its parts begin.
+_OUTLINE_CUT = re.compile(r"[。！？!?；;](?=\s*([一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|各位代表))")
 _CLAUSE_CUT = re.compile(r"[，,、：:]")
 
 
@@ -255,15 +258,16 @@ def sectioned_paragraphs(blocks: list[Block]) -> list[Section]:
 
 def split_long(text: str, limit: int = PARAGRAPH_MAX, piece: int = PIECE) -> list[str]:
     """text itself when it is at most ``limit`` characters, else pieces of at most ``piece``
-    characters, each ending at a sentence end where there is one (else a clause mark, else
-    anywhere); a short tail joins the piece before it when the two fit in ``limit``."""
+    characters, each ending where a numbered part of the outline begins (一、, （二）) or at a
+    sentence end where there is one (else a clause mark, else anywhere); a short tail joins the
+    piece before it when the two fit in ``limit``."""
     if len(text) <= limit:
         return [text]
     pieces, start = [], 0
     while len(text) - start > piece:
         window = text[start:start + piece]
         cut = 0
-        for pattern in (_SENTENCE_CUT, _CLAUSE_CUT):
+        for pattern in (_OUTLINE_CUT, _SENTENCE_CUT, _CLAUSE_CUT):
             ends = [m.end() for m in pattern.finditer(window) if m.end() >= piece // 3]
             if ends:
                 cut = ends[-1]

@@ -21,8 +21,9 @@ _NOTE = re.compile(r"\s*[(（](全文|全文实录|摘要|节选|实录|精选|�
 _SUBTITLE = re.compile(r"^(.{2,40}?)\s*(——|—)\s*(.+)$")
 _YEAR = re.compile(r"((?:19[5-9]|20\d)\d)\s*年?")
 _STEM_PART = re.compile(r"[^\W\d_]+|\d+")
-# What every government work report says first, and the heading its first part opens with.
-_GOVERNMENT_REPORT = re.compile(r"我代表(\S{0,12})人民政府\S{0,3}向大会报告")
+# What every government work report says first (the State Council's too), and the heading its first
+# part opens with.
+_GOVERNMENT_REPORT = re.compile(r"我代表(\S{0,12})(?:人民政府|国务院)\S{0,3}向大会\S{0,6}报告")
 _REVIEW = re.compile(r"(?:[一1][、.．]\s*)?((?:19|20)\d\d)\s*年\s*(?:工作)?回顾\s*$")
 
 
@@ -68,7 +69,10 @@ def wrapped_title(first: str, title: str) -> str:
         return title
     if any(mark in first for mark in "。，,；;！!？?：:"):
         return title
-    return first.strip() + title.strip()
+    first, title = first.strip(), title.strip()
+    # A word on both lines is said once: 湖南省人民政府 / 政府工作报告 → 湖南省人民政府工作报告.
+    overlap = next((k for k in range(min(len(first), len(title)) - 1, 1, -1) if first.endswith(title[:k])), 0)
+    return first + title[overlap:]
 
 
 # 附件2, 附件三：, 附件1：…职位表: the label an attachment opens with, above or before its title.
