@@ -225,6 +225,14 @@ def indexed(tmp_path_factory):
     return update_index(root / "index", corpus), root / "index"
 
 
+def test_real_titles_set_on_two_lines_are_read_whole():
+    # The second line says what kind of document it is (公示公告, 说明); the first does not.
+    assert [r.title for r in file_reports(TAX.read_bytes(), TAX.name)] == [
+        "国家税务总局江西省税务局2023年度拟录用公务员公示公告（第一批）"]
+    assert [r.title for r in file_reports(YUANZHOU.read_bytes(), YUANZHOU.name)] == [
+        "关于袁州区乡镇机关2202100050030岗位入闱体检人员情况的说明"]
+
+
 def test_a_real_doc_is_found_by_a_phrase_under_its_title(indexed):
     _, index = indexed
     hits = Searcher(index).search("上饶师范学院田径场").hits

@@ -1,6 +1,6 @@
 import pytest
 
-from indexer.ingest.titles import citation_title, is_title_like, wrapped_title
+from indexer.ingest.titles import citation_title, continued_title, is_title_like, wrapped_title
 from indexer.ingest.pipeline import file_reports
 
 
@@ -68,3 +68,16 @@ def test_a_title_set_on_two_lines_at_the_top_of_a_file_is_read_whole():
     (report,) = file_reports(text.encode("utf-8"), "report.txt")
     assert report.title == "2026年河南省政府工作报告"
     assert not any("2026年河南省" == block for block in report.blocks)
+
+
+@pytest.mark.parametrize("first, second, expected", [
+    ("国家税务总局江西省税务局2023年度", "拟录用公务员公示公告（第一批）", "国家税务总局江西省税务局2023年度拟录用公务员公示公告（第一批）"),
+    ("关于做好2024年", "防汛工作的通知", "关于做好2024年防汛工作的通知"),
+    # The first line names its kind already, or the second names none, or is a sentence or a date.
+    ("关于做好防汛工作的通知", "县防汛抗旱指挥部办公室", "关于做好防汛工作的通知"),
+    ("全县防汛工作", "各乡镇、各部门：", "全县防汛工作"),
+    ("全县防汛工作", "二〇二四年六月", "全县防汛工作"),
+    ("2024年6月3日", "关于做好防汛工作的通知", "2024年6月3日"),
+])
+def test_continued_title(first, second, expected):
+    assert continued_title(first, second) == expected

@@ -13,8 +13,8 @@ from itertools import islice
 from indexer.ingest.clean import Cleaned
 from indexer.model import Report
 from indexer.ingest.paragraphs import BODY_MIN, cjk_count, heading_level, is_body, mark_headings
-from indexer.ingest.titles import (citation_title, is_title_like, specific_title, title_from_filename, title_key,
-                                   without_attachment_label, wrapped_title)
+from indexer.ingest.titles import (citation_title, continued_title, is_title_like, specific_title,
+                                   title_from_filename, title_key, without_attachment_label, wrapped_title)
 
 # A title names a report type at its end, optionally followed by a note in brackets:
 # 县农村社区建设工作情况汇报, 关于土地流转的调研报告, 2023年政府工作报告, …汇报(实用17篇)
@@ -56,6 +56,10 @@ def split_reports(cleaned: Cleaned, source: str, file_title: str = "") -> list[R
             candidate = rest
     if blocks and (not file_title) and is_title_like(candidate) and label not in starts:
         head_title, first_body = candidate, label + 1
+        if first_body < len(blocks) and first_body not in starts:
+            joined = continued_title(candidate, blocks[first_body])
+            if joined != candidate:                 # 国家税务总局江西省税务局2023年度 / 拟录用公务员公示公告
+                head_title, first_body = joined, first_body + 1
     else:
         first_body = label
         if starts and starts[0] == label and not file_title:

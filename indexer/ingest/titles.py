@@ -75,6 +75,25 @@ def wrapped_title(first: str, title: str) -> str:
     return first + title[overlap:]
 
 
+# The kinds of document a title names at its end (wider than the reports a collection page is split
+# at): 公示公告, 情况的说明, 考试大纲, 通知 (第一批).
+_DOCUMENT_KIND = re.compile(
+    r"(汇报|报告|总结|调研|调查|讲话|发言稿?|材料|说明|通知|通报|公告|公示|通告|大纲|办法|意见|决定|规定|方案|细则"
+    r"|纲要|公报|规划|计划|批复|请示|纪要)\s*([(（][^()（）]{0,20}[)）])?$")
+
+
+def continued_title(first: str, second: str) -> str:
+    """The title of a file whose first line does not say what kind of document it is and whose
+    second does (关于袁州区乡镇机关…岗位 / 入闱体检人员情况的说明): the two joined; ``first``
+    alone otherwise (the second line a sentence, a date, or naming no kind of document)."""
+    if _DOCUMENT_KIND.search(first) or not _DOCUMENT_KIND.search(second) or len(second) > 40:
+        return first
+    if not is_title_like(second) or any(mark in second for mark in "。，,；;！!？?：:"):
+        return first
+    joined = wrapped_title(first, second)
+    return joined if joined != second else first
+
+
 # 附件2, 附件三：, 附件1：…职位表: the label an attachment opens with, above or before its title.
 _ATTACHMENT = re.compile(r"附件\s*([0-9０-９一二三四五六七八九十]{1,3})?\s*([：:、.．])?\s*")
 
