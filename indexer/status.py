@@ -30,7 +30,8 @@ VERSION = 1
 # government work report is titled as one (宜春.docx → 2024年宜春市政府工作报告); two Title-style
 # paragraphs in a row in a .docx are one title; an overlong paragraph (a report scraped onto one line)
 # is cut where its outline goes on (一、, （二）) before any other sentence end; a first line naming no
-# kind of document continues on the second that does (国家税务总局江西省税务局2023年度 / 拟录用公务员公示公告).
+# kind of document continues on the second that does (国家税务总局江西省税务局2023年度 / 拟录用公务员公示公告);
+# a title from a file's name says its year first (湖北省政府工作报告2026 → 2026年湖北省政府工作报告).
 READING_RULES = 5
 OLD_RULES = ("部分文件是按旧版本的读取规则读入的（如地区名尚未统一为全称）；"
              "运行 reportsearch index --rebuild 可按新规则重读全部文件")

@@ -21,6 +21,8 @@ _NOTE = re.compile(r"\s*[(（](全文|全文实录|摘要|节选|实录|精选|�
 _SUBTITLE = re.compile(r"^(.{2,40}?)\s*(——|—)\s*(.+)$")
 _YEAR = re.compile(r"((?:19[5-9]|20\d)\d)\s*年?")
 _STEM_PART = re.compile(r"[^\W\d_]+|\d+")
+_TRAILING_YEAR = re.compile(r"(?P<rest>\D+?)[\s_\-]*(?P<year>(?:19|20)\d\d)")
+_LEADING_YEAR = re.compile(r"(?P<year>(?:19|20)\d\d)[\s_\-]*(?P<rest>[^\d年]\D*)")
 # What every government work report says first (the State Council's too), and the heading its first
 # part opens with.
 _GOVERNMENT_REPORT = re.compile(r"我代表(\S{0,12})(?:人民政府|国务院)\S{0,3}向大会\S{0,6}报告")
@@ -122,6 +124,13 @@ def main_title(title: str) -> tuple[str, str]:
     return title, ""
 
 
+def _year_first(name: str) -> str:
+    """A file's name as a title says its year first, as a year: 湖北省政府工作报告2026 and
+    2026湖北省政府工作报告 → 2026年湖北省政府工作报告."""
+    m = _TRAILING_YEAR.fullmatch(name) or _LEADING_YEAR.fullmatch(name)
+    return f"{m.group('year')}年{m.group('rest')}" if m else name
+
+
 def file_qualifier(source: str) -> tuple[str, bool, bool]:
     """The place and year a file's name gives, in its order (保定市_2018_report → 保定市2018年),
     and whether it holds a year, and a place."""
@@ -144,6 +153,8 @@ def citation_title(title: str, source: str, opening: list[str] = ()) -> str:
     or the year after the one its review is of (一、2023年工作回顾 → 2024年), so that thirty
     provinces' 政府工作报告 are thirty titles. A report named only by its file (宜春.docx) that
     opens as every government work report does (现在，我代表市人民政府向大会报告工作) is one."""
+    if title == title_from_filename(source) and doctype(title):
+        title = _year_first(title)              # 湖北省政府工作报告2026.txt
     main, subtitle = main_title(title)
     if (title == title_from_filename(source) and not doctype(main)
             and any(_GOVERNMENT_REPORT.search(line) for line in opening)):
@@ -157,7 +168,7 @@ def citation_title(title: str, source: str, opening: list[str] = ()) -> str:
         return main if _YEAR.search(main) else f"{year.group(1)}年{main}"
     named = _NOTE.sub("", title_from_filename(source))
     if specific_title(main, named) == named:
-        return named                            # 2025年湖南省政府工作报告.docx
+        return _year_first(named)               # 2025年湖南省政府工作报告.docx
     if not subtitle:
         subtitle = next((line for line in opening if line.startswith("—")), "")
     qualifier, has_year, has_place = file_qualifier(source)
