@@ -160,8 +160,8 @@ class SearchRun:
                 if is_exact(text, self.parsed.checks):
                     picked.add(docnum, ranking.exact(score), doc, norm, match="exact")
                     contents[doc["id"]] = text
-                    if has_words(norm, self.parsed.word_checks):
-                        own.add(doc["id"])
+                    if rerank and has_words(norm, self.parsed.word_checks):
+                        own.add(doc["id"])       # only a reranked tier orders by it
                     if len(picked.hits) >= want and not rerank:
                         break          # the page is full: the rest would only be read and dropped
             if exhausted or len(picked.hits) >= want:
