@@ -57,6 +57,8 @@ def is_title_like(line: str) -> bool:
 # above a title, not part of it.
 _DATE_ONLY = re.compile(r"(19|20)\d\d\s*年(\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?)?")
 _DOC_NUMBER = re.compile(r"[〔\[［]\s*(19|20)\d\d\s*[〕\]］]|\d+\s*号$|文件$")
+# A mark inside a line that makes it a sentence or a clause, not a line of a title.
+_CLAUSE_MARK = re.compile(r"[。，,；;！!？?：:]")
 
 
 def wrapped_title(first: str, title: str) -> str:
@@ -69,7 +71,7 @@ def wrapped_title(first: str, title: str) -> str:
         return title
     if _DATE_ONLY.fullmatch(first.strip()) or _DOC_NUMBER.search(first) or doctype(first):
         return title
-    if any(mark in first for mark in "。，,；;！!？?：:"):
+    if _CLAUSE_MARK.search(first):
         return title
     first, title = first.strip(), title.strip()
     # A word on both lines is said once: 湖南省人民政府 / 政府工作报告 → 湖南省人民政府工作报告.
@@ -90,7 +92,7 @@ def continued_title(first: str, second: str) -> str:
     alone otherwise (the second line a sentence, a date, or naming no kind of document)."""
     if _DOCUMENT_KIND.search(first) or not _DOCUMENT_KIND.search(second) or len(second) > 40:
         return first
-    if not is_title_like(second) or any(mark in second for mark in "。，,；;！!？?：:"):
+    if not is_title_like(second) or _CLAUSE_MARK.search(second):
         return first
     joined = wrapped_title(first, second)
     return joined if joined != second else first
@@ -153,10 +155,11 @@ def citation_title(title: str, source: str, opening: list[str] = ()) -> str:
     or the year after the one its review is of (一、2023年工作回顾 → 2024年), so that thirty
     provinces' 政府工作报告 are thirty titles. A report named only by its file (宜春.docx) that
     opens as every government work report does (现在，我代表市人民政府向大会报告工作) is one."""
-    if title == title_from_filename(source) and doctype(title):
+    from_file = title_from_filename(source)
+    if title == from_file and doctype(title):
         title = _year_first(title)              # 湖北省政府工作报告2026.txt
     main, subtitle = main_title(title)
-    if (title == title_from_filename(source) and not doctype(main)
+    if (title == from_file and not doctype(main)
             and any(_GOVERNMENT_REPORT.search(line) for line in opening)):
         main = "政府工作报告"
     if not is_generic(main):
@@ -166,7 +169,7 @@ def citation_title(title: str, source: str, opening: list[str] = ()) -> str:
         if not year:
             return _NOTE.sub("", title)
         return main if _YEAR.search(main) else f"{year.group(1)}年{main}"
-    named = _NOTE.sub("", title_from_filename(source))
+    named = _NOTE.sub("", from_file)
     if specific_title(main, named) == named:
         return _year_first(named)               # 2025年湖南省政府工作报告.docx
     if not subtitle:
