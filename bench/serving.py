@@ -31,6 +31,7 @@ import argparse
 import http.client
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -225,7 +226,7 @@ def variant_server(variant: str, index: str, port: int, workers: int, threads: i
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from webapp import create_app
     from webapp.server import _serve, listening_socket, more_open_files
-    from webapp.workers import Supervisor, share_before_fork
+    from webapp.workers import Child, Supervisor, share_before_fork
 
     more_open_files()
     app = create_app({"INDEX_DIR": index, "PORT": port})
@@ -244,7 +245,16 @@ def variant_server(variant: str, index: str, port: int, workers: int, threads: i
     def serve_shared_socket():
         _serve(app, threads, sockets=[shared])
 
-    Supervisor([serve_shared_socket if shared else serve_own_socket] * workers, print).run()
+    # Here the parent only supervises (the variants compared predate the serving parent).
+    supervisor = Supervisor([Child(argv=[], first=serve_shared_socket if shared else serve_own_socket)] * workers,
+                            print)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    supervisor.start()
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        supervisor.stop_all()
 
 
 def rounded(value):

@@ -273,23 +273,21 @@ def cmd_serve(cfg, args) -> int:
         _log(f"没有找到索引，正在从 {Path(need_corpus(cfg)).resolve()} 建立……")
         print_summary(update_index(cfg["index_dir"], cfg["corpus_dir"], lock_timeout=cfg["lock_timeout"], log=_log),
                       out=sys.stderr)
-    from webapp import create_app  # the CLI is the one place that joins the two packages
-    from webapp.server import run
+    from webapp.server import run  # the CLI is the one place that joins the two packages
 
-    app = create_app({"INDEX_DIR": str(cfg["index_dir"]), "CORPUS_DIR": str(cfg["corpus_dir"]),
-                      "BASE_URL": cfg["base_url"], "INLINE_FACETS": cfg["inline_facets"],
-                      "HOST": cfg["host"], "PORT": cfg["port"], "TIME_BUDGET": cfg["time_budget"],
-                      # Threads of one process follow the newest commit any of them has seen; processes
-                      # share no such note, so each request checks the index (18 µs of CPU at 100,000
-                      # paragraphs, 62 µs at 1,000,000): after one answer shows a reindex, no worker
-                      # answers from the index before it (a permalink opened next would 404 or mislead).
-                      "REFRESH_SECONDS": 0.0 if workers > 1 else 1.0})
+    config = {"INDEX_DIR": str(cfg["index_dir"]), "CORPUS_DIR": str(cfg["corpus_dir"]),
+              "BASE_URL": cfg["base_url"], "INLINE_FACETS": cfg["inline_facets"],
+              "HOST": cfg["host"], "PORT": cfg["port"], "TIME_BUDGET": cfg["time_budget"],
+              # Threads of one process follow the newest commit any of them has seen; processes
+              # share no such note, so each request checks the index (18 µs of CPU at 100,000
+              # paragraphs, 62 µs at 1,000,000): after one answer shows a reindex, no worker
+              # answers from the index before it (a permalink opened next would 404 or mislead).
+              "REFRESH_SECONDS": 0.0 if workers > 1 else 1.0}
     if workers > 1:
-        # The watcher runs in a process of its own beside the workers (webapp.server.run).
-        also = (lambda: _watch_until_stopped(cfg, sys.stderr)) if args.watch else None
         try:
-            stopped = run(app, host=cfg["host"], port=cfg["port"], threads=threads, workers=workers,
-                          also=also, log=lambda line: _log(f"reportsearch: {line}"))
+            stopped = run(config, host=cfg["host"], port=cfg["port"], threads=threads, workers=workers,
+                          also=_watch_process(cfg) if args.watch else None,
+                          log=lambda line: _log(f"reportsearch: {line}"))
         except OSError as exc:                   # taken between the check and now
             raise port_error(cfg["host"], cfg["port"], exc) from None
         if stopped == signal.SIGINT:
@@ -297,7 +295,7 @@ def cmd_serve(cfg, args) -> int:
         return 0
     watcher = _watcher(cfg, sys.stderr).start(initial=True) if args.watch else None
     try:
-        run(app, host=cfg["host"], port=cfg["port"], threads=threads)
+        run(config, host=cfg["host"], port=cfg["port"], threads=threads)
     except OSError as exc:                       # taken between the check and now
         raise port_error(cfg["host"], cfg["port"], exc) from None
     finally:
@@ -331,13 +329,23 @@ def serve_workers(asked: int) -> int:
     return asked or default_workers()
 
 
-def _watch_until_stopped(cfg, out) -> None:
-    watcher = _watcher(cfg, out).start(initial=True)
-    try:
-        while True:
-            time.sleep(3600)
-    finally:
-        watcher.stop()
+def _watch_process(cfg):
+    """The corpus watcher beside a multi-process server: a process of its own (a thread in the
+    parent would be forked mid-work), forked at the start, and as ``reportsearch watch`` when it
+    has to be replaced (webapp.workers)."""
+    from webapp.workers import Child
+
+    def watch_until_stopped() -> None:
+        watcher = _watcher(cfg, sys.stderr).start(initial=True)
+        try:
+            while True:
+                time.sleep(3600)
+        finally:
+            watcher.stop()
+
+    return Child(argv=[sys.executable, "-m", "indexer", "watch", "--index", str(cfg["index_dir"]),
+                       "--corpus", str(cfg["corpus_dir"]), "--lock-timeout", str(cfg["lock_timeout"])],
+                 first=watch_until_stopped)
 
 
 HANDLERS = {"index": cmd_index, "search": cmd_search, "serve": cmd_serve, "watch": cmd_watch, "status": cmd_status}

@@ -1,4 +1,5 @@
-"""`reportsearch serve --workers 2`: real server processes on 127.0.0.1 sharing one socket.
+"""`reportsearch serve --workers 2`: real server processes on 127.0.0.1 sharing one socket (the
+parent serves as one worker, a forked child as the other).
 
 Which worker answers a connection is read from /proc (the process that holds the server end of
 that TCP connection), so these tests run where there is fork and /proc (Linux).
@@ -11,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -20,7 +22,7 @@ import pytest
 from indexer.update import update_index
 from subprocesses import ENV, ROOT, free_port, start_server, stop
 from webapp.balance import STALE, Balance
-from webapp.workers import default_workers
+from webapp.workers import Child, Supervisor, default_workers
 
 pytestmark = pytest.mark.skipif(not (hasattr(os, "fork") and Path("/proc/net/tcp").exists()),
                                 reason="needs fork and Linux /proc")
@@ -123,8 +125,8 @@ def test_eight_clients_at_once_are_split_between_the_workers(tmp_path, small_ind
     proc, port = start_server(index, tmp_path / "serve.log", "--workers", "2")
     connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(8)]
     try:
-        assert wait_for(lambda: len(children(proc.pid)) == 2)
-        workers = children(proc.pid)
+        assert wait_for(lambda: len(children(proc.pid)) == 1)
+        workers = children(proc.pid) | {proc.pid}
         # Both workers in their loops before the burst: a worker forked but not yet serving has
         # published no loop turn and is rightly passed over (as a stuck one would be).
         assert both_serving(port, workers)
@@ -139,10 +141,11 @@ def test_eight_clients_at_once_are_split_between_the_workers(tmp_path, small_ind
         stop(proc)
 
 
-def both_serving(port: int, workers: set[int], tries: int = 60) -> bool:
-    """Ask on new connections, one at a time, until every worker has answered one."""
-    seen = set()
-    for _ in range(tries):
+def both_serving(port: int, workers: set[int], seconds: float = 30.0) -> bool:
+    """Ask on new connections, one at a time, until every worker has answered one (a worker
+    still starting takes none)."""
+    seen, until = set(), time.monotonic() + seconds
+    while time.monotonic() < until:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
             status, _ = ask(conn, "留守儿童")
@@ -151,6 +154,7 @@ def both_serving(port: int, workers: set[int], tries: int = 60) -> bool:
             conn.close()
         if status != 200 or seen >= workers:
             break
+        time.sleep(0.02)
     time.sleep(0.5)             # the closed connections leave the workers' published counts
     return seen >= workers
 
@@ -160,8 +164,8 @@ def test_every_worker_sees_a_reindex(tmp_path, small_index):
     proc, port = start_server(index, tmp_path / "serve.log", "--workers", "2", "--corpus", str(corpus))
     connections = []
     try:
-        assert wait_for(lambda: len(children(proc.pid)) == 2)
-        workers = children(proc.pid)
+        assert wait_for(lambda: len(children(proc.pid)) == 1)
+        workers = children(proc.pid) | {proc.pid}
         held: dict[int, http.client.HTTPConnection] = {}       # a kept-alive connection to each worker
         for _ in range(60):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -185,7 +189,7 @@ def test_every_worker_sees_a_reindex(tmp_path, small_index):
             assert data["total"] == 1, f"worker {pid} answered from the old index"
             assert data["results"][0]["title"] == "乙镇留守儿童关爱工作汇报"
             assert owner(conn, port, workers) == pid          # still the same worker's connection
-        assert children(proc.pid) == workers                  # none died on the way
+        assert children(proc.pid) | {proc.pid} == workers     # none died on the way
     finally:
         for conn in connections:
             conn.close()
@@ -194,22 +198,47 @@ def test_every_worker_sees_a_reindex(tmp_path, small_index):
 
 
 def test_a_worker_that_dies_is_replaced(tmp_path, small_index):
+    """The replacement is a fresh process (the parent has threads by then: no fork of it), it
+    serves the socket beside the parent, and it sees the index as it is now."""
     corpus, index = small_index
     proc, port = start_server(index, tmp_path / "serve.log", "--workers", "2")
     try:
-        assert wait_for(lambda: len(children(proc.pid)) == 2)
-        first = children(proc.pid)
-        victim = min(first)
+        assert wait_for(lambda: len(children(proc.pid)) == 1)
+        victim, = children(proc.pid)
         os.kill(victim, signal.SIGKILL)
-        assert wait_for(lambda: len(children(proc.pid)) == 2 and victim not in children(proc.pid))
+        now: set[int] = set()
+        # One look at a time: a killed process is listed while it exits, then as a zombie (not listed).
+        assert wait_for(lambda: len(now := children(proc.pid)) == 1 and victim not in now)
+        fresh, = children(proc.pid)
+        with open(f"/proc/{fresh}/cmdline", "rb") as f:
+            assert b"webapp.replacement" in f.read()
+        (corpus / "b.txt").write_text(REPORT_B, encoding="utf-8")
+        update_index(index, corpus)
+        assert both_serving(port, {proc.pid, fresh})
         for _ in range(6):                                    # fresh connections, either worker
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             assert ask(conn, "土地流转")[1]["total"] == 1
+            assert ask(conn, "留守儿童")[1]["total"] == 1
             conn.close()
     finally:
         stop(proc)
     assert proc.returncode == 0
-    assert f"服务进程 {victim} 意外退出（信号 9），正在重新启动" in (tmp_path / "serve.log").read_text()
+    log = (tmp_path / "serve.log").read_text()
+    assert f"服务进程 {victim} 意外退出（信号 9），正在重新启动" in log
+    assert "Traceback" not in log
+
+
+def test_a_child_that_cannot_start_is_not_restarted_forever():
+    lines, gave_up = [], threading.Event()
+    supervisor = Supervisor([Child(argv=[sys.executable, "-c", "raise SystemExit(3)"])], lines.append,
+                            give_up=gave_up.set)
+    supervisor.start()
+    try:
+        assert gave_up.wait(60)
+    finally:
+        supervisor.stop_all()
+    assert supervisor.failure == "服务进程连续 5 次启动后很快退出，已停止服务（原因见上面的信息）"
+    assert len(lines) == 5 and all("意外退出（退出码 3），正在重新启动" in line for line in lines), lines
 
 
 def _serve_in_own_group(index: Path, log: Path) -> tuple[subprocess.Popen, int]:
@@ -219,7 +248,7 @@ def _serve_in_own_group(index: Path, log: Path) -> tuple[subprocess.Popen, int]:
         proc = subprocess.Popen([sys.executable, "-m", "indexer", "serve", "--index", str(index), "--port", str(port),
                                  "--workers", "2"], cwd=ROOT, env=ENV, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
-    assert wait_for(lambda: len(children(proc.pid)) == 2, 60), log.read_text()
+    assert wait_for(lambda: len(children(proc.pid)) == 1, 60), log.read_text()
     assert wait_for(lambda: _answers(port), 60), log.read_text()
     return proc, port
 
@@ -237,7 +266,7 @@ def _answers(port: int) -> bool:
 def test_ctrl_c_stops_every_process(tmp_path, small_index):
     _, index = small_index
     proc, port = _serve_in_own_group(index, tmp_path / "serve.log")
-    workers = children(proc.pid)
+    workers = children(proc.pid) | {proc.pid}
     try:
         os.killpg(proc.pid, signal.SIGINT)                    # what Ctrl+C sends: the whole group
         assert proc.wait(15) == 130

@@ -19,34 +19,75 @@ IDLE_SECONDS = 60
 MAX_CONNECTIONS = 200
 
 
-def run(app, host: str = "127.0.0.1", port: int = 5000, threads: int = 8, workers: int = 1,
+def run(config: dict, host: str = "127.0.0.1", port: int = 5000, threads: int = 8, workers: int = 1,
         also=None, log=None) -> int:
-    """Serve until stopped; returns the signal that stopped a multi-process server (0 otherwise).
-    With several workers, ``also`` (if given) runs in a supervised process of its own beside
-    them (the corpus watcher: a thread in the parent would be forked mid-work with every restart).
-    OSError when host:port cannot be bound."""
+    """Serve the app built from ``config`` (webapp.create_app) until stopped; returns the signal
+    that stopped a multi-process server (0 otherwise). With several workers, ``also`` (if given, a
+    webapp.workers.Child) runs in a supervised process of its own beside them (the corpus watcher).
+    OSError when host:port cannot be bound; ReportSearchError when the workers cannot be kept up."""
+    from . import create_app
+
     more_open_files()
+    app = create_app(config)
     if workers <= 1:
         print(f"reportsearch 正在运行：http://{host}:{port}/  （{threads} 个线程，按 Ctrl+C 停止）", file=sys.stderr,
               flush=True)
         _serve(app, threads, host=host, port=port)
         return 0
+    sock = listening_socket(host, port)
+    try:
+        return _run_workers(app, config, sock, f"{host}:{port}", threads, workers, also,
+                            log or (lambda line: print(f"reportsearch: {line}", file=sys.stderr, flush=True)))
+    finally:
+        sock.close()
+
+
+def _run_workers(app, config: dict, sock: socket.socket, where: str, threads: int, workers: int, also,
+                 log) -> int:
+    """The parent warms the app, forks the other workers (and ``also``), then serves as worker 0
+    until a stop signal (webapp.workers)."""
+    import signal
+
+    from . import replacement
     from . import workers as processes
     from .balance import Balance
 
-    sock = listening_socket(host, port)
+    stopped: list[int] = []
+
+    def stop(signum, frame):
+        stopped.append(signum)
+        raise processes.Stop(signum)
+
+    previous = {s: signal.signal(s, stop) for s in processes.STOP_SIGNALS}
+    supervisor = None
     try:
         prepare(app.extensions["reportsearch"])
         processes.share_before_fork()
-        print(f"reportsearch 正在运行：http://{host}:{port}/  （{workers} 个进程，每个 {threads} 个线程，"
+        print(f"reportsearch 正在运行：http://{where}/  （{workers} 个进程，每个 {threads} 个线程，"
               "按 Ctrl+C 停止）", file=sys.stderr, flush=True)
-        say = log or (lambda line: print(f"reportsearch: {line}", file=sys.stderr, flush=True))
         balance = Balance(workers)
-        targets = [partial(_serve_worker, app, threads, sock, balance, slot) for slot in range(workers)]
-        targets += [also] if also else []
-        return processes.Supervisor(targets, say).run()
+        children = [processes.Child(
+            argv=[sys.executable, "-m", "webapp.replacement",
+                  replacement.spec(config, threads, slot, workers, sock, balance)],
+            first=partial(_serve_gated, app, threads, sock, balance, slot),
+            fds=(sock.fileno(), balance.fd), ended=partial(balance.forget, slot)) for slot in range(1, workers)]
+        supervisor = processes.Supervisor(children + ([also] if also else []), log)
+        supervisor.start()
+        _serve_gated(app, threads, sock, balance, 0)
+    except processes.Stop:
+        pass
     finally:
-        sock.close()
+        for s in processes.STOP_SIGNALS:
+            signal.signal(s, signal.SIG_IGN)     # a second Ctrl+C does not cut the shutdown short
+        if supervisor is not None:
+            supervisor.stop_all()
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    if supervisor is not None and supervisor.failure:
+        from indexer.errors import ReportSearchError
+
+        raise ReportSearchError(supervisor.failure)
+    return stopped[0] if stopped else 0
 
 
 # A word in nearly every work report: searching it builds what every search of this index state
@@ -91,7 +132,17 @@ def _serve(app, threads: int, **where) -> None:
     serve(app, **_options(threads), **where)
 
 
-def _serve_worker(app, threads: int, sock: socket.socket, balance, slot: int) -> None:
+def serve_worker(config: dict, threads: int, sock: socket.socket, balance, slot: int) -> None:
+    """A worker started afresh (webapp.replacement): its own app, warmed, then served."""
+    from . import create_app
+
+    more_open_files()
+    app = create_app(config)
+    prepare(app.extensions["reportsearch"])
+    _serve_gated(app, threads, sock, balance, slot)
+
+
+def _serve_gated(app, threads: int, sock: socket.socket, balance, slot: int) -> None:
     """One worker: waitress on the shared socket, accepting only while not ahead of the others."""
     import logging
 
