@@ -318,7 +318,7 @@ def report(n: int, runs: list[dict]) -> None:
         ("HTTP API p50 / p95 (ms), one client", "", f"{f('http50')} / {f('http95')}", ""),
         (f"HTTP API p50 / p95 (ms), {CLIENTS} clients", "", f"{f('http8_50')} / {f('http8_95')}", ""),
         (f"HTTP requests/s, {CLIENTS} clients", "", f("req_s", "{:.0f}"), ""),
-        ("server processes (1: one serves alone; 3: a parent and 2 workers)", "", f("procs", "{:.0f}"), ""),
+        ("server processes (1: one serves alone; 2: the parent serves beside a forked worker)", "", f("procs", "{:.0f}"), ""),
         ("server memory: PSS summed over its processes (MB; RAM used, shared pages split)", "", f("pss_mb", "{:.0f}"), ""),
         ("server memory: RSS summed over its processes (MB; shared pages counted in each)", "", f("rss_mb", "{:.0f}"), ""),
         ("cold start to first answer (s)", "", f("cold_s", "{:.2f}"), ""),

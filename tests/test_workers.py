@@ -118,6 +118,16 @@ def test_a_worker_ahead_of_a_live_one_steps_back():
     assert balance.behind(2, now=100.0 + STALE)
 
 
+def test_a_fresh_process_sees_the_page_through_its_descriptor_and_a_dead_worker_is_forgotten():
+    made = Balance(2)
+    attached = Balance(2, fd=made.fd)                   # as webapp.replacement maps it
+    made.publish(0, 3, now=100.0)
+    attached.publish(1, 1, now=100.0)
+    assert not made.behind(0, now=100.0)                # slot 1 holds fewer: slot 0 waits
+    made.forget(1)                                      # slot 1 died: not waited for at once
+    assert made.behind(0, now=100.0) and attached.behind(0, now=100.0)
+
+
 def test_eight_clients_at_once_are_split_between_the_workers(tmp_path, small_index):
     """Kept-alive connections opened together: each worker holds some (without webapp.balance the
     first worker to wake often took all eight)."""
