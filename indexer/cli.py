@@ -225,6 +225,11 @@ def cmd_watch(cfg, args) -> int:
     need_corpus(cfg)
     watcher = _watcher(cfg, sys.stdout).start(initial=True)
     _log(f"正在监视 {Path(cfg['corpus_dir']).resolve()}，文件变化后自动更新索引（按 Ctrl+C 停止）")
+    _until_stopped(watcher)
+
+
+def _until_stopped(watcher) -> None:
+    """Let a started watcher work until this process is stopped, then stop it."""
     try:
         while True:
             time.sleep(3600)
@@ -335,17 +340,9 @@ def _watch_process(cfg):
     has to be replaced (webapp.workers)."""
     from webapp.workers import Child
 
-    def watch_until_stopped() -> None:
-        watcher = _watcher(cfg, sys.stderr).start(initial=True)
-        try:
-            while True:
-                time.sleep(3600)
-        finally:
-            watcher.stop()
-
     return Child(argv=[sys.executable, "-m", "indexer", "watch", "--index", str(cfg["index_dir"]),
                        "--corpus", str(cfg["corpus_dir"]), "--lock-timeout", str(cfg["lock_timeout"])],
-                 first=watch_until_stopped)
+                 first=lambda: _until_stopped(_watcher(cfg, sys.stderr).start(initial=True)))
 
 
 HANDLERS = {"index": cmd_index, "search": cmd_search, "serve": cmd_serve, "watch": cmd_watch, "status": cmd_status}

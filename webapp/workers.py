@@ -54,14 +54,6 @@ class Stop(SystemExit):
     """A stop signal, raised in the main thread: a SystemExit, so waitress's loop ends on it as on
     Ctrl+C (shutting its threads down) and returns."""
 
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
-def raise_stop(signum, frame):
-    raise Stop(signum)
-
 
 def end_when_orphaned(parent: int) -> None:
     """In a child: a thread that ends the process once ``parent`` is gone (killed, crashed)."""
@@ -107,7 +99,10 @@ class Supervisor:
     def start(self) -> None:
         """Start every child: call before the process starts any thread (they are forked)."""
         for which, spec in enumerate(self.specs):
-            self._fork(which) if spec.first else self._exec(which)
+            if spec.first:
+                self._fork(which)
+            else:
+                self._exec(which)
         threading.Thread(target=self._supervise, daemon=True, name="supervisor").start()
 
     def _fork(self, which: int) -> None:
