@@ -36,6 +36,8 @@ def test_offsets_point_into_the_original_text():
 
 def test_bigrams_are_positioned_by_character():
     assert tokens(GramTokenizer(), "新塘村，县") == [("新塘", 0, 0, 2), ("塘村", 1, 1, 3), ("县", 4, 4, 5)]
+    # and across a quotation mark inside a phrase, at its first character (indexer.text.quotes)
+    assert ("五规", 5, 5, 7) in tokens(GramTokenizer(), "紧盯“十四五”规划")
 
 
 def test_analyzers_pickle():

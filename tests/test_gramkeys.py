@@ -10,7 +10,8 @@ from indexer.text.analysis import bigrams
 from indexer.text.gramkeys import gram_keys, gram_text
 
 VALUES = ["", "。", "社", "社区", "社区。社", "一站式服务、一条龙办理", "ＧＤＰ增长８.５%", "土地流轉面積",
-          "a_b__c", "e-mail 2024-01-06", "x\ny", "𠀀𠀁a", "a𠀀", "İstanbul ΣΑΣ"]
+          "a_b__c", "e-mail 2024-01-06", "x\ny", "𠀀𠀁a", "a𠀀", "İstanbul ΣΑΣ",
+          "紧盯“十四五”规划", '深化"放管服"改革', "“两”新", "𠀀“𠀁”"]
 
 
 @pytest.mark.parametrize("value", VALUES)

@@ -280,6 +280,34 @@ def test_each_result_says_which_tier_matched_and_the_total_says_how_many_are_exa
     assert data["exact_total"] == 1 and data["results"][0]["match"] == "exact"
 
 
+SLOGANS = {
+    "a.txt": "甲市工作汇报\n甲市紧盯“十四五”规划目标任务，深化“放管服”改革，开展“两新”行动。\n",
+    "b.txt": "乙县工作汇报\n乙县深入推进“十百千万”工程，完成十四五时期的规划编制。\n",
+    "c.txt": "丙县工作汇报\n丙县学习运用“千万工程”经验，推进十四五规划实施。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def slogans(tmp_path_factory):
+    return Searcher(corpus_index(tmp_path_factory.mktemp("slogans"), SLOGANS))
+
+
+def test_a_quoted_slogan_is_found_as_typed_without_its_quotes(slogans):
+    # Reports quote their programmes: “十四五”规划 says 十四五规划, and is counted and marked so.
+    result = slogans.search("十四五规划", limit=10)
+    exact = {h.title: h for h in result.hits if h.match == "exact"}
+    assert result.exact_total == 2 and set(exact) == {"甲市工作汇报", "丙县工作汇报"}
+    assert "紧盯“<mark>十四五”规划</mark>目标" in exact["甲市工作汇报"].snippet
+    assert slogans.search("放管服改革", limit=10).exact_total == 1
+
+
+def test_a_phrase_inside_another_quoted_name_is_not_verbatim(slogans):
+    # 千万 in “十百千万”工程 belongs to another programme: not 千万工程 as typed.
+    result = slogans.search("千万工程", limit=10)
+    assert [h.title for h in result.hits if h.match == "exact"] == ["丙县工作汇报"]
+    assert result.exact_total == 1
+
+
 def test_prominence_counts_a_glossary_entry_below_a_list_item():
     runs = ["以旧换新"]
     glossary = "附件 名词解释\n以旧换新：以旧商品折价换购新商品，以旧换新补贴由财政承担。"

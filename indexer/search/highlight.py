@@ -17,6 +17,7 @@ from html import escape
 from typing import NamedTuple
 
 from indexer.text.normalize import normalize
+from indexer.text.quotes import contains, find_all
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;\n]?")
 _CLAUSE = re.compile(r"[^，,、：:。！？；!?;\n]*[，,、：:。！？；!?;\n]?")
@@ -58,7 +59,7 @@ def find_spans(text: str, needles, norm: str | None = None) -> list[Span]:
     """
     norm = normalize(text) if norm is None else norm
     needles = [_as_needle(n) for n in needles if n]
-    present = [n for n in needles if n.text and n.text in norm]
+    present = [n for n in needles if n.text and contains(norm, n.text)]
     texts = {n.text for n in present}
     whole: list[Span] = []
     for needle in present:
@@ -80,11 +81,9 @@ def find_spans(text: str, needles, norm: str | None = None) -> list[Span]:
 
 
 def _occurrences(norm: str, needle: str, synonym_of: str) -> list[Span]:
-    spans, start = [], norm.find(needle)
-    while start >= 0:
-        spans.append(Span(start, start + len(needle), synonym_of))
-        start = norm.find(needle, start + 1)
-    return spans
+    """Every occurrence of needle, through quotation marks inside it too (“十四五”规划 for
+    十四五规划: indexer.text.quotes)."""
+    return [Span(start, end, synonym_of) for start, end in find_all(norm, needle)]
 
 
 def _scattered(norm: str, words) -> list[str]:

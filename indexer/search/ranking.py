@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from indexer.engine.scoring import Bm25
+from indexer.text.quotes import unquoted
 
 # ---- Tiers: the scores the query gives (indexer.search.tiers) -------------------------------
 EXACT_SCORE = 10000.0       # far above any BM25 sum: a verbatim match outranks everything else
@@ -229,7 +230,8 @@ def prominence(content: str, runs: list[str]) -> float:
     """A factor around 1 for a paragraph (normalised heading + "\\n" + text, or text) that
     contains some of ``runs`` verbatim: above 1 when one opens it or a sentence naming one gives
     figures, below when most of their occurrences are items of a 、-list, and lower still in a
-    glossary."""
+    glossary. Quotation marks inside a phrase do not count (indexer.text.quotes)."""
+    content = unquoted(content)
     runs = [r for r in dict.fromkeys(runs) if r and r in content]
     if not runs:
         return 1.0

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from indexer.engine.schema import heading_and_text
 from indexer.text.normalize import normalize
+from indexer.text.quotes import contains
 
 
 def is_exact(normalized_text: str, checks: list[list[list[str]]]) -> bool:
-    """Does a paragraph (normalised) contain some alternative of every clause verbatim?"""
-    return all(any(all(run in normalized_text for run in alt) for alt in clause) for clause in checks)
+    """Does a paragraph (normalised) contain some alternative of every clause verbatim (a
+    quotation mark inside it no break: “十四五”规划 says 十四五规划, indexer.text.quotes)?"""
+    return all(any(all(contains(normalized_text, run) for run in alt) for alt in clause) for clause in checks)
 
 
 def has_words(normalized_text: str, word_checks) -> bool:
     """Does a paragraph (normalised) have every word of some alternative of every clause?"""
-    return all(any(all(w in normalized_text or (parts and all(p in normalized_text for p in parts))
+    return all(any(all(contains(normalized_text, w) or (parts and all(p in normalized_text for p in parts))
                        for w, parts in alt) for alt in clause) for clause in word_checks)
 
 

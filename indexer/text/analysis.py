@@ -13,7 +13,8 @@ the original:
   国务院) at the same position.
 * grams: overlapping character bigrams positioned by character offset, so that a phrase of
   bigrams matches exactly the paragraphs that contain the query verbatim, however jieba
-  segmented them in context (新塘 inside 新塘村).
+  segmented them in context (新塘 inside 新塘村); and the bigram across a quotation mark inside a
+  phrase (“十四五”规划 → 五规), which finds it as 十四五规划 (indexer.text.quotes).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from typing import Iterator, Sequence
 
 from indexer.text import segmenters
 from indexer.text.normalize import normalize
+from indexer.text.quotes import joints
 
 WORD_RUN = re.compile(r"[^\W_]+")
 _query_segmenter: str | None = None       # the segmenter of the index being searched
@@ -103,9 +105,11 @@ def query_words(text: str) -> list[str]:
 
 
 def bigrams(text: str) -> list[list[str]]:
-    """Runs of word characters in normalised text, each as its list of bigrams (or one unigram)."""
+    """Runs of word characters in normalised text, each as its list of bigrams (or one unigram),
+    then the bigram across each joint (“十四五”规划 → 五规: indexer.text.quotes), one run each."""
+    norm = normalize(text)
     return [[run] if len(run) == 1 else list(map(operator.add, run[:-1], run[1:]))
-            for run in WORD_RUN.findall(normalize(text))]
+            for run in WORD_RUN.findall(norm)] + [[norm[i] + norm[j]] for i, j in joints(norm)]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -179,9 +183,13 @@ def _subword_table(segmenter: str) -> _Subwords:
 
 
 def gram_pieces(value: str) -> Iterator[tuple[str, int, int]]:
-    """(bigram, offset, offset) of each run of word characters (a run of one: the character)."""
-    for m in WORD_RUN.finditer(normalize(value)):
+    """(bigram, offset, offset) of each run of word characters (a run of one: the character),
+    and of the bigram across each joint (at the offset of its first character)."""
+    norm = normalize(value)
+    for m in WORD_RUN.finditer(norm):
         run, base = m.group(0), m.start()
         width = 1 if len(run) == 1 else 2
         for i in range(len(run) - width + 1):
             yield run[i:i + width], base + i, base + i
+    for i, j in joints(norm):
+        yield norm[i] + norm[j], i, i
