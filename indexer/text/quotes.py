@@ -13,6 +13,7 @@ phrase here (indexer.search.verbatim, indexer.search.highlight).
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterator
 
@@ -59,37 +60,49 @@ def _whole(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
                for s, e in spans)
 
 
-def find_all(text: str, phrase: str) -> Iterator[tuple[int, int]]:
-    """(start, end) in text of each occurrence of phrase, written straight or through joints."""
-    if not phrase:
-        return
-    if _ANY_QUOTE.search(text) is None:
-        at = text.find(phrase)
-        while at >= 0:
-            yield at, at + len(phrase)
-            at = text.find(phrase, at + 1)
-        return
-    bare = JOINT.sub("", text)
-    at = bare.find(phrase)
-    if at < 0:
-        return
+def find_all(text: str, phrase: str) -> list[tuple[int, int]]:
+    """(start, end) in text of each occurrence of phrase, written straight or through joints,
+    in text order."""
+    found = []
+    at = text.find(phrase) if phrase else -1
+    while at >= 0:                  # written straight: within a quotation or outside it, never across
+        found.append((at, at + len(phrase)))
+        at = text.find(phrase, at + 1)
+    if phrase and _ANY_QUOTE.search(text) is not None:
+        found += _across_joints(text, phrase)
+    return sorted(found)
+
+
+@functools.lru_cache(maxsize=1024)
+def _joint_bigrams(text: str) -> frozenset[str]:
+    """The bigrams across text's joints (a search asks this of the same paragraph for each word)."""
+    return frozenset(text[i] + text[j] for i, j in joints(text))
+
+
+def _across_joints(text: str, phrase: str) -> list[tuple[int, int]]:
+    """The occurrences of phrase that cross a joint and hold whole the quotations they cross."""
+    # Crossing a joint means holding the two characters either side of it, as a bigram.
+    across = _joint_bigrams(text)
+    if not any(phrase[k:k + 2] in across for k in range(len(phrase) - 1)):
+        return []
     offsets, last = [], 0
     for m in JOINT.finditer(text):
         offsets += range(last, m.start())
         last = m.end()
     offsets += range(last, len(text))
-    spans = quotations(text)
+    bare, spans, found = JOINT.sub("", text), quotations(text), []
+    at = bare.find(phrase)
     while at >= 0:
         start, end = offsets[at], offsets[at + len(phrase) - 1] + 1
-        if _whole(start, end, spans):
-            yield start, end
+        if end - start > len(phrase) and _whole(start, end, spans):
+            found.append((start, end))
         at = bare.find(phrase, at + 1)
+    return found
 
 
 def contains(text: str, phrase: str) -> bool:
     """Does text say phrase, straight or through joints (``find_all``)?"""
-    return phrase in text or (_ANY_QUOTE.search(text) is not None
-                              and next(find_all(text, phrase), None) is not None)
+    return phrase in text or (_ANY_QUOTE.search(text) is not None and bool(_across_joints(text, phrase)))
 
 
 def unquoted(text: str) -> str:
