@@ -43,6 +43,14 @@ def test_a_generic_title_under_the_full_title_is_the_same_report():
     assert [r.title for r in split_reports(cleaned, "a.txt", cleaned.title)] == ["高阳县2015年政府工作报告"]
 
 
+def test_a_subtitle_naming_the_speech_is_no_title_of_its_own():
+    meeting = "——2025年1月16日省长李乐成在辽宁省第十四届人民代表大会第三次会议上的讲话"
+    assert not is_report_title(meeting)
+    body = "现在，我代表省人民政府向大会报告工作，请予审议。"
+    reports = split_reports(Cleaned(blocks=["2025年辽宁省政府工作报告", meeting, "各位代表：", body]), "a.docx")
+    assert [r.title for r in reports] == ["2025年辽宁省政府工作报告"]
+
+
 def test_a_title_repeated_after_the_body_starts_a_copy():
     body = "现在，我代表省人民政府向大会报告工作，请予审议。"
     cleaned = Cleaned(blocks=["政府工作报告", body, "政府工作报告", body])

@@ -23,11 +23,13 @@ _TITLE = re.compile(
     r"\s*([(（][^()（）]{0,20}[)）])?$"
 )
 _SENTENCE_PUNCT = re.compile(r"[。；;！!？?，,]")
+_SUBTITLE_DASH = ("—", "－－", "--")       # a line opening with a dash continues the title above it
 
 
 def is_report_title(line: str) -> bool:
-    """A standalone line that names a report: short, not a sentence, not a numbered heading."""
-    if not (4 <= len(line) <= 40) or _SENTENCE_PUNCT.search(line):
+    """A standalone line that names a report: short, not a sentence, not a numbered heading, not
+    a subtitle (——2025年1月16日省长×××在……会议上的讲话 says when and where a report was given)."""
+    if not (4 <= len(line) <= 40) or _SENTENCE_PUNCT.search(line) or line.startswith(_SUBTITLE_DASH):
         return False
     if heading_level(line):
         return False
