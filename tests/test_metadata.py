@@ -38,6 +38,17 @@ def test_only_a_standalone_dateline_dates_a_report():
     assert report_date(["2023年12月1日，县委召开会议。", "正文。"]) is None
 
 
+def test_the_meeting_line_under_a_title_dates_the_report():
+    meeting = "——2025年1月16日省长李乐成在辽宁省第十四届人民代表大会第三次会议上的讲话"
+    assert report_date([meeting, "各位代表：", "现在，我代表省人民政府向大会报告工作。"]) == "2025-01-16"
+    assert report_date(["2025年1月16日在湖北省第十四届人民代表大会第三次会议上湖北省人民政府代省长 李殿勋",
+                        "各位代表："]) == "2025-01-16"
+    # The file's date (when it was converted) is the last resort, after the meeting line.
+    assert enrich("2025年上海市政府工作报告", ["----2025年1月15日龚正市长在上海市第十六届人民代表大会第三次会议的政府工作报告",
+                                              "各位代表："], {"file_date": "2025-01-23"})["date"] == "2025-01-15"
+    assert report_date(["2023年12月1日在全县会议上，县委书记作了讲话，部署社区建设工作。", "正文。"]) is None
+
+
 def test_enrich_order_of_trust():
     blocks = ["嘉禾县建县于1639年，位于郴州市西南部。", "2024年3月5日"]
     assert enrich("农村社区建设工作情况汇报", blocks, {"file_date": "2020-01-01"}) == {

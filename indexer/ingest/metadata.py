@@ -75,14 +75,27 @@ def date_line(line: str) -> str | None:
     return normalize_date(line)
 
 
+# Where and when a report was given, under its title: ——2025年1月16日省长×××在辽宁省第十四届人民代表大会
+# 第三次会议上的讲话, 2025年1月16日在湖北省……会议上. Longer than a dateline, and the report's own date.
+_MEETING = re.compile(r"^[—－\-\s]*((?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\S{0,12}?在\S{2,60}?(?:会议|大会)")
+
+
+def meeting_date(line: str) -> str | None:
+    """The date of a line saying when and at what meeting a report was given, else None (a
+    sentence telling of a meeting is no such line)."""
+    m = None if re.search(r"[，,；;。]", line) else _MEETING.match(line)
+    return normalize_date(m.group(1)) if m else None
+
+
 def report_date(blocks: list[str]) -> str | None:
-    """The report's own date: a standalone date line among its last or first few blocks."""
+    """The report's own date: a standalone date line among its last or first few blocks, or the
+    line under its title that says at what meeting it was given."""
     edge = blocks[-_EDGE_BLOCKS:][::-1] + blocks[:_EDGE_BLOCKS]
     for line in edge:
         date = date_line(line)
         if date:
             return date
-    return None
+    return next(filter(None, map(meeting_date, blocks[:_EDGE_BLOCKS])), None)
 
 
 def doctype(title: str) -> str:
