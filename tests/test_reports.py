@@ -43,6 +43,13 @@ def test_a_generic_title_under_the_full_title_is_the_same_report():
     assert [r.title for r in split_reports(cleaned, "a.txt", cleaned.title)] == ["高阳县2015年政府工作报告"]
 
 
+def test_a_meeting_line_in_the_title_line_dates_the_report():
+    body = "现在，我代表国务院，向大会报告政府工作，请予审议。"
+    line = "政府工作报告——2016年3月5日在第十二届全国人民代表大会第四次会议上国务院总理 李克强"
+    report = split_reports(Cleaned(blocks=[line, "各位代表：", body]), "2016.txt")[0]
+    assert report.meta["date"] == "2016-03-05" and "会议" not in report.title
+
+
 def test_a_subtitle_naming_the_speech_is_no_title_of_its_own():
     meeting = "——2025年1月16日省长李乐成在辽宁省第十四届人民代表大会第三次会议上的讲话"
     assert not is_report_title(meeting)

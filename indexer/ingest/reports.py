@@ -11,9 +11,10 @@ import re
 from itertools import islice
 
 from indexer.ingest.clean import Cleaned
+from indexer.ingest.metadata import meeting_date
 from indexer.model import Report
 from indexer.ingest.paragraphs import BODY_MIN, cjk_count, heading_level, is_body, mark_headings
-from indexer.ingest.titles import (citation_title, continued_title, is_title_like, specific_title,
+from indexer.ingest.titles import (citation_title, continued_title, is_title_like, main_title, specific_title,
                                    title_from_filename, title_key, without_attachment_label, wrapped_title)
 
 # A title names a report type at its end, optionally followed by a note in brackets:
@@ -109,9 +110,11 @@ def _reports(cleaned: Cleaned, source: str, spans: list[tuple[str, int, int]]) -
                 title = named
         title = _title_of_copy(title, _opening(blocks, begin, end), openings)
         begin = _skip_title_repeats(blocks, begin, end, title)
+        # 政府工作报告——2016年3月5日在……会议上: the meeting line leaves the title but dates the report.
+        given = meeting_date(main_title(title)[1])
         title = citation_title(title, source, blocks[begin:begin + 3])
         report = Report(title=title, meta=dict(cleaned.meta))
-        own_dates = [date for at, date in sorted(cleaned.dates.items()) if begin < at <= end]
+        own_dates = [given] * bool(given) + [date for at, date in sorted(cleaned.dates.items()) if begin < at <= end]
         if own_dates:
             report.meta.setdefault("date", own_dates[-1])
         declared = {i - begin for i in cleaned.headings if begin <= i < end}
