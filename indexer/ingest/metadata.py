@@ -29,6 +29,7 @@ _DOCTYPE = re.compile(
 )
 # A report's own date stands alone on a line (a signature or a dateline), not inside a sentence.
 _DATE_LINE_MAX = 40
+_CLAUSE_PUNCT = re.compile(r"[，,；;。]")      # a line with these is a sentence, not a dateline
 _EDGE_BLOCKS = 3
 _OPENING_CHARS = 200
 
@@ -70,7 +71,7 @@ def parse_meta_line(line: str) -> dict[str, str] | None:
 
 def date_line(line: str) -> str | None:
     """The date of a dateline such as '2024年1月6日' or '嘉禾县民政局 2024年1月6日'; None for a sentence."""
-    if len(line) > _DATE_LINE_MAX or re.search(r"[，,；;。]", line.rstrip("。")):
+    if len(line) > _DATE_LINE_MAX or _CLAUSE_PUNCT.search(line.rstrip("。")):
         return None
     return normalize_date(line)
 
@@ -83,7 +84,7 @@ _MEETING = re.compile(r"^[—－\-\s]*((?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{
 def meeting_date(line: str) -> str | None:
     """The date of a line saying when and at what meeting a report was given, else None (a
     sentence telling of a meeting is no such line)."""
-    m = None if re.search(r"[，,；;。]", line) else _MEETING.match(line)
+    m = None if _CLAUSE_PUNCT.search(line) else _MEETING.match(line)
     return normalize_date(m.group(1)) if m else None
 
 

@@ -114,9 +114,9 @@ def _reports(cleaned: Cleaned, source: str, spans: list[tuple[str, int, int]]) -
         given = meeting_date(main_title(title)[1])
         title = citation_title(title, source, blocks[begin:begin + 3])
         report = Report(title=title, meta=dict(cleaned.meta))
-        own_dates = [given] * bool(given) + [date for at, date in sorted(cleaned.dates.items()) if begin < at <= end]
-        if own_dates:
-            report.meta.setdefault("date", own_dates[-1])
+        own_dates = [date for at, date in sorted(cleaned.dates.items()) if begin < at <= end]
+        if own_dates or given:
+            report.meta.setdefault("date", own_dates[-1] if own_dates else given)
         declared = {i - begin for i in cleaned.headings if begin <= i < end}
         report.blocks = mark_headings(blocks[begin:end], declared)
         reports.append(report)

@@ -85,12 +85,13 @@ def _across_joints(text: str, phrase: str) -> list[tuple[int, int]]:
     across = _joint_bigrams(text)
     if not any(phrase[k:k + 2] in across for k in range(len(phrase) - 1)):
         return []
-    offsets, last = [], 0
+    offsets, pieces, last = [], [], 0
     for m in JOINT.finditer(text):
         offsets += range(last, m.start())
+        pieces.append(text[last:m.start()])
         last = m.end()
     offsets += range(last, len(text))
-    bare, spans, found = JOINT.sub("", text), quotations(text), []
+    bare, spans, found = "".join(pieces) + text[last:], quotations(text), []
     at = bare.find(phrase)
     while at >= 0:
         start, end = offsets[at], offsets[at + len(phrase) - 1] + 1
