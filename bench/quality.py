@@ -7,8 +7,9 @@
    graded by reading the paragraphs; 2 = a real precedent on the topic, 1 = a relevant mention;
    each judgment names its paragraph by a verbatim anchor string; and the held-out sets on the
    development collection, by default bench/quality/holdout_judgments.json (the third set),
-   bench/quality/holdout2_judgments.json (the fourth) and bench/quality/holdout3_judgments.json
-   (the fifth), each committed before the ranking changes it checks and never tuned on):
+   bench/quality/holdout2_judgments.json (the fourth), bench/quality/holdout3_judgments.json
+   (the fifth) and bench/quality/holdout4_judgments.json (the sixth), each committed before
+   the ranking changes it checks and never tuned on):
    nDCG@10, P@5, recall@50, overall and per query form, and for every space-separated `words`
    query against its `joined` counterpart (the same words typed together). Each held-out set
    gets its own tables; with several, one line pools their queries.
@@ -51,7 +52,7 @@ DEV_CORPUS = ROOT / "bench" / "devcorpus"
 DEV_JUDGMENTS = Path(__file__).parent / "quality" / "dev_judgments.json"
 HELD_OUT = [Path(__file__).parent / "quality" / name
             for name in ("holdout_judgments.json", "holdout2_judgments.json",
-                         "holdout3_judgments.json")]
+                         "holdout3_judgments.json", "holdout4_judgments.json")]
 DEV_NOTES = {"SOURCES.md"}          # the collection's notes on its sources, not a report
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -356,7 +357,7 @@ def main() -> None:
     ap.add_argument("--dev-judgments", type=Path, default=DEV_JUDGMENTS)
     ap.add_argument("--held-out", type=Path, nargs="+", default=HELD_OUT, metavar="FILE",
                     help="judged sets on the development collection kept out of all tuning "
-                         "(default: the third, fourth and fifth sets)")
+                         "(default: the third to sixth sets)")
     ap.add_argument("--no-dev", action="store_true", help="only the bundled corpus")
     ap.add_argument("--random", type=int, default=500)
     ap.add_argument("--seed", type=int, default=7)
