@@ -47,6 +47,9 @@ def test_the_meeting_line_under_a_title_dates_the_report():
     assert enrich("2025年上海市政府工作报告", ["----2025年1月15日龚正市长在上海市第十六届人民代表大会第三次会议的政府工作报告",
                                               "各位代表："], {"file_date": "2025-01-23"})["date"] == "2025-01-15"
     assert report_date(["2023年12月1日在全县会议上，县委书记作了讲话，部署社区建设工作。", "正文。"]) is None
+    # The line written as one sentence, with its full stop.
+    assert report_date(["2025年1月19日在江苏省第十四届人民代表大会第三次会议上省长许昆林作政府工作报告。",
+                        "各位代表："]) == "2025-01-19"
 
 
 def test_enrich_order_of_trust():

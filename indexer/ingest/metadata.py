@@ -83,8 +83,9 @@ _MEETING = re.compile(r"^[—－\-\s]*((?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{
 
 def meeting_date(line: str) -> str | None:
     """The date of a line saying when and at what meeting a report was given, else None (a
-    sentence telling of a meeting is no such line)."""
-    m = None if _CLAUSE_PUNCT.search(line) else _MEETING.match(line)
+    sentence telling of a meeting is no such line; one closing full stop is allowed, as in
+    2025年1月19日在江苏省……会议上省长×××作政府工作报告。)."""
+    m = None if _CLAUSE_PUNCT.search(line.rstrip("。")) else _MEETING.match(line)
     return normalize_date(m.group(1)) if m else None
 
 
