@@ -221,3 +221,27 @@ def test_a_view_is_a_snapshot_until_closed(tmp_path):
     assert fresh.generation() > view.generation() and fresh.matches(Q.Term("grams", "污染"))
     view.close()
     fresh.close()
+
+
+def test_segment_lookups_are_remembered_per_view_and_agree_with_whoosh(tmp_path):
+    """A view's reader is a snapshot of segments that never change: each segment's document
+    frequencies and term lookups are remembered, and answer as Whoosh's own reader does."""
+    from indexer.engine import postings
+
+    index_dir = corpus_index(tmp_path, {"a.txt": "甲县工作汇报\n甲县推进社区建设，开展大气污染治理。\n"})
+    (tmp_path / "corpus" / "b.txt").write_text("乙县工作汇报\n乙县推进社区建设。\n", encoding="utf-8")
+    update_index(index_dir, tmp_path / "corpus")           # a second segment
+    view = open_view(store.open_index(index_dir), BM25)
+    plain = store.open_index(index_dir).reader()
+    leaves = [r for r, _ in view._reader.leaf_readers()]
+    assert len(leaves) == 2 and all(isinstance(r.term_memo, dict) for r in leaves)
+    for ours, theirs in zip(leaves, [r for r, _ in plain.leaf_readers()]):
+        for text in ("社区", "污染", "火星"):
+            for _ in range(2):             # asked again: from the memo
+                assert ours.doc_frequency("grams", text) == theirs.doc_frequency("grams", text)
+                assert postings.term_bytes(ours, "grams", text) == postings.term_bytes(theirs, "grams", text)
+        assert ("grams", "社区") in ours.term_memo
+    # One segment has 污染, the other not: the memo is per segment.
+    assert sorted(postings.term_bytes(r, "grams", "污染") is None for r in leaves) == [False, True]
+    plain.close()
+    view.close()

@@ -27,6 +27,8 @@ import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
+from indexer.engine.shortcuts import MEMO_LIMIT
+
 
 _INT = Struct("!i")         # a block's length in the postings file
 
@@ -41,7 +43,20 @@ class Block(NamedTuple):
 
 
 def term_bytes(reader, fieldname: str, text) -> bytes | None:
-    """The term as the index stores it, or None when the field or the term is not there."""
+    """The term as the index stores it, or None when the field or the term is not there;
+    remembered where the reader has a ``term_memo`` (a view's snapshot, indexer.engine.shortcuts)."""
+    memo = getattr(reader, "term_memo", None)
+    if memo is None:
+        return _term_bytes(reader, fieldname, text)
+    key = (fieldname, text)
+    if key not in memo:
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        memo[key] = _term_bytes(reader, fieldname, text)
+    return memo[key]
+
+
+def _term_bytes(reader, fieldname: str, text) -> bytes | None:
     if fieldname not in reader.schema:
         return None
     try:

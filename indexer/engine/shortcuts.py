@@ -1,4 +1,4 @@
-"""Two reads a search makes hundreds of times, made cheaper on a view's reader.
+"""Reads a search makes hundreds of times, made cheaper on a view's reader.
 
 Its place in the flow query → parse → search → highlight → results: inside the engine, under the
 index view (indexer.engine.view), beneath Whoosh's public layer. A search asks for document
@@ -16,11 +16,19 @@ MEMO_LIMIT = 100_000     # document frequencies remembered per view before the m
 
 def memoise_doc_frequency(reader) -> None:
     """Make ``reader.doc_frequency`` answer from a memo: a reader is a snapshot, whose document
-    frequencies never change (Whoosh's own code and the scorers call it on the reader too)."""
-    ask = reader.doc_frequency
+    frequencies never change (Whoosh's own code and the scorers call it on the reader too).
+    Each segment's reader as well: the exact tier and the kept lists ask them directly, and
+    term lookups there (``postings.term_bytes``) are memoised on the same grounds."""
+    for leaf in {id(r): r for r in [reader] + [r for r, _ in reader.leaf_readers()]}.values():
+        leaf.doc_frequency = memoised(leaf.doc_frequency)
+        leaf.term_memo = {}
+
+
+def memoised(ask):
+    """``ask(fieldname, text)`` answered from a memo of at most MEMO_LIMIT answers."""
     memo: dict = {}
 
-    def doc_frequency(fieldname, text):
+    def answer(fieldname, text):
         key = (fieldname, text)
         got = memo.get(key)
         if got is None:
@@ -29,7 +37,7 @@ def memoise_doc_frequency(reader) -> None:
             got = memo[key] = ask(fieldname, text)
         return got
 
-    reader.doc_frequency = doc_frequency
+    return answer
 
 
 class StoredFields:
