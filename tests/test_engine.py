@@ -245,3 +245,18 @@ def test_segment_lookups_are_remembered_per_view_and_agree_with_whoosh(tmp_path)
     assert sorted(postings.term_bytes(r, "grams", "污染") is None for r in leaves) == [False, True]
     plain.close()
     view.close()
+
+
+def test_a_memo_starts_over_when_full_and_remembers_none():
+    from indexer.engine.shortcuts import Memo
+
+    asked = []
+
+    def ask(text):
+        asked.append(text)
+        return None if text == "火星" else len(text)
+
+    memo = Memo(2)
+    assert [memo.answer(t, ask, t) for t in ("社区", "火星", "社区", "火星")] == [2, None, 2, None]
+    assert asked == ["社区", "火星"] and len(memo) == 2
+    assert memo.answer("治安", ask, "治安") == 2 and len(memo) == 1    # full: started over

@@ -27,8 +27,6 @@ import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
-from indexer.engine.shortcuts import MEMO_LIMIT
-
 
 _INT = Struct("!i")         # a block's length in the postings file
 
@@ -49,11 +47,8 @@ def term_bytes(reader, fieldname: str, text) -> bytes | None:
     if memo is None:
         return _term_bytes(reader, fieldname, text)
     key = (fieldname, text)
-    if key not in memo:
-        if len(memo) >= MEMO_LIMIT:
-            memo.clear()
-        memo[key] = _term_bytes(reader, fieldname, text)
-    return memo[key]
+    got = memo.get(key)
+    return memo.answer(key, _term_bytes, reader, fieldname, text) if got is None else got
 
 
 def _term_bytes(reader, fieldname: str, text) -> bytes | None:

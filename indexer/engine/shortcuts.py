@@ -11,31 +11,50 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-MEMO_LIMIT = 100_000     # document frequencies remembered per view before the memo starts over
+MEMO_LIMIT = 100_000     # answers a memo of a view's whole reader holds before it starts over
+
+
+class Memo(dict):
+    """Answers by (fieldname, text), at most ``limit`` of them: when full it starts over."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def answer(self, key, ask, *args):
+        """The answer remembered for ``key``, else ``ask(*args)``, remembered."""
+        got = self.get(key)
+        if got is None and key not in self:
+            if len(self) >= self.limit:
+                self.clear()
+            got = self[key] = ask(*args)
+        return got
 
 
 def memoise_doc_frequency(reader) -> None:
     """Make ``reader.doc_frequency`` answer from a memo: a reader is a snapshot, whose document
     frequencies never change (Whoosh's own code and the scorers call it on the reader too).
     Each segment's reader as well: the exact tier and the kept lists ask them directly, and
-    term lookups there (``postings.term_bytes``) are memoised on the same grounds."""
-    for leaf in {id(r): r for r in [reader] + [r for r, _ in reader.leaf_readers()]}.values():
-        leaf.doc_frequency = memoised(leaf.doc_frequency)
-        leaf.term_memo = {}
+    term lookups there (``postings.term_bytes``) are memoised on the same grounds. The
+    segments' memos share one more MEMO_LIMIT, however many segments there are."""
+    reader.doc_frequency = memoised(reader.doc_frequency, Memo(MEMO_LIMIT))
+    leaves = [r for r, _ in reader.leaf_readers() if r is not reader]
+    if not leaves:                          # one segment: the reader is its reader
+        reader.term_memo = Memo(MEMO_LIMIT)
+        return
+    share = max(1024, MEMO_LIMIT // (2 * len(leaves)))
+    for leaf in leaves:
+        leaf.doc_frequency = memoised(leaf.doc_frequency, Memo(share))
+        leaf.term_memo = Memo(share)
 
 
-def memoised(ask):
-    """``ask(fieldname, text)`` answered from a memo of at most MEMO_LIMIT answers."""
-    memo: dict = {}
+def memoised(ask, memo: Memo):
+    """``ask(fieldname, text)`` answered from ``memo``."""
 
     def answer(fieldname, text):
         key = (fieldname, text)
-        got = memo.get(key)
-        if got is None:
-            if len(memo) >= MEMO_LIMIT:
-                memo.clear()
-            got = memo[key] = ask(fieldname, text)
-        return got
+        got = memo.get(key)          # asked hundreds of times a search: the common case inline
+        return memo.answer(key, ask, fieldname, text) if got is None else got
 
     return answer
 
