@@ -31,7 +31,7 @@ class Memo(dict):
         return got
 
 
-def memoise_doc_frequency(reader) -> None:
+def memoise_lookups(reader) -> None:
     """Make ``reader.doc_frequency`` answer from a memo: a reader is a snapshot, whose document
     frequencies never change (Whoosh's own code and the scorers call it on the reader too).
     Each segment's reader as well: the exact tier and the kept lists ask them directly, and

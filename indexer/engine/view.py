@@ -78,7 +78,7 @@ def open_view(index, bm25: Bm25) -> "IndexView":
         # newer generation instead (indexer.search.searcher).
         searcher.close()
         raise
-    shortcuts.memoise_doc_frequency(searcher.reader())
+    shortcuts.memoise_lookups(searcher.reader())
     exact = WhooshSearcher(searcher.reader(), weighting=exact_weighting(bm25), closereader=False)
     return IndexView(searcher, IndexView(exact, fast_top_k=True))
 
