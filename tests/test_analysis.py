@@ -4,6 +4,7 @@ import pickle
 from indexer.engine.analyzer import GramTokenizer, WordTokenizer
 from indexer.text.analysis import (
     decompose,
+    inner_words,
     query_words,
     reset_segmenter,
 )
@@ -48,6 +49,12 @@ def test_analyzers_pickle():
 def test_decompose():
     assert decompose("土地流转") == ["土地", "流转"]
     assert decompose("国务院") == []
+
+
+def test_inner_words_are_the_longest_dictionary_words_inside():
+    assert inner_words("反内卷") == ["内卷"]
+    assert inner_words("新质生产力") == ["生产力"]        # not 生产 as well: it is inside 生产力
+    assert inner_words("内卷") == []
 
 
 def test_user_dictionary_change_takes_effect_on_reindex(tmp_path, monkeypatch):

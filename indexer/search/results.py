@@ -67,6 +67,8 @@ class SearchResult:
             return ""
         words = ["“" + w.replace(" / ", "”或“") + "”" for w in self.exact_words] or [f"“{self.query}”"]
         said = f"含{words[0]}原文" if len(words) == 1 else "同时含" + "".join(words)
+        if not self.exact_total:
+            return f"没有段落{said}，以下均为部分匹配或相关段落"
         return f"其中 {self.exact_total} 段{said}，其余为部分匹配或相关段落"
     incomplete: bool = False         # the request's time budget ran out: hits and total are what was found
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from indexer.engine import queries as Q
 from indexer.search.ranking import (COMMON_FRACTION, EXACT_SCORE, PARTIAL_WEIGHT, RAREST_GRAMS, SECTION_BOOST,
                                     SYNONYM_SCORE, SYNONYM_WEIGHT, TITLE_BOOST, TITLE_MATCH_SCORE)
-from indexer.text.analysis import WORD_RUN, bigrams, decompose, query_words
+from indexer.text.analysis import WORD_RUN, bigrams, decompose, inner_words, query_words
 from indexer.text.normalize import normalize
 from indexer.text.places import place_values
 from indexer.text.synonyms import synonyms_of
@@ -303,12 +303,17 @@ def _words(fieldname: str, text: str) -> Q.Query | None:
 
 
 def _some_words(fieldname: str, text: str, common=None) -> Q.Query | None:
-    """Any word of text, or any part of one; None when text is a single indivisible word."""
+    """Any word of text, or any part of one; for a single word that no dictionary words tile,
+    the words inside it (反内卷 → 内卷: without this, a word found nowhere verbatim found
+    nothing at all); None when nothing is left but text itself."""
+    words = query_words(text)
     parts = []
-    for word in query_words(text):
+    for word in words:
         parts += decompose(word) or [word]
     parts = list(dict.fromkeys(p for p in parts if len(p) > 1))
-    if len(parts) < 2:
+    if len(words) == 1 and parts == words:
+        parts = inner_words(words[0])
+    if not parts:
         return None
     parts = [p for p in parts if common is None or not common(p)]
     if not parts:

@@ -99,6 +99,17 @@ def decompose(word: str) -> list[str]:
     return best[n] or []
 
 
+def inner_words(word: str) -> list[str]:
+    """The dictionary words of 2+ characters inside ``word`` (not itself), left to right, none
+    inside another: 反内卷 → [内卷], 新质生产力 → [生产力]. For a word that no dictionary words
+    tile (decompose gives []), these are what a paragraph without the word can share with it."""
+    is_word = segmenters.cutter(query_segmenter()).is_word
+    found = [(start, end) for start in range(len(word)) for end in range(start + 2, len(word) + 1)
+             if end - start < len(word) and is_word(word[start:end])]
+    return [word[s:e] for s, e in found
+            if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2 in found)]
+
+
 def query_words(text: str) -> list[str]:
     """How a query string is segmented for the word field."""
     return [word for word, _, _ in segment(normalize(text))]
