@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
 import signal
 import sys
@@ -356,7 +357,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reportsearch: {exc}", file=sys.stderr)
         return 2
     try:
-        return HANDLERS[args.command](cfg, args)
+        code = HANDLERS[args.command](cfg, args)
+        sys.stdout.flush()                    # a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (reportsearch search … | head): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except ReportSearchError as exc:
         print(f"reportsearch: {exc}", file=sys.stderr)
         return 1

@@ -1,5 +1,6 @@
 """`reportsearch search`: the query's own time, and links to where the server is configured to answer."""
 import json
+import os
 import re
 import subprocess
 import sys
@@ -63,3 +64,15 @@ def test_out_of_time_the_total_is_a_lower_bound_and_said(seed_index, tmp_path):
     assert re.fullmatch(r"找到 至少 \d+ 条结果（查询 \d+ 毫秒；启动 \d+\.\d 秒）", out[0]), out[0]
     assert "结果不完整" in out[1]
     assert "/p/" in "\n".join(out), "what was found is listed"
+
+
+def test_a_reader_that_goes_away_ends_the_search_quietly(indexed):
+    # reportsearch search … | head: the pipe is closed before anything is written.
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        out = subprocess.run([sys.executable, "-m", "indexer", "search", "一站式服务"], cwd=indexed, env=ENV,
+                             stdout=write, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write)
+    assert out.returncode == 141 and out.stderr == ""
