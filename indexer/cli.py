@@ -101,12 +101,14 @@ def print_summary(summary, out=sys.stdout) -> None:
 
 def _terminal_snippet(html: str, color: bool) -> str:
     """A snippet's HTML for the terminal: the query's words in red (or 【】), synonyms in cyan
-    (or 〔〕, see indexer.search.highlight)."""
+    (or 〔〕), a part of a word that matched alone underlined (or 〈〉, see indexer.search.highlight)."""
     from html import unescape
 
     on, off = ("\033[1;31m", "\033[0m") if color else ("【", "】")
     syn_on, syn_off = ("\033[1;36m", "\033[0m") if color else ("〔", "〕")
+    part_on, part_off = ("\033[4m", "\033[0m") if color else ("〈", "〉")
     out = re.sub(r'<mark class="syn"[^>]*>(.*?)</mark>', lambda m: syn_on + m.group(1) + syn_off, html)
+    out = re.sub(r'<mark class="part"[^>]*>(.*?)</mark>', lambda m: part_on + m.group(1) + part_off, out)
     return unescape(out.replace("<mark>", on).replace("</mark>", off))
 
 

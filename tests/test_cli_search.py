@@ -59,6 +59,13 @@ def test_a_synonym_in_a_snippet_is_bracketed_apart_in_the_terminal():
     assert "\033[1;36m承包地流转" in _terminal_snippet(html, color=True)
 
 
+def test_a_part_that_matched_alone_is_bracketed_apart_in_the_terminal():
+    from indexer.cli import _terminal_snippet
+
+    html = '查处<mark class="part" title="部分匹配：反垄断">垄断</mark>行为'
+    assert _terminal_snippet(html, color=False) == "查处〈垄断〉行为"
+
+
 def test_out_of_time_the_total_is_a_lower_bound_and_said(seed_index, tmp_path):
     out = run("search", "--index", str(seed_index), "--time-budget", "0", "社区", cwd=tmp_path).splitlines()
     assert re.fullmatch(r"找到 至少 \d+ 条结果（查询 \d+ 毫秒；启动 \d+\.\d 秒）", out[0]), out[0]

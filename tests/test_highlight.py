@@ -97,3 +97,25 @@ def test_words_given_apart_are_marked_each_where_it_occurs():
 def test_snippet_marks_a_synonym_as_one():
     html = snippet(LONG.replace("土地流转", "承包地流转"), [Needle("土地流转"), SYNONYM])
     assert '<mark class="syn" title="同义词：土地流转">承包地流转</mark>' in html
+
+
+ANTI_MONOPOLY = Needle("反垄断", part="垄断")
+PART = '<mark class="part" title="部分匹配：反垄断">垄断</mark>'
+
+
+def test_the_part_a_paragraph_matched_by_alone_is_marked_apart():
+    assert highlight("依法查处垄断行为", [ANTI_MONOPOLY]) == f"依法查处{PART}行为"
+
+
+@pytest.mark.parametrize("text, html", [
+    ("强化反垄断执法，查处垄断行为", "强化<mark>反垄断</mark>执法，查处垄断行为"),      # the word itself is the match
+    ("一站式窗口提供服务", "<mark>一站式</mark>窗口提供<mark>服务</mark>"),            # so are all its words apart
+])
+def test_a_part_is_not_marked_where_the_word_matched(text, html):
+    one_stop = Needle(ONE_STOP.text, words=ONE_STOP.words, part="一站式")
+    assert highlight(text, [ANTI_MONOPOLY, one_stop]) == html
+
+
+def test_a_part_inside_the_query_s_own_mark_joins_it():
+    spans = find_spans("反垄断", [Needle("反垄断"), Needle("垄断法", part="垄断")])
+    assert spans == [Span(0, 3)]

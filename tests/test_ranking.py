@@ -291,10 +291,14 @@ INNER = {
 def test_a_word_found_nowhere_verbatim_finds_the_words_inside_it(tmp_path, query, title):
     # 反垄断 is one dictionary word that no report here writes; 垄断 inside it is the topic. It
     # ranks with some of the words, and the count says none holds the query as typed.
-    result = Searcher(corpus_index(tmp_path, INNER)).search(query, limit=10)
+    searcher = Searcher(corpus_index(tmp_path, INNER))
+    result = searcher.search(query, limit=10)
     assert [(h.title, h.match) for h in result.hits] == [(title, "some_words")]
     assert result.exact_total == 0
     assert result.exact_note == f"没有段落含“{query}”原文，以下均为部分匹配或相关段落"
+    part = "垄断" if query == "反垄断" else "就业"
+    assert f'<mark class="part" title="部分匹配：{query}">{part}</mark>' in result.hits[0].snippet
+    assert [n.part for n in searcher.highlight_terms(query) if not n.synonym_of] == [part]   # paragraph page
 
 
 SLOGANS = {

@@ -7,7 +7,8 @@ query gives (indexer.search.query) in the stored text.
 Matching runs on ``normalize``d text (same length as the original), so the marks land on the
 characters the report wrote — 土地流轉 is marked for the query 土地流转 — and no analyzer
 runs at query time. Everything outside <mark> is HTML-escaped. A synonym is marked apart:
-<mark class="syn" title="同义词：土地流转">承包地流转</mark>.
+<mark class="syn" title="同义词：土地流转">承包地流转</mark>; a paragraph that matched by a part of
+a word alone shows that part apart: <mark class="part" title="部分匹配：反垄断">垄断</mark>.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ _CLAUSE = re.compile(r"[^，,、：:。！？；!?;\n]*[，,、：:。！？；!
 SNIPPET_CHARS = 160
 SNIPPET_MAX = 200
 SYNONYM_TITLE = "同义词：{}"
+PART_TITLE = "部分匹配：{}"
 
 
 @dataclass(frozen=True)
@@ -33,18 +35,22 @@ class Needle:
     ``synonym_of``: the query word a synonym stands for; it is marked as a synonym. ``words``:
     the word's jieba words, each (word, its parts): where ``text`` itself is absent but every
     word occurs (itself or as all its parts), the word was found scattered and they are marked.
-    One of them alone is never marked: 服务 is no match for 一站式服务.
+    One of them alone is never marked: 服务 is no match for 一站式服务. ``part``: the one part
+    (the rarest in the index, 一站式 of 一站式服务) marked apart where neither the word nor all
+    its words occur: the paragraph matched by that part alone.
     """
 
     text: str
     synonym_of: str = ""
     words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    part: str = ""
 
 
 class Span(NamedTuple):
     start: int
     end: int
     synonym_of: str = ""          # "" for the query's own words
+    part_of: str = ""             # the query word this is a part of, marked apart
 
 
 def _as_needle(needle) -> Needle:
@@ -74,9 +80,13 @@ def find_spans(text: str, needles, norm: str | None = None) -> list[Span]:
     rest = "".join(rest)
     scattered: list[Span] = []
     for needle in needles:
-        if needle.words and needle.text not in texts:
-            for word in _scattered(rest, needle.words):
-                scattered += _occurrences(rest, word, needle.synonym_of)
+        if needle.text in texts:
+            continue
+        words = _scattered(rest, needle.words) if needle.words else []
+        for word in words:
+            scattered += _occurrences(rest, word, needle.synonym_of)
+        if not words and needle.part:
+            scattered += [Span(s, e, part_of=needle.text) for s, e in find_all(rest, needle.part)]
     return _merged(whole + scattered)
 
 
@@ -101,21 +111,27 @@ def _scattered(norm: str, words) -> list[str]:
 
 
 def _merged(spans: list[Span]) -> list[Span]:
-    """Overlapping spans join (the query's own word wins over a synonym); touching ones join
-    when they are of one kind."""
+    """Overlapping spans join (the query's own word wins over a synonym, a synonym over a
+    part); touching ones join when they are of one kind."""
     merged: list[Span] = []
     for span in sorted(spans):
-        if merged and (span.start < merged[-1].end
-                       or span.start == merged[-1].end and span.synonym_of == merged[-1].synonym_of):
+        if merged and (span.start < merged[-1].end or span.start == merged[-1].end and span[2:] == merged[-1][2:]):
             last = merged[-1]
-            kind = last.synonym_of if last.synonym_of and span.synonym_of else ""
-            merged[-1] = Span(last.start, max(last.end, span.end), kind)
+            kind = min(last[2:], span[2:], key=_rank)
+            merged[-1] = Span(last.start, max(last.end, span.end), *kind)
         else:
             merged.append(span)
     return merged
 
 
+def _rank(kind: tuple[str, str]) -> int:
+    synonym_of, part_of = kind
+    return 2 if part_of else 1 if synonym_of else 0
+
+
 def _open(span: Span) -> str:
+    if span.part_of:
+        return f'<mark class="part" title="{escape(PART_TITLE.format(span.part_of))}">'
     if not span.synonym_of:
         return "<mark>"
     return f'<mark class="syn" title="{escape(SYNONYM_TITLE.format(span.synonym_of))}">'

@@ -170,7 +170,7 @@ def _build(text: str, tokens: tuple[tuple[str, bool], ...], stats: IndexStats | 
     compiled = tiers.compile(clauses, negated, parsed.filters, stats)
     if compiled.query is None:
         return replace(parsed, problem=_ONLY_EXCLUDED if negated and not clauses else _NO_TEXT)
-    return ParsedQuery(text, tokens, clauses, negated, filter_terms, None, _needles(clauses),
+    return ParsedQuery(text, tokens, clauses, negated, filter_terms, None, _needles(clauses, stats),
                        _word_checks(clauses), compiled.query, compiled.exact, compiled.excluded,
                        compiled.own_filters, compiled.clause_queries, compiled.clause_exact, compiled.checks,
                        compiled.phrase_checks, compiled.clause_words)
@@ -311,9 +311,10 @@ def _word_checks(clauses) -> tuple:
     return tuple(checks)
 
 
-def _needles(clauses) -> tuple[Needle, ...]:
+def _needles(clauses, stats: IndexStats | None = None) -> tuple[Needle, ...]:
     """What to mark in results: each word or phrase whole (its words only where all of them
-    occur apart, never a lone part), and its synonyms marked as such."""
+    occur apart), its synonyms marked as such, and with ``stats`` its rarest part, marked apart
+    where it matched alone (never a common one: 服务 of 一站式服务)."""
     needles: dict[str, Needle] = {}
     for clause in clauses:
         for term in clause:
@@ -326,10 +327,20 @@ def _needles(clauses) -> tuple[Needle, ...]:
             words = tuple((w, tuple(decompose(w))) for w in query_words(term.text))
             if len(words) == 1 and (words[0][0] == text and not words[0][1]):
                 words = ()
-            needles.setdefault(text, Needle(text, words=words))
+            needles.setdefault(text, Needle(text, words=words, part=_rarest_part(term.text, stats)))
             for synonym in synonyms_of(term.text):
                 needles.setdefault(normalize(synonym), Needle(normalize(synonym), synonym_of=term.text.strip()))
     together = tiers.typed_apart(clauses)
     for synonym in synonyms_of(together) if together else ():
         needles.setdefault(normalize(synonym), Needle(normalize(synonym), synonym_of=together))
     return tuple(n for n in needles.values() if n.text)
+
+
+def _rarest_part(text: str, stats: IndexStats | None) -> str:
+    """Of the parts a paragraph may match ``text`` by alone (tiers.partial_parts), the one in the
+    fewest paragraphs; "" without stats, or when it is common or found nowhere."""
+    if stats is None:
+        return ""
+    found = [(stats.frequency("text", p), p) for p in tiers.partial_parts(text)]
+    found = [(n, p) for n, p in found if n and not stats.common(p)]
+    return min(found)[1] if found else ""

@@ -252,7 +252,7 @@ class Searcher:
     def highlight_terms(self, text: str) -> list[str]:
         """Needles of a query, for marking hits on the paragraph page; [] for a bad query."""
         try:
-            return parse(text).needles
+            return parse(text, IndexStats(self._current())).needles
         except QueryError:
             return []
 

@@ -302,10 +302,11 @@ def _words(fieldname: str, text: str) -> Q.Query | None:
     return _any_all(per_word)
 
 
-def _some_words(fieldname: str, text: str, common=None) -> Q.Query | None:
-    """Any word of text, or any part of one; for a single word that no dictionary words tile,
-    the words inside it (反内卷 → 内卷: without this, a word found nowhere verbatim found
-    nothing at all); None when nothing is left but text itself."""
+def partial_parts(text: str) -> list[str]:
+    """What a paragraph with some of text's words may hold: its words of 2+ characters, or
+    their parts; for a single word that no dictionary words tile, the words inside it (反内卷 →
+    内卷: without them, a word found nowhere verbatim found nothing at all); [] when nothing is
+    left but text itself."""
     words = query_words(text)
     parts = []
     for word in words:
@@ -313,9 +314,12 @@ def _some_words(fieldname: str, text: str, common=None) -> Q.Query | None:
     parts = list(dict.fromkeys(p for p in parts if len(p) > 1))
     if len(words) == 1 and parts == words:
         parts = inner_words(words[0])
-    if not parts:
-        return None
-    parts = [p for p in parts if common is None or not common(p)]
+    return parts
+
+
+def _some_words(fieldname: str, text: str, common=None) -> Q.Query | None:
+    """Any of ``partial_parts(text)``, but those in COMMON_FRACTION of the paragraphs."""
+    parts = [p for p in partial_parts(text) if common is None or not common(p)]
     if not parts:
         return None
     return Q.Or([Q.Term(fieldname, p) for p in parts], boost=PARTIAL_WEIGHT)
