@@ -119,3 +119,17 @@ def test_a_part_is_not_marked_where_the_word_matched(text, html):
 def test_a_part_inside_the_query_s_own_mark_joins_it():
     spans = find_spans("反垄断", [Needle("反垄断"), Needle("垄断法", part="垄断")])
     assert spans == [Span(0, 3)]
+
+
+CHILDCARE = [Needle("育儿补贴", words=(("育儿", ()), ("补贴", ()))),
+             Needle("生育补贴", synonym_of="育儿补贴", words=(("生育", ()), ("补贴", ())))]
+
+
+def test_a_synonym_s_words_found_apart_are_marked_as_the_synonym():
+    html = highlight("鼓励生育，发放补贴", CHILDCARE)
+    assert html == ('鼓励<mark class="syn" title="同义词：育儿补贴">生育</mark>，'
+                    '发放<mark class="syn" title="同义词：育儿补贴">补贴</mark>')
+
+
+def test_a_synonym_s_scattered_words_stay_unmarked_where_the_query_s_own_are_found():
+    assert highlight("育儿服务、生育支持与补贴", CHILDCARE) == "<mark>育儿</mark>服务、生育支持与<mark>补贴</mark>"

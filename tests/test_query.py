@@ -66,3 +66,8 @@ def test_needles_mark_the_phrase_whole_and_the_words():
 
 def test_fullwidth_query_is_normalised():
     assert [n.text for n in parse("ＧＤＰ ２０２４").needles if not n.synonym_of] == ["gdp", "2024"]
+
+
+def test_a_synonym_needle_carries_its_words_for_where_they_are_found_apart():
+    synonym = next(n for n in parse("土地流转").needles if n.text == "承包地流转")
+    assert synonym.synonym_of == "土地流转" and synonym.words == (("承包地流转", ("承包地", "流转")),)

@@ -79,12 +79,17 @@ def find_spans(text: str, needles, norm: str | None = None) -> list[Span]:
         rest[span.start:span.end] = "\x00" * (span.end - span.start)
     rest = "".join(rest)
     scattered: list[Span] = []
-    for needle in needles:
-        if needle.text in texts:
+    matched = set(texts)                 # the query's own words found, whole or scattered
+    # The query's own words first: a synonym's scattered words are marked only where its
+    # query word is not found at all (the paragraph came by the synonym).
+    for needle in sorted(needles, key=lambda n: bool(n.synonym_of)):
+        if needle.text in texts or needle.synonym_of and normalize(needle.synonym_of) in matched:
             continue
         words = _scattered(rest, needle.words) if needle.words else []
         for word in words:
             scattered += _occurrences(rest, word, needle.synonym_of)
+        if words and not needle.synonym_of:
+            matched.add(needle.text)
         if not words and needle.part:
             scattered += [Span(s, e, part_of=needle.text) for s, e in find_all(rest, needle.part)]
     return _merged(whole + scattered)

@@ -324,16 +324,28 @@ def _needles(clauses, stats: IndexStats | None = None) -> tuple[Needle, ...]:
                 needles.setdefault(normalize(squeeze(term.text)), Needle(normalize(squeeze(term.text))))
                 continue
             text = normalize(term.text.strip())
-            words = tuple((w, tuple(decompose(w))) for w in query_words(term.text))
-            if len(words) == 1 and (words[0][0] == text and not words[0][1]):
-                words = ()
-            needles.setdefault(text, Needle(text, words=words, part=_rarest_part(term.text, stats)))
+            needles.setdefault(text, Needle(text, words=_scattered_words(term.text),
+                                            part=_rarest_part(term.text, stats)))
             for synonym in synonyms_of(term.text):
-                needles.setdefault(normalize(synonym), Needle(normalize(synonym), synonym_of=term.text.strip()))
+                needles.setdefault(normalize(synonym), _synonym_needle(synonym, term.text.strip()))
     together = tiers.typed_apart(clauses)
     for synonym in synonyms_of(together) if together else ():
-        needles.setdefault(normalize(synonym), Needle(normalize(synonym), synonym_of=together))
+        needles.setdefault(normalize(synonym), _synonym_needle(synonym, together))
     return tuple(n for n in needles.values() if n.text)
+
+
+def _synonym_needle(synonym: str, of: str) -> Needle:
+    """A synonym is marked as one, and so are its words where the synonym tier found them
+    scattered (生育 … 补贴 for 生育补贴, a synonym of 育儿补贴)."""
+    return Needle(normalize(synonym), synonym_of=of, words=_scattered_words(synonym))
+
+
+def _scattered_words(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each jieba word of text with its parts (Needle.words); () for a text that is one word."""
+    words = tuple((w, tuple(decompose(w))) for w in query_words(text))
+    if len(words) == 1 and (words[0][0] == normalize(text.strip()) and not words[0][1]):
+        return ()
+    return words
 
 
 def _rarest_part(text: str, stats: IndexStats | None) -> str:
