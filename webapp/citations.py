@@ -118,13 +118,21 @@ def cited_url(source_url: str, permalink: str) -> str:
 
 def all_forms(item: dict, permalink: str, today: datetime.date | None = None) -> dict:
     """Every form of citation of one paragraph (title, section, text, date, place, source_url)."""
-    today = today or datetime.date.today()
     title, section = item.get("title", ""), item.get("section", "")
     return {
         "url": permalink,
         "source_url": web_url(item.get("source_url")),
         "link": markdown_link(title, section, permalink),
         "quote": markdown_quote(item.get("text", ""), title, section, permalink),
-        "gbt": gbt7714(title, item.get("date", ""), cited_url(item.get("source_url", ""), permalink), today),
+        **reference_forms(item, permalink, today),
+    }
+
+
+def reference_forms(item: dict, permalink: str, today: datetime.date | None = None) -> dict:
+    """The forms that cite the report, not the text: GB/T 7714 and plain (every search hit has them)."""
+    title = item.get("title", "")
+    return {
+        "gbt": gbt7714(title, item.get("date", ""), cited_url(item.get("source_url", ""), permalink),
+                       today or datetime.date.today()),
         "plain": plain(title, item.get("place", ""), item.get("date", "")),
     }

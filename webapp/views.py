@@ -21,7 +21,7 @@ from indexer.search.results import HIT_FIELDS, group_dict, paragraph_dict, resul
 from indexer.search.searcher import MAX_LIMIT, MAX_OFFSET
 
 from . import budget
-from .citations import all_forms, markdown_link, web_url
+from .citations import all_forms, markdown_link, reference_forms, web_url
 from .facetview import NO_FACETS, api_facets, chips, facet_view
 from .state import GROUPS, SearchState, int_arg
 from .suggest import relaxed_queries
@@ -56,8 +56,7 @@ def cited(item: dict) -> dict:
     """Add to a paragraph's dict its "citation", the Markdown link to its "url", and "citations"
     in the other forms (GB/T 7714, plain)."""
     item["citation"] = markdown_link(item["title"], item["section"], item["url"])
-    forms = all_forms(item, item["url"])
-    item["citations"] = {"markdown": item["citation"], "gbt": forms["gbt"], "plain": forms["plain"]}
+    item["citations"] = {"markdown": item["citation"], **reference_forms(item, item["url"])}
     return item
 
 
