@@ -9,6 +9,11 @@ from indexer.ingest.metadata import normalize_date, parse_meta_line
     ("2023/12/31", "2023-12-31"),
     ("20xx年x月x日", None),
     ("2024-13-01", None),
+    ("二〇二三年十二月二十日", "2023-12-20"),          # official documents' dates in Chinese numerals
+    ("二○二四年一月六日", "2024-01-06"),
+    ("二〇二三年十月三十一日", "2023-10-31"),
+    ("二〇二三年十三月一日", None),
+    ("一九二七年三月", None),                         # no day: no date
 ])
 def test_normalize_date(text, date):
     assert normalize_date(text) == date
@@ -62,3 +67,20 @@ def test_enrich_order_of_trust():
     assert enrich("汇报", ["正文。"], {"place": "四川省"})["place"] == "四川省"
     assert enrich("汇报", ["正文。"], {"place": "四川"})["place"] == "四川省"      # one name for one place
     assert enrich("汇报", ["正文。"], {"place": "某某街道"})["place"] == "某某街道"
+
+
+def test_a_dateline_in_chinese_numerals_dates_a_report():
+    assert report_date(["正文。", "嘉禾县民政局", "二〇二三年十二月二十日"]) == "2023-12-20"
+    assert report_date(["——二〇一〇年三月五日在第十一届全国人民代表大会第三次会议上", "各位代表："]) == "2010-03-05"
+
+
+@pytest.mark.parametrize("title, meta, year", [
+    ("2014年政府工作报告", {}, "2014"),
+    ("政府工作报告", {"year": "2021"}, "2021"),                       # a spreadsheet's year column
+    ("关于2023年预算执行情况的报告", {}, "2023"),
+    ("2021—2025年规划实施情况", {}, None),                            # two years: none
+    ("社区工作情况汇报", {}, None),
+    ("2014年政府工作报告", {"file_date": "2014-03-20"}, None),        # a date says it all
+])
+def test_an_undated_report_takes_the_year_its_title_or_a_year_column_names(title, meta, year):
+    assert enrich(title, ["正文。"], meta).get("year") == year

@@ -94,3 +94,19 @@ def test_a_broken_columns_ini_is_reported_by_the_tables(tmp_path):
     options = reader_options(tmp_path, "a.csv")
     with pytest.raises(UnreadableFile, match="columns.ini 中 \\[\\*.csv\\] 的“body”无法识别"):
         file_reports(csv_bytes(), "a.csv", **options)
+
+
+def test_a_year_column_files_an_undated_row_under_its_year(tmp_path):
+    # Exports of report collections often give the year alone (year: 2010); a row without a date
+    # then still has a year for the year facet and filter.
+    rows = [{"title": "政府工作报告", "content": TEXT_B, "year": 2010},
+            {"title": "政府工作报告", "content": TEXT_A, "year": None}]
+    reports = file_reports("\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode(), "报告.jsonl")
+    assert [r.meta.get("year") for r in reports] == ["2010", None]
+    from fixture_files import corpus_index
+    from indexer.search.searcher import Searcher
+    searcher = Searcher(corpus_index(tmp_path, {"报告.jsonl": "\n".join(json.dumps(r, ensure_ascii=False)
+                                                                        for r in rows)}))
+    assert dict(searcher.facet_counts("留守儿童")["counts"]["year"]) == {"2010": 1}
+    hits = searcher.search("留守儿童 year:2010").hits
+    assert [(h.title, h.date, h.year) for h in hits] == [("政府工作报告", "", "2010")]

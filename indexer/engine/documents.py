@@ -15,7 +15,7 @@ from indexer.ingest.paragraphs import cjk_count
 from indexer.ingest.pipeline import dupkey
 from indexer.model import Paragraph
 
-_META_FIELDS = ("date", "place", "doctype")
+_META_FIELDS = ("date", "year", "place", "doctype")
 SHORT_PARAGRAPH = 20     # CJK characters; shorter paragraphs are ranked down
 SHORT_BOOST = 0.6
 
@@ -29,7 +29,7 @@ def paragraph_fields(p: Paragraph, filekey: str) -> dict:
         section=p.section, text=p.text, grams=heading_and_text(p.section, p.text), ordinal=p.ordinal,
         source=p.source,
         folder=_folder(p.source), filekey=filekey, dupkey=dupkey(p.text),
-        date=date, year=date[:4], place=meta.get("place", ""), doctype=meta.get("doctype", ""),
+        date=date, year=date[:4] or meta.get("year", ""), place=meta.get("place", ""), doctype=meta.get("doctype", ""),
         author=meta.get("author", ""), meta=_extra_json(meta),
     )
     if cjk_count(p.text) < SHORT_PARAGRAPH:

@@ -13,6 +13,10 @@ import re
 from indexer.text.places import find_place, place_name
 
 _DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+# A date in Chinese numerals, as official documents long wrote their date: 二〇二三年十二月二十日.
+_CHINESE_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
+                           r"\s*([一二三四五六七八九十]{1,3})\s*日")
+_DIGITS = {c: str(n) for n, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
 _FIELD = re.compile(
     r"(?P<key>发布时间|发表时间|发布日期|更新时间|时间|日期|作者|来源|出处|发布者|发布人)\s*[:：]\s*"
 )
@@ -30,13 +34,33 @@ _DOCTYPE = re.compile(
 # A report's own date stands alone on a line (a signature or a dateline), not inside a sentence.
 _DATE_LINE_MAX = 40
 _CLAUSE_PUNCT = re.compile(r"[，,；;。]")      # a line with these is a sentence, not a dateline
+_YEAR = re.compile(r"(?<!\d)(?:19[4-9]|20\d)\d(?!\d)")
+_YEAR_NAMED = re.compile(r"(?<!\d)(?:19[4-9]|20\d)\d\s*年|^\s*\d{4}\s*$")
 _EDGE_BLOCKS = 3
 _OPENING_CHARS = 200
 
 
+def _small_number(text: str) -> int:
+    """一 … 三十一 as a number (十 = 10, 十二 = 12, 二十 = 20, 三十一 = 31); 0 when malformed."""
+    tens, _, ones = text.rpartition("十")
+    if "十" not in text:
+        return int(_DIGITS.get(text, "0")) if len(text) == 1 else 0
+    if len(tens) > 1 or len(ones) > 1:
+        return 0
+    return int(_DIGITS.get(tens, "0") if tens else 1) * 10 + int(_DIGITS.get(ones, "0") if ones else 0)
+
+
+def arabic_date(text: str) -> str:
+    """Dates in Chinese numerals written in Arabic ones (二〇二三年十二月二十日 → 2023年12月20日)."""
+    def arabic(m: re.Match) -> str:
+        year = "".join(_DIGITS[c] for c in m.group(1))
+        return f"{year}年{_small_number(m.group(2))}月{_small_number(m.group(3))}日"
+    return _CHINESE_DATE.sub(arabic, text) if "年" in text else text
+
+
 def normalize_date(text: str) -> str | None:
-    """'2024-1-6', '2024年1月6日' → '2024-01-06'; placeholders such as 20xx are not dates."""
-    m = re.search(_DATE, text)
+    """'2024-1-6', '2024年1月6日', '二〇二四年一月六日' → '2024-01-06'; placeholders such as 20xx are not dates."""
+    m = re.search(_DATE, arabic_date(text))
     if not m:
         return None
     year, month, day = (int(g) for g in m.groups())
@@ -85,6 +109,7 @@ def meeting_date(line: str) -> str | None:
     """The date of a line saying when and at what meeting a report was given, else None (a
     sentence telling of a meeting is no such line; one closing full stop is allowed, as in
     2025年1月19日在江苏省……会议上省长×××作政府工作报告。)."""
+    line = arabic_date(line)
     m = None if _CLAUSE_PUNCT.search(line.rstrip("。")) else _MEETING.match(line)
     return normalize_date(m.group(1)) if m else None
 
@@ -108,14 +133,27 @@ def doctype(title: str) -> str:
     return m.group(1) if m else ""
 
 
+def year_of(text: str) -> str | None:
+    """The year a value or a title names (2014, 2014年, 2014年政府工作报告), when it names one
+    year only; None otherwise (2021—2025年规划)."""
+    years = set(_YEAR.findall(text))
+    return years.pop() if len(years) == 1 and _YEAR_NAMED.search(text) else None
+
+
 def enrich(title: str, blocks: list[str], meta: dict[str, str]) -> dict[str, str]:
-    """Fill date, place and doctype from the report's own text where the reader did not know them."""
+    """Fill date, place and doctype from the report's own text where the reader did not know them;
+    without a date, the year a spreadsheet's year column or the title gives (year facet and filter)."""
     meta = dict(meta)
     file_date = meta.pop("file_date", None)
     if not meta.get("date"):
         date = report_date(blocks) or file_date
         if date:
             meta["date"] = date
+    year = meta.pop("year", "")
+    if not meta.get("date"):
+        year = year_of(year) or year_of(title)
+        if year:
+            meta["year"] = year
     if meta.get("place"):                   # a spreadsheet's 地区 column: 四川 → 四川省
         meta["place"] = place_name(meta["place"]) or meta["place"]
     else:

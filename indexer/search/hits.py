@@ -81,7 +81,7 @@ def make_hit(view, doc: dict, score: float, needles: list[str], norm: str | None
     return Hit(
         id=doc["id"], report_id=doc["report_id"], title=doc["title"], section=stored(doc, "section"),
         text=doc["text"], snippet=snippet(doc["text"], needles, norm=norm), score=stored_score(score),
-        source=doc["source"], date=stored(doc, "date"), place=stored(doc, "place"),
+        source=doc["source"], date=stored(doc, "date"), year=stored(doc, "year"), place=stored(doc, "place"),
         doctype=stored(doc, "doctype"), also_in=also,
         source_url=meta_of(doc).get("url", ""), locations=records.locations(view, doc["report_id"]),
         through_report=through_report, through_word=through_word, match=match,

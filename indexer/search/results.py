@@ -27,6 +27,7 @@ class Hit:
     place: str = ""
     doctype: str = ""
     also_in: list[dict] = field(default_factory=list)   # the same paragraph elsewhere
+    year: str = ""              # the date's, or for an undated report the year it is filed under
     source_url: str = ""                                 # where the report was published
     locations: list[dict] = field(default_factory=list) # other copies of the whole report (dedup)
     # Found through its report (indexer.search.about): how many of the report's paragraphs contain
@@ -107,7 +108,7 @@ class ParagraphView:
 # The fields of each shape a paragraph takes, in the order its JSON lists them. A field is
 # read from a search hit or ParagraphView (attribute) or a stored paragraph (dict key); "url"
 # is the paragraph's permalink, made from its id.
-HIT_FIELDS = ("id", "report_id", "title", "section", "text", "snippet", "url", "score", "source", "date",
+HIT_FIELDS = ("id", "report_id", "title", "section", "text", "snippet", "url", "score", "source", "date", "year",
               "doctype", "place", "source_url", "locations", "also_in", "through_report", "through_word", "match")
 STORED_FIELDS = ("id", "report_id", "title", "section", "text", "source", "date", "url")
 # A paragraph like another (indexer.search.similar): also its score, snippet and shared words.

@@ -50,6 +50,7 @@ COMMON_NAMES = {
               "region", "province", "省份"),
     "url": ("source_url", "url", "link", "href", "链接", "网址", "原文链接", "来源链接", "原文地址"),
     "doctype": ("doctype", "doc_type", "type", "类型", "文种", "报告类型"),
+    "year": ("year", "年份", "年度"),
     "author": ("author", "作者", "发布者", "发布单位"),
 }
 # Keys accepted in columns.ini, English or Chinese.
@@ -57,7 +58,7 @@ CONFIG_KEYS = {
     "title": "title", "标题": "title", "text": "text", "full_text": "text", "正文": "text",
     "date": "date", "日期": "date", "place": "place", "地区": "place", "url": "url", "source_url": "url",
     "链接": "url", "type": "doctype", "doctype": "doctype", "类型": "doctype", "author": "author",
-    "作者": "author",
+    "作者": "author", "year": "year", "年份": "year",
 }
 MAX_META_CHARS = 2000
 MAX_META_COLUMNS = 50         # every paragraph stores its report's metadata
@@ -221,7 +222,7 @@ def row_report(record: dict, roles: dict[str, list[str]], number: int, label: st
     date = normalize_date(chosen.get("date", ""))
     if date:
         meta["date"] = date
-    for role in ("place", "doctype", "author"):
+    for role in ("place", "doctype", "author", "year"):     # a year stands when there is no date (metadata.enrich)
         if chosen.get(role):
             meta[role] = chosen[role][:100]
     url = chosen.get("url", "")
