@@ -36,7 +36,8 @@ VERSION = 1
 # a subtitle line opening with a dash (——2025年1月16日省长×××在……上的讲话) is no report title, and such a
 # meeting line dates its report before the file's own date does; 7: so does a meeting line written as
 # one sentence with its full stop (2025年1月19日在江苏省……会议上省长×××作政府工作报告。); 8: a report
-# without a date is filed under the year its title or a spreadsheet's year column names.
+# without a date is filed under the year its title or a spreadsheet's year column names, and a national
+# report (国务院, 全国人民代表大会) under the place 全国.
 READING_RULES = 8
 OLD_RULES = ("部分文件是按旧版本的读取规则读入的（如地区名尚未统一为全称）；"
              "运行 reportsearch index --rebuild 可按新规则重读全部文件")

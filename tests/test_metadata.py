@@ -84,3 +84,15 @@ def test_a_dateline_in_chinese_numerals_dates_a_report():
 ])
 def test_an_undated_report_takes_the_year_its_title_or_a_year_column_names(title, meta, year):
     assert enrich(title, ["正文。"], meta).get("year") == year
+
+
+@pytest.mark.parametrize("title, blocks, place", [
+    ("2025年中华人民共和国国务院政府工作报告", ["各位代表："], "全国"),
+    ("第十四届全国人民代表大会第三次会议关于政府工作报告的决议", ["会议听取和审议了政府工作报告。"], "全国"),
+    ("2014年政府工作报告", ["——2014年3月5日在第十二届全国人民代表大会第二次会议上", "各位代表："], "全国"),
+    ("2016年政府工作报告", ["各位代表：", "现在，我代表国务院，向大会报告政府工作，请予审议。"], "全国"),
+    ("关于落实国务院部署的情况汇报", ["认真贯彻党中央、国务院决策部署。"], None),          # names it, is not it
+    ("2025年北京市政府工作报告", ["——2025年1月14日在北京市第十六届人民代表大会第三次会议上"], "北京市"),
+])
+def test_a_national_report_is_placed_under_the_whole_country(title, blocks, place):
+    assert enrich(title, blocks, {}).get("place") == place

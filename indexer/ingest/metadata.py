@@ -37,6 +37,9 @@ _CLAUSE_PUNCT = re.compile(r"[，,；;。]")      # a line with these is a sente
 _YEAR = re.compile(r"(?<!\d)(?:19[4-9]|20\d)\d(?!\d)")
 _YEAR_NAMED = re.compile(r"(?<!\d)(?:19[4-9]|20\d)\d\s*年|^\s*\d{4}\s*$")
 _EDGE_BLOCKS = 3
+# A title led by a national body: 2025年中华人民共和国国务院政府工作报告, 国务院关于……的报告,
+# 第十四届全国人民代表大会第三次会议关于政府工作报告的决议.
+_NATIONAL = re.compile(r"^\s*(?:(?:19|20)\d\d\s*年)?(?:中华人民共和国国务院|国务院|第\S{1,4}届全国人民代表大会)")
 _OPENING_CHARS = 200
 
 
@@ -133,6 +136,16 @@ def doctype(title: str) -> str:
     return m.group(1) if m else ""
 
 
+def _national(title: str, blocks: list[str]) -> str:
+    """全国 for a report of the national government or congress (its title opens with 国务院 or the
+    national congress, its meeting line names the national congress, or its speaker opens 我代表国务院),
+    else "": a place facet value, so that national reports can be told from those of a place."""
+    opening = blocks[:_EDGE_BLOCKS]
+    meeting = next((b for b in opening if meeting_date(b)), "")
+    spoken = any("代表国务院" in b[:40] for b in opening)
+    return "全国" if _NATIONAL.search(title) or "全国人民代表大会" in meeting or spoken else ""
+
+
 def year_of(text: str) -> str | None:
     """The year a value or a title names (2014, 2014年, 2014年政府工作报告), when it names one
     year only; None otherwise (2021—2025年规划)."""
@@ -157,7 +170,7 @@ def enrich(title: str, blocks: list[str], meta: dict[str, str]) -> dict[str, str
     if meta.get("place"):                   # a spreadsheet's 地区 column: 四川 → 四川省
         meta["place"] = place_name(meta["place"]) or meta["place"]
     else:
-        place = find_place(title) or find_place("".join(blocks)[:_OPENING_CHARS])
+        place = find_place(title) or find_place("".join(blocks)[:_OPENING_CHARS]) or _national(title, blocks)
         if place:
             meta["place"] = place
     if not meta.get("doctype"):
