@@ -64,6 +64,13 @@ def test_a_place_filter_finds_the_reports_of_a_place_however_it_is_typed(searche
         assert {h.place for h in result.hits} == {"北京市"} and result.total == 2
 
 
+@pytest.mark.parametrize("typed", ["-place:北京", "NOT place:北京", "-地区:北京市"])
+def test_an_excluded_place_leaves_the_reports_of_other_places(searcher, typed):
+    # It used to act as the filter itself: the excluded place's reports were all that came back.
+    result = searcher.search(f"老旧小区改造 {typed}")
+    assert {h.place for h in result.hits} == {"广西壮族自治区"} and result.total == 1
+
+
 def test_a_short_form_finds_the_full_name(searcher):
     assert searcher.search("老旧小区改造", filters={"place": "广西"}).total == 1
     assert searcher.search("老旧小区改造 地区:广西").total == 1

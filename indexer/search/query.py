@@ -197,9 +197,9 @@ def _read(tokens) -> tuple[tuple[tuple[Term, ...], ...], tuple[Term, ...], tuple
         if pending_not and not term.negated:
             term = replace(term, negated=True)
         pending_not = False
-        if term.field in FILTER_FIELDS:
+        if term.field in FILTER_FIELDS and not term.negated:
             filter_terms.append(term)
-        elif term.negated:
+        elif term.negated:                  # -词, NOT 词, -place:全国: ruled out (tiers._excluded)
             negated.append(term)
         elif pending_or:
             clauses[-1].append(term)

@@ -180,6 +180,8 @@ def _excluded(negated) -> Q.Query | None:
 def _excluded_term(term) -> Q.Query | None:
     if term.field == "title":
         return _title_query(term.text, phrase=True)
+    if term.field:                          # -place:全国, -year:2010: the filter's paragraphs
+        return _filter_query(term.field, [term.text])
     return _gram_terms("grams", squeeze(term.text) if term.phrase else term.text)
 
 
