@@ -46,7 +46,8 @@ def build_parser() -> ArgumentParser:
     commands["status"].add_argument("--json", action="store_true", help="以 JSON 输出")
     commands["serve"].add_argument("--watch", action="store_true", help="同时监视语料目录，文件变化后自动更新索引")
     search = commands["search"]
-    search.add_argument("query", metavar="查询", help="查询，例如：土地流转 或 \"一站式服务\"")
+    search.add_argument("query", nargs="+", metavar="查询",
+                        help="查询，例如：土地流转 或 \"一站式服务\"（几个词可以分开写：拆迁 安置 -补偿）")
     search.add_argument("--limit", type=int, default=10, metavar="条数", help="返回结果数（1–100，默认 10）")
     search.add_argument("--offset", type=int, default=0, metavar="条数", help="跳过前若干条结果")
     search.add_argument("--json", action="store_true", help="输出与网页 API 相同的 JSON")
@@ -178,13 +179,14 @@ def cmd_search(cfg, args) -> int:
     from indexer.search.results import result_dict
 
     need_port(cfg)               # the links name it
+    query = " ".join(args.query)   # words given apart on the command line are one query
     started = time.perf_counter()
     searcher = Searcher(need_index(cfg))
     # The first search opens the index and loads the dictionaries; searched again, the query
     # costs what it costs in the running server, which is the time reported.
-    searcher.search(args.query, limit=1)
+    searcher.search(query, limit=1)
     startup = time.perf_counter() - started
-    result = searcher.search(args.query, limit=args.limit, offset=args.offset,
+    result = searcher.search(query, limit=args.limit, offset=args.offset,
                              deadline=time.monotonic() + cfg["time_budget"])
     base = link_base(cfg)
     url = lambda pid: absolute(base, paragraph_path(pid))  # noqa: E731
@@ -351,8 +353,26 @@ def _watch_process(cfg):
 HANDLERS = {"index": cmd_index, "search": cmd_search, "serve": cmd_serve, "watch": cmd_watch, "status": cmd_status}
 
 
+def _dash_query(argv: list[str]) -> list[str]:
+    """`reportsearch search 乡村振兴 -扶贫 --limit 5`: the query's words, exclusions included, go
+    after --, since search has no short option but -h and argparse would take -扶贫 for one."""
+    if not argv or argv[0] != "search" or "--" in argv:
+        return argv
+    options, words, n = [], [], 1
+    while n < len(argv):
+        arg = argv[n]
+        if arg.startswith("--") or arg == "-h":
+            takes_value = arg.startswith("--") and "=" not in arg and arg not in ("--json", "--help")
+            options += argv[n:n + 2] if takes_value else [arg]
+            n += 2 if takes_value else 1
+        else:
+            words.append(arg)
+            n += 1
+    return ["search"] + options + (["--"] + words if words else [])
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_dash_query(sys.argv[1:] if argv is None else argv))
     try:
         cfg = resolve(**{s.name: getattr(args, s.name, None) for s in SETTINGS})
     except ValueError as exc:

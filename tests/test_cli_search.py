@@ -83,3 +83,13 @@ def test_a_reader_that_goes_away_ends_the_search_quietly(indexed):
     finally:
         os.close(write)
     assert out.returncode == 141 and out.stderr == ""
+
+
+@pytest.mark.parametrize("words, found", [
+    (("一站式", "服务"), 1),                       # words given apart are one query
+    (("一站式服务", "-群众"), 0),                  # an exclusion is a word of the query, not an option
+    (("-群众", "一站式服务", "--limit", "5"), 0),
+    (("--limit", "5", "-扶贫", "一站式服务"), 1),
+])
+def test_the_query_may_be_several_words_exclusions_included(indexed, words, found):
+    assert run("search", *words, cwd=indexed).startswith(f"找到 {found} 条结果")
