@@ -1,3 +1,4 @@
+import pytest
 """The analyzers keep Whoosh's contract: ordinal positions, character offsets, pickling."""
 import pickle
 
@@ -94,3 +95,12 @@ def test_terms_are_the_texts_of_the_index_pieces():
     for text in ("土地流转", "ＧＤＰ增长8.5%，土地流轉", "一", "社区、社区 a", "", long):
         for tokenizer in [GramTokenizer(), *cut]:
             assert sorted(tokenizer.terms(text)) == sorted(t for t, _, _ in tokenizer.pieces(text, "index")), text
+
+
+@pytest.mark.parametrize("text, runs", [
+    ("3.5%", ["3.5%"]), ("增长5%左右", ["增长5%左右"]), ("1+n", ["1+n"]), ("5g+工业互联网", ["5g+工业互联网"]),
+    ("2024-01-06", ["2024-01-06"]), ("社区、治安", ["社区", "治安"]), ("“1+n”政策体系", ["1+n", "政策体系"]),
+])
+def test_verbatim_runs_keep_the_marks_inside_a_token(text, runs):
+    from indexer.text.analysis import VERBATIM_RUN
+    assert VERBATIM_RUN.findall(text) == runs

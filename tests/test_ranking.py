@@ -417,3 +417,18 @@ def test_words_found_apart_rank_by_how_the_paragraph_says_them(tmp_path):
     hits = Searcher(corpus_index(tmp_path, SCATTERED)).search("饮水 安全 水库").hits
     assert {h.match for h in hits} == {"some_words"}
     assert [h.text[:4] for h in hits][:2] == ["饮水工程", "今年推进"]
+
+
+FIGURES = {
+    "a.txt": "甲县工作汇报\n甲县地区生产总值增长3.5%，居全市第一。\n",
+    "b.txt": "乙县工作汇报\n乙县粮食增长3%，新建学校5所。\n",
+    "c.txt": "丙县工作汇报\n丙县构建“1+N”政策体系，出台配套文件。\n",
+    "d.txt": "丁县工作汇报\n丁县出台1个总体方案和N个专项方案，完善政策体系。\n",
+}
+
+
+@pytest.mark.parametrize("query, exact", [("增长3.5%", ["甲县工作汇报"]), ("“1+N”政策体系", ["丙县工作汇报"])])
+def test_a_figure_or_a_joined_token_is_verbatim_only_where_written_whole(tmp_path, query, exact):
+    # 增长3.5% is not said by a paragraph with 增长3 and a 5 somewhere, nor 1+N by one with 1 … N.
+    hits = Searcher(corpus_index(tmp_path, FIGURES)).search(query, limit=10).hits
+    assert [h.title for h in hits if h.match == "exact"] == exact

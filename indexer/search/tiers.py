@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from indexer.engine import queries as Q
 from indexer.search.ranking import (COMMON_FRACTION, EXACT_SCORE, PARTIAL_WEIGHT, RAREST_GRAMS, SECTION_BOOST,
                                     SYNONYM_SCORE, SYNONYM_WEIGHT, TITLE_BOOST, TITLE_MATCH_SCORE)
-from indexer.text.analysis import WORD_RUN, bigrams, decompose, inner_words, query_words
+from indexer.text.analysis import VERBATIM_RUN, bigrams, decompose, inner_words, query_words
 from indexer.text.normalize import normalize
 from indexer.text.places import place_values
 from indexer.text.synonyms import synonyms_of
@@ -154,7 +154,7 @@ def _exact(clauses, filters, excluded, stats=None):
             q = _gram_terms("grams", text, rarest=stats)
             if q is not None:
                 alternatives.append(q)
-                runs.append([m.group(0) for m in WORD_RUN.finditer(normalize(text))])
+                runs.append(VERBATIM_RUN.findall(normalize(text)))
         if alternatives:
             per_clause.append(_any(alternatives))
             checks.append(runs)
