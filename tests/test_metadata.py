@@ -96,3 +96,13 @@ def test_an_undated_report_takes_the_year_its_title_or_a_year_column_names(title
 ])
 def test_a_national_report_is_placed_under_the_whole_country(title, blocks, place):
     assert enrich(title, blocks, {}).get("place") == place
+
+
+@pytest.mark.parametrize("blocks, year", [
+    (["正文。", "嘉禾县民政局", "2024年1月"], "2024"),          # a dateline of a year and month
+    (["（一九五六年三月）", "正文。"], "1956"),
+    (["正文。", "二〇二四年一月"], "2024"),
+    (["2023年12月，县委召开会议，部署工作。", "正文。"], None),   # a sentence is no dateline
+])
+def test_a_year_and_month_dateline_gives_an_undated_report_its_year(blocks, year):
+    assert enrich("关于2023年工作的报告", blocks, {}).get("year") == (year or "2023")   # else the title's

@@ -15,7 +15,9 @@ from indexer.text.places import find_place, place_name
 _DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 # A date in Chinese numerals, as official documents long wrote their date: 二〇二三年十二月二十日.
 _CHINESE_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
-                           r"\s*([一二三四五六七八九十]{1,3})\s*日")
+                           r"(?:\s*([一二三四五六七八九十]{1,3})\s*日)?")
+# A dateline of a year and month only (2024年1月, （一九二七年三月）): no date, but the report's year.
+_MONTH_LINE = re.compile(r"^[^，,；;。]{0,30}?(?<!\d)((?:19[4-9]|20\d)\d)\s*年\s*(\d{1,2})\s*月\s*[)）]?\s*$")
 _DIGITS = {c: str(n) for n, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
 _FIELD = re.compile(
     r"(?P<key>发布时间|发表时间|发布日期|更新时间|时间|日期|作者|来源|出处|发布者|发布人)\s*[:：]\s*"
@@ -57,7 +59,8 @@ def arabic_date(text: str) -> str:
     """Dates in Chinese numerals written in Arabic ones (二〇二三年十二月二十日 → 2023年12月20日)."""
     def arabic(m: re.Match) -> str:
         year = "".join(_DIGITS[c] for c in m.group(1))
-        return f"{year}年{_small_number(m.group(2))}月{_small_number(m.group(3))}日"
+        day = f"{_small_number(m.group(3))}日" if m.group(3) else ""
+        return f"{year}年{_small_number(m.group(2))}月{day}"
     return _CHINESE_DATE.sub(arabic, text) if "年" in text else text
 
 
@@ -146,6 +149,16 @@ def _national(title: str, blocks: list[str]) -> str:
     return "全国" if _NATIONAL.search(title) or "全国人民代表大会" in meeting or spoken else ""
 
 
+def month_line_year(blocks: list[str]) -> str | None:
+    """The year of a dateline giving a year and month only, among a report's first or last few
+    blocks (嘉禾县民政局 2024年1月 → 2024), else None."""
+    for line in blocks[-_EDGE_BLOCKS:][::-1] + blocks[:_EDGE_BLOCKS]:
+        m = _MONTH_LINE.match(arabic_date(line)) if len(line) <= _DATE_LINE_MAX else None
+        if m and 1 <= int(m.group(2)) <= 12:
+            return m.group(1)
+    return None
+
+
 def year_of(text: str) -> str | None:
     """The year a value or a title names (2014, 2014年, 2014年政府工作报告), when it names one
     year only; None otherwise (2021—2025年规划)."""
@@ -155,7 +168,8 @@ def year_of(text: str) -> str | None:
 
 def enrich(title: str, blocks: list[str], meta: dict[str, str]) -> dict[str, str]:
     """Fill date, place and doctype from the report's own text where the reader did not know them;
-    without a date, the year a spreadsheet's year column or the title gives (year facet and filter)."""
+    without a date, the year a spreadsheet's year column, a year-and-month dateline or the title gives
+    (year facet and filter)."""
     meta = dict(meta)
     file_date = meta.pop("file_date", None)
     if not meta.get("date"):
@@ -164,7 +178,7 @@ def enrich(title: str, blocks: list[str], meta: dict[str, str]) -> dict[str, str
             meta["date"] = date
     year = meta.pop("year", "")
     if not meta.get("date"):
-        year = year_of(year) or year_of(title)
+        year = year_of(year) or month_line_year(blocks) or year_of(title)
         if year:
             meta["year"] = year
     if meta.get("place"):                   # a spreadsheet's 地区 column: 四川 → 四川省
