@@ -105,8 +105,12 @@ def test_a_year_column_files_an_undated_row_under_its_year(tmp_path):
     assert [r.meta.get("year") for r in reports] == ["2010", None]
     from fixture_files import corpus_index
     from indexer.search.searcher import Searcher
-    searcher = Searcher(corpus_index(tmp_path, {"报告.jsonl": "\n".join(json.dumps(r, ensure_ascii=False)
-                                                                        for r in rows)}))
+    index = corpus_index(tmp_path, {"报告.jsonl": "\n".join(json.dumps(r, ensure_ascii=False) for r in rows)})
+    searcher = Searcher(index)
     assert dict(searcher.facet_counts("留守儿童")["counts"]["year"]) == {"2010": 1}
     hits = searcher.search("留守儿童 year:2010").hits
     assert [(h.title, h.date, h.year) for h in hits] == [("政府工作报告", "", "2010")]
+    from webapp import create_app
+    client = create_app({"INDEX_DIR": str(index), "CORPUS_DIR": str(tmp_path / "corpus"), "TESTING": True}).test_client()
+    for page in ("/?q=留守儿童", f"/p/{hits[0].id}", f"/r/{hits[0].report_id}"):
+        assert "<span>2010年</span>" in client.get(page).get_data(as_text=True), page
