@@ -30,9 +30,10 @@ from indexer.text.quotes import joints
 
 WORD_RUN = re.compile(r"[^\W_]+")
 # What a query must contain verbatim: runs of word characters, and a mark a report writes inside a
-# token kept with it: a decimal point or separator between letters or digits (3.5, 1+n, 5g+工业,
-# 2024-01-06) and a percent sign after a digit (5%左右). 社区、治安 stays two runs, found apart.
-VERBATIM_RUN = re.compile(r"[^\W_]+(?:(?:(?<=[0-9a-z])[.+\-/:](?=[^\W_])|(?<=[0-9])%)[^\W_]*)*")
+# token kept with it: a decimal point or joining mark between letters or digits (3.5, 1+n, 5g+工业)
+# and a percent sign after a digit (5%左右). 社区、治安 stays two runs, found apart; so does a range
+# typed 2021-2025, which reports write 2021—2025年 as often.
+VERBATIM_RUN = re.compile(r"[^\W_]+(?:(?:(?<=[0-9a-z])[.+/:](?=[^\W_])|(?<=[0-9])%)[^\W_]*)*")
 _query_segmenter: str | None = None       # the segmenter of the index being searched
 
 
