@@ -16,7 +16,7 @@ _DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 # A date in Chinese numerals, as official documents long wrote their date: 二〇二三年十二月二十日.
 _CHINESE_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
                            r"(?:\s*([一二三四五六七八九十]{1,3})\s*日)?")
-# A dateline of a year and month only (2024年1月, （一九二七年三月）): no date, but the report's year.
+# A dateline of a year and month only (2024年1月, （一九五六年三月）): no date, but the report's year.
 _MONTH_LINE = re.compile(r"^[^，,；;。]{0,30}?(?<!\d)((?:19[4-9]|20\d)\d)\s*年\s*(\d{1,2})\s*月\s*[)）]?\s*$")
 _DIGITS = {c: str(n) for n, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
 _FIELD = re.compile(
