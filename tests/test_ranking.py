@@ -232,6 +232,23 @@ def test_a_quoted_phrase_counts_only_paragraphs_that_say_it(tmp_path, monkeypatc
     assert (page.total, page.estimated) == (7, True)
 
 
+def test_an_exact_count_not_confirmed_on_the_text_says_so(tmp_path, monkeypatch):
+    # More candidates than a page reads and than a count may confirm: the count is their number
+    # (every bigram present), an upper bound, and the page says so instead of stating it as fact.
+    from indexer.search import run as running
+    verbatim = [f"第{n}社区服务中心开展便民活动，群众满意。" for n in "一二三"]
+    apart = [f"第{n}社区服务站设在村部，事务中心负责登记。" for n in "四五六七八九"]
+    s = Searcher(one_report_index(tmp_path, "庚县社区工作汇报\n" + "\n".join(verbatim + apart) + "\n"))
+    assert (s.search("社区服务中心", limit=1).exact_total, s.search("社区服务中心", limit=1).exact_estimated) == (3, False)
+    monkeypatch.setattr(running, "RERANK_LIMIT", 2)
+    monkeypatch.setattr(searching, "COUNT_READ_LIMIT", 5)
+    page = s.search("社区服务中心", limit=1)
+    assert (page.exact_total, page.exact_estimated) == (9, True)
+    assert page.exact_note == "其中至多 9 段含“社区服务中心”原文（未逐段核对），其余为部分匹配或相关段落"
+    from indexer.search.results import result_dict
+    assert result_dict(page, lambda pid: pid)["exact_total_is_estimate"] is True
+
+
 def test_an_excluded_word_keeps_out_the_first_match_too(tmp_path):
     # 社区 is indexed before the first paragraph with 最令, which also says 社区: Whoosh's own
     # AndNot let such a first match through (indexer.engine.exclusion).

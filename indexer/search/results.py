@@ -59,17 +59,20 @@ class SearchResult:
     estimated: bool = False          # total is an estimate (too many matches to count cheaply)
     exact_total: int | None = None   # paragraphs containing the query as typed (None: no exact tier)
     exact_words: tuple[str, ...] = ()   # what those paragraphs contain: each clause as typed
+    exact_estimated: bool = False    # exact_total is an upper bound: too many matches to confirm them all
 
     @property
     def exact_note(self) -> str:
         """How many of the results contain the query as typed, when not all do (page and CLI):
         its topic for a question (银发经济 of 如何发展银发经济), every word of words typed apart."""
-        if self.exact_total is None or self.exact_total == self.total:
+        if self.exact_total is None or self.exact_total == self.total and not self.exact_estimated:
             return ""
         words = ["“" + w.replace(" / ", "”或“") + "”" for w in self.exact_words] or [f"“{self.query}”"]
         said = f"含{words[0]}原文" if len(words) == 1 else "同时含" + "".join(words)
         if not self.exact_total:
             return f"没有段落{said}，以下均为部分匹配或相关段落"
+        if self.exact_estimated:
+            return f"其中至多 {self.exact_total} 段{said}（未逐段核对），其余为部分匹配或相关段落"
         return f"其中 {self.exact_total} 段{said}，其余为部分匹配或相关段落"
     incomplete: bool = False         # the request's time budget ran out: hits and total are what was found
 
@@ -140,6 +143,7 @@ def result_dict(result: SearchResult, url_for_id) -> dict:
         "total": result.total,
         "total_is_estimate": result.estimated,
         "exact_total": result.exact_total,
+        "exact_total_is_estimate": result.exact_estimated,
         "incomplete": getattr(result, "incomplete", False),
         "took_ms": result.took_ms,
         "offset": result.offset,

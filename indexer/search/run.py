@@ -41,6 +41,7 @@ class SearchRun:
         # Paragraphs containing the query as typed (the exact tier), copies counted once;
         # None for a query without an exact tier (title:…).
         self.exact_total: int | None = None
+        self.exact_estimated = False          # exact_total counts bigram matches not confirmed verbatim
 
     def page(self, offset: int, limit: int, sort: str = "relevance") -> tuple[int, bool, list[Hit]]:
         """(total, whether the total is an estimate, the hits from ``offset`` on)."""
@@ -130,6 +131,7 @@ class SearchRun:
         docs = self.view.matches(exact)          # once: confirmed or not, the same matches
         keep = phrase_check(self.view, self.parsed.checks, self.budget.count_read)
         confirmed = keep(docs) if keep is not None else None
+        self.exact_estimated = keep is not None and confirmed is None
         return facets.distinct(self.view, confirmed if confirmed is not None else docs)
 
     def _exact_pass(self, exact, want: int) -> bool:

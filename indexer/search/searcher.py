@@ -216,7 +216,7 @@ class Searcher:
             incomplete = True
         finally:
             view.set_deadline(None)
-        exact_total = run.exact_total
+        exact_total, exact_estimated = run.exact_total, run.exact_estimated
         if incomplete:
             # The paragraphs found so far, made into hits without a deadline (the page's share only).
             total, hits = run.found_so_far(offset, limit, sort)
@@ -224,7 +224,8 @@ class Searcher:
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=parsed.text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
                             hits=hits, needles=parsed.needles, estimated=estimated, incomplete=incomplete,
-                            exact_total=exact_total, exact_words=parsed.clause_words)
+                            exact_total=exact_total, exact_estimated=exact_estimated,
+                            exact_words=parsed.clause_words)
 
     def facet_counts(self, text: str, filters: dict | None = None, deadline: float | None = None,
                      top: int | None = facets.TOP_VALUES) -> dict | None:

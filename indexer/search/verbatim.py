@@ -40,8 +40,8 @@ def says(doc: dict, checks) -> bool:
 def phrase_check(view, phrase_checks, limit: int):
     """For counting (facets.count, facets.distinct_total): docnums → those containing the
     quoted phrases verbatim, or None past ``limit``. None when the bigrams alone decide (no
-    run of three or more characters: a run of two is one bigram)."""
-    if not any(len(run) > 2 for clause in phrase_checks for alt in clause for run in alt):
+    run of three or more characters, nor a mark inside one: a run of two is one bigram)."""
+    if not any(len(run) > 2 or not run.isalnum() for clause in phrase_checks for alt in clause for run in alt):
         return None
 
     def keep(docs):
