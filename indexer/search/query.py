@@ -303,9 +303,9 @@ def _word_checks(clauses) -> tuple:
                 alternatives.append(((normalize(squeeze(term.text)), ()),))
                 continue
             for text in [term.text] + synonyms_of(term.text):
-                words = query_words(text)         # punctuation already dropped
+                words = _words_with_parts(text)   # punctuation already dropped
                 if words:
-                    alternatives.append(tuple((w, tuple(decompose(w))) for w in words))
+                    alternatives.append(words)
         if alternatives:
             checks.append(tuple(alternatives))
     return tuple(checks)
@@ -340,9 +340,14 @@ def _synonym_needle(synonym: str, of: str) -> Needle:
     return Needle(normalize(synonym), synonym_of=of, words=_scattered_words(synonym))
 
 
+def _words_with_parts(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each jieba word of text with its dictionary parts (土地流转 → (土地流转, (土地, 流转)))."""
+    return tuple((w, tuple(decompose(w))) for w in query_words(text))
+
+
 def _scattered_words(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Each jieba word of text with its parts (Needle.words); () for a text that is one word."""
-    words = tuple((w, tuple(decompose(w))) for w in query_words(text))
+    """``_words_with_parts`` for Needle.words; () for a text that is one word."""
+    words = _words_with_parts(text)
     if len(words) == 1 and (words[0][0] == normalize(text.strip()) and not words[0][1]):
         return ()
     return words
