@@ -120,11 +120,15 @@ def meeting_date(line: str) -> str | None:
     return normalize_date(m.group(1)) if m else None
 
 
+def _edge(blocks: list[str]) -> list[str]:
+    """Where a report's dateline stands: its last few blocks, last first, then its first few."""
+    return blocks[-_EDGE_BLOCKS:][::-1] + blocks[:_EDGE_BLOCKS]
+
+
 def report_date(blocks: list[str]) -> str | None:
     """The report's own date: a standalone date line among its last or first few blocks, or the
     line under its title that says at what meeting it was given."""
-    edge = blocks[-_EDGE_BLOCKS:][::-1] + blocks[:_EDGE_BLOCKS]
-    for line in edge:
+    for line in _edge(blocks):
         date = date_line(line)
         if date:
             return date
@@ -152,7 +156,7 @@ def _national(title: str, blocks: list[str]) -> str:
 def month_line_year(blocks: list[str]) -> str | None:
     """The year of a dateline giving a year and month only, among a report's first or last few
     blocks (嘉禾县民政局 2024年1月 → 2024), else None."""
-    for line in blocks[-_EDGE_BLOCKS:][::-1] + blocks[:_EDGE_BLOCKS]:
+    for line in _edge(blocks):
         m = _MONTH_LINE.match(arabic_date(line)) if len(line) <= _DATE_LINE_MAX else None
         if m and 1 <= int(m.group(2)) <= 12:
             return m.group(1)
