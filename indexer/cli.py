@@ -51,6 +51,8 @@ def build_parser() -> ArgumentParser:
     search.add_argument("--limit", type=int, default=10, metavar="条数", help="返回结果数（1–100，默认 10）")
     search.add_argument("--offset", type=int, default=0, metavar="条数", help="跳过前若干条结果")
     search.add_argument("--json", action="store_true", help="输出与网页 API 相同的 JSON")
+    # The search options that take no value (-h, --json): _dash_query tells them from the query's words.
+    parser.search_flags = frozenset(o for a in search._actions if a.nargs == 0 for o in a.option_strings)
     return parser
 
 
@@ -353,16 +355,17 @@ def _watch_process(cfg):
 HANDLERS = {"index": cmd_index, "search": cmd_search, "serve": cmd_serve, "watch": cmd_watch, "status": cmd_status}
 
 
-def _dash_query(argv: list[str]) -> list[str]:
+def _dash_query(argv: list[str], flags: frozenset[str]) -> list[str]:
     """`reportsearch search 乡村振兴 -扶贫 --limit 5`: the query's words, exclusions included, go
-    after --, since search has no short option but -h and argparse would take -扶贫 for one."""
+    after --, since search has no short option but -h and argparse would take -扶贫 for one.
+    ``flags``: the search options that take no value."""
     if not argv or argv[0] != "search" or "--" in argv:
         return argv
     options, words, n = [], [], 1
     while n < len(argv):
         arg = argv[n]
-        if arg.startswith("--") or arg == "-h":
-            takes_value = arg.startswith("--") and "=" not in arg and arg not in ("--json", "--help")
+        if arg.startswith("--") or arg in flags:
+            takes_value = arg not in flags and "=" not in arg
             options += argv[n:n + 2] if takes_value else [arg]
             n += 2 if takes_value else 1
         else:
@@ -372,7 +375,8 @@ def _dash_query(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(_dash_query(sys.argv[1:] if argv is None else argv))
+    parser = build_parser()
+    args = parser.parse_args(_dash_query(sys.argv[1:] if argv is None else argv, parser.search_flags))
     try:
         cfg = resolve(**{s.name: getattr(args, s.name, None) for s in SETTINGS})
     except ValueError as exc:
