@@ -441,6 +441,8 @@ FIGURES = {
     "b.txt": "乙县工作汇报\n乙县粮食增长3%，新建学校5所。\n",
     "c.txt": "丙县工作汇报\n丙县构建“1+N”政策体系，出台配套文件。\n",
     "d.txt": "丁县工作汇报\n丁县出台1个总体方案和N个专项方案，完善政策体系。\n",
+    "e.txt": "戊县工作汇报\n戊县财政收入增长5%左右，好于预期。\n",
+    "f.txt": "己县工作汇报\n己县新建5个站点，左右两岸同步推进。\n",
 }
 
 
@@ -449,3 +451,14 @@ def test_a_figure_or_a_joined_token_is_verbatim_only_where_written_whole(tmp_pat
     # 增长3.5% is not said by a paragraph with 增长3 and a 5 somewhere, nor 1+N by one with 1 … N.
     hits = Searcher(corpus_index(tmp_path, FIGURES)).search(query, limit=10).hits
     assert [h.title for h in hits if h.match == "exact"] == exact
+
+
+@pytest.mark.parametrize("query, exact", [("3.5%", ["甲县工作汇报"]), ("3.5", ["甲县工作汇报"]),
+                                          ("5%左右", ["戊县工作汇报"]), ("1+N", ["丙县工作汇报"])])
+def test_a_figure_alone_finds_where_it_is_written_inside_a_sentence(tmp_path, query, exact):
+    # In 增长3.5% the 3 ends the run 增长3: the bigram across the decimal point (35) is what the
+    # index has of it, so 3.5 alone is found (it found nothing) and counted exactly.
+    result = Searcher(corpus_index(tmp_path, FIGURES)).search(query, limit=10)
+    assert [h.title for h in result.hits if h.match == "exact"] == exact
+    assert result.exact_total == 1
+

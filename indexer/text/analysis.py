@@ -13,8 +13,9 @@ the original:
   国务院) at the same position.
 * grams: overlapping character bigrams positioned by character offset, so that a phrase of
   bigrams matches exactly the paragraphs that contain the query verbatim, however jieba
-  segmented them in context (新塘 inside 新塘村); and the bigram across a quotation mark inside a
-  phrase (“十四五”规划 → 五规), which finds it as 十四五规划 (indexer.text.quotes).
+  segmented them in context (新塘 inside 新塘村); and the bigram across a mark inside a token
+  (indexer.text.bridges): a quotation mark inside a phrase (“十四五”规划 → 五规, which finds it as
+  十四五规划), a decimal point or joining mark (3.5% → 35, 1+N → 1n).
 """
 from __future__ import annotations
 
@@ -26,14 +27,14 @@ from typing import Iterator, Sequence
 
 from indexer.text import segmenters
 from indexer.text.normalize import normalize
-from indexer.text.quotes import joints
+from indexer.text.bridges import JOINING, PERCENT, bridges
 
 WORD_RUN = re.compile(r"[^\W_]+")
 # What a query must contain verbatim: runs of word characters, and a mark a report writes inside a
 # token kept with it: a decimal point or joining mark between letters or digits (3.5, 1+n, 5g+工业)
 # and a percent sign after a digit (5%左右). 社区、治安 stays two runs, found apart; so does a range
 # typed 2021-2025, which reports write 2021—2025年 as often.
-VERBATIM_RUN = re.compile(r"[^\W_]+(?:(?:(?<=[0-9a-z])[.+/:](?=[^\W_])|(?<=[0-9])%)[^\W_]*)*")
+VERBATIM_RUN = re.compile(rf"[^\W_]+(?:(?:{JOINING}|{PERCENT})[^\W_]*)*")
 _query_segmenter: str | None = None       # the segmenter of the index being searched
 
 
@@ -122,10 +123,11 @@ def query_words(text: str) -> list[str]:
 
 def bigrams(text: str) -> list[list[str]]:
     """Runs of word characters in normalised text, each as its list of bigrams (or one unigram),
-    then the bigram across each joint (“十四五”规划 → 五规: indexer.text.quotes), one run each."""
+    then the bigram across each mark inside a token (“十四五”规划 → 五规, 3.5 → 35:
+    indexer.text.bridges), one run each."""
     norm = normalize(text)
     return [[run] if len(run) == 1 else list(map(operator.add, run[:-1], run[1:]))
-            for run in WORD_RUN.findall(norm)] + [[norm[i] + norm[j]] for i, j in joints(norm)]
+            for run in WORD_RUN.findall(norm)] + [[norm[i] + norm[j]] for i, j in bridges(norm)]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -200,12 +202,12 @@ def _subword_table(segmenter: str) -> _Subwords:
 
 def gram_pieces(value: str) -> Iterator[tuple[str, int, int]]:
     """(bigram, offset, offset) of each run of word characters (a run of one: the character),
-    and of the bigram across each joint (at the offset of its first character)."""
+    and of the bigram across each mark inside a token (at the offset of its first character)."""
     norm = normalize(value)
     for m in WORD_RUN.finditer(norm):
         run, base = m.group(0), m.start()
         width = 1 if len(run) == 1 else 2
         for i in range(len(run) - width + 1):
             yield run[i:i + width], base + i, base + i
-    for i, j in joints(norm):
+    for i, j in bridges(norm):
         yield norm[i] + norm[j], i, i

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.text.normalize import normalize
-from indexer.text.quotes import joints
+from indexer.text.bridges import bridges
 
 CHAR_BITS = 21
 _LOW = (1 << CHAR_BITS) - 1
@@ -42,7 +42,7 @@ def _is_word(points: np.ndarray) -> np.ndarray:
 
 def gram_keys(value: str) -> np.ndarray:
     """The keys (uint64) of the bigrams of ``analysis.bigrams(value)``, one per token, in some order
-    (those across joints, indexer.text.quotes, included)."""
+    (those across marks inside a token, indexer.text.bridges, included)."""
     text = normalize(value)
     points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
     word = _is_word(points)
@@ -53,7 +53,7 @@ def gram_keys(value: str) -> np.ndarray:
     alone[:-1] &= ~word[1:]
     firsts = points[:-1][pair] << np.uint64(CHAR_BITS)
     pairs = firsts | (points[1:][pair] + np.uint64(1))
-    across = [ord(text[i]) << CHAR_BITS | (ord(text[j]) + 1) for i, j in joints(text)]
+    across = [ord(text[i]) << CHAR_BITS | (ord(text[j]) + 1) for i, j in bridges(text)]
     if across:
         pairs = np.concatenate((pairs, np.array(across, dtype=np.uint64)))
     if not alone.any():
