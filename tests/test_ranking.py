@@ -462,3 +462,20 @@ def test_a_figure_alone_finds_where_it_is_written_inside_a_sentence(tmp_path, qu
     assert [h.title for h in result.hits if h.match == "exact"] == exact
     assert result.exact_total == 1
 
+
+SCATTERED_FIGURES = {
+    "a.txt": "甲县工作汇报\n二、20xx年新农村建设完成情况\n社区:累计建成100户;修建道路0.3公里。\n",
+    "b.txt": "乙县工作汇报\n乙县自2003年起实施新农村建设，累计建成安置房300套。\n",
+}
+
+
+def test_a_paragraph_with_only_the_bigrams_of_a_figure_is_no_result(tmp_path):
+    # 20 (heading), 00 and 03 (100户, 0.3公里) are every bigram of 2003, scattered: the exact tier's
+    # candidate, rejected on the text, used to come back below it as a partial match, in the
+    # list, its count, the facets and a list sorted by date.
+    searcher = Searcher(corpus_index(tmp_path, SCATTERED_FIGURES))
+    for sort in ("relevance", "date"):
+        result = searcher.search("2003", limit=10, sort=sort)
+        assert [h.title for h in result.hits] == ["乙县工作汇报"] and result.total == 1
+    assert [count for _, count in searcher.facet_counts("2003")["counts"]["report"]] == [1]
+    assert [h.title for h in searcher.search("建设", limit=10).hits]    # still found by its words

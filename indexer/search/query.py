@@ -94,6 +94,7 @@ class ParsedQuery:
     checks: Checks = ()
     phrase_checks: Checks = ()
     clause_words: tuple[str, ...] = ()
+    lower: Q.Query | None = None
 
     @property
     def filters(self) -> dict[str, list[str]]:
@@ -173,7 +174,7 @@ def _build(text: str, tokens: tuple[tuple[str, bool], ...], stats: IndexStats | 
     return ParsedQuery(text, tokens, clauses, negated, filter_terms, None, _needles(clauses, stats),
                        _word_checks(clauses), compiled.query, compiled.exact, compiled.excluded,
                        compiled.own_filters, compiled.clause_queries, compiled.clause_exact, compiled.checks,
-                       compiled.phrase_checks, compiled.clause_words)
+                       compiled.phrase_checks, compiled.clause_words, compiled.lower)
 
 
 def _read(tokens) -> tuple[tuple[tuple[Term, ...], ...], tuple[Term, ...], tuple[Term, ...]]:

@@ -23,7 +23,7 @@ from indexer.search.about import About, about_query, report_paragraphs, with_rep
 from indexer.search.hits import Picked, make_hit
 from indexer.search.ranking import RERANK_LIMIT, THROUGH_REPORT_SCORE, Budget, prominence, stored_score
 from indexer.search.results import Hit
-from indexer.search.verbatim import content, has_words, is_exact, phrase_check
+from indexer.search.verbatim import content, has_words, is_exact, phrase_check, says
 from indexer.text.normalize import normalize
 
 
@@ -37,6 +37,7 @@ class SearchRun:
         self.filters = filters
         self.budget = budget
         self.full = facets.restrict(parsed.query, filters)       # every tier, within the filters
+        self.lower = facets.restrict(parsed.lower, filters)      # all but the exact tier (tiers.Compiled)
         self.picked = Picked()
         # Paragraphs containing the query as typed (the exact tier), copies counted once;
         # None for a query without an exact tier (title:…).
@@ -71,9 +72,9 @@ class SearchRun:
         """Paragraph counts per report, folder, year, place and type (facets.count), with the
         paragraphs listed through their reports, so that a count is the length of the list its
         link shows."""
-        query = with_reports(self.parsed.query, about_query(self.view, self.parsed), self.parsed, None)
-        keep = phrase_check(self.view, self.parsed.phrase_checks, self.budget.facet_read)
-        counts = facets.count(self.view, query, self.filters, top=top, keep=keep)
+        about = about_query(self.view, self.parsed)
+        query = with_reports(self.parsed.query, about, self.parsed, None)
+        counts = facets.count(self.view, query, self.filters, top=top, keep=self._shown(self.budget.facet_read, about))
         return {"counts": counts, "titles": facets.report_titles(self.view, [v for v, _ in counts["report"]])}
 
     def _by_field(self, want: int, sort_by: SortBy | None) -> tuple[int, bool]:
@@ -81,8 +82,13 @@ class SearchRun:
         same paragraphs as in relevance order, those found through their report included."""
         about = about_query(self.view, self.parsed)
         full = with_reports(self.full, about, self.parsed, self.filters)
-        self._collect(self.view.search(full, limit=ranking.lower_room(want), sort=sort_by), self.picked, about)
-        counted = facets.distinct_total(self.view, full, self._phrase_check())
+        records = self.view.search(full, limit=ranking.lower_room(want), sort=sort_by)
+        shown = self._shown(len(records), about)
+        if shown is not None:
+            kept = set(shown([r.docnum for r in records]))
+            records = [r for r in records if r.docnum in kept]
+        self._collect(records, self.picked, about)
+        counted = facets.distinct_total(self.view, full, self._shown(self.budget.count_read, about))
         return max(counted or 0, len(self.picked.hits)), counted is None
 
     def _ranked(self, want: int) -> tuple[int, bool]:
@@ -95,7 +101,7 @@ class SearchRun:
             return self._total(len(picked.hits))
         # At least PROMINENCE_WINDOW: those are ranked again, whatever the page size.
         room = max(ranking.lower_room(want - len(picked.hits)), ranking.PROMINENCE_WINDOW)
-        ranked, exhausted = ties.top_k(self.view, self.full, room, mask=picked.docnums)
+        ranked, exhausted = ties.top_k(self.view, self.lower, room, mask=picked.docnums)
         lower, records = Picked(), self._records(ranked)
         self._collect(records, lower)
         about = self._about()
@@ -103,7 +109,7 @@ class SearchRun:
             # Every match in a report about the query is read, however small the page, so that
             # where each one ranks (and so every page) does not depend on the page size.
             # filter=, not an And: the scores must be those of the pass above.
-            self._collect(_best_first(self.view.search(self.full, limit=None, mask=picked.docnums | lower.docnums,
+            self._collect(_best_first(self.view.search(self.lower, limit=None, mask=picked.docnums | lower.docnums,
                                                        filter=context.report_query(list(about), None))), lower)
         clause_hits = self._clause_hits(about, picked.docnums | lower.docnums)
         texts = {doc["id"]: (content(doc), "text" in doc) for _, doc in lower.hits}     # normalised once
@@ -251,13 +257,29 @@ class SearchRun:
                 <= budget.count_postings:
             about = about_query(view, self.parsed) if about is None else about
             full = with_reports(self.full, about, self.parsed, self.filters)
-            counted = facets.distinct_total(view, full, self._phrase_check())
+            counted = facets.distinct_total(view, full, self._shown(budget.count_read, about))
             if counted is not None:
                 return max(seen, counted), False
         return max(seen, estimate), True
 
-    def _phrase_check(self):
-        return phrase_check(self.view, self.parsed.phrase_checks, self.budget.count_read)
+    def _shown(self, limit: int, about: Counter):
+        """For counting: docnums → those the list shows, or None past ``limit`` stored paragraphs
+        to read. A paragraph matched by the exact tier's bigrams alone is listed only when its
+        text says the query (tiers.Compiled.lower); quoted phrases are confirmed as always."""
+        phrase = phrase_check(self.view, self.parsed.phrase_checks, limit)
+        if self.parsed.lower is self.parsed.query:
+            return phrase
+        below = with_reports(self.lower, about, self.parsed, self.filters)
+
+        def keep(docs):
+            lower = set(self.view.matches(below))
+            only_exact = [d for d in docs if d not in lower]
+            if len(only_exact) > limit:
+                return None
+            said = {d for d in only_exact if says(self.view.stored_fields(d), self.parsed.checks)}
+            kept = [d for d in docs if d in lower or d in said]
+            return phrase(kept) if phrase is not None else kept
+        return keep
 
     def _records(self, ranked: list[tuple[float, int]]) -> list[Record]:
         return [Record(docnum, score, self.view.stored_fields(docnum)) for score, docnum in ranked]

@@ -58,6 +58,10 @@ class Compiled:
     checks: tuple = ()                          # clause → alternative → runs of word characters
     phrase_checks: tuple = ()                   # the quoted clauses only
     clause_words: tuple[str, ...] = ()          # as typed, aligned with checks
+    # Every tier but the exact one, for the pass after it: the exact tier's bigrams alone, met
+    # by a paragraph without the query verbatim (20 in its heading, 00 and 03 in 100户……0.3公里
+    # for 2003), are no reason to show it; by its words it may still come.
+    lower: Q.Query | None = None
 
 
 def compile(clauses, negated, filters: dict[str, list[str]], stats: IndexStats | None = None) -> Compiled:
@@ -72,8 +76,12 @@ def compile(clauses, negated, filters: dict[str, list[str]], stats: IndexStats |
     query, clause_queries, own_filters = _full(clauses, negated, filters, excluded,
                                                stats.common if stats is not None else None)
     exact, clause_exact, checks, phrase_checks, clause_words = _exact(clauses, filters, excluded, stats)
+    lower = query
+    if exact is not None:
+        lower = _full(clauses, negated, filters, excluded, stats.common if stats is not None else None,
+                      verbatim=False)[0] or query
     return Compiled(query, exact, excluded, own_filters, tuple(clause_queries), tuple(clause_exact),
-                    _tupled(checks), _tupled(phrase_checks), tuple(clause_words))
+                    _tupled(checks), _tupled(phrase_checks), tuple(clause_words), lower)
 
 
 def _tupled(checks) -> tuple:
@@ -90,11 +98,12 @@ def under(field: str, value: str) -> Q.Query:
     return Q.Or([Q.Term(field, value), Q.Prefix(field, value.rstrip("/") + "/")])
 
 
-def _full(clauses, negated, filters, excluded, common=None):
-    """(every tier, each clause's tiered query, the query's own filters)."""
+def _full(clauses, negated, filters, excluded, common=None, verbatim=True):
+    """(every tier, each clause's tiered query, the query's own filters); without
+    ``verbatim``, a word's exact tier is left out (Compiled.lower)."""
     must = []
     for clause in clauses:
-        alts = [q for q in (_term_query(t, common=common) for t in clause) if q is not None]
+        alts = [q for q in (_term_query(t, common=common, verbatim=verbatim) for t in clause) if q is not None]
         if alts:
             must.append(alts[0] if len(alts) == 1 else Q.Or(alts))
     clause_queries = list(must)
@@ -200,10 +209,10 @@ def _filter_query(name: str, values: list[str]) -> Q.Query:
     return per_value[0] if len(per_value) == 1 else Q.Or(per_value)
 
 
-def _term_query(term, common=None) -> Q.Query | None:
+def _term_query(term, common=None, verbatim=True) -> Q.Query | None:
     if term.field == "title":
         return _title_query(term.text, term.phrase)
-    original = _text_query([term.text], term.phrase, common=common)
+    original = _text_query([term.text], term.phrase, common=common, verbatim=verbatim or term.phrase)
     if original is None:
         return None
     synonyms = synonyms_of(term.text) if not term.phrase else []
@@ -212,7 +221,7 @@ def _term_query(term, common=None) -> Q.Query | None:
 
 
 def _text_query(texts: list[str], phrase: bool, tier: float = EXACT_SCORE, weight: float = 1.0,
-                partial: bool = True, common=None) -> Q.Query | None:
+                partial: bool = True, common=None, verbatim: bool = True) -> Q.Query | None:
     """Words or phrases (alternatives) against the paragraphs.
 
     Ranking is tiered on purpose: a paragraph containing one of the texts verbatim scores a
@@ -229,7 +238,7 @@ def _text_query(texts: list[str], phrase: bool, tier: float = EXACT_SCORE, weigh
     words = [q for q in (_words("text", t) for t in texts) if q is not None]
     # Several synonyms in one paragraph add up; the synonym tier is low enough that even
     # then they stay below a paragraph with the word the user typed.
-    match = [_any(exact)]
+    match = [_any(exact)] if verbatim else []
     if not phrase:
         match += [_boosted(w, weight) for w in words]
         if partial:
@@ -238,6 +247,8 @@ def _text_query(texts: list[str], phrase: bool, tier: float = EXACT_SCORE, weigh
             match += [q for q in (_some_words("text", t, common) for t in texts) if q is not None]
         match += [q for q in (_gram_terms("title_grams", t, TITLE_MATCH_SCORE * weight) for t in texts)
                   if q is not None]
+    if not match:
+        return None
     extra = [_boosted(w, weight) for w in words] if phrase else []   # ranks within the phrase matches
     # Title and heading weigh the lower tiers only (see ranking.TITLE_BOOST).
     extra += [q for t in texts for q in (_boosted(_words("title", t), TITLE_BOOST * weight),
