@@ -479,3 +479,16 @@ def test_a_paragraph_with_only_the_bigrams_of_a_figure_is_no_result(tmp_path):
         assert [h.title for h in result.hits] == ["乙县工作汇报"] and result.total == 1
     assert [count for _, count in searcher.facet_counts("2003")["counts"]["report"]] == [1]
     assert [h.title for h in searcher.search("建设", limit=10).hits]    # still found by its words
+
+
+def test_a_quoted_phrase_with_other_words_lists_the_same_paragraphs_in_every_order(tmp_path):
+    # Every hit must hold the quoted phrase; the query did not say so, so a list sorted by date
+    # read the newest paragraphs having only 改革, dropped them all and showed nothing.
+    reform = "".join(f"第{i}项改革任务按期完成，群众满意度不断提升。\n" for i in range(80))
+    other = "".join(f"第{i}个村新修道路一公里，安装路灯十盏。\n" for i in range(200))   # 改革 not common
+    files = {"a.txt": f"甲县改革工作汇报\n{reform}2024年3月5日\n", "c.txt": f"丙县工作汇报\n{other}2023年3月5日\n",
+             "b.txt": "乙县工作汇报\n乙县深化“放管服”改革，企业开办一日办结。\n2020年3月5日\n"}
+    searcher = Searcher(corpus_index(tmp_path, files))
+    for sort in ("relevance", "date"):
+        result = searcher.search("“放管服” 改革", limit=10, sort=sort)
+        assert [h.title for h in result.hits] == ["乙县工作汇报"] and result.total == 1, sort

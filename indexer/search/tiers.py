@@ -114,6 +114,13 @@ def _full(clauses, negated, filters, excluded, common=None, verbatim=True):
             return None, clause_queries, own_filters
         must = [Q.Every()]
     query = must[0] if len(must) == 1 else _relaxed(clauses, must, common)
+    quoted = [_any(grams) for grams in ([_gram_terms("grams", squeeze(t.text)) for t in clause]
+                                        for clause in clauses if all(t.phrase and t.field is None for t in clause))
+              if None not in grams]
+    if quoted and len(must) > 1:
+        # Every hit holds the quoted phrases (checked on the text: indexer.search.run): so must
+        # the query, or a list sorted by date reads only others and shows none.
+        query = Q.And([query] + quoted)
     together = synonyms_of(typed_apart(clauses))
     if together:
         # 老旧 小区 改造 is 老旧小区改造 typed with spaces: its synonyms count as they would
