@@ -492,3 +492,13 @@ def test_a_quoted_phrase_with_other_words_lists_the_same_paragraphs_in_every_ord
     for sort in ("relevance", "date"):
         result = searcher.search("“放管服” 改革", limit=10, sort=sort)
         assert [h.title for h in result.hits] == ["乙县工作汇报"] and result.total == 1, sort
+
+
+def test_sorted_by_date_reads_past_candidates_the_text_rejects(tmp_path):
+    # The newest hundred paragraphs have every bigram of 2003 (20 in the heading) but not 2003:
+    # the first window read in date order holds none the list shows, so it reads further.
+    villages = "".join(f"第{i}村累计建成100户，修建道路0.3公里。\n" for i in range(100))
+    files = {"a.txt": f"甲县工作汇报\n二、20xx年新农村建设完成情况\n{villages}2024年3月5日\n",
+             "b.txt": "乙县工作汇报\n乙县自2003年起实施新农村建设。\n2020年3月5日\n"}
+    result = Searcher(corpus_index(tmp_path, files)).search("2003", limit=10, sort="date")
+    assert [h.title for h in result.hits] == ["乙县工作汇报"] and result.total == 1

@@ -82,14 +82,25 @@ class SearchRun:
         same paragraphs as in relevance order, those found through their report included."""
         about = about_query(self.view, self.parsed)
         full = with_reports(self.full, about, self.parsed, self.filters)
-        records = self.view.search(full, limit=ranking.lower_room(want), sort=sort_by)
-        shown = self._shown(len(records), about)
-        if shown is not None:
-            kept = set(shown([r.docnum for r in records]))
-            records = [r for r in records if r.docnum in kept]
-        self._collect(records, self.picked, about)
+        self._collect(self._shown_by_field(full, want, sort_by, about), self.picked, about)
         counted = facets.distinct_total(self.view, full, self._shown(self.budget.count_read, about))
         return max(counted or 0, len(self.picked.hits)), counted is None
+
+    def _shown_by_field(self, full, want: int, sort_by: SortBy | None, about) -> list[Record]:
+        """The first matches in field order that the list shows (``_shown``), at least ``want``
+        when there are so many: read further while candidates the text rejects fill the window
+        (3.5% matches thousands by its bigrams, 26 by its text), up to the count's read budget."""
+        limit = ranking.lower_room(want)
+        while True:
+            records = self.view.search(full, limit=limit, sort=sort_by)
+            shown = self._shown(len(records), about)
+            said = shown([r.docnum for r in records]) if shown is not None else None
+            if said is None:
+                return records
+            kept = set(said)
+            if len(kept) >= want or len(records) < limit or limit >= self.budget.count_read:
+                return [r for r in records if r.docnum in kept]
+            limit = min(limit * 4, self.budget.count_read)
 
     def _ranked(self, want: int) -> tuple[int, bool]:
         """Relevance order in two passes; returns (total, whether total is an estimate)."""
