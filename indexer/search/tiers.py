@@ -73,13 +73,11 @@ def compile(clauses, negated, filters: dict[str, list[str]], stats: IndexStats |
     phrase by its rarest bigrams only (the stored text confirms the whole phrase anyway).
     """
     excluded = _excluded(negated)
-    query, clause_queries, own_filters = _full(clauses, negated, filters, excluded,
-                                               stats.common if stats is not None else None)
+    query, lower, clause_queries, own_filters = _full(clauses, negated, filters, excluded,
+                                                      stats.common if stats is not None else None)
     exact, clause_exact, checks, phrase_checks, clause_words = _exact(clauses, filters, excluded, stats)
-    lower = query
-    if exact is not None:
-        lower = _full(clauses, negated, filters, excluded, stats.common if stats is not None else None,
-                      verbatim=False)[0] or query
+    if exact is None or lower is None:
+        lower = query
     return Compiled(query, exact, excluded, own_filters, tuple(clause_queries), tuple(clause_exact),
                     _tupled(checks), _tupled(phrase_checks), tuple(clause_words), lower)
 
@@ -98,39 +96,43 @@ def under(field: str, value: str) -> Q.Query:
     return Q.Or([Q.Term(field, value), Q.Prefix(field, value.rstrip("/") + "/")])
 
 
-def _full(clauses, negated, filters, excluded, common=None, verbatim=True):
-    """(every tier, each clause's tiered query, the query's own filters); without
-    ``verbatim``, a word's exact tier is left out (Compiled.lower)."""
-    must = []
+def _full(clauses, negated, filters, excluded, common=None):
+    """(every tier, every tier but the words' exact one (Compiled.lower; None when a clause has
+    nothing else), each clause's tiered query, the query's own filters)."""
+    must, below = [], []
     for clause in clauses:
-        alts = [q for q in (_term_query(t, common=common, verbatim=verbatim) for t in clause) if q is not None]
-        if alts:
-            must.append(alts[0] if len(alts) == 1 else Q.Or(alts))
+        pairs = [p for p in (_term_query(t, common=common) for t in clause) if p is not None]
+        if pairs:
+            must.append(_any([full for full, _ in pairs]))
+            below.append(None if any(lower is None for _, lower in pairs) else _any([lower for _, lower in pairs]))
     clause_queries = list(must)
     filter_queries = [_filter_query(name, values) for name, values in filters.items()]
     own_filters = _any_all(filter_queries) if filter_queries else None
     if not must:
         if not filter_queries or negated:
-            return None, clause_queries, own_filters
-        must = [Q.Every()]
-    query = must[0] if len(must) == 1 else _relaxed(clauses, must, common)
+            return None, None, clause_queries, own_filters
+        must = below = [Q.Every()]
+    # Every hit holds the quoted phrases (checked on the text: indexer.search.run): so must
+    # the query, or a list sorted by date reads only others and shows none.
     quoted = [_any(grams) for grams in ([_gram_terms("grams", squeeze(t.text)) for t in clause]
                                         for clause in clauses if all(t.phrase and t.field is None for t in clause))
               if None not in grams]
-    if quoted and len(must) > 1:
-        # Every hit holds the quoted phrases (checked on the text: indexer.search.run): so must
-        # the query, or a list sorted by date reads only others and shows none.
-        query = Q.And([query] + quoted)
+    # 老旧 小区 改造 is 老旧小区改造 typed with spaces: its synonyms count as they would for the
+    # words typed together (in the synonym tier, with a paragraph having them all).
     together = synonyms_of(typed_apart(clauses))
-    if together:
-        # 老旧 小区 改造 is 老旧小区改造 typed with spaces: its synonyms count as they would
-        # for the words typed together (in the synonym tier, with a paragraph having them all).
-        query = Q.Or([query, _text_query(together, False, SYNONYM_SCORE, SYNONYM_WEIGHT, partial=False)])
-    if filter_queries:
-        query = Q.And([query] + filter_queries)
-    if excluded is not None:
-        query = Q.AndNot(query, excluded)
-    return query, clause_queries, own_filters
+    together_query = _text_query(together, False, SYNONYM_SCORE, SYNONYM_WEIGHT, partial=False)[0] if together else None
+
+    def assembled(parts):
+        query = parts[0] if len(parts) == 1 else _relaxed(clauses, parts, common)
+        if quoted and len(parts) > 1:
+            query = Q.And([query] + quoted)
+        if together_query is not None:
+            query = Q.Or([query, together_query])
+        if filter_queries:
+            query = Q.And([query] + filter_queries)
+        return query if excluded is None else Q.AndNot(query, excluded)
+    lower = None if None in below else assembled(below)
+    return assembled(must), lower, clause_queries, own_filters
 
 
 def typed_apart(clauses) -> str:
@@ -216,20 +218,27 @@ def _filter_query(name: str, values: list[str]) -> Q.Query:
     return per_value[0] if len(per_value) == 1 else Q.Or(per_value)
 
 
-def _term_query(term, common=None, verbatim=True) -> Q.Query | None:
+def _term_query(term, common=None) -> tuple[Q.Query, Q.Query | None] | None:
+    """(its tiered query, the same without its exact tier, Compiled.lower), or None."""
     if term.field == "title":
-        return _title_query(term.text, term.phrase)
-    original = _text_query([term.text], term.phrase, common=common, verbatim=verbatim or term.phrase)
+        title = _title_query(term.text, term.phrase)
+        return None if title is None else (title, title)
+    original, lower = _text_query([term.text], term.phrase, common=common)
     if original is None:
         return None
+    if term.phrase:
+        lower = original              # a phrase is its exact tier: confirmed on the text, as always
     synonyms = synonyms_of(term.text) if not term.phrase else []
-    alternative = _text_query(synonyms, False, SYNONYM_SCORE, SYNONYM_WEIGHT, partial=False) if synonyms else None
-    return original if alternative is None else Q.Or([original, alternative])
+    alternative = _text_query(synonyms, False, SYNONYM_SCORE, SYNONYM_WEIGHT, partial=False)[0] if synonyms else None
+    if alternative is None:
+        return original, lower
+    return Q.Or([original, alternative]), (alternative if lower is None else Q.Or([lower, alternative]))
 
 
 def _text_query(texts: list[str], phrase: bool, tier: float = EXACT_SCORE, weight: float = 1.0,
-                partial: bool = True, common=None, verbatim: bool = True) -> Q.Query | None:
-    """Words or phrases (alternatives) against the paragraphs.
+                partial: bool = True, common=None) -> tuple[Q.Query | None, Q.Query | None]:
+    """Words or phrases (alternatives) against the paragraphs: (every tier, all but the exact
+    one; None for what there is not).
 
     Ranking is tiered on purpose: a paragraph containing one of the texts verbatim scores a
     constant ``tier`` (far above any BM25 score) plus BM25; a paragraph where only their jieba
@@ -241,11 +250,11 @@ def _text_query(texts: list[str], phrase: bool, tier: float = EXACT_SCORE, weigh
         texts = [squeeze(t) for t in texts]
     exact = [q for q in (_gram_terms("grams", t, tier) for t in texts) if q is not None]
     if not exact:
-        return None
+        return None, None
     words = [q for q in (_words("text", t) for t in texts) if q is not None]
     # Several synonyms in one paragraph add up; the synonym tier is low enough that even
     # then they stay below a paragraph with the word the user typed.
-    match = [_any(exact)] if verbatim else []
+    match = []
     if not phrase:
         match += [_boosted(w, weight) for w in words]
         if partial:
@@ -254,14 +263,14 @@ def _text_query(texts: list[str], phrase: bool, tier: float = EXACT_SCORE, weigh
             match += [q for q in (_some_words("text", t, common) for t in texts) if q is not None]
         match += [q for q in (_gram_terms("title_grams", t, TITLE_MATCH_SCORE * weight) for t in texts)
                   if q is not None]
-    if not match:
-        return None
     extra = [_boosted(w, weight) for w in words] if phrase else []   # ranks within the phrase matches
     # Title and heading weigh the lower tiers only (see ranking.TITLE_BOOST).
     extra += [q for t in texts for q in (_boosted(_words("title", t), TITLE_BOOST * weight),
                                          _boosted(_words("section", t), SECTION_BOOST * weight)) if q is not None]
-    matched = _any(match)
-    return Q.AndMaybe(matched, _any(extra)) if extra else matched
+
+    def ranked(matched):
+        return Q.AndMaybe(matched, _any(extra)) if extra else matched
+    return ranked(_any([_any(exact)] + match)), (ranked(_any(match)) if match else None)
 
 
 def _title_query(text: str, phrase: bool) -> Q.Query | None:
