@@ -116,7 +116,7 @@ def _full(clauses, negated, filters, excluded, common=None):
     # the query, or a list sorted by date reads only others and shows none.
     quoted = [_any(grams) for grams in ([_gram_terms("grams", squeeze(t.text)) for t in clause]
                                         for clause in clauses if all(t.phrase and t.field is None for t in clause))
-              if None not in grams]
+              if all(g is not None for g in grams)]
     # 老旧 小区 改造 is 老旧小区改造 typed with spaces: its synonyms count as they would for the
     # words typed together (in the synonym tier, with a paragraph having them all).
     together = synonyms_of(typed_apart(clauses))
@@ -131,7 +131,7 @@ def _full(clauses, negated, filters, excluded, common=None):
         if filter_queries:
             query = Q.And([query] + filter_queries)
         return query if excluded is None else Q.AndNot(query, excluded)
-    lower = None if None in below else assembled(below)
+    lower = None if any(b is None for b in below) else assembled(below)
     return assembled(must), lower, clause_queries, own_filters
 
 
