@@ -2,7 +2,7 @@
 import pytest
 
 from indexer.text.analysis import bigrams, gram_pieces
-from indexer.text.bridges import bridges
+from indexer.text.bridges import bridges, may_bridge
 from indexer.text.gramkeys import gram_keys, gram_text
 
 
@@ -27,3 +27,10 @@ def test_every_side_has_the_same_bridged_bigrams():
     assert sorted(gram_text(int(k)) for k in gram_keys(text)) == sorted(grams)
     assert sorted(g for g, _, _ in gram_pieces(text)) == sorted(grams)
     assert ("35", 4, 4) in list(gram_pieces(text))    # placed at the character before the mark
+
+
+@pytest.mark.parametrize("pair, bridged", [("35", True), ("5左", True), ("1n", True), ("社区", False), ("五规", False)])
+def test_a_bigram_may_stand_for_a_pair_across_a_mark_when_it_opens_with_a_letter_or_digit(pair, bridged):
+    # Only joining marks and percent signs: 五规 may come across a quotation mark too (“十四五”规划),
+    # a rarer case still left to the bigram, as before.
+    assert may_bridge(pair) == bridged

@@ -502,3 +502,13 @@ def test_sorted_by_date_reads_past_candidates_the_text_rejects(tmp_path):
              "b.txt": "乙县工作汇报\n乙县自2003年起实施新农村建设。\n2020年3月5日\n"}
     result = Searcher(corpus_index(tmp_path, files)).search("2003", limit=10, sort="date")
     assert [h.title for h in result.hits] == ["乙县工作汇报"] and result.total == 1
+
+
+def test_a_two_digit_phrase_is_counted_on_the_text_not_by_its_bigram(tmp_path):
+    # The bigram 35 is also indexed across the decimal point of 3.5%: "35" is not decided by the
+    # bigram alone, so the total sorted by date and the facets count only 35所.
+    searcher = Searcher(corpus_index(tmp_path, {**FIGURES, "g.txt": "庚县工作汇报\n庚县新建学校35所，改善办学条件。\n"}))
+    for sort in ("relevance", "date"):
+        result = searcher.search('"35"', limit=10, sort=sort)
+        assert [h.title for h in result.hits] == ["庚县工作汇报"] and result.total == 1, sort
+    assert [count for _, count in searcher.facet_counts('"35"')["counts"]["report"]] == [1]

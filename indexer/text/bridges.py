@@ -31,3 +31,10 @@ def bridges(text: str) -> list[tuple[int, int]]:
     if _ANY_MARK.search(text) is not None:
         found += [(m.start() - 1, m.end()) for m in _INSIDE.finditer(text)]
     return found
+
+
+def may_bridge(pair: str) -> bool:
+    """Can the indexed bigram ``pair`` (normalised) stand for two characters with a joining mark or
+    percent sign between them (35 of 3.5, 5左 of 5%左右)? Then a paragraph holding it need not
+    hold ``pair`` as written."""
+    return pair[:1].isascii() and pair[:1].isalnum()
