@@ -456,8 +456,8 @@ def test_a_figure_or_a_joined_token_is_verbatim_only_where_written_whole(tmp_pat
 @pytest.mark.parametrize("query, exact", [("3.5%", ["甲县工作汇报"]), ("3.5", ["甲县工作汇报"]),
                                           ("5%左右", ["戊县工作汇报"]), ("1+N", ["丙县工作汇报"])])
 def test_a_figure_alone_finds_where_it_is_written_inside_a_sentence(tmp_path, query, exact):
-    # In 增长3.5% the 3 ends the run 增长3: the bigram across the decimal point (35) is what the
-    # index has of it, so 3.5 alone is found (it found nothing) and counted exactly.
+    # In 增长3.5% the 3 ends the run 增长3: the bigram across the decimal point (3 and a marked 5) is
+    # what the index has of it, so 3.5 alone is found (it found nothing) and counted exactly.
     result = Searcher(corpus_index(tmp_path, FIGURES)).search(query, limit=10)
     assert [h.title for h in result.hits if h.match == "exact"] == exact
     assert result.exact_total == 1
@@ -505,10 +505,23 @@ def test_sorted_by_date_reads_past_candidates_the_text_rejects(tmp_path):
 
 
 def test_a_two_digit_phrase_is_counted_on_the_text_not_by_its_bigram(tmp_path):
-    # The bigram 35 is also indexed across the decimal point of 3.5%: "35" is not decided by the
-    # bigram alone, so the total sorted by date and the facets count only 35所.
+    # The bigram across the decimal point of 3.5% is marked apart from 35, so the total sorted by
+    # date and the facets count only 35所.
     searcher = Searcher(corpus_index(tmp_path, {**FIGURES, "g.txt": "庚县工作汇报\n庚县新建学校35所，改善办学条件。\n"}))
     for sort in ("relevance", "date"):
         result = searcher.search('"35"', limit=10, sort=sort)
         assert [h.title for h in result.hits] == ["庚县工作汇报"] and result.total == 1, sort
     assert [count for _, count in searcher.facet_counts('"35"')["counts"]["report"]] == [1]
+
+
+def test_a_figure_is_counted_among_many_numbers_holding_its_digits(tmp_path):
+    # 3.5 and the 35 of 2035年 were one bigram: 3.5 had every paragraph naming 2035年 as its
+    # candidates, read one by one (seconds at 100,000 paragraphs); sorted by date, past the read
+    # budget, it listed none.
+    plans = "".join(f"第{i}个村到2035年建成美丽乡村示范村。\n" for i in range(320))
+    searcher = Searcher(corpus_index(tmp_path, {"z.txt": f"庚县远景规划工作汇报\n{plans}2024年3月5日\n", **FIGURES}))
+    for sort in ("relevance", "date"):
+        result = searcher.search("3.5", limit=10, sort=sort)
+        assert [h.title for h in result.hits] == ["甲县工作汇报"] and result.total == 1, sort
+    assert [count for _, count in searcher.facet_counts("3.5")["counts"]["report"]] == [1]
+

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from indexer.engine import queries as Q
 from indexer.search.ranking import (COMMON_FRACTION, EXACT_SCORE, PARTIAL_WEIGHT, RAREST_GRAMS, SECTION_BOOST,
                                     SYNONYM_SCORE, SYNONYM_WEIGHT, TITLE_BOOST, TITLE_MATCH_SCORE)
-from indexer.text.analysis import VERBATIM_RUN, bigrams, decompose, inner_words, query_words
+from indexer.text.analysis import VERBATIM_RUN, asked_bigrams, decompose, inner_words, query_words
 from indexer.text.normalize import normalize
 from indexer.text.places import place_values
 from indexer.text.synonyms import synonyms_of
@@ -286,7 +286,7 @@ def _gram_terms(fieldname: str, text: str, score: float | None = None, rarest=No
     positions. With ``score``, the Presence weighting makes a match score exactly that.
     With ``rarest`` (index stats), a run keeps only its RAREST_GRAMS least frequent bigrams."""
     parts: list[Q.Query] = []
-    for run in bigrams(text):
+    for run in asked_bigrams(text):
         if len(run) == 1 and len(run[0]) == 1:
             parts.append(Q.Or([Q.Term(fieldname, run[0]), Q.Prefix(fieldname, run[0])]))
             continue
@@ -305,7 +305,7 @@ def _gram_phrase(fieldname: str, text: str) -> Q.Query | None:
     """Matches a field containing ``text`` verbatim: each run of word characters a phrase of
     bigrams. Only titles keep positions, so this serves ``title:`` searches."""
     parts = []
-    for run in bigrams(text):
+    for run in asked_bigrams(text):
         if len(run) == 1 and len(run[0]) == 1:
             # A lone character: as a word of its own, or the first half of a bigram.
             parts.append(Q.Or([Q.Term(fieldname, run[0]), Q.Prefix(fieldname, run[0])]))

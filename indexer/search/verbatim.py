@@ -8,7 +8,6 @@ a paragraph's heading counts as part of it (indexer.engine.schema.heading_and_te
 from __future__ import annotations
 
 from indexer.engine.schema import heading_and_text
-from indexer.text.bridges import may_bridge
 from indexer.text.normalize import normalize
 from indexer.text.quotes import contains
 
@@ -41,10 +40,9 @@ def says(doc: dict, checks) -> bool:
 def phrase_check(view, phrase_checks, limit: int):
     """For counting (facets.count, facets.distinct_total): docnums → those containing the
     quoted phrases verbatim, or None past ``limit``. None when the bigrams alone decide (no
-    run of three or more characters, nor a mark inside one: a run of two is one bigram, unless
-    that bigram may be indexed across a mark, 35 of 3.5: indexer.text.bridges)."""
-    if not any(len(run) > 2 or not run.isalnum() or (len(run) == 2 and may_bridge(run))
-               for clause in phrase_checks for alt in clause for run in alt):
+    run of three or more characters, nor a mark inside one: a run of two is one bigram; the one
+    across a decimal point or joining mark is marked apart, indexer.text.bridges)."""
+    if not any(len(run) > 2 or not run.isalnum() for clause in phrase_checks for alt in clause for run in alt):
         return None
 
     def keep(docs):

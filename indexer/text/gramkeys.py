@@ -53,7 +53,7 @@ def gram_keys(value: str) -> np.ndarray:
     alone[:-1] &= ~word[1:]
     firsts = points[:-1][pair] << np.uint64(CHAR_BITS)
     pairs = firsts | (points[1:][pair] + np.uint64(1))
-    across = [ord(text[i]) << CHAR_BITS | (ord(text[j]) + 1) for i, j in bridges(text)]
+    across = [ord(pair[0]) << CHAR_BITS | (ord(pair[1]) + 1) for _, _, pair in bridges(text)]
     if across:
         pairs = np.concatenate((pairs, np.array(across, dtype=np.uint64)))
     if not alone.any():
