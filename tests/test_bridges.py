@@ -1,6 +1,8 @@
-"""text.bridges: the bigram across a mark inside a token is indexed and asked for."""
+"""text.bridges: the bigram across a mark inside a token is indexed and asked for; and a figure is
+found inside longer numbers but ranked first where it stands whole (search.verbatim)."""
 import pytest
 
+from indexer.search.verbatim import figures, stands_whole
 from indexer.text.analysis import asked_bigrams, bigrams, gram_pieces
 from indexer.text.bridges import MARKED, bridges
 from indexer.text.gramkeys import gram_keys, gram_text
@@ -50,3 +52,20 @@ def test_a_marked_bridge_is_not_the_bigram_a_user_types_without_the_mark():
     # 3.5 and 35 (of 2035年) must not be candidates for each other.
     assert not {g for run in bigrams("到2035年") for g in run} & {g for run in bigrams("增长3.5%") for g in run}
 
+
+@pytest.mark.parametrize("text, whole", [
+    ("增长3.5%。", True),
+    ("增长123.5%。", False),
+    ("增长13.5%左右，另一项增长3.5%。", True),      # once whole is enough
+    ("增长3.55%", True),                            # 3.5% is not in it: nothing to say
+    ("分别为1.3.5%", False),                        # a digit and a point before it: inside a number
+    ("第“3.5%”项", True),
+])
+def test_a_figure_stands_whole_with_no_digit_running_on_either_side(text, whole):
+    assert stands_whole(text, figures([[["3.5%"]]])) == whole
+
+
+def test_only_runs_opening_or_closing_with_a_digit_are_figures():
+    assert figures([[["3.5%", "增长"], ["2003年"]], [["g20", "社区"]]]) == {"3.5%", "2003年", "g20"}
+    assert stands_whole("2035年", {"35"}) is False and stands_whole("35.6亿", {"35"}) is False
+    assert stands_whole("到2035年，新建35所", {"35"}) is True

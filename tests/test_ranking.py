@@ -525,3 +525,12 @@ def test_a_figure_is_counted_among_many_numbers_holding_its_digits(tmp_path):
         assert [h.title for h in result.hits] == ["甲县工作汇报"] and result.total == 1, sort
     assert [count for _, count in searcher.facet_counts("3.5")["counts"]["report"]] == [1]
 
+
+def test_a_figure_written_as_a_number_of_its_own_ranks_before_one_inside_a_longer_number(tmp_path):
+    # 3.5% is in 增长13.5% and 23.5% as a substring, and stays found there; but a reader searching a
+    # figure wants the paragraphs that give it first, however often the others hold its digits.
+    files = {"a.txt": "甲县工作汇报\n甲县工业增加值增长13.5%，利润增长23.5%，税收增长33.5%。\n",
+             "b.txt": "乙县工作汇报\n乙县坚持稳中求进，全面落实各项政策措施，经济运行总体平稳，地区生产总值增长3.5%。\n"}
+    searcher = Searcher(corpus_index(tmp_path, files))
+    for query in ("3.5%", "3.5"):
+        assert [h.title for h in searcher.search(query, limit=10).hits] == ["乙县工作汇报", "甲县工作汇报"], query

@@ -18,7 +18,7 @@ from collections import Counter
 from indexer.engine import queries as Q
 from indexer.engine.view import Record, SortBy
 from indexer.search import about as context
-from indexer.search import facets, ranking, ties
+from indexer.search import facets, ranking, ties, verbatim
 from indexer.search.about import About, about_query, report_paragraphs, with_reports
 from indexer.search.hits import Picked, make_hit
 from indexer.search.ranking import RERANK_LIMIT, THROUGH_REPORT_SCORE, Budget, prominence, stored_score
@@ -156,21 +156,26 @@ class SearchRun:
 
         When the rarest bigram is in at most RERANK_LIMIT paragraphs, every match is read and
         ranked again (``_rerank``). With more, reading them all would cost too much, and the
-        bigram score stands.
+        bigram score stands. A query with a figure (``verbatim.figures``) reads the best
+        RERANK_LIMIT + 1 at least, whatever the page: ranked again when that was all of them, and
+        in any case those of them that say the figure as a number of its own come first
+        (``ranking.text_first``): 3.5% searched, 增长3.5% before 增长123.5%.
         """
         view, picked = self.view.exact_tier, self.picked
         k = ranking.exact_page(want)
         rerank = _rarest(view, self.parsed.exact) <= RERANK_LIMIT
-        if rerank:
-            k = RERANK_LIMIT + 1
+        figures = verbatim.figures(self.parsed.checks)
+        window = RERANK_LIMIT + 1 if figures else 0
+        if rerank or figures:
+            k = max(k, RERANK_LIMIT + 1)
         while True:
             ranked, exhausted = ties.top_k(view, exact, k)
             picked.clear()          # after: a search out of time keeps the hits of the last pass
-            # Alternatives (OR) make _rarest no bound; then whether the tier is small enough is
-            # known here, and must not depend on the page size.
-            rerank = rerank and exhausted
-            contents, own = {}, set()
-            for score, docnum in ranked:
+            # Alternatives (OR) and figures make _rarest no bound; then whether the tier is small
+            # enough is known here, and must not depend on the page size.
+            rerank = (rerank or bool(figures)) and exhausted and len(ranked) <= RERANK_LIMIT
+            contents, own, whole = {}, set(), set()
+            for read, (score, docnum) in enumerate(ranked, 1):
                 doc = view.stored_fields(docnum)
                 if "text" not in doc:
                     continue
@@ -181,11 +186,15 @@ class SearchRun:
                     contents[doc["id"]] = text
                     if rerank and has_words(norm, self.parsed.word_checks):
                         own.add(doc["id"])       # only a reranked tier orders by it
-                    if len(picked.hits) >= want and not rerank:
+                    if read <= window and verbatim.stands_whole(text, figures):
+                        whole.add(doc["id"])
+                    if len(picked.hits) >= want and not rerank and read >= window:
                         break          # the page is full: the rest would only be read and dropped
             if exhausted or len(picked.hits) >= want:
-                if rerank and exhausted:
+                if rerank:
                     self._rerank(contents, own)
+                if figures:
+                    picked.hits = ranking.text_first(picked.hits, lambda doc: doc["id"] in whole)
                 return exhausted
             k *= ranking.EXACT_GROWTH
 

@@ -18,6 +18,46 @@ def is_exact(normalized_text: str, checks: list[list[list[str]]]) -> bool:
     return all(any(all(contains(normalized_text, run) for run in alt) for alt in clause) for clause in checks)
 
 
+def figures(checks: list[list[list[str]]]) -> set[str]:
+    """The runs of ``checks`` that open or close with a digit: figures, which a paragraph may say
+    inside a longer number (3.5% in 123.5%)."""
+    return {run for clause in checks for alt in clause for run in alt if _edge_digit(run[:1]) or _edge_digit(run[-1:])}
+
+
+def stands_whole(normalized_text: str, runs) -> bool:
+    """Does the paragraph say each figure of ``runs`` that it says at all as a number of its own at
+    least once: no digit, nor a digit and decimal point, running on before a leading digit or after
+    a trailing one (3.5% in 增长3.5%, not in 增长123.5% or 13.5%)? A figure said only across a
+    quotation mark is taken as whole."""
+    return all(_whole(normalized_text, run) for run in runs)
+
+
+def _whole(text: str, run: str) -> bool:
+    lead, trail = _edge_digit(run[0]), _edge_digit(run[-1])
+    at = text.find(run)
+    if at < 0:
+        return True
+    while at >= 0:
+        end = at + len(run)
+        if not (lead and _runs_on(text, at - 1, -1)) and not (trail and _runs_on(text, end, 1)):
+            return True
+        at = text.find(run, at + 1)
+    return False
+
+
+def _runs_on(text: str, at: int, step: int) -> bool:
+    """Does a number go on at ``at`` (a digit there, or a decimal point and then a digit)?"""
+    char = text[at] if 0 <= at < len(text) else ""
+    if char == ".":
+        at += step
+        char = text[at] if 0 <= at < len(text) else ""
+    return _edge_digit(char)
+
+
+def _edge_digit(char: str) -> bool:
+    return "0" <= char <= "9" if char else False
+
+
 def has_words(normalized_text: str, word_checks) -> bool:
     """Does a paragraph (normalised) have every word of some alternative of every clause?"""
     return all(any(all(contains(normalized_text, w) or (parts and all(p in normalized_text for p in parts))
