@@ -65,6 +65,7 @@ def test_same_as_scoring_every_match(searcher, words, k):
 def test_nested_and_is_flattened():
     query = Q.And([Q.And([Q.Term("grams", "aa"), Q.Term("grams", "bb")]), Q.Term("grams", "cc")])
     assert [t[1] for t in conjunction(query)] == ["aa", "bb", "cc"]
+    assert conjunction(Q.And([Q.Term("grams", "aa"), lone("b")]))[1] == ("grams", "b", 1.0, True)
 
 
 def brute_within(searcher, query, k, allowed=None, excluded=None):
@@ -95,6 +96,58 @@ def test_exclusions_and_filters_as_the_search_builds_them(searcher, words, allow
         built = Q.And([built, Q.ConstantScoreQuery(allowed, 0.0)])      # facets.restrict's shape
     ranked, exhausted = top_k(searcher, built, k)
     expected, expected_exhausted = brute_within(searcher, query, k, allowed, excluded)
+    assert [d for _, d in ranked] == [d for _, d in expected]
+    assert [s for s, _ in ranked] == pytest.approx([s for s, _ in expected], abs=1e-6)
+    assert exhausted == expected_exhausted
+
+
+# A character alone, and the bigrams it opens: three terms open with a and b, two with c, one with e.
+LONE_WORDS = ["a", "ab", "ac", "b", "ba", "bc", "c", "cd", "e"]
+LONE_SHARE = [0.3, 0.5, 0.2, 0.6, 0.3, 0.1, 0.4, 0.2, 0.1]
+
+
+@pytest.fixture(scope="module")
+def lone_searcher(tmp_path_factory):
+    rng = random.Random(7)
+    schema = Schema(id=ID(stored=True, unique=True), grams=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False))
+    ix = index.create_in(str(tmp_path_factory.mktemp("lone")), schema)
+    n = 0
+    for _ in range(2):
+        writer = ix.writer()
+        for _ in range(1200):
+            words = [w for w, share in zip(LONE_WORDS, LONE_SHARE) for _ in range(rng.randint(1, 6)) if rng.random() < share]
+            writer.add_document(id=str(n), grams=" ".join(words) or "zz")
+            n += 1
+        writer.commit(merge=False)
+    writer = ix.writer()
+    for docnum in range(0, n, 5):
+        writer.delete_by_term("id", str(docnum))
+    writer.commit(merge=False)
+    s = Searcher(ix.reader(), weighting=exact_weighting())
+    yield s
+    s.close()
+
+
+def lone(char: str, boost: float = 1.0):
+    """A lone character as the exact tier asks for it (indexer.search.tiers._gram_terms)."""
+    return Q.Or([Q.Term("grams", char), Q.Prefix("grams", char)], boost=boost)
+
+
+@pytest.mark.parametrize("query", [
+    lone("a"), lone("c"), lone("e"), lone("a", boost=0.5),
+    Q.And([lone("a"), Q.Term("grams", "bc")]),
+    Q.And([lone("a"), lone("b")]),
+    Q.And([Q.Term("grams", "ab").with_boost(0.5), lone("c", boost=0.5)]),
+    Q.And([lone("b"), Q.ConstantScoreQuery(Q.Term("grams", "ac"), 0.0)]),
+])
+@pytest.mark.parametrize("k", [1, 10, 300, 5000])
+def test_a_lone_character_is_ranked_here_as_whoosh_scores_it(lone_searcher, query, k):
+    # Or(Term c, Prefix c) is a union of every term opening with c; Whoosh ran it a posting at a
+    # time (a single-character query took seconds at 100,000 paragraphs). Same top k, same scores.
+    ranked, exhausted = top_k(lone_searcher, query, k)
+    scored = query.subqueries[0] if type(query) is Q.And and type(query.subqueries[-1]) is Q.ConstantScoreQuery else query
+    allowed = query.subqueries[-1].child if scored is not query else None
+    expected, expected_exhausted = brute_within(lone_searcher, scored, k, allowed)
     assert [d for _, d in ranked] == [d for _, d in expected]
     assert [s for s, _ in ranked] == pytest.approx([s for s, _ in expected], abs=1e-6)
     assert exhausted == expected_exhausted

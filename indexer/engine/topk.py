@@ -17,8 +17,10 @@ document number, as Whoosh's TopCollector) with block-max pruning done a block a
   the k-th best score found; a visited block is decoded whole (ids and frequencies), the
   other terms' overlapping blocks likewise, and the documents having all the terms scored.
 
-Only the shapes the exact tier uses are handled here — one Term or an And of Terms, scored by
-``scoring.SaturatedTf``, less what an exclusion (-词) matches, within what the page's filters
+Only the shapes the exact tier uses are handled here — one Term or an And of Terms, a lone
+character among them (Or(Term c, Prefix c): c itself or any bigram it opens, hundreds of terms that
+Whoosh unites a posting at a time, a single-character query taking seconds at 100k; here merged
+into one list per segment, ``_Lone``, scored as Whoosh scores it), scored by ``scoring.SaturatedTf``, less what an exclusion (-词) matches, within what the page's filters
 allow (indexer.search.facets.restrict); ``top_k`` returns None for anything else, and the caller lets Whoosh
 run it. Excluded and allowed documents are sets (indexer.engine.docsets) checked on the survivors,
 as deletions are.
@@ -43,12 +45,17 @@ from indexer.engine.scoring import _SaturatedTfScorer
 _SLACK = 1e-6        # bounds and scores are sums in different orders: never prune on a rounding
 FIRST_BATCH = 4      # blocks of the rarest term scored at once, then twice as many each time…
 LAST_BATCH = 64      # …up to this many; the clock is looked at between batches
+_PRELOAD_DOCS = 5000  # Whoosh's Or preloads its matches unscored in a segment of no more documents
 
 
-def conjunction(query) -> list[tuple[str, str, float]] | None:
-    """(field, text, boost) of each term when query is a Term or an And of Terms, else None."""
+def conjunction(query) -> list[tuple[str, str, float, bool]] | None:
+    """(field, text, boost, lone) of each term when query is a Term or an And of Terms, else None;
+    ``lone``: a lone character as the exact tier asks for it, itself or any bigram it opens
+    (Or(Term c, Prefix c), ``_lone``)."""
     if isinstance(query, Q.Term):
-        return [(query.fieldname, query.text, query.boost)]
+        return [(query.fieldname, query.text, query.boost, False)]
+    if _is_lone(query):
+        return [(query.subqueries[0].fieldname, query.subqueries[0].text, query.boost, True)]
     if type(query) is Q.And and query.boost == 1.0:
         out = []
         for sub in query.subqueries:
@@ -58,6 +65,14 @@ def conjunction(query) -> list[tuple[str, str, float]] | None:
             out += terms
         return out or None
     return None
+
+
+def _is_lone(query) -> bool:
+    if type(query) is not Q.Or or len(query.subqueries) != 2:
+        return False
+    term, prefix = query.subqueries
+    return (type(term) is Q.Term and type(prefix) is Q.Prefix and term.boost == 1.0 and prefix.boost == 1.0
+            and term.fieldname == prefix.fieldname and term.text == prefix.text)
 
 
 class _Term:
@@ -72,23 +87,81 @@ class _Term:
         self.postings = len(self.ids)
 
 
-def _segment(searcher, subsearcher, terms) -> list[_Term] | None:
+class _Lone:
+    """A lone character's terms in one segment as one list, scored as Whoosh scores Or(Term c,
+    Prefix c): the score of c itself where a document has it alone, plus the prefix's
+    (``prefix``: docnum → score, ``_prefix``); in blocks of BLOCK postings."""
+
+    BLOCK = 128
+
+    def __init__(self, alone: _Term | None, prefix: tuple[np.ndarray, np.ndarray], boost: float):
+        self.ids, scores = prefix
+        if alone is not None:
+            at = np.searchsorted(self.ids, alone.ids)
+            scores = scores.copy()
+            scores[at] = alone.scores[alone.codes] + scores[at]
+        self.scores = scores * boost
+        self.postings = len(self.ids)
+        self.codes = np.arange(self.postings)
+        self.starts = np.arange(0, self.postings, self.BLOCK)
+        self.ends = np.append(self.starts[1:], self.postings)
+        self.maxids = self.ids[self.ends - 1].astype(np.int64)
+        self.bounds = np.maximum.reduceat(self.scores, self.starts)
+
+
+def _segment(searcher, subsearcher, terms) -> list[_Term | _Lone] | None:
     """The terms' postings in one segment (None: some term is absent, or not handled here)."""
     reader = subsearcher.reader()
     out = []
-    for fieldname, text, boost in terms:
-        btext = postings.term_bytes(reader, fieldname, text)
-        if btext is None:
-            return None
-        scorer = searcher.weighting.scorer(subsearcher, fieldname, btext)
-        if not isinstance(scorer, _SaturatedTfScorer):
-            raise _Unsupported
-        # Deletions are checked on the survivors.
-        term = _Term(kept.posting_list(reader, fieldname, btext), scorer, boost)
-        if not term.postings:
+    for fieldname, text, boost, lone in terms:
+        if lone:
+            term = _lone(searcher, subsearcher, fieldname, text, boost)
+        else:
+            btext = postings.term_bytes(reader, fieldname, text)
+            term = None if btext is None else _term(searcher, subsearcher, fieldname, btext, boost)
+        if term is None or not term.postings:
             return None
         out.append(term)
     return out
+
+
+def _lone(searcher, subsearcher, fieldname: str, char: str, boost: float) -> _Lone | None:
+    reader = subsearcher.reader()
+    btexts = list(reader.expand_prefix(fieldname, char))
+    if not btexts:
+        return None
+    btext = postings.term_bytes(reader, fieldname, char)
+    alone = None if btext is None else _term(searcher, subsearcher, fieldname, btext, 1.0)
+    return _Lone(alone, _prefix(searcher, subsearcher, fieldname, btexts), boost)
+
+
+def _prefix(searcher, subsearcher, fieldname: str, btexts: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums, scores) of Prefix(c) in a segment, as Whoosh's ranked search scores it
+    (whoosh.query.terms.MultiTerm.matcher, whoosh.query.compound.Or._matcher): one term, as that
+    term; two, or fewer than Or.TOO_MANY_CLAUSES in a segment of more than _PRELOAD_DOCS, the
+    sum of the terms' scores; else (its matches preloaded, unscored) 1 for every document."""
+    reader = subsearcher.reader()
+    if len(btexts) == 1:
+        term = _term(searcher, subsearcher, fieldname, btexts[0], 1.0)
+        return term.ids, term.scores[term.codes]
+    if len(btexts) == 2 or (len(btexts) < Q.Or.TOO_MANY_CLAUSES and subsearcher.doc_count_all() > _PRELOAD_DOCS):
+        terms = [_term(searcher, subsearcher, fieldname, b, 1.0) for b in btexts]
+        ids = np.concatenate([t.ids for t in terms])
+        scores = np.concatenate([t.scores[t.codes] for t in terms])
+        order = np.argsort(ids, kind="stable")
+        ids, scores = ids[order], scores[order]
+        first = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+        return ids[first], np.add.reduceat(scores, first)
+    ids = np.unique(np.concatenate([kept.posting_list(reader, fieldname, b, weights=False).ids for b in btexts]))
+    return ids, np.ones(len(ids))
+
+
+def _term(searcher, subsearcher, fieldname: str, btext: bytes, boost: float) -> _Term:
+    scorer = searcher.weighting.scorer(subsearcher, fieldname, btext)
+    if not isinstance(scorer, _SaturatedTfScorer):
+        raise _Unsupported
+    # Deletions are checked on the survivors.
+    return _Term(kept.posting_list(subsearcher.reader(), fieldname, btext), scorer, boost)
 
 
 class _Unsupported(Exception):
