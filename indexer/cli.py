@@ -196,7 +196,7 @@ def cmd_search(cfg, args) -> int:
         print(json.dumps(result_dict(result, url), ensure_ascii=False, indent=2))
         return 0
     print(f"找到 {result.total_label} 条结果（查询 {result.took_ms:.0f} 毫秒；启动 {startup:.1f} 秒）")
-    for note in (result.incomplete_note, result.exact_note):
+    for note in (result.outdated_note, result.incomplete_note, result.exact_note):
         if note:
             print(note)
     color = sys.stdout.isatty()

@@ -43,6 +43,10 @@ VERSION = 1
 READING_RULES = 10
 OLD_RULES = ("部分文件是按旧版本的读取规则读入的（如地区名尚未统一为全称）；"
              "运行 reportsearch index --rebuild 可按新规则重读全部文件")
+# Said with every search of such an index: a query the new rules answer (a figure such as 3.5%) may
+# find less in files read by the old ones, and nothing else tells the user why.
+SEARCH_OLD_RULES = ("索引中有文件是按旧版本的读取规则读入的，有些查询（如 3.5%、1+N 这样的数字）可能找不全；"
+                    "运行 reportsearch index --rebuild 可按新规则重读全部文件。")
 
 
 def load(index_dir: Path) -> dict | None:
@@ -196,6 +200,13 @@ def skips_to_retry(data: dict) -> list[str]:
     """The files an earlier run skipped under older reading rules: a newer version may read them
     (a format it did not know), so the next run reads them again, without a --rebuild."""
     return sorted(data.get("skipped") or ()) if data.get("skips_read_by", 1) < READING_RULES else []
+
+
+def outdated_for(index_dir: Path, generation: int) -> bool:
+    """Is the index at this generation recorded as read, in part, by older rules? False when no
+    record says so of that generation (none yet, or one an indexing run is about to replace)."""
+    data = load(index_dir)
+    return bool(data) and data.get("generation") == generation and outdated_reading(data)
 
 
 def outdated_reading(data: dict) -> bool:

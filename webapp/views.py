@@ -137,6 +137,8 @@ def search_page():
     context = {"q": q, "result": None, "message": None}
     if not q.strip():
         context["status"] = index_status.load(current_app.config["INDEX_DIR"])
+        context["old_rules"] = context["status"] and index_status.outdated_reading(context["status"]) \
+            and index_status.SEARCH_OLD_RULES
         return render_template("search.html", **context)
     try:
         state = SearchState.from_args(request.args)
@@ -160,6 +162,7 @@ def search_page():
                 for key, label in {"": "逐段", **GROUPS}.items()],
         exports={"md": state.export_url("md"), "csv": state.export_url("csv")},
         suggestions=_relaxed(state, result.total) if result.total < FEW else [],
+        outdated_note=searcher().outdated_note(),
         **_facets(state, result),
     )
     return render_template("search.html", **context)
@@ -188,6 +191,7 @@ def api_search():
             grouped = grouping.by_report(searcher(), q, limit=limit, offset=offset, filters=state.filters,
                                          sort=state.sort, deadline=budget.deadline())
         data = group_dict(grouped, url_of)
+        data["index_outdated"] = bool(searcher().outdated_note())
         for item in data["results"]:
             cited(item["best"])
             item["more_url"] = absolute(base_url(), more_src_path(state, item["report_id"]))

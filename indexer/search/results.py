@@ -75,6 +75,7 @@ class SearchResult:
             return f"其中至多 {self.exact_total} 段{said}（未逐段核对），其余为部分匹配或相关段落"
         return f"其中 {self.exact_total} 段{said}，其余为部分匹配或相关段落"
     incomplete: bool = False         # the request's time budget ran out: hits and total are what was found
+    outdated_note: str = ""          # the index was read in part by older rules (indexer.status.SEARCH_OLD_RULES)
 
     @property
     def total_label(self) -> str:
@@ -145,6 +146,7 @@ def result_dict(result: SearchResult, url_for_id) -> dict:
         "exact_total": result.exact_total,
         "exact_total_is_estimate": result.exact_estimated,
         "incomplete": getattr(result, "incomplete", False),
+        "index_outdated": bool(getattr(result, "outdated_note", "")),
         "took_ms": result.took_ms,
         "offset": result.offset,
         "limit": result.limit,

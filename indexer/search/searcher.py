@@ -17,7 +17,7 @@ import weakref
 from bisect import bisect_left
 from pathlib import Path
 
-from indexer import history
+from indexer import history, status
 from indexer.engine import store
 from indexer.engine.view import OutOfTime, open_view
 from indexer.errors import IndexMissing, QueryError
@@ -85,6 +85,7 @@ class Searcher:
         self._local = threading.local()
         self._open_views = weakref.WeakSet()
         self._generation = -1
+        self._outdated = (-1, False)        # (generation, whether its files were read by older rules)
 
     def _index(self, reopen: bool = False):
         with self._lock:
@@ -186,6 +187,13 @@ class Searcher:
             return False
         return True
 
+    def outdated_note(self, view=None) -> str:
+        """status.SEARCH_OLD_RULES when the index being searched was read in part by older rules."""
+        generation = (view or self._current()).generation()
+        if self._outdated[0] != generation:
+            self._outdated = (generation, status.outdated_for(self.index_dir, generation))
+        return status.SEARCH_OLD_RULES if self._outdated[1] else ""
+
     @property
     def available(self) -> bool:
         return store.exists(self.index_dir)
@@ -225,7 +233,7 @@ class Searcher:
         return SearchResult(query=parsed.text, total=total, took_ms=round(took, 1), offset=offset, limit=limit,
                             hits=hits, needles=parsed.needles, estimated=estimated, incomplete=incomplete,
                             exact_total=exact_total, exact_estimated=exact_estimated,
-                            exact_words=parsed.clause_words)
+                            exact_words=parsed.clause_words, outdated_note=self.outdated_note(view))
 
     def facet_counts(self, text: str, filters: dict | None = None, deadline: float | None = None,
                      top: int | None = facets.TOP_VALUES) -> dict | None:
