@@ -53,7 +53,7 @@ def test_result_dict_lists_its_hits_through_the_serializer():
     result = SearchResult(query="服务中心", total=1, took_ms=1.0, offset=0, limit=10, hits=[HIT], estimated=True)
     data = result_dict(result, url)
     assert list(data) == ["query", "total", "total_is_estimate", "exact_total", "exact_total_is_estimate", "incomplete",
-                          "took_ms", "offset", "limit", "results"]
+                          "index_outdated", "took_ms", "offset", "limit", "results"]
     assert data["results"] == [paragraph_dict(HIT, url)] and data["total_is_estimate"] is True
 
 
