@@ -21,25 +21,33 @@ WORDS = ["aa", "bb", "cc", "dd", "ee", "ff"]
 SHARE = [0.9, 0.6, 0.45, 0.3, 0.1, 0.03]
 
 
-@pytest.fixture(scope="module")
-def searcher(tmp_path_factory):
-    rng = random.Random(5)
+def two_segments(folder, words: list[str], shares: list[float], seed: int, most: int, per_segment: int,
+                 delete_every: int) -> Searcher:
+    """A searcher over two segments of random documents (each word, in its share of them, up to
+    ``most`` times) and some deleted documents."""
+    rng = random.Random(seed)
     schema = Schema(id=ID(stored=True, unique=True), grams=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False))
-    ix = index.create_in(str(tmp_path_factory.mktemp("topk")), schema)
+    ix = index.create_in(str(folder), schema)
     n = 0
-    for _ in range(2):                      # two segments
+    for _ in range(2):
         writer = ix.writer()
-        for _ in range(1500):
-            words = [w for w, share in zip(WORDS, SHARE) for _ in range(rng.randint(1, 12)) if rng.random() < share]
-            writer.add_document(id=str(n), grams=" ".join(words) or "zz")
+        for _ in range(per_segment):
+            found = [w for w, share in zip(words, shares) for _ in range(rng.randint(1, most)) if rng.random() < share]
+            writer.add_document(id=str(n), grams=" ".join(found) or "zz")
             n += 1
         writer.commit(merge=False)
     writer = ix.writer()
-    for docnum in range(0, n, 7):
+    for docnum in range(0, n, delete_every):
         writer.delete_by_term("id", str(docnum))
     writer.commit(merge=False)
     s = Searcher(ix.reader(), weighting=exact_weighting())
     assert len(s.leaf_searchers()) == 2 and s.reader().has_deletions()
+    return s
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    s = two_segments(tmp_path_factory.mktemp("topk"), WORDS, SHARE, seed=5, most=12, per_segment=1500, delete_every=7)
     yield s
     s.close()
 
@@ -108,22 +116,8 @@ LONE_SHARE = [0.3, 0.5, 0.2, 0.6, 0.3, 0.1, 0.4, 0.2, 0.1]
 
 @pytest.fixture(scope="module")
 def lone_searcher(tmp_path_factory):
-    rng = random.Random(7)
-    schema = Schema(id=ID(stored=True, unique=True), grams=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False))
-    ix = index.create_in(str(tmp_path_factory.mktemp("lone")), schema)
-    n = 0
-    for _ in range(2):
-        writer = ix.writer()
-        for _ in range(1200):
-            words = [w for w, share in zip(LONE_WORDS, LONE_SHARE) for _ in range(rng.randint(1, 6)) if rng.random() < share]
-            writer.add_document(id=str(n), grams=" ".join(words) or "zz")
-            n += 1
-        writer.commit(merge=False)
-    writer = ix.writer()
-    for docnum in range(0, n, 5):
-        writer.delete_by_term("id", str(docnum))
-    writer.commit(merge=False)
-    s = Searcher(ix.reader(), weighting=exact_weighting())
+    s = two_segments(tmp_path_factory.mktemp("lone"), LONE_WORDS, LONE_SHARE, seed=7, most=6, per_segment=1200,
+                     delete_every=5)
     yield s
     s.close()
 
