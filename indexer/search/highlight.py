@@ -74,10 +74,7 @@ def find_spans(text: str, needles, norm: str | None = None) -> list[Span]:
             whole += _occurrences(norm, needle.text, needle.synonym_of)
     # Words found apart are looked for outside the whole matches: the 一站式 of a synonym
     # 一站式办理 does not make a lone 服务 a scattered 一站式服务.
-    rest = list(norm)
-    for span in whole:
-        rest[span.start:span.end] = "\x00" * (span.end - span.start)
-    rest = "".join(rest)
+    rest = _blanked(norm, whole)
     scattered: list[Span] = []
     matched = set(texts)                 # the query's own words found, whole or scattered
     # The query's own words first: a synonym's scattered words are marked only where its
@@ -93,6 +90,18 @@ def find_spans(text: str, needles, norm: str | None = None) -> list[Span]:
         if not words and needle.part:
             scattered += [Span(s, e, part_of=needle.text) for s, e in find_all(rest, needle.part)]
     return _merged(whole + scattered)
+
+
+def _blanked(norm: str, spans: list[Span]) -> str:
+    """norm with the characters of spans (which may overlap) made \x00, its length kept; by
+    slices, not a list of every character (a long paragraph is thousands)."""
+    pieces, at = [], 0
+    for start, end in sorted((span.start, span.end) for span in spans):
+        if end > at:
+            start = max(start, at)
+            pieces += [norm[at:start], "\x00" * (end - start)]
+            at = end
+    return "".join(pieces) + norm[at:] if pieces else norm
 
 
 def _occurrences(norm: str, needle: str, synonym_of: str) -> list[Span]:
