@@ -20,7 +20,8 @@ document number, as Whoosh's TopCollector) with block-max pruning done a block a
 Only the shapes the exact tier uses are handled here — one Term or an And of Terms, a lone
 character among them (Or(Term c, Prefix c): c itself or any bigram it opens, hundreds of terms that
 Whoosh unites a posting at a time, a single-character query taking seconds at 100k; here merged
-into one list per segment, ``_Lone``, scored as Whoosh scores it), scored by ``scoring.SaturatedTf``, less what an exclusion (-词) matches, within what the page's filters
+into one list per segment, ``_Lone``, scored as Whoosh scores it), scored by
+``scoring.SaturatedTf``, less what an exclusion (-词) matches, within what the page's filters
 allow (indexer.search.facets.restrict); ``top_k`` returns None for anything else, and the caller lets Whoosh
 run it. Excluded and allowed documents are sets (indexer.engine.docsets) checked on the survivors,
 as deletions are.

@@ -127,8 +127,7 @@ def bigrams(text: str) -> list[list[str]]:
     then the bigram across each mark inside a token (“十四五”规划 → 五规; 3.5 → 3 and a marked 5:
     indexer.text.bridges), one run each."""
     norm = normalize(text)
-    return [[run] if len(run) == 1 else list(map(operator.add, run[:-1], run[1:]))
-            for run in WORD_RUN.findall(norm)] + [[pair] for _, _, pair in bridges(norm)]
+    return [_run_grams(run) for run in WORD_RUN.findall(norm)] + [[pair] for _, _, pair in bridges(norm)]
 
 
 def asked_bigrams(text: str) -> list[list[str]]:
@@ -139,9 +138,13 @@ def asked_bigrams(text: str) -> list[list[str]]:
     norm = normalize(text)
     joints = bridges(norm)
     held = {i for i, j, _ in joints} | {j for _, j, _ in joints}
-    runs = [m for m in WORD_RUN.finditer(norm) if not (len(m.group()) == 1 and m.start() in held)]
-    return [[run] if len(run) == 1 else list(map(operator.add, run[:-1], run[1:]))
-            for run in (m.group() for m in runs)] + [[pair] for _, _, pair in joints]
+    runs = [m.group() for m in WORD_RUN.finditer(norm) if not (len(m.group()) == 1 and m.start() in held)]
+    return [_run_grams(run) for run in runs] + [[pair] for _, _, pair in joints]
+
+
+def _run_grams(run: str) -> list[str]:
+    """A run of word characters as its bigrams, or a run of one as itself."""
+    return [run] if len(run) == 1 else list(map(operator.add, run[:-1], run[1:]))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -7,7 +7,7 @@ Two kinds of mark sit between word characters without ending what a reader would
   and a percent sign after a digit (5%左右: ``PERCENT``), which a query keeps in one verbatim run
   (indexer.text.analysis.VERBATIM_RUN).
 
-The bigram across each is added to a text's bigrams on both sides (``bridged``). Without it the
+The bigram across each is added to a text's bigrams on both sides (``bridges``). Without it the
 digits of 增长3.5% are two runs, 增长3 and 5: a query for 3.5% asked for a bigram starting with 3
 that the paragraph lacks, and counted every paragraph with a 3 and a 5 somewhere.
 
