@@ -504,6 +504,21 @@ def test_sorted_by_date_reads_past_candidates_the_text_rejects(tmp_path):
     assert [h.title for h in result.hits] == ["乙县工作汇报"] and result.total == 1
 
 
+def test_sorted_by_date_keeps_relevance_order_and_tiers_within_a_date(tmp_path):
+    # One report, one date: the paragraph saying 社区养老 as typed comes before the one that says
+    # its words often but apart, as in relevance order, and each says which tier it matched in.
+    files = {"a.txt": "甲县工作汇报\n甲县社区建设成效明显，社区服务、社区治理、社区文化全面加强；养老床位增加，养老机构改造，养老补贴提高。\n"
+                      "甲县各项工作稳步推进，经济运行平稳，民生保障有力，其中社区养老也有进展，教育卫生文化体育事业全面发展。\n2024年3月5日\n",
+             "b.txt": "乙县工作汇报\n乙县发展社区养老服务。\n2020年3月5日\n"}
+    searcher = Searcher(corpus_index(tmp_path, files))
+    by_date = searcher.search("社区养老", limit=10, sort="date").hits
+    relevance = searcher.search("社区养老", limit=10).hits
+    assert [(h.id, h.match) for h in by_date] == [(h.id, h.match) for h in sorted(relevance, key=lambda h: h.date,
+                                                                                  reverse=True)]
+    assert [(h.date, h.match) for h in by_date] == [("2024-03-05", "exact"), ("2024-03-05", "all_words"),
+                                                   ("2020-03-05", "exact")]
+
+
 def test_a_two_digit_phrase_is_counted_on_the_text_not_by_its_bigram(tmp_path):
     # The bigram across the decimal point of 3.5% is marked apart from 35, so the total sorted by
     # date and the facets count only 35所.

@@ -28,6 +28,9 @@ LABELS = {"report": "报告", "folder": "文件夹", "year": "年份", "place": 
 SORTS = {"relevance": "相关度", "date": "日期（新→旧）"}
 # Undated paragraphs have date "" and so come last; equal dates keep relevance order.
 SORT_BY = {"date": SortBy("date", reverse=True)}
+# What a filter may name: the facets, and the sort fields (a sorted list is searched one value
+# at a time, indexer.search.run). Only the facets come from users (``validate``).
+_FILTER_FIELDS = {**FACETS, **{s.field: s.field for s in SORT_BY.values()}}
 MAX_VALUE_CHARS = 200
 TOP_VALUES = 12
 
@@ -52,7 +55,7 @@ def validate(filters: dict[str, str], sort: str = "relevance") -> tuple[dict[str
 def filter_query(filters: dict[str, str] | None) -> Q.Query | None:
     parts = []
     for name, value in (filters or {}).items():
-        field = FACETS[name]
+        field = _FILTER_FIELDS[name]
         if name == "folder":
             # A folder includes its subfolders, as folder: does in the query language.
             parts.append(under(field, value))
