@@ -4,7 +4,8 @@ Its place in the flow query → parse → search → highlight → results: insi
 the query objects the search hands over and the Whoosh searcher that runs them. Each class maps
 to the Whoosh query of the same name built with the same arguments, so a compiled query scores
 and matches exactly as the Whoosh query the search used to build itself; exclusions become our
-AndNot (indexer.engine.exclusion), which fixes Whoosh's first-match leak.
+AndNot (indexer.engine.exclusion), which fixes Whoosh's first-match leak, and optional parts our
+AndMaybe (indexer.engine.optional), whose optional matcher keeps in step when skipped ahead.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from whoosh import query as W
 
 from indexer.engine import queries as Q
 from indexer.engine.exclusion import AndNot
+from indexer.engine.optional import AndMaybe
 
 
 def to_whoosh(query: Q.Query) -> W.Query:
@@ -40,7 +42,7 @@ def _compile(query: Q.Query) -> W.Query:
     if kind is Q.AndNot:
         return AndNot(_compile(query.query), _compile(query.excluded))
     if kind is Q.AndMaybe:
-        return W.AndMaybe(_compile(query.query), _compile(query.optional))
+        return AndMaybe(_compile(query.query), _compile(query.optional))
     if kind is Q.ConstantScore:
         return W.ConstantScoreQuery(_compile(query.query), query.score)
     if kind is Q.Every:

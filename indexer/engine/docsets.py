@@ -116,7 +116,7 @@ def _docs(reader, q: Q.Query, size: int) -> np.ndarray:
         return out
     if kind is Q.Or and not getattr(q, "minmatch", 0):
         return _union(size, [_docs(reader, sub, size) for sub in q.subqueries])
-    if kind is Q.AndMaybe:
+    if issubclass(kind, Q.AndMaybe):        # ours (indexer.engine.optional) included
         return _docs(reader, q.a, size)
     if issubclass(kind, Q.AndNot):          # ours (indexer.engine.exclusion) included
         keep = _docs(reader, q.a, size)
