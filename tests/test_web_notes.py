@@ -219,6 +219,10 @@ def test_words_given_apart_list_those_with_most_of_them_after_those_with_all(cli
     html = client.get("/?q=承包地 租金 按年").get_data(as_text=True)
     assert html.count('class="hit"') == 3 and "其中 1 段同时含“承包地”“租金”“按年”" in html
     assert html.index("以下段落不含") > html.index('class="hit"')     # the divider after the first
+    # Sorted by date the tiers mix: the count is said, no divider drawn.
+    dated = client.get("/?q=承包地 租金 按年&sort=date").get_data(as_text=True)
+    assert dated.count('class="hit"') == 3 and "其中 1 段同时含“承包地”“租金”“按年”" in dated
+    assert "以下段落不含" not in dated
     assert "去掉“按年”" not in html and "只找到" not in html        # dropping a word finds no more
     assert "只找到" not in client.get("/?q=土地流转").get_data(as_text=True)
 

@@ -54,6 +54,8 @@ class SearchRun:
             total, estimated = self._ranked(want)
         else:
             total, estimated = self._by_field(want, facets.SORT_BY[facets.validate({}, sort)[1]])
+            exact = self.parsed.exact
+            self.exact_total = None if exact is None else self._count_exact(facets.restrict(exact, self.filters), False)
         hits = [make_hit(self.view, doc, score, self.parsed.needles, self.picked.norms.get(doc["id"]),
                          *self.picked.through(doc["id"]), match=self.picked.match(doc["id"]))
                 for score, doc in self.picked.hits[offset:want]]
