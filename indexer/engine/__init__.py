@@ -14,5 +14,6 @@
 #   compile    each query object into the Whoosh query that runs it, once per object
 #   view       open_view → IndexView: a point-in-time read of the index (search, top-k, stored fields)
 #   scoring    the BM25F weightings, with the parameters search/ranking.py hands in
-#   columns, postings, topk, docsets, exclusion: Whoosh-specific speed-ups behind the view
+#   columns, postings, topk, treescan, docsets: Whoosh-specific speed-ups behind the view
+#   exclusion, optional: Whoosh's AndNot and AndMaybe matchers, fixed
 # --- end of the read side ----------------------------------------------------------------------

@@ -20,6 +20,8 @@ import threading
 from array import array
 from collections import OrderedDict
 
+import numpy as np
+
 from indexer.engine import postings
 
 LONG = 1024                     # postings: a list this long (8 blocks and more) is kept once read…
@@ -44,8 +46,9 @@ def posting_list(reader, fieldname: str, btext: bytes, weights: bool = True) -> 
 
 
 def remember(reader, fieldname: str, btext: bytes, kind, make):
-    """``make()`` for a long list of a segment, made once and kept; ``make`` returns an array, a
-    tuple of arrays or a PostingList (which the caller must not change)."""
+    """``make()`` for a long list of a segment (or a column of it: its documents' field lengths),
+    made once and kept; ``make`` returns an array, a tuple of arrays or a PostingList (which the
+    caller must not change)."""
     got = get(reader, fieldname, btext, kind)
     if got is None:
         got = make()
@@ -72,7 +75,8 @@ def _bytes(value) -> int:
     if isinstance(value, postings.PostingList):
         return value.nbytes
     parts = value if isinstance(value, tuple) else (value,)
-    return sum(part.itemsize * len(part) for part in parts if isinstance(part, array))
+    return sum(part.nbytes if isinstance(part, np.ndarray) else part.itemsize * len(part)
+               for part in parts if isinstance(part, (array, np.ndarray)))
 
 
 def _keep(key: tuple, value) -> None:

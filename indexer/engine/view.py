@@ -20,7 +20,7 @@ from whoosh import query as W
 from whoosh import sorting
 from whoosh.searching import Searcher as WhooshSearcher
 
-from indexer.engine import columns, docsets, shortcuts, stored, topk
+from indexer.engine import columns, docsets, shortcuts, stored, topk, treescan
 from indexer.engine.compile import to_whoosh
 from indexer.engine.deadline import Stopped
 from indexer.engine.deadline import run as deadline_run
@@ -210,17 +210,17 @@ class IndexView:
         def ranked(k: int) -> tuple[list[tuple[float, int]], bool]:
             deadline = self._started()
             try:
-                if self._fast_top_k and not mask:
-                    if not prepared:
-                        prepared.append(topk.Ranking.of(self._searcher, compiled))
-                    if prepared[0] is not None:
-                        return prepared[0].top(k, deadline)
-                results = topk.whoosh_best(self._searcher, compiled, k, mask, deadline)
+                if not prepared:
+                    fast = topk.Ranking.of(self._searcher, compiled) if self._fast_top_k and not mask else None
+                    # Any other query: every match scored at once as arrays, ranked once for any k.
+                    prepared.append(fast or treescan.scan(self._searcher, compiled, mask, deadline))
+                if isinstance(prepared[0], topk.Ranking):
+                    return prepared[0].top(k, deadline)
+                return prepared[0].top(k)
             except Stopped as stop:
                 self._stopped = True
                 found = stop.found
                 return (found if isinstance(found, list) else [(hit.score, hit.docnum) for hit in found]), False
-            return [(hit.score, hit.docnum) for hit in results], results.scored_length() < k
         return ranked
 
     def matches(self, query: Query):
