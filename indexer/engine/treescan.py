@@ -21,15 +21,20 @@ from __future__ import annotations
 
 import numpy as np
 from whoosh import matching as M
+from whoosh import query as W
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.scoring import BM25FScorer
+from whoosh.util import make_weighted_tree
 from whoosh.util.numeric import byte_to_length
 
 from indexer.engine import kept
 from indexer.engine.deadline import Stopped, passed
+from indexer.engine.exclusion import AndNot
 from indexer.engine.exclusion import _Matcher as Excluding
+from indexer.engine.optional import AndMaybe
 from indexer.engine.optional import _Matcher as Optional
 from indexer.engine.scoring import _PresenceScorer
+from indexer.engine.topk import _PRELOAD_DOCS
 
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
@@ -53,17 +58,16 @@ class Scan:
 
 def scan(searcher, query, mask: set[int] | None = None, deadline: float | None = None) -> Scan:
     """Every match of query, scored as Whoosh scores it (docnums in ``mask`` left out)."""
-    context = searcher.context()
     docs, scores = [], []
     for subsearcher, offset in searcher.leaf_searchers():
         if passed(deadline):
             raise Stopped(Scan(np.concatenate(docs or [np.zeros(0, np.int64)]),
                                np.concatenate(scores or [np.zeros(0)])).top(2 ** 31)[0])
-        matcher = query.matcher(subsearcher, context)
         try:
-            d, s = _evaluate(matcher, subsearcher.reader())
+            node = _build(query, subsearcher, searcher.weighting)
+            d, s = node.docs, node.scores
         except _Unsupported:
-            d, s = _walk(matcher, deadline)
+            d, s = _walk(query.matcher(subsearcher, searcher.context()), deadline)
         docs.append(d.astype(np.int64) + offset)
         scores.append(s)
     docs, scores = np.concatenate(docs), np.concatenate(scores)
@@ -85,59 +89,129 @@ def _walk(matcher, deadline: float | None) -> tuple[np.ndarray, np.ndarray]:
     return np.array(docs, dtype=np.int64), np.array(scores, dtype=np.float64)
 
 
-def _evaluate(m, reader) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted docnums in the segment, their scores) of every match of matcher m."""
-    kind = type(m)
-    if isinstance(m, M.NullMatcherClass):
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    if kind is W3LeafMatcher:
-        return _leaf(m, reader)
-    if kind is M.FilterMatcher:
-        docs, scores = _evaluate(m.child, reader)
-        inside = np.isin(docs, np.fromiter(m._ids, dtype=np.int64, count=len(m._ids)))
-        keep = ~inside if m._exclude else inside
-        return docs[keep], scores[keep] * m.boost
-    if kind is M.WrappingMatcher:
-        docs, scores = _evaluate(m.child, reader)
-        return docs, scores * m.boost
-    if kind is M.UnionMatcher:
-        (a, sa), (b, sb) = _evaluate(m.a, reader), _evaluate(m.b, reader)
-        docs = np.union1d(a, b)
-        scores = np.zeros(len(docs))
-        ia, ib = np.searchsorted(docs, a), np.searchsorted(docs, b)
-        only_a, only_b = ~np.isin(a, b), ~np.isin(b, a)
-        scores[ia[only_a]] = sa[only_a]
-        scores[ib[only_b]] = sb[only_b]
-        both_a = ~only_a
-        both_b = ~only_b
-        scores[ia[both_a]] = sa[both_a] + sb[both_b]      # a.score() + b.score(), in that order
-        return docs, scores
-    if kind is M.IntersectionMatcher:
-        (a, sa), (b, sb) = _evaluate(m.a, reader), _evaluate(m.b, reader)
-        docs, ia, ib = np.intersect1d(a, b, assume_unique=True, return_indices=True)
-        return docs, sa[ia] + sb[ib]
-    if kind is Optional:
-        (a, sa), (b, sb) = _evaluate(m.a, reader), _evaluate(m.b, reader)
-        scores = sa.copy()
-        _, ia, ib = np.intersect1d(a, b, assume_unique=True, return_indices=True)
-        scores[ia] = sa[ia] + sb[ib]
-        return a, scores
-    if kind is Excluding:
-        (a, sa), (b, _) = _evaluate(m.a, reader), _evaluate(m.b, reader)
-        keep = ~np.isin(a, b)
-        return a[keep], sa[keep]
-    if kind is M.ListMatcher and m._scorer is None and m._weights is None and m.is_active():
-        docs = np.asarray(m._ids, dtype=np.int64)
-        return docs, np.full(len(docs), m.weight(), dtype=np.float64)
+class _Node(M.Matcher):
+    """A matcher of the tree Whoosh would build, as its matches and their scores. Whoosh orders
+    an And's or an Or's parts by their sizes, and parts of equal size by comparing the matchers,
+    which compare by class (whoosh.matching.Matcher.__lt__, __eq__): each node is of a class
+    standing for the class of the matcher Whoosh would have built there."""
+
+    def __init__(self, docs: np.ndarray, scores: np.ndarray):
+        self.docs, self.scores = docs, scores
+
+
+_STANDS_FOR: dict = {}
+
+
+def _node(real: type, docs: np.ndarray, scores: np.ndarray) -> _Node:
+    cls = _STANDS_FOR.get(real)
+    if cls is None:
+        cls = _STANDS_FOR[real] = type("As" + real.__name__, (_Node,), {})
+    return cls(docs, scores)
+
+
+def _is(node: _Node, real: type) -> bool:
+    return type(node) is _STANDS_FOR.get(real)
+
+
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
+def _build(q, subsearcher, weighting) -> _Node:
+    """The matcher q.matcher(subsearcher, context) would build, evaluated (whoosh.query: Term,
+    CompoundQuery.matcher, Or._matcher, DefaultOr, And._matcher, _tree_matcher, ConstantScoreQuery;
+    our AndNot and AndMaybe)."""
+    kind, reader = type(q), subsearcher.reader()
+    if kind is W.Term:
+        return _term(q, subsearcher, weighting)
+    if kind is W.And or kind is W.Or:
+        subs = q.subqueries
+        if not subs:
+            return _node(M.NullMatcherClass, *_EMPTY)
+        if len(subs) == 1:
+            return _build(subs[0], subsearcher, weighting)
+        if kind is W.Or:
+            if q.minmatch or q.scale or not _binary_or(q, subsearcher):
+                raise _Unsupported("Or preloaded")
+            weigh, combine = (lambda sub: sub.estimate_size(reader)), _union
+        else:
+            weigh, combine = (lambda sub: 0 - sub.estimate_size(reader)), _intersection
+        nodes = [(weigh(sub), _build(sub, subsearcher, weighting)) for sub in subs]
+        node = make_weighted_tree(combine, nodes)
+        return _node(M.WrappingMatcher, node.docs, node.scores * q.boost) if q.boost != 1.0 else node
+    if kind is AndMaybe:
+        a, b = _build(q.a, subsearcher, weighting), _build(q.b, subsearcher, weighting)
+        scores = a.scores.copy()
+        _, ia, ib = np.intersect1d(a.docs, b.docs, assume_unique=True, return_indices=True)
+        scores[ia] = a.scores[ia] + b.scores[ib]
+        return _node(Optional, a.docs, scores)
+    if kind is AndNot:
+        a, b = _build(q.a, subsearcher, weighting), _build(q.b, subsearcher, weighting)
+        keep = ~np.isin(a.docs, b.docs)
+        return _node(Excluding, a.docs[keep], a.scores[keep])
+    if kind is W.ConstantScoreQuery:
+        child = _build(q.child, subsearcher, weighting)
+        if _is(child, M.NullMatcherClass):
+            return child
+        # A ListMatcher of the child's ids weighing q.score each, or 1.0 when that is 0 (ListMatcher.weight).
+        return _node(M.ListMatcher, child.docs, np.full(len(child.docs), q.score or 1.0))
     raise _Unsupported(kind.__name__)
 
 
-def _leaf(m: W3LeafMatcher, reader) -> tuple[np.ndarray, np.ndarray]:
-    """A term's postings, scored as its scorer scores each (scorer.score(matcher))."""
-    fieldname, btext = m.term()
+def _binary_or(q, subsearcher) -> bool:
+    """Does Whoosh build this Or as a tree of unions (DefaultOr), not a preloaded array? (Or._matcher,
+    in a ranked search's context, which needs no current match.)"""
+    if q.matcher_type == W.Or.DEFAULT_MATCHER:
+        return True
+    return q.matcher_type == W.Or.AUTO_MATCHER and len(q.subqueries) < W.Or.TOO_MANY_CLAUSES and (
+        len(q.subqueries) == 2 or subsearcher.doc_count_all() > _PRELOAD_DOCS)
+
+
+def _union(a: _Node, b: _Node) -> _Node:
+    docs = np.union1d(a.docs, b.docs)
+    scores = np.zeros(len(docs))
+    in_b, in_a = np.isin(a.docs, b.docs), np.isin(b.docs, a.docs)
+    at_a, at_b = np.searchsorted(docs, a.docs), np.searchsorted(docs, b.docs)
+    scores[at_a[~in_b]] = a.scores[~in_b]
+    scores[at_b[~in_a]] = b.scores[~in_a]
+    scores[at_a[in_b]] = a.scores[in_b] + b.scores[in_a]      # a.score() + b.score(), in that order
+    return _node(M.UnionMatcher, docs, scores)
+
+
+def _intersection(a: _Node, b: _Node) -> _Node:
+    docs, ia, ib = np.intersect1d(a.docs, b.docs, assume_unique=True, return_indices=True)
+    return _node(M.IntersectionMatcher, docs, a.scores[ia] + b.scores[ib])
+
+
+def _term(q, subsearcher, weighting) -> _Node:
+    """Term.matcher: the postings (less deleted documents: a FilterMatcher), scored by the
+    field's scorer, times the term's boost (a WrappingMatcher)."""
+    reader = subsearcher.reader()
+    fieldname = q.fieldname
+    if fieldname not in reader.schema:
+        return _node(M.NullMatcherClass, *_EMPTY)
+    try:
+        btext = reader.schema[fieldname].to_bytes(q.text)
+    except ValueError:
+        return _node(M.NullMatcherClass, *_EMPTY)
+    if (fieldname, btext) not in reader:
+        return _node(M.NullMatcherClass, *_EMPTY)
+    docs, scores = _leaf(subsearcher, weighting, fieldname, btext)
+    real = W3LeafMatcher
+    deleted = reader.deleted_docs_set
+    if deleted:
+        keep = ~np.isin(docs, np.fromiter(deleted, dtype=np.int64, count=len(deleted)))
+        docs, scores, real = docs[keep], scores[keep], M.FilterMatcher
+    if q.boost != 1.0:
+        scores, real = scores * q.boost, M.WrappingMatcher
+    return _node(real, docs, scores)
+
+
+def _leaf(subsearcher, weighting, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """A term's postings in a segment, each scored as its scorer scores it (scorer.score(matcher))."""
+    reader = subsearcher.reader()
     plist = kept.posting_list(reader, fieldname, btext)
     docs = plist.ids.astype(np.int64)
-    scorer = m.scorer
+    scorer = weighting.scorer(subsearcher, fieldname, btext)      # as Term.matcher asks the context's
     if type(scorer) is _PresenceScorer:
         return docs, np.ones(len(docs))
     if type(scorer) is not BM25FScorer or not hasattr(scorer, "dfl"):
