@@ -141,7 +141,7 @@ def _build(q, subsearcher, weighting) -> _Node:
     if kind is AndMaybe:
         a, b = _build(q.a, subsearcher, weighting), _build(q.b, subsearcher, weighting)
         scores = a.scores.copy()
-        _, ia, ib = np.intersect1d(a.docs, b.docs, assume_unique=True, return_indices=True)
+        ia, ib = _common(a.docs, b.docs)
         scores[ia] = a.scores[ia] + b.scores[ib]
         return _node(Optional, a.docs, scores)
     if kind is AndNot:
@@ -167,19 +167,31 @@ def _binary_or(q, subsearcher) -> bool:
 
 
 def _union(a: _Node, b: _Node) -> _Node:
-    docs = np.union1d(a.docs, b.docs)
-    scores = np.zeros(len(docs))
-    in_b, in_a = np.isin(a.docs, b.docs), np.isin(b.docs, a.docs)
-    at_a, at_b = np.searchsorted(docs, a.docs), np.searchsorted(docs, b.docs)
-    scores[at_a[~in_b]] = a.scores[~in_b]
-    scores[at_b[~in_a]] = b.scores[~in_a]
-    scores[at_a[in_b]] = a.scores[in_b] + b.scores[in_a]      # a.score() + b.score(), in that order
-    return _node(M.UnionMatcher, docs, scores)
+    docs, scores = np.concatenate((a.docs, b.docs)), np.concatenate((a.scores, b.scores))
+    order = np.argsort(docs, kind="stable")         # two sorted runs, merged; a's copy first
+    docs, scores = docs[order], scores[order]
+    second = np.flatnonzero(docs[1:] == docs[:-1]) + 1
+    scores[second - 1] = scores[second - 1] + scores[second]      # a.score() + b.score(), in that order
+    keep = np.ones(len(docs), dtype=bool)
+    keep[second] = False
+    return _node(M.UnionMatcher, docs[keep], scores[keep])
 
 
 def _intersection(a: _Node, b: _Node) -> _Node:
-    docs, ia, ib = np.intersect1d(a.docs, b.docs, assume_unique=True, return_indices=True)
-    return _node(M.IntersectionMatcher, docs, a.scores[ia] + b.scores[ib])
+    ia, ib = _common(a.docs, b.docs)
+    return _node(M.IntersectionMatcher, a.docs[ia], a.scores[ia] + b.scores[ib])
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the documents both sorted arrays hold are, in a and in b (looked up from the shorter)."""
+    if len(a) > len(b):
+        ib, ia = _common(b, a)
+        return ia, ib
+    if not len(a) or not len(b):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    hit = b[at] == a
+    return np.flatnonzero(hit), at[hit]
 
 
 def _term(q, subsearcher, weighting) -> _Node:
