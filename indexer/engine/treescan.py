@@ -99,14 +99,15 @@ class _Node(M.Matcher):
         self.docs, self.scores = docs, scores
 
 
-_STANDS_FOR: dict = {}
+# One class per class of matcher Whoosh builds here, made once: two nodes standing for one class
+# must be of one class (made per thread, the tree's shape could differ from Whoosh's).
+_STANDS_FOR = {real: type("As" + real.__name__, (_Node,), {})
+               for real in (M.NullMatcherClass, W3LeafMatcher, M.FilterMatcher, M.WrappingMatcher, M.UnionMatcher,
+                            M.IntersectionMatcher, M.ListMatcher, Optional, Excluding)}
 
 
 def _node(real: type, docs: np.ndarray, scores: np.ndarray) -> _Node:
-    cls = _STANDS_FOR.get(real)
-    if cls is None:
-        cls = _STANDS_FOR[real] = type("As" + real.__name__, (_Node,), {})
-    return cls(docs, scores)
+    return _STANDS_FOR[real](docs, scores)
 
 
 def _is(node: _Node, real: type) -> bool:
@@ -229,7 +230,7 @@ def _leaf(subsearcher, weighting, fieldname: str, btext: bytes) -> tuple[np.ndar
     if type(scorer) is not BM25FScorer or not hasattr(scorer, "dfl"):
         raise _Unsupported(type(scorer).__name__)
     weights = plist.values[plist.codes]
-    lengths = _field_lengths(reader, fieldname)[docs]
+    lengths = _LENGTHS[_length_bytes(reader, fieldname)[docs]]
     if not lengths.all():
         raise _Unsupported("a posting in a document of length 0")
     idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
@@ -237,11 +238,12 @@ def _leaf(subsearcher, weighting, fieldname: str, btext: bytes) -> tuple[np.ndar
     return docs, idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avgfl)))
 
 
-def _field_lengths(reader, fieldname: str) -> np.ndarray:
-    """Each document's length in the field, as doc_field_length decodes it (0: none)."""
+def _length_bytes(reader, fieldname: str) -> np.ndarray:
+    """Each document's length in the field as its byte in the length column (``_LENGTHS`` decodes
+    it as doc_field_length does; 0: none), one byte a document, kept per segment."""
     def read():
         column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         if column is None:
             raise _Unsupported("no length column")
-        return _LENGTHS[np.frombuffer(bytes(column.load()), dtype=np.uint8)]
+        return np.frombuffer(bytes(column.load()), dtype=np.uint8)
     return kept.remember(reader, fieldname, b"", "lengths", read)
