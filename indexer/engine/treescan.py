@@ -114,7 +114,7 @@ def _is(node: _Node, real: type) -> bool:
     return type(node) is _STANDS_FOR.get(real)
 
 
-_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0))
+_EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0))
 
 
 def _build(q, subsearcher, weighting) -> _Node:
@@ -223,7 +223,7 @@ def _leaf(subsearcher, weighting, fieldname: str, btext: bytes) -> tuple[np.ndar
     """A term's postings in a segment, each scored as its scorer scores it (scorer.score(matcher))."""
     reader = subsearcher.reader()
     plist = kept.posting_list(reader, fieldname, btext)
-    docs = plist.ids.astype(np.int64)
+    docs = plist.ids          # int32: within a segment (less memory for a common word at a million)
     scorer = weighting.scorer(subsearcher, fieldname, btext)      # as Term.matcher asks the context's
     if type(scorer) is _PresenceScorer:
         return docs, np.ones(len(docs))
