@@ -105,8 +105,9 @@ class SearchRun:
         return max(facets.distinct(self.view, kept), len(self.picked.hits)), False
 
     def _within(self, field: str, value: str, want: int, about: About) -> None:
-        """Add to ``picked`` the paragraphs with this value of ``field``, best first: up to
-        ``want`` new ones (copies of paragraphs already picked, from another value, are not)."""
+        """Add to ``picked`` the paragraphs with this value of ``field``, best first, until it holds
+        ``want`` or the value has no more (copies of paragraphs already picked under another value
+        are not added again)."""
         ask = want
         while True:
             run = SearchRun(self.view, self.parsed, {**(self.filters or {}), field: value}, self.budget)
