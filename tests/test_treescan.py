@@ -8,6 +8,7 @@ from indexer.engine import store, treescan
 from indexer.engine.compile import to_whoosh
 from indexer.engine.topk import whoosh_best
 from indexer.engine.view import open_view
+from indexer.search import facets
 from indexer.search.ranking import BM25
 from indexer.search.searcher import _for_index
 from indexer.update import update_index
@@ -65,3 +66,18 @@ def test_the_search_ranks_with_it(view):
     parsed = _for_index("老旧小区改造的做法", view)
     ranked, _ = view.top_k(parsed.lower, 10)
     assert ranked and ranked == whoosh(view._searcher, to_whoosh(parsed.lower), 10)
+
+
+def test_filters_and_exclusions_are_evaluated_not_walked(view, monkeypatch):
+    # A filter's term (an unscored field: year, date) and an excluded word count by their documents
+    # only; they used to send the whole segment to Whoosh's walk.
+    monkeypatch.setattr(W.Or, "matcher_type", W.Or.DEFAULT_MATCHER)
+
+    def walked(matcher, deadline):
+        raise AssertionError("walked by Whoosh")
+    monkeypatch.setattr(treescan, "_walk", walked)
+    searcher = view._searcher
+    for text, filters in [("养老 -保险", None), ("社区 养老", {"year": "2024"}), ("网格化 管理 平台", {"year": "2023"})]:
+        query = to_whoosh(facets.restrict(_for_index(text, view).lower, filters))
+        expected = whoosh(searcher, query, 1000)
+        assert expected and treescan.scan(searcher, query).top(1000)[0] == expected

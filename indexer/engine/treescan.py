@@ -7,15 +7,16 @@ handle: the lower tiers' Or of words, synonyms and partial matches.
 Whoosh scores such a query a match at a time in Python. When a page has to reach the lower tiers
 (a long topic, a question, a word the collection never writes as typed), the partial tier
 matches every paragraph with one common word of the query (管理, 推进, 服务): at 100,000
-paragraphs tens of thousands of matches, about a second. Here Whoosh still builds the matcher
-tree, which fixes everything that decides a score (which subquery goes where, boosts, the
-scorer of each term); the tree is then evaluated whole, as arrays: a term's postings decoded at
-once and scored as its scorer scores one posting (BM25F with the document's field length read
-from the same length column, or presence), a union adding where both sides match, an
-intersection adding, an optional part adding where it matches, an exclusion removing. The sums
-are made in the tree's order, so each score is the same float Whoosh computes. A tree holding
-any other matcher (Whoosh's preloaded Or of small segments, phrases, prefixes) is scanned by
-Whoosh itself, a match at a time, segment by segment.
+paragraphs tens of thousands of matches, about a second. Here the matcher tree Whoosh would
+build is derived from the query by Whoosh's own rules (which subquery goes where, boosts, the
+scorer of each term), without building Whoosh's matchers (an intersection finds its first
+common document on construction, walking postings), and evaluated whole, as arrays: a term's
+postings decoded at once and scored as its scorer scores one posting (BM25F with the document's
+field length read from the same length column, or presence), a union adding where both sides
+match, an intersection adding, an optional part adding where it matches, an exclusion
+removing, a filter's documents kept. The sums are made in the tree's order, so each score is
+the same float Whoosh computes. A query holding any other shape (Whoosh's preloaded Or of small
+segments, phrases, prefixes) is scanned by Whoosh itself, a match at a time, segment by segment.
 """
 from __future__ import annotations
 
@@ -120,7 +121,8 @@ _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0))
 def _build(q, subsearcher, weighting) -> _Node:
     """The matcher q.matcher(subsearcher, context) would build, evaluated (whoosh.query: Term,
     CompoundQuery.matcher, Or._matcher, DefaultOr, And._matcher, _tree_matcher, ConstantScoreQuery;
-    our AndNot and AndMaybe)."""
+    our AndNot and AndMaybe). ``weighting`` None: only the documents count (a filter's, an
+    exclusion's), as in Whoosh's boolean context; the scores are left 0."""
     kind, reader = type(q), subsearcher.reader()
     if kind is W.Term:
         return _term(q, subsearcher, weighting)
@@ -131,8 +133,8 @@ def _build(q, subsearcher, weighting) -> _Node:
         if len(subs) == 1:
             return _build(subs[0], subsearcher, weighting)
         if kind is W.Or:
-            if q.minmatch or q.scale or not _binary_or(q, subsearcher):
-                raise _Unsupported("Or preloaded")
+            if q.minmatch or q.scale or weighting is not None and not _binary_or(q, subsearcher):
+                raise _Unsupported("Or preloaded")        # its documents are the union all the same
             weigh, combine = (lambda sub: sub.estimate_size(reader)), _union
         else:
             weigh, combine = (lambda sub: 0 - sub.estimate_size(reader)), _intersection
@@ -146,11 +148,11 @@ def _build(q, subsearcher, weighting) -> _Node:
         scores[ia] = a.scores[ia] + b.scores[ib]
         return _node(Optional, a.docs, scores)
     if kind is AndNot:
-        a, b = _build(q.a, subsearcher, weighting), _build(q.b, subsearcher, weighting)
+        a, b = _build(q.a, subsearcher, weighting), _build(q.b, subsearcher, None)
         keep = ~np.isin(a.docs, b.docs)
         return _node(Excluding, a.docs[keep], a.scores[keep])
     if kind is W.ConstantScoreQuery:
-        child = _build(q.child, subsearcher, weighting)
+        child = _build(q.child, subsearcher, None)         # its ids only (a ListMatcher of them)
         if _is(child, M.NullMatcherClass):
             return child
         # A ListMatcher of the child's ids weighing q.score each, or 1.0 when that is 0 (ListMatcher.weight).
@@ -208,7 +210,11 @@ def _term(q, subsearcher, weighting) -> _Node:
         return _node(M.NullMatcherClass, *_EMPTY)
     if (fieldname, btext) not in reader:
         return _node(M.NullMatcherClass, *_EMPTY)
-    docs, scores = _leaf(subsearcher, weighting, fieldname, btext)
+    if weighting is None:
+        docs = kept.posting_list(reader, fieldname, btext, weights=False).ids
+        scores = np.zeros(len(docs))
+    else:
+        docs, scores = _leaf(subsearcher, weighting, fieldname, btext)
     real = W3LeafMatcher
     deleted = reader.deleted_docs_set
     if deleted:
