@@ -11,9 +11,9 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.searching import Searcher
 
 from engine_support import exact_weighting
+from engine_support import whoosh_best as _best
 from indexer.engine.deadline import Stopped
 from indexer.engine.exclusion import AndNot
-from indexer.engine.topk import whoosh_best as _best
 from indexer.engine.topk import conjunction, top_k
 
 WORDS = ["aa", "bb", "cc", "dd", "ee", "ff"]

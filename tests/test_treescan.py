@@ -1,12 +1,12 @@
 """Every match scored as arrays (indexer.engine.treescan) against Whoosh scoring a match at a time,
 on the search's own queries over an index of two segments with deleted paragraphs."""
 import pytest
+from engine_support import whoosh_best
 from fixture_files import corpus_index
 from whoosh import query as W
 
 from indexer.engine import store, treescan
 from indexer.engine.compile import to_whoosh
-from indexer.engine.topk import whoosh_best
 from indexer.engine.view import open_view
 from indexer.search import facets
 from indexer.search.ranking import BM25

@@ -29,17 +29,15 @@ as deletions are.
 Whoosh's own block-max pruning is not exact: IntersectionMatcher.skip_to_quality weighs a
 block of one term against the *current* block of the other, whose documents are not the
 ones skipped, and drops matches that belong in the top k (and which ones depends on k, so
-pages disagree). Where Whoosh runs a ranked search for us, it runs without it (``whoosh_best``).
+pages disagree). The queries not handled here are scored whole (indexer.engine.treescan).
 """
 from __future__ import annotations
 
 import numpy as np
-from whoosh import collectors
 from whoosh import query as Q
 
 from indexer.engine import docsets, kept
 from indexer.engine.deadline import Stopped, passed
-from indexer.engine.deadline import run as deadline_run
 from indexer.engine import postings
 from indexer.engine.scoring import _SaturatedTfScorer
 
@@ -368,19 +366,3 @@ def _rounded(scores: np.ndarray) -> np.ndarray:
     place), once per distinct score: scores are sums of a few terms' scores, and repeat."""
     values, inverse = np.unique(scores, return_inverse=True)
     return np.array([round(value, 9) for value in values.tolist()])[inverse.reshape(-1)]
-
-
-def whoosh_best(searcher, query, k: int, mask: set[int] | None = None, deadline: float | None = None):
-    """Whoosh's k best matches, exactly: ties to the lower docnum, as ``top_k`` breaks them.
-
-    Whoosh's TopCollector, as ``search`` sets it up, is not exact: its block-max pruning weighs
-    blocks that do not line up (see above), and every ten matches it rebuilds the matcher for
-    the current k-th score, after which matches tying with that score go missing, so which of
-    them make the list depends on k, and pages disagree. Neither is used here.
-
-    Past ``deadline``: deadline.Stopped with the best of the matches seen so far.
-    """
-    collector = collectors.TopCollector(k, usequality=False, replace=0)
-    if mask:
-        collector = collectors.FilterCollector(collector, None, mask)
-    return deadline_run(searcher, query, collector, deadline)

@@ -53,7 +53,8 @@ class Scan:
         self.docs, self.scores = docs[order], scores[order]
 
     def top(self, k: int) -> tuple[list[tuple[float, int]], bool]:
-        """The k best (score, docnum) and whether they are every match (as ``topk.whoosh_best``)."""
+        """The k best (score, docnum) and whether they are every match (fewer than k, as Whoosh's
+        TopCollector says it)."""
         return list(zip(self.scores[:k].tolist(), self.docs[:k].tolist())), len(self.docs) < k
 
 

@@ -217,10 +217,9 @@ class IndexView:
                 if isinstance(prepared[0], topk.Ranking):
                     return prepared[0].top(k, deadline)
                 return prepared[0].top(k)
-            except Stopped as stop:
+            except Stopped as stop:          # topk and treescan stop with (score, docnum) pairs
                 self._stopped = True
-                found = stop.found
-                return (found if isinstance(found, list) else [(hit.score, hit.docnum) for hit in found]), False
+                return stop.found, False
         return ranked
 
     def matches(self, query: Query):
