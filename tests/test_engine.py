@@ -224,6 +224,9 @@ def test_columns_report_of_and_paragraph_count(view):
     for r in live:
         assert values[column[r.docnum]] == r.fields["report_id"] == report(r.docnum)
     assert view.paragraph_count() == len(live) < view.doc_count()       # file records are not paragraphs
+    land = view.matches(Q.Term("grams", "土地"))
+    assert sorted(view.values_among("source", land)) == sorted({view.stored_fields(d)["source"] for d in land})
+    assert sorted(view.values_among("source", list(land))) == sorted(view.values_among("source", land))
 
 
 def test_statistics(view):

@@ -281,6 +281,10 @@ class IndexView:
         """(values, docnum → value index or -1) for a field (indexer.engine.columns)."""
         return columns._column(self._searcher, field)
 
+    def values_among(self, field: str, docs) -> list[str]:
+        """The distinct values of ``field`` the documents ``docs`` have (indexer.engine.columns)."""
+        return columns.values_among(self._searcher, field, docs)
+
     def groups(self, field: str):
         """docnum → a number equal for equal values of ``field`` (-1: none), without the values
         (indexer.engine.columns)."""

@@ -15,8 +15,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-import numpy as np
-
 from indexer.engine import queries as Q
 from indexer.engine.view import Record, SortBy
 from indexer.search import about as context
@@ -94,7 +92,7 @@ class SearchRun:
         about = about_query(self.view, self.parsed)
         full = with_reports(self.full, about, self.parsed, self.filters)
         docs = self.view.matches(full)
-        for value in _values_in_order(self.view, docs, sort_by):
+        for value in sorted(self.view.values_among(sort_by.field, docs), reverse=sort_by.reverse):
             if len(self.picked.hits) >= want:
                 break
             self._within(sort_by.field, value, want, about)
@@ -368,10 +366,3 @@ def _rarest(view, exact) -> float:
         exact = exact.query
     return min((view.doc_frequency("grams", text) for text in Q.terms(exact, "grams")), default=math.inf)
 
-
-def _values_in_order(view, docs, sort_by: SortBy) -> list[str]:
-    """The values of ``sort_by.field`` that the documents ``docs`` have, in the sort's order."""
-    values, column = view.column(sort_by.field)
-    array = docs.array if hasattr(docs, "array") else np.fromiter(docs, dtype=np.int64)
-    present = np.unique(np.frombuffer(column, dtype=np.int32)[array])
-    return sorted((values[i] for i in present.tolist() if i >= 0), reverse=sort_by.reverse)
