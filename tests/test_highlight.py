@@ -133,3 +133,22 @@ def test_a_synonym_s_words_found_apart_are_marked_as_the_synonym():
 
 def test_a_synonym_s_scattered_words_stay_unmarked_where_the_query_s_own_are_found():
     assert highlight("育儿服务、生育支持与补贴", CHILDCARE) == "<mark>育儿</mark>服务、生育支持与<mark>补贴</mark>"
+
+
+BUSINESS = [Needle("营商环境"), Needle("优化营商环境", synonym_of="营商环境")]
+
+
+def test_the_query_word_is_marked_everywhere_beside_a_synonym_holding_it():
+    html = highlight("优化营商环境，营商环境持续改善", BUSINESS)
+    assert html == "优化<mark>营商环境</mark>，<mark>营商环境</mark>持续改善"
+
+
+def test_words_given_apart_are_marked_inside_a_synonym_of_them_joined():
+    needles = parse("营商环境 优化").needles
+    html = highlight("营商环境不断优化，实施优化营商环境行动", needles)
+    assert html == "<mark>营商环境</mark>不断<mark>优化</mark>，实施<mark>优化营商环境</mark>行动"
+
+
+def test_a_synonym_is_still_marked_where_it_holds_no_query_word():
+    html = highlight("推行一站式办理和一站式服务", [ONE_STOP, Needle("一站式办理", synonym_of="一站式服务")])
+    assert html == ('推行<mark class="syn" title="同义词：一站式服务">一站式办理</mark>和<mark>一站式服务</mark>')

@@ -67,11 +67,15 @@ def find_spans(text: str, needles, norm: str | None = None) -> list[Span]:
     needles = [_as_needle(n) for n in needles if n]
     present = [n for n in needles if n.text and contains(norm, n.text)]
     texts = {n.text for n in present}
-    whole: list[Span] = []
+    # The query's own words wherever they occur, inside a synonym too: the 营商环境 and 优化 of
+    # 优化营商环境 (a synonym of 营商环境) are the words asked for. A synonym is marked where it
+    # holds none of them.
+    whole = [span for n in present if not n.synonym_of for span in _occurrences(norm, n.text, "")]
+    own = list(whole)
     for needle in present:
-        # A needle inside another present one (土地 beside 土地流转) would mark every 土地.
-        if not any(needle.text != other and needle.text in other for other in texts):
-            whole += _occurrences(norm, needle.text, needle.synonym_of)
+        if needle.synonym_of:
+            whole += [span for span in _occurrences(norm, needle.text, needle.synonym_of)
+                      if not any(o.start < span.end and span.start < o.end for o in own)]
     # Words found apart are looked for outside the whole matches: the 一站式 of a synonym
     # 一站式办理 does not make a lone 服务 a scattered 一站式服务.
     rest = _blanked(norm, whole)
