@@ -1,7 +1,7 @@
 """The search keeps its own promises, on queries drawn at random from the bundled corpus:
 
 * a total that is not an estimate is the length of the list;
-* small pages, one after another, are the same list as one long page;
+* small pages, one after another, are the same list as one long page (sorted by date too);
 * a facet count is the length of the list its filter shows;
 * sorted by date, the list holds the same paragraphs (up to which copy of a repeated one);
 * an excluded word is in no result, a quoted phrase in every one.
@@ -71,6 +71,9 @@ def test_queries_keep_their_promises(searcher):
         assert paged == [h.id for h in hits][:len(paged)], q
         dated = _all(searcher, q, sort="date")[1]
         assert sorted(dupkey(h.text) for h in dated) == sorted(dupkey(h.text) for h in hits), q
+        paged = [h.id for offset in range(0, min(len(dated), 5 * PAGE), PAGE)
+                 for h in searcher.search(q, limit=PAGE, offset=offset, sort="date").hits]
+        assert paged == [h.id for h in dated][:len(paged)], q
         for name, values in searcher.facet_counts(q)["counts"].items():
             for value, count in values[:3]:
                 assert searcher.search(q, limit=1, filters={name: value}).total == count, (q, name, value)

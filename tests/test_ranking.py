@@ -1,4 +1,6 @@
 """Search quality behaviours on a small literal corpus, through real index runs."""
+import random
+
 import pytest
 from engine_support import weighting
 from fixture_files import corpus_index
@@ -517,6 +519,45 @@ def test_sorted_by_date_keeps_relevance_order_and_tiers_within_a_date(tmp_path):
                                                                                   reverse=True)]
     assert [(h.date, h.match) for h in by_date] == [("2024-03-05", "exact"), ("2024-03-05", "all_words"),
                                                    ("2020-03-05", "exact")]
+
+
+def test_sorted_by_date_pages_continue_one_another_across_dates_searched_together(tmp_path):
+    # Thirty reports, one date each, with few matches apiece: dates are searched several at once,
+    # and every page size gives one list, newest first, each date's paragraphs best first.
+    words = "道路 学校 医院 水利 电网 桥梁 供水 燃气 公园 广场 市场 仓储 物流 冷链 养殖 果园 茶园 林场 渔港 码头".split()
+    files = {}
+    for i in range(30):
+        other = "、".join(random.Random(i).sample(words, 8))      # reports unlike one another: no copies
+        body = "".join(f"{i}号镇第{j}项：推进土地流转，规范流转合同。\n" if j % 2 else
+                       f"{i}号镇第{j}项：土地整治和流转服务同步推进。\n" for j in range(1 + i % 3))
+        files[f"r{i:02d}.txt"] = f"{i}号镇工作汇报\n{i}号镇今年建设{other}等项目。\n{body}{2000 + i}年3月5日\n"
+    searcher = Searcher(corpus_index(tmp_path, files))
+    whole = searcher.search("土地流转", limit=100, sort="date")
+    assert whole.total == len(whole.hits) == 60 and len({h.date for h in whole.hits}) == 30
+    assert [h.date for h in whole.hits] == sorted((h.date for h in whole.hits), reverse=True)
+    for size in (3, 7, 20):
+        paged = [h.id for offset in range(0, 60, size)
+                 for h in searcher.search("土地流转", limit=size, offset=offset, sort="date").hits]
+        assert paged == [h.id for h in whole.hits], size
+    for date in {h.date for h in whole.hits}:
+        tiers = [h.match for h in whole.hits if h.date == date]
+        assert tiers == sorted(tiers, key=["exact", "all_words", "some_words"].index), date
+
+
+def test_sorted_by_date_a_date_s_order_does_not_depend_on_the_page_size(tmp_path):
+    # 甲镇's two paragraphs rank by prominence only among a search's best by BM25; 乙镇's forty
+    # outrank them there when both dates are searched at once. Which dates go together must not
+    # depend on the page asked for, or pages of three would not continue one another.
+    filler = "全镇经济运行平稳，财政收入稳步增长，民生保障有力，教育卫生文化体育事业全面发展。" * 3
+    words = "道路 学校 医院 水利 电网 桥梁 供水 燃气 公园 广场".split()
+    files = {"a.txt": f"甲镇工作汇报\n土地整治全面推进，流转面积不断扩大。{filler}\n"
+                      "今年各项工作稳步推进。其中土地和流转工作也有进展。\n2030年3月5日\n",
+             "b.txt": "乙镇工作汇报\n" + "".join(f"第{j}村{words[j % 10]}：土地{j}亩参与流转，流转土地{j + 3}亩。\n"
+                                          for j in range(40)) + "2029年3月5日\n"}
+    searcher = Searcher(corpus_index(tmp_path, files))
+    whole = [h.id for h in searcher.search("土地流转", limit=100, sort="date").hits]
+    paged = [h.id for offset in range(0, 6, 3) for h in searcher.search("土地流转", limit=3, offset=offset, sort="date").hits]
+    assert len(whole) == 42 and paged == whole[:6]
 
 
 def test_a_two_digit_phrase_is_counted_on_the_text_not_by_its_bigram(tmp_path):

@@ -220,12 +220,12 @@ def distinct(searcher, field: str, docs) -> int:
     return len(docs) - len(with_copies) + len(np.unique(column[with_copies]))
 
 
-def values_among(searcher, field: str, docs) -> list[str]:
-    """The distinct values of ``field`` the documents ``docs`` have (as for ``distinct``); a
-    document without one adds none."""
+def values_among(searcher, field: str, docs) -> list[tuple[str, int]]:
+    """The distinct values of ``field`` the documents ``docs`` have (as for ``distinct``), each
+    with how many of them have it; a document without one adds none."""
     values, column = _column(searcher, field)
-    present = np.unique(np.frombuffer(column, dtype=np.int32)[_array(docs)])
-    return [values[i] for i in present.tolist() if i >= 0]
+    present, counts = np.unique(np.frombuffer(column, dtype=np.int32)[_array(docs)], return_counts=True)
+    return [(values[i], n) for i, n in zip(present.tolist(), counts.tolist()) if i >= 0]
 
 
 def _array(docs) -> np.ndarray:

@@ -281,8 +281,9 @@ class IndexView:
         """(values, docnum → value index or -1) for a field (indexer.engine.columns)."""
         return columns._column(self._searcher, field)
 
-    def values_among(self, field: str, docs) -> list[str]:
-        """The distinct values of ``field`` the documents ``docs`` have (indexer.engine.columns)."""
+    def values_among(self, field: str, docs) -> list[tuple[str, int]]:
+        """The distinct values of ``field`` the documents ``docs`` have, with how many have each
+        (indexer.engine.columns)."""
         return columns.values_among(self._searcher, field, docs)
 
     def groups(self, field: str):

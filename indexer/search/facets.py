@@ -62,6 +62,8 @@ def filter_query(filters: dict[str, str] | None) -> Q.Query | None:
         elif name == "place":
             forms = [Q.Term(field, form) for form in place_values(value)]
             parts.append(forms[0] if len(forms) == 1 else Q.Or(forms))
+        elif isinstance(value, tuple):      # several values of a sort field (indexer.search.run)
+            parts.append(Q.Or([Q.Term(field, one) for one in value]))
         else:
             parts.append(Q.Term(field, value))
     if not parts:

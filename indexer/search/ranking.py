@@ -82,6 +82,7 @@ COUNT_POSTINGS_LIMIT = 50_000   # …when counting them reads at most this many 
 COUNT_READ_LIMIT = 300      # stored paragraphs read to count a page's total
 FACET_READ_LIMIT = 5000     # …and to count facets, asked for separately and less often
 MAX_COUNTED = 200_000       # facet counts stop here: past it the numbers are only an indication
+VALUE_GROUP = 100           # sorted by date: dates with up to this many matches together are searched at once
 
 # ---- How a paragraph says the query (``prominence``) -----------------------------------------
 # In its opening (heading or first sentence), or with figures in a sentence naming it (解决6000万

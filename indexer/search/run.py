@@ -88,47 +88,59 @@ class SearchRun:
 
         Whoosh's sorted search visits every match a document at a time in Python, scoring each
         for the ties: seconds for a common word at 100,000 paragraphs. Here the matches are one
-        set (indexer.engine.docsets), and only the values the page reaches are searched."""
+        set (indexer.engine.docsets), and only the values the page reaches are searched, a few
+        at once where each has few matches (``_groups``)."""
         about = about_query(self.view, self.parsed)
         full = with_reports(self.full, about, self.parsed, self.filters)
         docs = self.view.matches(full)
-        for value in sorted(self.view.values_among(sort_by.field, docs), reverse=sort_by.reverse):
+        values = sorted(self.view.values_among(sort_by.field, docs), reverse=sort_by.reverse)
+        for group, held in _groups(values, ranking.VALUE_GROUP):
             if len(self.picked.hits) >= want:
                 break
-            self._within(sort_by.field, value, want, about)
+            self._within(sort_by, group, max(want, held), about)
         keep = self._shown(self.budget.count_read, about)
         kept = keep(docs) if keep is not None else docs
         if kept is None:
             return max(len(self.picked.hits), self._estimate()), True
         return max(facets.distinct(self.view, kept), len(self.picked.hits)), False
 
-    def _within(self, field: str, value: str, want: int, about: About) -> None:
-        """Add to ``picked`` the paragraphs with this value of ``field``, best first, until it holds
-        ``want`` or the value has no more (copies of paragraphs already picked under another value
-        are not added again)."""
-        ask = want
+    def _within(self, sort_by: SortBy, values: tuple[str, ...], want: int, about: About) -> None:
+        """Add to ``picked`` the paragraphs with these values of the sort field, in its order and
+        best first within a value, until it holds ``want`` or they have no more (copies of
+        paragraphs already picked under another value are not added again). Several values are
+        searched together (``_groups``) asking for at least all their matches: every one comes,
+        and sorting them by value keeps the search's relevance order within each. The groups do
+        not depend on the page, so neither does the order: page 2 continues page 1."""
+        field, ask = sort_by.field, want
         while True:
-            run = SearchRun(self.view, self.parsed, {**(self.filters or {}), field: value}, self.budget)
+            narrowed = {**(self.filters or {}), field: values if len(values) > 1 else values[0]}
+            run = SearchRun(self.view, self.parsed, narrowed, self.budget)
             run.about = about          # decided over the whole collection, as here
-            run._ranked(ask)
-            for score, doc in run.picked.hits:
+            run._ranked(ask, count=False)
+            hits = run.picked.hits
+            if len(values) > 1:        # a stable sort: equal values keep their relevance order
+                hits = sorted(hits, key=lambda pair: pair[1].get(field) or "", reverse=sort_by.reverse)
+            for score, doc in hits:
                 pid = doc["id"]
                 self.picked.add(None, score, doc, run.picked.norms.get(pid), *run.picked.through(pid),
                                 match=run.picked.match(pid))
             # Fewer than asked: none left. Else more are asked for when copies took places; the
             # longer list begins with the same paragraphs, which are not added twice.
-            if len(self.picked.hits) >= want or len(run.picked.hits) < ask:
+            if len(self.picked.hits) >= want or len(hits) < ask or len(values) > 1:
                 return
             ask *= 2
 
-    def _ranked(self, want: int) -> tuple[int, bool]:
-        """Relevance order in two passes; returns (total, whether total is an estimate)."""
+    def _ranked(self, want: int, count: bool = True) -> tuple[int, bool]:
+        """Relevance order in two passes; returns (total, whether total is an estimate). Without
+        ``count`` (one date's share of a date-sorted page, counted as a whole), neither the
+        total nor ``exact_total`` is counted: the total returned is the hits', an estimate."""
         parsed, picked = self.parsed, self.picked
         exact = facets.restrict(parsed.exact, self.filters) if parsed.exact is not None else None
         exact_done = exact is None or self._exact_pass(exact, want)
-        self.exact_total = self._count_exact(exact, exact_done)
+        if count:
+            self.exact_total = self._count_exact(exact, exact_done)
         if not exact_done or len(picked.hits) >= want:
-            return self._total(len(picked.hits))
+            return self._total(len(picked.hits)) if count else (len(picked.hits), True)
         # At least PROMINENCE_WINDOW: those are ranked again, whatever the page size.
         room = max(ranking.lower_room(want - len(picked.hits)), ranking.PROMINENCE_WINDOW)
         ranked, exhausted = ties.top_k(self.view, self.lower, room, mask=picked.docnums)
@@ -154,6 +166,8 @@ class SearchRun:
         picked.docnums |= lower.docnums
         if exhausted:
             return len(picked.hits) + unread, False          # every match was seen
+        if not count:
+            return len(picked.hits), True
         total, estimated = self._total(len(picked.hits), about)
         return (total + unread if estimated else total), estimated
 
@@ -341,6 +355,20 @@ class SearchRun:
                 if via and "text" in doc and has_words(content(doc), self.parsed.word_checks):
                     via = {}
                 picked.add(record.docnum, stored_score(record.score), doc, **via)
+
+
+def _groups(values: list[tuple[str, int]], size: int):
+    """Runs of consecutive (value, matches) whose matches add up to at most ``size``: (the values,
+    their matches); a value with more is a run of its own."""
+    group, held = [], 0
+    for value, count in values:
+        if group and held + count > size:
+            yield tuple(group), held
+            group, held = [], 0
+        group.append(value)
+        held += count
+    if group:
+        yield tuple(group), held
 
 
 def _best_first(records: list[Record]) -> list[Record]:
