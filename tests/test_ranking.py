@@ -229,9 +229,24 @@ def test_a_quoted_phrase_counts_only_paragraphs_that_say_it(tmp_path, monkeypatc
     counts = s.facet_counts("“社区服务中心”")["counts"]
     assert [n for _, n in counts["report"]] == [3]
     assert s.search("“社区服务中心”", limit=2, sort="date").total == 3
-    monkeypatch.setattr(searching, "COUNT_READ_LIMIT", 5)      # too many to read: say so
+    from indexer.search import run as running
+    monkeypatch.setattr(running, "RERANK_LIMIT", 2)              # the page's search reads a few…
+    monkeypatch.setattr(searching, "COUNT_READ_LIMIT", 5)      # …and counting would read too many: say so
     page = s.search("“社区服务中心”", limit=2)
     assert (page.total, page.estimated) == (7, True)
+
+
+def test_a_quoted_phrase_past_the_count_budget_is_counted_by_its_exact_tier(tmp_path, monkeypatch):
+    # Past the budget for counting the whole query, the total was the engine's bound on its
+    # bigram matches ("about 7", where date order said 3); every word quoted, the list holds the
+    # exact tier alone, and that is counted.
+    verbatim = [f"第{n}社区服务中心开展便民活动，群众满意。" for n in "一二三"]
+    apart = [f"第{n}社区服务站设在村部，事务中心负责登记。" for n in "四五六七"]
+    s = Searcher(one_report_index(tmp_path, "庚县社区工作汇报\n" + "\n".join(verbatim + apart) + "\n"))
+    monkeypatch.setattr(searching, "EXACT_COUNT_LIMIT", 2)
+    for sort in ("relevance", "date"):
+        page = s.search("“社区服务中心”", limit=2, sort=sort)
+        assert (page.total, page.estimated, page.exact_total) == (3, False, 3), sort
 
 
 def test_an_exact_count_not_confirmed_on_the_text_says_so(tmp_path, monkeypatch):

@@ -54,6 +54,10 @@ class SearchRun:
             total, estimated = self._by_field(want, facets.SORT_BY[facets.validate({}, sort)[1]])
             exact = self.parsed.exact
             self.exact_total = None if exact is None else self._count_exact(facets.restrict(exact, self.filters), False)
+        if estimated and self.exact_total is not None and self.parsed.phrase_checks == self.parsed.checks:
+            # Every word quoted: only the exact tier is listed, and its count (a bound when not
+            # confirmed on the text) is closer than the engine's bound on the whole query's.
+            total, estimated = max(self.exact_total, len(self.picked.hits)), self.exact_estimated
         hits = [make_hit(self.view, doc, score, self.parsed.needles, self.picked.norms.get(doc["id"]),
                          *self.picked.through(doc["id"]), match=self.picked.match(doc["id"]))
                 for score, doc in self.picked.hits[offset:want]]
