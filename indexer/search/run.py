@@ -101,7 +101,8 @@ class SearchRun:
         for group, held in _groups(values, ranking.VALUE_GROUP):
             if len(self.picked.hits) >= want:
                 break
-            self._within(sort_by, group, max(want, held), about)
+            # A group asks for all its matches; a value with more than a group's is searched as a page.
+            self._within(sort_by, group, max(want, held) if len(group) > 1 else want, about)
         keep = self._shown(self.budget.count_read, about)
         kept = keep(docs) if keep is not None else docs
         if kept is None:
