@@ -101,7 +101,6 @@ class SearchRun:
         for group, held in _groups(values, ranking.VALUE_GROUP):
             if len(self.picked.hits) >= want:
                 break
-            # A group asks for all its matches; a value with more than a group's is searched as a page.
             self._within(sort_by, group, max(want, held) if len(group) > 1 else want, about)
         keep = self._shown(self.budget.count_read, about)
         kept = keep(docs) if keep is not None else docs
@@ -363,8 +362,7 @@ class SearchRun:
 
 
 def _groups(values: list[tuple[str, int]], size: int):
-    """Runs of consecutive (value, matches) whose matches add up to at most ``size``: (the values,
-    their matches); a value with more is a run of its own."""
+    """Runs of consecutive (value, matches) with at most ``size`` matches together (or one value alone)."""
     group, held = [], 0
     for value, count in values:
         if group and held + count > size:
