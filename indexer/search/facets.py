@@ -28,8 +28,8 @@ LABELS = {"report": "报告", "folder": "文件夹", "year": "年份", "place": 
 SORTS = {"relevance": "相关度", "date": "日期（新→旧）"}
 # Undated paragraphs have date "" and so come last; equal dates keep relevance order.
 SORT_BY = {"date": SortBy("date", reverse=True)}
-# What a filter may name: the facets, and the sort fields (a sorted list is searched one value
-# at a time, indexer.search.run). Only the facets come from users (``validate``).
+# What a filter may name: the facets, and the sort fields (a sorted list is searched a value, or
+# a tuple of values, at a time: indexer.search.run). Only the facets come from users (``validate``).
 _FILTER_FIELDS = {**FACETS, **{s.field: s.field for s in SORT_BY.values()}}
 MAX_VALUE_CHARS = 200
 TOP_VALUES = 12

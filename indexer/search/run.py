@@ -101,21 +101,21 @@ class SearchRun:
         for group, held in _groups(values, ranking.VALUE_GROUP):
             if len(self.picked.hits) >= want:
                 break
-            self._within(sort_by, group, max(want, held) if len(group) > 1 else want, about)
+            self._within(sort_by, group, held, want, about)
         keep = self._shown(self.budget.count_read, about)
         kept = keep(docs) if keep is not None else docs
         if kept is None:
             return max(len(self.picked.hits), self._estimate()), True
         return max(facets.distinct(self.view, kept), len(self.picked.hits)), False
 
-    def _within(self, sort_by: SortBy, values: tuple[str, ...], want: int, about: About) -> None:
+    def _within(self, sort_by: SortBy, values: tuple[str, ...], held: int, want: int, about: About) -> None:
         """Add to ``picked`` the paragraphs with these values of the sort field, in its order and
         best first within a value, until it holds ``want`` or they have no more (copies of
         paragraphs already picked under another value are not added again). Several values are
-        searched together (``_groups``) asking for at least all their matches: every one comes,
-        and sorting them by value keeps the search's relevance order within each. The groups do
-        not depend on the page, so neither does the order: page 2 continues page 1."""
-        field, ask = sort_by.field, want
+        searched together (``_groups``) asking for at least all their ``held`` matches: every one
+        comes, and sorting them by value keeps the search's relevance order within each. The groups
+        do not depend on the page, so neither does the order: page 2 continues page 1."""
+        field, ask = sort_by.field, max(want, held) if len(values) > 1 else want
         while True:
             narrowed = {**(self.filters or {}), field: values if len(values) > 1 else values[0]}
             run = SearchRun(self.view, self.parsed, narrowed, self.budget)
@@ -396,4 +396,3 @@ def _rarest(view, exact) -> float:
     if isinstance(exact, Q.AndNot):
         exact = exact.query
     return min((view.doc_frequency("grams", text) for text in Q.terms(exact, "grams")), default=math.inf)
-
