@@ -158,3 +158,22 @@ def test_manifest_leaves_out_files_deleted_from_an_unmerged_segment(tmp_path):
         assert any(leaf.has_deletions() for leaf, _ in reader.leaf_readers())
         assert set(store.manifest(reader)) == {"b.txt", "c.txt"}
     assert not update_index(index, corpus).did_work
+
+
+def test_an_unreadable_file_added_later_leaves_every_search_working(tmp_path):
+    # Its marker is alone in the run's new segment: a segment without any paragraph's fields.
+    from webapp import create_app
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(REPORT_A, encoding="utf-8")
+    (corpus / "b.txt").write_text(REPORT_B, encoding="utf-8")
+    update_index(index, corpus)
+    (corpus / "坏.docx").write_bytes(b"PK\x03\x04broken")
+    assert list(update_index(index, corpus).skipped) == ["坏.docx"]
+    assert Searcher(index).search("土地流转").total == 1
+    client = create_app({"INDEX_DIR": str(index)}).test_client()
+    for url in ("/?q=土地流转", "/?q=土地流转&sort=date", "/facets?q=土地流转", "/api/search?q=土地流转"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "甲县" in page.get_data(as_text=True), url

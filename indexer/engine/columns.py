@@ -100,7 +100,8 @@ def _build(searcher, field: str, values: bool = True) -> tuple[list[str] | None,
     column = array("i", [-1]) * searcher.reader().doc_count_all()
     cells = np.frombuffer(column, dtype=np.int32)
     for (reader, offset), (_, local, _), number in zip(leaves, parts, numbers):
-        cells[offset:offset + len(local)] = np.where(local >= 0, number[np.maximum(local, 0)], -1)
+        if len(number):         # a segment without the field (one holding only unreadable files' markers)
+            cells[offset:offset + len(local)] = np.where(local >= 0, number[np.maximum(local, 0)], -1)
         if reader.has_deletions():
             cells[np.fromiter(reader.deleted_docs_set, dtype=np.int64) + offset] = -1
     if not values:
@@ -236,7 +237,7 @@ def _array(docs) -> np.ndarray:
 def _shared_mask(searcher, field: str) -> tuple[np.ndarray, np.ndarray]:
     """(the field's column as an array, True at each document whose value another live document has)."""
     values = np.frombuffer(groups(searcher, field), dtype=np.int32)
-    sizes = np.bincount(values[values >= 0])
+    sizes = np.bincount(values[values >= 0], minlength=1)
     return values, (values >= 0) & (sizes[np.maximum(values, 0)] > 1)
 
 
