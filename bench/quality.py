@@ -357,7 +357,7 @@ def main() -> None:
     ap.add_argument("--dev-judgments", type=Path, default=DEV_JUDGMENTS)
     ap.add_argument("--held-out", type=Path, nargs="+", default=HELD_OUT, metavar="FILE",
                     help="judged sets on the development collection kept out of all tuning "
-                         "(default: the third to sixth sets)")
+                         "(default: every held-out set, the third to seventh judged sets)")
     ap.add_argument("--no-dev", action="store_true", help="only the bundled corpus")
     ap.add_argument("--random", type=int, default=500)
     ap.add_argument("--seed", type=int, default=7)

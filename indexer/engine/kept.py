@@ -13,6 +13,8 @@ callers), so what is read of a long list is kept per segment, in compact arrays,
 every thread's view; segments' ids are random and never reused, so a reindex, which makes new
 segments, can never be answered from an old one. The least recently used lists are dropped past
 a budget. Short lists are read each time: that is cheap, and they are most of the lexicon.
+Segments written by this version hold their long lists decoded already (indexer.engine.decoded):
+kept here are those of older segments, and what else callers remember (a segment's field lengths).
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from indexer.engine import postings
+from indexer.engine import decoded, postings
 
 LONG = 1024                     # postings: a list this long (8 blocks and more) is kept once read…
 BUDGET = 32 * 1024 * 1024       # …within this many bytes of arrays, all lists together
@@ -38,10 +40,14 @@ def is_long(reader, fieldname: str, btext: bytes) -> bool:
 
 
 def posting_list(reader, fieldname: str, btext: bytes, weights: bool = True) -> postings.PostingList:
-    """The term's list in this segment, decoded (deleted documents included); a long one is kept
-    (with its weights, whatever ``weights`` says) and read once."""
+    """The term's list in this segment, decoded (deleted documents included); a long one is read
+    as the index step wrote it decoded (indexer.engine.decoded), or else kept (with its weights,
+    whatever ``weights`` says) and read once."""
     if not is_long(reader, fieldname, btext):
         return postings.read_list(reader.postings(fieldname, btext), weights)
+    written = decoded.posting_list(reader, fieldname, btext)
+    if written is not None:
+        return written
     return remember(reader, fieldname, btext, "list", lambda: postings.read_list(reader.postings(fieldname, btext)))
 
 
@@ -93,8 +99,10 @@ def _keep(key: tuple, value) -> None:
 
 
 def clear() -> None:
-    """Forget every kept list (for measuring the cost of reading them)."""
+    """Forget every kept list, and the files of lists written decoded (for measuring the cost of
+    reading them)."""
     global _size
     with _lock:
         _kept.clear()
         _size = 0
+    decoded.forget()

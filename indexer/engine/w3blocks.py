@@ -17,6 +17,8 @@ import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo, dumps, length_to_byte
 from whoosh.system import pack_int, pack_long
 
+from indexer.engine import kept
+
 _TERMINFO = W3TermInfo._struct     # flags, weight, doc frequency, min/max length, max weight, first/last id
 COMPRESS_FROM = 64        # bytes of a block's pickle from which it is compressed
 _CHUNK = 1 << 16          # postings turned into Python objects at a time (write_lists)
@@ -39,12 +41,14 @@ def _block(ids: list, weights: list, block_values, level_wanted: int) -> tuple[b
     return (zlib.compress(data, level) if level else data), level
 
 
-def write_term(fw, keybytes: bytes, ids: array, weights: array, values, fixed: int | None, lengths) -> None:
+def write_term(fw, keybytes: bytes, ids: array, weights: array, values, fixed: int | None, lengths,
+               keep=None) -> None:
     """Write one term's posting list and its term info, without a call per posting or the
     writer objects Whoosh makes per term and per block.
 
     ``values``: for a format of fixed value size, the values joined into one bytes object;
-    otherwise a list with one bytes object per posting.
+    otherwise a list with one bytes object per posting. ``keep(term bytes, ids, weights)``, if
+    given, is also called for a long list (indexer.engine.decoded).
     """
     postfile = fw._postfile
     limit, comp = fw._codec._blocklimit, fw._codec._compression
@@ -84,6 +88,8 @@ def write_term(fw, keybytes: bytes, ids: array, weights: array, values, fixed: i
     terminfo = _TERMINFO.pack(False, total, n, 0 if minlength is None else length_to_byte(minlength),
                               length_to_byte(maxlength), maxweight, ids[0], ids[-1])
     fw._tindex.add(keybytes, terminfo + pack_long(offset) + pack_int(len(written)))
+    if keep is not None and n >= kept.LONG:        # the term without its 2-byte field number
+        keep(keybytes[2:], np.frombuffer(ids, dtype=np.uint32), np.frombuffer(weights, dtype=np.float32))
 
 
 def _blocks(starts: np.ndarray, n: int, limit: int) -> tuple[np.ndarray, np.ndarray]:
@@ -115,13 +121,14 @@ def _block_stats(starts: np.ndarray, ids: np.ndarray, weights: np.ndarray, lengt
 
 
 def write_lists(fw, prefix: bytes, terms: list, starts: np.ndarray, ids: np.ndarray, weights: np.ndarray,
-                values: bytes | None, lengths: np.ndarray | None) -> None:
+                values: bytes | None, lengths: np.ndarray | None, keep=None) -> None:
     """Write the posting lists of many terms of the field ``fw`` is writing.
 
     ``terms``: sorted, str (UTF-8 encoded here) or bytes; ``starts``: where each term's postings
     begin in ``ids`` (docnums, ascending within a term) and ``weights`` (float32);
     ``values``: 4 bytes a posting (a Frequency format's) or None (Existence: no values);
-    ``lengths``: the field length of every docnum, or None for a field without lengths.
+    ``lengths``: the field length of every docnum, or None for a field without lengths;
+    ``keep(term bytes, ids, weights)``, if given, is also called for each long list.
     """
     n = len(ids)
     if not n:
@@ -164,7 +171,9 @@ def write_lists(fw, prefix: bytes, terms: list, starts: np.ndarray, ids: np.ndar
         terminfo = _TERMINFO.pack(False, total, term_ends[t] - stats[0][block],
                                   length_to_byte(minlength) if minlength else 0, length_to_byte(maxlength),
                                   max(stats[2][block:end_block]), chunk_ids[first], chunk_ids[last])
-        key = prefix + (term.encode("utf-8") if isinstance(term, str) else term)
-        tindex.add(key, terminfo + pack_long(offset) + pack_int(len(written)))
+        btext = term.encode("utf-8") if isinstance(term, str) else term
+        tindex.add(prefix + btext, terminfo + pack_long(offset) + pack_int(len(written)))
+        if keep is not None and term_ends[t] - stats[0][block] >= kept.LONG:
+            keep(btext, ids[stats[0][block]:term_ends[t]], weights[stats[0][block]:term_ends[t]])
         offset += len(written)
         block = end_block

@@ -14,6 +14,7 @@ own, for full builds on several cores.
 from __future__ import annotations
 
 from array import array
+from functools import partial
 
 from whoosh.analysis import IDTokenizer
 from whoosh.fields import ID
@@ -25,18 +26,19 @@ from indexer.engine.analyzer import GramTokenizer, _BaseTokenizer
 
 # numpy and the modules built on it are imported with the first writer (_load): store imports
 # this module, and a run with nothing to index should not pay for importing numpy.
-np = Tally = MAX_DOCS = write_lists = write_term = gram_keys = None
+np = Tally = MAX_DOCS = write_lists = write_term = gram_keys = ListsWriter = None
 
 
 def _load() -> None:
-    global np, Tally, MAX_DOCS, write_lists, write_term, gram_keys
+    global np, Tally, MAX_DOCS, write_lists, write_term, gram_keys, ListsWriter
     if np is None:
         import numpy
-        from indexer.engine import tally, w3blocks
+        from indexer.engine import decoded, tally, w3blocks
         from indexer.text import gramkeys
 
         Tally, MAX_DOCS, gram_keys = tally.Tally, tally.MAX_DOCS, gramkeys.gram_keys
         write_lists, write_term = w3blocks.write_lists, w3blocks.write_term
+        ListsWriter = decoded.ListsWriter
         np = numpy
 
 _PACKED = [pack_uint(i) for i in range(256)]
@@ -267,10 +269,13 @@ class BulkWriter(SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         pdr = self.per_document_reader()
+        # Long lists are also written decoded, beside the segment (indexer.engine.decoded).
+        lists = ListsWriter(self.storage, self.newsegment, self.fieldwriter._codec._blocklimit)
         try:
-            self._write_postings(pdr)
+            self._write_postings(pdr, lists)
         finally:
             pdr.close()
+            lists.close()
         self.fieldwriter.close()
 
     def _field_lengths(self, pdr, fieldname: str) -> array:
@@ -280,7 +285,7 @@ class BulkWriter(SegmentWriter):
             lengths.extend(pdr.doc_field_length(d, fieldname) or 0 for d in range(len(lengths), self.docnum))
         return lengths
 
-    def _write_postings(self, pdr) -> None:
+    def _write_postings(self, pdr, lists) -> None:
         fw = self.fieldwriter
         for fieldname in sorted(set(self._postings) | set(self._tallies) | set(self._present)):
             field = self.schema[fieldname]
@@ -290,12 +295,13 @@ class BulkWriter(SegmentWriter):
             lengths = self._field_lengths(pdr, fieldname) if field.scorable else None
             fw.start_field(fieldname, field)
             prefix = pack_ushort(fw._fieldid)
+            keep = partial(lists.add, fieldname)
             if others:
-                _write_merged(fw, prefix, own, others, field.format.fixed_value_size(), lengths)
+                _write_merged(fw, prefix, own, others, field.format.fixed_value_size(), lengths, keep)
             else:
                 lengths = np.frombuffer(lengths, dtype=np.uint32) if lengths else None
-                for lists in own:
-                    write_lists(fw, prefix, *lists, lengths)
+                for group in own:
+                    write_lists(fw, prefix, *group, lengths, keep)
             fw.finish_field()
         self._postings, self._tallies, self._present, self._scales = {}, {}, {}, {}
 
@@ -321,7 +327,7 @@ class BulkWriter(SegmentWriter):
             yield terms, starts, ids, weights, None
 
 
-def _write_merged(fw, prefix: bytes, own, others: dict, fixed: int | None, lengths) -> None:
+def _write_merged(fw, prefix: bytes, own, others: dict, fixed: int | None, lengths, keep) -> None:
     """Write a field's posting lists term by term, this writer's own postings (``own``, the
     groups _own_lists gives) followed by those of merged segments (``others``)."""
     own_terms = {}
@@ -344,4 +350,4 @@ def _write_merged(fw, prefix: bytes, own, others: dict, fixed: int | None, lengt
             if fixed and fixed > 0:
                 values = b"".join(filter(None, values))
         write_term(fw, prefix + (term.encode("utf-8") if isinstance(term, str) else term),
-                   ids, weights, values, fixed, lengths)
+                   ids, weights, values, fixed, lengths, keep)

@@ -1,0 +1,137 @@
+"""Long posting lists written decoded beside their segment, and read memory-mapped.
+
+Its place in the flow: the index step writes them with each segment (indexer.engine.writer);
+query → parse → search reads them, under the sets of matches and the exact top k (through
+indexer.engine.kept). Reading a long list from Whoosh's blocks is a zlib and a pickle call per
+128 postings; at a million paragraphs a long topic needs dozens of such lists in several fields,
+more than a process can keep decoded (kept.BUDGET), so they were decoded again for every query.
+Written once as the arrays the search uses (postings.PostingList: about 5 bytes a posting), a
+list is read without decoding, from the page cache every server process shares.
+
+One file a segment, named like the segment's own files (Whoosh deletes it with the segment):
+the arrays, each 8-byte aligned, then a pickled directory {(field, term bytes): arrays' (dtype,
+offset, length)}, then the directory's offset and a magic string. A file that is missing,
+short or otherwise unreadable is not used: the lists are then decoded from the blocks as before.
+"""
+from __future__ import annotations
+
+import mmap
+import os
+import pickle
+import struct
+import threading
+
+import numpy as np
+
+from indexer.engine import postings
+
+SUFFIX = ".lists"
+_MAGIC = b"RSLISTS1"
+_TRAILER = struct.Struct("<Q8s")        # the directory's offset, the magic
+_ALIGN = 8
+_MAPPED = 64                            # segments whose files are held open at most
+
+
+class ListsWriter:
+    """Collects a segment's long lists as the segment is written, into ``segment``'s file."""
+
+    def __init__(self, storage, segment, blocklimit: int):
+        self._storage, self._segment, self._limit = storage, segment, blocklimit
+        self._file = None
+        self._at = 0
+        self._directory: dict[tuple[str, bytes], tuple] = {}
+
+    def add(self, fieldname: str, btext: bytes, ids, weights) -> None:
+        """One term's list: ``ids`` ascending docnums, ``weights`` the float32 weights W3 stores."""
+        ids = np.asarray(ids, dtype=np.int64)
+        weights = np.asarray(weights, dtype=np.float32)
+        ends = np.minimum(np.arange(self._limit, len(ids) + self._limit, self._limit, dtype=np.int64), len(ids))
+        starts = ends - np.diff(ends, prepend=0)
+        # What a block header holds (its last id and top weight), as the block writers compute them.
+        maxweights = np.maximum(np.maximum.reduceat(weights, starts).astype(np.float64), 0.0)
+        plist = postings._made(ids, weights.astype(np.float64), ends, ids[ends - 1], maxweights)
+        self._directory[(fieldname, btext)] = tuple(self._write(a) for a in plist)
+
+    def _write(self, a: np.ndarray | None):
+        if a is None:
+            return None
+        if self._file is None:
+            self._file = self._storage.create_file(self._segment.make_filename(SUFFIX))
+        data = np.ascontiguousarray(a).tobytes()
+        where = self._at
+        self._file.write(data + b"\0" * (-len(data) % _ALIGN))
+        self._at += len(data) + (-len(data) % _ALIGN)
+        return a.dtype.str, where, len(a)
+
+    def close(self) -> None:
+        """Write the directory and close the file (no file when no list was long)."""
+        if self._file is None:
+            return
+        directory = pickle.dumps(self._directory, protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.write(directory + _TRAILER.pack(self._at, _MAGIC))
+        self._file.close()
+        self._file = None
+
+
+class _Lists:
+    """A segment's file, mapped."""
+
+    def __init__(self, path: str):
+        with open(path, "rb") as f:
+            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        size = len(self._map)
+        if size < _TRAILER.size:
+            raise ValueError("short")
+        at, magic = _TRAILER.unpack_from(self._map, size - _TRAILER.size)
+        if magic != _MAGIC or at > size - _TRAILER.size:
+            raise ValueError("not a lists file")
+        self._directory = pickle.loads(self._map[at:size - _TRAILER.size])
+        self.path = path
+
+    def get(self, fieldname: str, btext: bytes) -> postings.PostingList | None:
+        parts = self._directory.get((fieldname, btext))
+        if parts is None:
+            return None
+        return postings.PostingList(*(None if p is None else np.frombuffer(self._map, np.dtype(p[0]), p[2], p[1])
+                                      for p in parts))
+
+
+_open: dict[str, _Lists | None] = {}
+_lock = threading.Lock()
+
+
+def posting_list(reader, fieldname: str, btext: bytes) -> postings.PostingList | None:
+    """The term's list in this segment reader's segment as written decoded (deleted documents
+    included, arrays read-only), or None when the segment has no such list or no readable file."""
+    segment = reader.segment()
+    key = segment.segment_id()
+    lists = _open.get(key, False)
+    if lists is False:
+        lists = _mapped(reader, segment)
+    return None if lists is None else lists.get(fieldname, btext)
+
+
+def forget() -> None:
+    """Let go of every mapped file (they are mapped again when next read)."""
+    with _lock:
+        _open.clear()
+
+
+def _mapped(reader, segment) -> _Lists | None:
+    folder = getattr(getattr(reader, "_storage", None), "folder", None)
+    lists = None
+    if folder is not None:
+        path = os.path.join(folder, segment.make_filename(SUFFIX))
+        try:
+            lists = _Lists(path)
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+            lists = None
+    with _lock:
+        # A reindex makes new segments: let go of files whose segment is gone, then of the oldest,
+        # so that a long-running server does not hold deleted files' disk space.
+        for old in [k for k, v in _open.items() if v is not None and not os.path.exists(v.path)]:
+            del _open[old]
+        while len(_open) >= _MAPPED:
+            del _open[next(iter(_open))]
+        _open[segment.segment_id()] = lists
+    return lists
