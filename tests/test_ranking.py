@@ -605,3 +605,22 @@ def test_a_figure_written_as_a_number_of_its_own_ranks_before_one_inside_a_longe
     searcher = Searcher(corpus_index(tmp_path, files))
     for query in ("3.5%", "3.5"):
         assert [h.title for h in searcher.search(query, limit=10).hits] == ["乙县工作汇报", "甲县工作汇报"], query
+
+
+def test_the_exact_pass_reads_each_candidate_once_however_often_it_asks_for_more(tmp_path, monkeypatch):
+    # Few paragraphs say 社区服务中心; many have its bigrams apart. The exact pass asks the engine
+    # for more candidates until the page is full or none are left: each is read from the store
+    # and checked on its text once, not again on every try.
+    from indexer.engine.view import IndexView
+    from indexer.search import run as running
+
+    verbatim = [f"第{n}社区服务中心开展便民活动，群众满意。" for n in "一二三"]
+    apart = [f"第{n}号社区服务站设在村部，事务中心负责登记{n}户。" for n in range(150)]
+    s = Searcher(one_report_index(tmp_path, "庚县社区工作汇报\n" + "\n".join(verbatim + apart) + "\n"))
+    monkeypatch.setattr(running, "RERANK_LIMIT", 2)          # not read whole at once: asked for in steps
+    read = []
+    monkeypatch.setattr(IndexView, "stored_fields", lambda self, docnum, _read=IndexView.stored_fields:
+                        (self is self.exact_tier and read.append(docnum)) or _read(self, docnum))
+    page = s.search("“社区服务中心”", limit=10)
+    assert sorted(h.text for h in page.hits) == sorted(verbatim)
+    assert len(set(read)) == len(verbatim + apart) and len(read) == len(set(read))     # read, once

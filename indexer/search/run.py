@@ -23,7 +23,7 @@ from indexer.search.about import About, about_query, report_paragraphs, with_rep
 from indexer.search.hits import Picked, make_hit
 from indexer.search.ranking import RERANK_LIMIT, THROUGH_REPORT_SCORE, Budget, prominence, stored_score
 from indexer.search.results import Hit
-from indexer.search.verbatim import content, has_words, is_exact, phrase_check, says
+from indexer.search.verbatim import content, has_words, is_exact, phrase_check, says, words_match
 from indexer.text.normalize import normalize
 
 
@@ -159,7 +159,7 @@ class SearchRun:
                                                        filter=context.report_query(list(about), None))), lower)
         clause_hits = self._clause_hits(about, picked.docnums | lower.docnums)
         texts = {doc["id"]: (content(doc), "text" in doc) for _, doc in lower.hits}     # normalised once
-        matched = {pid: _words_match(text, parsed) for pid, (text, _) in texts.items()}
+        matched = {pid: words_match(text, parsed) for pid, (text, _) in texts.items()}
         words, report, partial = ranking.lower_tiers(
             lower.hits, lambda doc: matched[doc["id"]] != "some_words", about, self._prominence(records, texts))
         for score, doc in words:
@@ -205,6 +205,7 @@ class SearchRun:
         window = RERANK_LIMIT + 1 if figures else 0
         if rerank or figures:
             k = max(k, RERANK_LIMIT + 1)
+        confirmed = {}      # docnum → (doc, norm, content) or None: each candidate read once over the tries
         while True:
             ranked, exhausted = ties.top_k(view, exact, k)
             picked.clear()          # after: a search out of time keeps the hits of the last pass
@@ -213,12 +214,10 @@ class SearchRun:
             rerank = (rerank or bool(figures)) and exhausted and len(ranked) <= RERANK_LIMIT
             contents, own, whole = {}, set(), set()
             for read, (score, docnum) in enumerate(ranked, 1):
-                doc = view.stored_fields(docnum)
-                if "text" not in doc:
-                    continue
-                norm = normalize(doc["text"])
-                text = content(doc, norm)
-                if is_exact(text, self.parsed.checks):
+                if docnum not in confirmed:
+                    confirmed[docnum] = self._confirm(view.stored_fields(docnum))
+                if confirmed[docnum] is not None:
+                    doc, norm, text = confirmed[docnum]
                     picked.add(docnum, ranking.exact(score), doc, norm, match="exact")
                     contents[doc["id"]] = text
                     if rerank and has_words(norm, self.parsed.word_checks):
@@ -234,6 +233,14 @@ class SearchRun:
                     picked.hits = ranking.text_first(picked.hits, lambda doc: doc["id"] in whole)
                 return exhausted
             k *= ranking.EXACT_GROWTH
+
+    def _confirm(self, doc: dict) -> tuple | None:
+        """(doc, its normalised text, its content) when its text says the query as typed, else None."""
+        if "text" not in doc:
+            return None
+        norm = normalize(doc["text"])
+        text = content(doc, norm)
+        return (doc, norm, text) if is_exact(text, self.parsed.checks) else None
 
     def _rerank(self, contents: dict, own: set) -> None:
         """The whole exact tier ranked again: by its bigram score (the words said most often,
@@ -377,17 +384,6 @@ def _groups(values: list[tuple[str, int]], size: int):
 def _best_first(records: list[Record]) -> list[Record]:
     """Records best first, equal scores by position (the engine's order is the index's)."""
     return sorted(records, key=lambda r: ranking.order_key(r.score or 0.0, r.fields))
-
-
-def _words_match(text: str, parsed) -> str:
-    """The tier of a paragraph (its normalised ``content``) ranked with those having every word:
-    "all_words", "synonym" (every clause, one through a synonym) or "some_words" (most clauses
-    verbatim, not all)."""
-    if has_words(text, tuple(clause[:1] for clause in parsed.word_checks)):
-        return "all_words"
-    if has_words(text, parsed.word_checks) or any(s in text for s in parsed.together_synonyms):
-        return "synonym"
-    return "some_words"
 
 
 def _rarest(view, exact) -> float:

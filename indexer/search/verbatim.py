@@ -18,6 +18,17 @@ def is_exact(normalized_text: str, checks: list[list[list[str]]]) -> bool:
     return all(any(all(contains(normalized_text, run) for run in alt) for alt in clause) for clause in checks)
 
 
+def words_match(text: str, parsed) -> str:
+    """The tier of a paragraph (its normalised ``content``) ranked with those having every word:
+    "all_words", "synonym" (every clause, one through a synonym) or "some_words" (most clauses
+    verbatim, not all)."""
+    if has_words(text, tuple(clause[:1] for clause in parsed.word_checks)):
+        return "all_words"
+    if has_words(text, parsed.word_checks) or any(s in text for s in parsed.together_synonyms):
+        return "synonym"
+    return "some_words"
+
+
 def figures(checks: list[list[list[str]]]) -> set[str]:
     """The runs of ``checks`` that open or close with a digit: figures, which a paragraph may say
     inside a longer number (3.5% in 123.5%)."""
