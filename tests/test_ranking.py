@@ -624,3 +624,16 @@ def test_the_exact_pass_reads_each_candidate_once_however_often_it_asks_for_more
     page = s.search("“社区服务中心”", limit=10)
     assert sorted(h.text for h in page.hits) == sorted(verbatim)
     assert len(set(read)) == len(verbatim + apart) and len(read) == len(set(read))     # read, once
+
+
+def test_date_order_of_reports_without_dates_is_their_relevance_order(tmp_path):
+    # Every match has the one value "" (no date): searched without a date filter, as in relevance order.
+    towns = "甲乙丙丁戊己庚辛壬癸"
+    work = ["开展便民活动", "建设养老驿站", "组织志愿巡逻", "举办就业培训", "调解邻里纠纷"]
+    reports = {f"{t}.txt": f"{t}镇社区工作汇报\n{t}镇社区服务中心{work[i % 5]}，服务居民{100 + 37 * i}人次。\n"
+               f"{t}镇还{work[(i + 2) % 5]}，{'社区' * (i % 3)}群众满意度提高到{80 + i}%。\n" for i, t in enumerate(towns)}
+    s = Searcher(corpus_index(tmp_path, reports))
+    for limit in (5, 20):
+        by_date, ranked = s.search("社区 服务", limit=limit, sort="date"), s.search("社区 服务", limit=limit)
+        assert [h.id for h in by_date.hits] == [h.id for h in ranked.hits]
+        assert by_date.total == ranked.total >= 10
