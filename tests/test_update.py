@@ -140,14 +140,20 @@ def test_an_index_from_another_version_asks_for_a_rebuild_which_fixes_it(tmp_pat
     assert not update_index(index, corpus).did_work
 
 
-def test_manifest_leaves_out_files_deleted_from_an_unmerged_segment(tmp_path):
-    from indexer.engine import store
-
+def a_and_b_indexed(tmp_path):
+    """(corpus, index) of a corpus holding REPORT_A and REPORT_B, indexed."""
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
     (corpus / "a.txt").write_text(REPORT_A, encoding="utf-8")
     (corpus / "b.txt").write_text(REPORT_B, encoding="utf-8")
     update_index(index, corpus)
+    return corpus, index
+
+
+def test_manifest_leaves_out_files_deleted_from_an_unmerged_segment(tmp_path):
+    from indexer.engine import store
+
+    corpus, index = a_and_b_indexed(tmp_path)
     (corpus / "c.txt").write_text(REPORT_A.replace("甲县", "丙县"), encoding="utf-8")
     update_index(index, corpus)
     (corpus / "a.txt").unlink()
@@ -164,11 +170,7 @@ def test_an_unreadable_file_added_later_leaves_every_search_working(tmp_path):
     # Its marker is alone in the run's new segment: a segment without any paragraph's fields.
     from webapp import create_app
 
-    corpus, index = tmp_path / "corpus", tmp_path / "index"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text(REPORT_A, encoding="utf-8")
-    (corpus / "b.txt").write_text(REPORT_B, encoding="utf-8")
-    update_index(index, corpus)
+    corpus, index = a_and_b_indexed(tmp_path)
     (corpus / "坏.docx").write_bytes(b"PK\x03\x04broken")
     assert list(update_index(index, corpus).skipped) == ["坏.docx"]
     assert Searcher(index).search("土地流转").total == 1
