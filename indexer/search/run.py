@@ -98,20 +98,17 @@ class SearchRun:
         full = with_reports(self.full, about, self.parsed, self.filters)
         docs = self.view.matches(full)
         values = sorted(self.view.values_among(sort_by.field, docs), reverse=sort_by.reverse)
-        groups = list(_groups(values, ranking.VALUE_GROUP))
-        for group, held in groups:
+        for group, held in _groups(values, ranking.VALUE_GROUP):
             if len(self.picked.hits) >= want:
                 break
-            # One value for every match (an undated collection: all ""): no filter needed to select them.
-            self._within(sort_by, group, held, want, about, every=len(groups) == 1 and held == len(docs))
+            self._within(sort_by, group, held, want, about)
         keep = self._shown(self.budget.count_read, about)
         kept = keep(docs) if keep is not None else docs
         if kept is None:
             return max(len(self.picked.hits), self._estimate()), True
         return max(facets.distinct(self.view, kept), len(self.picked.hits)), False
 
-    def _within(self, sort_by: SortBy, values: tuple[str, ...], held: int, want: int, about: About,
-                every: bool = False) -> None:
+    def _within(self, sort_by: SortBy, values: tuple[str, ...], held: int, want: int, about: About) -> None:
         """Add to ``picked`` the paragraphs with these values of the sort field, in its order and
         best first within a value, until it holds ``want`` or they have no more (copies of
         paragraphs already picked under another value are not added again). Several values are
@@ -120,7 +117,7 @@ class SearchRun:
         do not depend on the page, so neither does the order: page 2 continues page 1."""
         field, ask = sort_by.field, max(want, held) if len(values) > 1 else want
         while True:
-            narrowed = self.filters if every else {**(self.filters or {}), field: values if len(values) > 1 else values[0]}
+            narrowed = {**(self.filters or {}), field: values if len(values) > 1 else values[0]}
             run = SearchRun(self.view, self.parsed, narrowed, self.budget)
             run.about = about          # decided over the whole collection, as here
             run._ranked(ask, count=False)
