@@ -174,3 +174,17 @@ def test_collection_order_orders_as_the_stored_positions_do(searcher):
     by_position = sorted(docs, key=lambda d: (position(searcher.stored_fields(d)), d))
     assert sorted(docs, key=lambda d: (keys[d], d)) == by_position
     assert len({position(searcher.stored_fields(d))[:2] for d in docs}) < len(docs)    # some share source and ordinal
+
+
+@pytest.mark.parametrize("docs, among, inside, outside", [
+    ([1, 3, 5, 7], [3, 4, 7, 9], [3, 7], [1, 5]),
+    ([1, 3], [], [], [1, 3]),
+    ([], [1, 2], [], []),
+    ({9, 2, 5}, [5, 10], [5], [2, 9]),          # any iterable, in any order
+])
+def test_split_separates_documents_in_a_set_from_the_others(docs, among, inside, outside):
+    import numpy as np
+
+    for wrap in (list, lambda d: docsets.Matches(np.array(sorted(d), dtype=np.int64))):
+        got_in, got_out = docsets.split(wrap(docs), wrap(among))
+        assert list(got_in) == inside and got_out.tolist() == outside

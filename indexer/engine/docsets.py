@@ -54,6 +54,19 @@ class Matches(Set):
         return set(docs)          # what &, |, - of the Set mixins give
 
 
+def split(docs, among) -> tuple[Matches, np.ndarray]:
+    """(the documents of ``docs`` that are in ``among``, those that are not): ascending arrays, the
+    first as Matches. Either may be Matches or any iterable of docnums; a million in milliseconds."""
+    a, b = _sorted(docs), _sorted(among)
+    at = np.minimum(np.searchsorted(b, a), max(len(b) - 1, 0))
+    inside = (b[at] == a) if len(b) else np.zeros(len(a), dtype=bool)
+    return Matches(a[inside]), a[~inside]
+
+
+def _sorted(docs) -> np.ndarray:
+    return docs.array if isinstance(docs, Matches) else np.unique(np.fromiter(docs, dtype=np.int64))
+
+
 def matching(searcher, query: Q.Query) -> set[int] | None:
     """Docnums of the live documents query matches, or None for a query shape not handled."""
     docs = matching_array(searcher, query)

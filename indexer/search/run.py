@@ -15,6 +15,9 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+import numpy as np
+
+from indexer.engine import docsets
 from indexer.engine import queries as Q
 from indexer.engine.view import Record, SortBy
 from indexer.search import about as context
@@ -342,12 +345,11 @@ class SearchRun:
         below = with_reports(self.lower, about, self.parsed, self.filters)
 
         def keep(docs):
-            lower = set(self.view.matches(below))
-            only_exact = [d for d in docs if d not in lower]
+            lower, only_exact = docsets.split(docs, self.view.matches(below))
             if len(only_exact) > limit:
                 return None
-            said = {d for d in only_exact if says(self.view.stored_fields(d), self.parsed.checks)}
-            kept = [d for d in docs if d in lower or d in said]
+            said = [d for d in only_exact.tolist() if says(self.view.stored_fields(d), self.parsed.checks)]
+            kept = docsets.Matches(np.union1d(lower.array, np.array(said, dtype=lower.array.dtype)))
             return phrase(kept) if phrase is not None else kept
         return keep
 
