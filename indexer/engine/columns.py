@@ -215,7 +215,7 @@ def distinct(searcher, field: str, docs) -> int:
     docsets.Matches or any iterable) have, each document without a value counting as one. Only
     documents whose value another document has too are looked at (for dupkey, paragraphs with
     copies: a few in a hundred), as arrays."""
-    docs = _array(docs)
+    docs = docsets.as_array(docs)
     column, shared_mask = _derived(searcher, ("distinct", field), lambda: _shared_mask(searcher, field))
     with_copies = docs[shared_mask[docs]]
     return len(docs) - len(with_copies) + len(np.unique(column[with_copies]))
@@ -225,13 +225,8 @@ def values_among(searcher, field: str, docs) -> list[tuple[str, int]]:
     """The distinct values of ``field`` the documents ``docs`` have (as for ``distinct``), each
     with how many of them have it; a document without one adds none."""
     values, column = _column(searcher, field)
-    present, counts = np.unique(np.frombuffer(column, dtype=np.int32)[_array(docs)], return_counts=True)
+    present, counts = np.unique(np.frombuffer(column, dtype=np.int32)[docsets.as_array(docs)], return_counts=True)
     return [(values[i], n) for i, n in zip(present.tolist(), counts.tolist()) if i >= 0]
-
-
-def _array(docs) -> np.ndarray:
-    """Document numbers as an array: a docsets.Matches holds one, any other iterable is read."""
-    return docs.array if isinstance(docs, docsets.Matches) else np.fromiter(docs, dtype=np.int64)
 
 
 def _shared_mask(searcher, field: str) -> tuple[np.ndarray, np.ndarray]:

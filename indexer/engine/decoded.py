@@ -58,9 +58,9 @@ class ListsWriter:
         if self._file is None:
             self._file = self._storage.create_file(self._segment.make_filename(SUFFIX))
         data = np.ascontiguousarray(a).tobytes()
-        where = self._at
-        self._file.write(data + b"\0" * (-len(data) % _ALIGN))
-        self._at += len(data) + (-len(data) % _ALIGN)
+        data += b"\0" * (-len(data) % _ALIGN)
+        where, self._at = self._at, self._at + len(data)
+        self._file.write(data)
         return a.dtype.str, where, len(a)
 
     def close(self) -> None:

@@ -57,14 +57,15 @@ class Matches(Set):
 def split(docs, among) -> tuple[Matches, np.ndarray]:
     """(the documents of ``docs`` that are in ``among``, those that are not): ascending arrays, the
     first as Matches. Either may be Matches or any iterable of docnums; a million in milliseconds."""
-    a, b = _sorted(docs), _sorted(among)
+    a, b = (d.array if isinstance(d, Matches) else np.unique(as_array(d)) for d in (docs, among))
     at = np.minimum(np.searchsorted(b, a), max(len(b) - 1, 0))
     inside = (b[at] == a) if len(b) else np.zeros(len(a), dtype=bool)
     return Matches(a[inside]), a[~inside]
 
 
-def _sorted(docs) -> np.ndarray:
-    return docs.array if isinstance(docs, Matches) else np.unique(np.fromiter(docs, dtype=np.int64))
+def as_array(docs) -> np.ndarray:
+    """Document numbers as an array: a Matches holds one (sorted), any other iterable is read as it is."""
+    return docs.array if isinstance(docs, Matches) else np.fromiter(docs, dtype=np.int64)
 
 
 def matching(searcher, query: Q.Query) -> set[int] | None:
