@@ -89,3 +89,11 @@ def test_exported_markdown_heading_keeps_the_query_inert():
     from webapp.export import markdown
     note = markdown("<b>x</b>\n# y", "http://127.0.0.1:5000/?q=x", 0, [])
     assert note.splitlines()[0] == r"# 检索“\<b\>x\</b\> # y”的结果"
+
+
+def test_an_exported_total_says_whether_it_was_counted():
+    from webapp.export import markdown
+    url = "http://127.0.0.1:5000/?q=x"
+    assert markdown("x", url, 12, []).splitlines()[2].startswith("共 12 条，")
+    assert markdown("x", url, 12, [], bound=True).splitlines()[2].startswith("至多 12 条，")
+    assert markdown("x", url, 3, [], incomplete=True).splitlines()[2].startswith("至少 3 条（")

@@ -93,3 +93,17 @@ def test_a_reader_that_goes_away_ends_the_search_quietly(indexed):
 ])
 def test_the_query_may_be_several_words_exclusions_included(indexed, words, found):
     assert run("search", *words, cwd=indexed).startswith(f"找到 {found} 条结果")
+
+
+def test_the_total_is_counted_not_bounded(seed_index, monkeypatch, capsys):
+    """Where the page first gives an upper bound (too many matches to count cheaply), the
+    command counts them: one search, one answer."""
+    import indexer.search.searcher as searching
+    from indexer.cli import main
+
+    monkeypatch.setattr(searching, "EXACT_COUNT_LIMIT", 0)       # every relevance total a bound
+    bounded = searching.Searcher(seed_index).search("社区 居民", limit=1)
+    counted = searching.Searcher(seed_index).search("社区 居民", limit=1, sort="date")
+    assert bounded.estimated and not counted.estimated and bounded.total > counted.total
+    assert main(["search", "社区 居民", "--index", str(seed_index), "--limit", "1"]) == 0
+    assert capsys.readouterr().out.startswith(f"找到 {counted.total} 条结果")

@@ -83,3 +83,28 @@ def test_queries_keep_their_promises(searcher):
         if form == "quoted":
             assert all(normalize(word) in c for c in contents), q
     assert checked >= QUERIES // 2
+
+
+def test_a_total_given_as_a_bound_is_counted_when_asked(seed_index, monkeypatch):
+    """Too many matches to count cheaply: the total is an upper bound on the list's length, and
+    the length itself is what a search with count_all, Searcher.count and the facets' total say."""
+    import indexer.search.searcher as searching
+
+    monkeypatch.setattr(searching, "EXACT_COUNT_LIMIT", 0)       # every relevance total a bound
+    searcher = Searcher(seed_index)
+    checked = 0
+    for q, form, _ in _queries(searcher)[:24]:
+        try:
+            bounded = searcher.search(q, limit=1)
+        except QueryError:
+            continue
+        if not bounded.estimated:
+            continue              # a quoted phrase confirmed on the text is counted anyway
+        checked += 1
+        length = len(_all(searcher, q)[1])
+        counted = searcher.search(q, limit=1, count_all=True)
+        assert bounded.total >= length, q
+        assert (counted.total, counted.estimated) == (length, False), q
+        assert searcher.count(q) == searcher.facet_counts(q)["total"] == length, q
+        assert searcher.search(q, limit=1, sort="date").total == length, q
+    assert checked >= 10

@@ -28,7 +28,7 @@ def test_search_page_shows_highlighted_results(client):
     parser = Marks()
     parser.feed(html)
     assert "土地流转" in parser.marks
-    assert re.search(r"找到 <strong>\d+</strong> 条结果", html)
+    assert re.search(r"找到 <strong class=\"list-total\">\d+</strong> 条结果", html)
     assert "/p/" in html and "›" in html
 
 

@@ -39,7 +39,7 @@ def test_out_of_time_lists_what_was_found_best_first_and_marked(hurried, client,
 
 def test_out_of_time_page_states_the_total_as_a_lower_bound(hurried):
     html = hurried.get("/?q=社区").get_data(as_text=True)
-    assert re.search(r"找到 至少 <strong>\d+</strong> 条结果", html)
+    assert re.search(r"找到 至少 <strong class=\"list-total\">\d+</strong> 条结果", html)
     assert "结果不完整" in html and "<mark>" in html
 
 

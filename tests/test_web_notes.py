@@ -190,6 +190,33 @@ def test_a_large_result_list_comes_first_and_its_facets_after(index_dir, client)
     assert f"报告：{report['title']}" in chips
 
 
+def test_a_total_too_costly_to_count_is_given_as_a_bound_until_counted(seed_index, monkeypatch):
+    """A total the search only bounds says so (至多); counting the facets, the JSON API's
+    count=exact and the CLI give the list's length instead."""
+    import indexer.search.searcher as searching
+
+    monkeypatch.setattr(searching, "EXACT_COUNT_LIMIT", 0)       # every relevance total a bound
+    app = create_app({"INDEX_DIR": str(seed_index), "TESTING": True, "INLINE_FACETS": 0})
+    later, q = app.test_client(), "社区 居民"
+    dated = api(later, f"/api/search?q={q}&limit=1&sort=date")        # date order counts its list
+    length = dated["total"]
+    assert not dated["total_is_estimate"] and length > 20
+    bounded = api(later, f"/api/search?q={q}")
+    assert bounded["total_is_estimate"] and bounded["total"] > length
+    for asked in ("count=exact", "facets=1"):
+        counted = api(later, f"/api/search?q={q}&{asked}")
+        assert (counted["total"], counted["total_is_estimate"]) == (length, False), asked
+    page = later.get(f"/?q={q}").get_data(as_text=True)
+    assert re.search(r'找到 <span class="bound"[^>]*>至多 </span><strong class="list-total">(\d+)</strong>', page).group(1) \
+        == str(bounded["total"])
+    slot = re.search(r'class="facets-slot" data-src="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert f'data-total="{length}"' in later.get(slot).get_data(as_text=True)
+    inline = app.test_client().get(f"/?q={q}&facets=all").get_data(as_text=True)    # counted with the page
+    assert f'找到 <strong class="list-total">{length}</strong>' in inline and "至多" not in inline
+    note = later.get(f"/export.md?q={q}").get_data(as_text=True)        # a note keeps the number
+    assert f"共 {length} 条，以下" in note
+
+
 def test_facets_fragment_bad_requests(client):
     assert client.get("/facets?q=土地流转&sort=x").status_code == 400
     assert "排序方式" in client.get("/facets?q=土地流转&sort=x").get_data(as_text=True)

@@ -32,9 +32,12 @@ CSV_COLUMNS = ("序号", *CSV_FIELDS.values())
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def markdown(query: str, search_url: str, total: int, rows: list[dict], incomplete: bool = False) -> str:
-    """A Markdown note: a heading that links back to the search, then one citation per result."""
-    counted = f"至少 {total} 条（检索超过了时间限制，结果不完整）" if incomplete else f"共 {total} 条"
+def markdown(query: str, search_url: str, total: int, rows: list[dict], incomplete: bool = False,
+             bound: bool = False) -> str:
+    """A Markdown note: a heading that links back to the search, then one citation per result.
+    ``bound``: the total is an upper bound (too many matches to count)."""
+    counted = f"至少 {total} 条（检索超过了时间限制，结果不完整）" if incomplete else \
+        f"至多 {total} 条" if bound else f"共 {total} 条"
     lines = [f"# 检索“{markdown_text(query)}”的结果", "", f"{counted}，以下 {len(rows)} 条。检索链接：<{search_url}>", ""]
     for n, row in enumerate(rows, start=1):
         lines.append(f"{n}. {markdown_link(row['title'], row['section'], row['url'])}")
@@ -57,10 +60,19 @@ def to_csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-def _rows(state: SearchState) -> tuple[int, list[dict], bool]:
-    """(total, the rows, whether the request's time budget ran out first: then the rows found so far)."""
+def _rows(state: SearchState) -> tuple[int, bool, list[dict], bool]:
+    """(total, whether it is only an upper bound, the rows, whether the request's time budget ran
+    out first: then the rows found so far)."""
     read = scan(searcher(), state.q, state.filters, state.sort, cap=EXPORT_MAX, deadline=budget.deadline())
-    return read.total, [paragraph_dict(h, url_of, tuple(CSV_FIELDS)) for h in read.hits], read.incomplete
+    return read.total, read.estimated and not read.incomplete, \
+        [paragraph_dict(h, url_of, tuple(CSV_FIELDS)) for h in read.hits], read.incomplete
+
+
+def _counted(state: SearchState, total: int, bound: bool) -> tuple[int, bool]:
+    """A note keeps the number: (the list's length counted, False) where the search only bounded
+    it, unless that too would cost too much."""
+    counted = searcher().count(state.q, state.filters, budget.deadline()) if bound else None
+    return (total, bound) if counted is None else (counted, False)
 
 
 def _download(body: str, mimetype: str, ext: str, query: str) -> Response:
@@ -77,9 +89,11 @@ def export(fmt: str):
         return error_response(404, "只能导出为 Markdown（.md）或 CSV（.csv）")
     state = SearchState.from_args(request.args)
     with budget.lane(state.q):
-        total, rows, incomplete = _rows(state)
+        total, bound, rows, incomplete = _rows(state)
+        if fmt == "md":
+            total, bound = _counted(state, total, bound)
     if fmt == "md":
         search_url = absolute(base_url(), state.with_page(1).url())
-        return _download(markdown(state.q, search_url, total, rows, incomplete), "text/markdown; charset=utf-8", "md",
-                         state.q)
+        return _download(markdown(state.q, search_url, total, rows, incomplete, bound), "text/markdown; charset=utf-8",
+                         "md", state.q)
     return _download("\ufeff" + to_csv(rows), "text/csv; charset=utf-8", "csv", state.q)

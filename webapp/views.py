@@ -125,6 +125,8 @@ def _facets(state: SearchState, result) -> dict:
                                      or request.args.get("facets") == "all")
     counted = (searcher().facet_counts(state.q, state.filters, budget.deadline()) or NO_FACETS) if inline \
         else NO_FACETS
+    if counted.get("total") is not None and result.estimated and not result.incomplete:
+        result.total, result.estimated = counted["total"], False     # counting the facets counted them all
     titles = counted["titles"] if inline else searcher().report_titles([state.filters.get("report", "")])
     return {"facet_groups": facet_view(searcher(), state, counted, request.args.get("more", "")),
             "chips": chips(state, titles), "facets_later": bool(result.total) and not inline,
@@ -148,6 +150,9 @@ def search_page():
         # Not the error page: the search form stays, with the message above it, to fix the query.
         context["message"] = str(exc)
         return render_template("search.html", **context), 400
+    sidebar = _facets(state, result)
+    if grouped is None:          # the facets may have counted a total the search only bounded
+        last = max(1, -(-result.total // PAGE_SIZE))
     context.update(
         state=state, result=result, grouped=grouped, page=state.page, last_page=last,
         page_url=lambda n: state.with_page(n).url(),
@@ -163,7 +168,7 @@ def search_page():
         exports={"md": state.export_url("md"), "csv": state.export_url("csv")},
         suggestions=_relaxed(state, result.total) if result.total < FEW else [],
         outdated_note=searcher().outdated_note(),
-        **_facets(state, result),
+        **sidebar,
     )
     return render_template("search.html", **context)
 
@@ -177,7 +182,8 @@ def facets_fragment():
         counted = (searcher().facet_counts(q, state.filters, budget.deadline()) or NO_FACETS) if q.strip() \
             else NO_FACETS
     return render_template("_facets.html", facet_groups=facet_view(searcher(), state, counted,
-                                                                    request.args.get("more", "")))
+                                                                    request.args.get("more", "")),
+                           list_total=counted.get("total"))
 
 
 @bp.get("/api/search")
@@ -198,7 +204,7 @@ def api_search():
     else:
         with budget.lane(q, offset):
             result = searcher().search(q, limit=limit, offset=offset, filters=state.filters, sort=state.sort,
-                                       deadline=budget.deadline())
+                                       deadline=budget.deadline(), count_all=request.args.get("count") == "exact")
         data = result_dict(result, url_of)
         for item in data["results"]:
             cited(item)
@@ -207,6 +213,8 @@ def api_search():
         counted = (searcher().facet_counts(q, state.filters, budget.deadline()) or NO_FACETS) if data["total"] \
             else NO_FACETS
         data["facets"] = api_facets(counted)
+        if counted.get("total") is not None and data["total_is_estimate"] and not data["incomplete"]:
+            data["total"], data["total_is_estimate"] = counted["total"], False   # they counted every match
     return jsonify(data)
 
 

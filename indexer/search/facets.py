@@ -107,13 +107,14 @@ def distinct(view, docs) -> int:
 
 
 def count(view, query: Q.Query, filters: dict[str, str] | None = None,
-          top: int | None = TOP_VALUES, keep=None) -> dict[str, list[tuple[str, int]]]:
-    """{facet: [(value, paragraphs), …]} for the paragraphs matching query and filters.
+          top: int | None = TOP_VALUES, keep=None) -> tuple[dict[str, list[tuple[str, int]]], int | None]:
+    """({facet: [(value, paragraphs), …]}, total) for the paragraphs matching query and filters.
 
     Counts every match (up to ``MAX_COUNTED``); copies of a paragraph (same ``dupkey``) count
     once per value, so a count is the length of the list that clicking the value shows.
     Values are sorted by count, then value; empty values are left out. ``keep``: as for
-    distinct_total; when it declines, the index's matches are counted as they are.
+    distinct_total; when it declines, the index's matches are counted as they are, and the
+    total (the matching paragraphs, copies once, as distinct_total counts them) is None.
     """
     query = restrict(query, filters)
     columns = {name: view.column(field) for name, field in FACETS.items()}
@@ -122,6 +123,8 @@ def count(view, query: Q.Query, filters: dict[str, str] | None = None,
     kept = keep(docs) if keep is not None else None
     if kept is not None:
         docs = kept
+    # What the count of every match costs anyway gives the list's length too.
+    total = distinct(view, docs) if keep is None or kept is not None else None
     if len(docs) > MAX_COUNTED:
         docs = sorted(docs)[:MAX_COUNTED]
     # Copies of one paragraph count once per value, as the list filtered by it shows them.
@@ -140,7 +143,7 @@ def count(view, query: Q.Query, filters: dict[str, str] | None = None,
         counted = [(values[i], n) for i, n in counters[name].items() if i >= 0 and values[i]]
         counted.sort(key=lambda vn: (-vn[1], vn[0]))
         out[name] = counted[:top]
-    return out
+    return out, total
 
 
 def report_titles(view, report_ids: list[str]) -> dict[str, str]:

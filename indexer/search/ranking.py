@@ -255,3 +255,17 @@ def prominence(content: str, runs: list[str]) -> float:
                  if any(run in sentence for run in runs))
     mentioned = GLOSSARY_WEIGHT if _GLOSSARY.search(heading) else 1 - LIST_DISCOUNT * listed / occurrences
     return (1 + LEAD_BONUS * (opens or counts)) * mentioned
+
+
+def value_groups(values: list[tuple[str, int]], size: int = VALUE_GROUP):
+    """Runs of consecutive (value, matches) with at most ``size`` matches together (or one value
+    alone): the values a date-sorted page searches at once."""
+    group, held = [], 0
+    for value, count in values:
+        if group and held + count > size:
+            yield tuple(group), held
+            group, held = [], 0
+        group.append(value)
+        held += count
+    if group:
+        yield tuple(group), held

@@ -79,8 +79,11 @@ class SearchResult:
 
     @property
     def total_label(self) -> str:
-        """The total as the page and the CLI state it: a lower bound when the search ran out of time."""
-        return f"至少 {self.total}" if self.incomplete else str(self.total)
+        """The total as the CLI states it (the page as well): a lower bound when the search ran out
+        of time, an upper bound when there were too many matches to count them one by one."""
+        if self.incomplete:
+            return f"至少 {self.total}"
+        return f"至多 {self.total}" if self.estimated else str(self.total)
 
     @property
     def incomplete_note(self) -> str:

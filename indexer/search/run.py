@@ -81,11 +81,22 @@ class SearchRun:
     def facet_counts(self, top: int | None = facets.TOP_VALUES) -> dict:
         """Paragraph counts per report, folder, year, place and type (facets.count), with the
         paragraphs listed through their reports, so that a count is the length of the list its
-        link shows."""
+        link shows; and ``total``, the length of the whole list (None when not counted exactly)."""
+        query, keep = self._every_match()
+        counts, total = facets.count(self.view, query, self.filters, top=top, keep=keep)
+        return {"counts": counts, "total": total,
+                "titles": facets.report_titles(self.view, [v for v, _ in counts["report"]])}
+
+    def counted_total(self) -> int | None:
+        """The list's length counted one by one, as facet_counts counts it (where ``page`` gives an
+        upper bound); None when that would read more than the facets may."""
+        query, keep = self._every_match()
+        return facets.distinct_total(self.view, facets.restrict(query, self.filters), keep)
+
+    def _every_match(self):
+        """(the query with the paragraphs listed through their reports, its ``_shown`` for counting)."""
         about = about_query(self.view, self.parsed)
-        query = with_reports(self.parsed.query, about, self.parsed, None)
-        counts = facets.count(self.view, query, self.filters, top=top, keep=self._shown(self.budget.facet_read, about))
-        return {"counts": counts, "titles": facets.report_titles(self.view, [v for v, _ in counts["report"]])}
+        return with_reports(self.parsed.query, about, self.parsed, None), self._shown(self.budget.facet_read, about)
 
     def _by_field(self, want: int, sort_by: SortBy) -> tuple[int, bool]:
         """Sorted by a field (dates, newest first): the values the matches have, in that order,
@@ -96,12 +107,12 @@ class SearchRun:
         Whoosh's sorted search visits every match a document at a time in Python, scoring each
         for the ties: seconds for a common word at 100,000 paragraphs. Here the matches are one
         set (indexer.engine.docsets), and only the values the page reaches are searched, a few
-        at once where each has few matches (``_groups``)."""
+        at once where each has few matches (``ranking.value_groups``)."""
         about = about_query(self.view, self.parsed)
         full = with_reports(self.full, about, self.parsed, self.filters)
         docs = self.view.matches(full)
         values = sorted(self.view.values_among(sort_by.field, docs), reverse=sort_by.reverse)
-        for group, held in _groups(values, ranking.VALUE_GROUP):
+        for group, held in ranking.value_groups(values):
             if len(self.picked.hits) >= want:
                 break
             self._within(sort_by, group, held, want, about)
@@ -115,7 +126,7 @@ class SearchRun:
         """Add to ``picked`` the paragraphs with these values of the sort field, in its order and
         best first within a value, until it holds ``want`` or they have no more (copies of
         paragraphs already picked under another value are not added again). Several values are
-        searched together (``_groups``) asking for at least all their ``held`` matches: every one
+        searched together (``ranking.value_groups``) asking for at least all their ``held`` matches: every one
         comes, and sorting them by value keeps the search's relevance order within each. The groups
         do not depend on the page, so neither does the order: page 2 continues page 1."""
         field, ask = sort_by.field, max(want, held) if len(values) > 1 else want
@@ -368,19 +379,6 @@ class SearchRun:
                 if via and "text" in doc and has_words(content(doc), self.parsed.word_checks):
                     via = {}
                 picked.add(record.docnum, stored_score(record.score), doc, **via)
-
-
-def _groups(values: list[tuple[str, int]], size: int):
-    """Runs of consecutive (value, matches) with at most ``size`` matches together (or one value alone)."""
-    group, held = [], 0
-    for value, count in values:
-        if group and held + count > size:
-            yield tuple(group), held
-            group, held = [], 0
-        group.append(value)
-        held += count
-    if group:
-        yield tuple(group), held
 
 
 def _best_first(records: list[Record]) -> list[Record]:

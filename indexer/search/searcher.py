@@ -62,6 +62,16 @@ def check_size(parsed: ParsedQuery) -> None:
                          "或给整句加上引号作为短语检索")
 
 
+def _counted(run: SearchRun, bound: int) -> tuple[int, bool]:
+    """(the run's matches counted one by one, False), or (``bound``, True) when they were not:
+    too many to confirm, or out of time (the page found before stays whole)."""
+    try:
+        counted = run.counted_total()
+    except OutOfTime:
+        return bound, True
+    return (bound, True) if counted is None or run.view.stopped else (counted, False)
+
+
 def _budget() -> Budget:
     """The cost limits of one search, read at each call (a caller may turn them: the tests do)."""
     return Budget(EXACT_COUNT_LIMIT, COUNT_POSTINGS_LIMIT, COUNT_READ_LIMIT, FACET_READ_LIMIT)
@@ -200,13 +210,15 @@ class Searcher:
 
     # ---- Entry points: each parses, then asks a search run or the view.
     def search(self, query: str | ParsedQuery, limit: int = 10, offset: int = 0, filters: dict | None = None,
-               sort: str = "relevance", deadline: float | None = None) -> SearchResult:
+               sort: str = "relevance", deadline: float | None = None, count_all: bool = False) -> SearchResult:
         """A page of results for a query as typed, or for a parsed one (a variant of another:
         webapp.suggest), parsed again for this index.
 
         ``deadline`` (a time.monotonic() value): past it, the search stops and the result is
         marked ``incomplete``, with the paragraphs found so far, best first, and their number
-        as the total (a lower bound)."""
+        as the total (a lower bound). ``count_all``: where the total would be an upper bound
+        (too many matches to count cheaply), count them one by one as ``count`` does, within
+        the deadline."""
         if not (1 <= limit <= MAX_LIMIT):
             raise QueryError(f"limit 须在 1 到 {MAX_LIMIT} 之间")
         if not (0 <= offset <= MAX_OFFSET):
@@ -220,6 +232,8 @@ class Searcher:
         try:
             total, estimated, hits = run.page(offset, limit, sort)
             incomplete = view.stopped          # a search returned early: the rest may be missing
+            if count_all and estimated and not incomplete:
+                total, estimated = _counted(run, total)
         except OutOfTime:
             incomplete = True
         finally:
@@ -238,14 +252,24 @@ class Searcher:
     def facet_counts(self, text: str, filters: dict | None = None, deadline: float | None = None,
                      top: int | None = facets.TOP_VALUES) -> dict | None:
         """Paragraph counts per report, folder, year, place and type for a query (facets.count):
-        the ``top`` values of each facet, every value with None; None when ``deadline`` passed first."""
+        the ``top`` values of each facet, every value with None; and the ``total`` they count
+        (None when not counted exactly). None when ``deadline`` passed first."""
+        return self._counting(text, filters, deadline, lambda run: run.facet_counts(top))
+
+    def count(self, text: str, filters: dict | None = None, deadline: float | None = None) -> int | None:
+        """How many paragraphs ``search`` lists for a query, counted one by one even where its own
+        total is an upper bound (SearchResult.estimated): facet_counts's total, without the facets.
+        None when that would read too many paragraphs to confirm them, or ``deadline`` passed."""
+        return self._counting(text, filters, deadline, SearchRun.counted_total)
+
+    def _counting(self, text: str, filters: dict | None, deadline: float | None, how):
         view = self._current()
         # Parsed as search() parses it, so that a count is the length of the list its link shows.
         parsed = parse(text, IndexStats(view))
         check_size(parsed)
         view.set_deadline(deadline)
         try:
-            return SearchRun(view, parsed, filters, _budget()).facet_counts(top)
+            return how(SearchRun(view, parsed, filters, _budget()))
         except OutOfTime:
             return None
         finally:

@@ -67,9 +67,9 @@ def _chromium() -> str | None:
 class Site:
     """The corpus, the index and the running server; ``reindex`` runs the real indexer."""
 
-    def __init__(self, root: Path, *serve_args: str):
+    def __init__(self, root: Path, *serve_args: str, files: dict[str, str] = FILES):
         self.corpus, self.index = root / "corpus", root / "index"
-        for name, text in FILES.items():
+        for name, text in files.items():
             self.write(name, text)
         update_index(self.index, self.corpus)
         self.port = free_port()
@@ -160,6 +160,27 @@ def site(tmp_path_factory, browser):
 def site_facets_later(tmp_path_factory, browser):
     """The same site, served so that every result list loads its facet counts after the page."""
     site = Site(tmp_path_factory.mktemp("browser-later"), "--inline-facets", "0")
+    yield site
+    site.close()
+
+
+def _many_reports(n: int = 80, paragraphs: int = 40) -> dict[str, str]:
+    """``n`` reports of distinct paragraphs made of the same few phrases: more matches than a
+    search counts one by one (indexer.search.ranking.EXACT_COUNT_LIMIT) for its common words."""
+    import random
+
+    rng = random.Random(7)
+    phrases = ["社区建设稳步推进", "居民服务不断完善", "群众满意度明显提高", "网格管理全面覆盖", "养老服务持续加强",
+               "就业帮扶精准到户", "环境整治成效明显", "文化活动丰富多彩", "矛盾纠纷就地化解", "志愿服务蔚然成风"]
+    return {f"街道/{f}.txt": "\n".join([f"第{f}街道社区工作情况汇报", "时间：2023-03-01"] + [
+        "，".join(rng.sample(phrases, 4)) + f"，片区今年办成实事{rng.randint(3, 99999)}件。" for _ in range(paragraphs)])
+        for f in range(n)}
+
+
+@pytest.fixture(scope="session")
+def site_many(tmp_path_factory, browser):
+    """A site with 3,200 paragraphs, where a common word's total is first given as a bound."""
+    site = Site(tmp_path_factory.mktemp("browser-many"), files={**FILES, **_many_reports()})
     yield site
     site.close()
 

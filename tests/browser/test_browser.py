@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import urllib.request
+from urllib.parse import quote
 
 import pytest
 
@@ -180,6 +182,25 @@ def test_facets_of_a_large_list_arrive_after_the_results(browser, site_facets_la
     assert 0 < int(page.inner_text("p.stats strong")) < total
     assert all(s.startswith("乡镇/") for s in page.locator(".hit .source").all_inner_texts())
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()
+    assert not errors, errors
+
+
+def test_a_total_first_given_as_a_bound_is_replaced_by_the_count(browser, site_many):
+    site, q = site_many, "社区 服务"
+    with urllib.request.urlopen(site.base + "/?q=" + quote(q), timeout=10) as r:
+        served = r.read().decode("utf-8")
+    bound = int(re.search(r'至多 </span><strong class="list-total">(\d+)</strong>', served).group(1))
+    counted = site.get(f"/api/search?q={quote(q)}&count=exact")
+    assert not counted["total_is_estimate"] and counted["total"] < bound
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site.base + "/?q=" + quote(q))
+    page.wait_for_selector("section.facet[aria-labelledby=facet-report]", state="attached")
+    assert page.locator("p.stats .bound").count() == 0
+    assert page.inner_text("p.stats strong.list-total") == str(counted["total"])
     context.close()
     assert not errors, errors
 

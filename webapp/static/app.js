@@ -219,6 +219,15 @@
     }
   }
 
+  // Counting the facets counts every match: a total the page gave as an upper bound becomes exact.
+  function showTotal(counted) {
+    var shown = document.querySelector(".stats .list-total");
+    var bound = document.querySelector(".stats .bound");
+    if (!counted || !shown || !bound) { return; }        // a total counted already, or a lower bound (至少)
+    shown.textContent = counted.getAttribute("data-total");
+    bound.remove();
+  }
+
   // --- facet counts of a large result list arrive after the results ------------------------
   function loadFacets() {
     var slot = document.querySelector(".facets-slot[data-src]");
@@ -228,16 +237,19 @@
       return response.text();
     }).then(function (html) {
       var open = slot.querySelector("details.facets").open;
-      if (!html.trim()) {
+      var parsed = document.createElement("template");
+      parsed.innerHTML = html;
+      showTotal(parsed.content.querySelector(".facets-total[data-total]"));
+      var facets = parsed.content.querySelector("details.facets");
+      if (!facets) {
         var layout = slot.closest(".layout");
         if (layout) { layout.classList.add("no-facets"); }
         slot.remove();
         return;
       }
-      slot.innerHTML = html;
+      facets.open = open;
+      slot.replaceChildren(facets);
       slot.removeAttribute("data-src");
-      var facets = slot.querySelector("details.facets");
-      if (facets) { facets.open = open; }
     }).catch(function () {
       var wait = slot.querySelector(".facets-wait");
       if (wait) { wait.firstChild.textContent = "筛选统计暂时无法加载。"; }
