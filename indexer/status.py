@@ -40,8 +40,9 @@ VERSION = 1
 # report (国务院, 全国人民代表大会) under the place 全国; 9: the bigram across a decimal point, joining mark
 # or percent sign inside a token is indexed (3.5 → 35, 1+N → 1n, 5%左右 → 5左: indexer.text.bridges);
 # 10: that bigram is marked as across the mark (3.5 is no longer the 35 of 2035年); 11: .ofd files are
-# read (skipped before), and segments hold their long posting lists decoded (indexer.engine.decoded).
-READING_RULES = 11
+# read (skipped before), and segments hold their long posting lists decoded (indexer.engine.decoded);
+# 12: a CSV's header is found below the title and notice rows above it, as a spreadsheet's.
+READING_RULES = 12
 OLD_RULES = ("部分文件是按旧版本的读取规则读入的（如地区名尚未统一为全称）；"
              "运行 reportsearch index --rebuild 可按新规则重读全部文件")
 # Said with every search of such an index: a query the new rules answer (a figure such as 3.5%) may

@@ -31,6 +31,19 @@ def test_csv_one_report_per_row_in_gbk():
     assert reports[1].meta == {"date": "2023-05-06", "place": "攸县", "doctype": "情况汇报"}
 
 
+def test_a_csv_saved_from_a_spreadsheet_keeps_its_title_rows_above_the_header():
+    rows = ['2024年各县工作汇报汇总表,,,,,', '填报单位：县政府办公室,,,,,', *csv_bytes().decode("utf-8").split("\n")]
+    reports = file_reports("\n".join(rows).encode("utf-8"), "汇总.csv")
+    assert [r.title for r in reports] == ["马边县教育工作汇报", "攸县留守儿童关爱情况汇报"]
+    assert reports[0].meta["date"] == "2024-02-01" and reports[0].meta["备注"] == "转载"
+    # The header named in columns.ini wins over a row above it that merely looks like one.
+    custom = ["附件1,,", "单位,负责人,联系电话", "报告名称,报告正文,报送时间",
+              f"马边县教育工作汇报,{TEXT_B},2024-02-01"]
+    reports = file_reports("\n".join(custom).encode("utf-8"), "汇总.csv",
+                           columns={"title": "报告名称", "text": "报告正文", "date": "报送时间"})
+    assert [(r.title, r.meta["date"]) for r in reports] == [("马边县教育工作汇报", "2024-02-01")]
+
+
 def test_paragraphs_of_a_table_keep_their_sections():
     paragraphs = file_paragraphs(csv_bytes(), "汇总.csv")
     assert [(p.section, p.text[:6]) for p in paragraphs] == [

@@ -21,6 +21,7 @@ import csv
 import functools
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
@@ -318,11 +319,17 @@ def read_csv(data: bytes, source: str, columns: dict | None = None, config_error
     text = decode_bytes(data, limit=False)           # limited per row, in tables_document
     first = text.split("\n", 1)[0]
     delimiter = "\t" if source.lower().endswith(".tsv") or first.count("\t") > first.count(",") else ","
+    from indexer.ingest.readers.sheets import header_row
+    from indexer.ingest.readers.workbooks import HEADER_ROWS
+
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        rows = (row for row in reader if any(c.strip() for c in row))
-        header = next(rows, None) or []
-        kept, more = _first(rows, limits.MAX_REPORTS_PER_FILE)
+        rows = ([c.strip() for c in row] for row in reader if any(c.strip() for c in row))
+        # A CSV saved from a spreadsheet keeps the title and notice rows above its header.
+        top = [row for _, row in zip(range(HEADER_ROWS), rows)]
+        at = (header_row(top, {column_name(c) for c in (columns or {}).values()}) or 0) if top else 0
+        header = top[at] if top else []
+        kept, more = _first(itertools.chain(top[at + 1:], rows), limits.MAX_REPORTS_PER_FILE)
     except csv.Error as exc:
         raise UnreadableFile(f"CSV 格式错误：{exc}") from None
     return tables_document([table(header, kept, more)] if header else [], source, columns)
