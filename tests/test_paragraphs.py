@@ -1,7 +1,7 @@
 import pytest
 
 from indexer.model import Block
-from indexer.ingest.paragraphs import heading_level, mark_headings, sectioned_paragraphs, split_long
+from indexer.ingest.paragraphs import cjk_at_least, heading_level, mark_headings, sectioned_paragraphs, split_long
 
 
 def blocks(*lines):
@@ -124,3 +124,12 @@ def test_a_salutation_stands_alone_and_a_report_opening_glues_to_nothing():
                                       "让我们团结起来，为实现目标而努力奋斗！"))
     assert [s.text for s in out] == ["国务院总理温家宝", "各位代表：", "现在，我代表国务院，向大会作政府工作报告。", "各位代表！",
                                      "让我们团结起来，为实现目标而努力奋斗！"]
+
+
+@pytest.mark.parametrize("text, n, expected", [
+    ("社区建设", 4, True), ("社区建设", 5, False), ("2024年3月", 1, True), ("2024年3月", 3, False),
+    ("", 1, False), ("（一）", 1, True), ("abc，。", 1, False), ("𠀀", 1, False),     # only the BMP's ideographs
+    ("第1项：社区", 3, True), ("豈", 1, True),                                      # compatibility ideographs count
+])
+def test_cjk_at_least(text, n, expected):
+    assert cjk_at_least(text, n) is expected

@@ -11,7 +11,7 @@ import json
 from pathlib import PurePosixPath
 
 from indexer.engine.schema import heading_and_text
-from indexer.ingest.paragraphs import cjk_count
+from indexer.ingest.paragraphs import cjk_at_least
 from indexer.ingest.pipeline import dupkey
 from indexer.model import Paragraph
 
@@ -32,7 +32,7 @@ def paragraph_fields(p: Paragraph, filekey: str) -> dict:
         date=date, year=date[:4] or meta.get("year", ""), place=meta.get("place", ""), doctype=meta.get("doctype", ""),
         author=meta.get("author", ""), meta=_extra_json(meta),
     )
-    if cjk_count(p.text) < SHORT_PARAGRAPH:
+    if not cjk_at_least(p.text, SHORT_PARAGRAPH):
         fields["_boost"] = SHORT_BOOST
     return fields
 

@@ -76,11 +76,16 @@ def _unescape(m: re.Match) -> str:
 
 def clean_inline(text: str) -> str:
     """Normalise one block: drop invisible characters and stray marks, fold spaces."""
-    text = _ESCAPED.sub(_unescape, text)
+    # Every line of every file comes here, most with nothing to mend: a pattern whose characters
+    # are absent is not run (the look-behinds cost a look at every character).
+    if "<U+" in text:
+        text = _ESCAPED.sub(_unescape, text)
     text = _INVISIBLE.sub("", text)
-    text = _STRAY_MARK.sub("", text)
+    if "'" in text or "`" in text or "." in text:
+        text = _STRAY_MARK.sub("", text)
     text = _SPACES.sub(" ", text)
-    text = _CJK_GAP.sub("", text)
+    if " " in text:
+        text = _CJK_GAP.sub("", text)
     return text.strip()
 
 

@@ -13,7 +13,7 @@ from itertools import islice
 from indexer.ingest.clean import Cleaned
 from indexer.ingest.metadata import meeting_date
 from indexer.model import Report
-from indexer.ingest.paragraphs import BODY_MIN, cjk_count, heading_level, is_body, mark_headings
+from indexer.ingest.paragraphs import BODY_MIN, cjk_at_least, heading_level, is_body, mark_headings
 from indexer.ingest.titles import (citation_title, continued_title, is_title_like, main_title, specific_title,
                                    title_from_filename, title_key, without_attachment_label, wrapped_title)
 
@@ -124,7 +124,7 @@ def _reports(cleaned: Cleaned, source: str, spans: list[tuple[str, int, int]]) -
 
 
 def _is_sentence(line: str) -> bool:
-    return cjk_count(line) >= 2 and line.endswith(("。", "！", "？", "；", "!", "?", "…"))
+    return cjk_at_least(line, 2) and line.endswith(("。", "！", "？", "；", "!", "?", "…"))
 
 
 PREFACE_MAX = 300         # characters
