@@ -10,6 +10,7 @@ unambiguous they are; charset-normalizer is the last resort.
 from __future__ import annotations
 
 import codecs
+import re
 
 from indexer.errors import UnreadableFile
 
@@ -99,11 +100,16 @@ def _mixed_lines(data: bytes) -> str | None:
     return text if _looks_like_text(text) else None
 
 
+# Control characters other than tab, line feed, form feed and carriage return; and U+FFFD, what a
+# decoder puts for bytes it could not read.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
 def _looks_like_text(text: str) -> bool:
     if not text:
         return True
-    bad = sum(1 for c in text[:20000] if (c < " " and c not in "\t\r\n\f") or c == "\ufffd")
-    return bad <= max(2, len(text[:20000]) // 200)
+    head = text[:20000]
+    return len(_NOT_TEXT.findall(head)) <= max(2, len(head) // 200)
 
 
 def decode_bytes(data: bytes, limit: bool = True) -> str:
