@@ -105,15 +105,21 @@ def _relaxed(state: SearchState, found: int = 0) -> list[dict]:
 
 
 def _listing(state: SearchState):
-    """The page's list: (result, grouped or None, how many pages). Grouped, the page counts reports."""
+    """The page's list: (result, grouped or None)."""
     offset = (state.page - 1) * PAGE_SIZE
     if state.group == "report":
         grouped = grouping.by_report(searcher(), state.q, limit=PAGE_SIZE, offset=offset, filters=state.filters,
                                      sort=state.sort, deadline=budget.deadline())
-        return grouped, grouped, max(1, -(-grouped.groups_total // PAGE_SIZE))
-    result = searcher().search(state.q, limit=PAGE_SIZE, offset=offset, filters=state.filters, sort=state.sort,
-                               deadline=budget.deadline())
-    return result, None, max(1, -(-result.total // PAGE_SIZE))
+        return grouped, grouped
+    return searcher().search(state.q, limit=PAGE_SIZE, offset=offset, filters=state.filters, sort=state.sort,
+                             deadline=budget.deadline()), None
+
+
+def _settle(listed, counted: dict) -> None:
+    """Counting the facets visits every match: a total the search (or grouping) only bounded
+    becomes the counted one."""
+    if counted.get("total") is not None and listed.estimated and not listed.incomplete:
+        listed.total, listed.estimated = counted["total"], False
 
 
 def _facets(state: SearchState, result) -> dict:
@@ -125,8 +131,7 @@ def _facets(state: SearchState, result) -> dict:
                                      or request.args.get("facets") == "all")
     counted = (searcher().facet_counts(state.q, state.filters, budget.deadline()) or NO_FACETS) if inline \
         else NO_FACETS
-    if counted.get("total") is not None and result.estimated and not result.incomplete:
-        result.total, result.estimated = counted["total"], False     # counting the facets counted them all
+    _settle(result, counted)
     titles = counted["titles"] if inline else searcher().report_titles([state.filters.get("report", "")])
     return {"facet_groups": facet_view(searcher(), state, counted, request.args.get("more", "")),
             "chips": chips(state, titles), "facets_later": bool(result.total) and not inline,
@@ -145,14 +150,13 @@ def search_page():
     try:
         state = SearchState.from_args(request.args)
         with budget.lane(state.q, (state.page - 1) * PAGE_SIZE):
-            result, grouped, last = _listing(state)
+            result, grouped = _listing(state)
     except QueryError as exc:
         # Not the error page: the search form stays, with the message above it, to fix the query.
         context["message"] = str(exc)
         return render_template("search.html", **context), 400
-    sidebar = _facets(state, result)
-    if grouped is None:          # the facets may have counted a total the search only bounded
-        last = max(1, -(-result.total // PAGE_SIZE))
+    sidebar = _facets(state, result)           # before the pages: it may count a bounded total
+    last = max(1, -(-(grouped.groups_total if grouped else result.total) // PAGE_SIZE))
     context.update(
         state=state, result=result, grouped=grouped, page=state.page, last_page=last,
         page_url=lambda n: state.with_page(n).url(),
@@ -192,29 +196,32 @@ def api_search():
     limit = int_arg(request.args, "limit", 10, 1, MAX_LIMIT)
     offset = int_arg(request.args, "offset", 0, 0, MAX_OFFSET)
     state = SearchState.from_args(request.args)
-    if state.group == "report":
-        with budget.lane(q, offset):
-            grouped = grouping.by_report(searcher(), q, limit=limit, offset=offset, filters=state.filters,
-                                         sort=state.sort, deadline=budget.deadline())
-        data = group_dict(grouped, url_of)
+    grouped = state.group == "report"
+    with budget.lane(q, offset):
+        if grouped:
+            listed = grouping.by_report(searcher(), q, limit=limit, offset=offset, filters=state.filters,
+                                        sort=state.sort, deadline=budget.deadline())
+        else:
+            listed = searcher().search(q, limit=limit, offset=offset, filters=state.filters, sort=state.sort,
+                                       deadline=budget.deadline(), count_all=request.args.get("count") == "exact")
+    counted = None
+    if request.args.get("facets") == "1":
+        counted = (searcher().facet_counts(q, state.filters, budget.deadline()) or NO_FACETS) if listed.total \
+            else NO_FACETS
+        _settle(listed, counted)
+    if grouped:
+        data = group_dict(listed, url_of)
         data["index_outdated"] = bool(searcher().outdated_note())
         for item in data["results"]:
             cited(item["best"])
             item["more_url"] = absolute(base_url(), more_src_path(state, item["report_id"]))
     else:
-        with budget.lane(q, offset):
-            result = searcher().search(q, limit=limit, offset=offset, filters=state.filters, sort=state.sort,
-                                       deadline=budget.deadline(), count_all=request.args.get("count") == "exact")
-        data = result_dict(result, url_of)
+        data = result_dict(listed, url_of)
         for item in data["results"]:
             cited(item)
     data["sort"], data["filters"] = state.sort, state.filters
-    if request.args.get("facets") == "1":
-        counted = (searcher().facet_counts(q, state.filters, budget.deadline()) or NO_FACETS) if data["total"] \
-            else NO_FACETS
+    if counted is not None:
         data["facets"] = api_facets(counted)
-        if counted.get("total") is not None and data["total_is_estimate"] and not data["incomplete"]:
-            data["total"], data["total_is_estimate"] = counted["total"], False   # they counted every match
     return jsonify(data)
 
 

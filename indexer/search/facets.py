@@ -92,12 +92,15 @@ def distinct_total(view, query: Q.Query, keep=None) -> int | None:
     ``keep`` (docnums → those that really match, or None when it will not read so many)
     confirms what the index cannot tell, such as a quoted phrase being verbatim; None then.
     """
+    docs, confirmed = _matches(view, query, keep)
+    return distinct(view, docs) if confirmed else None
+
+
+def _matches(view, query: Q.Query, keep):
+    """(the documents query matches, as ``keep`` confirms them when it will; whether it did)."""
     docs = view.matches(query)
-    if keep is not None:
-        docs = keep(docs)
-        if docs is None:
-            return None
-    return distinct(view, docs)
+    kept = keep(docs) if keep is not None else docs
+    return (docs, False) if kept is None else (kept, True)
 
 
 def distinct(view, docs) -> int:
@@ -119,12 +122,9 @@ def count(view, query: Q.Query, filters: dict[str, str] | None = None,
     query = restrict(query, filters)
     columns = {name: view.column(field) for name, field in FACETS.items()}
     dupkeys = view.groups("dupkey")
-    docs = view.matches(query)
-    kept = keep(docs) if keep is not None else None
-    if kept is not None:
-        docs = kept
+    docs, confirmed = _matches(view, query, keep)
     # What the count of every match costs anyway gives the list's length too.
-    total = distinct(view, docs) if keep is None or kept is not None else None
+    total = distinct(view, docs) if confirmed else None
     if len(docs) > MAX_COUNTED:
         docs = sorted(docs)[:MAX_COUNTED]
     # Copies of one paragraph count once per value, as the list filtered by it shows them.
