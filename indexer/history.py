@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.engine.store import stored_paragraphs
-from indexer.search.similar import key_terms as _key_terms
-from indexer.search.similar import similarity
 
 FILE_NAME = "history.sqlite"
 EDITED_MIN_SIMILARITY = 0.3     # below this the paragraph counts as removed, not edited
@@ -135,6 +133,9 @@ def report_rows(index_dir: Path, report_id: str) -> list[Retired]:
 
 def closest(text: str, ordinal: int, candidates: list[dict]) -> tuple[dict, float]:
     """The candidate most like ``text``; ties and weak matches go to the nearest position."""
+    # Imported here: the indexer, which only retires paragraphs, does not load the search modules.
+    from indexer.search.similar import similarity
+
     return max(((c, similarity(text, c["text"])) for c in candidates),
                key=lambda cs: (round(cs[1], 3), -abs(cs[0]["ordinal"] - ordinal)))
 
@@ -166,7 +167,9 @@ def resolve(view, index_dir: Path, pid: str) -> Resolution:
 
 def key_terms(view, text: str, count: int = KEY_TERMS) -> list[str]:
     """Words that characterise text and still occur somewhere in the live index."""
-    return [w for w, _ in _key_terms(view, text, count, known_only=True)]
+    from indexer.search.similar import key_terms as similar_terms
+
+    return [w for w, _ in similar_terms(view, text, count, known_only=True)]
 
 
 def resolve_report(view, index_dir: Path, report_id: str) -> Resolution:

@@ -39,3 +39,11 @@ def test_search_says_when_a_paragraph_is_listed_through_its_report(tmp_path):
     assert run("index", "--corpus", str(ROOT / "corpus"), "--index", str(index), cwd=tmp_path).returncode == 0
     out = run("search", "大气污染治理", "--limit", "20", "--index", str(index), cwd=tmp_path).stdout
     assert "段提到“大气污染治理”，本段虽未全部提到检索词，也一并列出" in out
+
+
+def test_numpy_starts_one_blas_thread_unless_the_user_says_otherwise():
+    show = [sys.executable, "-c", "import indexer, os; print(os.environ['OPENBLAS_NUM_THREADS'])"]
+    plain = {k: v for k, v in ENV.items() if k != "OPENBLAS_NUM_THREADS"}
+    assert subprocess.run(show, env=plain, capture_output=True, text=True).stdout.strip() == "1"
+    assert subprocess.run(show, env={**plain, "OPENBLAS_NUM_THREADS": "4"}, capture_output=True,
+                          text=True).stdout.strip() == "4"

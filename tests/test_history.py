@@ -6,6 +6,7 @@ import pytest
 from indexer import history
 from indexer.engine import store
 from indexer.search.searcher import Searcher
+from indexer.search.similar import similarity
 from indexer.update import update_index
 from webapp import create_app
 
@@ -223,9 +224,9 @@ def test_never_valid_links_get_a_clear_404(client):
 # --- pure parts ---------------------------------------------------------------------------------
 
 def test_similarity_and_closest():
-    assert history.similarity("土地流转服务中心", "土地流轉服務中心") == 1.0      # traditional script
-    assert history.similarity("土地流转", "留守儿童") == 0.0
-    assert history.similarity("", "土地") == 0.0
+    assert similarity("土地流转服务中心", "土地流轉服務中心") == 1.0      # traditional script
+    assert similarity("土地流转", "留守儿童") == 0.0
+    assert similarity("", "土地") == 0.0
     candidates = [{"id": "a", "ordinal": 0, "text": "全县流转土地三万亩。"},
                   {"id": "b", "ordinal": 1, "text": "建立土地流转服务中心，做到信息互通。"},
                   {"id": "c", "ordinal": 2, "text": "培育家庭农场。"}]

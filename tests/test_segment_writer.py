@@ -144,3 +144,41 @@ def test_a_failing_worker_is_reported_and_the_index_is_left_as_it_was(tmp_path):
         w.commit()
     w.cancel()
     assert contents(store.open_index(tmp_path / "ix")) == before
+
+
+def test_held_lists_and_term_records_are_written_as_whoosh_writes_them(tmp_path, monkeypatch):
+    # write_lists holds posting lists and term records and writes them in batches: with batches
+    # of three terms (or 64 bytes of lists) the flushes fall inside every field.
+    from indexer.engine import w3blocks
+
+    monkeypatch.setattr(w3blocks, "_BATCH", 3)
+    monkeypatch.setattr(w3blocks, "_HELD", 64)
+    many = docs(n=30)
+    assert contents(build(tmp_path, "ours", bulk, [many])) == contents(build(tmp_path, "theirs", plain, [many]))
+
+
+def test_term_records_added_at_once_are_the_bytes_whoosh_adds_one_by_one(tmp_path):
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+
+    from indexer.engine.w3blocks import _add_terms
+
+    keys = sorted({f"{w}{i}".encode() for w in ("社区", "土地流转", "a", "") for i in range(40)})
+    values = [k[::-1] * 3 for k in keys]
+    storage = FileStorage(str(tmp_path))
+    theirs = OrderedHashWriter(storage.create_file("theirs"))
+    for k, v in zip(keys, values):
+        theirs.add(k, v)
+    ours = OrderedHashWriter(storage.create_file("ours"))
+    _add_terms(ours, keys[:7], values[:7])
+    _add_terms(ours, keys[7:], values[7:])
+    theirs.close(), ours.close()
+    assert storage.open_file("ours").read() == storage.open_file("theirs").read()
+    table = OrderedHashReader(storage.open_file("ours"))
+    assert [table[k] for k in keys] == values
+
+    late = OrderedHashWriter(storage.create_file("late"))
+    _add_terms(late, [b"b"], [b"1"])
+    for out_of_order in ([b"a"], [b"c", b"c"]):
+        with pytest.raises(ValueError):
+            _add_terms(late, out_of_order, [b"2"] * len(out_of_order))

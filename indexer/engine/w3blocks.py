@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import zlib
 from array import array
+from hashlib import md5
 from operator import sub
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo, dumps, length_to_byte
+from whoosh.filedb.filetables import _lengths as _RECORD_HEAD
+from whoosh.filedb.filetables import md5_hash
 from whoosh.system import pack_int, pack_long
 
 from indexer.engine import kept
@@ -22,6 +25,8 @@ from indexer.engine import kept
 _TERMINFO = W3TermInfo._struct     # flags, weight, doc frequency, min/max length, max weight, first/last id
 COMPRESS_FROM = 64        # bytes of a block's pickle from which it is compressed
 _CHUNK = 1 << 16          # postings turned into Python objects at a time (write_lists)
+_BATCH = 4096             # terms whose bytes write_lists holds before writing them
+_HELD = 1 << 20           # or bytes of posting lists
 
 
 def _block(ids: list, weights: list, block_values, level_wanted: int) -> tuple[bytes, int]:
@@ -39,6 +44,37 @@ def _block(ids: list, weights: list, block_values, level_wanted: int) -> tuple[b
     data = dumps((tuple(map(sub, ids, [0] + ids[:-1])), mini, block_values), 2)
     level = level_wanted if len(data) >= COMPRESS_FROM else 0
     return (zlib.compress(data, level) if level else data), level
+
+
+def _md5_hash(key: bytes) -> int:
+    """Whoosh's md5_hash (the digest as a number, its low 32 bits), without the hex round trip."""
+    return int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
+
+
+def _add_terms(tindex, keys: list[bytes], values: list[bytes]) -> None:
+    """``tindex.add(key, value)`` for each key in turn (W3's ordered hash file of terms), in one write.
+
+    OrderedHashWriter.add asks the file for its position twice per term, a seek system call each
+    (the buffered file does not keep its position), and writes three times: a tenth of writing a
+    segment. A record is the two lengths, the key and the value, so each position follows from
+    the last; the table of positions and the hash buckets get what ``add`` would give them.
+    """
+    if not keys:
+        return
+    if keys[0] <= tindex.lastkey or any(a >= b for a, b in zip(keys, keys[1:])):
+        raise ValueError("Keys must increase")
+    hashfn = _md5_hash if tindex.hashfn is md5_hash else tindex.hashfn
+    dbfile, buckets, positions = tindex.dbfile, tindex.buckets, tindex.index
+    pos = dbfile.tell()
+    out = []
+    for key, value in zip(keys, values):
+        positions.append(pos)
+        h = hashfn(key)
+        buckets[h & 255].append((h, pos))
+        out += (_RECORD_HEAD.pack(len(key), len(value)), key, value)
+        pos += _RECORD_HEAD.size + len(key) + len(value)
+    dbfile.write(b"".join(out))
+    tindex.lastkey = keys[-1]
 
 
 def write_term(fw, keybytes: bytes, ids: array, weights: array, values, fixed: int | None, lengths,
@@ -136,15 +172,12 @@ def write_lists(fw, prefix: bytes, terms: list, starts: np.ndarray, ids: np.ndar
     limit, comp = fw._codec._blocklimit, fw._codec._compression
     stats, low, high, term_blocks = _block_stats(starts, ids, weights, lengths, limit)
     term_ends = np.append(starts[1:], n).tolist()
-    postfile, tindex = fw._postfile, fw._tindex
-    offset = postfile.tell()
+    held = _Held(fw._postfile, fw._tindex)
     base = -1                          # the first posting of the chunk held as Python lists
     chunk_ids = chunk_weights = None
     block = 0
-    out = []
     for t, term in enumerate(terms):
-        out.clear()
-        out.append(WHOOSH3_HEADER_MAGIC)
+        out = [WHOOSH3_HEADER_MAGIC]
         end_block = term_blocks[t]
         if term_ends[t] - base > _CHUNK or base < 0:
             base = stats[0][block]
@@ -162,7 +195,6 @@ def write_lists(fw, prefix: bytes, terms: list, starts: np.ndarray, ids: np.ndar
             out += (pack_int(-size if b == end_block - 1 else size), info, data)
             total += stats[3][b]
         written = b"".join(out)
-        postfile.write(written)
         first, last = stats[0][block] - base, stats[1][end_block - 1] - base - 1
         if lengths is not None:
             minlength, maxlength = min(low[block:end_block]), max(high[block:end_block])
@@ -172,8 +204,31 @@ def write_lists(fw, prefix: bytes, terms: list, starts: np.ndarray, ids: np.ndar
                                   length_to_byte(minlength) if minlength else 0, length_to_byte(maxlength),
                                   max(stats[2][block:end_block]), chunk_ids[first], chunk_ids[last])
         btext = term.encode("utf-8") if isinstance(term, str) else term
-        tindex.add(prefix + btext, terminfo + pack_long(offset) + pack_int(len(written)))
+        held.add(written, prefix + btext, terminfo)
         if keep is not None and term_ends[t] - stats[0][block] >= kept.LONG:
             keep(btext, ids[stats[0][block]:term_ends[t]], weights[stats[0][block]:term_ends[t]])
-        offset += len(written)
         block = end_block
+    held.write()
+
+
+class _Held:
+    """The posting lists and term records of write_lists, written a batch at a time."""
+
+    def __init__(self, postfile, tindex):
+        self.postfile, self.tindex = postfile, tindex
+        self.lists, self.keys, self.infos = [], [], []
+        self.offset = self.start = postfile.tell()    # of the next list; of the first one held
+
+    def add(self, written: bytes, key: bytes, terminfo: bytes) -> None:
+        self.lists.append(written)
+        self.keys.append(key)
+        self.infos.append(terminfo + pack_long(self.offset) + pack_int(len(written)))
+        self.offset += len(written)
+        if len(self.keys) >= _BATCH or self.offset - self.start >= _HELD:
+            self.write()
+
+    def write(self) -> None:
+        self.postfile.write(b"".join(self.lists))
+        _add_terms(self.tindex, self.keys, self.infos)
+        self.lists, self.keys, self.infos = [], [], []
+        self.start = self.offset
