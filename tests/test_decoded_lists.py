@@ -2,6 +2,7 @@
 the blocks hold, and a segment whose file is missing or broken is searched as before."""
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -82,7 +83,7 @@ def test_no_file_for_a_segment_without_long_lists(tmp_path):
     assert list_files(tmp_path / "ix") == []
 
 
-@pytest.mark.parametrize("damage", ["missing", "truncated", "garbage"])
+@pytest.mark.parametrize("damage", ["missing", "truncated", "garbage", "directory"])
 def test_searches_read_the_blocks_when_the_file_is_missing_or_broken(tmp_path, damage):
     build(tmp_path, "ix", bulk, [docs(n=30)])
     folder = tmp_path / "ix"
@@ -95,8 +96,26 @@ def test_searches_read_the_blocks_when_the_file_is_missing_or_broken(tmp_path, d
         path.unlink()
     elif damage == "truncated":
         path.write_bytes(data[:len(data) // 2])
+    elif damage == "directory":         # the trailer intact, the directory not what it should be
+        at, _ = decoded._TRAILER.unpack_from(data, len(data) - decoded._TRAILER.size)
+        path.write_bytes(data[:at] + pickle.dumps(("社区", 1)) + decoded._TRAILER.pack(at, decoded._MAGIC))
     else:
         path.write_bytes(b"x" * len(data))
     decoded.forget()
     assert hits(folder) == before
     assert any(k[3] == "list" for k in kept._kept)      # decoded from the blocks instead
+
+
+def test_a_file_of_the_first_version_is_read_as_before(tmp_path):
+    """Files written before the directory became arrays hold it as a dict {(field, term): parts}."""
+    ix = build(tmp_path, "ix", bulk, [docs(n=30)])
+    (path,) = list_files(tmp_path / "ix")
+    data = path.read_bytes()
+    at, _ = decoded._TRAILER.unpack_from(data, len(data) - decoded._TRAILER.size)
+    arrays = decoded._Lists(str(path))._directory
+    as_dict = {key: arrays.get(key) for key in arrays._rows}
+    path.write_bytes(data[:at] + pickle.dumps(as_dict) + decoded._TRAILER.pack(at, decoded._MAGIC_DICT))
+    decoded.forget()
+    assert isinstance(decoded._Lists(str(path))._directory, dict)
+    assert compare_every_long_list(ix) > 10
+    assert not any(k[3] == "list" for k in kept._kept)      # read from the file, not decoded from the blocks

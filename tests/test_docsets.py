@@ -89,6 +89,7 @@ def test_the_terms_file_read_as_arrays_gives_whooshs_lexicon(searcher, field):
         expected = [(term, info.doc_frequency(), info.min_id(), info.max_id()) for term, info in leaf.iter_field(field)] \
             if field in leaf.schema else []
         assert got == expected
+        assert lex.terms() == [term for term, *_ in expected]
 
 
 @pytest.mark.parametrize("field", ["dupkey", "report_id", "grams"])
@@ -188,3 +189,69 @@ def test_split_separates_documents_in_a_set_from_the_others(docs, among, inside,
     for wrap in (list, lambda d: docsets.Matches(np.array(sorted(d), dtype=np.int64))):
         got_in, got_out = docsets.split(wrap(docs), wrap(among))
         assert list(got_in) == inside and got_out.tolist() == outside
+
+
+def _fresh_columns(searcher, field):
+    """A column built with nothing remembered, of any index state or segment."""
+    from indexer.engine import columns
+
+    with columns._LOCK:
+        saved_states, saved_parts = dict(columns._BY_STATE), dict(columns._PARTS)
+        columns._BY_STATE.clear()
+        columns._PARTS.clear()
+        try:
+            return columns._column(searcher, field), list(columns.groups(searcher, "dupkey"))
+        finally:
+            columns._BY_STATE.clear()
+            columns._BY_STATE.update(saved_states)
+            columns._PARTS.clear()
+            columns._PARTS.update(saved_parts)
+
+
+def test_columns_of_a_new_state_reuse_the_old_segments_parts_and_equal_a_fresh_build(tmp_path):
+    """After a report is added and another cut short (a new segment, deleted documents), the
+    columns built from the segments' kept parts are those built from nothing."""
+    from indexer.engine import columns
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    shared = "各社区统一设立便民服务窗口，实行一站式服务，群众办事不出社区。"
+    for name, opening in (("甲县", "甲县推进土地流转，规范流转合同。"), ("乙县", "乙县整治农村人居环境，建设美丽乡村。")):
+        (corpus / f"{name}.txt").write_text(f"{name}工作报告\n{opening}\n{shared}\n", encoding="utf-8")
+    update_index(index, corpus)
+    with store.open_index(index).searcher() as s:
+        first_segments = {r.segment().segment_id() for r, _ in s.reader().leaf_readers()}
+        columns._column(s, "report_id")
+        columns.groups(s, "dupkey")
+        assert {segment for segment, _ in columns._PARTS} >= first_segments
+    (corpus / "丙县.txt").write_text(f"丙县工作报告\n丙县加强社会治安综合治理。\n{shared}\n", encoding="utf-8")
+    (corpus / "乙县.txt").write_text("乙县工作报告\n乙县整治农村人居环境，建设美丽乡村。\n", encoding="utf-8")
+    update_index(index, corpus)
+    with store.open_index(index).searcher() as s:
+        assert s.reader().has_deletions() and len(s.leaf_searchers()) >= 2
+        kept = {key: columns._PARTS[key] for key in columns._PARTS if key[0] in first_segments}
+        values, column = columns._column(s, "report_id")
+        dupkeys = list(columns.groups(s, "dupkey"))
+        for key, part in kept.items():
+            assert columns._PARTS[key] is part          # the old segment's part was not read again
+        (fresh_values, fresh_column), fresh_dupkeys = _fresh_columns(s, "report_id")
+        assert [values[i] if i >= 0 else None for i in column] == \
+            [fresh_values[i] if i >= 0 else None for i in fresh_column]
+        assert dupkeys == fresh_dupkeys
+
+
+def test_parts_of_segments_no_kept_state_reads_are_let_go(tmp_path):
+    from indexer.engine import columns
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "甲县.txt").write_text("甲县工作报告\n甲县推进土地流转，规范流转合同。\n", encoding="utf-8")
+    seen = []
+    for _ in range(columns._STATES + 2):
+        update_index(index, corpus, rebuild=True)          # new segments every time
+        with store.open_index(index).searcher() as s:
+            columns.groups(s, "dupkey")
+            seen.append({r.segment().segment_id() for r, _ in s.reader().leaf_readers()})
+    live = {segment for state in columns._BY_STATE for segment, _, _ in state}
+    assert {segment for segment, _ in columns._PARTS} <= live
+    assert not seen[0] & {segment for segment, _ in columns._PARTS}

@@ -11,7 +11,10 @@ A column depends only on the segments a searcher reads and their deletions, so i
 such state, not per searcher: the server's threads each hold their own view of one commit and
 share its columns, instead of each building them again (``dupkey`` alone, a term per paragraph,
 took a second or more at 100,000 paragraphs). A reindex makes a new state; the columns of the
-last two states are kept.
+last two states are kept. What a column takes from one segment (its lexicon's terms, each
+document's term) never changes, so it is kept per segment: after adding a report, a new state's
+columns read only the new segment's lexicon (at 1,000,000 paragraphs the first search after each
+reindex spent 0.5 of its 0.7 s reading every segment's lexicon again).
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ _STATES = 2
 _BY_STATE: "OrderedDict[tuple, dict]" = OrderedDict()
 _BY_SEARCHER: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()    # states with no key
 _LOCK = threading.RLock()     # held while building: one thread builds, the others wait and reuse
+_PARTS: dict[tuple, tuple] = {}     # (segment id, field) → _part, for the segments of kept states
 
 
 def _state(searcher) -> tuple | None:
@@ -91,11 +95,11 @@ def _build(searcher, field: str, values: bool = True) -> tuple[list[str] | None,
     leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
     parts = []
     for reader, _ in leaves:
-        lex = lexicon.read(reader, field)
-        if lex is None:
+        part = _part(reader, field, values)
+        if part is None:
             return _build_walking(searcher, field)
-        names = [lex.term(i) for i in range(len(lex))] if values else None
-        parts.append((lexicon.keys(lex), _term_of_document(reader, lex), names))
+        parts.append(part)
+    _forget_parts(searcher)
     numbers, count = lexicon.group_ids([keys for keys, _, _ in parts])
     column = array("i", [-1]) * searcher.reader().doc_count_all()
     cells = np.frombuffer(column, dtype=np.int32)
@@ -114,6 +118,33 @@ def _build(searcher, field: str, values: bool = True) -> tuple[list[str] | None,
     return found, column
 
 
+def _part(reader, field: str, values: bool) -> tuple | None:
+    """A segment's share of a column: (its lexicon's keys, each of its documents' term number,
+    the terms or None unless ``values``); None for a reader lexicon.read does not know. Kept per
+    segment (deletions are applied by the caller, so a segment's part never changes)."""
+    segment = getattr(reader, "segment", None)
+    key = (segment().segment_id(), field) if segment is not None else None
+    part = _PARTS.get(key)
+    if part is None or (values and part[2] is None):
+        lex = lexicon.read(reader, field)
+        if lex is None:
+            return None
+        names = lex.terms() if values else None
+        part = (lexicon.keys(lex), _term_of_document(reader, lex), names)
+        if key is not None:
+            _PARTS[key] = part
+    return part
+
+
+def _forget_parts(searcher) -> None:
+    """Let go of the parts of segments that neither this searcher nor a kept state reads."""
+    live = {segment_id for state in _BY_STATE for segment_id, _, _ in state}
+    live.update(reader.segment().segment_id() for reader, _ in searcher.reader().leaf_readers()
+                if getattr(reader, "segment", None) is not None)
+    for key in [key for key in _PARTS if key[0] not in live]:
+        del _PARTS[key]
+
+
 def _term_of_document(reader, lex) -> np.ndarray:
     """Each document of the segment → the number of its term in ``lex`` (-1: none)."""
     local = np.full(reader.doc_count_all(), -1, dtype=np.int32)
@@ -124,7 +155,10 @@ def _term_of_document(reader, lex) -> np.ndarray:
     lengths = lex.df[run]
     starts = np.repeat(lex.first[run] - np.cumsum(lengths) + lengths, lengths)
     local[starts + np.arange(len(starts))] = np.repeat(np.flatnonzero(run), lengths)
-    for i in np.flatnonzero(~run).tolist():
+    # Two documents apart (a paragraph and its one copy, elsewhere in the segment): the first and the last.
+    pair = ~run & (lex.df == 2) & (lex.last < len(local))
+    local[lex.first[pair]] = local[lex.last[pair]] = np.flatnonzero(pair)
+    for i in np.flatnonzero(~run & ~pair).tolist():
         local[lexicon.posting_ids(reader, lex, i)] = i
     return local
 
@@ -165,7 +199,7 @@ def paragraph_count(searcher) -> int:
 
 def _paragraphs(searcher) -> int:
     _, column = _column(searcher, "report_id")
-    return len(column) - column.count(-1)
+    return int(np.count_nonzero(np.frombuffer(column, dtype=np.int32) >= 0))   # array.count: 40 ms at 1,000,000
 
 
 def shared(searcher, field: str) -> frozenset[int]:

@@ -46,6 +46,12 @@ class Lexicon(NamedTuple):
         start = int(self.starts[i])
         return self.data[start:start + int(self.lengths[i])].tobytes()
 
+    def terms(self) -> list[bytes]:
+        """Every term, in order (sliced from one bytes object: a call to term() apiece took
+        0.1 s for the report ids and sources at 1,000,000 paragraphs)."""
+        data = self.data.tobytes()
+        return [data[start:start + length] for start, length in zip(self.starts.tolist(), self.lengths.tolist())]
+
     def __len__(self) -> int:
         return len(self.df)
 
@@ -128,7 +134,7 @@ class Keys(NamedTuple):
     with their lengths: what group_ids compares, without the lexicon's bytes."""
 
     words: np.ndarray         # (terms, width / 8), ">u8"
-    lengths: np.ndarray       # int64
+    lengths: np.ndarray       # int32 (kept per segment with the facet columns: half the bytes of int64)
 
 
 def keys(lex: Lexicon) -> Keys:
@@ -148,7 +154,7 @@ def keys(lex: Lexicon) -> Keys:
             for j in range(int(lex.lengths.max())):
                 inside = lex.lengths > j
                 rows[:, j] = np.where(inside, lex.data[np.where(inside, lex.starts + j, 0)], 0)
-    return Keys(rows.view(">u8"), lex.lengths.copy())
+    return Keys(rows.view(">u8"), lex.lengths.astype(np.int32))
 
 
 def group_ids(all_keys: list[Keys]) -> tuple[list[np.ndarray], int]:
