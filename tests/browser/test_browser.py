@@ -16,6 +16,16 @@ def clipboard(page) -> str:
     return page.evaluate("navigator.clipboard.readText()")
 
 
+def copy(page, kind: str) -> str:
+    """Click a paragraph's copy button and read the clipboard once the page says it copied:
+    writing to the clipboard is asynchronous, and read at once on a loaded machine it still held
+    the previous test's link."""
+    button = f".para-tools button[data-kind={kind}]"
+    page.click(button)
+    page.wait_for_selector(button + ".done")
+    return clipboard(page)
+
+
 def search(page, site, query: str) -> None:
     page.goto(site.base + "/")
     page.keyboard.press("/")                                   # the search box takes the focus
@@ -33,16 +43,13 @@ def test_cite_a_paragraph_and_follow_the_link_after_a_reindex(page, site, shots)
     cited_text = page.inner_text("[data-target]")
     assert CITED in cited_text and page.locator("[data-target] mark").count() >= 1
 
-    page.click(".para-tools button[data-kind=link]")
-    link = clipboard(page)
+    link = copy(page, "link")
     m = re.fullmatch(r"\[甲县土地流转工作情况汇报 › 二、主要做法 › （二）规范合同\]\((http://127\.0\.0\.1:\d+/p/([0-9a-f]+))\)", link)
     assert m, link
     url, pid = m.groups()
-    page.click(".para-tools button[data-kind=quote]")
-    quote = clipboard(page)
+    quote = copy(page, "quote")
     assert quote.startswith("> 统一使用土地流转示范合同文本") and quote.endswith(link)
-    page.click(".para-tools button[data-kind=url]")
-    assert clipboard(page) == url
+    assert copy(page, "url") == url
     assert page.inner_text(".para-tools button[data-kind=url]") == "已复制"
 
     # Months later: other files were added, changed and removed, another paragraph of the same
@@ -63,8 +70,7 @@ def test_cite_a_paragraph_and_follow_the_link_after_a_reindex(page, site, shots)
 def test_an_edited_paragraph_opens_the_closest_one_with_a_notice(page, site):
     search(page, site, "儿童之家")
     page.locator("ol.results .hit a.title").first.click()
-    page.click(".para-tools button[data-kind=url]")
-    url = clipboard(page)
+    url = copy(page, "url")
     site.edit("戊县.txt", "配备专职儿童主任", "每个儿童之家配备专职儿童主任")
     site.reindex("每个儿童之家", lambda total: total == 1)
     page.goto(url)
@@ -73,15 +79,13 @@ def test_an_edited_paragraph_opens_the_closest_one_with_a_notice(page, site):
     page.click(".notice summary")
     assert "配备专职儿童主任，寒暑假" in page.inner_text("blockquote.retired")
     # The citation now points at the paragraph as it is.
-    page.click(".para-tools button[data-kind=url]")
-    assert clipboard(page) != url
+    assert copy(page, "url") != url
 
 
 def test_a_link_into_a_deleted_report_says_so_and_offers_a_search(page, site):
     search(page, site, "成长档案")
     page.locator("ol.results .hit a.title").first.click()
-    page.click(".para-tools button[data-kind=url]")
-    url = clipboard(page)
+    url = copy(page, "url")
     site.write("庚县.txt", "庚县关爱留守儿童工作汇报\n庚县开展留守儿童关爱活动，建立档案，组织志愿者结对帮扶。\n")
     (site.corpus / "戊县.txt").unlink()
     site.reindex("成长档案", lambda total: total == 0)
