@@ -117,21 +117,33 @@ def test_dupkey_groups_are_equal_exactly_for_equal_dupkeys(searcher):
     assert len(set(by_key.values())) == len(by_key)
 
 
+SHARED = "各社区统一设立便民服务窗口，实行一站式服务，群众办事不出社区。"
+
+
+def two_reports_sharing_a_paragraph(tmp_path):
+    """(corpus, index): 甲县 and 乙县 end with the same paragraph, indexed."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    for name, opening in (("甲县", "甲县推进土地流转，规范流转合同。"), ("乙县", "乙县整治农村人居环境，建设美丽乡村。")):
+        (corpus / f"{name}.txt").write_text(f"{name}工作报告\n{opening}\n{SHARED}\n", encoding="utf-8")
+    update_index(index, corpus)
+    return corpus, index
+
+
+def third_copy_and_one_cut(corpus, index):
+    """A third copy in a second segment (丙县), and 乙县's copy deleted from the first."""
+    (corpus / "丙县.txt").write_text(f"丙县工作报告\n丙县加强社会治安综合治理。\n{SHARED}\n", encoding="utf-8")
+    (corpus / "乙县.txt").write_text("乙县工作报告\n乙县整治农村人居环境，建设美丽乡村。\n", encoding="utf-8")
+    update_index(index, corpus)
+
+
 def test_distinct_paragraphs_counted_as_one_by_one(tmp_path):
     from indexer.engine.view import open_view
     from indexer.search import facets
     from indexer.search.ranking import BM25
 
-    corpus, index = tmp_path / "corpus", tmp_path / "index"
-    corpus.mkdir()
-    shared = "各社区统一设立便民服务窗口，实行一站式服务，群众办事不出社区。"
-    for name, opening in (("甲县", "甲县推进土地流转，规范流转合同。"), ("乙县", "乙县整治农村人居环境，建设美丽乡村。")):
-        (corpus / f"{name}.txt").write_text(f"{name}工作报告\n{opening}\n{shared}\n", encoding="utf-8")
-    update_index(index, corpus)
-    # A third copy in a second segment, and a paragraph of the first deleted.
-    (corpus / "丙县.txt").write_text(f"丙县工作报告\n丙县加强社会治安综合治理。\n{shared}\n", encoding="utf-8")
-    (corpus / "乙县.txt").write_text("乙县工作报告\n乙县整治农村人居环境，建设美丽乡村。\n", encoding="utf-8")
-    update_index(index, corpus)
+    corpus, index = two_reports_sharing_a_paragraph(tmp_path)
+    third_copy_and_one_cut(corpus, index)
     view = open_view(store.open_index(index), BM25)
     try:
         with store.open_index(index).searcher() as s:
@@ -213,20 +225,13 @@ def test_columns_of_a_new_state_reuse_the_old_segments_parts_and_equal_a_fresh_b
     columns built from the segments' kept parts are those built from nothing."""
     from indexer.engine import columns
 
-    corpus, index = tmp_path / "corpus", tmp_path / "index"
-    corpus.mkdir()
-    shared = "各社区统一设立便民服务窗口，实行一站式服务，群众办事不出社区。"
-    for name, opening in (("甲县", "甲县推进土地流转，规范流转合同。"), ("乙县", "乙县整治农村人居环境，建设美丽乡村。")):
-        (corpus / f"{name}.txt").write_text(f"{name}工作报告\n{opening}\n{shared}\n", encoding="utf-8")
-    update_index(index, corpus)
+    corpus, index = two_reports_sharing_a_paragraph(tmp_path)
     with store.open_index(index).searcher() as s:
         first_segments = {r.segment().segment_id() for r, _ in s.reader().leaf_readers()}
         columns._column(s, "report_id")
         columns.groups(s, "dupkey")
         assert {segment for segment, _ in columns._PARTS} >= first_segments
-    (corpus / "丙县.txt").write_text(f"丙县工作报告\n丙县加强社会治安综合治理。\n{shared}\n", encoding="utf-8")
-    (corpus / "乙县.txt").write_text("乙县工作报告\n乙县整治农村人居环境，建设美丽乡村。\n", encoding="utf-8")
-    update_index(index, corpus)
+    third_copy_and_one_cut(corpus, index)
     with store.open_index(index).searcher() as s:
         assert s.reader().has_deletions() and len(s.leaf_searchers()) >= 2
         kept = {key: columns._PARTS[key] for key in columns._PARTS if key[0] in first_segments}
