@@ -13,7 +13,6 @@ committed at once: a run killed half-way leaves the last committed state.
 """
 from __future__ import annotations
 
-import errno
 import os
 import time
 from pathlib import Path
@@ -61,6 +60,17 @@ def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_
 
 def _update(run: "_Run", processes: int) -> Summary:
     """The long way: compare the corpus with the index, write what changed, record the run."""
+    from indexer.engine import standby
+
+    run.standby = standby.start(processes)      # first: the fork comes before the imports below
+    try:
+        return _update_index(run, processes)
+    finally:
+        if run.standby is not None:
+            run.standby.dismiss()
+
+
+def _update_index(run: "_Run", processes: int) -> Summary:
     from indexer import settled
     from indexer.engine import store
     from indexer.ingest.reading import Reading
@@ -68,7 +78,11 @@ def _update(run: "_Run", processes: int) -> Summary:
     try:
         ix = run.open()
     except OSError as exc:                   # creating the index on a full or read-only disk
+        from indexer.engine.batch import write_failure
+
         raise write_failure(exc) from None
+    if run.standby is not None:
+        run.standby.cut_with(store.segmenter(ix, run.rebuild))
     pending = None
     with Reading(run.corpus_dir, Digests(run.index_dir, run.corpus_dir)) as reading:
         todo = run.scan(ix, reading)
@@ -103,25 +117,6 @@ def _record(index_dir: Path, corpus_dir: Path, summary: Summary, change: status.
     except Exception as exc:          # the index is committed; only its summary could not be kept
         if log is not None:
             log(f"无法记录索引概况：{type(exc).__name__}: {exc}")
-
-
-def write_failure(exc: BaseException) -> ReportSearchError:
-    """One line in Chinese for a run that failed while writing; the last committed index stays."""
-    from indexer.engine.batch import WorkerFailed
-
-    kept = "索引未更新，旧索引照常可用"
-    if getattr(exc, "nospace", False) or getattr(exc, "errno", None) == errno.ENOSPC \
-            or "disk is full" in str(exc) or "No space left" in str(exc):
-        return ReportSearchError(f"磁盘空间不足，{kept}；请清理索引所在磁盘后重新运行 reportsearch index")
-    if isinstance(exc, WorkerFailed):
-        return ReportSearchError(f"{exc}，{kept}；请重新运行 reportsearch index")
-    if isinstance(exc, OSError):
-        return ReportSearchError(f"写入索引失败（{exc.strerror or type(exc).__name__}），{kept}")
-    if isinstance(exc, RecursionError):
-        return ReportSearchError(f"写入索引时数据嵌套过深，{kept}")
-    if isinstance(exc, MemoryError):
-        return ReportSearchError(f"写入索引时内存不足，{kept}")
-    return ReportSearchError(f"写入索引失败（程序错误 {type(exc).__name__}），{kept}")
 
 
 def _size(cf: CorpusFile) -> int:
@@ -181,6 +176,7 @@ class _Run:
         self.committed: int | None = None              # the generation its commit made
         self.settled = False                           # the manifest was known without reading it
         self.listed_whole = False                      # no folder or file failed to be listed
+        self.standby = None                            # a worker loading the cutter meanwhile (engine.standby)
 
     def open(self):
         """The index, created if missing; one this version cannot read is rebuilt, saying why."""
@@ -239,17 +235,20 @@ class _Run:
         """Open a batch (waiting for the write lock), fill it and commit it."""
         from indexer.copies import KeptReports
         from indexer.engine import store
-        from indexer.engine.batch import open_batch
+        from indexer.engine.batch import open_batch, write_failure
         from indexer.text.segmenters import cutter
 
         work = sum(_size(cf) for cf, readable, _ in todo if readable)
         procs = processes if processes else (os.cpu_count() or 1)
         if work < PARALLEL_BYTES:
             procs = 1                        # starting workers costs more than a small batch
+        standby = self.standby if procs == 1 and work else None
+        if standby is None and self.standby is not None:
+            self.standby.dismiss()
         if procs > 1:
             cutter(store.segmenter(ix, self.rebuild))    # load the dictionary once; workers inherit it
         batch = open_batch(ix, replace=self.rebuild, procs=procs, lock_timeout=self.lock_timeout,
-                           on_wait=self.log)
+                           on_wait=self.log, standby=standby)
         self.kept = KeptReports(ix, self.index_dir, batch.generation)
         try:
             if not self.rebuild:

@@ -7,12 +7,15 @@ In the flow files → text → clean → reports → paragraphs → analysis →
 """
 from __future__ import annotations
 
+import errno
+
 from whoosh.writing import CLEAR
 
 from indexer.engine import records, store
 from indexer.engine.documents import marker_fields, paragraph_fields
 from indexer.engine.schema import make_schema
-from indexer.engine.parallel import WorkerFailed  # noqa: F401 - raised by a batch's commit
+from indexer.engine.parallel import WorkerFailed
+from indexer.errors import ReportSearchError
 from indexer.model import Paragraph
 
 
@@ -62,12 +65,31 @@ class Batch:
         store.cancel(self._w)
 
 
-def open_batch(ix, replace: bool = False, procs: int = 1, lock_timeout: float = 30.0, on_wait=None) -> Batch:
+def open_batch(ix, replace: bool = False, procs: int = 1, lock_timeout: float = 30.0, on_wait=None,
+               standby=None) -> Batch:
     """Changes to ``ix``, once its write lock is ours (store.writer: waits, then IndexBusy).
 
     ``replace``: the changes replace the whole index, which then takes this version's schema.
-    ``procs`` > 1: documents are analysed and written by that many worker processes.
+    ``procs`` > 1: documents are analysed and written by that many worker processes;
+    ``standby`` (engine.standby), by that worker.
     """
     w = store.writer(ix, lock_timeout=lock_timeout, procs=procs, on_wait=on_wait,
-                     schema=make_schema() if replace else None)
+                     schema=make_schema() if replace else None, standby=standby)
     return Batch(w, replace)
+
+
+def write_failure(exc: BaseException) -> ReportSearchError:
+    """One line in Chinese for a run that failed while writing; the last committed index stays."""
+    kept = "索引未更新，旧索引照常可用"
+    if getattr(exc, "nospace", False) or getattr(exc, "errno", None) == errno.ENOSPC \
+            or "disk is full" in str(exc) or "No space left" in str(exc):
+        return ReportSearchError(f"磁盘空间不足，{kept}；请清理索引所在磁盘后重新运行 reportsearch index")
+    if isinstance(exc, WorkerFailed):
+        return ReportSearchError(f"{exc}，{kept}；请重新运行 reportsearch index")
+    if isinstance(exc, OSError):
+        return ReportSearchError(f"写入索引失败（{exc.strerror or type(exc).__name__}），{kept}")
+    if isinstance(exc, RecursionError):
+        return ReportSearchError(f"写入索引时数据嵌套过深，{kept}")
+    if isinstance(exc, MemoryError):
+        return ReportSearchError(f"写入索引时内存不足，{kept}")
+    return ReportSearchError(f"写入索引失败（程序错误 {type(exc).__name__}），{kept}")

@@ -39,7 +39,12 @@ def _work(storage, indexname: str, kwargs: dict, jobs, results, parent: int, loc
             os.close(lock_fd)
         except OSError:
             pass
-    threading.Thread(target=_end_when_orphaned, args=(parent,), daemon=True).start()
+    threading.Thread(target=end_when_orphaned, args=(parent,), daemon=True).start()
+    write(storage, indexname, kwargs, jobs, results)
+
+
+def write(storage, indexname: str, kwargs: dict, jobs, results) -> None:
+    """Index the batches of ``jobs`` into segments; put ("ok", their descriptions) in ``results``."""
     from indexer.engine.tally import MAX_DOCS
 
     try:
@@ -62,7 +67,7 @@ def _work(storage, indexname: str, kwargs: dict, jobs, results, parent: int, loc
         results.put(("nospace" if getattr(exc, "errno", None) == errno.ENOSPC else "error", traceback.format_exc()))
 
 
-def _end_when_orphaned(parent: int) -> None:
+def end_when_orphaned(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(0.5)
     os._exit(1)
@@ -76,12 +81,15 @@ class ParallelWriter(BulkWriter):
     merged (merging costs as much as the parallel part saves).
     """
 
-    def __init__(self, ix, procs: int = 2, batchsize: int | None = None, **kwargs):
+    def __init__(self, ix, procs: int = 2, batchsize: int | None = None, standby=None, **kwargs):
         super().__init__(ix, **kwargs)
         self._procs, self._batchsize, self._kwargs = procs, batchsize or BATCH, kwargs   # schema included
         self._batch: list[dict] = []
         self._workers: list = []
         self._jobs = self._results = None
+        if standby is not None:            # its one worker, already started (engine.standby)
+            worker, self._jobs, self._results = standby.take(self.storage, self.indexname, kwargs)
+            self._workers.append(worker)
 
     def add_document(self, **fields):
         self._check_state()
@@ -141,6 +149,13 @@ class ParallelWriter(BulkWriter):
             segments += value
         for w in self._workers:
             w.join()
+        # Every job was read: the queues' feeder threads end at once. Left to the garbage
+        # collector, they outlive the run, and a process with threads forks no worker to
+        # stand by (engine.standby) in its next run.
+        for q in (self._jobs, self._results):
+            q.close()
+            q.join_thread()
+        self._workers = []
         return segments
 
     def _stop_workers(self) -> None:

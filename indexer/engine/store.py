@@ -133,7 +133,7 @@ def open_to_update(index_dir: Path, lock_timeout: float = 30.0):
     return ix, f"索引由旧版本的 reportsearch 创建，本版本无法读取（{error}），现在重建索引"
 
 
-def writer(ix, lock_timeout: float = 30.0, procs: int = 1, on_wait=None, schema=None):
+def writer(ix, lock_timeout: float = 30.0, procs: int = 1, on_wait=None, schema=None, standby=None):
     """A writer that waits for the lock, then says clearly who holds it.
 
     Once the lock is ours, files left by a writer that was killed are removed. With procs > 1,
@@ -141,12 +141,13 @@ def writer(ix, lock_timeout: float = 30.0, procs: int = 1, on_wait=None, schema=
     (see indexer.engine.parallel). compound=False:
     readers map segment files instead of copying a compound file into memory each time a
     searcher opens. ``schema``: what the commit records instead of the index's own (a rebuild
-    replaces every segment, so it may change the schema).
+    replaces every segment, so it may change the schema). ``standby``: the worker (engine.standby)
+    that writes the documents, procs being 1.
     """
     def attempt():
         try:
-            if procs > 1:
-                return ParallelWriter(ix, procs=procs, compound=False, schema=schema)
+            if procs > 1 or standby is not None:
+                return ParallelWriter(ix, procs=procs, compound=False, schema=schema, standby=standby)
             return BulkWriter(ix, compound=False, schema=schema)
         except LockError:
             return None

@@ -24,12 +24,13 @@ from whoosh.writing import SegmentWriter
 
 from indexer.engine.analyzer import GramTokenizer, _BaseTokenizer
 
-# numpy and the modules built on it are imported with the first writer (_load): store imports
+# numpy and the modules built on it are imported with the first writer (load): store imports
 # this module, and a run with nothing to index should not pay for importing numpy.
 np = Tally = MAX_DOCS = write_lists = write_term = gram_keys = ListsWriter = None
 
 
-def _load() -> None:
+def load() -> None:
+    """Import what writing needs (also done ahead by a worker standing by, engine.standby)."""
     global np, Tally, MAX_DOCS, write_lists, write_term, gram_keys, ListsWriter
     if np is None:
         import numpy
@@ -111,7 +112,7 @@ class BulkWriter(SegmentWriter):
     """A SegmentWriter whose postings bypass the sorting pool (same segment format)."""
 
     def __init__(self, ix, schema=None, **kwargs):
-        _load()
+        load()
         super().__init__(ix, **kwargs)
         if schema is not None:
             self.schema = schema        # a rebuild writes the current schema, not the index's old one
