@@ -51,6 +51,32 @@ def test_a_batch_handed_to_the_worker_is_written_by_it(tmp_path):
     assert titles(index, "土地流转") == ["甲县土地流转工作情况汇报"]
 
 
+def test_the_worker_begins_its_segment_after_the_writer_cleared_the_folder(tmp_path, monkeypatch):
+    """A writer, once it holds the lock, removes the files no commit uses (a killed run's): had the
+    worker begun its segment by then, its files would go too, and the commit name files that
+    are gone (seen at 1,000,000 paragraphs: every later run failed)."""
+    corpus = _corpus(tmp_path)
+    index = tmp_path / "index"
+    update_index(index, corpus, processes=1)
+    for i in range(2000):                       # a killed run's segment: the removal takes a while
+        (index / f"paragraphs_killed{i:05}.trm").write_bytes(b"")
+    worker = standby.Standby()
+    worker.cut_with(store.segmenter(store.open_index(index)))
+    time.sleep(0.5)                             # ready, waiting for its order
+    had_order = []
+    real_remove = store._remove
+    monkeypatch.setattr(store, "_remove", lambda folder, names: had_order.append(worker.taken)
+                        or real_remove(folder, names))
+    batch = open_batch(store.open_index(index), standby=worker)
+    batch.add_file("b.txt", "0", file_paragraphs(REPORT_B.encode("utf-8"), "b.txt"))
+    batch.commit()
+    assert had_order == [False]
+    assert not list(index.glob("paragraphs_killed*"))
+    with store.open_index(index).reader() as reader:       # the terms of every segment the commit names
+        assert sum(1 for _ in reader.all_terms())
+    assert titles(index, "留守儿童") == ["乙镇留守儿童关爱工作汇报"]
+
+
 def test_a_dismissed_worker_ends_at_once_and_writes_nothing(tmp_path):
     corpus = _corpus(tmp_path)
     index = tmp_path / "index"

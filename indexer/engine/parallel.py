@@ -87,9 +87,7 @@ class ParallelWriter(BulkWriter):
         self._batch: list[dict] = []
         self._workers: list = []
         self._jobs = self._results = None
-        if standby is not None:            # its one worker, already started (engine.standby)
-            worker, self._jobs, self._results = standby.take(self.storage, self.indexname, kwargs)
-            self._workers.append(worker)
+        self._standby = standby            # its one worker, already started (engine.standby)
 
     def add_document(self, **fields):
         self._check_state()
@@ -97,9 +95,19 @@ class ParallelWriter(BulkWriter):
         if len(self._batch) >= self._batchsize:
             self._send()
 
+    def begin(self) -> None:
+        """Give the worker standing by its order, if not done yet. Not in the constructor: once
+        this writer exists, store.writer removes the files no commit uses, which would take those
+        of a segment the worker had begun."""
+        if self._standby is not None:
+            worker, self._jobs, self._results = self._standby.take(self.storage, self.indexname, self._kwargs)
+            self._workers.append(worker)
+            self._standby = None
+
     def _send(self) -> None:
         if not self._batch:
             return
+        self.begin()
         if not self._workers:
             ctx = multiprocessing.get_context()
             self._jobs, self._results = ctx.Queue(self._procs * 2), ctx.Queue()

@@ -155,6 +155,8 @@ def writer(ix, lock_timeout: float = 30.0, procs: int = 1, on_wait=None, schema=
     w = _wait(attempt, lock_timeout, on_wait)
     keep = {w.newsegment.segment_id()} if hasattr(w, "newsegment") else set()
     _remove(ix.storage.folder, _litter(ix.storage.folder, keep=keep, scratch=False))
+    if standby is not None:
+        w.begin()               # after the removal, which would take files its worker had begun
     return w
 
 
