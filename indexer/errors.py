@@ -13,6 +13,10 @@ class IndexMissing(ReportSearchError):
     """No index at the configured path."""
 
 
+class IndexDamaged(ReportSearchError):
+    """The index lacks a file its last commit names."""
+
+
 class IndexBusy(ReportSearchError):
     """Another indexer holds the write lock."""
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexer import furniture_table, status, unchanged
+from indexer.plan import Scanned, file_size, plan, recheck
 from indexer.errors import ReportSearchError, UnreadableFile
 from indexer.ingest.digests import Digests
 from indexer.ingest.files import CorpusFile
@@ -35,9 +36,6 @@ if TYPE_CHECKING:
 
 PARALLEL_BYTES = 2_000_000   # below this much new text, one process indexes faster
 CHUNK = 200                  # paragraphs written between two progress updates within one file
-
-# (file, whether it could be read, its hash: None for a file not in the index, hashed when read)
-Scanned = tuple[CorpusFile, bool, "str | None"]
 
 
 def update_index(index_dir: Path, corpus_dir: Path, rebuild: bool = False, lock_timeout: float = 30.0,
@@ -65,6 +63,13 @@ def _update(run: "_Run", processes: int) -> Summary:
     run.standby = standby.start(processes)      # first: the fork comes before the imports below
     try:
         return _update_index(run, processes)
+    except FileNotFoundError as exc:
+        from indexer.engine import store
+
+        name = store.missing_file(exc, run.index_dir)
+        if name is None:
+            raise
+        raise store.damaged(run.index_dir, name) from None
     finally:
         if run.standby is not None:
             run.standby.dismiss()
@@ -119,28 +124,6 @@ def _record(index_dir: Path, corpus_dir: Path, summary: Summary, change: status.
             log(f"无法记录索引概况：{type(exc).__name__}: {exc}")
 
 
-def _size(cf: CorpusFile) -> int:
-    try:
-        return cf.path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _plan(scanned: list[Scanned], known: dict[str, str], summary: Summary) -> list[Scanned]:
-    """The files to (re)index against the manifest ``known``; fills added/changed/deleted/unchanged."""
-    summary.added, summary.changed, summary.unchanged = [], [], 0
-    todo = []
-    for cf, readable, sha in scanned:
-        if sha is not None and known.get(cf.source) == sha:
-            summary.unchanged += 1
-            continue
-        if readable:
-            (summary.changed if cf.source in known else summary.added).append(cf.source)
-        todo.append((cf, readable, sha))
-    summary.deleted = sorted(set(known) - {cf.source for cf, _, _ in scanned})
-    return todo
-
-
 def _add_in_chunks(batch: Batch, source: str, sha: str, paragraphs, kept_or_copies, size: int,
                    progress: Progress) -> None:
     """batch.add_file, CHUNK paragraphs at a time, advancing the progress by each chunk's share
@@ -150,11 +133,6 @@ def _add_in_chunks(batch: Batch, source: str, sha: str, paragraphs, kept_or_copi
         chunk = paragraphs[start:start + CHUNK]
         batch.add_file(source, sha, chunk, kept_or_copies if start == 0 else ())
         progress.advance(size * sum(len(p.text) for p in chunk) / total if paragraphs else size)
-
-
-def _recheck(scanned: list[Scanned], sources: set[str]) -> list[Scanned]:
-    """Unchanged files to read again because the kept copy of one of their reports is going away."""
-    return [(cf, readable, sha) for cf, readable, sha in scanned if cf.source in sources and readable]
 
 
 class _Run:
@@ -205,14 +183,17 @@ class _Run:
         problem = config_problem(self.corpus_dir)
         if problem:
             self.summary.skipped[CONFIG_NAME] = problem
-        found = None if self.rebuild else settled.manifest(ix, self.index_dir, reading)
-        self.settled = found is not None
-        self.generation, known = found if found is not None else store.snapshot(ix)
+        if self.rebuild:                 # the old index is not read: it may be damaged
+            self.generation, known = store.latest_generation(ix), {}
+        else:
+            found = settled.manifest(ix, self.index_dir, reading)
+            self.settled = found is not None
+            self.generation, known = found if found is not None else store.snapshot(ix)
         # A file skipped under older rules gets a hash that never matches: read again as changed.
         self.known = {} if self.rebuild else {**known, **{s: "" for s in self.retry if s in known}}
         self.scanned = [self._scan_file(reading, cf) for cf in files]
         reading.save_digests()
-        return _plan(self.scanned, self.known, self.summary)
+        return plan(self.scanned, self.known, self.summary)
 
     def table_stale(self) -> bool:
         """The furniture table does not cover every unchanged file (an index made before it was kept,
@@ -238,7 +219,7 @@ class _Run:
         from indexer.engine.batch import open_batch, write_failure
         from indexer.text.segmenters import cutter
 
-        work = sum(_size(cf) for cf, readable, _ in todo if readable)
+        work = sum(file_size(cf) for cf, readable, _ in todo if readable)
         procs = processes if processes else (os.cpu_count() or 1)
         if work < PARALLEL_BYTES:
             procs = 1                        # starting workers costs more than a small batch
@@ -268,7 +249,8 @@ class _Run:
         except BaseException as exc:
             self.kept.close()
             batch.cancel()                   # releases the lock and removes this run's files
-            if isinstance(exc, (KeyboardInterrupt, SystemExit, ReportSearchError)):
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, ReportSearchError)) \
+                    or store.missing_file(exc, self.index_dir):
                 raise
             raise write_failure(exc) from exc
 
@@ -302,7 +284,7 @@ class _Run:
         reading.furniture = after
         touched = stale | {source for source, edges in self.edges.items()
                            if source not in redo and furniture_table.touched(edges, before, after)}
-        todo = todo + _recheck(self.scanned, touched - redo)
+        todo = todo + recheck(self.scanned, touched - redo)
         return sorted(todo, key=lambda item: item[0].source)
 
     def _save_table(self, generation: int) -> None:
@@ -319,7 +301,7 @@ class _Run:
         self.known = batch.files()
         self.scanned = [self._scan_file(reading, cf) if sha is None and cf.source in self.known
                         else (cf, readable, sha) for cf, readable, sha in self.scanned]
-        return _plan(self.scanned, self.known, self.summary)
+        return plan(self.scanned, self.known, self.summary)
 
     def _fill(self, batch: Batch, ix, reading: Reading, todo: list[Scanned]) -> None:
         """Delete what goes, then index the files of ``todo`` (and the copies they affect) in path order."""
@@ -333,8 +315,14 @@ class _Run:
             todo, gone = self._copies_to_redo(ix, reading, todo, gone)
         # Remember what old permalinks pointed to before their documents go (issue 4).
         retiring = summary.deleted + [cf.source for cf, _, _ in todo if cf.source in known]
-        history.retire(self.index_dir, ix, retiring, everything=self.rebuild)
-        self.removed = store.paragraph_counts(ix, retiring)
+        try:
+            history.retire(self.index_dir, ix, retiring, everything=self.rebuild)
+            self.removed = store.paragraph_counts(ix, retiring)
+        except FileNotFoundError as exc:        # a damaged index, rebuilt: its paragraphs cannot be read
+            if not self.rebuild or not (name := store.missing_file(exc, self.index_dir)):
+                raise
+            if self.log is not None:
+                self.log(f"旧索引缺少文件 {name}，其中段落的链接不再能指向新位置")
         deduper = dedup.Deduper() if self.rebuild else self.kept.deduper(gone, take=True)
         self.gone = gone
         for source in gone:
@@ -343,7 +331,7 @@ class _Run:
         for source in summary.deleted:
             batch.remove(source)
         # By bytes, not files: one large file weighs what it holds (and advances as it is written).
-        progress = Progress(sum(_size(cf) for cf, readable, _ in todo if readable), "索引中", unit=BYTES)
+        progress = Progress(sum(file_size(cf) for cf, readable, _ in todo if readable), "索引中", unit=BYTES)
         for cf, readable, sha in todo:
             if not self.rebuild and cf.source in known:
                 batch.remove(cf.source)
@@ -353,7 +341,7 @@ class _Run:
     def _index_file(self, batch: Batch, reading: Reading, deduper: dedup.Deduper, cf: CorpusFile,
                     readable: bool, sha: str | None, progress: Progress) -> None:
         summary = self.summary
-        size = _size(cf) if readable else 0
+        size = file_size(cf) if readable else 0
         paragraphs, error = [], summary.skipped.get(cf.source)
         if readable:
             parsed = reading.take(cf, sha)        # what is indexed is what was read: its hash too
@@ -390,7 +378,7 @@ class _Run:
             for cf, _, sha in (fresh if deduper.any_kept() else []):     # nothing kept: no rivals to find
                 more |= deduper.rivals(reading.peek(cf, sha).paragraphs, cf.source)
             more -= gone
-            fresh = _recheck(self.scanned, more)
+            fresh = recheck(self.scanned, more)
             todo += fresh
             gone |= more
             frontier = more

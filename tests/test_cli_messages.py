@@ -116,3 +116,25 @@ def test_a_listening_address_that_cannot_be_read_is_one_chinese_line(tmp_path):
     assert "无法识别监听地址 bad host!:5000" in lines[0] and "--host" in lines[0]
     assert "Traceback" not in out.stderr
     assert not (tmp_path / "none").exists()
+
+
+def test_a_damaged_index_is_one_chinese_line_and_a_rebuild_mends_it(tmp_path):
+    """An index that lacks a file its last commit names (deleted by hand, lost to the disk): the
+    run says so and how to mend it, in one line; `index --rebuild` mends it without reading it."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("甲县土地流转工作情况汇报\n甲县建立了土地流转服务中心，全县流转土地三万亩。\n", encoding="utf-8")
+    assert run("index", "--corpus", str(corpus), "--index", str(index), cwd=tmp_path).returncode == 0
+    lost = sorted(index.glob("*.trm"))[0]
+    lost.unlink()
+    (corpus / "b.txt").write_text("乙镇留守儿童关爱工作汇报\n乙镇为全镇留守儿童建立了成长档案。\n", encoding="utf-8")
+    out = run("index", "--corpus", str(corpus), "--index", str(index), cwd=tmp_path)
+    assert out.returncode == 1
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "索引已损坏" in lines[0] and lost.name in lines[0], out.stderr
+    assert "reportsearch index --rebuild" in lines[0] and not ENGLISH.search(out.stderr)
+    mended = run("index", "--rebuild", "--corpus", str(corpus), "--index", str(index), cwd=tmp_path)
+    assert mended.returncode == 0, mended.stderr
+    found = run("search", "留守儿童", "--index", str(index), cwd=tmp_path)
+    assert found.returncode == 0 and "乙镇留守儿童关爱工作汇报" in found.stdout
+    assert run("index", "--corpus", str(corpus), "--index", str(index), cwd=tmp_path).returncode == 0

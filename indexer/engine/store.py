@@ -29,7 +29,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, EmptyIndexError, LockError
 
-from indexer.errors import IndexBusy, IndexMissing
+from indexer.errors import IndexBusy, IndexDamaged, IndexMissing
 from indexer.engine.schema import make_schema, schema_problems, segmenter_of
 from indexer.text import segmenters
 from indexer.engine.parallel import ParallelWriter
@@ -274,6 +274,22 @@ def commit_stamp(index_dir: Path, generation: int) -> tuple[int, int] | None:
 def latest_generation(ix) -> int:
     """The generation of the index's latest commit (from the names of its files; nothing read)."""
     return ix.latest_generation()
+
+
+def missing_file(exc: BaseException, index_dir: Path) -> str | None:
+    """The name of the index's own file whose absence ``exc`` reports (a damaged index: a file
+    deleted by hand, or lost to the disk), or None for any other error."""
+    name = getattr(exc, "filename", None)
+    if not isinstance(exc, FileNotFoundError) or not name:
+        return None
+    path = Path(name)
+    return path.name if path.parent.resolve() == Path(index_dir).resolve() else None
+
+
+def damaged(index_dir: Path, name: str) -> IndexDamaged:
+    """What to say of an index that lacks its file ``name`` (user-facing)."""
+    return IndexDamaged(f"索引已损坏：缺少文件 {name}。请运行 reportsearch index --rebuild 重建索引"
+                        f"（语料不受影响；也可以删除索引目录 {index_dir} 后重新运行 reportsearch index）")
 
 
 def snapshot(ix) -> tuple[int, dict[str, str]]:
