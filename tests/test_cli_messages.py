@@ -133,6 +133,9 @@ def test_a_damaged_index_is_one_chinese_line_and_a_rebuild_mends_it(tmp_path):
     lines = [line for line in out.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "索引已损坏" in lines[0] and lost.name in lines[0], out.stderr
     assert "reportsearch index --rebuild" in lines[0] and not ENGLISH.search(out.stderr)
+    searched = run("search", "土地流转", "--index", str(index), cwd=tmp_path)
+    assert searched.returncode == 1 and searched.stderr.count("\n") == 1, searched.stderr
+    assert "索引已损坏" in searched.stderr and "--rebuild" in searched.stderr and not ENGLISH.search(searched.stderr)
     mended = run("index", "--rebuild", "--corpus", str(corpus), "--index", str(index), cwd=tmp_path)
     assert mended.returncode == 0, mended.stderr
     found = run("search", "留守儿童", "--index", str(index), cwd=tmp_path)

@@ -8,9 +8,11 @@ import re
 
 import pytest
 
+from indexer.update import update_index
 from webapp import create_app
 
 NO_INDEX = "索引尚未建立或为空，请先运行 reportsearch index；索引建好后本页自动恢复，无需重启"
+DAMAGED = "索引已损坏（缺少文件），请运行 reportsearch index --rebuild 重建索引；重建后本页自动恢复，无需重启"
 BAD_SORT = "排序方式只能是 relevance（相关度）或 date（日期）"
 NO_WORDS = "查询中没有可检索的文字（只有标点或符号），请输入词语，例如：一站式服务"
 PID = "0123456789abcdef"
@@ -50,6 +52,21 @@ def assert_error(r, status: int, kind: str, message: str) -> None:
 ])
 def test_a_missing_index_is_503_on_every_route(missing, url, kind):
     assert_error(missing.get(url), 503, kind, NO_INDEX)
+
+
+def test_a_damaged_index_is_503_saying_to_rebuild_and_the_page_recovers_after(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("甲县社区工作汇报\n甲县建立了社区服务中心，为居民办理各项事务。\n", encoding="utf-8")
+    update_index(tmp_path / "index", corpus)
+    sorted((tmp_path / "index").glob("*.trm"))[0].unlink()
+    client = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True}).test_client()
+    for url, kind in (("/?q=社区", "page"), ("/api/search?q=社区", "json")):
+        r = client.get(url)
+        assert_error(r, 503, kind, DAMAGED)
+        assert r.headers["Retry-After"] == "10"
+    update_index(tmp_path / "index", corpus, rebuild=True)
+    assert client.get("/api/search?q=社区").get_json()["total"] == 1
 
 
 @pytest.mark.parametrize("url, kind", [

@@ -3,9 +3,9 @@
 Where the flow stops early: a query that cannot be parsed or an index that cannot be opened
 becomes this page or JSON instead of a result.
 
-Views raise and this module answers: a missing index (IndexMissing) is 503, a query or
-parameter that cannot be searched (QueryError) is 400 with the library's message, an HTTP
-error keeps its code, anything else is a logged 500.
+Views raise and this module answers: a missing or damaged index (IndexMissing, IndexDamaged)
+is 503, a query or parameter that cannot be searched (QueryError) is 400 with the library's
+message, an HTTP error keeps its code, anything else is a logged 500.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import NoReturn
 from flask import abort, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.errors import IndexMissing, QueryError
+from indexer.errors import IndexDamaged, IndexMissing, QueryError
 
 MESSAGES = {
     400: "请求有误",
@@ -24,6 +24,8 @@ MESSAGES = {
     500: "服务器内部错误，请稍后再试",
     503: "索引尚未建立或为空，请先运行 reportsearch index；索引建好后本页自动恢复，无需重启",
 }
+# No path in it: the page is for whoever searches, the full message is in the server's log.
+DAMAGED = "索引已损坏（缺少文件），请运行 reportsearch index --rebuild 重建索引；重建后本页自动恢复，无需重启"
 
 
 def error_response(status: int, message: str | None = None):
@@ -45,6 +47,13 @@ def register(app) -> None:
     def no_index(exc: IndexMissing):
         response = error_response(503)
         response = app.make_response(response)
+        response.headers["Retry-After"] = "10"
+        return response
+
+    @app.errorhandler(IndexDamaged)
+    def damaged(exc: IndexDamaged):
+        app.logger.error("%s", exc)
+        response = app.make_response(error_response(503, DAMAGED))
         response.headers["Retry-After"] = "10"
         return response
 

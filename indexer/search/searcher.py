@@ -108,7 +108,8 @@ class Searcher:
 
         Nothing is kept when there is no index, so the first request after ``reportsearch
         index`` has committed finds it (no restart needed). A commit that deletes the files of the
-        generation being opened makes the open fail: it is tried once more, on the newer one."""
+        generation being opened makes the open fail: it is tried once more, on the newer one; still
+        lacking a file, the index is damaged (IndexDamaged)."""
         for attempt in range(3):
             try:
                 view = open_view(self._index(reopen or attempt > 0), BM25)
@@ -116,8 +117,11 @@ class Searcher:
             except IndexMissing:
                 self._forget()
                 raise
-            except Exception:
+            except Exception as exc:
                 if attempt == 2:
+                    name = store.missing_file(exc, self.index_dir)
+                    if name is not None:       # not a commit racing the open: a file is gone
+                        raise store.damaged(self.index_dir, name) from None
                     raise
         if view.generation() is None or view.doc_count() == 0:
             view.close()
