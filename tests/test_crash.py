@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from subprocesses import ENV, ROOT
+from subprocesses import ENV, ROOT, alive
 
 from indexer import furniture_table
 from indexer.engine import store
@@ -179,14 +179,6 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_killing_a_parallel_run_frees_the_index_and_its_workers_stop(tmp_path):
     import random
@@ -206,7 +198,7 @@ def test_killing_a_parallel_run_frees_the_index_and_its_workers_stop(tmp_path):
     deadline = time.monotonic() + 60
     workers: list[int] = []
     while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
-        workers = [c for c in _children(proc.pid) if _alive(c)]
+        workers = [c for c in _children(proc.pid) if alive(c)]
         time.sleep(0.005)
     assert len(workers) >= 2, "the run ended before its workers could be seen"
     proc.send_signal(signal.SIGKILL)
@@ -216,9 +208,9 @@ def test_killing_a_parallel_run_frees_the_index_and_its_workers_stop(tmp_path):
     w = store.writer(ix, lock_timeout=0.1)
     store.cancel(w)
     deadline = time.monotonic() + 10
-    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+    while any(alive(p) for p in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not any(_alive(p) for p in workers)
+    assert not any(alive(p) for p in workers)
     # and the next run indexes everything
     from indexer.update import update_index
     update_index(index, corpus)

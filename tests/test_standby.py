@@ -10,7 +10,7 @@ import threading
 import time
 
 import pytest
-from subprocesses import ENV, ROOT
+from subprocesses import ENV, ROOT, alive
 
 from indexer.engine import standby, store
 from indexer.engine.batch import open_batch
@@ -176,14 +176,6 @@ def test_a_worker_whose_run_died_ends_by_itself():
                          text=True, timeout=60)
     pid = int(out.stdout.split()[0])
     deadline = time.monotonic() + 10
-    while _alive(pid) and time.monotonic() < deadline:
+    while alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _alive(pid)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+    assert not alive(pid)

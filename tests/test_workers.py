@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from indexer.update import update_index
-from subprocesses import ENV, ROOT, free_port, start_server, stop
+from subprocesses import ENV, ROOT, alive, free_port, start_server, stop
 from webapp.balance import STALE, Balance
 from webapp.workers import Child, Supervisor, default_workers
 
@@ -43,14 +43,6 @@ def children(pid: int) -> set[int]:
             if int(fields[1]) == pid and fields[0] != "Z":
                 out.add(int(entry))
     return out
-
-
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def owner(conn: http.client.HTTPConnection, server_port: int, pids: set[int]) -> int | None:
