@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexer import furniture_table, status, unchanged
-from indexer.plan import Scanned, file_size, plan, recheck
 from indexer.errors import ReportSearchError, UnreadableFile
 from indexer.ingest.digests import Digests
 from indexer.ingest.files import CorpusFile
+from indexer.plan import Scanned, file_size, plan, recheck
 from indexer.progress import BYTES, Progress
 from indexer.summary import Summary
 
@@ -76,6 +76,7 @@ def _update(run: "_Run", processes: int) -> Summary:
 
 
 def _update_index(run: "_Run", processes: int) -> Summary:
+    """The run itself: open, scan, write, record (its worker and a damaged index are _update's)."""
     from indexer import settled
     from indexer.engine import store
     from indexer.ingest.reading import Reading
