@@ -66,10 +66,9 @@ def _update(run: "_Run", processes: int) -> Summary:
     except FileNotFoundError as exc:
         from indexer.engine import store
 
-        name = store.missing_file(exc, run.index_dir)
-        if name is None:
+        if (damage := store.damaged(exc, run.index_dir)) is None:
             raise
-        raise store.damaged(run.index_dir, name) from None
+        raise damage from None
     finally:
         if run.standby is not None:
             run.standby.dismiss()

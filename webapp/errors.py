@@ -43,19 +43,20 @@ def fail(status: int, message: str | None = None) -> NoReturn:
 
 
 def register(app) -> None:
-    @app.errorhandler(IndexMissing)
-    def no_index(exc: IndexMissing):
-        response = error_response(503)
-        response = app.make_response(response)
+    def unavailable(message: str | None = None):
+        """503, to be asked again shortly: the page recovers by itself once the index is (re)built."""
+        response = app.make_response(error_response(503, message))
         response.headers["Retry-After"] = "10"
         return response
+
+    @app.errorhandler(IndexMissing)
+    def no_index(exc: IndexMissing):
+        return unavailable()
 
     @app.errorhandler(IndexDamaged)
     def damaged(exc: IndexDamaged):
         app.logger.error("%s", exc)
-        response = app.make_response(error_response(503, DAMAGED))
-        response.headers["Retry-After"] = "10"
-        return response
+        return unavailable(DAMAGED)
 
     @app.errorhandler(QueryError)
     def bad_query(exc: QueryError):

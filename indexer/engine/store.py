@@ -286,8 +286,12 @@ def missing_file(exc: BaseException, index_dir: Path) -> str | None:
     return path.name if path.parent.resolve() == Path(index_dir).resolve() else None
 
 
-def damaged(index_dir: Path, name: str) -> IndexDamaged:
-    """What to say of an index that lacks its file ``name`` (user-facing)."""
+def damaged(exc: BaseException, index_dir: Path) -> IndexDamaged | None:
+    """What to raise instead of ``exc`` when it says the index lacks one of its files (user-facing);
+    None for any other error."""
+    name = missing_file(exc, index_dir)
+    if name is None:
+        return None
     return IndexDamaged(f"索引已损坏：缺少文件 {name}。请运行 reportsearch index --rebuild 重建索引"
                         f"（语料不受影响；也可以删除索引目录 {index_dir} 后重新运行 reportsearch index）")
 

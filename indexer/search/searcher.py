@@ -119,9 +119,8 @@ class Searcher:
                 raise
             except Exception as exc:
                 if attempt == 2:
-                    name = store.missing_file(exc, self.index_dir)
-                    if name is not None:       # not a commit racing the open: a file is gone
-                        raise store.damaged(self.index_dir, name) from None
+                    if (damage := store.damaged(exc, self.index_dir)) is not None:
+                        raise damage from None     # not a commit racing the open: a file is gone
                     raise
         if view.generation() is None or view.doc_count() == 0:
             view.close()
