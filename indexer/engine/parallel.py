@@ -68,9 +68,45 @@ def write(storage, indexname: str, kwargs: dict, jobs, results) -> None:
 
 
 def end_when_orphaned(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
+    """End this process once ``parent`` has ended. A forked or spawned worker sees its parent
+    change; one from a fork server does not (every child of that server keeps it running, so
+    it outlives the process that started it), and asks after ``parent`` by its pid."""
+    if os.getppid() == parent:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+    else:
+        while _running(parent):
+            time.sleep(0.5)
     os._exit(1)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    try:        # a zombie (ended, not yet waited for) still takes signals: /proc, where there is one, tells
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return True
+
+
+def _context():
+    """How to start workers: forked, the quickest, unless other threads run (a watcher, a server's).
+    A fork copies only the calling thread, and a lock another thread holds at that moment stays
+    held in the child for ever (a searching thread inside the dictionary's recheck hangs the
+    worker). Then from a fork server: a process of its own, started afresh once, with the
+    writing code imported."""
+    ctx = multiprocessing.get_context()
+    if ctx.get_start_method() != "fork" or threading.active_count() == 1 \
+            or "forkserver" not in multiprocessing.get_all_start_methods():
+        return ctx
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])
+    return ctx
 
 
 class ParallelWriter(BulkWriter):
@@ -109,7 +145,7 @@ class ParallelWriter(BulkWriter):
             return
         self.begin()
         if not self._workers:
-            ctx = multiprocessing.get_context()
+            ctx = _context()
             self._jobs, self._results = ctx.Queue(self._procs * 2), ctx.Queue()
             lock_fd = getattr(self.writelock, "fd", None) if ctx.get_start_method() == "fork" else None
             for _ in range(self._procs):
