@@ -179,3 +179,30 @@ def test_an_unreadable_file_added_later_leaves_every_search_working(tmp_path):
         page = client.get(url)
         assert page.status_code == 200, url
         assert "甲县" in page.get_data(as_text=True), url
+
+
+def test_a_segment_whose_reports_are_all_removed_leaves_the_index(tmp_path):
+    # Whoosh keeps such a segment for ever, and every query pays for it.
+    from indexer.engine import store
+
+    def segments():
+        return [(s.doc_count_all(), s.doc_count()) for s in store.open_index(index)._segments()]
+
+    corpus, index = a_and_b_indexed(tmp_path)
+    built = segments()
+    for _ in range(3):                     # a report added by a run of its own, then removed
+        (corpus / "c.txt").write_text(REPORT_A.replace("甲县", "丙县"), encoding="utf-8")
+        update_index(index, corpus)
+        assert len(segments()) == len(built) + 1
+        (corpus / "c.txt").unlink()
+        update_index(index, corpus)
+        assert segments() == built
+    assert store.leftovers(index) == []
+    assert ids(index, "土地流转") == {"甲县土地流转工作情况汇报"}
+    for name in ("a.txt", "b.txt"):       # and with every report gone, the index is empty and takes new ones
+        (corpus / name).unlink()
+    update_index(index, corpus)
+    assert segments() == []
+    (corpus / "a.txt").write_text(REPORT_A, encoding="utf-8")
+    assert update_index(index, corpus).added == ["a.txt"]
+    assert ids(index, "土地流转") == {"甲县土地流转工作情况汇报"}
