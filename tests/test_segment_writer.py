@@ -121,6 +121,18 @@ def test_merges_and_deletions_match_whoosh(tmp_path):
     assert contents(ours) == contents(theirs)
 
 
+def test_segments_whoosh_wrote_merge_as_whoosh_merges_them(tmp_path):
+    # Whoosh's own writer keeps one-posting lists in the term's record (inlined), ours never does.
+    batches = [docs("a"), docs("b", n=2), ["a0-1", "b1-2"]]
+    ours, theirs = build(tmp_path, "ours", plain, batches), build(tmp_path, "theirs", plain, batches)
+    for ix, writer in ((ours, bulk), (theirs, plain)):
+        w = writer(ix)
+        w.add_document(**docs("c")[0])
+        w.commit(optimize=True)
+    assert len(store.open_index(tmp_path / "ours")._segments()) == 1
+    assert contents(store.open_index(tmp_path / "ours")) == contents(store.open_index(tmp_path / "theirs"))
+
+
 def test_parallel_writer_builds_segments_in_workers(tmp_path):
     many = docs(n=40)
     ours = build(tmp_path, "ours", lambda ix: ParallelWriter(ix, procs=2, batchsize=16, compound=False), [many])

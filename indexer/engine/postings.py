@@ -205,3 +205,34 @@ def _made(ids, weights, ends, maxids, maxweights) -> PostingList:
         codes = np.searchsorted(values, weights).astype(np.uint8 if len(values) <= 256 else np.int32)
     return PostingList(ids.astype(np.int32), codes, values, np.asarray(ends, dtype=np.int64),
                        np.asarray(maxids, dtype=np.int64), np.asarray(maxweights, dtype=np.float64))
+
+
+def segment_lists(reader):
+    """(field name, term bytes, ids, weights, values) of every posting list of one segment, deleted
+    documents included, read straight from its files: no term info looked up by hash, no matcher
+    made per term, for merging a segment into another. ``values`` as a W3 matcher gives them, one per
+    posting (None for a format without values). W3 never inlines a list in its term info (its limit
+    of one posting admits only empty lists)."""
+    terms = reader._terms
+    postfile, schema = terms._postfile, reader.schema
+    for (fieldname, btext), info in terms.items():
+        if fieldname not in schema:
+            continue
+        fixed = schema[fieldname].format.fixed_value_size()
+        size = info._length[0] if isinstance(info._length, tuple) else info._length
+        ids, weights, values = [], [], []
+        for (length, _, _, compression, _, _), raw in _blocks(postfile, info._offset, size):
+            deltas, w, v = loads(zlib.decompress(raw) if compression else raw)
+            ids += accumulate(deltas)
+            weights += (1.0,) * length if w is None else (w,) * length if isinstance(w, float) else w
+            values += _values(v, fixed, length)
+        yield fieldname, btext, ids, weights, values
+
+
+def _values(stored, fixed: int | None, count: int):
+    """A block's values as W3LeafMatcher gives them: W3 joins fixed-size values into one string."""
+    if fixed is None or fixed < 0:
+        return list(stored)
+    if fixed == 0:
+        return [None] * count
+    return [stored[i:i + fixed] for i in range(0, len(stored), fixed)]

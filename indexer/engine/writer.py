@@ -26,20 +26,20 @@ from indexer.engine.analyzer import GramTokenizer, _BaseTokenizer
 
 # numpy and the modules built on it are imported with the first writer (load): store imports
 # this module, and a run with nothing to index should not pay for importing numpy.
-np = Tally = MAX_DOCS = write_lists = write_term = gram_keys = ListsWriter = None
+np = Tally = MAX_DOCS = write_lists = write_term = gram_keys = ListsWriter = segment_lists = None
 
 
 def load() -> None:
     """Import what writing needs (also done ahead by a worker standing by, engine.standby)."""
-    global np, Tally, MAX_DOCS, write_lists, write_term, gram_keys, ListsWriter
+    global np, Tally, MAX_DOCS, write_lists, write_term, gram_keys, ListsWriter, segment_lists
     if np is None:
         import numpy
-        from indexer.engine import decoded, tally, w3blocks
+        from indexer.engine import decoded, postings, tally, w3blocks
         from indexer.text import gramkeys
 
         Tally, MAX_DOCS, gram_keys = tally.Tally, tally.MAX_DOCS, gramkeys.gram_keys
         write_lists, write_term = w3blocks.write_lists, w3blocks.write_term
-        ListsWriter = decoded.ListsWriter
+        ListsWriter, segment_lists = decoded.ListsWriter, postings.segment_lists
         np = numpy
 
 _PACKED = [pack_uint(i) for i in range(256)]
@@ -262,10 +262,23 @@ class BulkWriter(SegmentWriter):
     def add_postings_to_pool(self, reader, startdoc, docmap):
         # Segments merged into this one (Whoosh's merge policy) arrive after our own documents,
         # with higher docnums, so appending keeps every posting list in order.
-        for fieldname, tbytes, docnum, weight, vbytes in self._process_posts(reader.iter_postings(), startdoc,
-                                                                            docmap):
+        # Read a list at a time (Whoosh's iter_postings looks each term up and makes a matcher for it:
+        # nine segments of one report each took 4 s to merge).
+        for fieldname, tbytes, ids, weights, values in segment_lists(reader):
+            if fieldname not in self.schema:
+                continue
+            if docmap is None:
+                ids = [startdoc + i for i in ids]
+            else:                                  # deleted documents are not in docmap
+                kept = [n for n, i in enumerate(ids) if i in docmap]
+                if not kept:
+                    continue
+                ids, weights, values = [docmap[ids[n]] for n in kept], [weights[n] for n in kept], [values[n] for n in kept]
             term = tbytes.decode("utf-8") if _str_keys(self.schema[fieldname]) else tbytes
-            _postings_of(self._postings.setdefault(fieldname, {}), term).add(docnum, weight, vbytes)
+            p = _postings_of(self._postings.setdefault(fieldname, {}), term)
+            p.ids.extend(ids)
+            p.weights.extend(weights)
+            p.values.extend(values)
 
     def _flush_segment(self):
         self.perdocwriter.close()
