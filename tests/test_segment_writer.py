@@ -194,3 +194,23 @@ def test_term_records_added_at_once_are_the_bytes_whoosh_adds_one_by_one(tmp_pat
     for out_of_order in ([b"a"], [b"c", b"c"]):
         with pytest.raises(ValueError):
             _add_terms(late, out_of_order, [b"2"] * len(out_of_order))
+
+
+def test_posting_lists_read_whole_are_what_whoosh_matchers_give(tmp_path):
+    from indexer.engine import postings
+
+    ix = build(tmp_path, "ours", bulk, [docs(n=100)])       # lists of one block and of several
+    with ix.reader() as r:
+        lengths = set()
+        for fieldname, btext in r.all_terms():
+            m, expected = r.postings(fieldname, btext), []
+            while m.is_active():
+                expected.append((m.id(), m.weight()))
+                m.next()
+            for plist in (postings.read_term(r, fieldname, btext), postings.read_list(r.postings(fieldname, btext))):
+                got = list(zip(plist.ids.tolist(), plist.values[plist.codes].tolist()))
+                assert got == [(i, pytest.approx(w)) for i, w in expected], (fieldname, btext)
+                assert plist.ends[-1] == len(expected) and plist.maxids[-1] == expected[-1][0]
+            assert postings.read_term(r, fieldname, btext, weights=False).codes is None
+            lengths.add(len(plist.ends))
+        assert lengths >= {1, 2}

@@ -44,7 +44,7 @@ def posting_list(reader, fieldname: str, btext: bytes, weights: bool = True) -> 
     as the index step wrote it decoded (indexer.engine.decoded), or else kept (with its weights,
     whatever ``weights`` says) and read once."""
     if not is_long(reader, fieldname, btext):
-        return postings.read_list(reader.postings(fieldname, btext), weights)
+        return postings.read_term(reader, fieldname, btext, weights)
     written = decoded.posting_list(reader, fieldname, btext)
     if written is not None:
         return written

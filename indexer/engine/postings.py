@@ -133,8 +133,24 @@ def read_list(matcher, weights: bool = True) -> PostingList:
         return _inline(unfiltered(matcher), weights)
     size = m._length
     size = size[0] if isinstance(size, tuple) else size   # W3's term info reads it as a 1-tuple
+    return _decoded(m._postfile, m._startoffset, size, weights, m._byteids)
+
+
+def read_term(reader, fieldname: str, btext: bytes, weights: bool = True) -> PostingList:
+    """``read_list(reader.postings(fieldname, btext), weights)``, read from where the term's
+    info says its list lies: a short list costs less to read than the matcher made to read it."""
+    terms = getattr(reader, "_terms", None)
+    postfile = getattr(terms, "_postfile", None)
+    info = None if postfile is None else terms.term_info(fieldname, btext)
+    if info is None or info.is_inlined():
+        return read_list(reader.postings(fieldname, btext), weights)
+    size = info._length[0] if isinstance(info._length, tuple) else info._length
+    return _decoded(postfile, info._offset, size, weights)
+
+
+def _decoded(postfile, start: int, size: int, weights: bool, byteids=False) -> PostingList:
     deltas, found, lengths, maxids, maxweights = [], [], [], [], []
-    for (length, maxid, maxweight, compression, _, _), raw in _blocks(m._postfile, m._startoffset, size):
+    for (length, maxid, maxweight, compression, _, _), raw in _blocks(postfile, start, size):
         data = loads(zlib.decompress(raw) if compression else raw)
         deltas += data[0]
         lengths.append(length)
@@ -143,11 +159,26 @@ def read_list(matcher, weights: bool = True) -> PostingList:
         if weights:
             w = data[1]
             found += (1.0,) * length if w is None else (w,) * length if isinstance(w, float) else w
+    if len(lengths) == 1:
+        return _one_block(deltas if byteids else list(accumulate(deltas)), found if weights else None,
+                          maxids[0], maxweights[0])
     ends = np.cumsum(lengths, dtype=np.int64)
     ids = np.array(deltas, dtype=np.int64)
-    if not m._byteids:
+    if not byteids:
         ids = _undelta(ids, ends, lengths)
     return _made(ids, found if weights else None, ends, maxids, maxweights)
+
+
+def _one_block(ids: list, weights: list | None, maxid: int, maxweight: float) -> PostingList:
+    """_made for a list of one block (most lists), in plain Python where numpy's calls cost more."""
+    codes = values = None
+    if weights is not None:
+        distinct = sorted(set(weights))
+        code = {w: n for n, w in enumerate(distinct)}
+        values = np.array(distinct, dtype=np.float64)
+        codes = np.array([code[w] for w in weights], dtype=np.uint8 if len(distinct) <= 256 else np.int32)
+    return PostingList(np.array(ids, dtype=np.int32), codes, values, np.array([len(ids)], dtype=np.int64),
+                       np.array([maxid], dtype=np.int64), np.array([maxweight], dtype=np.float64))
 
 
 def _undelta(deltas: np.ndarray, ends: np.ndarray, lengths) -> np.ndarray:
