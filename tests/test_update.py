@@ -151,9 +151,10 @@ def a_and_b_indexed(tmp_path):
     return corpus, index
 
 
-def test_manifest_leaves_out_files_deleted_from_an_unmerged_segment(tmp_path):
-    from indexer.engine import store
+def test_manifest_leaves_out_files_deleted_from_an_unmerged_segment(tmp_path, monkeypatch):
+    from indexer.engine import merging, store
 
+    monkeypatch.setattr(merging, "MERGE_MOST", 0)         # no run merges a segment
     corpus, index = a_and_b_indexed(tmp_path)
     (corpus / "c.txt").write_text(REPORT_A.replace("甲县", "丙县"), encoding="utf-8")
     update_index(index, corpus)
@@ -207,3 +208,45 @@ def test_a_segment_whose_reports_are_all_removed_leaves_the_index(tmp_path):
     (corpus / "a.txt").write_text(REPORT_A, encoding="utf-8")
     assert update_index(index, corpus).added == ["a.txt"]
     assert ids(index, "土地流转") == {"甲县土地流转工作情况汇报"}
+
+
+def test_daily_runs_leave_few_segments_and_find_what_a_fresh_build_finds(tmp_path, monkeypatch):
+    # Each run writes its reports as a segment; every query pays for each segment.
+    import random
+
+    from indexer.engine import merging, store
+
+    rng = random.Random(5)
+    deeds = ["推行河长制", "建成日间照料中心", "开展技能培训", "整治人居环境", "调解矛盾纠纷", "发展村集体经济",
+             "改造老旧小区", "建立网格员队伍", "落实低保政策", "推进垃圾分类", "修缮村级道路", "组织志愿服务"]
+
+    def report(name: str, place: str, day: int) -> None:
+        lines = [f"{place}第{day}号工作汇报"] + [f"{place}{'，'.join(rng.sample(deeds, 4))}，第{j}项完成{rng.randint(1, 9999)}件。"
+                                             for j in range(30)]
+        (corpus / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+
+    def segments() -> int:
+        return len(store.open_index(index)._segments())
+
+    places = "东西南北中甲乙丙丁戊己庚辛壬癸子"
+    report("00.txt", "东乡", 0)
+    update_index(index, corpus)
+    # A run merges at most MERGE_MOST documents: bigger segments wait for a rebuild.
+    monkeypatch.setattr(merging, "MERGE_MOST", 1)
+    report("01.txt", "西乡", 1)
+    update_index(index, corpus)
+    assert segments() == 2
+    monkeypatch.undo()
+    counts = []
+    for day, place in enumerate(places[2:], start=2):
+        report(f"{day:02}.txt", f"{place}乡", day)
+        update_index(index, corpus)
+        counts.append(segments())
+    assert max(counts) <= 5 and counts[-1] <= 4, counts       # Whoosh's own policy: 11 before it merges
+    update_index(tmp_path / "fresh", corpus)
+    for q in ("河长制", "日间照料中心", "乙乡", "技能培训 垃圾分类"):
+        assert ids(index, q) == ids(tmp_path / "fresh", q), q
+    assert len(ids(index, "乙乡")) == 1

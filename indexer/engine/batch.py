@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import errno
 
-from whoosh.writing import CLEAR, MERGE_SMALL
+from whoosh.writing import CLEAR
 
 from indexer.engine import records, store
 from indexer.engine.documents import marker_fields, paragraph_fields
+from indexer.engine.merging import merge_policy
 from indexer.engine.schema import make_schema
 from indexer.engine.parallel import WorkerFailed
 from indexer.errors import ReportSearchError
@@ -59,18 +60,10 @@ class Batch:
 
     def commit(self) -> None:
         # Replacing everything: the old segments are dropped, not merged.
-        self._w.commit(mergetype=CLEAR if self._replace else keep_live)
+        self._w.commit(mergetype=CLEAR if self._replace else merge_policy)
 
     def cancel(self) -> None:
         store.cancel(self._w)
-
-
-def keep_live(writer, segments: list) -> list:
-    """Whoosh's merge policy, over the segments that still hold a document. Whoosh keeps a segment
-    whose every document was deleted (a small run's, once its reports are changed or removed) in
-    the table of contents for ever, and every query looks up its terms in each: seven of them took
-    the median query at 100,000 paragraphs from 6 ms to 10."""
-    return MERGE_SMALL(writer, [s for s in segments if s.doc_count() > 0])
 
 
 def open_batch(ix, replace: bool = False, procs: int = 1, lock_timeout: float = 30.0, on_wait=None,

@@ -12,6 +12,7 @@ import queue
 import threading
 import time
 import traceback
+from typing import NamedTuple
 
 from indexer.engine.writer import BulkWriter
 
@@ -53,6 +54,9 @@ def write(storage, indexname: str, kwargs: dict, jobs, results) -> None:
         segments = []
         w = BulkWriter(ix, _lk=False, **kwargs)
         while (batch := jobs.get()) is not None:
+            if isinstance(batch, Merge):
+                _merge(w, batch.segments)
+                continue
             for fields in batch:
                 w.add_document(**fields)
             if w.token_count >= SEGMENT_TOKENS or w.docnum >= MAX_DOCS // 2:
@@ -65,6 +69,22 @@ def write(storage, indexname: str, kwargs: dict, jobs, results) -> None:
         results.put(("ok", segments))
     except BaseException as exc:     # its segment files are litter, removed by the parent (store.cancel)
         results.put(("nospace" if getattr(exc, "errno", None) == errno.ENOSPC else "error", traceback.format_exc()))
+
+
+class Merge(NamedTuple):
+    """A job: merge these segments (their deletions with them) into the worker's last one."""
+    segments: list
+
+
+def _merge(w: BulkWriter, segments: list) -> None:
+    from whoosh.reading import SegmentReader
+
+    for segment in segments:
+        reader = SegmentReader(w.storage, w.schema, segment)
+        try:
+            w.add_reader(reader)
+        finally:
+            reader.close()
 
 
 def end_when_orphaned(parent: int) -> None:
@@ -124,9 +144,15 @@ class ParallelWriter(BulkWriter):
         self._workers: list = []
         self._jobs = self._results = None
         self._standby = standby            # its one worker, already started (engine.standby)
+        self._sent = 0                     # documents given to the workers
+        self._merges = None                # segments for the one worker to merge (add_reader)
+
+    def documents(self) -> int:
+        return self._sent + self.docnum
 
     def add_document(self, **fields):
         self._check_state()
+        self._sent += 1
         self._batch.append(fields)
         if len(self._batch) >= self._batchsize:
             self._send()
@@ -218,12 +244,27 @@ class ParallelWriter(BulkWriter):
             q.close()
         self._workers = []
 
+    def add_reader(self, reader):
+        """A segment the merge policy merges: into the one worker's segment, where the run's new
+        documents are (a small run), so that they make one segment; else into this writer's own."""
+        if self._merges is not None:
+            self._merges.append(reader.segment())
+        else:
+            super().add_reader(reader)
+
     def commit(self, mergetype=None, optimize=None, merge=None):
         self._check_state()
         self._send()
-        for _ in self._workers:
-            self._put(None)
+        if len(self._workers) == 1:
+            self._merges = []
+        else:                    # the workers finish their segments while this writer merges
+            for _ in self._workers:
+                self._put(None)
         finalsegments = self._merge_segments(mergetype, optimize, merge)
+        if self._merges is not None:
+            if self._merges:
+                self._put(Merge(self._merges))
+            self._put(None)
         finalsegments += self._collect() if self._workers else []
         if self._added:          # old segments merged into this writer's own
             finalsegments.append(self._finalize_segment())

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermInfo
 from whoosh.matching.wrappers import FilterMatcher
 
 
@@ -246,18 +246,41 @@ def segment_lists(reader):
     of one posting admits only empty lists)."""
     terms = reader._terms
     postfile, schema = terms._postfile, reader.schema
-    for (fieldname, btext), info in terms.items():
+    for fieldname, btext, offset, size in _extents(terms):
         if fieldname not in schema:
             continue
         fixed = schema[fieldname].format.fixed_value_size()
-        size = info._length[0] if isinstance(info._length, tuple) else info._length
         ids, weights, values = [], [], []
-        for (length, _, _, compression, _, _), raw in _blocks(postfile, info._offset, size):
+        for (length, _, _, compression, _, _), raw in _blocks(postfile, offset, size):
             deltas, w, v = loads(zlib.decompress(raw) if compression else raw)
             ids += accumulate(deltas)
             weights += (1.0,) * length if w is None else (w,) * length if isinstance(w, float) else w
             values += _values(v, fixed, length)
         yield fieldname, btext, ids, weights, values
+
+
+_RECORD = Struct("!ii")             # a record of W3's terms file: key length, value length
+_FIELD = Struct("!H")
+_EXTENT = Struct("!qi")             # after a term info's statistics: where its list lies, how long
+_STATS = W3TermInfo._struct.size
+
+
+def _extents(terms):
+    """(field name, term bytes, offset, length) of each term of a W3 terms file, in its order: the
+    records parsed from one read (Whoosh's items() reads the file three times a term and decodes
+    every statistic)."""
+    tindex, unmap = terms._tindex, terms._fieldunmap
+    region = tindex.dbfile.get(tindex.startofdata, tindex.endofdata - tindex.startofdata)
+    at, end = 0, len(region)
+    while at < end:
+        keylen, datalen = _RECORD.unpack_from(region, at)
+        key = at + _RECORD.size
+        info = key + keylen
+        if region[info]:                 # inlined postings (see segment_lists)
+            raise ValueError("W3 term info with inlined postings")
+        offset, size = _EXTENT.unpack_from(region, info + _STATS)
+        yield unmap[_FIELD.unpack_from(region, key)[0]], region[key + _FIELD.size:info], offset, size
+        at = info + datalen
 
 
 def _values(stored, fixed: int | None, count: int):

@@ -253,6 +253,10 @@ class BulkWriter(SegmentWriter):
             items = self._cache[key] = _items(field, value)
         return items
 
+    def documents(self) -> int:
+        """The documents added to this writer so far (merged segments' not counted before they are merged)."""
+        return self.docnum
+
     def _note_scale(self, fieldname: str, docnum: int, scale: float) -> None:
         _note(self._scales, "d", fieldname, docnum, scale)
 
