@@ -2,29 +2,54 @@
 
     python bench/daily.py                         # N = 100,000 paragraphs, 30 days
     python bench/daily.py --sizes 1000000 --days 20
-    python bench/daily.py --index DIR --corpus DIR   # start from a copy of an index already built
+    python bench/daily.py --index DIR --corpus DIR   # start from a copy of an index of DIR
+    python bench/daily.py --other ../older-checkout  # that version alongside, day by day
 
 A fresh build is one shape of index; the one users search is the one their daily runs made:
-each run adds its reports as a small segment of its own, and changing or removing a report
-deletes its paragraphs where they are. So: build (or copy) the index of the synthetic corpus
+each run adds its reports as a segment of its own, and changing or removing a report deletes
+its paragraphs where they are. So: build (or copy) the index of the synthetic corpus
 (bench/corpus.py), then, each day, add one new report; every third day change one added
 before, every fifth remove one; each day is one `reportsearch index`, timed whole. Then the
-bench's query mix (bench/perf.py), warm, as on the first day. Prints the runs' times
-(median, 95th percentile, slowest), the query latencies before and after, and the segments.
+bench's query mix (bench/perf.py), warm, as on the first day. With ``--other``, the code of
+another checkout runs too, on its own copy of the index, the two taking turns to go first each
+day (a busy machine's slow spells then fall on both). Prints the runs' times (median, 95th
+percentile, slowest), the query latencies on the first day and after, and the segments.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from common import percentile
+from common import ROOT, percentile
 from corpus import generate
-from perf import OUT, QUERIES, index_cmd, latencies, run_measured
+from perf import OUT, QUERIES, env, index_cmd, run_measured
+
+# Run with a checkout's code (nothing of this one imported): the query mix, warm (perf.latencies'
+# method: a round to warm up, three timed), as JSON; then the index's segments.
+_QUERIES = """
+import json, sys, time
+from indexer.engine import store
+from indexer.search.searcher import Searcher
+queries = json.loads(sys.argv[2])
+searcher = Searcher(sys.argv[1])
+for q in queries:
+    searcher.search(q, limit=10)
+out = []
+for _ in range(3):
+    for q in queries:
+        t = time.perf_counter()
+        searcher.search(q, limit=10)
+        out.append((time.perf_counter() - t) * 1000)
+print(json.dumps([out, len(store.open_index(sys.argv[1])._segments())]))
+"""
 
 
 def new_report(folder: Path, seed: int) -> Path:
@@ -36,23 +61,28 @@ def new_report(folder: Path, seed: int) -> Path:
     return path
 
 
-def queries(index: Path) -> tuple[float, float, int]:
+def with_code(tree: Path, cmd: list[str]) -> subprocess.CompletedProcess:
+    """Run ``cmd`` with ``tree``'s code: on the path, and the working directory (which `-m` and
+    `-c` put first on the path)."""
+    e = env()
+    e["PYTHONPATH"] = str(tree)
+    e["PYTHONPYCACHEPREFIX"] = str(OUT.resolve() / "pycache" / tree.name)
+    return subprocess.run(cmd, env=e, cwd=tree, capture_output=True, text=True, check=True)
+
+
+def queries(tree: Path, index: Path) -> tuple[float, float, int]:
     """(p50, p95) ms of the bench's query mix, warm, and the index's segments."""
-    from indexer.engine import store
-    from indexer.search.searcher import Searcher
-
-    searcher = Searcher(index)
-    values = latencies(lambda q: searcher.search(q, limit=10), QUERIES)
-    searcher.close()
-    return percentile(values, 50), percentile(values, 95), len(store.open_index(index)._segments())
+    values, segments = json.loads(with_code(tree, [sys.executable, "-c", _QUERIES, str(index.resolve()),
+                                                   json.dumps(QUERIES)]).stdout)
+    return percentile(values, 50), percentile(values, 95), segments
 
 
-def month(index: Path, corpus: Path, days: int) -> dict:
+def month(trees: list[Path], indexes: list[Path], corpus: Path, days: int) -> list[dict]:
     added = corpus / "daily"
     shutil.rmtree(added, ignore_errors=True)
     added.mkdir()
-    before = queries(index)
-    runs, mine = [], []
+    res = [{"runs": [], "before": queries(tree, index)} for tree, index in zip(trees, indexes)]
+    mine = []
     for day in range(1, days + 1):
         mine.append(new_report(added, seed=5000 + day))
         if day % 3 == 0 and len(mine) > 2:
@@ -60,11 +90,27 @@ def month(index: Path, corpus: Path, days: int) -> dict:
             changed.write_text(changed.read_text(encoding="utf-8") + f"\n第{day}天补充：工作持续推进。\n", encoding="utf-8")
         if day % 5 == 0 and len(mine) > 4:
             mine.pop(0).unlink()
-        seconds, _, out = run_measured(index_cmd(corpus, index))
-        runs.append(seconds)
-    after = queries(index)
+        turn = list(range(len(trees)))
+        for k in turn[day % len(turn):] + turn[:day % len(turn)]:
+            started = time.perf_counter()
+            with_code(trees[k], index_cmd(corpus.resolve(), indexes[k].resolve()))
+            res[k]["runs"].append(time.perf_counter() - started)
+    for r, tree, index in zip(res, trees, indexes):
+        r["after"] = queries(tree, index)
     shutil.rmtree(added)
-    return {"runs": runs, "before": before, "after": after}
+    return res
+
+
+def report(n: int, days: int, names: list[str], res: list[dict]) -> None:
+    print(f"\nN = {n:,}, {days} days (one `reportsearch index` a day)\n")
+    print("| | " + " | ".join(names) + " |\n|---|" + "---|" * len(names))
+    print("| segments, first day → after | " + " | ".join(f"{r['before'][2]} → {r['after'][2]}" for r in res) + " |")
+    print("| query p50 / p95, first day → after (ms) | " + " | ".join(
+        f"{r['before'][0]:.1f} / {r['before'][1]:.1f} → {r['after'][0]:.1f} / {r['after'][1]:.1f}" for r in res) + " |")
+    print("| daily run: median / 95th percentile / slowest (s) | " + " | ".join(
+        f"{statistics.median(r['runs']):.2f} / {percentile(r['runs'], 95):.2f} / {max(r['runs']):.2f}" for r in res) + " |")
+    for name, r in zip(names, res):
+        print(f"\n{name}, every run: " + " ".join(f"{x:.2f}" for x in r["runs"]))
 
 
 def main() -> None:
@@ -73,28 +119,27 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=30)
     ap.add_argument("--index", type=Path, help="an index of --corpus to start from (copied, not changed)")
     ap.add_argument("--corpus", type=Path)
+    ap.add_argument("--other", type=Path, help="a checkout of another version, run alongside on a copy of the index")
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f} at start")
+    trees = [ROOT] + ([args.other.resolve()] if args.other else [])
     for n in args.sizes:
         corpus = args.corpus or OUT / f"corpus-{n}"
         if not corpus.exists():
             generate(n, corpus)
-        index = OUT / f"index-daily-{n}"
-        shutil.rmtree(index, ignore_errors=True)
-        if args.index:
-            shutil.copytree(args.index, index)
-        else:
-            run_measured(index_cmd(corpus, index))
-        res = month(index, corpus, args.days)
-        runs = res["runs"]
-        (p50a, p95a, sa), (p50b, p95b, sb) = res["before"], res["after"]
-        print(f"\nN = {n:,}, {args.days} days (one `reportsearch index` a day)\n")
-        print("| | first day | after the month |\n|---|---|---|")
-        print(f"| query p50 / p95 (ms) | {p50a:.1f} / {p95a:.1f} | {p50b:.1f} / {p95b:.1f} |")
-        print(f"| segments | {sa} | {sb} |")
-        print(f"\ndaily run: median {statistics.median(runs):.2f} s, 95th percentile {percentile(runs, 95):.2f} s, "
-              f"slowest {max(runs):.2f} s; every run: {' '.join(f'{r:.2f}' for r in runs)}")
-        shutil.rmtree(index, ignore_errors=True)
+        start = args.index
+        if start is None:
+            start = OUT / f"index-daily-{n}"
+            shutil.rmtree(start, ignore_errors=True)
+            run_measured(index_cmd(corpus, start))
+        indexes = [OUT / f"index-daily-{n}-{k}" for k in range(len(trees))]
+        for index in indexes:
+            shutil.rmtree(index, ignore_errors=True)
+            shutil.copytree(start, index)
+        res = month(trees, indexes, corpus, args.days)
+        report(n, args.days, ["this checkout"] + ([f"--other ({args.other})"] if args.other else []), res)
+        for index in indexes:
+            shutil.rmtree(index, ignore_errors=True)
 
 
 if __name__ == "__main__":
