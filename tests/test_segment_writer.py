@@ -145,6 +145,26 @@ def test_parallel_writer_builds_segments_in_workers(tmp_path):
         assert s.doc_count() == len(many)
 
 
+def test_a_small_run_s_worker_merges_old_segments_into_its_own(tmp_path):
+    # One worker (a small run's): the merge policy's segments, their deletions applied, go into
+    # the segment holding the new documents, so that the run leaves one segment, not two.
+    from indexer.engine.merging import merge_policy
+
+    batches = [docs("a"), docs("b"), ["a0-1", "b0-2"], docs("c")]
+    ours, theirs = build(tmp_path, "ours", bulk, batches), build(tmp_path, "theirs", plain, batches)
+    w = ParallelWriter(ours, procs=1, batchsize=4, compound=False)
+    for d in docs("d", n=3):
+        w.add_document(**d)
+    w.commit(mergetype=merge_policy)
+    w = plain(theirs)
+    for d in docs("d", n=3):
+        w.add_document(**d)
+    w.commit(optimize=True)
+    ours = store.open_index(tmp_path / "ours")
+    assert len(ours._segments()) == 1
+    assert contents(ours) == contents(store.open_index(tmp_path / "theirs"))
+
+
 def test_a_failing_worker_is_reported_and_the_index_is_left_as_it_was(tmp_path):
     ix = build(tmp_path, "ix", bulk, [docs()])
     before = contents(ix)

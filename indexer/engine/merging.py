@@ -27,11 +27,16 @@ def merge_policy(writer, segments: list) -> list:
     live = sorted((s for s in segments if s.doc_count() > 0), key=lambda s: s.doc_count())
     while live and live[0].doc_count() <= gathered and merged + live[0].doc_count_all() <= MERGE_MOST:
         segment = live.pop(0)
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        try:
-            writer.add_reader(reader)
-        finally:
-            reader.close()
+        merge_into(writer, segment)
         gathered += segment.doc_count()
         merged += segment.doc_count_all()
     return live
+
+
+def merge_into(writer, segment) -> None:
+    """Add ``segment``'s documents (less its deleted ones) to ``writer``'s new segment."""
+    reader = SegmentReader(writer.storage, writer.schema, segment)
+    try:
+        writer.add_reader(reader)
+    finally:
+        reader.close()

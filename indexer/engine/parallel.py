@@ -14,6 +14,7 @@ import time
 import traceback
 from typing import NamedTuple
 
+from indexer.engine.merging import merge_into
 from indexer.engine.writer import BulkWriter
 
 class WorkerFailed(RuntimeError):
@@ -55,7 +56,8 @@ def write(storage, indexname: str, kwargs: dict, jobs, results) -> None:
         w = BulkWriter(ix, _lk=False, **kwargs)
         while (batch := jobs.get()) is not None:
             if isinstance(batch, Merge):
-                _merge(w, batch.segments)
+                for segment in batch.segments:
+                    merge_into(w, segment)
                 continue
             for fields in batch:
                 w.add_document(**fields)
@@ -74,17 +76,6 @@ def write(storage, indexname: str, kwargs: dict, jobs, results) -> None:
 class Merge(NamedTuple):
     """A job: merge these segments (their deletions with them) into the worker's last one."""
     segments: list
-
-
-def _merge(w: BulkWriter, segments: list) -> None:
-    from whoosh.reading import SegmentReader
-
-    for segment in segments:
-        reader = SegmentReader(w.storage, w.schema, segment)
-        try:
-            w.add_reader(reader)
-        finally:
-            reader.close()
 
 
 def end_when_orphaned(parent: int) -> None:
