@@ -219,11 +219,12 @@ def _fresh_columns(searcher, field):
             columns._PARTS.update(saved_parts)
 
 
-def test_columns_of_a_new_state_reuse_the_old_segments_parts_and_equal_a_fresh_build(tmp_path):
+def test_columns_of_a_new_state_reuse_the_old_segments_parts_and_equal_a_fresh_build(tmp_path, monkeypatch):
     """After a report is added and another cut short (a new segment, deleted documents), the
     columns built from the segments' kept parts are those built from nothing."""
-    from indexer.engine import columns
+    from indexer.engine import columns, merging
 
+    monkeypatch.setattr(merging, "MERGE_MOST", 0)     # the old segment stays, as a large one would
     corpus, index = two_reports_sharing_a_paragraph(tmp_path)
     with store.open_index(index).searcher() as s:
         first_segments = {r.segment().segment_id() for r, _ in s.reader().leaf_readers()}
