@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from subprocesses import ENV, ROOT, alive
+from subprocesses import ENV, ROOT, alive, children
 
 from indexer import furniture_table
 from indexer.engine import store
@@ -166,19 +166,6 @@ indexer.update.update_index(sys.argv[1], sys.argv[2], processes=2)
 """
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        out.append(int(entry))
-            except (OSError, ValueError, IndexError):
-                pass
-    return out
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_killing_a_parallel_run_frees_the_index_and_its_workers_stop(tmp_path):
     import random
@@ -198,7 +185,7 @@ def test_killing_a_parallel_run_frees_the_index_and_its_workers_stop(tmp_path):
     deadline = time.monotonic() + 60
     workers: list[int] = []
     while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
-        workers = [c for c in _children(proc.pid) if alive(c)]
+        workers = list(children(proc.pid))
         time.sleep(0.005)
     assert len(workers) >= 2, "the run ended before its workers could be seen"
     proc.send_signal(signal.SIGKILL)

@@ -2,14 +2,13 @@
 would copy a lock another thread holds, held for ever in the worker."""
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import time
 
 import pytest
-from subprocesses import ENV, ROOT, alive
+from subprocesses import ENV, ROOT, alive, descendants
 
 from indexer.engine import store
 from indexer.update import update_index
@@ -56,23 +55,6 @@ def _corpus(folder, n=16):
     return folder
 
 
-def _descendants(pid: int) -> list[int]:
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                pass
-    found, frontier = [], [pid]
-    while frontier:
-        children = [c for c, p in parents.items() if p in frontier]
-        found += children
-        frontier = children
-    return found
-
-
 def test_a_parallel_run_beside_a_thread_holding_a_lock_finishes(tmp_path):
     corpus, index = _corpus(tmp_path / "corpus"), tmp_path / "index"
     try:
@@ -93,7 +75,7 @@ def test_workers_of_a_killed_threaded_run_stop(tmp_path):
     try:
         deadline, workers = time.monotonic() + 60, []
         while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
-            workers = [p for p in _descendants(proc.pid) if alive(p)]
+            workers = list(descendants(proc.pid))
             time.sleep(0.05)
         assert len(workers) >= 2, "the workers were not seen"
     finally:

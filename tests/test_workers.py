@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from indexer.update import update_index
-from subprocesses import ENV, ROOT, alive, free_port, start_server, stop
+from subprocesses import ENV, ROOT, alive, children, free_port, start_server, stop
 from webapp.balance import STALE, Balance
 from webapp.workers import Child, Supervisor, default_workers
 
@@ -29,20 +29,6 @@ pytestmark = pytest.mark.skipif(not (hasattr(os, "fork") and Path("/proc/net/tcp
 
 REPORT_A = "甲县土地流转工作情况汇报\n一、基本情况\n甲县建立了土地流转服务中心，全县流转土地三万亩，农民增收明显。\n"
 REPORT_B = "乙镇留守儿童关爱工作汇报\n乙镇为全镇留守儿童建立了成长档案，每周开展一次关爱活动。\n"
-
-
-def children(pid: int) -> set[int]:
-    out = set()
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                out.add(int(entry))
-    return out
 
 
 def owner(conn: http.client.HTTPConnection, server_port: int, pids: set[int]) -> int | None:
