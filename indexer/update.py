@@ -215,7 +215,7 @@ class _Run:
     def write(self, ix, reading: Reading, todo: list[Scanned], processes: int) -> None:
         """Open a batch (waiting for the write lock), fill it and commit it."""
         from indexer.copies import KeptReports
-        from indexer.engine import store
+        from indexer.engine import parallel, store
         from indexer.engine.batch import open_batch, write_failure
         from indexer.text.segmenters import cutter
 
@@ -226,7 +226,7 @@ class _Run:
         standby = self.standby if procs == 1 and work else None
         if standby is None and self.standby is not None:
             self.standby.dismiss()
-        if procs > 1:
+        if procs > 1 and parallel.forked():
             cutter(store.segmenter(ix, self.rebuild))    # load the dictionary once; workers inherit it
         batch = open_batch(ix, replace=self.rebuild, procs=procs, lock_timeout=self.lock_timeout,
                            on_wait=self.log, standby=standby)

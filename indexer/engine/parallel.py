@@ -120,6 +120,11 @@ def _context():
     return ctx
 
 
+def forked() -> bool:
+    """Whether workers started now are forked from this process (and inherit what it has loaded)."""
+    return _context().get_start_method() == "fork"
+
+
 class ParallelWriter(BulkWriter):
     """Documents go in batches to ``procs`` worker processes, each writing segments of its own.
 
