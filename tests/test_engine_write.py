@@ -1,5 +1,6 @@
 """The write side of the engine against a real index in a temp folder: create, write a batch,
 delete a file, commit, read the manifest, reopen — and an index this version cannot read."""
+import subprocess
 import sys
 import types
 
@@ -12,6 +13,7 @@ from indexer.ingest.dedup import Deduper
 from indexer.model import Paragraph
 from indexer.search.searcher import Searcher
 from indexer.update import update_index
+from subprocesses import ENV
 
 TITLE_A, TITLE_B = "甲县土地流转工作情况汇报", "乙镇留守儿童关爱工作汇报"
 TEXT_A = "甲县建立了土地流转服务中心，全县流转土地三万亩，农民增收明显。"
@@ -138,3 +140,34 @@ def test_an_index_made_before_the_analyzers_moved_is_rebuilt_by_the_next_run(tmp
     assert Searcher(index).search("土地流转").total == 1
     assert store.leftovers(index) == []
     assert not update_index(index, corpus).did_work
+
+
+def test_indexing_and_searching_do_not_load_asyncio(tmp_path):
+    """Whoosh's reader takes its one cached property from a package that imports asyncio
+    (15–30 ms at every start); the engine gives it the standard library's instead."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("社区工作情况汇报\n\n社区开展了养老服务。\n\n社区举办了就业培训。\n", encoding="utf-8")
+    index = tmp_path / "index"
+    run = ("import sys; from indexer.cli import main\n"
+           "for args in ([], ['--rebuild']):\n"
+           f"    main(['index', '--corpus', {str(corpus)!r}, '--index', {str(index)!r}, *args])\n"
+           f"main(['search', '--index', {str(index)!r}, '养老'])\n"
+           "print(sorted(m for m in ('asyncio', 'cached_property') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", run], env=ENV, capture_output=True, text=True, timeout=120)
+    assert out.stdout.splitlines()[-1] == "[]", out.stderr
+    assert "找到 1 条结果" in out.stdout
+
+
+def test_the_readers_deleted_documents_are_cached_as_before(written):
+    """The stand-in decorator caches ``deleted_docs_set`` on the reader as the package did."""
+    ix = store.open_index(written)
+    batch = open_batch(ix)
+    batch.remove("a.txt")
+    batch.commit()
+    with store.open_index(written).reader() as reader:
+        leaves = [leaf for leaf, _offset in reader.leaf_readers()]
+        assert any(leaf.deleted_docs_set for leaf in leaves)
+        for leaf in leaves:
+            assert "deleted_docs_set" in vars(leaf)          # kept on the reader once asked
+            assert leaf.deleted_docs_set is vars(leaf)["deleted_docs_set"]

@@ -1,5 +1,31 @@
+"""The engine: everything that knows Whoosh (see the map below)."""
+import functools
+import sys
+import types
+
+
+def _whoosh_without_asyncio() -> None:
+    """Import Whoosh's reader with the standard library's ``functools.cached_property`` for the
+    one property it caches (a segment's deleted documents, kept on the reader as the package
+    keeps it). Whoosh-Reloaded takes that decorator from the ``cached_property`` package, which
+    imports asyncio: 15–30 ms at the start of every process that opens an index (an indexing
+    run and each of its workers, the server, a search from the command line). The stand-in is
+    withdrawn at once: any later importer of the package gets the package."""
+    if "whoosh.reading" in sys.modules or "cached_property" in sys.modules:
+        return
+    stand_in = types.ModuleType("cached_property")
+    stand_in.cached_property = functools.cached_property
+    sys.modules["cached_property"] = stand_in
+    try:
+        import whoosh.reading  # noqa: F401
+    finally:
+        del sys.modules["cached_property"]
+
+
+_whoosh_without_asyncio()
+
 # --- Write side and index bookkeeping ---------------------------------------------------------
-# Nothing is imported here: importing one engine module must not load the others (a process
+# Nothing else is imported here: importing one engine module must not load the others (a process
 # that only searches has no use for batch or documents, which load every reader).
 #   store      open or create an index, the write lock, leftovers of killed writers; the
 #              manifest of indexed files (snapshot, indexed_files) and stored paragraphs
