@@ -2,6 +2,8 @@
 from indexer.ingest.dedup import containment, signature, similarity
 from indexer.search.searcher import Searcher
 from indexer.update import update_index
+from indexer.ingest.pipeline import dupkey
+from indexer.text.normalize import word_characters
 
 R = ("嘉禾县农村社区建设工作情况汇报\n"
      "嘉禾县围绕建设城乡一体化示范县的总体目标，按照就地城镇化、就近市民化的总体思路推进农村社区建设，着力推动基础设施向乡村延伸。\n"
@@ -185,3 +187,9 @@ def test_a_dedup_table_of_another_generation_is_not_trusted_and_is_written_again
     assert kept_table(index) == ([("a.txt", kept_table(index)[0][0][1])], generation(index))
     (corpus / "c.txt").write_text(R, encoding="utf-8")             # the table now answers by itself
     assert [d["source"] for d in update_index(index, corpus).duplicates] == ["c.txt"]
+
+
+def test_copies_that_differ_only_in_marks_width_and_script_share_their_word_characters():
+    assert word_characters("土地流轉，　ＡＢ_c 2024！") == "土地流转abc2024"
+    assert dupkey("全县流转土地三万亩。") == dupkey("全縣流轉土地 三萬畝") != dupkey("全县流转土地四万亩。")
+    assert signature(["全县流转土地三万亩。", "农民增收。"]) == signature(["全縣流轉土地三萬畝", "农民增收"])

@@ -90,7 +90,7 @@ def clean_inline(text: str) -> str:
 
 
 def is_notice(line: str) -> bool:
-    return bool(_NOTICE.search(line)) and len(line) < 120
+    return len(line) < 120 and bool(_NOTICE.search(line))
 
 
 def is_furniture(line: str) -> bool:

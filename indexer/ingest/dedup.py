@@ -23,20 +23,18 @@ when the kept copy changes, its duplicates are compared again with what it now s
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 
 from indexer.errors import ReportSearchError
 from indexer.ingest import minhash
 from indexer.model import Paragraph
-from indexer.text.normalize import normalize
+from indexer.text.normalize import word_characters
 
 BINS = 64                    # a power of two: signature_of takes the bin from the low bits
 ROWS = 4                     # bins per LSH band: 16 bands find pairs above ~0.5 Jaccard similarity
 CONTAINED = 0.8
 SHINGLE = 5
 _EMPTY = -1
-_NON_WORD = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -48,7 +46,7 @@ class Record:
 
 
 def _words(texts: list[str]) -> str:
-    return "".join(_NON_WORD.sub("", normalize(t)) for t in texts)
+    return "".join(map(word_characters, texts))
 
 
 # Multiply-shift hashing of a 5-gram read as one 160-bit number (its UTF-32 code units): the

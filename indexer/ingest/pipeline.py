@@ -9,19 +9,16 @@ writes the results.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 
 from indexer.ingest.clean import clean_blocks
 from indexer.ingest.furniture import edge_lines
 from indexer.ingest.metadata import doctype, enrich
 from indexer.model import Document, Paragraph, Report
-from indexer.text.normalize import normalize
+from indexer.text.normalize import normalize, word_characters
 from indexer.ingest.paragraphs import sectioned_paragraphs
 from indexer.ingest.readers import read_document
 from indexer.ingest.reports import split_reports
-
-_NON_WORD = re.compile(r"[\W_]+")
 
 
 def _hash(*parts: str, size: int = 16) -> str:
@@ -30,7 +27,7 @@ def _hash(*parts: str, size: int = 16) -> str:
 
 def dupkey(text: str) -> str:
     """Equal for paragraphs that differ only in punctuation, spacing, width or script."""
-    return _hash(_NON_WORD.sub("", normalize(text)))
+    return _hash(word_characters(text))
 
 
 def file_document(data: bytes, source: str, **options) -> Document:

@@ -162,6 +162,20 @@ def _opening(blocks: list[str], begin: int, end: int) -> tuple[str, ...]:
     return tuple(islice((title_key(b) for b in islice(blocks, begin, end) if is_body(b)), OPENING))
 
 
+# The first two characters of a block's title_key: (标题：)?, then two word characters.
+_KEY_HEAD = re.compile(r"(?:(?:标题|题目)[：:])?[\W_]*([^\W_])[\W_]*([^\W_])")
+
+
+def _may_have_key(block: str, key: str) -> bool:
+    """False when title_key(block) cannot be ``key``: its first two characters differ, which a
+    look at the block's head tells without making its key (the body of a report, paragraph by
+    paragraph, is mostly such blocks)."""
+    if len(key) < 2:
+        return True
+    head = _KEY_HEAD.match(block)
+    return head is not None and head[1] == key[0] and head[2] == key[1]
+
+
 def _copies(blocks: list[str], spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
     """Spans cut where a report's text starts again (a page that holds its text several times,
     the copies' title lines lost): each copy is a report of the same title, from the title-block
@@ -174,7 +188,8 @@ def _copies(blocks: list[str], spans: list[tuple[str, int, int]]) -> list[tuple[
         # Two equal opening paragraphs are no opening: a text of one paragraph repeated.
         if first is not None and len(opening) == OPENING and len(set(opening)) == OPENING:
             for j in range(first + 1, end):
-                if title_key(blocks[j]) == opening[0] and _opening(blocks, j, end) == opening:
+                if _may_have_key(blocks[j], opening[0]) and title_key(blocks[j]) == opening[0] \
+                        and _opening(blocks, j, end) == opening:
                     k = 0
                     while j - k - 1 > cut and first - k - 1 >= begin \
                             and title_key(blocks[j - k - 1]) == title_key(blocks[first - k - 1]):

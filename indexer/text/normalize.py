@@ -49,7 +49,11 @@ def _fold(m: re.Match) -> str:
 
 
 def normalize(text: str) -> str:
-    """Fold width, case and script; len(normalize(s)) == len(s) always."""
+    """Fold width, case and script, line by line; len(normalize(s)) == len(s) always."""
+    if "\n" in text:
+        # A line at a time (no conversion spans a line break): a paragraph under its heading,
+        # as the bigram field has it, reuses the paragraph's own normalised text.
+        return "\n".join(map(normalize, text.split("\n")))
     # Indexing normalises each paragraph several times (word and bigram fields, duplicate keys).
     return _recent(text) if len(text) <= 4096 else _normalize(text)
 
@@ -71,3 +75,18 @@ def _normalize(text: str) -> str:
         # A phrase-level conversion changed the length: fall back to one character at a time.
         out = "".join(_char_t2s(c) for c in text)
     return out
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def word_characters(text: str) -> str:
+    """normalize(text) without punctuation, spaces and other non-word characters: what copies of
+    a paragraph that differ only there have in common (its duplicate key, its report's fingerprint)."""
+    # Indexing asks twice for each paragraph (the report's fingerprint, then the paragraph's key).
+    return _recent_words(text) if len(text) <= 4096 else _NON_WORD.sub("", normalize(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _recent_words(text: str) -> str:
+    return _NON_WORD.sub("", normalize(text))
