@@ -144,7 +144,7 @@ def test_an_index_made_before_the_analyzers_moved_is_rebuilt_by_the_next_run(tmp
 
 def test_indexing_and_searching_do_not_load_asyncio(tmp_path):
     """Whoosh's reader takes its one cached property from a package that imports asyncio
-    (15–30 ms at every start); the engine gives it the standard library's instead."""
+    (about 13 ms at every start); the engine gives it the standard library's instead."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text("社区工作情况汇报\n\n社区开展了养老服务。\n\n社区举办了就业培训。\n", encoding="utf-8")

@@ -8,7 +8,7 @@ def _whoosh_without_asyncio() -> None:
     """Import Whoosh's reader with the standard library's ``functools.cached_property`` for the
     one property it caches (a segment's deleted documents, kept on the reader as the package
     keeps it). Whoosh-Reloaded takes that decorator from the ``cached_property`` package, which
-    imports asyncio: 15–30 ms at the start of every process that opens an index (an indexing
+    imports asyncio: about 13 ms at the start of every process that opens an index (an indexing
     run and each of its workers, the server, a search from the command line). The stand-in is
     withdrawn at once: any later importer of the package gets the package."""
     if "whoosh.reading" in sys.modules or "cached_property" in sys.modules:
