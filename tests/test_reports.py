@@ -1,8 +1,5 @@
 from indexer.ingest.clean import Cleaned
-from itertools import product
-
-from indexer.ingest.reports import _may_have_key, is_report_title, split_reports
-from indexer.ingest.titles import title_key
+from indexer.ingest.reports import is_report_title, split_reports
 
 
 def test_report_titles():
@@ -125,15 +122,3 @@ def test_without_attachment_label():
     assert without_attachment_label("附件 2：职位表") == "职位表"
     assert without_attachment_label("附件材料齐全") == "附件材料齐全"
     assert without_attachment_label("关于附件的说明") == "关于附件的说明"
-
-
-def test_the_look_at_a_blocks_head_never_turns_away_its_own_key():
-    assert _may_have_key("各位代表：现在我代表市人民政府作报告。", "各位代表现在我代表市人民政府作报告")
-    assert _may_have_key("标题：关于土地流转的调研", "关于土地流转的调研")
-    assert not _may_have_key("一是加强组织领导。", "二是加强组织领导")
-    assert not _may_have_key("。", "各位")
-    # Every block of six of these characters (the prefixes, marks, an underscore, a space).
-    for chars in product("标题目：:_ a", repeat=6):
-        block = "".join(chars)
-        key = title_key(block)
-        assert len(key) < 2 or _may_have_key(block, key), block

@@ -1,6 +1,9 @@
+from itertools import product
+
 import pytest
 
-from indexer.ingest.titles import citation_title, continued_title, is_title_like, wrapped_title
+from indexer.ingest.titles import (citation_title, continued_title, is_title_like, may_have_key, title_key,
+                                   wrapped_title)
 from indexer.ingest.pipeline import file_reports
 
 
@@ -85,3 +88,15 @@ def test_a_title_set_on_two_lines_at_the_top_of_a_file_is_read_whole():
 ])
 def test_continued_title(first, second, expected):
     assert continued_title(first, second) == expected
+
+
+def test_the_look_at_a_blocks_head_never_turns_away_its_own_key():
+    assert may_have_key("各位代表：现在我代表市人民政府作报告。", "各位代表现在我代表市人民政府作报告")
+    assert may_have_key("标题：关于土地流转的调研", "关于土地流转的调研")
+    assert not may_have_key("一是加强组织领导。", "二是加强组织领导")
+    assert not may_have_key("。", "各位")
+    # Every block of six of these characters (the prefixes, marks, an underscore, a space).
+    for chars in product("标题目：:_ a", repeat=6):
+        block = "".join(chars)
+        key = title_key(block)
+        assert len(key) < 2 or may_have_key(block, key), block

@@ -14,8 +14,9 @@ from indexer.ingest.clean import Cleaned
 from indexer.ingest.metadata import meeting_date
 from indexer.model import Report
 from indexer.ingest.paragraphs import BODY_MIN, cjk_at_least, heading_level, is_body, mark_headings
-from indexer.ingest.titles import (citation_title, continued_title, is_title_like, main_title, specific_title,
-                                   title_from_filename, title_key, without_attachment_label, wrapped_title)
+from indexer.ingest.titles import (citation_title, continued_title, is_title_like, main_title, may_have_key,
+                                   specific_title, title_from_filename, title_key, without_attachment_label,
+                                   wrapped_title)
 
 # A title names a report type at its end, optionally followed by a note in brackets:
 # 县农村社区建设工作情况汇报, 关于土地流转的调研报告, 2023年政府工作报告, …汇报(实用17篇)
@@ -162,20 +163,6 @@ def _opening(blocks: list[str], begin: int, end: int) -> tuple[str, ...]:
     return tuple(islice((title_key(b) for b in islice(blocks, begin, end) if is_body(b)), OPENING))
 
 
-# The first two characters of a block's title_key: (标题：)?, then two word characters.
-_KEY_HEAD = re.compile(r"(?:(?:标题|题目)[：:])?[\W_]*([^\W_])[\W_]*([^\W_])")
-
-
-def _may_have_key(block: str, key: str) -> bool:
-    """False when title_key(block) cannot be ``key``: its first two characters differ, which a
-    look at the block's head tells without making its key (the body of a report, paragraph by
-    paragraph, is mostly such blocks)."""
-    if len(key) < 2:
-        return True
-    head = _KEY_HEAD.match(block)
-    return head is not None and head[1] == key[0] and head[2] == key[1]
-
-
 def _copies(blocks: list[str], spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
     """Spans cut where a report's text starts again (a page that holds its text several times,
     the copies' title lines lost): each copy is a report of the same title, from the title-block
@@ -188,7 +175,7 @@ def _copies(blocks: list[str], spans: list[tuple[str, int, int]]) -> list[tuple[
         # Two equal opening paragraphs are no opening: a text of one paragraph repeated.
         if first is not None and len(opening) == OPENING and len(set(opening)) == OPENING:
             for j in range(first + 1, end):
-                if _may_have_key(blocks[j], opening[0]) and title_key(blocks[j]) == opening[0] \
+                if may_have_key(blocks[j], opening[0]) and title_key(blocks[j]) == opening[0] \
                         and _opening(blocks, j, end) == opening:
                     k = 0
                     while j - k - 1 > cut and first - k - 1 >= begin \

@@ -36,8 +36,24 @@ def title_from_filename(source: str) -> str:
     return re.sub(r"^(\d+[_\-\s.、]+)+(?=\D)", "", stem) or stem
 
 
+_LABEL = r"(?:标题|题目)[：:]"                 # 标题：…, said before a title, not part of it
+_KEY_DROPS = re.compile(rf"^{_LABEL}|[\W_]+")
+# The first two characters of a text's title_key: past the label, two word characters.
+_KEY_HEAD = re.compile(rf"(?:{_LABEL})?[\W_]*([^\W_])[\W_]*([^\W_])")
+
+
 def title_key(title: str) -> str:
-    return re.sub(r"^(标题|题目)[：:]|[\W_]+", "", title)
+    return _KEY_DROPS.sub("", title)
+
+
+def may_have_key(text: str, key: str) -> bool:
+    """False when title_key(text) cannot be ``key``: their first two characters differ, which a
+    look at the text's head tells without making its key (the body of a report, paragraph by
+    paragraph, is mostly such texts)."""
+    if len(key) < 2:
+        return True
+    head = _KEY_HEAD.match(text)
+    return head is not None and head[1] == key[0] and head[2] == key[1]
 
 
 def specific_title(one: str, other: str) -> str:
