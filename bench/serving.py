@@ -135,8 +135,10 @@ def one_client(port: int, passes: int, closes: str) -> list[list[float]]:
     return out
 
 
-def busiest_share(used: dict[int, float], parent: int) -> float:
-    worker_cpu = [v for p, v in used.items() if p != parent] if len(used) > 1 else list(used.values())
+def busiest_share(used: dict[int, float], parent: int, parent_serves: bool) -> float:
+    """The busiest serving process's share of their CPU. Our parent serves as worker 0 (a variant's
+    parent only supervises)."""
+    worker_cpu = [v for p, v in used.items() if parent_serves or p != parent] if len(used) > 1 else list(used.values())
     return max(worker_cpu) / max(sum(worker_cpu), 1e-9)
 
 
@@ -150,7 +152,7 @@ def measure(index: Path, config: str, passes: int = 0, closes: str = "") -> dict
             runs = one_client(port, passes, closes)
             used = {p: cpu_seconds(p) - before.get(p, 0.0) for p in tree_pids(proc.pid)}
             return {"cold_s": cold, "passes": [{"p50": percentile(t, 50), "p95": percentile(t, 95)} for t in runs],
-                    "busiest": busiest_share(used, proc.pid)}
+                    "busiest": busiest_share(used, proc.pid, not variant)}
         for q in QUERIES:       # one warm-up pass, as bench/perf.py's (not every thread sees it)
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             conn.request("GET", path(q))
@@ -167,7 +169,7 @@ def measure(index: Path, config: str, passes: int = 0, closes: str = "") -> dict
             out[mode] = {"p50": percentile(times, 50), "p95": percentile(times, 95), "req_s": rate,
                          "cpu_ms": sum(used.values()) * 1000 / len(times),
                          "client_cpu_ms": client_cpu * 1000 / len(times),
-                         "busiest": busiest_share(used, proc.pid)}
+                         "busiest": busiest_share(used, proc.pid, not variant)}
         out["pss_mb"] = tree_pss_kb(proc.pid) / 1024
         out["rss_mb"] = tree_rss_kb(proc.pid) / 1024
         out["procs"] = len(tree_pids(proc.pid))

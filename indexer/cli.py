@@ -317,14 +317,14 @@ def cmd_serve(cfg, args) -> int:
     return 0
 
 
-TOTAL_THREADS = 8
+TOTAL_THREADS = 4
 
 
 def serve_threads(asked: int, workers: int) -> int:
-    """Threads per server process: ``asked``, or 8 in all when 0. Each thread that searches holds its
-    own view of the index (about 17 MB at 1,000,000 paragraphs), and a process runs one cheap and one
-    expensive search at a time (webapp.budget): a second process's threads add memory more than speed
-    (docs/scaling.md, "多个服务进程")."""
+    """Threads per server process: ``asked``, or 4 in all when 0. A process runs one cheap and one
+    expensive search at a time (webapp.budget): two threads keep both lanes busy; more only wait in
+    a lane, and their turns in the GIL slowed the slowest answers (8 clients: p95 54 → 49 ms at
+    100,000 paragraphs, 116 → 103 at 1,000,000; docs/scaling.md, "每个进程的线程数")."""
     if asked < 0:
         raise ReportSearchError(f"线程数须为 0（自动）或正整数，而不是 {asked}（--threads 或环境变量 REPORTSEARCH_THREADS）")
     return asked or max(1, TOTAL_THREADS // workers)

@@ -289,8 +289,8 @@ def test_a_negative_count_is_one_chinese_line(tmp_path):
     assert not (tmp_path / "none").exists()
 
 
-def test_eight_threads_in_all_unless_asked():
+def test_four_threads_in_all_unless_asked():
     from indexer.cli import serve_threads
-    assert serve_threads(0, workers=1) == 8
-    assert serve_threads(0, workers=2) == 4
+    assert serve_threads(0, workers=1) == 4
+    assert serve_threads(0, workers=2) == 2
     assert serve_threads(3, workers=2) == 3

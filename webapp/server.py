@@ -19,7 +19,7 @@ IDLE_SECONDS = 60
 MAX_CONNECTIONS = 200
 
 
-def run(config: dict, host: str = "127.0.0.1", port: int = 5000, threads: int = 8, workers: int = 1,
+def run(config: dict, host: str = "127.0.0.1", port: int = 5000, threads: int = 4, workers: int = 1,
         also=None, log=None) -> int:
     """Serve the app built from ``config`` (webapp.create_app) until stopped; returns the signal
     that stopped a multi-process server (0 otherwise). With several workers, ``also`` (if given, a
