@@ -1,4 +1,6 @@
 """The set algebra behind facet counts and exact totals gives what Whoosh's matchers give."""
+from collections import Counter
+
 import pytest
 from engine_support import IndexStats, parse
 from whoosh import query as Q
@@ -156,6 +158,39 @@ def test_distinct_paragraphs_counted_as_one_by_one(tmp_path):
         assert facets.distinct(view, community) == len(community) - 1
     finally:
         view.close()
+
+
+def test_a_reindex_numbers_only_the_new_reports_values_and_groups_copies_across_segments(tmp_path):
+    """After adding a report, documents already indexed keep their columns' numbers (only the new
+    segment's terms are numbered, after the others), and the columns still say what the stored
+    fields say: copies in the old and the new segment in one group, every source its own value."""
+    from indexer.engine import columns
+
+    corpus, index = two_reports_sharing_a_paragraph(tmp_path)
+    for name in ("丁县", "戊县", "己县"):
+        (corpus / f"{name}.txt").write_text(f"{name}工作报告\n{name}推进河长制，整治河道。\n{name}建设社区服务中心。\n",
+                                            encoding="utf-8")
+    update_index(index, corpus)
+    with store.open_index(index).searcher() as before:
+        numbered = {before.stored_fields(d)["id"]: (columns.groups(before, "dupkey")[d], columns._column(before, "source")[1][d])
+                    for d in before.reader().all_doc_ids() if "id" in before.stored_fields(d)}
+    # 丙县 sorts before every other name (丙 e4 b8 99): numbering every term again would move them all.
+    (corpus / "丙县.txt").write_text(f"丙县工作报告\n丙县加强社会治安综合治理。\n{SHARED}\n", encoding="utf-8")
+    update_index(index, corpus)
+    with store.open_index(index).searcher() as after:
+        assert len(after.leaf_searchers()) == 2
+        groups, (values, sources) = columns.groups(after, "dupkey"), columns._column(after, "source")
+        by_key, copies = {}, Counter()
+        for d in after.reader().all_doc_ids():           # the live ones
+            stored = after.stored_fields(d)
+            assert (values[sources[d]] if sources[d] >= 0 else None) == stored.get("source")   # None: a file's marker
+            if "dupkey" in stored:
+                assert by_key.setdefault(stored["dupkey"], groups[d]) == groups[d]
+                copies[groups[d]] += 1
+            if stored.get("id") in numbered:
+                assert numbered[stored["id"]] == (groups[d], sources[d])
+        assert len(set(by_key.values())) == len(by_key)
+        assert copies.most_common(1)[0][1] == 3            # 甲县's and 乙县's copies, and 丙县's in the new segment
 
 
 def test_columns_are_shared_by_searchers_of_one_commit_and_not_by_the_next(searcher, tmp_path, corpus_copy_module):

@@ -101,3 +101,37 @@ def test_postings_inlined_in_a_term_info_are_read_from_it():
     inlined = pickle.dumps(((3, 9), (1.0, 2.0), (b"", b"")), 2)
     lex = lexicon.parse_records(*records(record(1, b"x", 2, 3, 9, extra=inlined, flags=1), record(1, b"y", 1, 4, 4)))
     assert lexicon.posting_ids(None, lex, 0) == [3, 9]
+
+
+def test_terms_added_beside_numbered_ones_keep_the_old_numbers_and_get_new_ones_after_them():
+    known = [(keys_of(b"b", b"d"), np.array([1, 3])), (keys_of(b"a", b"c"), np.array([0, 2]))]
+    numbers, count = lexicon.extend_group_ids(known, 4, [keys_of(b"0", b"c", b"e"), keys_of(b"b", b"e")])
+    assert [n.tolist() for n in numbers] == [[4, 2, 5], [1, 5]] and count == 6
+
+
+def test_terms_added_are_found_in_lexicons_of_any_width():
+    long = "甲县社区建设工作汇报".encode()
+    known = [(keys_of(b"a", long), np.array([0, 1])), (keys_of(b"z"), np.array([2]))]
+    numbers, count = lexicon.extend_group_ids(known, 3, [keys_of(b"z", long + b"!"), keys_of(long)])
+    assert [n.tolist() for n in numbers] == [[2, 3], [1]] and count == 4
+
+
+def test_nothing_added_keeps_the_count():
+    numbers, count = lexicon.extend_group_ids([(keys_of(b"a"), np.array([0]))], 1, [keys_of()])
+    assert [n.tolist() for n in numbers] == [[]] and count == 1
+
+
+def test_a_term_known_but_for_a_trailing_zero_byte_is_left_to_group_ids():
+    assert lexicon.extend_group_ids([(keys_of(b"ab"), np.array([0]))], 1, [keys_of(b"ab\x00")]) is None
+
+
+def test_numbering_added_terms_groups_them_as_numbering_all_of_them_does():
+    rng = np.random.default_rng(7)
+    words = [bytes(rng.choice(list(b"ab\xe7"), size=rng.integers(1, 12))) for _ in range(400)]
+    segments = [sorted(set(rng.choice(len(words), size=60).tolist())) for _ in range(5)]
+    lexicons = [keys_of(*sorted({words[i] for i in s})) for s in segments]
+    old, count = lexicon.group_ids(lexicons[:3])
+    added, total = lexicon.extend_group_ids(list(zip(lexicons[:3], old)), count, lexicons[3:])
+    whole, whole_count = lexicon.group_ids(lexicons)
+    pairs = set(zip(np.concatenate(old + added).tolist(), np.concatenate(whole).tolist()))
+    assert len(pairs) == whole_count == len({a for a, _ in pairs}) and total >= whole_count

@@ -36,6 +36,7 @@ _BY_STATE: "OrderedDict[tuple, dict]" = OrderedDict()
 _BY_SEARCHER: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()    # states with no key
 _LOCK = threading.RLock()     # held while building: one thread builds, the others wait and reuse
 _PARTS: dict[tuple, tuple] = {}     # (segment id, field) → _part, for the segments of kept states
+_NUMBERED: dict[str, tuple] = {}    # field → ({segment id: its terms' numbers}, count, values or None), as last built
 
 
 def _state(searcher) -> tuple | None:
@@ -100,7 +101,7 @@ def _build(searcher, field: str, values: bool = True) -> tuple[list[str] | None,
             return _build_walking(searcher, field)
         parts.append(part)
     _forget_parts(searcher)
-    numbers, count = lexicon.group_ids([keys for keys, _, _ in parts])
+    numbers, found = _numbered(field, [reader.segment().segment_id() for reader, _ in leaves], parts, values)
     column = array("i", [-1]) * searcher.reader().doc_count_all()
     cells = np.frombuffer(column, dtype=np.int32)
     for (reader, offset), (_, local, _), number in zip(leaves, parts, numbers):
@@ -108,14 +109,42 @@ def _build(searcher, field: str, values: bool = True) -> tuple[list[str] | None,
             cells[offset:offset + len(local)] = np.where(local >= 0, number[np.maximum(local, 0)], -1)
         if reader.has_deletions():
             cells[np.fromiter(reader.deleted_docs_set, dtype=np.int64) + offset] = -1
-    if not values:
-        return None, column
-    found: list = [None] * count
-    for (_, _, names), number in zip(parts, numbers):
-        for name, n in zip(names, number.tolist()):
-            if found[n] is None:
-                found[n] = name.decode("utf-8")
     return found, column
+
+
+def _numbered(field: str, segments: list, parts: list[tuple], values: bool) -> tuple[list[np.ndarray], list | None]:
+    """Each segment's terms' group numbers (lexicon.group_ids), and each number's value (None
+    unless ``values``). Only a reindex's new segments' terms are numbered when the segments
+    numbered last are still most of the index: the first search after adding a report at
+    1,000,000 paragraphs spent 160 of its 260 ms sorting every segment's terms again. Numbers of
+    terms no longer in the index stay unused, until they would be as many as the terms."""
+    last = _NUMBERED.get(field)
+    known = [i for i, segment in enumerate(segments) if last is not None and segment in last[0]]
+    fresh = [i for i, segment in enumerate(segments) if last is None or segment not in last[0]]
+    terms = sum(len(keys.lengths) for keys, _, _ in parts)
+    got = None
+    if known and (last[2] is not None or not values) and last[1] <= 2 * terms and \
+            sum(len(parts[i][0].lengths) for i in fresh) < sum(len(parts[i][0].lengths) for i in known):
+        got = lexicon.extend_group_ids([(parts[i][0], last[0][segments[i]]) for i in known], last[1],
+                                       [parts[i][0] for i in fresh])
+    if got is None:
+        numbers, count = lexicon.group_ids([keys for keys, _, _ in parts])
+        found, fresh = ([None] * count if values else None), list(range(len(parts)))
+    else:
+        added, count = got
+        numbers = [None] * len(parts)
+        for i in known:
+            numbers[i] = last[0][segments[i]]
+        for i, number in zip(fresh, added):
+            numbers[i] = number
+        found = (last[2] + [None] * (count - last[1])) if values else None
+    if found is not None:
+        for i in fresh:
+            for name, n in zip(parts[i][2], numbers[i].tolist()):
+                if found[n] is None:
+                    found[n] = name.decode("utf-8")
+    _NUMBERED[field] = (dict(zip(segments, (n.astype(np.int32) for n in numbers))), count, found)
+    return numbers, found
 
 
 def _part(reader, field: str, values: bool) -> tuple | None:
@@ -266,8 +295,9 @@ def values_among(searcher, field: str, docs) -> list[tuple[str, int]]:
 def _shared_mask(searcher, field: str) -> tuple[np.ndarray, np.ndarray]:
     """(the field's column as an array, True at each document whose value another live document has)."""
     values = np.frombuffer(groups(searcher, field), dtype=np.int32)
-    sizes = np.bincount(values[values >= 0], minlength=1)
-    return values, (values >= 0) & (sizes[np.maximum(values, 0)] > 1)
+    # Looked up in a byte a group, not its count: a million groups' counts miss the cache at random.
+    many = np.bincount(values[values >= 0], minlength=1) > 1
+    return values, many[np.maximum(values, 0)] & (values >= 0)
 
 
 def _derived(searcher, key, make):

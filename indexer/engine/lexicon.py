@@ -189,6 +189,50 @@ def group_ids(all_keys: list[Keys]) -> tuple[list[np.ndarray], int]:
     return np.split(numbers, np.cumsum(sizes)[:-1]), int(new.sum())
 
 
+def extend_group_ids(known: list[tuple[Keys, np.ndarray]], count: int,
+                     fresh: list[Keys]) -> tuple[list[np.ndarray], int] | None:
+    """group_ids for terms added beside terms already numbered: each term of each ``fresh`` Keys
+    gets the number of an equal term of ``known`` (Keys with their terms' numbers, as group_ids
+    gave them, numbers below ``count``), or else a new one from ``count`` on (equal new terms
+    alike, in term order); and how many numbers there are then. A reindex that adds a report adds
+    a segment: only its terms are looked up (a binary search in each known lexicon, which is in
+    term order), not every term sorted again. None in the one case this does not decide: a known
+    term equal to a fresh one but for trailing zero bytes (group_ids tells those apart)."""
+    sizes = [len(k.lengths) for k in fresh]
+    if not sum(sizes):
+        return [np.zeros(0, dtype=np.int64) for _ in fresh], count
+    width = max(k.words.shape[1] for k in fresh)
+    words = np.concatenate([k.words if k.words.shape[1] == width else _widened(k.words, width) for k in fresh])
+    lengths = np.concatenate([k.lengths for k in fresh])
+    numbers = np.full(len(lengths), -1, dtype=np.int64)
+    for keys, their_numbers in known:
+        have = keys.words.shape[1]
+        asked = np.flatnonzero((numbers < 0) & (lengths <= have * 8))
+        if not len(asked) or not len(keys.lengths):
+            continue
+        rows = _rows(words[asked, :have] if width >= have else _widened(words[asked], have))
+        table = _rows(keys.words)
+        at = np.minimum(np.searchsorted(table, rows), len(table) - 1)
+        same = table[at] == rows
+        if (same & (keys.lengths[at] != lengths[asked])).any():
+            return None
+        numbers[asked[same]] = their_numbers[at[same]]
+    new = numbers < 0
+    if new.any():
+        rows = _rows(np.column_stack([words[new], lengths[new].astype(np.uint64)]))
+        distinct, which = np.unique(rows, return_inverse=True)
+        numbers[new] = count + which.ravel()
+        count += len(distinct)
+    return np.split(numbers, np.cumsum(sizes)[:-1]), count
+
+
+def _rows(words: np.ndarray) -> np.ndarray:
+    """Rows of words as single items that compare as their bytes (memcmp): big-endian, which
+    numpy's concatenate and column_stack do not keep."""
+    words = np.ascontiguousarray(words.astype(">u8", copy=False))
+    return words.view(np.dtype((np.void, words.shape[1] * words.itemsize))).ravel()
+
+
 def _widened(words: np.ndarray, width: int) -> np.ndarray:
     """Rows of words padded with zero words to ``width`` words (the bytes' order unchanged)."""
     out = np.zeros((len(words), width), dtype=words.dtype)
