@@ -63,6 +63,12 @@ def split(docs, among) -> tuple[Matches, np.ndarray]:
     return Matches(a[inside]), a[~inside]
 
 
+def merged(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The union of two ascending arrays of docnums that share none, ascending: ``b`` put in its
+    places (a copy of ``a``; np.union1d sorts both again, 16 ms for 250,000 paragraphs)."""
+    return np.insert(a, np.searchsorted(a, b), b) if len(b) else a
+
+
 def as_array(docs) -> np.ndarray:
     """Document numbers as an array: a Matches holds one (sorted), any other iterable is read as it is."""
     return docs.array if isinstance(docs, Matches) else np.fromiter(docs, dtype=np.int64)

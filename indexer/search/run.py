@@ -360,7 +360,7 @@ class SearchRun:
             if len(only_exact) > limit:
                 return None
             said = [d for d in only_exact.tolist() if says(self.view.stored_fields(d), self.parsed.checks)]
-            kept = docsets.Matches(np.union1d(lower.array, np.array(said, dtype=lower.array.dtype)))
+            kept = docsets.Matches(docsets.merged(lower.array, np.array(said, dtype=lower.array.dtype)))
             return phrase(kept) if phrase is not None else kept
         return keep
 
