@@ -65,7 +65,7 @@ def split(docs, among) -> tuple[Matches, np.ndarray]:
 
 def merged(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The union of two ascending arrays of docnums that share none, ascending: ``b`` put in its
-    places (a copy of ``a``; np.union1d sorts both again, 16 ms for 250,000 paragraphs)."""
+    places (a copy of ``a``; np.union1d sorts both again: about 50 ms for 250,000 paragraphs)."""
     return np.insert(a, np.searchsorted(a, b), b) if len(b) else a
 
 
