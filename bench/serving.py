@@ -138,7 +138,7 @@ def one_client(port: int, passes: int, closes: str) -> list[list[float]]:
 def busiest_share(used: dict[int, float], parent: int, parent_serves: bool) -> float:
     """The busiest serving process's share of their CPU. Our parent serves as worker 0 (a variant's
     parent only supervises)."""
-    worker_cpu = [v for p, v in used.items() if parent_serves or p != parent] if len(used) > 1 else list(used.values())
+    worker_cpu = [v for p, v in used.items() if parent_serves or p != parent] or list(used.values())
     return max(worker_cpu) / max(sum(worker_cpu), 1e-9)
 
 

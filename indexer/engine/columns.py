@@ -129,7 +129,7 @@ def _numbered(field: str, segments: list, parts: list[tuple], values: bool) -> t
                                        [parts[i][0] for i in fresh])
     if got is None:
         numbers, count = lexicon.group_ids([keys for keys, _, _ in parts])
-        found, fresh = ([None] * count if values else None), list(range(len(parts)))
+        found, named = ([None] * count if values else None), range(len(parts))
     else:
         added, count = got
         numbers = [None] * len(parts)
@@ -137,9 +137,9 @@ def _numbered(field: str, segments: list, parts: list[tuple], values: bool) -> t
             numbers[i] = last[0][segments[i]]
         for i, number in zip(fresh, added):
             numbers[i] = number
-        found = (last[2] + [None] * (count - last[1])) if values else None
-    if found is not None:
-        for i in fresh:
+        found, named = ((last[2] + [None] * (count - last[1])) if values else None), fresh
+    if found is not None:         # the values of the numbers given now
+        for i in named:
             for name, n in zip(parts[i][2], numbers[i].tolist()):
                 if found[n] is None:
                     found[n] = name.decode("utf-8")

@@ -165,9 +165,7 @@ def group_ids(all_keys: list[Keys]) -> tuple[list[np.ndarray], int]:
     total = sum(sizes)
     if total == 0:
         return [np.zeros(0, dtype=np.int64) for _ in all_keys], 0
-    width = max(k.words.shape[1] for k in all_keys)
-    words = np.concatenate([k.words if k.words.shape[1] == width else _widened(k.words, width) for k in all_keys])
-    lengths = np.concatenate([k.lengths for k in all_keys])
+    words, lengths = _stacked(all_keys)
     # Each lexicon is sorted, so a stable sort by the first eight bytes merges sorted runs (fast);
     # only terms whose first eight bytes tie with another's are sorted by the rest too.
     leading = words[:, 0].astype(np.uint64)
@@ -201,9 +199,8 @@ def extend_group_ids(known: list[tuple[Keys, np.ndarray]], count: int,
     sizes = [len(k.lengths) for k in fresh]
     if not sum(sizes):
         return [np.zeros(0, dtype=np.int64) for _ in fresh], count
-    width = max(k.words.shape[1] for k in fresh)
-    words = np.concatenate([k.words if k.words.shape[1] == width else _widened(k.words, width) for k in fresh])
-    lengths = np.concatenate([k.lengths for k in fresh])
+    words, lengths = _stacked(fresh)
+    width = words.shape[1]
     numbers = np.full(len(lengths), -1, dtype=np.int64)
     for keys, their_numbers in known:
         have = keys.words.shape[1]
@@ -224,6 +221,13 @@ def extend_group_ids(known: list[tuple[Keys, np.ndarray]], count: int,
         numbers[new] = count + which.ravel()
         count += len(distinct)
     return np.split(numbers, np.cumsum(sizes)[:-1]), count
+
+
+def _stacked(all_keys: list[Keys]) -> tuple[np.ndarray, np.ndarray]:
+    """Every Keys' rows one under another, as wide as the widest, and their lengths."""
+    width = max(k.words.shape[1] for k in all_keys)
+    return (np.concatenate([k.words if k.words.shape[1] == width else _widened(k.words, width) for k in all_keys]),
+            np.concatenate([k.lengths for k in all_keys]))
 
 
 def _rows(words: np.ndarray) -> np.ndarray:
