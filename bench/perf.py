@@ -290,7 +290,7 @@ def measure(n: int, run: int, keep: bool, with_jieba: bool, baseline: bool = Tru
     searcher = Searcher(ours_ix, refresh_seconds=0)
     for q in QUERIES:
         searcher.search(q, limit=10)
-    generation = searcher._current().generation()
+    generation = searcher.generation()
     added = one_report(corpus, seed=1000 + run)
     cpu = children_cpu()
     res["add_one"], _, out = run_measured(index_cmd(corpus, ours_ix))
@@ -300,7 +300,7 @@ def measure(n: int, run: int, keep: bool, with_jieba: bool, baseline: bool = Tru
     started = time.perf_counter()
     assert searcher.search(FIRST_AFTER_ADDING, limit=10).total > 0
     res["first_after_add"] = (time.perf_counter() - started) * 1000
-    assert searcher._current().generation() > generation, "the first answer after adding came from the old state"
+    assert searcher.generation() > generation, "the first answer after adding came from the old state"
     searcher.close()
     res["no_change"] = run_measured(index_cmd(corpus, ours_ix))[0]
     res["no_change_cpu"] = children_cpu() - cpu

@@ -67,8 +67,10 @@ def test_running_server_sees_a_reindex(tmp_path):
     update_index(index, corpus)
     searcher = Searcher(index, refresh_seconds=0)
     assert searcher.search("留守儿童").total == 0
+    before = searcher.generation()
     (corpus / "b.txt").write_text(REPORT_B, encoding="utf-8")
     update_index(index, corpus)
+    assert searcher.generation() > before       # the next search reads the new commit
     assert searcher.search("留守儿童").total == 1
 
 

@@ -200,6 +200,11 @@ class Searcher:
             return False
         return True
 
+    def generation(self) -> int | None:
+        """The index generation this thread's next search reads (a newer commit looked for as a
+        search would)."""
+        return self._current().generation()
+
     def outdated_note(self, view=None) -> str:
         """status.SEARCH_OLD_RULES when the index being searched was read in part by older rules."""
         generation = (view or self._current()).generation()
