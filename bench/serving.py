@@ -13,6 +13,12 @@ memory summed over the tree, PSS and RSS. The clients run on the same machine; t
 reported too. Every figure is the median of the rounds (range); the ratio against the first
 configuration is taken within each round, then its median. The index is only read.
 
+With ``--long N`` the loads are replaced by one: N of the 8 clients ask long queries (LONG: what
+webapp.budget counts expensive, a pasted title or many words) over and over, while the others ask
+the query mix three times each: the mix's p50/p95 and requests/s, and how the long queries fared
+(answered, p50/p95, told the server is busy). It shows whether a few long searches hold up
+everyone else's.
+
 With ``--one-client N`` the loads are replaced by one client asking the query mix N times in a
 row, a new connection per request, from a cold start (no warm-up pass), twice: once asking the
 server to close each connection ("Connection: close", as urllib and bench/perf.py do), once closing
@@ -114,6 +120,63 @@ def load(port: int, keep_alive: bool, rounds: int = 3) -> tuple[list[float], flo
     return times, len(times) / wall
 
 
+# Expensive by webapp.budget's measure (over 30 characters or over 4 words): a title pasted in, many words.
+LONG = ["关于进一步加强农村土地承包经营权流转管理和服务工作的调研报告与对策建议",
+        "社区 养老 服务 中心 建设 资金 不足 问题",
+        "如何推进城乡一体化建设和农村基础设施建设以及社会保障体系的完善",
+        "下岗 职工 再就业 培训 补贴 政策 落实 情况",
+        "计划生育流动人口管理服务工作存在的主要问题和下一步工作打算"]
+
+
+def mixed_load(port: int, long_clients: int, rounds: int = 3) -> dict:
+    """``long_clients`` clients asking LONG over and over while the others ask the query mix
+    ``rounds`` times each, a new connection per request."""
+    done = threading.Event()
+    mix, long, busy = [], [], [0]
+
+    def ask(q: str) -> tuple[int, float]:
+        t = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("GET", path(q))
+        r = conn.getresponse()
+        r.read()
+        conn.close()
+        assert r.status in (200, 503), r.status
+        return r.status, (time.perf_counter() - t) * 1000
+
+    def mix_client(n: int) -> None:
+        qs = [q for _ in range(rounds) for q in QUERIES]
+        for q in qs[n:] + qs[:n]:
+            status, ms = ask(q)
+            assert status == 200, status
+            mix.append(ms)
+
+    def long_client(n: int) -> None:
+        while not done.is_set():
+            status, ms = ask(LONG[n % len(LONG)])
+            n += 1
+            if status == 503:
+                busy[0] += 1
+            else:
+                long.append(ms)
+
+    started = time.perf_counter()
+    talkers = [threading.Thread(target=long_client, args=(n,)) for n in range(long_clients)]
+    for t in talkers:
+        t.start()
+    with ThreadPoolExecutor(CLIENTS - long_clients) as pool:
+        list(pool.map(mix_client, range(CLIENTS - long_clients)))
+    wall = time.perf_counter() - started
+    done.set()
+    for t in talkers:
+        t.join()
+    out = {"p50": percentile(mix, 50), "p95": percentile(mix, 95), "req_s": len(mix) / wall,
+           "long_answered": len(long), "long_busy": busy[0]}
+    if long:
+        out.update(long_p50=percentile(long, 50), long_p95=percentile(long, 95))
+    return out
+
+
 CLOSES = ("server", "client")     # who closes each connection of the lone client
 
 
@@ -142,7 +205,7 @@ def busiest_share(used: dict[int, float], parent: int, parent_serves: bool) -> f
     return max(worker_cpu) / max(sum(worker_cpu), 1e-9)
 
 
-def measure(index: Path, config: str, passes: int = 0, closes: str = "") -> dict:
+def measure(index: Path, config: str, passes: int = 0, closes: str = "", long_clients: int = 0) -> dict:
     variant = config.lstrip("0123456789x")
     workers, threads = (int(x) for x in config.rstrip("ru").split("x"))
     proc, port, cold = start(index, workers, threads, variant)
@@ -153,13 +216,15 @@ def measure(index: Path, config: str, passes: int = 0, closes: str = "") -> dict
             used = {p: cpu_seconds(p) - before.get(p, 0.0) for p in tree_pids(proc.pid)}
             return {"cold_s": cold, "passes": [{"p50": percentile(t, 50), "p95": percentile(t, 95)} for t in runs],
                     "busiest": busiest_share(used, proc.pid, not variant)}
-        for q in QUERIES:       # one warm-up pass, as bench/perf.py's (not every thread sees it)
+        for q in QUERIES + (LONG if long_clients else []):   # one warm-up pass, as bench/perf.py's
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             conn.request("GET", path(q))
             conn.getresponse().read()
             conn.close()
         out = {"cold_s": cold}
-        for mode, keep in (("new", False), ("keep", True)):
+        if long_clients:
+            out["mixed"] = mixed_load(port, long_clients)
+        for mode, keep in () if long_clients else (("new", False), ("keep", True)):
             pids = tree_pids(proc.pid)
             before = {p: cpu_seconds(p) for p in pids}
             client_before = time.process_time()
@@ -223,6 +288,25 @@ def report(results: dict[str, list[dict]], configs: list[str]) -> None:
     sys.stdout.flush()
 
 
+def report_long(results: dict[str, list[dict]], configs: list[str], long_clients: int) -> None:
+    first = configs[0]
+    print(f"\n#### {long_clients} of {CLIENTS} clients asking long queries, the others the query mix (a new connection "
+          f"per request); medians of {len(results[first])} rounds (range)\n")
+    print("| workers×threads | mix p50 ms | mix p95 ms | mix req/s | long answered | long p50 ms | long p95 ms "
+          "| long told busy | PSS sum MB | RSS sum MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for c in configs:
+        runs = [r["mixed"] for r in results[c]]
+        cells = [figure([r[k] for r in runs], f) for k, f in (("p50", "{:.1f}"), ("p95", "{:.1f}"), ("req_s", "{:.0f}"),
+                                                               ("long_answered", "{:.0f}"))]
+        cells += [figure([r[k] for r in runs if k in r], "{:.0f}") if any(k in r for r in runs) else "–"
+                  for k in ("long_p50", "long_p95")]
+        cells += [figure([r["long_busy"] for r in runs], "{:.0f}")]
+        cells += [figure([r[k] for r in results[c]], "{:.0f}") for k in ("pss_mb", "rss_mb")]
+        print(f"| {c} | " + " | ".join(cells) + " |")
+    sys.stdout.flush()
+
+
 def variant_server(variant: str, index: str, port: int, workers: int, threads: int) -> None:
     """The app built and warmed once, then forked workers serving ``variant``'s way (see above)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -279,6 +363,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--one-client", type=int, default=0, metavar="PASSES",
                     help="instead of the 8-client loads: one client, this many passes from a cold start")
+    ap.add_argument("--long", type=int, default=0, metavar="CLIENTS",
+                    help="instead of the 8-client loads: this many of the 8 ask long queries, the others the mix")
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start; index {args.index}")
     results: dict[str, list[dict]] = {c: [] for c in args.configs}
@@ -288,10 +374,15 @@ def main() -> None:
             if args.one_client:        # each from a cold start of its own
                 results[c].append({closes: measure(args.index, c, args.one_client, closes) for closes in CLOSES})
             else:
-                results[c].append(measure(args.index, c))
+                results[c].append(measure(args.index, c, long_clients=args.long))
             print(f"round {n + 1} {c}: " + json.dumps(rounded(results[c][-1])), file=sys.stderr, flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
-    (report_one_client if args.one_client else report)(results, args.configs)
+    if args.one_client:
+        report_one_client(results, args.configs)
+    elif args.long:
+        report_long(results, args.configs, args.long)
+    else:
+        report(results, args.configs)
 
 
 if __name__ == "__main__":

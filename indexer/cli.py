@@ -317,17 +317,14 @@ def cmd_serve(cfg, args) -> int:
     return 0
 
 
-TOTAL_THREADS = 4
-
-
 def serve_threads(asked: int, workers: int) -> int:
-    """Threads per server process: ``asked``, or 4 in all when 0. A process runs one cheap and one
-    expensive search at a time (webapp.budget): two threads keep both lanes busy; more only wait in
-    a lane, and their turns in the GIL slowed the slowest answers (8 clients: p95 54 → 49 ms at
-    100,000 paragraphs, 116 → 103 at 1,000,000; docs/scaling.md, "每个进程的线程数")."""
+    """Threads per server process: ``asked``, or when 0 four for one process, else three: one per
+    search lane (webapp.budget) and one for a request arriving while both are busy (with two, an
+    expensive search waiting for its lane held the last thread and cheap ones queued behind it),
+    no more: waiting threads' turns in the GIL slow the slowest answers (docs/scaling.md)."""
     if asked < 0:
         raise ReportSearchError(f"线程数须为 0（自动）或正整数，而不是 {asked}（--threads 或环境变量 REPORTSEARCH_THREADS）")
-    return asked or max(1, TOTAL_THREADS // workers)
+    return asked or (4 if workers == 1 else 3)
 
 
 def serve_workers(asked: int) -> int:

@@ -31,7 +31,7 @@ SETTINGS = (
     Setting("port", "--port", "REPORTSEARCH_PORT", 5000, int,
             "网页服务端口（search 用它生成结果的链接）", ("serve", "search"), "端口"),
     Setting("threads", "--threads", "REPORTSEARCH_THREADS", 0, int,
-            "网页服务每个进程的线程数；0 为自动：一个进程时 4 个，多个进程时共 4 个、平均分给各进程（2 个进程时每个 2 个）",
+            "网页服务每个进程的线程数；0 为自动：一个进程时 4 个，多个进程时每个 3 个",
             ("serve",), "数目"),
     Setting("workers", "--workers", "REPORTSEARCH_WORKERS", 0, int,
             "网页服务进程数；0 为自动：至少 2 个 CPU 核且系统支持 fork 时 2 个，否则 1 个（Windows 上总是 1 个）",

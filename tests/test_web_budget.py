@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -77,6 +82,44 @@ def test_cheap_searches_do_not_wait_for_a_busy_expensive_lane(seed_index):
     finally:
         lane.release()
     assert client.get("/api/search?q=社区 服务 群众 建设 农村").status_code == 200
+
+
+def test_with_the_default_threads_a_cheap_search_is_answered_while_two_expensive_ones_hold_theirs(seed_index):
+    """Real waitress on 127.0.0.1 with a process's default threads when there are several
+    (indexer.cli.serve_threads): one expensive search in its lane and one waiting for it hold a
+    thread each (here: two waiting while the test holds the lane); a cheap search still finds one.
+    With two threads it queued until the expensive ones gave up."""
+    from waitress.server import create_server
+
+    from indexer.cli import serve_threads
+    app = create_app({"INDEX_DIR": str(seed_index), "TIME_BUDGET": 4.0})
+    server = create_server(app, host="127.0.0.1", port=0, threads=serve_threads(0, workers=2))
+    threading.Thread(target=server.run, daemon=True).start()
+    base = f"http://127.0.0.1:{server.effective_port}/api/search?"
+
+    def ask(q: str) -> int:
+        try:
+            with urllib.request.urlopen(base + urllib.parse.urlencode({"q": q}), timeout=30) as r:
+                return r.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    assert ask("社区") == 200                       # warm: dictionary and index opened
+    lane = app.extensions["reportsearch.lane"]
+    assert lane.acquire(blocking=False)
+    try:
+        costly = [threading.Thread(target=ask, args=("社区 服务 群众 建设 农村",)) for _ in range(2)]
+        for t in costly:
+            t.start()
+        time.sleep(0.3)                             # both taken by server threads, waiting at the lane
+        started = time.monotonic()
+        assert ask("土地流转") == 200
+        assert time.monotonic() - started < 2.0, "the cheap search waited for a thread"
+    finally:
+        lane.release()
+        for t in costly:
+            t.join(30)
+        server.close()
 
 
 def test_cheap_searches_take_turns_and_one_that_waits_its_whole_budget_still_answers(seed_index):

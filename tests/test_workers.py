@@ -289,8 +289,9 @@ def test_a_negative_count_is_one_chinese_line(tmp_path):
     assert not (tmp_path / "none").exists()
 
 
-def test_four_threads_in_all_unless_asked():
+def test_threads_per_process_unless_asked():
     from indexer.cli import serve_threads
     assert serve_threads(0, workers=1) == 4
-    assert serve_threads(0, workers=2) == 2
-    assert serve_threads(3, workers=2) == 3
+    assert serve_threads(0, workers=2) == 3        # a lane each and one for a request while both are busy
+    assert serve_threads(0, workers=3) == 3
+    assert serve_threads(5, workers=2) == 5
