@@ -105,13 +105,23 @@ def test_with_the_default_threads_a_cheap_search_is_answered_while_two_expensive
             return exc.code
 
     assert ask("社区") == 200                       # warm: dictionary and index opened
-    lane = app.extensions["reportsearch.lane"]
+    waiting = []
+
+    class Lane(threading.Semaphore):                # counts the searches that came to it
+        def acquire(self, *args, **kwargs):
+            waiting.append(1)
+            return super().acquire(*args, **kwargs)
+
+    lane = app.extensions["reportsearch.lane"] = Lane(1)
     assert lane.acquire(blocking=False)
     try:
         costly = [threading.Thread(target=ask, args=("社区 服务 群众 建设 农村",)) for _ in range(2)]
         for t in costly:
             t.start()
-        time.sleep(0.3)                             # both taken by server threads, waiting at the lane
+        deadline = time.monotonic() + 10
+        while len(waiting) < 3 and time.monotonic() < deadline:     # both at the lane, on server threads
+            time.sleep(0.01)
+        assert len(waiting) == 3
         started = time.monotonic()
         assert ask("土地流转") == 200
         assert time.monotonic() - started < 2.0, "the cheap search waited for a thread"
@@ -120,6 +130,7 @@ def test_with_the_default_threads_a_cheap_search_is_answered_while_two_expensive
         for t in costly:
             t.join(30)
         server.close()
+        server.task_dispatcher.shutdown()
 
 
 def test_cheap_searches_take_turns_and_one_that_waits_its_whole_budget_still_answers(seed_index):

@@ -137,7 +137,7 @@ def _build(q, subsearcher, weighting) -> _Node:
             if q.minmatch or q.scale:
                 raise _Unsupported("Or with minmatch or scale")
             if weighting is not None and not _binary_or(q, subsearcher):
-                return _preloaded(q, subsearcher, weighting)   # unscored, its documents are the union all the same
+                return _preloaded(q, subsearcher, weighting)
             weigh, combine = (lambda sub: sub.estimate_size(reader)), _union
         else:
             weigh, combine = (lambda sub: 0 - sub.estimate_size(reader)), _intersection
