@@ -89,14 +89,30 @@ def path(q: str) -> str:
     return "/api/search?" + urllib.parse.urlencode({"q": q, "limit": 10})
 
 
+def ask_once(port: int, q: str, headers: dict | None = None) -> tuple[int, bytes]:
+    """One search on a connection of its own: (status, body)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path(q), headers=headers or {})
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
+def client_queries(n: int, rounds: int) -> list[str]:
+    """Client ``n``'s turn through the query mix ``rounds`` times: the clients do not ask the same
+    query at once."""
+    qs = [q for _ in range(rounds) for q in QUERIES]
+    return qs[n:] + qs[:n]
+
+
 def load(port: int, keep_alive: bool, rounds: int = 3) -> tuple[list[float], float]:
     """CLIENTS threads, each asking the query mix ``rounds`` times: (each request's ms, requests/s)."""
     def client(n: int) -> list[float]:
         out = []
         conn = None
-        qs = [q for _ in range(rounds) for q in QUERIES]
-        qs = qs[n:] + qs[:n]                      # the clients do not ask the same query at once
-        for q in qs:
+        for q in client_queries(n, rounds):
             t = time.perf_counter()
             if conn is None:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -136,17 +152,12 @@ def mixed_load(port: int, long_clients: int, rounds: int = 3) -> dict:
 
     def ask(q: str) -> tuple[int, float]:
         t = time.perf_counter()
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        conn.request("GET", path(q))
-        r = conn.getresponse()
-        r.read()
-        conn.close()
-        assert r.status in (200, 503), r.status
-        return r.status, (time.perf_counter() - t) * 1000
+        status, _ = ask_once(port, q)
+        assert status in (200, 503), status
+        return status, (time.perf_counter() - t) * 1000
 
     def mix_client(n: int) -> None:
-        qs = [q for _ in range(rounds) for q in QUERIES]
-        for q in qs[n:] + qs[:n]:
+        for q in client_queries(n, rounds):
             status, ms = ask(q)
             assert status == 200, status
             mix.append(ms)
@@ -188,11 +199,8 @@ def one_client(port: int, passes: int, closes: str) -> list[list[float]]:
         times = []
         for q in QUERIES:
             t = time.perf_counter()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            conn.request("GET", path(q), headers=headers)
-            r = conn.getresponse()
-            assert r.status == 200 and "results" in json.loads(r.read()), r.status
-            conn.close()
+            status, body = ask_once(port, q, headers)
+            assert status == 200 and "results" in json.loads(body), status
             times.append((time.perf_counter() - t) * 1000)
         out.append(times)
     return out
@@ -217,14 +225,12 @@ def measure(index: Path, config: str, passes: int = 0, closes: str = "", long_cl
             return {"cold_s": cold, "passes": [{"p50": percentile(t, 50), "p95": percentile(t, 95)} for t in runs],
                     "busiest": busiest_share(used, proc.pid, not variant)}
         for q in QUERIES + (LONG if long_clients else []):   # one warm-up pass, as bench/perf.py's
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            conn.request("GET", path(q))
-            conn.getresponse().read()
-            conn.close()
+            ask_once(port, q)
         out = {"cold_s": cold}
-        if long_clients:
+        if long_clients:            # instead of the two loads
             out["mixed"] = mixed_load(port, long_clients)
-        for mode, keep in () if long_clients else (("new", False), ("keep", True)):
+        loads = () if long_clients else (("new", False), ("keep", True))
+        for mode, keep in loads:
             pids = tree_pids(proc.pid)
             before = {p: cpu_seconds(p) for p in pids}
             client_before = time.process_time()

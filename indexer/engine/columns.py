@@ -143,7 +143,7 @@ def _numbered(field: str, segments: list, parts: list[tuple], values: bool) -> t
             for name, n in zip(parts[i][2], numbers[i].tolist()):
                 if found[n] is None:
                     found[n] = name.decode("utf-8")
-    _NUMBERED[field] = (dict(zip(segments, (n.astype(np.int32) for n in numbers))), count, found)
+    _NUMBERED[field] = (dict(zip(segments, (n.astype(np.int32, copy=False) for n in numbers))), count, found)
     return numbers, found
 
 
