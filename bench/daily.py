@@ -4,6 +4,7 @@
     python bench/daily.py --sizes 1000000 --days 20
     python bench/daily.py --index DIR --corpus DIR   # start from a copy of an index of DIR
     python bench/daily.py --other ../older-checkout  # that version alongside, day by day
+    python bench/daily.py --batches 25            # the collection indexed a folder at a time instead
 
 A fresh build is one shape of index; the one users search is the one their daily runs made:
 each run adds its reports as a segment of its own, and changing or removing a report deletes
@@ -101,8 +102,31 @@ def month(trees: list[Path], indexes: list[Path], corpus: Path, days: int) -> li
     return res
 
 
-def report(n: int, days: int, names: list[str], res: list[dict]) -> None:
-    print(f"\nN = {n:,}, {days} days (one `reportsearch index` a day)\n")
+def grown(trees: list[Path], indexes: list[Path], corpus: Path, batches: int) -> list[dict]:
+    """Index ``corpus`` a share of its files at a time, ``batches`` runs from an empty index."""
+    files = sorted(p for p in corpus.rglob("*") if p.is_file())
+    staged = OUT / "corpus-staged"
+    shutil.rmtree(staged, ignore_errors=True)
+    res = [{"runs": []} for _ in trees]
+    for b in range(batches):
+        for f in files[len(files) * b // batches:len(files) * (b + 1) // batches]:
+            target = staged / f.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, target)
+        turn = list(range(len(trees)))
+        for k in turn[b % len(turn):] + turn[:b % len(turn)]:
+            started = time.perf_counter()
+            with_code(trees[k], index_cmd(staged.resolve(), indexes[k].resolve()))
+            res[k]["runs"].append(time.perf_counter() - started)
+    for r, tree, index in zip(res, trees, indexes):
+        r["after"] = queries(tree, index)
+    shutil.rmtree(staged)
+    return res
+
+
+def report(n: int, days: int, names: list[str], res: list[dict], batches: int = 0) -> None:
+    print(f"\nN = {n:,}, " + (f"indexed in {batches} runs from empty; first day: one full build\n" if batches
+                             else f"{days} days (one `reportsearch index` a day)\n"))
     print("| | " + " | ".join(names) + " |\n|---|" + "---|" * len(names))
     print("| segments, first day → after | " + " | ".join(f"{r['before'][2]} → {r['after'][2]}" for r in res) + " |")
     print("| query p50 / p95, first day → after (ms) | " + " | ".join(
@@ -120,6 +144,7 @@ def main() -> None:
     ap.add_argument("--index", type=Path, help="an index of --corpus to start from (copied, not changed)")
     ap.add_argument("--corpus", type=Path)
     ap.add_argument("--other", type=Path, help="a checkout of another version, run alongside on a copy of the index")
+    ap.add_argument("--batches", type=int, default=0, help="index the corpus in this many runs from empty instead")
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f} at start")
     trees = [ROOT] + ([args.other.resolve()] if args.other else [])
@@ -135,9 +160,15 @@ def main() -> None:
         indexes = [OUT / f"index-daily-{n}-{k}" for k in range(len(trees))]
         for index in indexes:
             shutil.rmtree(index, ignore_errors=True)
-            shutil.copytree(start, index)
-        res = month(trees, indexes, corpus, args.days)
-        report(n, args.days, ["this checkout"] + ([f"--other ({args.other})"] if args.other else []), res)
+            if not args.batches:
+                shutil.copytree(start, index)
+        if args.batches:
+            res = grown(trees, indexes, corpus, args.batches)
+            for r, tree in zip(res, trees):
+                r["before"] = queries(tree, start)
+        else:
+            res = month(trees, indexes, corpus, args.days)
+        report(n, args.days, ["this checkout"] + ([f"--other ({args.other})"] if args.other else []), res, args.batches)
         for index in indexes:
             shutil.rmtree(index, ignore_errors=True)
 

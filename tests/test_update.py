@@ -212,6 +212,43 @@ def test_a_segment_whose_reports_are_all_removed_leaves_the_index(tmp_path):
     assert ids(index, "土地流转") == {"甲县土地流转工作情况汇报"}
 
 
+def test_a_run_merges_the_smallest_segments_while_the_run_outweighs_them():
+    from indexer.engine.merging import MERGE_MOST, merged_count
+
+    assert merged_count(40, [(30, 30), (60, 60), (500, 500)]) == 2          # 30 ≤ 40, 60 ≤ 70, 500 > 130
+    assert merged_count(40, [(41, 41)]) == 0
+    assert merged_count(40, [(30, 90)]) == 1          # deleted documents go with their segment…
+    assert merged_count(4000, [(4100, 4100)] * 3) == 0
+    # …and what one run writes again is bounded: MERGE_MOST, or 1/8 of the index when that is more.
+    assert MERGE_MOST < 2 * 4100
+    assert merged_count(4200, [(4100, 4100)] * 3) == 1             # 16,500 documents: MERGE_MOST
+    assert merged_count(4200, [(4100, 4100)] * 12) == 1            # 53,400: 1/8 is 6,675
+    assert merged_count(4200, [(4100, 4100)] * 24) == 3            # 102,600: 12,825
+
+
+def test_runs_each_adding_more_than_merge_most_leave_few_segments(tmp_path, monkeypatch):
+    # A folder of reports dropped in at a time: each run's segment is past MERGE_MOST, and such
+    # segments used to pile up, one a run (every query paying for each). Now a run may merge up
+    # to 1/8 of the index, so they are merged as the index grows.
+    from indexer.engine import merging, store
+
+    monkeypatch.setattr(merging, "MERGE_MOST", 1)
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    counts = []
+    for run in range(16):
+        for k in range(2):
+            lines = [f"第{run}批第{k}号工作汇报"] + [f"第{run}批第{k}号报告第{j}段，推进河长制和垃圾分类，完成{j * 7 + run}件。"
+                                                   for j in range(20)]
+            (corpus / f"{run:02}-{k}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        update_index(index, corpus)
+        counts.append(len(store.open_index(index)._segments()))
+    assert counts[-1] <= 9 and max(counts) <= 9, counts          # one a run before: 16
+    update_index(tmp_path / "fresh", corpus)
+    for q in ("河长制", "第3批第1号工作汇报", "第15批"):
+        assert ids(index, q) == ids(tmp_path / "fresh", q), q
+
+
 def test_daily_runs_leave_few_segments_and_find_what_a_fresh_build_finds(tmp_path, monkeypatch):
     # Each run writes its reports as a segment; every query pays for each segment.
     import random
