@@ -207,6 +207,28 @@ def test_block_headers_kept_from_an_earlier_search_give_the_same_top_k(searcher,
     kept.clear()
 
 
+def test_short_lists_are_read_from_their_blocks_once_and_kept_within_their_budget(searcher, monkeypatch):
+    # A segment written by a run that added a folder of reports has most lists short; each query
+    # read each of them again from its blocks.
+    from indexer.engine import kept
+
+    kept.clear()
+    query = Q.And([Q.Term("grams", "ee"), Q.Term("grams", "ff")])       # the rarest two: short lists
+    first = top_k(searcher, query, 20)
+    leaf, other = (r for r, _ in searcher.reader().leaf_readers())
+    assert not kept.is_long(leaf, "grams", b"ee") and not kept.is_long(other, "grams", b"ff")
+    assert kept.posting_list(leaf, "grams", b"ee") is kept.posting_list(leaf, "grams", b"ee", weights=False)
+    assert top_k(searcher, query, 20) == first
+    assert [d for _, d in first[0]] == [d for _, d in brute(searcher, query, 20)[0]]
+    kept.clear()
+    kept.posting_list(leaf, "grams", b"ee")
+    monkeypatch.setattr(kept._short, "budget", kept._short.size + 10)
+    kept.posting_list(leaf, "grams", b"ff")                 # a shorter list: it fits, ee's goes
+    assert list(kept._short.entries) == [(leaf.segment().segment_id(), "grams", b"ff")]
+    assert kept._short.size <= kept._short.budget
+    kept.clear()
+
+
 def test_asking_one_ranking_for_more_gives_what_a_fresh_top_k_gives(searcher):
     from indexer.engine.topk import Ranking
 
