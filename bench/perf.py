@@ -266,7 +266,7 @@ def measure(n: int, run: int, keep: bool, with_jieba: bool, baseline: bool = Tru
     from indexer.search.searcher import Searcher
     searcher = Searcher(ours_ix)
     ours_q = latencies(lambda q: searcher.search(q, limit=10), QUERIES)
-    # The same, every long posting list read afresh (none kept from an earlier query).
+    # The same, every posting list read afresh (none kept from an earlier query, long or short).
     unkept_q = latencies(lambda q: searcher.search(q, limit=10), QUERIES, before=kept.clear)
     dated_q = latencies(lambda q: searcher.search(q, limit=10, sort="date"), QUERIES)
     topic_q = latencies(lambda q: searcher.search(q, limit=10), TOPICS)
