@@ -610,7 +610,8 @@ def test_a_figure_written_as_a_number_of_its_own_ranks_before_one_inside_a_longe
 def test_the_exact_pass_reads_each_candidate_once_however_often_it_asks_for_more(tmp_path, monkeypatch):
     # Few paragraphs say 社区服务中心; many have its bigrams apart. The exact pass asks the engine
     # for more candidates until the page is full or none are left: each is read from the store
-    # and checked on its text once, not again on every try.
+    # and checked on its text once, not again on every try, and the query's lists are read for one
+    # ranking, asked again for more.
     from indexer.engine.view import IndexView
     from indexer.search import run as running
 
@@ -621,9 +622,13 @@ def test_the_exact_pass_reads_each_candidate_once_however_often_it_asks_for_more
     read = []
     monkeypatch.setattr(IndexView, "stored_fields", lambda self, docnum, _read=IndexView.stored_fields:
                         (self is self.exact_tier and read.append(docnum)) or _read(self, docnum))
+    rankings = []
+    monkeypatch.setattr(IndexView, "ranker", lambda self, *args, _ranker=IndexView.ranker:
+                        (self is self.exact_tier and rankings.append(args)) or _ranker(self, *args))
     page = s.search("“社区服务中心”", limit=10)
     assert sorted(h.text for h in page.hits) == sorted(verbatim)
     assert len(set(read)) == len(verbatim + apart) and len(read) == len(set(read))     # read, once
+    assert len(rankings) == 1
 
 
 def test_date_order_of_reports_without_dates_is_their_relevance_order(tmp_path):

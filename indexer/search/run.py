@@ -220,8 +220,9 @@ class SearchRun:
         if rerank or figures:
             k = max(k, RERANK_LIMIT + 1)
         confirmed = {}      # docnum → (doc, norm, content) or None: each candidate read once over the tries
+        ranker = view.ranker(exact)         # and the lists read once
         while True:
-            ranked, exhausted = ties.top_k(view, exact, k)
+            ranked, exhausted = ties.top_k(view, exact, k, ranker=ranker)
             picked.clear()          # after: a search out of time keeps the hits of the last pass
             # Alternatives (OR) and figures make _rarest no bound; then whether the tier is small
             # enough is known here, and must not depend on the page size.

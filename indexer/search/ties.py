@@ -14,11 +14,12 @@ from itertools import groupby
 from indexer.search.ranking import TIE_READ_LIMIT, stored_score
 
 
-def top_k(view, query, k: int, mask: set[int] | None = None) -> tuple[list[tuple[float, int]], bool]:
+def top_k(view, query, k: int, mask: set[int] | None = None, ranker=None) -> tuple[list[tuple[float, int]], bool]:
     """The k best (score, docnum), best first, equal scores by position, and whether they are
-    every match (as ``view.top_k``)."""
+    every match (as ``view.top_k``). ``ranker``: the query's ``view.ranker`` from an earlier call
+    (asking again for more reuses what it read)."""
     ask = k + 1
-    ranker = view.ranker(query, mask)
+    ranker = ranker or view.ranker(query, mask)
     while True:
         ranked, exhausted = ranker(ask)
         cut_open = (len(ranked) > k and stored_score(ranked[-1][0]) == stored_score(ranked[k - 1][0])) if k else False
