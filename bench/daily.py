@@ -78,6 +78,16 @@ def queries(tree: Path, index: Path) -> tuple[float, float, int]:
     return percentile(values, 50), percentile(values, 95), segments
 
 
+def index_in_turn(trees: list[Path], indexes: list[Path], corpus: Path, step: int, res: list[dict]) -> None:
+    """One `reportsearch index` of ``corpus`` with each tree's code into its index, timed whole;
+    the trees take turns to go first (a busy machine's slow spells then fall on all of them)."""
+    turn = list(range(len(trees)))
+    for k in turn[step % len(turn):] + turn[:step % len(turn)]:
+        started = time.perf_counter()
+        with_code(trees[k], index_cmd(corpus.resolve(), indexes[k].resolve()))
+        res[k]["runs"].append(time.perf_counter() - started)
+
+
 def month(trees: list[Path], indexes: list[Path], corpus: Path, days: int) -> list[dict]:
     added = corpus / "daily"
     shutil.rmtree(added, ignore_errors=True)
@@ -91,11 +101,7 @@ def month(trees: list[Path], indexes: list[Path], corpus: Path, days: int) -> li
             changed.write_text(changed.read_text(encoding="utf-8") + f"\n第{day}天补充：工作持续推进。\n", encoding="utf-8")
         if day % 5 == 0 and len(mine) > 4:
             mine.pop(0).unlink()
-        turn = list(range(len(trees)))
-        for k in turn[day % len(turn):] + turn[:day % len(turn)]:
-            started = time.perf_counter()
-            with_code(trees[k], index_cmd(corpus.resolve(), indexes[k].resolve()))
-            res[k]["runs"].append(time.perf_counter() - started)
+        index_in_turn(trees, indexes, corpus, day, res)
     for r, tree, index in zip(res, trees, indexes):
         r["after"] = queries(tree, index)
     shutil.rmtree(added)
@@ -113,11 +119,7 @@ def grown(trees: list[Path], indexes: list[Path], corpus: Path, batches: int) ->
             target = staged / f.relative_to(corpus)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(f, target)
-        turn = list(range(len(trees)))
-        for k in turn[b % len(turn):] + turn[:b % len(turn)]:
-            started = time.perf_counter()
-            with_code(trees[k], index_cmd(staged.resolve(), indexes[k].resolve()))
-            res[k]["runs"].append(time.perf_counter() - started)
+        index_in_turn(trees, indexes, staged, b, res)
     for r, tree, index in zip(res, trees, indexes):
         r["after"] = queries(tree, index)
     shutil.rmtree(staged)
