@@ -75,8 +75,8 @@ def is_long(reader, fieldname: str, btext: bytes) -> bool:
 
 def posting_list(reader, fieldname: str, btext: bytes, weights: bool = True) -> postings.PostingList:
     """The term's list in this segment, decoded (deleted documents included); a long one is read
-    as the index step wrote it decoded (indexer.engine.decoded), or else kept (with its weights,
-    whatever ``weights`` says) and read once."""
+    as the index step wrote it decoded (indexer.engine.decoded), or else kept and read once; a
+    short one is kept too, apart. Kept lists have their weights, whatever ``weights`` says."""
     if not is_long(reader, fieldname, btext):
         return _short_list(reader, fieldname, btext, weights)
     written = decoded.posting_list(reader, fieldname, btext)
