@@ -35,6 +35,9 @@ SHORT_BUDGET = 8 * 1024 * 1024  # short lists: bytes of arrays and of the object
 SHORT_OVERHEAD = 1536           # bytes a kept short list takes beyond its arrays (measured: six arrays, a key)
 
 
+_lock = threading.Lock()
+
+
 class _Lru:
     """Values by key, the least recently used dropped once their bytes pass ``budget``."""
 
@@ -42,13 +45,19 @@ class _Lru:
         self.entries: "OrderedDict[tuple, object]" = OrderedDict()
         self.size, self.budget, self.overhead = 0, budget, overhead
 
-    def get(self, key):
-        got = self.entries.get(key)
-        if got is not None:
-            self.entries.move_to_end(key)
+    def kept(self, key: tuple, make):
+        """``make()``, made once for ``key`` and kept while the budget holds it."""
+        with _lock:
+            got = self.entries.get(key)
+            if got is not None:
+                self.entries.move_to_end(key)
+                return got
+        got = make()
+        with _lock:
+            self._put(key, got)
         return got
 
-    def put(self, key, value) -> None:
+    def _put(self, key, value) -> None:
         size = _bytes(value) + self.overhead
         if key in self.entries or size > self.budget:
             return
@@ -65,7 +74,6 @@ class _Lru:
 
 _long, _short = _Lru(BUDGET), _Lru(SHORT_BUDGET, SHORT_OVERHEAD)
 _kept = _long.entries
-_lock = threading.Lock()
 
 
 def is_long(reader, fieldname: str, btext: bytes) -> bool:
@@ -78,7 +86,12 @@ def posting_list(reader, fieldname: str, btext: bytes, weights: bool = True) -> 
     as the index step wrote it decoded (indexer.engine.decoded), or else kept and read once; a
     short one is kept too, apart. Kept lists have their weights, whatever ``weights`` says."""
     if not is_long(reader, fieldname, btext):
-        return _short_list(reader, fieldname, btext, weights)
+        if getattr(reader, "segment", None) is None:        # not one segment's: nothing to key it by
+            return postings.read_term(reader, fieldname, btext, weights)
+        # Few are worth keeping alone, but a segment written by a run that added a folder of reports
+        # has its middling words' lists short, and a query reads one from each such segment.
+        return _short.kept((reader.segment().segment_id(), fieldname, btext),
+                           lambda: postings.read_term(reader, fieldname, btext))
     written = decoded.posting_list(reader, fieldname, btext)
     if written is not None:
         return written
@@ -89,39 +102,7 @@ def remember(reader, fieldname: str, btext: bytes, kind, make):
     """``make()`` for a long list of a segment (or a column of it: its documents' field lengths),
     made once and kept; ``make`` returns an array, a tuple of arrays or a PostingList (which the
     caller must not change)."""
-    got = get(reader, fieldname, btext, kind)
-    if got is None:
-        got = make()
-        put(reader, fieldname, btext, kind, got)
-    return got
-
-
-def get(reader, fieldname: str, btext: bytes, kind):
-    """What was kept of a long list of this segment under ``kind``, or None."""
-    with _lock:
-        return _long.get((reader.segment().segment_id(), fieldname, btext, kind))
-
-
-def put(reader, fieldname: str, btext: bytes, kind, value) -> None:
-    """Keep ``value`` (an array or a tuple of arrays, not to be changed) for a long list."""
-    with _lock:
-        _long.put((reader.segment().segment_id(), fieldname, btext, kind), value)
-
-
-def _short_list(reader, fieldname: str, btext: bytes, weights: bool) -> postings.PostingList:
-    """A short list, read from its blocks, kept apart from the long ones: few are worth keeping
-    alone, but a segment written by a run that added a folder of reports has its middling words'
-    lists short, and a query reads one from each such segment (a zlib and a pickle call a block)."""
-    if getattr(reader, "segment", None) is None:
-        return postings.read_term(reader, fieldname, btext, weights)
-    key = (reader.segment().segment_id(), fieldname, btext)
-    with _lock:
-        got = _short.get(key)
-    if got is None:
-        got = postings.read_term(reader, fieldname, btext)
-        with _lock:
-            _short.put(key, got)
-    return got
+    return _long.kept((reader.segment().segment_id(), fieldname, btext, kind), make)
 
 
 def _bytes(value) -> int:
