@@ -28,6 +28,8 @@ class Document:
     # A file that already knows its report boundaries (one report per CSV row)
     # sets this, and report splitting is skipped.
     reports: list["Report"] | None = None
+    # A file that holds files (a .zip): each read as a file of its own, cleaned and split apart.
+    parts: list["Document"] | None = None
 
 
 @dataclass

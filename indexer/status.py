@@ -41,8 +41,9 @@ VERSION = 1
 # or percent sign inside a token is indexed (3.5 → 35, 1+N → 1n, 5%左右 → 5左: indexer.text.bridges);
 # 10: that bigram is marked as across the mark (3.5 is no longer the 35 of 2035年); 11: .ofd files are
 # read (skipped before), and segments hold their long posting lists decoded (indexer.engine.decoded);
-# 12: a CSV's header is found below the title and notice rows above it, as a spreadsheet's.
-READING_RULES = 12
+# 12: a CSV's header is found below the title and notice rows above it, as a spreadsheet's; 13: .rtf,
+# .odt, .pptx, .et and .zip files, and RTF or Word 2003 XML under a .doc name, are read (skipped before).
+READING_RULES = 13
 OLD_RULES = ("部分文件是按旧版本的读取规则读入的（如地区名尚未统一为全称）；"
              "运行 reportsearch index --rebuild 可按新规则重读全部文件")
 # Said with every search of such an index: a query the new rules answer (a figure such as 3.5%) may

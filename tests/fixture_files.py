@@ -1,5 +1,6 @@
 """Real files made by the tests: a corpus folder of text reports, indexed (``corpus_index``),
-and files of each format: Word via python-docx, PDF via reportlab.
+and files of each format: Word via python-docx, PDF via reportlab, OpenDocument and PowerPoint
+as the XML their writers put in a zip.
 
 reportlab's built-in CID font STSong-Light writes Chinese with a real text layer and needs no
 font file, so these PDFs are read back exactly as a user's exported PDF would be.
@@ -103,3 +104,58 @@ def make_zip_bomb(megabytes: int = 20) -> bytes:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", b"\0" * (megabytes * 1024 * 1024))
     return buf.getvalue()
+
+
+ODF_NAMESPACES = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+      'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+      'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+      'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+      'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+      'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"')
+
+
+def make_odt(body: str, styles: str = "", meta: str | None = None, kind: str = "text",
+             prolog: str = "") -> bytes:
+    """An OpenDocument file: ``body`` is the XML inside office:text (or office:``kind``)."""
+    content = (f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<office:document-content {ODF_NAMESPACES}>'
+               f"<office:automatic-styles>{styles}</office:automatic-styles>"
+               f"<office:body><office:{kind}>{body}</office:{kind}></office:body></office:document-content>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", content)
+        if meta is not None:
+            archive.writestr("meta.xml", f'<office:document-meta {ODF_NAMESPACES}><office:meta>{meta}</office:meta>'
+                                         "</office:document-meta>")
+    return out.getvalue()
+
+
+_A = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+_P = 'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
+_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+
+
+def slide_shape(lines: list[str], placeholder: str | None = None) -> str:
+    """A slide's text shape, one paragraph a line; ``placeholder``: title, ctrTitle, body …"""
+    ph = f'<p:nvPr><p:ph type="{placeholder}"/></p:nvPr>' if placeholder else "<p:nvPr/>"
+    paragraphs = "".join(f"<a:p><a:r><a:t>{line}</a:t></a:r></a:p>" for line in lines)
+    return (f"<p:sp><p:nvSpPr><p:cNvPr id='2' name='x'/><p:cNvSpPr/>{ph}</p:nvSpPr>"
+            f"<p:txBody>{paragraphs}</p:txBody></p:sp>")
+
+
+def make_pptx(slides: dict[str, str], order: list[str]) -> bytes:
+    """A presentation whose slide files are listed in ``order`` (names in the archive need not agree)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        ids = "".join(f'<p:sldId id="{256 + n}" r:id="rId{n}"/>' for n, _ in enumerate(order))
+        archive.writestr("ppt/presentation.xml",
+                         f"<p:presentation {_P} {_R}><p:sldIdLst>{ids}</p:sldIdLst></p:presentation>")
+        rels = "".join(f'<Relationship Id="rId{n}" Type="slide" Target="slides/{name}"/>'
+                       for n, name in enumerate(order))
+        archive.writestr("ppt/_rels/presentation.xml.rels",
+                         f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}'
+                         "</Relationships>")
+        for name, tree in slides.items():
+            archive.writestr(f"ppt/slides/{name}",
+                             f"<p:sld {_A} {_P} {_R}><p:cSld><p:spTree>{tree}</p:spTree></p:cSld></p:sld>")
+    return out.getvalue()

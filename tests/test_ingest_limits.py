@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from fixture_files import make_odt, make_pptx, slide_shape
 
 from indexer.cli import print_summary
 
@@ -98,6 +99,28 @@ def test_docx_paragraphs_are_capped_and_said(monkeypatch):
         doc = read_document(_docx([f"第{n}段，推进乡村振兴。" for n in range(300)]), "many.docx")
     assert len(doc.blocks) == 100
     assert notes == ["段落过多（约 300 个），只索引前 100 个，其余约 200 个已跳过"]
+
+
+def _many(suffix: str, paragraphs: list[str]) -> bytes:
+    """An .rtf, .odt or .pptx holding these paragraphs (the slides: one text box each)."""
+    if suffix == ".rtf":
+        escaped = ["".join("\\u%d?" % ord(c) for c in p) for p in paragraphs]
+        return ("{\\rtf1\\ansi\\uc1 " + "".join(p + "\\par " for p in escaped) + "}").encode("ascii")
+    if suffix == ".odt":
+        return make_odt("".join(f"<text:p>{p}</text:p>" for p in paragraphs))
+    return make_pptx({"slide1.xml": "".join(slide_shape([p]) for p in paragraphs)}, ["slide1.xml"])
+
+
+@pytest.mark.parametrize("suffix", [".rtf", ".odt", ".pptx"])
+def test_office_paragraphs_are_capped_and_said_and_their_text_limited(monkeypatch, suffix):
+    monkeypatch.setattr(limits, "MAX_PARAGRAPHS_PER_FILE", 100)
+    with limits.noting() as notes:
+        doc = read_document(_many(suffix, [f"第{n}段，推进乡村振兴。" for n in range(300)]), "many" + suffix)
+    assert len(doc.blocks) == 100 and doc.blocks[-1] == "第99段，推进乡村振兴。"
+    assert notes == ["段落过多（300 个），只索引前 100 个，其余 200 个已跳过"]
+    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 5_000)
+    with pytest.raises(UnreadableFile, match="正文过长"):
+        read_document(_many(suffix, ["很长的正文。" * 100] * 20), "long" + suffix)
 
 
 def test_docx_text_is_limited_like_a_text_file(monkeypatch):

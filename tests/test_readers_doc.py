@@ -147,7 +147,6 @@ def flags(data: bytes) -> int:
     ("a.doc", lambda d: with_fib(d, 0x02, 104), "Word 6.0/95"),
     ("a.doc", lambda d: b"\xdb\xa5" + d[2:200], "Word 6.0/95"),
     ("a.doc", lambda d: b"\xd0\xcf\x11\xe0 not a report", "损坏或不完整"),
-    ("a.doc", lambda d: b"{\\rtf1\\ansi\\ansicpg936 \\f0 text}", "RTF"),
     ("a.doc", lambda d: b'<?xml version="1.0"?><?mso-application progid="Word.Document"?><w:wordDocument>',
      "Word 2003 XML"),
     ("a.doc", lambda d: bytes(range(256)) * 4, "不是可识别的 Word 文档"),

@@ -25,6 +25,7 @@ SHEETS = Path(__file__).parent / "fixtures" / "sheets"
 POSITIONS = "宜春市2018年遴选公务员职位表.xlsx"     # a title row, then the header; 备注 holds sentences
 HIRED = "中国人民银行2023年度拟录用公务员名单.xls"      # "附件1", a title row, then the header
 PRICES = "万载县2023年10月价格行情.xls"                # a title row; two empty sheets
+WPS_HIRED = "国家发展和改革委员会2023年度拟录用公务员名单.et"  # WPS 表格 (.et): BIFF8 and a stream of WPS's own
 
 BODY_A = "马边县今年新建学校三所，控辍保学成效明显。\n二、下一步打算\n继续推进义务教育均衡发展。"
 BODY_B = "攸县为全县留守儿童建立成长档案，每周开展一次关爱活动。"
@@ -150,6 +151,14 @@ def test_an_xls_reads_serial_dates_as_the_csv_path_does():
     assert [(r.title, r.meta["date"], r.meta["place"]) for r in reports] == [
         ("马边县教育工作汇报", "2024-02-01", "马边彝族自治县"), ("攸县留守儿童关爱情况汇报", "2023-05-06", "攸县")]
     assert [b.text for b in reports[0].blocks][1] == "二、下一步打算"
+
+
+def test_a_wps_spreadsheet_is_read_as_an_xls():
+    reports = file_reports(reports_xls(), "汇总.et")
+    assert [r.title for r in reports] == ["马边县教育工作汇报", "攸县留守儿童关爱情况汇报"]
+    # A real .et saved by WPS: its sheet is read (a list of names, so no report text column).
+    with pytest.raises(UnreadableFile, match="现有列：序号、拟录用职位、姓名、性别、准考证号、学位、毕业院校、工作单位"):
+        file_reports(fixture(WPS_HIRED), WPS_HIRED)
 
 
 def test_rows_past_the_limit_are_counted_not_indexed(monkeypatch):

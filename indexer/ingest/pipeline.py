@@ -38,6 +38,8 @@ def file_document(data: bytes, source: str, **options) -> Document:
 
 def document_edges(doc: Document) -> set[str]:
     """The document's candidate furniture lines (see ``furniture``)."""
+    if doc.parts is not None:
+        return set().union(*(document_edges(part) for part in doc.parts))
     return set() if doc.reports is not None else edge_lines(doc.blocks)
 
 
@@ -49,6 +51,8 @@ def document_reports(doc: Document, source: str, furniture: frozenset[str] = fro
     learnt set only through its candidates, which the index keeps per file: that is what lets
     an incremental run tell which unchanged files a change of the set touches.
     """
+    if doc.parts is not None:
+        return [report for part in doc.parts for report in document_reports(part, part.source, furniture)]
     if doc.reports is not None:
         reports = doc.reports
     else:

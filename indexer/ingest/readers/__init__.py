@@ -32,6 +32,9 @@ READERS: dict[str, tuple[str, str]] = {
     ".docx": ("docx", "read_docx"),
     ".doc": ("doc", "read_doc"),
     ".wps": ("doc", "read_wps"),
+    ".rtf": ("rtf", "read_rtf"),
+    ".odt": ("odt", "read_odt"),
+    ".pptx": ("pptx", "read_pptx"),
     ".pdf": ("pdf", "read_pdf"),
     ".ofd": ("ofd", "read_ofd"),
     ".csv": ("tabular", "read_csv"),
@@ -40,6 +43,8 @@ READERS: dict[str, tuple[str, str]] = {
     ".jsonl": ("tabular", "read_jsonl"),
     ".xlsx": ("sheets", "read_sheets"),
     ".xls": ("sheets", "read_sheets"),
+    ".et": ("sheets", "read_sheets"),        # WPS 表格: the .xls format (BIFF8) with a stream of WPS's own
+    ".zip": ("archive", "read_zip"),
 }
 
 
@@ -52,15 +57,10 @@ def reader_for(suffix: str) -> Reader | None:
 
 # Files a user plausibly drops into the corpus that we recognise but cannot read.
 KNOWN_UNSUPPORTED = {
-    ".rtf": "RTF 格式暂不支持，请另存为 .txt",
-    ".et": "WPS 表格（.et）暂不支持，请另存为 .xlsx 或 CSV（UTF-8）",
-    ".ppt": "演示文稿暂不支持，请另存为 PDF",
-    ".pptx": "演示文稿暂不支持，请另存为 PDF",
-    ".odt": "OpenDocument 文本暂不支持，请另存为 .docx",
+    ".ppt": "旧版演示文稿（.ppt）暂不支持，请用 PowerPoint 或 WPS 另存为 .pptx 或 PDF",
     ".caj": "CAJ 格式暂不支持，请另存为 PDF",
-    ".zip": "压缩包不会自动解压，请先解压到语料目录",
-    ".rar": "压缩包不会自动解压，请先解压到语料目录",
-    ".7z": "压缩包不会自动解压，请先解压到语料目录",
+    ".rar": "RAR 压缩包暂不支持，请先解压到语料目录（.zip 压缩包会直接读取）",
+    ".7z": "7z 压缩包暂不支持，请先解压到语料目录（.zip 压缩包会直接读取）",
 }
 
 MAX_FILE_BYTES = 64 * 1024 * 1024

@@ -8,9 +8,10 @@ with " | ", one block per table, as the .docx reader does), fields keep their re
 their instruction. Which paragraph mark ends a table row, and which paragraphs sit in a cell, is
 read from the paragraph properties.
 
-Offices often save HTML, RTF, plain text or .docx under a .doc name, so a file is read by what it
-holds, not by its name. Parsing needs no decompression and allocates at most the file's streams
-and its ccpText characters, so it runs in-process (unlike PDFs, see readers.isolate).
+Offices often save HTML, RTF, Word 2003 XML, plain text or .docx under a .doc name (and an .rtf
+may hold any of them), so a file is read by what it holds, not by its name. Parsing needs no decompression and
+allocates at most the file's streams and its ccpText characters, so it runs in-process (unlike
+PDFs, see readers.isolate).
 """
 from __future__ import annotations
 
@@ -27,8 +28,6 @@ LINE_BREAK, PAGE_BREAK, COLUMN_BREAK = "\x0b", "\x0c", "\x0e"
 FIELD_BEGIN, FIELD_SEPARATOR, FIELD_END = "\x13", "\x14", "\x15"
 
 LOCK_FILE = "这是 Office 打开文档时留下的临时锁定文件（~$ 开头），不含正文，已跳过"
-RTF = "内容是 RTF 格式（不是 Word 97–2003 文档），暂不支持，请用 Word 或 WPS 另存为 .docx"
-WORD_XML = "内容是 Word 2003 XML 格式，暂不支持，请用 Word 或 WPS 另存为 .docx"
 NOT_WORD = "不是可识别的 Word 文档（文件内容不是 Word 97–2003 格式），已跳过"
 WPS_OTHER = "这个 .wps 文件不是 Word 兼容格式（可能是早期 WPS 专有格式），暂不支持，请用 WPS 另存为 .docx"
 _OTHER_OFFICE = {"Workbook": "Excel 表格", "Book": "Excel 表格", "PowerPoint Document": "演示文稿"}
@@ -59,6 +58,8 @@ def sniff(data: bytes) -> str:
         return "mhtml"
     if head.startswith((b"<html", b"<!doctype html", b"<head", b"<body", b"<meta", b"<!--")):
         return "html"
+    if head.startswith(b"<w:worddocument"):
+        return "wordxml"
     if head.startswith(b"<?xml"):
         if b"<w:worddocument" in head or b'progid="word.document"' in head:
             return "wordxml"
@@ -70,16 +71,18 @@ def sniff(data: bytes) -> str:
 
 
 def read_doc(data: bytes, source: str) -> Document:
-    """A .doc file, read by what it holds (Word 97–2003, .docx, HTML, MHTML or plain text)."""
-    return _read(data, source, NOT_WORD)
+    """A .doc file, read by what it holds (Word 97–2003, .docx, RTF, Word 2003 XML, HTML, MHTML or
+    plain text)."""
+    return read_by_content(data, source, NOT_WORD)
 
 
 def read_wps(data: bytes, source: str) -> Document:
     """A .wps file: WPS Office writes the Word 97–2003 format under this name; others are refused."""
-    return _read(data, source, WPS_OTHER)
+    return read_by_content(data, source, WPS_OTHER)
 
 
-def _read(data: bytes, source: str, not_word: str) -> Document:
+def read_by_content(data: bytes, source: str, not_word: str) -> Document:
+    """Whatever a word processor's file holds, read as what it is; ``not_word`` says why not."""
     name = source.replace("\\", "/").rsplit("/", 1)[-1]
     kind = sniff(data)
     if name.startswith("~$") and kind != "ole" and len(data) < 4096:
@@ -96,9 +99,11 @@ def _read(data: bytes, source: str, not_word: str) -> Document:
         from indexer.ingest.readers.mhtml import read_mhtml
         return read_mhtml(data, source)
     if kind == "rtf":
-        raise UnreadableFile(RTF)
+        from indexer.ingest.readers.rtf import read_rtf
+        return read_rtf(data, source)
     if kind == "wordxml":
-        raise UnreadableFile(WORD_XML)
+        from indexer.ingest.readers.wordxml import read_wordxml
+        return read_wordxml(data, source)
     if kind == "text":
         from indexer.ingest.readers.text import read_text
         return read_text(data, source)

@@ -15,8 +15,8 @@ from indexer.errors import UnreadableFile
 from indexer.model import Document
 from indexer.ingest.readers import OLE_MAGIC, limits
 
-_HEADING_STYLE = re.compile(r"^(heading|标题)\s*(\d)$", re.I)
-_TITLE_STYLE = re.compile(r"^(title|标题)$", re.I)
+HEADING_STYLE = re.compile(r"^(heading|标题)\s*(\d)$", re.I)
+TITLE_STYLE = re.compile(r"^(title|标题)$", re.I)
 _CJK_EDGE = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 
@@ -32,7 +32,7 @@ def check_zip(data: bytes, kind: str = "Word 文件") -> set[str]:
         raise UnreadableFile(f"{kind}已损坏或不完整（不是有效的 zip 压缩包）") from None
 
 
-def _joined(left: str, right: str) -> str:
+def joined_title(left: str, right: str) -> str:
     """Two lines of one title: no space between Chinese characters."""
     return left + right if _CJK_EDGE.match(left[-1:]) and _CJK_EDGE.match(right[:1]) else f"{left} {right}"
 
@@ -43,7 +43,7 @@ def _heading_level(paragraph) -> int:
     for _ in range(5):                       # follow a custom style to the heading style it is based on
         if style is None:
             break
-        m = _HEADING_STYLE.match((style.name or "").strip())
+        m = HEADING_STYLE.match((style.name or "").strip())
         if m:
             return max(1, int(m.group(2)))
         levels = style.element.xpath("./w:pPr/w:outlineLvl/@w:val")
@@ -101,9 +101,9 @@ def read_docx(data: bytes, source: str) -> Document:
             lines = [line.strip() for line in item.text.split("\n") if line.strip()]
             if not lines:
                 continue
-            if _TITLE_STYLE.match(style.strip()) and (not doc.title or title_end == len(doc.blocks)):
+            if TITLE_STYLE.match(style.strip()) and (not doc.title or title_end == len(doc.blocks)):
                 # a title set in two Title paragraphs in a row (2026年河南省 / 政府工作报告) is one
-                doc.title = _joined(doc.title, " ".join(lines)) if doc.title else " ".join(lines)
+                doc.title = joined_title(doc.title, " ".join(lines)) if doc.title else " ".join(lines)
                 title_end = len(doc.blocks)
                 continue
             if _heading_level(item):

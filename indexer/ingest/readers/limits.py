@@ -114,9 +114,14 @@ def cap_blocks(blocks: list, kind: str = "段落") -> list:
     """The first MAX_PARAGRAPHS_PER_FILE blocks, noting how many were left out."""
     if len(blocks) <= MAX_PARAGRAPHS_PER_FILE:
         return blocks
-    note(f"{kind}过多（{len(blocks)} 个），只索引前 {MAX_PARAGRAPHS_PER_FILE} 个，其余 "
-         f"{len(blocks) - MAX_PARAGRAPHS_PER_FILE} 个已跳过")
+    note_left_out(MAX_PARAGRAPHS_PER_FILE, len(blocks) - MAX_PARAGRAPHS_PER_FILE, kind)
     return blocks[:MAX_PARAGRAPHS_PER_FILE]
+
+
+def note_left_out(kept: int, left_out: int, kind: str = "段落") -> None:
+    """Say that a file had more blocks than MAX_PARAGRAPHS_PER_FILE (readers that count the rest
+    without keeping them, so a hostile file cannot fill memory with them)."""
+    note(f"{kind}过多（{kept + left_out} 个），只索引前 {kept} 个，其余 {left_out} 个已跳过")
 
 
 def check_zip(zf: zipfile.ZipFile, packed_size: int) -> None:

@@ -1,0 +1,176 @@
+"""OpenDocument text (.odt, as LibreOffice, WPS and 永中 save it): paragraphs and tables in order.
+
+An .odt is a zip archive; content.xml holds the body. Read like a .docx: ``text:h`` is a heading,
+a paragraph in the Title style (or an automatic style derived from it) gives the title, a line
+break starts a paragraph, each table is one block with a line per row and its cells joined with
+" | ". Lists are read through; notes, annotations, text boxes and frames, tracked deletions and
+the table of contents are not text of the document. The creation date comes from meta.xml.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+
+from lxml import etree
+
+from indexer.errors import UnreadableFile
+from indexer.ingest.metadata import normalize_date
+from indexer.ingest.readers import limits
+from indexer.ingest.readers.docx import TITLE_STYLE, check_zip, joined_title
+from indexer.model import Document
+
+KIND = "OpenDocument 文件"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
+# Untrusted XML: no entities expanded, nothing fetched, no huge trees.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=False)
+# Inside a paragraph, elements whose text is not the paragraph's.
+_NOT_TEXT = {_TEXT + "note", _OFFICE + "annotation", _TEXT + "tracked-changes", _TEXT + "ruby-text"}
+# Whole blocks that are not the document's text.
+_SKIPPED_BLOCKS = {_TEXT + "table-of-content", _TEXT + "tracked-changes", _TEXT + "sequence-decls",
+                   _OFFICE + "forms", _TEXT + "illustration-index", _TEXT + "alphabetical-index"}
+_DRAWING = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+
+
+def _inline(element, out: list[str]) -> None:
+    """The text of a paragraph's content, spaces, tabs and line breaks included."""
+    if element.text:
+        out.append(element.text)
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str):
+            pass                                # a comment, processing instruction or unexpanded entity
+        elif tag == _TEXT + "s":
+            count = child.get(_TEXT + "c", "1")
+            out.append(" " * (min(int(count), 100) if count.isdigit() else 1))
+        elif tag == _TEXT + "tab":
+            out.append("\t")
+        elif tag == _TEXT + "line-break":
+            out.append("\n")
+        elif tag not in _NOT_TEXT and not tag.startswith(_DRAWING):
+            _inline(child, out)
+        if child.tail:
+            out.append(child.tail)
+
+
+def _text(element) -> str:
+    out: list[str] = []
+    _inline(element, out)
+    return "".join(out)
+
+
+class _Body:
+    def __init__(self, title_styles: set[str]):
+        self.title_styles = title_styles
+        self.doc = Document(source="")
+        self.title_end = -1
+        self.chars = 0
+        self.left_out = 0                       # blocks past MAX_PARAGRAPHS_PER_FILE, counted
+
+    def add(self, text: str, heading: bool = False) -> None:
+        self.chars += len(text)
+        limits.check_text_length(self.chars)
+        if len(self.doc.blocks) >= limits.MAX_PARAGRAPHS_PER_FILE:
+            self.left_out += 1
+            return
+        if heading:
+            self.doc.headings.add(len(self.doc.blocks))
+        self.doc.blocks.append(text)
+
+    def walk(self, parent) -> None:
+        for element in parent:
+            tag = element.tag
+            if tag == _TEXT + "p":
+                self.paragraph(element)
+            elif tag == _TEXT + "h":
+                text = " ".join(line.strip() for line in _text(element).split("\n") if line.strip())
+                if text:
+                    self.add(text, heading=True)
+            elif tag == _TABLE + "table":
+                rows = [row for row in (self.row(r) for r in _rows(element)) if row]
+                if rows:
+                    self.add("\n".join(rows))
+            elif tag not in _SKIPPED_BLOCKS:
+                self.walk(element)              # lists, list items, sections, …
+
+    def paragraph(self, element) -> None:
+        lines = [line.strip() for line in _text(element).split("\n") if line.strip()]
+        if not lines:
+            return
+        if element.get(_TEXT + "style-name") in self.title_styles and (
+                not self.doc.title or self.title_end == len(self.doc.blocks)):
+            title = " ".join(lines)
+            self.doc.title = joined_title(self.doc.title, title) if self.doc.title else title
+            self.title_end = len(self.doc.blocks)
+            return
+        for line in lines:                      # a manual line break starts a paragraph, as in .docx
+            self.add(line)
+
+    @staticmethod
+    def row(row) -> str:
+        cells: list[str] = []
+        for cell in row:
+            if cell.tag != _TABLE + "table-cell":
+                continue                        # covered (merged) cells hold nothing of their own
+            text = " ".join(" ".join(_text(p).split()) for p in cell.iter(_TEXT + "p", _TEXT + "h"))
+            text = " ".join(text.split())
+            if text and (not cells or cells[-1] != text):
+                cells.append(text)
+        return " | ".join(cells)
+
+
+def _rows(table):
+    """A table's own rows (in header, body and row groups), not those of tables in its cells."""
+    for child in table:
+        if child.tag == _TABLE + "table-row":
+            yield child
+        elif child.tag in (_TABLE + "table-header-rows", _TABLE + "table-rows", _TABLE + "table-row-group"):
+            yield from _rows(child)
+
+
+def _title_styles(root) -> set[str]:
+    """Paragraph styles that are the Title style or derive from it (automatic styles P1, P2 …)."""
+    names = {"Title"}
+    parents = {s.get(_STYLE + "name"): s.get(_STYLE + "parent-style-name")
+               for s in root.iter(_STYLE + "style")}
+    for name in parents:
+        seen, current = 0, name
+        while current and seen < 10:
+            if TITLE_STYLE.match(current):
+                names.add(name)
+                break
+            current, seen = parents.get(current), seen + 1
+    return names
+
+
+def read_odt(data: bytes, source: str) -> Document:
+    members = check_zip(data, KIND)
+    if "content.xml" not in members:
+        raise UnreadableFile(f"{KIND}已损坏或不完整（缺少 content.xml）")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            root = etree.fromstring(limits.read_member(archive, "content.xml"), _PARSER)
+            meta = (etree.fromstring(limits.read_member(archive, "meta.xml"), _PARSER)
+                    if "meta.xml" in members else None)
+    except UnreadableFile:
+        raise
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise UnreadableFile(f"{KIND}已损坏或无法解析") from None
+    text = next(root.iter(_OFFICE + "text"), None)
+    if text is None:
+        raise UnreadableFile(f"{KIND}中没有文本正文（可能是表格或演示文稿），已跳过")
+    body = _Body(_title_styles(root))
+    body.walk(text)
+    doc = body.doc
+    doc.source = source
+    if body.left_out:
+        limits.note_left_out(len(doc.blocks), body.left_out)
+    doc.headings = {n for n in doc.headings if n < len(doc.blocks)}
+    created = next(meta.iter(_META + "creation-date"), None) if meta is not None else None
+    date = normalize_date((created.text or "")[:10]) if created is not None else None
+    if date:
+        doc.meta["file_date"] = date
+    return doc
