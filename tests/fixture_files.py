@@ -159,3 +159,15 @@ def make_pptx(slides: dict[str, str], order: list[str]) -> bytes:
             archive.writestr(f"ppt/slides/{name}",
                              f"<p:sld {_A} {_P} {_R}><p:cSld><p:spTree>{tree}</p:spTree></p:cSld></p:sld>")
     return out.getvalue()
+
+
+def damaged_copies(data: bytes, seed: int, copies: int, most: int):
+    """``copies`` versions of ``data``, each with 1 to ``most`` bytes overwritten at random."""
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(copies):
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, most)):
+            damaged[rng.randrange(len(data))] = rng.randrange(256)
+        yield bytes(damaged)

@@ -1,8 +1,8 @@
 """RTF files (.rtf, and RTF under a .doc name) are read like the Word file they were saved from."""
-import random
 from pathlib import Path
 
 import pytest
+from fixture_files import damaged_copies
 
 from indexer.errors import UnreadableFile
 from indexer.ingest.readers import read_document
@@ -146,13 +146,8 @@ def test_hostile_and_damaged_files_get_a_reason_or_their_text():
     assert read_document(rtf("a\\par}}}b\\par"), "a.rtf").blocks == ["a", "b"]
     assert read_document(b"{\\rtf1\\ansi\\ansicpg936 " + gbk("截断的文").encode() + b"\\'d5", "a.rtf").blocks[0] \
         .startswith("截断的文")
-    data = (OFFICE / "汇报.rtf").read_bytes()
-    rng = random.Random(11)
-    for _ in range(200):
-        damaged = bytearray(data)
-        for _ in range(rng.randint(1, 30)):
-            damaged[rng.randrange(len(data))] = rng.randrange(256)
+    for damaged in damaged_copies((OFFICE / "汇报.rtf").read_bytes(), seed=11, copies=200, most=30):
         try:
-            read_document(bytes(damaged), "a.rtf")
+            read_document(damaged, "a.rtf")
         except UnreadableFile:
             pass

@@ -15,7 +15,7 @@ from lxml import etree
 
 from indexer.errors import UnreadableFile
 from indexer.ingest.metadata import normalize_date
-from indexer.ingest.readers import limits
+from indexer.ingest.readers import limits, untrusted
 from indexer.ingest.readers.docx import TITLE_STYLE, check_zip, joined_title
 from indexer.model import Document
 
@@ -25,8 +25,6 @@ _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
-# Untrusted XML: no entities expanded, nothing fetched, no huge trees.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=False)
 # Inside a paragraph, elements whose text is not the paragraph's.
 _NOT_TEXT = {_TEXT + "note", _OFFICE + "annotation", _TEXT + "tracked-changes", _TEXT + "ruby-text"}
 # Whole blocks that are not the document's text.
@@ -152,8 +150,8 @@ def read_odt(data: bytes, source: str) -> Document:
         raise UnreadableFile(f"{KIND}已损坏或不完整（缺少 content.xml）")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            root = etree.fromstring(limits.read_member(archive, "content.xml"), _PARSER)
-            meta = (etree.fromstring(limits.read_member(archive, "meta.xml"), _PARSER)
+            root = etree.fromstring(limits.read_member(archive, "content.xml"), untrusted.XML)
+            meta = (etree.fromstring(limits.read_member(archive, "meta.xml"), untrusted.XML)
                     if "meta.xml" in members else None)
     except UnreadableFile:
         raise

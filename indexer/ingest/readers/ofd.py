@@ -23,13 +23,11 @@ from lxml import etree
 
 from indexer.errors import UnreadableFile
 from indexer.ingest.metadata import normalize_date
-from indexer.ingest.readers import limits
+from indexer.ingest.readers import limits, untrusted
 from indexer.ingest.readers.docx import check_zip
 from indexer.ingest.readers.pdf import MAX_PAGES, Line, drop_furniture, rejoin
 from indexer.model import Document
 
-# Untrusted XML: no entities expanded, nothing fetched, no huge trees.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=False)
 _NUMBER = re.compile(r"-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|-?\.\d+")
 _BASELINE = 0.3       # font sizes: pieces whose baselines differ by less are on one line
 
@@ -115,7 +113,7 @@ def _parse(archive: zipfile.ZipFile, names: set[str], path: str):
     if path not in names:
         raise UnreadableFile(f"OFD 文件不完整（缺少 {path}）")
     try:
-        return etree.fromstring(limits.read_member(archive, path), _PARSER)
+        return etree.fromstring(limits.read_member(archive, path), untrusted.XML)
     except etree.XMLSyntaxError:
         raise UnreadableFile(f"OFD 文件已损坏（{path} 不是有效的 XML）") from None
 

@@ -19,7 +19,7 @@ from lxml import etree
 
 from indexer.errors import UnreadableFile
 from indexer.ingest.metadata import normalize_date
-from indexer.ingest.readers import OLE_MAGIC, limits
+from indexer.ingest.readers import OLE_MAGIC, limits, untrusted
 from indexer.ingest.readers.docx import check_zip
 from indexer.model import Document
 
@@ -29,7 +29,6 @@ _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=False)
 _TITLES = {"title", "ctrTitle"}
 # Placeholders every slide repeats: page number, date, footer and header (slide furniture).
 _FURNITURE = {"sldNum", "dt", "ftr", "hdr"}
@@ -109,9 +108,9 @@ def _slide(root) -> tuple[str, list[str]]:
 
 def _slide_names(archive: zipfile.ZipFile, members: set[str]) -> list[str]:
     """The slides' member names in presentation order."""
-    presentation = etree.fromstring(limits.read_member(archive, "ppt/presentation.xml"), _PARSER)
+    presentation = etree.fromstring(limits.read_member(archive, "ppt/presentation.xml"), untrusted.XML)
     rels_name = "ppt/_rels/presentation.xml.rels"
-    rels = etree.fromstring(limits.read_member(archive, rels_name), _PARSER) if rels_name in members else None
+    rels = etree.fromstring(limits.read_member(archive, rels_name), untrusted.XML) if rels_name in members else None
     targets = {} if rels is None else {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(_REL + "Relationship")}
     names = []
     for slide in presentation.iter(_P + "sldId"):
@@ -137,7 +136,7 @@ def read_pptx(data: bytes, source: str) -> Document:
                 limits.note(f"幻灯片过多（{len(names)} 张），只索引前 {MAX_SLIDES} 张")
                 names = names[:MAX_SLIDES]
             for number, name in enumerate(names):
-                title, blocks = _slide(etree.fromstring(limits.read_member(archive, name), _PARSER))
+                title, blocks = _slide(etree.fromstring(limits.read_member(archive, name), untrusted.XML))
                 chars += len(title) + sum(len(block) for block in blocks)
                 limits.check_text_length(chars)
                 if title and number == 0 and not doc.title:
@@ -146,7 +145,7 @@ def read_pptx(data: bytes, source: str) -> Document:
                     doc.headings.add(len(doc.blocks))
                     doc.blocks.append(title)
                 doc.blocks += blocks
-            core = (etree.fromstring(limits.read_member(archive, "docProps/core.xml"), _PARSER)
+            core = (etree.fromstring(limits.read_member(archive, "docProps/core.xml"), untrusted.XML)
                     if "docProps/core.xml" in members else None)
     except UnreadableFile:
         raise

@@ -14,16 +14,13 @@ from lxml import etree
 
 from indexer.errors import UnreadableFile
 from indexer.ingest.metadata import normalize_date
-from indexer.ingest.readers import limits
+from indexer.ingest.readers import limits, untrusted
 from indexer.ingest.readers.docx import HEADING_STYLE, TITLE_STYLE, joined_title
 from indexer.model import Document
 
 KIND = "Word 2003 XML 文档"
 _W = "{http://schemas.microsoft.com/office/word/2003/wordml}"
 _O = "{urn:schemas-microsoft-com:office:office}"
-# Untrusted XML: no entities expanded, nothing fetched. Large text nodes are allowed: pictures
-# are kept inline as base64 (w:binData), and the file's size is already limited.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, recover=False)
 # Inside a paragraph, elements whose text is not the document's.
 _ANNOTATION = "{http://schemas.microsoft.com/aml/2001/core}annotation"   # comments and tracked changes
 _NOT_TEXT = {_W + "pict", _W + "footnote", _W + "endnote", _W + "instrText", _W + "delText", _W + "binData",
@@ -111,7 +108,7 @@ def _row(row) -> str:
 
 def read_wordxml(data: bytes, source: str) -> Document:
     try:
-        root = etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, untrusted.XML_LARGE_TEXT)
     except etree.XMLSyntaxError:
         raise UnreadableFile(f"{KIND}已损坏或不完整") from None
     if isinstance(root.tag, str) and root.tag.endswith("}package"):
