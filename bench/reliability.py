@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import http.client
+import io
 import json
 import os
 import random
@@ -683,9 +684,10 @@ def pdf_dense(strings: int = 200_000) -> bytes:
 def make_hostile_corpus(corpus: Path, outside: Path) -> dict[str, str]:
     """Write good reports and bad files; return {name: expected outcome} for the bad ones.
 
-    Outcomes: "skipped" (reported with a reason), "indexed" (searchable, safely), "ignored"
-    (not a corpus file at all: links out, pipes, hidden files), "skipped-if-read" (a format
-    this build may have no reader for: ignored without one, reported and skipped with one).
+    Outcomes: "skipped" (reported with a reason), "indexed" (searchable, safely), "partial" (indexed
+    in part, what was left out said), "ignored" (not a corpus file at all: links out, pipes, hidden
+    files), "skipped-if-read" (a format this build may have no reader for: ignored without one,
+    reported and skipped with one).
     """
     corpus.mkdir(parents=True, exist_ok=True)
     outside.mkdir(parents=True, exist_ok=True)
@@ -741,6 +743,7 @@ def make_hostile_corpus(corpus: Path, outside: Path) -> dict[str, str]:
         .encode("utf-8"), "indexed")
     _zip_bomb(bad / "zip-bomb.docx")
     expect["坏/zip-bomb.docx"] = "skipped-if-read"
+    _office_files(bad, outside, expect)
     put("truncated.pdf", _truncated_pdf(), "skipped-if-read")
     _costly_files(corpus, bad, expect)
     # Not corpus files at all.
@@ -757,6 +760,38 @@ def make_hostile_corpus(corpus: Path, outside: Path) -> dict[str, str]:
                  "named-pipe.txt", "folder.txt", ".hidden.txt"):
         expect[f"坏/{name}"] = "ignored"
     return expect
+
+
+def _office_files(bad: Path, outside: Path, expect: dict[str, str]) -> None:
+    """Archives and the office formats read since round twenty-four, made hostile: a bomb in a .zip and
+    one nested in zips, an archive holding a readable report and an unreadable file, RTF nested past
+    any real document, and an OpenDocument file naming a file outside the corpus as an entity."""
+    _zip_bomb(bad / "zip-bomb.zip")
+    expect["坏/zip-bomb.zip"] = "skipped"
+    inner = io.BytesIO()
+    _zip_bomb(inner)
+    nested = inner.getvalue()
+    for level in range(3):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr(f"第{level}层.zip", nested)
+        nested = out.getvalue()
+    (bad / "nested-zips.zip").write_bytes(nested)
+    expect["坏/nested-zips.zip"] = "skipped"
+    with zipfile.ZipFile(bad / "attachments.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("附件1：未县高标准农田建设情况汇报.txt", "未县新建高标准农田三万亩，配套灌溉渠道一百二十公里。\n".encode("gbk"))
+        z.writestr("附件2：旧幻灯片.ppt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    expect["坏/attachments.zip"] = "partial"
+    (bad / "deep.rtf").write_bytes(b"{\\rtf1" + b"{" * 100_000 + "申县深层嵌套的文字".encode("gbk") + b"}" * 100_001)
+    expect["坏/deep.rtf"] = "skipped"
+    content = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY secret SYSTEM "' + (outside / "secret.txt").as_uri()
+               + '">]><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
+               "<text:p>酉县文档里引用外部文件的实体：&secret;，正文照常索引，外部内容不得读入。</text:p>"
+               "</office:text></office:body></office:document-content>")
+    with zipfile.ZipFile(bad / "entity.odt", "w") as z:
+        z.writestr("content.xml", content)
+    expect["坏/entity.odt"] = "indexed"
 
 
 def _long_folder(root: Path, name: str = "d" * 200, depth: int = 24) -> None:
