@@ -12,6 +12,7 @@ from indexer.ingest.pipeline import file_reports
 from indexer.ingest.readers import OLE_MAGIC, limits, read_document
 from indexer.search.searcher import Searcher
 from indexer.update import update_index
+from webapp import create_app
 
 OFFICE = Path(__file__).parent / "fixtures" / "office"
 YOUXIAN = "攸县围绕留守儿童关爱保护，建立了县、乡、村三级关爱网络，为全县一万二千名留守儿童建立成长档案。"
@@ -99,5 +100,19 @@ def test_an_archive_in_the_corpus_is_indexed_searched_and_deduplicated(tmp_path)
     assert {dup["source"], dup["kept_source"]} == {"通知附件.zip", "乙镇土地流转工作汇报.txt"}
     [hit] = Searcher(index).search("三级关爱网络").hits
     assert hit.source == "通知附件.zip" and hit.title == "攸县留守儿童关爱工作情况汇报" and hit.place == "攸县"
-    assert Searcher(index).search('"季节性缺水"').hits[0].source == "通知附件.zip"
+    assert hit.member == "附件/附件1：攸县留守儿童关爱工作情况汇报.docx"
+    assert Searcher(index).search('"季节性缺水"').hits[0].member == "附件/水利汇报.rtf"
     assert not update_index(index, corpus).did_work
+    # Where a report is shown, the archive and the file in it are named.
+    client = create_app({"INDEX_DIR": str(index), "TESTING": True}).test_client()
+    [result] = client.get("/api/search?q=三级关爱网络").get_json()["results"]
+    assert (result["source"], result["member"]) == ("通知附件.zip", "附件/附件1：攸县留守儿童关爱工作情况汇报.docx")
+    named = "通知附件.zip › 附件/附件1：攸县留守儿童关爱工作情况汇报.docx"
+    assert named in client.get("/?q=三级关爱网络").get_data(as_text=True)
+    assert named in client.get(f"/p/{hit.id}").get_data(as_text=True)
+    assert client.get(f"/api/p/{hit.id}").get_json()["member"] == hit.member
+    assert named in client.get(f"/r/{hit.report_id}").get_data(as_text=True)
+    exported = client.get("/export.csv?q=三级关爱网络").get_data(as_text=True)
+    assert named in exported
+    plain = Searcher(index).search("土地流转服务中心").hits[0]
+    assert plain.source == "乙镇土地流转工作汇报.txt" and plain.member == ""

@@ -68,7 +68,7 @@ def test_every_shape_keeps_its_fields(client):
     assert set(hit["citations"]) == {"markdown", "gbt", "plain"}
     para = client.get(f"/api/p/{hit['id']}").get_json()
     assert set(para) == set(STORED_FIELDS) | {"requested_id", "status", "notice", "citation", "citations", "quote",
-                                              "place", "source_url"}
+                                              "place", "source_url", "member"}
     similar = client.get(f"/api/p/{hit['id']}/similar").get_json()["results"]
     assert similar and all(set(s) == set(SIMILAR_FIELDS) | {"citation", "citations", "place", "source_url"}
                            for s in similar)
@@ -86,8 +86,8 @@ def test_the_four_shapes_agree_on_the_fields_they_share(client, seed_index):
     for hit, row in zip(found, rows):
         para = client.get(f"/api/p/{hit['id']}").get_json()
         assert {k: para[k] for k in COMMON} == {k: hit[k] for k in COMMON}
-        assert {k: para[k] for k in ("citation", "citations", "place", "source_url")} == \
-            {k: hit[k] for k in ("citation", "citations", "place", "source_url")}
+        assert {k: para[k] for k in ("citation", "citations", "place", "source_url", "member")} == \
+            {k: hit[k] for k in ("citation", "citations", "place", "source_url", "member")}
         assert {field: row[header] for field, header in CSV_FIELDS.items()} == {k: str(hit[k]) for k in CSV_FIELDS}
         for s in client.get(f"/api/p/{hit['id']}/similar").get_json()["results"]:
             other = client.get(f"/api/p/{s['id']}").get_json()

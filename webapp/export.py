@@ -64,8 +64,11 @@ def _rows(state: SearchState) -> tuple[int, bool, list[dict], bool]:
     """(total, whether it is only an upper bound, the rows, whether the request's time budget ran
     out first: then the rows found so far)."""
     read = scan(searcher(), state.q, state.filters, state.sort, cap=EXPORT_MAX, deadline=budget.deadline())
-    return read.total, read.estimated and not read.incomplete, \
-        [paragraph_dict(h, url_of, tuple(CSV_FIELDS)) for h in read.hits], read.incomplete
+    rows = [paragraph_dict(h, url_of, tuple(CSV_FIELDS)) for h in read.hits]
+    for row, hit in zip(rows, read.hits):
+        if hit.member:                      # a file inside an archive: the archive, then the file in it
+            row["source"] = f"{hit.source} › {hit.member}"
+    return read.total, read.estimated and not read.incomplete, rows, read.incomplete
 
 
 def _counted(state: SearchState, total: int, bound: bool) -> tuple[int, bool]:

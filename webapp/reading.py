@@ -205,7 +205,7 @@ def api_paragraph(pid: str):
     view = searcher().paragraph(resolution.id, width=0)
     data = paragraph_json(view, STORED_FIELDS)
     facts = report_facts(searcher(), view.report_id)
-    data.update(place=facts.get("place", ""), source_url=facts.get("source_url", ""))
+    data.update(place=facts.get("place", ""), source_url=facts.get("source_url", ""), member=facts.get("member", ""))
     cited(data)                      # again: the place and the original address are known now
     data.update(requested_id=pid, status=resolution.status, notice=NOTICES.get(resolution.status, ""),
                 quote=markdown_quote(data["text"], data["title"], data["section"], data["url"]))

@@ -52,7 +52,13 @@ def document_reports(doc: Document, source: str, furniture: frozenset[str] = fro
     an incremental run tell which unchanged files a change of the set touches.
     """
     if doc.parts is not None:
-        return [report for part in doc.parts for report in document_reports(part, part.source, furniture)]
+        reports = []
+        for part in doc.parts:
+            member = part.source.removeprefix(source + "/")     # which file of the archive: shown with it
+            for report in document_reports(part, part.source, furniture):
+                report.meta["member"] = member
+                reports.append(report)
+        return reports
     if doc.reports is not None:
         reports = doc.reports
     else:

@@ -78,11 +78,13 @@ def make_hit(view, doc: dict, score: float, needles: list[str], norm: str | None
         for other in view.documents(dupkey=doc["dupkey"]):
             if other["id"] != doc["id"] and len(also) < ALSO_IN_LIMIT:
                 also.append({"id": other["id"], "title": other["title"], "source": other["source"]})
+    meta = meta_of(doc)
     return Hit(
         id=doc["id"], report_id=doc["report_id"], title=doc["title"], section=stored(doc, "section"),
         text=doc["text"], snippet=snippet(doc["text"], needles, norm=norm), score=stored_score(score),
         source=doc["source"], date=stored(doc, "date"), year=stored(doc, "year"), place=stored(doc, "place"),
         doctype=stored(doc, "doctype"), also_in=also,
-        source_url=meta_of(doc).get("url", ""), locations=records.locations(view, doc["report_id"]),
+        source_url=meta.get("url", ""), member=meta.get("member", ""),
+        locations=records.locations(view, doc["report_id"]),
         through_report=through_report, through_word=through_word, match=match,
     )

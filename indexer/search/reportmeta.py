@@ -12,9 +12,11 @@ from indexer.search.hits import meta_of, stored
 
 
 def report_facts(searcher, report_id: str) -> dict[str, str]:
-    """{"place", "doctype", "date", "year", "source_url"} of a report; {} when it has no paragraph."""
+    """{"place", "doctype", "date", "year", "source_url", "member"} of a report; {} when it has no
+    paragraph."""
     doc = searcher.report_paragraph(report_id) if report_id else None
     if doc is None:
         return {}
+    meta = meta_of(doc)
     return {"place": stored(doc, "place"), "doctype": stored(doc, "doctype"), "date": stored(doc, "date"),
-            "year": stored(doc, "year"), "source_url": meta_of(doc).get("url", "")}
+            "year": stored(doc, "year"), "source_url": meta.get("url", ""), "member": meta.get("member", "")}

@@ -24,6 +24,7 @@ class Hit:
     score: float
     source: str
     date: str = ""
+    member: str = ""            # for a file in an archive (source), its name there: 附件/汇报.docx
     place: str = ""
     doctype: str = ""
     also_in: list[dict] = field(default_factory=list)   # the same paragraph elsewhere
@@ -115,8 +116,9 @@ class ParagraphView:
 # The fields of each shape a paragraph takes, in the order its JSON lists them. A field is
 # read from a search hit or ParagraphView (attribute) or a stored paragraph (dict key); "url"
 # is the paragraph's permalink, made from its id.
-HIT_FIELDS = ("id", "report_id", "title", "section", "text", "snippet", "url", "score", "source", "date", "year",
-              "doctype", "place", "source_url", "locations", "also_in", "through_report", "through_word", "match")
+HIT_FIELDS = ("id", "report_id", "title", "section", "text", "snippet", "url", "score", "source", "member", "date",
+              "year", "doctype", "place", "source_url", "locations", "also_in", "through_report", "through_word",
+              "match")
 STORED_FIELDS = ("id", "report_id", "title", "section", "text", "source", "date", "url")
 # A paragraph like another (indexer.search.similar): also its score, snippet and shared words.
 SIMILAR_FIELDS = ("id", "report_id", "title", "section", "text", "source", "date", "score", "snippet",
