@@ -42,7 +42,8 @@ VERSION = 1
 # 10: that bigram is marked as across the mark (3.5 is no longer the 35 of 2035年); 11: .ofd files are
 # read (skipped before), and segments hold their long posting lists decoded (indexer.engine.decoded);
 # 12: a CSV's header is found below the title and notice rows above it, as a spreadsheet's; 13: .rtf,
-# .odt, .pptx, .et and .zip files, and RTF or Word 2003 XML under a .doc name, are read (skipped before).
+# .odt, .pptx, .ppt, .et and .zip files, and RTF or Word 2003 XML under a .doc name, are read (skipped
+# before).
 READING_RULES = 13
 OLD_RULES = ("部分文件是按旧版本的读取规则读入的（如地区名尚未统一为全称）；"
              "运行 reportsearch index --rebuild 可按新规则重读全部文件")

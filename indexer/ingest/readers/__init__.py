@@ -35,6 +35,7 @@ READERS: dict[str, tuple[str, str]] = {
     ".rtf": ("rtf", "read_rtf"),
     ".odt": ("odt", "read_odt"),
     ".pptx": ("pptx", "read_pptx"),
+    ".ppt": ("ppt", "read_ppt"),
     ".pdf": ("pdf", "read_pdf"),
     ".ofd": ("ofd", "read_ofd"),
     ".csv": ("tabular", "read_csv"),
@@ -57,7 +58,6 @@ def reader_for(suffix: str) -> Reader | None:
 
 # Files a user plausibly drops into the corpus that we recognise but cannot read.
 KNOWN_UNSUPPORTED = {
-    ".ppt": "旧版演示文稿（.ppt）暂不支持，请用 PowerPoint 或 WPS 另存为 .pptx 或 PDF",
     ".caj": "CAJ 格式暂不支持，请另存为 PDF",
     ".rar": "RAR 压缩包暂不支持，请先解压到语料目录（.zip 压缩包会直接读取）",
     ".7z": "7z 压缩包暂不支持，请先解压到语料目录（.zip 压缩包会直接读取）",

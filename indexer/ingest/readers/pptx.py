@@ -24,7 +24,6 @@ from indexer.ingest.readers.docx import check_zip
 from indexer.model import Document
 
 KIND = "演示文稿"
-OLD_PPT = "这是旧版演示文稿（.ppt，PowerPoint 97–2003 格式），暂不支持，请用 PowerPoint 或 WPS 另存为 .pptx 或 PDF"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -122,8 +121,9 @@ def _slide_names(archive: zipfile.ZipFile, members: set[str]) -> list[str]:
 
 
 def read_pptx(data: bytes, source: str) -> Document:
-    if data.startswith(OLE_MAGIC):
-        raise UnreadableFile(OLD_PPT)
+    if data.startswith(OLE_MAGIC):          # a PowerPoint 97–2003 file under a .pptx name
+        from indexer.ingest.readers.ppt import read_ppt
+        return read_ppt(data, source)
     members = check_zip(data, KIND)
     if "ppt/presentation.xml" not in members:
         raise UnreadableFile(f"{KIND}已损坏或不完整（缺少 ppt/presentation.xml）")
