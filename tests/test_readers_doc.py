@@ -157,6 +157,15 @@ def test_broken_and_foreign_files_get_one_reason(name, make, reason):
         read_document(make(TAX.read_bytes()), name)
 
 
+def test_other_office_files_under_a_word_name_are_read_as_what_they_are():
+    fixtures = Path(__file__).parent / "fixtures"
+    slides = read_document((fixtures / "office" / "汇报.ppt").read_bytes(), "汇报.doc")
+    assert slides.title == "某县2024年农村饮水安全工作汇报" and "一、基本情况" in slides.blocks
+    # A real .xls list of names: read as a spreadsheet, which has no report text column.
+    with pytest.raises(UnreadableFile, match="没有找到正文列"):
+        read_document((fixtures / "sheets" / "中国人民银行2023年度拟录用公务员名单.xls").read_bytes(), "名单.doc")
+
+
 def test_damaged_bytes_never_raise_anything_but_a_reason():
     for damaged in damaged_copies(SHANGRAO.read_bytes(), seed=7, copies=300, most=20):
         try:

@@ -15,6 +15,7 @@ PDFs, see readers.isolate).
 """
 from __future__ import annotations
 
+import importlib
 import io
 import re
 import struct
@@ -30,7 +31,9 @@ FIELD_BEGIN, FIELD_SEPARATOR, FIELD_END = "\x13", "\x14", "\x15"
 LOCK_FILE = "这是 Office 打开文档时留下的临时锁定文件（~$ 开头），不含正文，已跳过"
 NOT_WORD = "不是可识别的 Word 文档（文件内容不是 Word 97–2003 格式），已跳过"
 WPS_OTHER = "这个 .wps 文件不是 Word 兼容格式（可能是早期 WPS 专有格式），暂不支持，请用 WPS 另存为 .docx"
-_OTHER_OFFICE = {"Workbook": "Excel 表格", "Book": "Excel 表格", "PowerPoint Document": "演示文稿"}
+# Other Office 97–2003 files under a Word name, by the stream that tells them: read as what they are.
+_OTHER_OFFICE = {"Workbook": ("sheets", "read_sheets"), "Book": ("sheets", "read_sheets"),
+                 "PowerPoint Document": ("ppt", "read_ppt")}
 
 
 # --- telling what a file holds ----------------------------------------------------------------
@@ -126,9 +129,9 @@ def word_document(data: bytes, source: str, not_word: str = NOT_WORD) -> Documen
         if not ole.exists("WordDocument"):
             if ole.exists("EncryptedPackage"):      # a .docx with an open password
                 raise UnreadableFile(ENCRYPTED)
-            for stream, what in _OTHER_OFFICE.items():
+            for stream, (module, reader) in _OTHER_OFFICE.items():
                 if ole.exists(stream):
-                    raise UnreadableFile(f"这是{what}（旧版 Office 格式），不是 Word 文档，已跳过")
+                    return getattr(importlib.import_module(f"indexer.ingest.readers.{module}"), reader)(data, source)
             raise UnreadableFile(not_word)
         word = _stream(ole, "WordDocument")
         fib = word97.read_fib(word)
