@@ -153,12 +153,16 @@ def test_an_xls_reads_serial_dates_as_the_csv_path_does():
     assert [b.text for b in reports[0].blocks][1] == "二、下一步打算"
 
 
-def test_a_wps_spreadsheet_is_read_as_an_xls():
+def test_a_wps_spreadsheet_is_read_as_an_xls(tmp_path):
     reports = file_reports(reports_xls(), "汇总.et")
     assert [r.title for r in reports] == ["马边县教育工作汇报", "攸县留守儿童关爱情况汇报"]
-    # A real .et saved by WPS: its sheet is read (a list of names, so no report text column).
+    # A real .et saved by WPS: its sheet is read (a list of names, so no report text column) …
     with pytest.raises(UnreadableFile, match="现有列：序号、拟录用职位、姓名、性别、准考证号、学位、毕业院校、工作单位"):
         file_reports(fixture(WPS_HIRED), WPS_HIRED)
+    # … and columns.ini maps its columns as an .xls's.
+    (tmp_path / "columns.ini").write_text(f"[{WPS_HIRED}]\ntitle = 姓名\ntext = 拟录用职位\n", encoding="utf-8")
+    hired = file_reports(fixture(WPS_HIRED), WPS_HIRED, **reader_options(tmp_path, WPS_HIRED))
+    assert hired and all(r.blocks for r in hired)
 
 
 def test_rows_past_the_limit_are_counted_not_indexed(monkeypatch):

@@ -39,7 +39,7 @@ from indexer.ingest.readers import limits
 from indexer.ingest.readers.text import split_lines
 
 CONFIG_NAME = "columns.ini"
-SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".xlsx", ".xls")
+SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".xlsx", ".xls", ".et")
 # In order of preference: for place, the most specific column that has a value wins.
 COMMON_NAMES = {
     "title": ("title", "标题", "题目", "报告标题", "文章标题", "名称", "headline"),
