@@ -1,13 +1,16 @@
-"""Do RTF, OpenDocument and Word 2003 XML read as the Word file they were saved from?
+"""Do RTF, OpenDocument, Word 2003 XML and PDF read as the Word file they were saved from?
 
-    python bench/formats.py [--soffice soffice] [--keep DIR]
+    python bench/formats.py [--soffice soffice] [--keep DIR] [--formats rtf odt xml pdf]
 
 Every .docx of the development collection is saved again by LibreOffice (``soffice --headless
---convert-to``, which must be installed: it is not a dependency of the project) as .rtf, .odt and
-Word 2003 XML, and each copy is read by our reader for its format. A copy agrees when its title,
-blocks (the paragraphs and table rows, in order), headings and creation date equal those of the
-.docx as the .docx reader reads it. Prints, per format, how many agree and how long reading took,
-and the first difference of each copy that does not agree.
+--convert-to``, which must be installed: it is not a dependency of the project) as .rtf, .odt,
+Word 2003 XML and PDF, and each copy is read by our reader for its format. A copy agrees when its
+title, blocks (the paragraphs and table rows, in order), headings and creation date equal those
+of the .docx as the .docx reader reads it; a PDF keeps no styles or dates, so for every format
+the share of the .docx's paragraphs that the copy gives as exactly one block (spaces aside) is
+printed too: for a PDF, how well its lines were joined back into paragraphs. Prints, per format,
+both figures and how long reading took, and the first difference of each copy that does not agree
+(for the formats expected to agree).
 """
 from __future__ import annotations
 
@@ -22,41 +25,56 @@ from common import ROOT
 
 from indexer.ingest.readers import read_document
 
-FORMATS = {"rtf": ("rtf", "rtf"), "odt": ("odt", "odt"), "Word 2003 XML": ("xml:MS Word 2003 XML", "xml")}
+FORMATS = {"rtf": ("rtf", "rtf"), "odt": ("odt", "odt"), "xml": ("xml:MS Word 2003 XML", "xml"), "pdf": ("pdf", "pdf")}
 
 
 def shown(doc) -> tuple:
     return doc.title, doc.blocks, sorted(doc.headings), doc.meta
 
 
+def squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def compare(name: str, sources: list[Path], out: Path) -> None:
+    """Read each copy in ``out`` against its .docx; print the format's figures."""
+    suffix = FORMATS[name][1]
+    agree, seconds, found, paragraphs = 0, [], 0, 0
+    for source in sources:
+        word = read_document(source.read_bytes(), source.name)
+        copy = out / f"{source.stem}.{suffix}"
+        started = time.perf_counter()
+        doc = read_document(copy.read_bytes(), f"{source.stem}.{'doc' if suffix == 'xml' else suffix}")
+        seconds.append(time.perf_counter() - started)
+        blocks = {squeezed(b) for b in doc.blocks}
+        wanted = [squeezed(b) for b in word.blocks if squeezed(b)]
+        found, paragraphs = found + sum(b in blocks for b in wanted), paragraphs + len(wanted)
+        if shown(doc) == shown(word):
+            agree += 1
+        elif name != "pdf":
+            first = next((n for n, (a, b) in enumerate(zip(word.blocks, doc.blocks)) if a != b), None)
+            print(f"  {name}: {source.name} differs (block {first}: {word.blocks[first][:40] if first is not None else ''!r})")
+    seconds.sort()
+    print(f"{name}: {agree}/{len(sources)} read exactly as their .docx; {found}/{paragraphs} "
+          f"({100 * found / max(1, paragraphs):.1f}%) of the .docx paragraphs read as one block; "
+          f"reading median {1000 * seconds[len(seconds) // 2]:.0f} ms, slowest {1000 * seconds[-1]:.0f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--soffice", default="soffice")
     parser.add_argument("--keep", type=Path, help="keep the converted files in this folder")
+    parser.add_argument("--formats", nargs="+", choices=sorted(FORMATS), default=list(FORMATS))
     args = parser.parse_args()
     if shutil.which(args.soffice) is None:
         raise SystemExit(f"{args.soffice} not found: install LibreOffice (Debian: libreoffice-writer-nogui)")
     sources = sorted((ROOT / "bench" / "devcorpus").rglob("*.docx"))
     work = args.keep or Path(tempfile.mkdtemp())
-    for name, (target, suffix) in FORMATS.items():
-        out = work / suffix
-        subprocess.run([args.soffice, "--headless", "--convert-to", target, "--outdir", str(out), *map(str, sources)],
-                       check=True, capture_output=True)
-        agree, seconds = 0, []
-        for source in sources:
-            word = read_document(source.read_bytes(), source.name)
-            copy = out / f"{source.stem}.{suffix}"
-            started = time.perf_counter()
-            doc = read_document(copy.read_bytes(), f"{source.stem}.{'doc' if suffix == 'xml' else suffix}")
-            seconds.append(time.perf_counter() - started)
-            if shown(doc) == shown(word):
-                agree += 1
-                continue
-            first = next((n for n, (a, b) in enumerate(zip(word.blocks, doc.blocks)) if a != b), None)
-            print(f"  {name}: {source.name} differs (block {first}: {word.blocks[first][:40] if first is not None else ''!r})")
-        seconds.sort()
-        print(f"{name}: {agree}/{len(sources)} read as their .docx; reading median {1000 * seconds[len(seconds) // 2]:.0f} ms, "
-              f"slowest {1000 * seconds[-1]:.0f} ms")
+    for name in args.formats:
+        out = work / FORMATS[name][1]
+        subprocess.run([args.soffice, "--headless", "--convert-to", FORMATS[name][0], "--outdir", str(out),
+                        *map(str, sources)], check=True, capture_output=True)
+        compare(name, sources, out)
     if not args.keep:
         shutil.rmtree(work)
 

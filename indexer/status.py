@@ -43,8 +43,9 @@ VERSION = 1
 # read (skipped before), and segments hold their long posting lists decoded (indexer.engine.decoded);
 # 12: a CSV's header is found below the title and notice rows above it, as a spreadsheet's; 13: .rtf,
 # .odt, .pptx, .ppt, .et and .zip files, and RTF or Word 2003 XML under a .doc name, are read (skipped
-# before).
-READING_RULES = 13
+# before); 14: a PDF's or OFD's lines set wide apart (official documents' 28–30 point line spacing) are
+# joined into paragraphs, not cut at every line.
+READING_RULES = 14
 OLD_RULES = ("部分文件是按旧版本的读取规则读入的（如地区名尚未统一为全称）；"
              "运行 reportsearch index --rebuild 可按新规则重读全部文件")
 # Said with every search of such an index: a query the new rules answer (a figure such as 3.5%) may

@@ -62,6 +62,32 @@ def test_where_paragraphs_open_indented_a_sentence_ending_at_the_margin_runs_on(
     ]
 
 
+def spaced(text, n, x0=90, x1=505, pitch=31.2, height=14, extra=0.0):
+    """A line of an official document: 16-point type set 28-30 points apart (the gap between two
+    lines is wider than a line), paragraphs ``extra`` further apart where the layout adds space."""
+    return Line(text, x0, x1, 80 + pitch * n + extra, 80 + pitch * n + extra + height, 0)
+
+
+def test_lines_set_wide_apart_still_join_and_a_wider_gap_still_parts():
+    indented = [spaced("过去一年，在自治区党委带领下，我们深入贯彻落实习近平总", 0, x0=118),
+                spaced("书记对内蒙古的重要指示精神，紧扣铸牢中华民族共同体意识工作", 1),
+                spaced("主线，统筹做好经济社会发展各项工作。", 2, x1=342),
+                spaced("一年来，我们牢记习近平总书记殷殷嘱托，推动全方位建设模", 3, x0=118),
+                spaced("范自治区取得新成效。", 4, x1=240)]
+    assert rejoin(indented) == [
+        "过去一年，在自治区党委带领下，我们深入贯彻落实习近平总书记对内蒙古的重要指示精神，紧扣铸牢中华民族共同体意识工作主线，"
+        "统筹做好经济社会发展各项工作。",
+        "一年来，我们牢记习近平总书记殷殷嘱托，推动全方位建设模范自治区取得新成效。"]
+    # Not indented, no line stopping short: only the wider gap tells where the second paragraph opens.
+    flush = [spaced("文化润疆工作加快推进。深入开展文化润疆工作，着力培育", 0, pitch=15.6, height=10.5),
+             spaced("和践行社会主义核心价值观，红色资源在爱国主义教育中发挥作用", 1, pitch=15.6, height=10.5),
+             spaced("重点领域风险有效防范化解。坚持开源节流，积极争取政策，", 2, pitch=15.6, height=10.5, extra=15.6),
+             spaced("建立风险预警机制，及时偿还到期的各类债务，防范化解风险", 3, pitch=15.6, height=10.5, extra=15.6)]
+    assert rejoin(flush) == [
+        "文化润疆工作加快推进。深入开展文化润疆工作，着力培育和践行社会主义核心价值观，红色资源在爱国主义教育中发挥作用",
+        "重点领域风险有效防范化解。坚持开源节流，积极争取政策，建立风险预警机制，及时偿还到期的各类债务，防范化解风险"]
+
+
 def test_a_real_government_work_report_reads_as_whole_paragraphs():
     # tests/fixtures/pdf/SOURCES.md: 13 pages written by WPS, paragraphs opening indented.
     data = (Path(__file__).parent / "fixtures" / "pdf" / "2024年北京市政府工作报告.pdf").read_bytes()
