@@ -1,12 +1,13 @@
 """Do RTF, OpenDocument, Word 2003 XML and PDF read as the Word file they were saved from?
 
-    python bench/formats.py [--soffice soffice] [--keep DIR] [--formats rtf odt xml pdf]
+    python bench/formats.py [--soffice soffice] [--keep DIR] [--formats rtf odt xml doc pdf]
 
 Every .docx of the development collection is saved again by LibreOffice (``soffice --headless
 --convert-to``, which must be installed: it is not a dependency of the project) as .rtf, .odt,
-Word 2003 XML and PDF, and each copy is read by our reader for its format. A copy agrees when its
-title, blocks (the paragraphs and table rows, in order), headings and creation date equal those
-of the .docx as the .docx reader reads it; a PDF keeps no styles or dates, so for every format
+Word 2003 XML, Word 97–2003 .doc and PDF, and each copy is read by our reader for its format. A
+copy agrees when its title, blocks (the paragraphs and table rows, in order), headings and
+creation date equal those of the .docx as the .docx reader reads it; a PDF keeps no styles and
+our .doc reader reads none, so for every format
 the share of the .docx's paragraphs that the copy gives as exactly one block (spaces aside) is
 printed too: for a PDF, how well its lines were joined back into paragraphs. Prints, per format,
 both figures and how long reading took, and the first difference of each copy that does not agree
@@ -25,7 +26,11 @@ from common import ROOT
 
 from indexer.ingest.readers import read_document
 
-FORMATS = {"rtf": ("rtf", "rtf"), "odt": ("odt", "odt"), "xml": ("xml:MS Word 2003 XML", "xml"), "pdf": ("pdf", "pdf")}
+FORMATS = {"rtf": ("rtf", "rtf"), "odt": ("odt", "odt"), "xml": ("xml:MS Word 2003 XML", "xml"),
+           "doc": ("doc:MS Word 97", "doc"), "pdf": ("pdf", "pdf")}
+# Formats that keep no styles or dates (a .doc is read without its heading styles): their copies
+# are compared by paragraphs only.
+UNSTYLED = {"doc", "pdf"}
 
 
 def shown(doc) -> tuple:
@@ -51,7 +56,7 @@ def compare(name: str, sources: list[Path], out: Path) -> None:
         found, paragraphs = found + sum(b in blocks for b in wanted), paragraphs + len(wanted)
         if shown(doc) == shown(word):
             agree += 1
-        elif name != "pdf":
+        elif name not in UNSTYLED:
             first = next((n for n, (a, b) in enumerate(zip(word.blocks, doc.blocks)) if a != b), None)
             print(f"  {name}: {source.name} differs (block {first}: {word.blocks[first][:40] if first is not None else ''!r})")
     seconds.sort()
