@@ -20,10 +20,7 @@ from itertools import groupby
 from pathlib import Path
 
 import jieba
-from quality import (DEV_CORPUS, DEV_JUDGMENTS, HELD_OUT, JUDGMENTS, ROOT, Ours, copy_collection, corpus_paragraphs,
-                     duplicate_groups, evaluate, judged, mean_of, merge_anchor_copies)
-
-from indexer.update import update_index
+from quality import Ours, evaluate, judged_sets, mean_of
 
 WINDOW = 50
 
@@ -54,22 +51,12 @@ def main() -> None:
     args = ap.parse_args()
     jieba.setLogLevel(60)
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        dev_dir = copy_collection(DEV_CORPUS, tmp / "devcorpus")
         print("| set | ours | " + " | ".join(f"decay {d}" for d in args.decay) + " |")
         print("|---|---|" + "---|" * len(args.decay))
-        for corpus, sets in ((ROOT / "corpus", [JUDGMENTS]), (dev_dir, [DEV_JUDGMENTS, *HELD_OUT])):
-            index = tmp / "indexes" / corpus.name
-            update_index(index, corpus, processes=1)
-            paragraphs = corpus_paragraphs(corpus)
-            for path in sets:
-                group = duplicate_groups(paragraphs)
-                if corpus == dev_dir:
-                    group = merge_anchor_copies(path, paragraphs, group)
-                queries = judged(path, paragraphs, group)
-                row = [mean_of(evaluate(Ours(index), queries, group), "ndcg10")]
-                row += [mean_of(evaluate(Diverse(index, d), queries, group), "ndcg10") for d in args.decay]
-                print(f"| {path.name} | " + " | ".join(f"{x:.3f}" for x in row) + " |", flush=True)
+        for path, index, _, queries, group in judged_sets(Path(tmp)):
+            row = [mean_of(evaluate(Ours(index), queries, group), "ndcg10")]
+            row += [mean_of(evaluate(Diverse(index, d), queries, group), "ndcg10") for d in args.decay]
+            print(f"| {path.name} | " + " | ".join(f"{x:.3f}" for x in row) + " |", flush=True)
 
 
 if __name__ == "__main__":

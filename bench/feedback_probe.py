@@ -19,10 +19,8 @@ from pathlib import Path
 
 import jieba
 
-from quality import (DEV_CORPUS, DEV_JUDGMENTS, HELD_OUT, JUDGMENTS, ROOT, Ours, copy_collection, corpus_paragraphs,
-                     duplicate_groups, evaluate, judged, mean_of, merge_anchor_copies)
+from quality import Ours, evaluate, judged_sets, mean_of
 from indexer.search.ranking import EXACT_SCORE
-from indexer.update import update_index
 
 WINDOW = 50          # results read, as the first pages of the bench's measures
 TOPIC_WORDS = 30
@@ -80,22 +78,15 @@ def main() -> None:
     args = ap.parse_args()
     jieba.setLogLevel(60)
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        dev_dir = copy_collection(DEV_CORPUS, tmp / "devcorpus")
         print("| set | ours | with feedback |\n|---|---|---|")
-        for corpus, sets in ((ROOT / "corpus", [JUDGMENTS]), (dev_dir, [DEV_JUDGMENTS, *HELD_OUT])):
-            index = tmp / "indexes" / corpus.name
-            update_index(index, corpus, processes=1)
-            paragraphs = corpus_paragraphs(corpus)
-            stats = document_frequencies(paragraphs)
-            for path in sets:
-                group = duplicate_groups(paragraphs)
-                if corpus == dev_dir:
-                    group = merge_anchor_copies(path, paragraphs, group)
-                queries = judged(path, paragraphs, group)
-                ours = mean_of(evaluate(Ours(index), queries, group), "ndcg10")
-                fed = mean_of(evaluate(WithFeedback(index, stats, args.weight, args.words_only), queries, group), "ndcg10")
-                print(f"| {path.name} | {ours:.3f} | {fed:.3f} |", flush=True)
+        stats = {}
+        for path, index, paragraphs, queries, group in judged_sets(Path(tmp)):
+            if index not in stats:
+                stats[index] = document_frequencies(paragraphs)
+            ours = mean_of(evaluate(Ours(index), queries, group), "ndcg10")
+            fed = mean_of(evaluate(WithFeedback(index, stats[index], args.weight, args.words_only), queries, group),
+                          "ndcg10")
+            print(f"| {path.name} | {ours:.3f} | {fed:.3f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -157,6 +157,21 @@ def merge_anchor_copies(path: Path, paragraphs, group: dict[str, str]) -> dict[s
     return {pid: find(g) for pid, g in group.items()}
 
 
+def judged_sets(tmp: Path):
+    """Every judged set over the index of its corpus, built in ``tmp``, for the probes: (path,
+    index folder, the corpus's paragraphs, the set's judged queries, duplicate groups)."""
+    dev_dir = copy_collection(DEV_CORPUS, tmp / "devcorpus")
+    for corpus, sets in ((ROOT / "corpus", [JUDGMENTS]), (dev_dir, [DEV_JUDGMENTS, *HELD_OUT])):
+        index = tmp / "indexes" / corpus.name
+        update_index(index, corpus, processes=1)
+        paragraphs = corpus_paragraphs(corpus)
+        for path in sets:
+            group = duplicate_groups(paragraphs)
+            if corpus == dev_dir:
+                group = merge_anchor_copies(path, paragraphs, group)
+            yield path, index, paragraphs, judged(path, paragraphs, group), group
+
+
 def evaluate(system, queries, group):
     rows = []
     for q, kind, grades in queries:
