@@ -50,7 +50,8 @@ OLD_RULES = ("部分文件是按旧版本的读取规则读入的（如地区名
              "运行 reportsearch index --rebuild 可按新规则重读全部文件")
 # Said with every search of such an index: a query the new rules answer (a figure such as 3.5%) may
 # find less in files read by the old ones, and nothing else tells the user why.
-SEARCH_OLD_RULES = ("索引中有文件是按旧版本的读取规则读入的，有些查询（如 3.5%、1+N 这样的数字）可能找不全；"
+SEARCH_OLD_RULES = ("索引中有文件是按旧版本的读取规则读入的，有些查询（如 3.5%、1+N 这样的数字，或行距大的 PDF 里"
+                    "跨行的句子）可能找不全；"
                     "运行 reportsearch index --rebuild 可按新规则重读全部文件。")
 
 
