@@ -81,6 +81,17 @@ def test_archives_that_give_nothing_get_one_reason(data, reason):
         read_document(data, "a.zip")
 
 
+def test_members_past_the_archives_text_limit_are_counted_not_read(monkeypatch):
+    from indexer.ingest.readers import archive as reader
+
+    monkeypatch.setattr(reader, "MAX_ARCHIVE_CHARS", 20_000)
+    members = {f"第{n}号.txt": (TEXT * 400).encode() for n in range(5)}      # about 14,000 characters each
+    with limits.noting() as notes:
+        doc = read_document(archive(members), "a.zip")
+    assert [p.source for p in doc.parts] == ["a.zip/第0号.txt", "a.zip/第1号.txt"]
+    assert notes == ["压缩包内文件的正文合计超过 2 万字，其余 3 个文件未读取；请解压后放入语料目录"]
+
+
 def test_a_damaged_member_is_said_and_the_rest_read():
     data = bytearray(archive({"乙镇.txt": TEXT.encode() * 50, "丙镇.txt": TEXT.replace("乙", "丙").encode()}))
     at = data.index(b"PK\x03\x04", 10) - 40               # inside the first member's compressed bytes

@@ -21,6 +21,9 @@ from indexer.ingest.readers.docx import check_zip
 from indexer.model import Document
 
 KIND = "压缩包"
+# The text of all members together: each member is limited as a file is, and 200 MB unpacked could
+# still hold a hundred reports' worth of limits; past this the other members are counted, not read.
+MAX_ARCHIVE_CHARS = 10 * limits.MAX_TEXT_CHARS
 _ARCHIVES = {".zip", ".rar", ".7z"}
 # What archivers and file managers add beside the files: never a report, never worth a word.
 _NOT_FILES = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
@@ -52,6 +55,7 @@ def read_zip(data: bytes, source: str) -> Document:
     check_zip(data, KIND)
     parts: list[Document] = []
     reasons: list[str] = []
+    chars = unread = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for info in archive.infolist():
@@ -59,11 +63,15 @@ def read_zip(data: bytes, source: str) -> Document:
                 suffix = PurePosixPath(name).suffix.lower()
                 if _passed_over(name, suffix):
                     continue
+                if chars > MAX_ARCHIVE_CHARS:
+                    unread += 1
+                    continue
                 reason = _member_reason(info, suffix)
                 if reason is None:
                     try:
                         member = limits.read_member(archive, info.filename, MAX_FILE_BYTES)
                         parts.append(read_document(member, f"{source}/{name}"))
+                        chars += _chars(parts[-1])
                         continue
                     except UnreadableFile as exc:
                         reason = str(exc)
@@ -78,7 +86,15 @@ def read_zip(data: bytes, source: str) -> Document:
         raise UnreadableFile(f"{KIND}里没有可读取的报告文件" + (f"（{'；'.join(reasons[:3])}）" if reasons else ""))
     for reason in reasons:
         limits.note(f"压缩包内 {reason}")
+    if unread:
+        limits.note(f"压缩包内文件的正文合计超过 {MAX_ARCHIVE_CHARS // 10_000} 万字，其余 {unread} 个文件未读取；请解压后放入语料目录")
     return Document(source=source, parts=parts)
+
+
+def _chars(doc: Document) -> int:
+    if doc.reports is not None:
+        return sum(len(block.text) for report in doc.reports for block in report.blocks)
+    return sum(map(len, doc.blocks))
 
 
 def _member_reason(info: zipfile.ZipInfo, suffix: str) -> str | None:
