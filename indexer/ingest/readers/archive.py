@@ -16,7 +16,7 @@ import zlib
 from pathlib import PurePosixPath
 
 from indexer.errors import UnreadableFile
-from indexer.ingest.readers import KNOWN_UNSUPPORTED, MAX_FILE_BYTES, limits, read_document, reader_for
+from indexer.ingest.readers import MAX_FILE_BYTES, limits, read_document, supported_name
 from indexer.ingest.readers.docx import check_zip
 from indexer.model import Document
 
@@ -43,12 +43,12 @@ def member_name(info: zipfile.ZipInfo) -> str:
     return info.filename
 
 
-def _passed_over(name: str, suffix: str) -> bool:
+def _passed_over(name: str) -> bool:
     """Members not worth a word: folders, what archivers add, Office lock files, and files of kinds
     a corpus folder would not show either (pictures …)."""
     base = PurePosixPath(name).name
     return (name.endswith("/") or any(part in name for part in _NOT_FILES) or base.startswith(("~$", "._"))
-            or (reader_for(suffix) is None and suffix not in KNOWN_UNSUPPORTED))
+            or not supported_name(base))
 
 
 def read_zip(data: bytes, source: str) -> Document:
@@ -61,7 +61,7 @@ def read_zip(data: bytes, source: str) -> Document:
             for info in archive.infolist():
                 name = member_name(info)
                 suffix = PurePosixPath(name).suffix.lower()
-                if _passed_over(name, suffix):
+                if _passed_over(name):
                     continue
                 if chars > MAX_ARCHIVE_CHARS:
                     unread += 1

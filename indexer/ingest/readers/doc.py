@@ -15,14 +15,13 @@ PDFs, see readers.isolate).
 """
 from __future__ import annotations
 
-import importlib
 import io
 import re
 import struct
 
 from indexer.errors import UnreadableFile
 from indexer.model import Document
-from indexer.ingest.readers import OLE_MAGIC, limits, word97
+from indexer.ingest.readers import OLE_MAGIC, limits, reader_for, word97
 from indexer.ingest.readers.word97 import CELL, CELL_PARAGRAPH, DAMAGED, ENCRYPTED, PARAGRAPH, ROW, WORD95
 
 LINE_BREAK, PAGE_BREAK, COLUMN_BREAK = "\x0b", "\x0c", "\x0e"
@@ -32,8 +31,7 @@ LOCK_FILE = "这是 Office 打开文档时留下的临时锁定文件（~$ 开�
 NOT_WORD = "不是可识别的 Word 文档（文件内容不是 Word 97–2003 格式），已跳过"
 WPS_OTHER = "这个 .wps 文件不是 Word 兼容格式（可能是早期 WPS 专有格式），暂不支持，请用 WPS 另存为 .docx"
 # Other Office 97–2003 files under a Word name, by the stream that tells them: read as what they are.
-_OTHER_OFFICE = {"Workbook": ("sheets", "read_sheets"), "Book": ("sheets", "read_sheets"),
-                 "PowerPoint Document": ("ppt", "read_ppt")}
+_OTHER_OFFICE = {"Workbook": ".xls", "Book": ".xls", "PowerPoint Document": ".ppt"}
 
 
 # --- telling what a file holds ----------------------------------------------------------------
@@ -129,9 +127,9 @@ def word_document(data: bytes, source: str, not_word: str = NOT_WORD) -> Documen
         if not ole.exists("WordDocument"):
             if ole.exists("EncryptedPackage"):      # a .docx with an open password
                 raise UnreadableFile(ENCRYPTED)
-            for stream, (module, reader) in _OTHER_OFFICE.items():
+            for stream, suffix in _OTHER_OFFICE.items():
                 if ole.exists(stream):
-                    return getattr(importlib.import_module(f"indexer.ingest.readers.{module}"), reader)(data, source)
+                    return reader_for(suffix)(data, source)
             raise UnreadableFile(not_word)
         word = _stream(ole, "WordDocument")
         fib = word97.read_fib(word)

@@ -8,16 +8,12 @@ anything is unpacked (a zip bomb is refused with a reason).
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 
 from indexer.errors import UnreadableFile
 from indexer.model import Document
 from indexer.ingest.readers import OLE_MAGIC, limits
-
-HEADING_STYLE = re.compile(r"^(heading|标题)\s*(\d)$", re.I)
-TITLE_STYLE = re.compile(r"^(title|标题)$", re.I)
-_CJK_EDGE = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+from indexer.ingest.readers.blocks import HEADING_STYLE, TITLE_STYLE, Blocks, row_line
 
 
 def check_zip(data: bytes, kind: str = "Word 文件") -> set[str]:
@@ -30,11 +26,6 @@ def check_zip(data: bytes, kind: str = "Word 文件") -> set[str]:
             return set(archive.namelist())
     except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError):
         raise UnreadableFile(f"{kind}已损坏或不完整（不是有效的 zip 压缩包）") from None
-
-
-def joined_title(left: str, right: str) -> str:
-    """Two lines of one title: no space between Chinese characters."""
-    return left + right if _CJK_EDGE.match(left[-1:]) and _CJK_EDGE.match(right[:1]) else f"{left} {right}"
 
 
 def _heading_level(paragraph) -> int:
@@ -57,13 +48,7 @@ def _heading_level(paragraph) -> int:
 
 
 def _row_text(row) -> str:
-    cells: list[str] = []
-    for cell in row.cells:
-        text = " ".join(cell.text.split())
-        # A merged cell is returned once per grid column it spans.
-        if text and (not cells or cells[-1] != text):
-            cells.append(text)
-    return " | ".join(cells)
+    return row_line(" ".join(cell.text.split()) for cell in row.cells)
 
 
 def read_docx(data: bytes, source: str) -> Document:
@@ -77,9 +62,11 @@ def read_docx(data: bytes, source: str) -> Document:
         from docx.table import Table
 
         word = docx.Document(io.BytesIO(data))
-        doc = Document(source=source)
+        # Its title rule only: blocks are counted here as they are (the rest of a long file is counted
+        # by items, not read), not as Blocks.add counts them.
+        collected = Blocks(source)
+        doc = collected.doc
         chars = counted = 0
-        title_end = -1                    # where the blocks stood when the title's last line was read
         items = word.iter_inner_content()
         for item in items:
             # The text so far, counted as it grows: a small .docx may unpack to a huge text.
@@ -101,10 +88,8 @@ def read_docx(data: bytes, source: str) -> Document:
             lines = [line.strip() for line in item.text.split("\n") if line.strip()]
             if not lines:
                 continue
-            if TITLE_STYLE.match(style.strip()) and (not doc.title or title_end == len(doc.blocks)):
-                # a title set in two Title paragraphs in a row (2026年河南省 / 政府工作报告) is one
-                doc.title = joined_title(doc.title, " ".join(lines)) if doc.title else " ".join(lines)
-                title_end = len(doc.blocks)
+            # a title set in two Title paragraphs in a row (2026年河南省 / 政府工作报告) is one
+            if TITLE_STYLE.match(style.strip()) and collected.title(" ".join(lines)):
                 continue
             if _heading_level(item):
                 doc.headings.add(len(doc.blocks))

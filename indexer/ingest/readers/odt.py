@@ -14,9 +14,9 @@ import zipfile
 from lxml import etree
 
 from indexer.errors import UnreadableFile
-from indexer.ingest.metadata import normalize_date
 from indexer.ingest.readers import limits, untrusted
-from indexer.ingest.readers.docx import TITLE_STYLE, check_zip, joined_title
+from indexer.ingest.readers.blocks import TITLE_STYLE, Blocks, row_line
+from indexer.ingest.readers.docx import check_zip
 from indexer.model import Document
 
 KIND = "OpenDocument 文件"
@@ -63,20 +63,7 @@ def _text(element) -> str:
 class _Body:
     def __init__(self, title_styles: set[str]):
         self.title_styles = title_styles
-        self.doc = Document(source="")
-        self.title_end = -1
-        self.chars = 0
-        self.left_out = 0                       # blocks past MAX_PARAGRAPHS_PER_FILE, counted
-
-    def add(self, text: str, heading: bool = False) -> None:
-        self.chars += len(text)
-        limits.check_text_length(self.chars)
-        if len(self.doc.blocks) >= limits.MAX_PARAGRAPHS_PER_FILE:
-            self.left_out += 1
-            return
-        if heading:
-            self.doc.headings.add(len(self.doc.blocks))
-        self.doc.blocks.append(text)
+        self.blocks = Blocks()
 
     def walk(self, parent) -> None:
         for element in parent:
@@ -86,11 +73,11 @@ class _Body:
             elif tag == _TEXT + "h":
                 text = " ".join(line.strip() for line in _text(element).split("\n") if line.strip())
                 if text:
-                    self.add(text, heading=True)
+                    self.blocks.add(text, heading=True)
             elif tag == _TABLE + "table":
                 rows = [row for row in (self.row(r) for r in _rows(element)) if row]
                 if rows:
-                    self.add("\n".join(rows))
+                    self.blocks.add("\n".join(rows))
             elif tag not in _SKIPPED_BLOCKS:
                 self.walk(element)              # lists, list items, sections, …
 
@@ -98,26 +85,16 @@ class _Body:
         lines = [line.strip() for line in _text(element).split("\n") if line.strip()]
         if not lines:
             return
-        if element.get(_TEXT + "style-name") in self.title_styles and (
-                not self.doc.title or self.title_end == len(self.doc.blocks)):
-            title = " ".join(lines)
-            self.doc.title = joined_title(self.doc.title, title) if self.doc.title else title
-            self.title_end = len(self.doc.blocks)
+        if element.get(_TEXT + "style-name") in self.title_styles and self.blocks.title(" ".join(lines)):
             return
         for line in lines:                      # a manual line break starts a paragraph, as in .docx
-            self.add(line)
+            self.blocks.add(line)
 
     @staticmethod
     def row(row) -> str:
-        cells: list[str] = []
-        for cell in row:
-            if cell.tag != _TABLE + "table-cell":
-                continue                        # covered (merged) cells hold nothing of their own
-            text = " ".join(" ".join(_text(p).split()) for p in cell.iter(_TEXT + "p", _TEXT + "h"))
-            text = " ".join(text.split())
-            if text and (not cells or cells[-1] != text):
-                cells.append(text)
-        return " | ".join(cells)
+        # covered (merged) cells hold nothing of their own
+        return row_line(" ".join(" ".join(_text(p) for p in cell.iter(_TEXT + "p", _TEXT + "h")).split())
+                        for cell in row if cell.tag == _TABLE + "table-cell")
 
 
 def _rows(table):
@@ -162,13 +139,9 @@ def read_odt(data: bytes, source: str) -> Document:
         raise UnreadableFile(f"{KIND}中没有文本正文（可能是表格或演示文稿），已跳过")
     body = _Body(_title_styles(root))
     body.walk(text)
-    doc = body.doc
+    doc = body.blocks.done()
     doc.source = source
-    if body.left_out:
-        limits.note_left_out(len(doc.blocks), body.left_out)
-    doc.headings = {n for n in doc.headings if n < len(doc.blocks)}
-    created = next(meta.iter(_META + "creation-date"), None) if meta is not None else None
-    date = normalize_date((created.text or "")[:10]) if created is not None else None
+    date = untrusted.text_date(next(meta.iter(_META + "creation-date"), None) if meta is not None else None)
     if date:
         doc.meta["file_date"] = date
     return doc

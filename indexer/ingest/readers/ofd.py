@@ -22,7 +22,6 @@ import zipfile
 from lxml import etree
 
 from indexer.errors import UnreadableFile
-from indexer.ingest.metadata import normalize_date
 from indexer.ingest.readers import limits, untrusted
 from indexer.ingest.readers.docx import check_zip
 from indexer.ingest.readers.pdf import MAX_PAGES, Line, drop_furniture, rejoin
@@ -135,8 +134,7 @@ def read_ofd(data: bytes, source: str) -> Document:
         for body in (c for c in root if _local(c.tag) == "DocBody"):
             info, doc_root = _child(body, "DocInfo"), _child(body, "DocRoot")
             if info is not None and date is None:
-                created = _child(info, "CreationDate")
-                date = normalize_date((created.text or "").strip()[:10]) if created is not None else None
+                date = untrusted.text_date(_child(info, "CreationDate"))
             if doc_root is None or not (doc_root.text or "").strip():
                 continue
             doc_path = _resolve("", doc_root.text)

@@ -18,8 +18,8 @@ import zipfile
 from lxml import etree
 
 from indexer.errors import UnreadableFile
-from indexer.ingest.metadata import normalize_date
 from indexer.ingest.readers import OLE_MAGIC, limits, untrusted
+from indexer.ingest.readers.blocks import row_line
 from indexer.ingest.readers.docx import check_zip
 from indexer.model import Document
 
@@ -50,18 +50,10 @@ def _lines(body) -> list[str]:
 
 
 def _table(tbl) -> str:
-    rows = []
-    for tr in tbl.iter(_A + "tr"):
-        cells: list[str] = []
-        for tc in tr.iter(_A + "tc"):
-            if tc.get("hMerge") == "1" or tc.get("vMerge") == "1":
-                continue                        # covered by a merged cell
-            text = " ".join(_lines(tc))
-            if text and (not cells or cells[-1] != text):
-                cells.append(text)
-        if cells:
-            rows.append(" | ".join(cells))
-    return "\n".join(rows)
+    rows = (row_line(" ".join(_lines(tc)) for tc in tr.iter(_A + "tc")
+                     if tc.get("hMerge") != "1" and tc.get("vMerge") != "1")      # not covered by a merged cell
+            for tr in tbl.iter(_A + "tr"))
+    return "\n".join(row for row in rows if row)
 
 
 def _placeholder(shape) -> str:
@@ -153,8 +145,7 @@ def read_pptx(data: bytes, source: str) -> Document:
         raise UnreadableFile(f"{KIND}已损坏或无法解析") from None
     doc.blocks = limits.cap_blocks(doc.blocks)
     doc.headings = {n for n in doc.headings if n < len(doc.blocks)}
-    created = None if core is None else next(core.iter("{http://purl.org/dc/terms/}created"), None)
-    date = normalize_date((created.text or "")[:10]) if created is not None else None
+    date = untrusted.text_date(None if core is None else next(core.iter("{http://purl.org/dc/terms/}created"), None))
     if date:
         doc.meta["file_date"] = date
     return doc

@@ -20,8 +20,7 @@ import codecs
 import re
 
 from indexer.errors import UnreadableFile
-from indexer.ingest.readers import limits
-from indexer.ingest.readers.docx import HEADING_STYLE, TITLE_STYLE, joined_title
+from indexer.ingest.readers.blocks import HEADING_STYLE, TITLE_STYLE, Blocks, row_line
 from indexer.model import Document
 
 NOT_RTF = "RTF 文件已损坏或无法解析"
@@ -82,16 +81,13 @@ class _Reader:
         self.style_levels: dict[int, int] = {}    # style number → outline level
         self.defining = -1                        # the font or style a table entry defines
         self.created: dict[bytes, int] = {}       # \creatim's \yr \mo \dy
-        self.doc = Document(source="")
-        self.title_end = -1
+        self.blocks = Blocks()
         self.line: list[str] = []                 # the paragraph being read
         self.pending = bytearray()                # its latest bytes, not yet decoded
         self.pending_codepage = "cp1252"
         self.cell: list[str] = []                 # paragraphs of the table cell being read
         self.cells: list[str] = []                # cells of the row being read
         self.rows: list[str] = []                 # rows of the table being read
-        self.chars = 0
-        self.left_out = 0                         # blocks past MAX_PARAGRAPHS_PER_FILE, counted
         self.high = 0                             # the first half of a surrogate pair
         self.default_font = -1
         self.pard()
@@ -164,14 +160,10 @@ class _Reader:
         if not text:
             return
         name = self.styles.get(self.style, b"").decode(self.document_codepage, errors="replace").strip(" ;")
-        if TITLE_STYLE.match(name) and (not self.doc.title or self.title_end == len(self.doc.blocks)):
-            self.doc.title = joined_title(self.doc.title, text) if self.doc.title else text
-            self.title_end = len(self.doc.blocks)
+        if TITLE_STYLE.match(name) and self.blocks.title(text):
             return
         level = self.level if self.level >= 0 else self.style_levels.get(self.style, -1)
-        if 0 <= level < 9 or HEADING_STYLE.match(name):
-            self.doc.headings.add(len(self.doc.blocks))
-        self.add_block(text)
+        self.blocks.add(text, heading=0 <= level < 9 or bool(HEADING_STYLE.match(name)))
 
     def cell_end(self) -> None:
         self.cell.append(self.take_line())
@@ -181,28 +173,17 @@ class _Reader:
     def row_end(self) -> None:
         if self.line or self.pending:          # text after the last \cell belongs to no cell
             self.cell_end()
-        cells: list[str] = []
-        for text in self.cells:
-            if text and (not cells or cells[-1] != text):    # merged cells repeat, as in .docx
-                cells.append(text)
-        if cells:
-            self.rows.append(" | ".join(cells))
+        line = row_line(self.cells)
+        if line:
+            self.rows.append(line)
         self.cells.clear()
 
     def table_end(self) -> None:
         if self.cell or self.cells:
             self.row_end()
         if self.rows:
-            self.add_block("\n".join(self.rows))
+            self.blocks.add("\n".join(self.rows))
             self.rows.clear()
-
-    def add_block(self, text: str) -> None:
-        self.chars += len(text)
-        limits.check_text_length(self.chars)
-        if len(self.doc.blocks) < limits.MAX_PARAGRAPHS_PER_FILE:
-            self.doc.blocks.append(text)
-        else:
-            self.left_out += 1
 
     # --- control words ------------------------------------------------------------------------
 
@@ -353,11 +334,8 @@ def read_rtf(data: bytes, source: str) -> Document:
             groups.text(text)
     reader.paragraph_end()
     reader.table_end()
-    doc = reader.doc
+    doc = reader.blocks.done()
     doc.source = source
-    if reader.left_out:
-        limits.note_left_out(len(doc.blocks), reader.left_out)
-    doc.headings = {n for n in doc.headings if n < len(doc.blocks)}
     date = reader.created
     if 1900 < date.get(b"yr", 0) < 2200 and 1 <= date.get(b"mo", 0) <= 12 and 1 <= date.get(b"dy", 0) <= 31:
         doc.meta["file_date"] = f"{date[b'yr']:04d}-{date[b'mo']:02d}-{date[b'dy']:02d}"

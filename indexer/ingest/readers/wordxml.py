@@ -13,9 +13,8 @@ from __future__ import annotations
 from lxml import etree
 
 from indexer.errors import UnreadableFile
-from indexer.ingest.metadata import normalize_date
-from indexer.ingest.readers import limits, untrusted
-from indexer.ingest.readers.docx import HEADING_STYLE, TITLE_STYLE, joined_title
+from indexer.ingest.readers import untrusted
+from indexer.ingest.readers.blocks import HEADING_STYLE, TITLE_STYLE, Blocks, row_line
 from indexer.model import Document
 
 KIND = "Word 2003 XML 文档"
@@ -95,15 +94,9 @@ def _outside_body(element, body) -> bool:
 
 
 def _row(row) -> str:
-    cells: list[str] = []
-    for cell in row.iter(_W + "tc"):
-        if cell.getparent() is not row:
-            continue                            # a cell of a table inside this row's cells
-        text = " ".join(" ".join(_text(p).split()) for p in cell.iter(_W + "p"))
-        text = " ".join(text.split())
-        if text and (not cells or cells[-1] != text):
-            cells.append(text)
-    return " | ".join(cells)
+    # (row.iter finds the cells of tables inside this row's cells too: not this row's)
+    return row_line(" ".join(" ".join(_text(p) for p in cell.iter(_W + "p")).split())
+                    for cell in row.iter(_W + "tc") if cell.getparent() is row)
 
 
 def read_wordxml(data: bytes, source: str) -> Document:
@@ -117,8 +110,7 @@ def read_wordxml(data: bytes, source: str) -> Document:
     if body is None:
         raise UnreadableFile(f"{KIND}中没有正文（缺少 w:body）")
     headings, titles = _styles(root)
-    doc = Document(source=source)
-    chars, left_out, title_end = 0, 0, -1
+    collected = Blocks(source)
     for element in body.iter(_W + "p", _W + "tbl"):
         if _outside_body(element, body):
             continue
@@ -129,25 +121,14 @@ def read_wordxml(data: bytes, source: str) -> Document:
             style = element.find(f"{_W}pPr/{_W}pStyle")
             sid = style.get(_W + "val") if style is not None else None
             lines = [line.strip() for line in _text(element).split("\n") if line.strip()]
-            if lines and sid in titles and (not doc.title or title_end == len(doc.blocks)):
-                doc.title = joined_title(doc.title, " ".join(lines)) if doc.title else " ".join(lines)
-                title_end = len(doc.blocks)
+            if lines and sid in titles and collected.title(" ".join(lines)):
                 continue
             heading = sid in headings or _outline_level(element.find(f"{_W}pPr/{_W}outlineLvl"))
             blocks = [" ".join(lines)] if heading and lines else lines
         for block in blocks:
-            chars += len(block)
-            limits.check_text_length(chars)
-            if len(doc.blocks) >= limits.MAX_PARAGRAPHS_PER_FILE:
-                left_out += 1
-                continue
-            if heading:
-                doc.headings.add(len(doc.blocks))
-            doc.blocks.append(block)
-    if left_out:
-        limits.note_left_out(len(doc.blocks), left_out)
-    created = next(root.iter(_O + "Created"), None)
-    date = normalize_date((created.text or "")[:10]) if created is not None else None
+            collected.add(block, heading)
+    doc = collected.done()
+    date = untrusted.text_date(next(root.iter(_O + "Created"), None))
     if date:
         doc.meta["file_date"] = date
     return doc
