@@ -13,6 +13,7 @@ from indexer.ingest.clean import clean_blocks, clean_inline, is_furniture, is_no
     ("土地\u200b流转\ufffd", "土地流转"),
     ("社区\u202e建设\u202c工作\u2066汇报\u2069", "社区建设工作汇报"),   # bidi overrides
     ("社区  建设　工作", "社区建设工作"),
+    ("市⼈⺠政府，同⽐增⻓12%", "市人民政府，同比增长12%"),      # radicals out of a PDF's text layer
     # What one step uncovers, a later one mends: an apostrophe or a space written out as a code
     # point, a stray mark behind an invisible character.
     ("建设的<U+0027>原则", "建设的原则"), ("社区<U+3000>建设", "社区建设"), ("并重的\u200b'原则", "并重的原则"),

@@ -1,5 +1,6 @@
 """PDFs: lines rejoined into paragraphs, page furniture dropped; PDFs written with reportlab, and a real
 report (tests/fixtures/pdf)."""
+import shutil
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,10 @@ from fixture_files import make_pdf, make_scanned_pdf
 from indexer.errors import UnreadableFile
 from indexer.ingest.pipeline import file_paragraphs
 from indexer.ingest.readers.pdf import Line, drop_furniture, is_page_number, read_pdf, rejoin
+from indexer.search.searcher import Searcher
+from indexer.update import update_index
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 
 
 def line(text, x0=72, page=0, n=0, x1=None):
@@ -90,7 +95,7 @@ def test_lines_set_wide_apart_still_join_and_a_wider_gap_still_parts():
 
 def test_a_real_government_work_report_reads_as_whole_paragraphs():
     # tests/fixtures/pdf/SOURCES.md: 13 pages written by WPS, paragraphs opening indented.
-    data = (Path(__file__).parent / "fixtures" / "pdf" / "2024年北京市政府工作报告.pdf").read_bytes()
+    data = (FIXTURES / "2024年北京市政府工作报告.pdf").read_bytes()
     paragraphs = file_paragraphs(data, "2024年北京市政府工作报告.pdf")
     assert paragraphs[0].report_title == "2024年北京市政府工作报告" and paragraphs[0].meta["place"] == "北京市"
     # The file's name says it; under another name the text does (现在，我代表北京市人民政府…; 一、2023年工作回顾).
@@ -100,6 +105,15 @@ def test_a_real_government_work_report_reads_as_whole_paragraphs():
     assert "经济持续回升基础不牢固" in opening                     # the page broke after 提升空间；
     assert {p.section for p in paragraphs} >= {"一、2023年工作回顾",
                                                "二、2024年重点任务 › （二）聚力建设国际科技创新中心，进一步壮大发展新动能新优势"}
+
+
+def test_characters_a_pdf_maps_to_radicals_read_as_the_characters():
+    # tests/fixtures/pdf/SOURCES.md: printed by Chromium, whose text layer says ⼈⺠ for 人民.
+    data = (FIXTURES / "2024年三亚市政府工作报告（节选）.pdf").read_bytes()
+    paragraphs = file_paragraphs(data, "2024年三亚市政府工作报告（节选）.pdf")
+    text = "".join(p.text for p in paragraphs)
+    assert "现在，我代表市人民政府向大会报告工作，请予审议" in text
+    assert not any("\u2e80" <= c <= "\u2fdf" for c in text + paragraphs[0].report_title)
 
 
 @pytest.mark.parametrize("text", ["3", "- 3 -", "第 3 页", "第3页 共10页", "3/10", "Page 3 of 10"])
@@ -149,3 +163,14 @@ def test_pdf_title_from_metadata():
 def test_unreadable_pdfs_are_refused_with_a_reason(data, reason):
     with pytest.raises(UnreadableFile, match=reason):
         read_pdf(data, "bad.pdf")
+
+
+def test_a_pdf_with_radicals_is_found_by_the_words_a_user_types(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIXTURES / "2024年三亚市政府工作报告（节选）.pdf", corpus / "三亚.pdf")
+    update_index(tmp_path / "index", corpus)
+    searcher = Searcher(tmp_path / "index")
+    for query in ("人民政府", "⼈⺠政府"):                    # typed, or pasted from the PDF viewer
+        results = searcher.search(query)
+        assert results.exact_total == 1 and "<mark>人民政府</mark>" in results.hits[0].snippet

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.ingest.metadata import normalize_date, parse_meta_line
+from indexer.text.radicals import unify_radicals
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_OR_PUNCT = CJK + r"\u3000-\u303f\uff00-\uff0f\uff1a-\uff20“”‘’"
@@ -80,7 +81,7 @@ def clean_inline(text: str) -> str:
     # are absent is not run (the look-behinds cost a look at every character).
     if "<U+" in text:
         text = _ESCAPED.sub(_unescape, text)
-    text = _INVISIBLE.sub("", text)
+    text = unify_radicals(_INVISIBLE.sub("", text))      # ⼯作 from a PDF → 工作
     if "'" in text or "`" in text or "." in text:
         text = _STRAY_MARK.sub("", text)
     text = _SPACES.sub(" ", text)

@@ -16,6 +16,7 @@ from indexer.ingest.furniture import edge_lines
 from indexer.ingest.metadata import doctype, enrich
 from indexer.model import Document, Paragraph, Report
 from indexer.text.normalize import normalize, word_characters
+from indexer.text.radicals import unify_radicals
 from indexer.ingest.paragraphs import sectioned_paragraphs
 from indexer.ingest.readers import read_document
 from indexer.ingest.reports import split_reports
@@ -65,7 +66,7 @@ def document_reports(doc: Document, source: str, furniture: frozenset[str] = fro
         own = frozenset(furniture & edge_lines(doc.blocks)) if furniture else frozenset()
         cleaned = clean_blocks(doc.blocks, doc.headings, own)
         cleaned.meta = {**doc.meta, **cleaned.meta}
-        reports = split_reports(cleaned, source, doc.title or cleaned.title)
+        reports = split_reports(cleaned, source, unify_radicals(doc.title) or cleaned.title)
     for report in reports:
         report.meta = enrich(report.title, [b.text for b in report.blocks], report.meta)
     return reports

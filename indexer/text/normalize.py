@@ -1,7 +1,8 @@
 """Character normalisation for matching, one character for one character.
 
 Index and queries see the same normalised text: full-width letters and digits folded to
-ASCII, letters lower-cased, traditional characters converted to simplified. The output has
+ASCII, letters lower-cased, radicals written for characters made those characters (⼯作 → 工作,
+indexer.text.radicals), traditional characters converted to simplified. The output has
 the same length as the input, so offsets found in the normalised text mark the original
 text — we search 土地流转 and highlight 土地流轉 where the report wrote it.
 """
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import re
+
+from indexer.text.radicals import unify_radicals
 
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}   # ！…～ → !…~
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20})
@@ -67,6 +70,7 @@ def _normalize(text: str) -> str:
     text = _lower(_FOLDABLE.sub(_fold, text))
     if text.isascii():
         return text
+    text = unify_radicals(text)       # a query pasted from a PDF viewer
     conv = _t2s()
     if conv is None:
         return text
