@@ -1,10 +1,11 @@
 """Do RTF, OpenDocument, Word 2003 XML and PDF read as the Word file they were saved from?
 
-    python bench/formats.py [--soffice soffice] [--keep DIR] [--formats rtf odt xml doc pdf]
+    python bench/formats.py [--soffice soffice] [--keep DIR] [--formats rtf odt xml doc pdf pdf2]
 
 Every .docx of the development collection is saved again by LibreOffice (``soffice --headless
 --convert-to``, which must be installed: it is not a dependency of the project) as .rtf, .odt,
-Word 2003 XML, Word 97–2003 .doc and PDF, and each copy is read by our reader for its format. A
+Word 2003 XML, Word 97–2003 .doc and PDF, and each copy is read by our reader for its format
+(``pdf2``: the PDF of a copy of the .docx set in two columns, as journals and bulletins are). A
 copy agrees when its title, blocks (the paragraphs and table rows, in order), headings and
 creation date equal those of the .docx as the .docx reader reads it; a PDF keeps no styles and
 our .doc reader reads none, so for every format
@@ -16,10 +17,12 @@ both figures and how long reading took, and the first difference of each copy th
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 from common import ROOT
@@ -27,10 +30,12 @@ from common import ROOT
 from indexer.ingest.readers import read_document
 
 FORMATS = {"rtf": ("rtf", "rtf"), "odt": ("odt", "odt"), "xml": ("xml:MS Word 2003 XML", "xml"),
-           "doc": ("doc:MS Word 97", "doc"), "pdf": ("pdf", "pdf")}
+           "doc": ("doc:MS Word 97", "doc"), "pdf": ("pdf", "pdf"), "pdf2": ("pdf", "pdf")}
 # Formats that keep no styles or dates (a .doc is read without its heading styles): their copies
 # are compared by paragraphs only.
-UNSTYLED = {"doc", "pdf"}
+UNSTYLED = {"doc", "pdf", "pdf2"}
+# Every section of the document set in two columns 21 points apart (<w:cols> ends a section's properties).
+_COLUMNS = re.compile(r"<w:cols\b[^>]*/>|<w:cols\b[^>]*>.*?</w:cols>", re.S)
 
 
 def shown(doc) -> tuple:
@@ -39,6 +44,19 @@ def shown(doc) -> tuple:
 
 def squeezed(text: str) -> str:
     return "".join(text.split())
+
+
+def two_columns(source: Path, folder: Path) -> Path:
+    """A copy of the .docx ``source`` in ``folder``, every section set in two columns."""
+    copy = folder / source.name
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "word/document.xml":
+                xml = _COLUMNS.sub("", data.decode("utf-8"))
+                data = xml.replace("</w:sectPr>", '<w:cols w:num="2" w:space="425"/></w:sectPr>').encode("utf-8")
+            out.writestr(item, data)
+    return copy
 
 
 def compare(name: str, sources: list[Path], out: Path) -> None:
@@ -76,9 +94,12 @@ def main() -> None:
     sources = sorted((ROOT / "bench" / "devcorpus").rglob("*.docx"))
     work = args.keep or Path(tempfile.mkdtemp())
     for name in args.formats:
-        out = work / FORMATS[name][1]
+        out, given = work / name, sources
+        if name == "pdf2":
+            (work / "two-columns").mkdir(exist_ok=True)
+            given = [two_columns(source, work / "two-columns") for source in sources]
         subprocess.run([args.soffice, "--headless", "--convert-to", FORMATS[name][0], "--outdir", str(out),
-                        *map(str, sources)], check=True, capture_output=True)
+                        *map(str, given)], check=True, capture_output=True)
         compare(name, sources, out)
     if not args.keep:
         shutil.rmtree(work)
