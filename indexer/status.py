@@ -45,14 +45,15 @@ VERSION = 1
 # .odt, .pptx, .ppt, .et and .zip files, and RTF or Word 2003 XML under a .doc name, are read (skipped
 # before); 14: a PDF's or OFD's lines set wide apart (official documents' 28–30 point line spacing) are
 # joined into paragraphs, not cut at every line; 15: radicals a PDF's text layer writes for characters
-# (⼈⺠ for 人民) are read as those characters (indexer.text.radicals).
-READING_RULES = 15
+# (⼈⺠ for 人民) are read as those characters (indexer.text.radicals); 16: a PDF page set in two columns
+# is read a column at a time (indexer.ingest.readers.pdfcolumns), not a line across both.
+READING_RULES = 16
 OLD_RULES = ("部分文件是按旧版本的读取规则读入的（如地区名尚未统一为全称）；"
              "运行 reportsearch index --rebuild 可按新规则重读全部文件")
 # Said with every search of such an index: a query the new rules answer (a figure such as 3.5%) may
 # find less in files read by the old ones, and nothing else tells the user why.
 SEARCH_OLD_RULES = ("索引中有文件是按旧版本的读取规则读入的，有些查询（如 3.5%、1+N 这样的数字，行距大的 PDF 里"
-                    "跨行的句子，或 PDF 里显示正常、实为部首字符的字）可能找不全；"
+                    "跨行的句子、分两栏排的 PDF，或 PDF 里显示正常、实为部首字符的字）可能找不全；"
                     "运行 reportsearch index --rebuild 可按新规则重读全部文件。")
 
 

@@ -5,9 +5,10 @@ are joined again unless the layout says a paragraph ended: the line ended a sent
 the document opens its paragraphs indented, as most reports do: there a sentence that ends at
 the margin runs on), fell short of the right margin, the next one is indented, or a gap opens
 between them wider than the document's usual gap between lines (official documents set their
-lines 28–30 points apart in 16-point type, so the usual gap is itself wider than a line). Running
-headers and footers (lines that repeat at the top or bottom of most pages) and page numbers
-are dropped. A PDF without any text (a scan) is reported and skipped, not indexed empty.
+lines 28–30 points apart in 16-point type, so the usual gap is itself wider than a line). A page
+set in two columns is read a column at a time, each measured by its own margins
+(readers.pdfcolumns). Running headers and footers (lines that repeat at the top or bottom of most
+pages) and page numbers are dropped. A PDF without any text (a scan) is reported and skipped, not indexed empty.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from typing import NamedTuple
 
 from indexer.errors import UnreadableFile
 from indexer.ingest.metadata import normalize_date
-from indexer.ingest.readers import isolate, limits
+from indexer.ingest.readers import isolate, limits, pdfcolumns
 from indexer.model import Document
 
 MAX_PAGES = 3000
@@ -44,6 +45,7 @@ class Line(NamedTuple):
     top: float
     bottom: float
     page: int
+    column: int = 0       # 1 and 2 on a page in two columns (readers.pdfcolumns), else 0
 
 
 def is_page_number(text: str) -> bool:
@@ -55,7 +57,9 @@ def drop_furniture(pages: list[list[Line]]) -> list[Line]:
     def key(line: Line) -> str:
         return re.sub(r"\d+", "#", re.sub(r"\s+", "", line.text))
 
-    edges = [page[:_EDGE_LINES] + page[-_EDGE_LINES:] for page in pages]
+    # The lines highest and lowest on the page (on a page in columns they are not the first and last read).
+    edges = [by_height[:_EDGE_LINES] + by_height[-_EDGE_LINES:]
+             for by_height in (sorted(page, key=lambda line: line.top) for page in pages)]
     seen = Counter(k for edge in edges for k in {key(line) for line in edge})
     repeated = max(2, math.ceil(len(pages) / 2))
     out = []
@@ -85,22 +89,30 @@ def _join(left: str, right: str) -> str:
     return left + " " + right
 
 
+def _margins(lines: list[Line]) -> tuple[float, float]:
+    """Where these lines usually start, and where the full ones end."""
+    left = Counter(round(line.x0 / 2) * 2 for line in lines).most_common(1)[0][0]
+    rights = sorted(line.x1 for line in lines)
+    return left, rights[int(0.9 * (len(rights) - 1))]
+
+
 def rejoin(lines: list[Line]) -> list[str]:
     """Join lines into paragraphs; see the module docstring for where a paragraph ends."""
     if not lines:
         return []
     height = sorted(line.bottom - line.top for line in lines)[len(lines) // 2] or 10.0
-    left = Counter(round(line.x0 / 2) * 2 for line in lines).most_common(1)[0][0]
-    rights = sorted(line.x1 for line in lines)
-    right = rights[int(0.9 * (len(rights) - 1))]
+    # Each column its own margins; a line across the page (column 0) is measured by all lines.
+    margins = {column: _margins([line for line in lines if line.column == column] if column else lines)
+               for column in {line.column for line in lines}}
 
     def short(line: Line) -> bool:
-        return line.x1 < right - 2 * height
+        return line.x1 < margins[line.column][1] - 2 * height
 
     def indented(line: Line) -> bool:
-        return line.x0 > left + 1.5 * height
+        return line.x0 > margins[line.column][0] + 1.5 * height
 
-    gaps = sorted(line.top - prev.bottom for prev, line in zip(lines, lines[1:]) if line.page == prev.page)
+    gaps = sorted(line.top - prev.bottom for prev, line in zip(lines, lines[1:])
+                  if (line.page, line.column) == (prev.page, prev.column))
     usual = max(0.0, gaps[len(gaps) // 2]) if gaps else 0.0
     wide = max(1.2 * height, usual + 0.5 * height)     # a gap that parts paragraphs
 
@@ -113,7 +125,7 @@ def rejoin(lines: list[Line]) -> list[str]:
             (_ends_sentence(prev.text) and not by_indent)
             or short(prev)                                   # the line stopped short
             or indented(line)                                # a first-line indent
-            or (line.page == prev.page and line.top - prev.bottom > wide)
+            or ((line.page, line.column) == (prev.page, prev.column) and line.top - prev.bottom > wide)
         )
         if new:
             paragraphs.append(line.text)
@@ -172,6 +184,38 @@ def _content_size(page, limit: int) -> int:
     return total
 
 
+def _lines(found: list[dict], n: int, column: int = 0) -> list[Line]:
+    return [Line(line["text"].strip(), line["x0"], line["x1"], line["top"], line["bottom"], n, column)
+            for line in found if line["text"].strip()]
+
+
+def page_lines(page, n: int) -> list[Line]:
+    """Page ``n``'s lines in reading order: on a page in two columns, each band of the page left
+    column first (readers.pdfcolumns)."""
+    found = [line for line in page.extract_text_lines(strip=True, return_chars=True) if line["text"].strip()]
+    spans = [[pdfcolumns.ink(c["text"], c["x0"], c["x1"]) for c in line["chars"] if c["text"].strip()]
+             for line in found]
+    size = sorted(line["bottom"] - line["top"] for line in found)[len(found) // 2] if found else 0
+    gutter = pdfcolumns.find_gutter(spans, size) if size > 0 else None
+    if gutter is None:
+        return _lines(found, n)
+    out = []
+    order = pdfcolumns.bands([(line["top"], line["bottom"], pdfcolumns.crosses(s, gutter))
+                              for line, s in zip(found, spans)])
+    for part in order:
+        if isinstance(part, int):
+            out += _lines([found[part]], n)
+            continue
+        top, bottom = part
+        for column in (1, 2):
+            def on_side(obj, column=column, top=top, bottom=bottom) -> bool:
+                middle = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
+                return (obj.get("object_type") == "char" and top - 1 <= obj["top"] and obj["bottom"] <= bottom + 1
+                        and (middle < gutter.middle) == (column == 1))
+            out += _lines(page.filter(on_side).extract_text_lines(strip=True, return_chars=False), n, column)
+    return out
+
+
 def extract_lines(data: bytes, progress) -> tuple[dict, list[list[Line]]]:
     """The PDF's metadata and each page's lines; ``progress()`` after every page. Runs in the
     child process of readers.isolate; a page's content is measured before it is parsed."""
@@ -190,15 +234,12 @@ def extract_lines(data: bytes, progress) -> tuple[dict, list[list[Line]]]:
                 content += size
                 if size > limits.MAX_PDF_PAGE_CONTENT or content > limits.MAX_PDF_CONTENT:
                     raise UnreadableFile(f"PDF 第 {n + 1} 页{isolate.HOSTILE}")
-                pages.append([
-                    Line(line["text"].strip(), line["x0"], line["x1"], line["top"], line["bottom"], n)
-                    for line in page.extract_text_lines(strip=True, return_chars=False)
-                    if line["text"].strip()
-                ])
+                pages.append(page_lines(page, n))
                 page.close()
                 chars += sum(len(line.text) for line in pages[-1])
                 limits.check_text_length(chars)
                 progress()
+        pages = pdfcolumns.fill_in(pages)
     except (UnreadableFile, MemoryError, RecursionError):
         raise
     except Exception as exc:       # pdfminer raises many types on damaged or encrypted files
