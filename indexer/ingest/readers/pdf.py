@@ -7,7 +7,7 @@ the margin runs on), fell short of the right margin, the next one is indented, o
 between them wider than the document's usual gap between lines (official documents set their
 lines 28–30 points apart in 16-point type, so the usual gap is itself wider than a line). A page
 set in two columns is read a column at a time, each measured by its own margins
-(readers.pdfcolumns). Running headers and footers (lines that repeat at the top or bottom of most
+(readers.pdfcolumns); a ruled table a row a block (readers.pdftables). Running headers and footers (lines that repeat at the top or bottom of most
 pages) and page numbers are dropped. A PDF without any text (a scan) is reported and skipped, not indexed empty.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from indexer.errors import UnreadableFile
 from indexer.ingest.metadata import normalize_date
-from indexer.ingest.readers import isolate, limits, pdfcolumns
+from indexer.ingest.readers import isolate, limits, pdfcolumns, pdftables
 from indexer.model import Document
 
 MAX_PAGES = 3000
@@ -46,6 +46,7 @@ class Line(NamedTuple):
     bottom: float
     page: int
     column: int = 0       # 1 and 2 on a page in two columns (readers.pdfcolumns), else 0
+    whole: bool = False   # a block of its own: a table's row (readers.pdftables)
 
 
 def is_page_number(text: str) -> bool:
@@ -102,7 +103,8 @@ def rejoin(lines: list[Line]) -> list[str]:
         return []
     height = sorted(line.bottom - line.top for line in lines)[len(lines) // 2] or 10.0
     # Each column its own margins; a line across the page (column 0) is measured by all lines.
-    margins = {column: _margins([line for line in lines if line.column == column] if column else lines)
+    text = [line for line in lines if not line.whole] or lines       # a table's rows measure nothing
+    margins = {column: _margins([line for line in text if line.column == column] or text if column else text)
                for column in {line.column for line in lines}}
 
     def short(line: Line) -> bool:
@@ -122,7 +124,8 @@ def rejoin(lines: list[Line]) -> list[str]:
     paragraphs = [lines[0].text]
     for prev, line in zip(lines, lines[1:]):
         new = (
-            (_ends_sentence(prev.text) and not by_indent)
+            prev.whole or line.whole
+            or (_ends_sentence(prev.text) and not by_indent)
             or short(prev)                                   # the line stopped short
             or indented(line)                                # a first-line indent
             or ((line.page, line.column) == (prev.page, prev.column) and line.top - prev.bottom > wide)
@@ -189,9 +192,51 @@ def _lines(found: list[dict], n: int, column: int = 0) -> list[Line]:
             for line in found if line["text"].strip()]
 
 
+def _tables(page, n: int) -> tuple[list[tuple], list[Line]]:
+    """The bounding boxes of the page's ruled tables, and their rows as lines (readers.pdftables)."""
+    edges = [(edge["orientation"], edge["top"] if edge["orientation"] == "h" else edge["x0"]) for edge in page.edges]
+    if not edges or pdftables.too_dense(edges):
+        return [], []
+    boxes, rows = [], []
+    for table in page.find_tables():
+        cells = table.extract()
+        if not pdftables.is_table(cells):
+            continue
+        boxes.append(table.bbox)
+        for row, texts in zip(table.rows, cells):
+            text = pdftables.row_text(texts)
+            if text:
+                rows.append(Line(text, table.bbox[0], table.bbox[2], row.bbox[1], row.bbox[3], n, whole=True))
+    return boxes, rows
+
+
 def page_lines(page, n: int) -> list[Line]:
-    """Page ``n``'s lines in reading order: on a page in two columns, each band of the page left
-    column first (readers.pdfcolumns)."""
+    """Page ``n``'s lines in reading order: each row of a ruled table as a line of its own, and on
+    a page in two columns each band of the page left column first (readers.pdfcolumns)."""
+    boxes, rows = _tables(page, n)
+    if boxes:
+        def outside(obj) -> bool:
+            x, y = (obj.get("x0", 0) + obj.get("x1", 0)) / 2, (obj.get("top", 0) + obj.get("bottom", 0)) / 2
+            return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+        page = page.filter(outside)
+    lines = _text_lines(page, n)
+    if not rows:
+        return lines
+    gutter_middle = _middle(lines)
+    if gutter_middle is not None:
+        rows = [row._replace(column=0 if row.x0 < gutter_middle < row.x1 else 1 if row.x1 <= gutter_middle else 2)
+                for row in rows]
+    return pdftables.place(lines, rows)
+
+
+def _middle(lines: list[Line]) -> float | None:
+    """Between the columns of a page in two, else None."""
+    ends = [line.x1 for line in lines if line.column == 1]
+    starts = [line.x0 for line in lines if line.column == 2]
+    return (max(ends) + min(starts)) / 2 if ends and starts else None
+
+
+def _text_lines(page, n: int) -> list[Line]:
     found = [line for line in page.extract_text_lines(strip=True, return_chars=True) if line["text"].strip()]
     spans = [[pdfcolumns.ink(c["text"], c["x0"], c["x1"]) for c in line["chars"] if c["text"].strip()]
              for line in found]
