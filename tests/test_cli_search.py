@@ -107,3 +107,14 @@ def test_the_total_is_counted_not_bounded(seed_index, monkeypatch, capsys):
     assert bounded.estimated and not counted.estimated and bounded.total > counted.total
     assert main(["search", "社区 居民", "--index", str(seed_index), "--limit", "1"]) == 0
     assert capsys.readouterr().out.startswith(f"找到 {counted.total} 条结果")
+
+
+def test_each_result_names_its_file_place_and_kind(tmp_path):
+    (tmp_path / "corpus" / "乡镇").mkdir(parents=True)
+    (tmp_path / "corpus" / "乡镇" / "临泉汇报.txt").write_text(
+        "临泉县2024年便民服务工作汇报\n时间：2024年3月5日\n临泉县便民服务中心实行一站式服务，群众办事只进一扇门。\n",
+        encoding="utf-8")
+    run("index", cwd=tmp_path)
+    lines = run("search", "一站式服务", cwd=tmp_path).splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith("1. "))
+    assert lines[at + 1].strip() == "2024-03-05 · 临泉县 · 工作汇报 · 乡镇/临泉汇报.txt", lines
