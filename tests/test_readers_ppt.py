@@ -124,3 +124,13 @@ def test_broken_files_get_one_reason():
     stream, current_user = presentation()
     for damaged in damaged_copies(stream, seed=6, copies=300, most=8):
         slides_document(damaged, current_user, "a.ppt")       # pure: no exception at all
+
+
+def test_slide_shows_read_as_the_presentations_they_are():
+    # A PowerPoint show (.pps, .ppsx) is the presentation format saved to open as a show.
+    ppt = read_document((OFFICE / "汇报.ppt").read_bytes(), "汇报.ppt")
+    show = read_document((OFFICE / "汇报.ppt").read_bytes(), "汇报.pps")
+    assert (show.title, show.blocks, show.headings) == (ppt.title, ppt.blocks, ppt.headings) and ppt.blocks
+    pptx = read_document((OFFICE / "汇报.pptx").read_bytes(), "汇报.pptx")
+    shown = read_document((OFFICE / "汇报.pptx").read_bytes(), "汇报.ppsx")
+    assert (shown.title, shown.blocks, shown.headings) == (pptx.title, pptx.blocks, pptx.headings)

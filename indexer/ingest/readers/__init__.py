@@ -36,6 +36,8 @@ READERS: dict[str, tuple[str, str]] = {
     ".odt": ("odt", "read_odt"),
     ".pptx": ("pptx", "read_pptx"),
     ".ppt": ("ppt", "read_ppt"),
+    ".pps": ("ppt", "read_ppt"),             # a PowerPoint show: the .ppt format, opened as a show
+    ".ppsx": ("pptx", "read_pptx"),          # the same of .pptx
     ".pdf": ("pdf", "read_pdf"),
     ".ofd": ("ofd", "read_ofd"),
     ".csv": ("tabular", "read_csv"),
