@@ -75,3 +75,58 @@ def unknown_zip_version() -> bytes:
 def test_bad_files_are_refused_with_a_reason(data, reason):
     with pytest.raises(UnreadableFile, match=reason):
         read_docx(data, "bad.docx")
+
+
+def marked_up(data: bytes, runs: dict[str, str], blocks: dict[str, str] = {}) -> bytes:
+    """``data`` with the run holding each placeholder of ``runs`` replaced by markup, and the
+    paragraph holding each one of ``blocks`` too (Word's XML that python-docx does not write)."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as original:
+        files = {name: original.read(name) for name in original.namelist()}
+    xml = files["word/document.xml"].decode("utf-8")
+    for placeholder, markup in runs.items():
+        xml = xml.replace(f"<w:r><w:t>{placeholder}</w:t></w:r>", markup)
+    for placeholder, markup in blocks.items():
+        xml = xml.replace(f"<w:p><w:r><w:t>{placeholder}</w:t></w:r></w:p>", markup)
+    files["word/document.xml"] = xml.encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def run(text: str) -> str:
+    return f"<w:r><w:t>{text}</w:t></w:r>"
+
+
+REVISION = 'w:id="{}" w:author="办公室" w:date="2024-03-01T00:00:00Z"'
+
+
+def test_a_draft_with_tracked_changes_reads_as_it_now_stands():
+    data = marked_up(make_docx("县水利局工作汇报", [("p", "@1@"), ("table", [["项目", "@2@"]])]), {
+        "@1@": run("全县新建") + f"<w:ins {REVISION.format(1)}>{run('农村饮水安全')}</w:ins>"
+               + f"<w:del {REVISION.format(2)}><w:r><w:delText>城市供水</w:delText></w:r></w:del>"
+               + run("工程十处") + f"<w:moveFrom {REVISION.format(3)}>{run('，已验收')}</w:moveFrom>" + run("。"),
+        "@2@": f"<w:ins {REVISION.format(4)}>{run('农村饮水')}</w:ins>"})
+    assert read_docx(data, "a.docx").blocks == ["全县新建农村饮水安全工程十处。", "项目 | 农村饮水"]
+
+
+def test_text_in_content_controls_is_read_and_a_table_of_contents_is_not():
+    contents = ('<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/></w:docPartObj>'
+                f'</w:sdtPr><w:sdtContent><w:p>{run("一、主要做法 ........ 2")}</w:p></w:sdtContent></w:sdt>')
+    cover = f'<w:sdt><w:sdtPr><w:alias w:val="单位"/></w:sdtPr><w:sdtContent><w:p>{run("某县水利局")}</w:p></w:sdtContent></w:sdt>'
+    field = f'<w:sdt><w:sdtPr><w:alias w:val="日期"/></w:sdtPr><w:sdtContent>{run("3月")}</w:sdtContent></w:sdt>'
+    data = marked_up(make_docx("县水利局工作汇报", [("p", "@toc@"), ("p", "@cover@"), ("p", "@3@")]),
+                     {"@3@": run("今年") + field + run("完成春灌。")}, {"@toc@": contents, "@cover@": cover})
+    doc = read_docx(data, "a.docx")
+    assert (doc.title, doc.blocks) == ("县水利局工作汇报", ["某县水利局", "今年3月完成春灌。"])
+
+
+def test_a_text_box_is_not_part_of_the_paragraph_it_is_anchored_in():
+    box = ('<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox><w:txbxContent>'
+           f'<w:p>{run("图注：水厂")}</w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>')
+    data = marked_up(make_docx("县水利局工作汇报", [("p", "@1@")]), {"@1@": run("新建水厂三座。") + box})
+    assert read_docx(data, "a.docx").blocks == ["新建水厂三座。"]

@@ -151,3 +151,16 @@ def test_hostile_and_damaged_files_get_a_reason_or_their_text():
             read_document(damaged, "a.rtf")
         except UnreadableFile:
             pass
+
+
+def test_a_draft_with_tracked_changes_reads_as_it_now_stands():
+    # As Word writes revisions: an insertion is marked \revised and stays; a deletion is marked
+    # \deleted, and a deleted paragraph mark joins two paragraphs.
+    body = ("\\pard\\plain {" + WORD_RUN + gbk("全县新建") + "}"
+            "{" + WORD_RUN + "\\revised\\revauth1 " + gbk("农村饮水安全") + "}"
+            "{" + WORD_RUN + "\\deleted\\revauthdel1 " + gbk("城市供水") + "}"
+            "{" + WORD_RUN + gbk("工程十处") + "{\\deleted " + gbk("，已验收") + "\\par }" + gbk("。") + "}\\par\n"
+            "\\pard\\plain {\\deleted " + gbk("删去的整段。") + "\\par}{" + gbk("保留的一段。") + "}\\par\n"
+            "\\pard\\plain {\\deleted " + gbk("删") + "\\deleted0 " + gbk("留下") + "\\plain}\\par\n")
+    doc = read_document(rtf(body, WORD_HEADER), "a.rtf")
+    assert doc.blocks == ["全县新建农村饮水安全工程十处。", "保留的一段。", "留下"]

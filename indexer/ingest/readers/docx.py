@@ -2,7 +2,8 @@
 
 A paragraph in a heading style (Heading 1 / 标题 1 …) or with an outline level becomes a
 section heading; the Title style gives the title; each table row becomes one text block,
-its cells separated by " | ". A .docx is a zip archive, so its sizes are checked before
+its cells separated by " | ". A draft is read as it now stands (tracked insertions in, deletions
+out), content controls are read, a table of contents and text boxes are not. A .docx is a zip archive, so its sizes are checked before
 anything is unpacked (a zip bomb is refused with a reason).
 """
 from __future__ import annotations
@@ -47,8 +48,54 @@ def _heading_level(paragraph) -> int:
     return 0
 
 
+# The runs of a paragraph's text as it now reads: inserted text (tracked changes) counts, deleted
+# or moved-away text does not; runs in content controls, smart tags and simple fields count; a text
+# box's runs (a drawing inside a run) and ruby annotations are not the paragraph's.
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_RUNS = ("./descendant::w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:txbxContent"
+         " or ancestor::w:rt)]")
+
+
+def paragraph_text(paragraph) -> str:
+    """A paragraph's text, as python-docx's Paragraph.text gives it but also from runs that are not
+    the paragraph's children (inside w:ins, w:sdt, w:smartTag …), which Paragraph.text leaves out."""
+    from docx.text.run import Run
+
+    return "".join(Run(r, paragraph).text for r in paragraph._p.xpath(_RUNS))
+
+
+def body_items(word):
+    """The body's paragraphs and tables in order, also those inside block-level content controls
+    (a cover page's title often is one), except a table of contents (its lines repeat headings)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    def walk(element):
+        for child in element.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                yield Paragraph(child, word._body)
+            elif tag == "tbl":
+                yield Table(child, word._body)
+            elif tag == "sdt" and not _is_contents(child):
+                for content in child.iterchildren(_W + "sdtContent"):
+                    yield from walk(content)
+
+    return walk(word.element.body)
+
+
+def _is_contents(sdt) -> bool:
+    gallery = sdt.xpath("./w:sdtPr/w:docPartObj/w:docPartGallery/@w:val", namespaces={"w": _W[1:-1]})
+    return any("contents" in value.lower() for value in gallery)
+
+
 def _row_text(row) -> str:
-    return row_line(" ".join(cell.text.split()) for cell in row.cells)
+    from docx.text.paragraph import Paragraph
+
+    def cell_text(cell) -> str:
+        return " ".join(" ".join(paragraph_text(Paragraph(p, cell)) for p in cell._tc.iterchildren(_W + "p")).split())
+
+    return row_line(map(cell_text, row.cells))
 
 
 def read_docx(data: bytes, source: str) -> Document:
@@ -67,7 +114,7 @@ def read_docx(data: bytes, source: str) -> Document:
         collected = Blocks(source)
         doc = collected.doc
         chars = counted = 0
-        items = word.iter_inner_content()
+        items = body_items(word)
         for item in items:
             # The text so far, counted as it grows: a small .docx may unpack to a huge text.
             chars += sum(len(block) for block in doc.blocks[counted:])
@@ -85,7 +132,7 @@ def read_docx(data: bytes, source: str) -> Document:
                     doc.blocks.append("\n".join(rows))
                 continue
             style = (item.style.name if item.style is not None else "") or ""
-            lines = [line.strip() for line in item.text.split("\n") if line.strip()]
+            lines = [line.strip() for line in paragraph_text(item).split("\n") if line.strip()]
             if not lines:
                 continue
             # a title set in two Title paragraphs in a row (2026年河南省 / 政府工作报告) is one

@@ -12,7 +12,8 @@ block with a line per row and its cells joined with " | ", a paragraph is a head
 outline level or a heading style (标题 1 / heading 1), a Title-style paragraph gives the title.
 Font, colour and style tables, document properties, pictures, embedded objects, headers,
 footers, notes, text boxes, field instructions and every destination marked ``\\*`` are not text
-of the document and are skipped; a field keeps its result.
+of the document and are skipped; a field keeps its result; text deleted with tracked changes
+(``\\deleted``) is not read, text inserted is.
 """
 from __future__ import annotations
 
@@ -190,6 +191,12 @@ class _Reader:
     def control(self, word: bytes, parameter: int | None, group: _Group) -> None:
         if word == b"uc" and parameter is not None:
             group.uc = max(0, parameter)
+        elif word == b"deleted" and group.dest in ("body", "deleted"):
+            # A tracked deletion: its text, and a paragraph mark it takes, are not the text as it now reads.
+            group.dest = "body" if parameter == 0 else "deleted"
+        elif word == b"plain" and group.dest == "deleted":
+            group.dest = "body"
+            group.font = group.associated = -1
         elif group.dest != "body":
             self.table_entry(word, parameter, group)
         elif word in (b"par", b"line", b"sect"):
