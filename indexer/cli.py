@@ -208,19 +208,12 @@ def cmd_search(cfg, args) -> int:
         previous = hit.match
         where = SECTION_SEPARATOR.join(x for x in (hit.title, hit.section) if x)
         print(f"\n{n}. {where}")
-        print(f"   {_hit_meta(hit)}")
+        print(f"   {hit.meta_line}")
         print("   " + re.sub(r"\s+", " ", _terminal_snippet(hit.snippet, color)))
         if hit.through_report:
             print(f"   （{hit.through_report_note}）")
         print(f"   {url(hit.id)}")
     return 0
-
-
-def _hit_meta(hit) -> str:
-    """When, where, what kind and which file, as the result page shows them."""
-    source = f"{hit.source} › {hit.member}" if hit.member else hit.source
-    when = hit.date or (f"{hit.year}年" if hit.year else "")
-    return " · ".join(part for part in (when, hit.place, hit.doctype, source) if part)
 
 
 def _watcher(cfg, out):

@@ -40,6 +40,13 @@ class Hit:
     match: str = ""
 
     @property
+    def meta_line(self) -> str:
+        """When, where, what kind and which file, as the result page shows them (CLI)."""
+        source = f"{self.source} › {self.member}" if self.member else self.source
+        when = self.date or (f"{self.year}年" if self.year else "")
+        return " · ".join(part for part in (when, self.place, self.doctype, source) if part)
+
+    @property
     def through_report_note(self) -> str:
         """Why a paragraph found through its report is listed (page and CLI)."""
         if not self.through_report:
