@@ -3,8 +3,8 @@
 A paragraph in a heading style (Heading 1 / 标题 1 …) or with an outline level becomes a
 section heading; the Title style gives the title; each table row becomes one text block,
 its cells separated by " | ". A draft is read as it now stands (tracked insertions in, deletions
-out), content controls are read, a table of contents and text boxes are not. A .docx is a zip archive, so its sizes are checked before
-anything is unpacked (a zip bomb is refused with a reason).
+out); content controls are read, a table of contents and text boxes are not. A .docx is a zip
+archive, so its sizes are checked before anything is unpacked (a zip bomb is refused with a reason).
 """
 from __future__ import annotations
 
@@ -93,7 +93,8 @@ def _row_text(row) -> str:
     from docx.text.paragraph import Paragraph
 
     def cell_text(cell) -> str:
-        return " ".join(" ".join(paragraph_text(Paragraph(p, cell)) for p in cell._tc.iterchildren(_W + "p")).split())
+        text = " ".join(paragraph_text(Paragraph(p, cell)) for p in cell._tc.iterchildren(_W + "p"))
+        return " ".join(text.split())
 
     return row_line(map(cell_text, row.cells))
 

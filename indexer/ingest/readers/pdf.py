@@ -7,8 +7,9 @@ the margin runs on), fell short of the right margin, the next one is indented, o
 between them wider than the document's usual gap between lines (official documents set their
 lines 28–30 points apart in 16-point type, so the usual gap is itself wider than a line). A page
 set in two columns is read a column at a time, each measured by its own margins
-(readers.pdfcolumns); a ruled table a row a block (readers.pdftables). Running headers and footers (lines that repeat at the top or bottom of most
-pages) and page numbers are dropped. A PDF without any text (a scan) is reported and skipped, not indexed empty.
+(readers.pdfcolumns); a ruled table is read a row a block (readers.pdftables). Running headers and
+footers (lines that repeat at the top or bottom of most pages) and page numbers are dropped. A PDF
+without any text (a scan) is reported and skipped, not indexed empty.
 """
 from __future__ import annotations
 

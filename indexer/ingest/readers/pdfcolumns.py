@@ -4,10 +4,12 @@ A line of text, as a PDF tool finds it, runs across the page at one height: on a
 columns it joins a line of the left column to the line of the right one beside it, and the page
 reads as nonsense (项目投资趋稳回升。高位推动扩大有效投 合作经营资格核准证书). The columns show as
 a gutter: an empty strip down the middle of the page that the lines beside it stop at and start
-after. A page has one when most of its lines have an empty stretch of a character's width or more
-at the same place near the middle, few lines run through it, and the text on each side fills its
-side (prose in columns, not the ragged cells of a table). Lines that do run through it (a title
-across both columns) cut the page into bands; each band is read left column first.
+after. A line's text is cut into stretches wherever a character's width or more is empty; the
+gutter is the widest strip in the middle of the page that the fewest stretches run through, and
+the page is in columns when hardly any do, a quarter of the lines at least lie on each side, and
+each side's typical line fills it (prose in columns, not the ragged cells of a table). Lines that
+do run through it (a title across both columns) cut the page into bands; each band is read left
+column first.
 
 Pure functions on the (x0, x1) boxes of each line's characters; the PDF reader reads each side by
 them, a character on the side its middle is on.
