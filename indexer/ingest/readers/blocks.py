@@ -15,6 +15,14 @@ TITLE_STYLE = re.compile(r"^(title|标题)$", re.I)
 _CJK_EDGE = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 
+def joined_line(left: str, right: str) -> str:
+    """Two pieces of text a layout broke apart (a PDF's lines, a table cell's): joined directly
+    where either side is Chinese, else by a space."""
+    if _CJK_EDGE.match(left[-1:]) or _CJK_EDGE.match(right[:1]):
+        return left + right
+    return left + " " + right
+
+
 def joined_title(left: str, right: str) -> str:
     """Two lines of one title: no space between Chinese characters."""
     return left + right if _CJK_EDGE.match(left[-1:]) and _CJK_EDGE.match(right[:1]) else f"{left} {right}"

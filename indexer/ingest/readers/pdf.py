@@ -24,6 +24,7 @@ from typing import NamedTuple
 from indexer.errors import UnreadableFile
 from indexer.ingest.metadata import normalize_date
 from indexer.ingest.readers import isolate, limits, pdfcolumns, pdftables
+from indexer.ingest.readers.blocks import joined_line
 from indexer.model import Document
 
 MAX_PAGES = 3000
@@ -85,12 +86,6 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip(_CLOSERS).endswith(_SENTENCE_END)
 
 
-def _join(left: str, right: str) -> str:
-    if _CJK.match(left[-1:]) or _CJK.match(right[:1]):
-        return left + right
-    return left + " " + right
-
-
 def _margins(lines: list[Line]) -> tuple[float, float]:
     """Where these lines usually start, and where the full ones end."""
     left = Counter(round(line.x0 / 2) * 2 for line in lines).most_common(1)[0][0]
@@ -134,7 +129,7 @@ def rejoin(lines: list[Line]) -> list[str]:
         if new:
             paragraphs.append(line.text)
         else:
-            paragraphs[-1] = _join(paragraphs[-1], line.text)
+            paragraphs[-1] = joined_line(paragraphs[-1], line.text)
     return paragraphs
 
 
@@ -223,18 +218,11 @@ def page_lines(page, n: int) -> list[Line]:
     lines = _text_lines(page, n)
     if not rows:
         return lines
-    gutter_middle = _middle(lines)
+    gutter_middle = pdfcolumns.between(lines)
     if gutter_middle is not None:
         rows = [row._replace(column=0 if row.x0 < gutter_middle < row.x1 else 1 if row.x1 <= gutter_middle else 2)
                 for row in rows]
     return pdftables.place(lines, rows)
-
-
-def _middle(lines: list[Line]) -> float | None:
-    """Between the columns of a page in two, else None."""
-    ends = [line.x1 for line in lines if line.column == 1]
-    starts = [line.x0 for line in lines if line.column == 2]
-    return (max(ends) + min(starts)) / 2 if ends and starts else None
 
 
 def _text_lines(page, n: int) -> list[Line]:

@@ -128,12 +128,19 @@ def bands(tops: list[tuple[float, float, bool]]) -> list[tuple[float, float] | i
     return out
 
 
+def between(lines: list) -> float | None:
+    """Where one page's lines (readers.pdf.Line) part into columns: midway from the left column's
+    furthest end to the right column's nearest start; None for a page not read in two."""
+    ends = [line.x1 for line in lines if line.column == 1]
+    starts = [line.x0 for line in lines if line.column == 2]
+    return (max(ends) + min(starts)) / 2 if ends and starts else None
+
+
 def fill_in(pages: list) -> list:
     """Pages of lines (readers.pdf.Line) where a page in a document set in columns that holds only
     one column's lines (the end of a section, the columns not balanced) has them marked as that
     column too: measured against the whole page, each of its lines would look short."""
-    middles = sorted((max(l.x1 for l in page if l.column == 1) + min(l.x0 for l in page if l.column == 2)) / 2
-                     for page in pages if {1, 2} <= {line.column for line in page})
+    middles = sorted(middle for middle in map(between, pages) if middle is not None)
     if not middles:
         return pages
     middle = middles[len(middles) // 2]

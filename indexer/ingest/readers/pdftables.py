@@ -11,13 +11,14 @@ Pure functions; the PDF reader finds the tables (pdfplumber) and gives their row
 """
 from __future__ import annotations
 
-import re
+import functools
+
+from indexer.ingest.readers.blocks import joined_line
 
 # Crossings of horizontal and vertical ruling lines on a page past which tables are not looked for:
 # finding them grows steeply with the crossings (a 100 × 100 grid takes seconds), and a table of
 # 120 rows and 9 columns has about 1,100; so many are a drawing or a chart's grid.
 MAX_CROSSINGS = 5000
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
 def too_dense(edges: list[tuple[str, float]]) -> bool:
@@ -29,14 +30,9 @@ def too_dense(edges: list[tuple[str, float]]) -> bool:
 
 
 def cell_text(text: str | None) -> str:
-    """A cell's lines as one text: joined directly between Chinese characters, else by a space."""
-    out = ""
-    for line in (text or "").split("\n"):
-        line = line.strip()
-        if line and out and not (_CJK.match(out[-1]) or _CJK.match(line[0])):
-            out += " "
-        out += line
-    return out
+    """A cell's lines as one text, joined as a PDF's lines are (readers.blocks.joined_line)."""
+    lines = [line.strip() for line in (text or "").split("\n") if line.strip()]
+    return functools.reduce(joined_line, lines) if lines else ""
 
 
 def row_text(cells: list[str | None]) -> str:
