@@ -11,6 +11,7 @@ import pytest
 from indexer.engine import decoded, kept, postings
 from indexer.engine.parallel import ParallelWriter
 from indexer.search.searcher import Searcher
+from memory import LINUX, resident_kb
 from test_segment_writer import bulk, build, docs
 
 LONG = 40        # postings from which a list of these small indexes counts as long
@@ -108,6 +109,16 @@ def test_searches_read_the_blocks_when_the_file_is_missing_or_broken(tmp_path, d
     decoded.forget()
     assert hits(folder) == before
     assert any(k[3] == "list" for k in kept._kept)      # decoded from the blocks instead
+
+
+@pytest.mark.skipif(not LINUX, reason="reads /proc/self/smaps")
+def test_lists_read_leave_no_pages_in_the_process_memory(tmp_path):
+    # Read through a mapping, every list a server had read stayed in its resident memory.
+    build(tmp_path, "ix", bulk, [docs(n=300)])
+    hits(tmp_path / "ix")
+    (path,) = list_files(tmp_path / "ix")
+    assert decoded._open and path.stat().st_size > 8192
+    assert resident_kb(path) == 0
 
 
 def test_a_file_of_the_first_version_is_read_as_before(tmp_path):

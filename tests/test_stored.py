@@ -1,11 +1,13 @@
 """Stored paragraphs read through one mapping per segment (indexer.engine.stored) give what
 Whoosh's own reader of the column gives."""
-import mmap
+import os
+import random
 from struct import pack
 
 import numpy as np
 import pytest
 from fixture_files import corpus_index
+from memory import LINUX, resident_kb
 from whoosh import columns
 from whoosh.filedb.filestore import FileStorage
 
@@ -46,10 +48,28 @@ def test_a_column_whoosh_wrote_reads_back_the_same(tmp_path, with_offsets):
     length = storage.file_length("stored.col")
     whooshs = column.reader(storage.open_file("stored.col"), 0, length, len(values))
     assert whooshs._child.had_stored_offsets is with_offsets
-    with open(tmp_path / "stored.col", "rb") as f:
-        ours = stored.StoredColumn(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), len(values))
+    ours = stored.StoredColumn(os.open(tmp_path / "stored.col", os.O_RDONLY), len(values))
     assert [ours[d] for d in range(len(values))] == [whooshs[d] for d in range(len(values))]
     assert [ours[d] for d in range(5)] == VALUES
+
+
+@pytest.mark.skipif(not LINUX, reason="reads /proc/self/smaps")
+def test_reading_paragraphs_leaves_their_text_out_of_the_process_memory(tmp_path):
+    # Text read through a mapping counts in the server's resident memory for as long as it runs.
+    rng = random.Random(7)
+    values = [{"text": "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(400))} for _ in range(2000)]
+    column = columns.PickleColumn(columns.CompressedBytesColumn())
+    out = FileStorage(str(tmp_path)).create_file("stored.col")
+    writer = column.writer(out)
+    for docnum, value in enumerate(values):
+        writer.add(docnum, value)
+    writer.finish(len(values))
+    out.close()
+    path = tmp_path / "stored.col"
+    ours = stored.StoredColumn(os.open(path, os.O_RDONLY), len(values))
+    assert [ours[d] for d in range(len(values))] == values
+    assert path.stat().st_size > 1_500_000
+    assert resident_kb(path) <= 64            # the lengths array's pages, not the text's 1.8 MB
 
 
 REPORTS = {

@@ -1,4 +1,4 @@
-"""Long posting lists written decoded beside their segment, and read memory-mapped.
+"""Long posting lists written decoded beside their segment, and read as written.
 
 Its place in the flow: the index step writes them with each segment (indexer.engine.writer);
 query → parse → search reads them, under the sets of matches and the exact top k (through
@@ -6,7 +6,12 @@ indexer.engine.kept). Reading a long list from Whoosh's blocks is a zlib and a p
 128 postings; at a million paragraphs a long topic needs dozens of such lists in several fields,
 more than a process can keep decoded (kept.BUDGET), so they were decoded again for every query.
 Written once as the arrays the search uses (postings.PostingList: about 5 bytes a posting), a
-list is read without decoding, from the page cache every server process shares.
+list is read without decoding: one ``pread``, a copy from the page cache every server process
+shares, each time it is needed (not kept: a million paragraphs' lists do not fit a budget, and
+kept within 32 MB they made the bench's mix a few ms quicker at p95, for 32 MB more a process).
+The file was read through a mapping at first: every list a server had read then stayed in its
+resident memory (a million paragraphs, after two hundred varied queries: 387 MB over its two
+processes).
 
 One file a segment, named like the segment's own files (Whoosh deletes it with the segment):
 the arrays, each 8-byte aligned, then the pickled directory (which term's list is where), then the
@@ -17,11 +22,11 @@ the lists are then decoded from the blocks as before.
 """
 from __future__ import annotations
 
-import mmap
 import os
 import pickle
 import struct
 import threading
+import weakref
 
 import numpy as np
 
@@ -32,7 +37,7 @@ _MAGIC = b"RSLISTS2"
 _MAGIC_DICT = b"RSLISTS1"               # the first version's files: the directory a dict
 _TRAILER = struct.Struct("<Q8s")        # the directory's offset, the magic
 _ALIGN = 8
-_MAPPED = 64                            # segments whose files are held open at most
+_OPEN = 64                              # segments whose files are held open at most
 
 
 class ListsWriter:
@@ -112,29 +117,43 @@ class _Directory:
 
 
 class _Lists:
-    """A segment's file, mapped."""
+    """A segment's file, open: a list's arrays are read with one ``os.pread`` (they lie one after
+    another), not through a mapping, whose pages would stay in the server's resident memory."""
 
     def __init__(self, path: str):
-        with open(path, "rb") as f:
-            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        size = len(self._map)
+        # Closed when the last reader lets go of it, not by forget(): a thread may be reading.
+        self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        weakref.finalize(self, os.close, self._fd)
+        size = os.fstat(self._fd).st_size
         if size < _TRAILER.size:
             raise ValueError("short")
-        at, magic = _TRAILER.unpack_from(self._map, size - _TRAILER.size)
+        at, magic = _TRAILER.unpack(self._read(size - _TRAILER.size, _TRAILER.size))
         if magic not in (_MAGIC, _MAGIC_DICT) or at > size - _TRAILER.size:
             raise ValueError("not a lists file")
-        directory = pickle.loads(self._map[at:size - _TRAILER.size])
+        directory = pickle.loads(self._read(at, size - _TRAILER.size - at))
         self._directory = _Directory(*directory) if magic == _MAGIC else directory
         self.path = path
+
+    def _read(self, offset: int, length: int) -> bytes:
+        if _pread is not None:
+            return _pread(self._fd, length, offset)
+        with _lock:                                         # no pread (Windows): seek and read
+            os.lseek(self._fd, offset, os.SEEK_SET)
+            return os.read(self._fd, length)
 
     def get(self, fieldname: str, btext: bytes) -> postings.PostingList | None:
         parts = self._directory.get((fieldname, btext))
         if parts is None:
             return None
-        return postings.PostingList(*(None if p is None else np.frombuffer(self._map, np.dtype(p[0]), p[2], p[1])
+        present = [(np.dtype(p[0]), p[1], p[2]) for p in parts if p is not None]
+        start = min(offset for _, offset, _ in present)
+        end = max(offset + dtype.itemsize * count for dtype, offset, count in present)
+        data = self._read(start, end - start)
+        return postings.PostingList(*(None if p is None else np.frombuffer(data, np.dtype(p[0]), p[2], p[1] - start)
                                       for p in parts))
 
 
+_pread = getattr(os, "pread", None)
 _open: dict[str, _Lists | None] = {}
 _lock = threading.Lock()
 
@@ -146,17 +165,17 @@ def posting_list(reader, fieldname: str, btext: bytes) -> postings.PostingList |
     key = segment.segment_id()
     lists = _open.get(key, False)
     if lists is False:
-        lists = _mapped(reader, segment)
+        lists = _opened(reader, segment)
     return None if lists is None else lists.get(fieldname, btext)
 
 
 def forget() -> None:
-    """Let go of every mapped file (they are mapped again when next read)."""
+    """Let go of every file (each is closed once no reader holds it, and opened again when next read)."""
     with _lock:
         _open.clear()
 
 
-def _mapped(reader, segment) -> _Lists | None:
+def _opened(reader, segment) -> _Lists | None:
     folder = getattr(getattr(reader, "_storage", None), "folder", None)
     lists = None
     if folder is not None:
@@ -170,7 +189,7 @@ def _mapped(reader, segment) -> _Lists | None:
         # so that a long-running server does not hold deleted files' disk space.
         for old in [k for k, v in _open.items() if v is not None and not os.path.exists(v.path)]:
             del _open[old]
-        while len(_open) >= _MAPPED:
+        while len(_open) >= _OPEN:
             del _open[next(iter(_open))]
         _open[segment.segment_id()] = lists
     return lists

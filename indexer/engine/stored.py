@@ -1,14 +1,18 @@
-"""A segment's stored paragraphs, mapped from its column file once and read by every view.
+"""A segment's stored paragraphs, opened from its column file once and read by every view.
 
 Its place in the flow query → parse → search → highlight → results: inside the engine, under the
 index view's stored fields (the page's paragraphs, ties put in order, the exact tier confirmed on
 the text). Whoosh's reader of the stored column loads two arrays when it opens, each paragraph's
 length and offset (6 to 8 bytes a paragraph), and a server thread's view has its own: at a million
-paragraphs that was 6.6 MB for each of the eight threads. Here the column file is memory-mapped
-once per segment and both arrays are numpy views of the mapping: nothing on the heap, the pages
-read are the operating system's file cache, shared by the threads and by any process serving the
-same index, and a view opened before a commit deleted the file still reads it (a mapping, like an
-open file, outlives the file's name on POSIX).
+paragraphs that was 6.6 MB for each of the eight threads. Here the column file is opened once per
+segment: both arrays are numpy views of a read-only mapping of the file (nothing on the heap,
+shared by the threads and by any process serving the same index), and a paragraph's bytes are read
+with ``os.pread`` on a descriptor the column keeps. Reading them through the mapping too made
+every page of text ever read count in each server process's resident memory: at a million
+paragraphs, after ten varied queries, about 300 MB a process (issue: archive scale). Read with
+pread, the same pages stay in the kernel's file cache, which the kernel gives back when it needs
+the room. The descriptor and the mapping outlive the file's name (POSIX), so a view opened before
+a commit deleted the file still reads it.
 
 A segment's stored column never changes once written, and segments' ids are never reused, so a
 column is kept by segment id for as long as some view holds it (views hold it strongly, the
@@ -56,27 +60,38 @@ def layout(data, doccount: int) -> tuple[np.ndarray, np.ndarray]:
 
 class StoredColumn:
     """docnum → the stored fields (a dict, or None for a document stored without any), as
-    Whoosh's reader of the column gives them."""
+    Whoosh's reader of the column gives them, from the open file descriptor ``fd`` (the column
+    owns it: closed when the column is collected)."""
 
-    def __init__(self, data, doccount: int):
-        self._data = data
-        self._offsets, self._lengths = layout(data, doccount)
+    def __init__(self, fd: int, doccount: int):
+        self._fd = fd
+        weakref.finalize(self, os.close, fd)
+        self._map = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+        self._offsets, self._lengths = layout(self._map, doccount)
 
     def __getitem__(self, docnum: int):
         length = int(self._lengths[docnum])
         if not length:
             return None
         offset = int(self._offsets[docnum])
-        raw = zlib.decompress(self._data[offset:offset + length])
+        raw = zlib.decompress(_read(self._fd, self._map, offset, length))
         return loads(raw) if raw else None
 
     def __len__(self) -> int:
         return len(self._lengths)
 
 
+if hasattr(os, "pread"):
+    def _read(fd: int, _mapping, offset: int, length: int) -> bytes:
+        return os.pread(fd, length, offset)
+else:                                       # Windows: no pread, read the mapping
+    def _read(_fd: int, mapping, offset: int, length: int) -> bytes:
+        return mapping[offset:offset + length]
+
+
 def shared(segment_id: str, colfile, length: int, doccount: int) -> StoredColumn | None:
-    """The stored column of segment ``segment_id``, mapped from the open column file ``colfile``
-    (Whoosh's StructFile over a real file of ``length`` bytes) unless a view already mapped the
+    """The stored column of segment ``segment_id``, opened from the open column file ``colfile``
+    (Whoosh's StructFile over a real file of ``length`` bytes) unless a view already opened the
     same file; None when it cannot be mapped (not a real file, an empty one, another length), and
     the caller reads it as Whoosh does."""
     try:
@@ -91,8 +106,13 @@ def shared(segment_id: str, colfile, length: int, doccount: int) -> StoredColumn
         column = _shared.get(key)
         if column is None:
             try:
-                column = StoredColumn(mmap.mmap(fileno, 0, access=mmap.ACCESS_READ), doccount)
+                fd = os.dup(fileno)
+            except OSError:
+                return None
+            try:
+                column = StoredColumn(fd, doccount)
             except (OSError, ValueError):
+                os.close(fd)
                 return None
             _shared[key] = column
         return column
