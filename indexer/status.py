@@ -49,8 +49,9 @@ VERSION = 1
 # is read a column at a time (indexer.ingest.readers.pdfcolumns), not a line across both; 17: a ruled
 # table in a PDF is read a row a block, cells joined with " | " (indexer.ingest.readers.pdftables); 18:
 # PowerPoint shows (.pps, .ppsx) are read (skipped before); 19: a .docx's or RTF's tracked insertions are
-# read and its deletions are not, and a .docx's content controls are read (not its table of contents).
-READING_RULES = 19
+# read and its deletions are not, and a .docx's content controls are read (not its table of contents);
+# 20: a Word 97–2003 .doc's tracked deletions and a .docx's hidden text (w:vanish) are not read.
+READING_RULES = 20
 OLD_RULES = ("部分文件是按旧版本的读取规则读入的（如地区名尚未统一为全称）；"
              "运行 reportsearch index --rebuild 可按新规则重读全部文件")
 # Said with every search of such an index: a query the new rules answer (a figure such as 3.5%) may

@@ -22,6 +22,7 @@ YUANZHOU = FIXTURES / "袁州区岗位说明.doc"                  # Word, 1Tabl
 SYLLABUS = FIXTURES / "财经管理考试大纲.doc"                 # saved by WPS Office
 SHANGRAO = FIXTURES / "上饶体能测评通知.doc"
 LOCK = FIXTURES / "~$参照目录.doc"                           # what Word leaves beside an open file
+DRAFT = FIXTURES / "饮水工程汇报（修订稿）.doc"              # LibreOffice, changes tracked
 
 
 # --- the piece table ----------------------------------------------------------------------------
@@ -92,6 +93,25 @@ def test_paragraph_properties_mark_row_ends_and_cell_paragraphs():
     assert doc.text_blocks(marked) == ["甲 乙", "正文"]
     # The text's own copies of our marks are no marks.
     assert word97.mark_tables(f"甲{ROW}乙{CELL_PARAGRAPH}\r", [Piece(0, 5, 0, True)], []) == "甲\0乙\0\r"
+
+
+def test_deleted_characters_are_dropped_wherever_their_piece_lies():
+    # UTF-16 at fc 100 (two bytes a character), 8-bit at fc 10; deleted: fc 102–106 and 11–12.
+    pieces = [Piece(0, 4, 100, False), Piece(4, 7, 10, True)]
+    assert word97.drop_deleted("甲乙丙丁abc", pieces, [(11, 12), (102, 106)]) == "甲丁ac"
+    assert word97.drop_deleted("甲乙丙丁abc", pieces, []) == "甲乙丙丁abc"
+    # A run across two pieces' bytes, and one past the text's end.
+    assert word97.drop_deleted("甲乙丙丁abc", pieces, [(104, 400)]) == "甲乙abc"
+    assert word97.drop_deleted("甲乙", [Piece(0, 5, 0, False)], [(2, 10)]) == "甲"
+
+
+def test_a_draft_with_changes_tracked_reads_as_it_now_stands():
+    # The struck-out words and the paragraph deleted whole (its mark too) are not the report's.
+    blocks = read_document(DRAFT.read_bytes(), DRAFT.name).blocks
+    assert blocks == ["关于农村饮水安全工程建设情况的汇报",
+                      "今年以来，全县新建农村饮水安全工程十二处，解决了三万人的饮水问题。",
+                      "资金方面，县财政安排专项资金八百万元。",
+                      "下一步，我们将加强水源地保护，确保群众喝上放心水。"]
 
 
 # --- telling a file by its content --------------------------------------------------------------

@@ -114,6 +114,13 @@ def test_a_draft_with_tracked_changes_reads_as_it_now_stands():
     assert read_docx(data, "a.docx").blocks == ["全县新建农村饮水安全工程十处。", "项目 | 农村饮水"]
 
 
+def test_hidden_text_is_not_read():
+    hidden = '<w:r><w:rPr><w:vanish/></w:rPr><w:t>（填写：新建处数）</w:t></w:r>'
+    shown = '<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>十处</w:t></w:r>'
+    data = marked_up(make_docx("县水利局工作汇报", [("p", "@1@")]), {"@1@": run("全县新建工程") + hidden + shown + run("。")})
+    assert read_docx(data, "a.docx").blocks == ["全县新建工程十处。"]
+
+
 def test_text_in_content_controls_is_read_and_a_table_of_contents_is_not():
     contents = ('<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/></w:docPartObj>'
                 f'</w:sdtPr><w:sdtContent><w:p>{run("一、主要做法 ........ 2")}</w:p></w:sdtContent></w:sdt>')

@@ -154,6 +154,11 @@ def word_document(data: bytes, source: str, not_word: str = NOT_WORD) -> Documen
     except (UnreadableFile, struct.error, IndexError, ValueError):
         props = []                    # damaged properties: the text stands, tables come out as cells
     text = word97.mark_tables(text, pieces, props)
+    try:
+        deleted = word97.deleted_runs(word, table, fib)
+    except (UnreadableFile, struct.error, IndexError, ValueError):
+        deleted = []                  # damaged properties: read as if nothing was struck out
+    text = word97.drop_deleted(text, pieces, deleted)
     doc = Document(source=source, blocks=limits.cap_blocks(text_blocks(strip_fields(text))))
     if created:
         doc.meta["file_date"] = created

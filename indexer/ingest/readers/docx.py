@@ -50,10 +50,12 @@ def _heading_level(paragraph) -> int:
 
 # The runs of a paragraph's text as it now reads: inserted text (tracked changes) counts, deleted
 # or moved-away text does not; runs in content controls, smart tags and simple fields count; a text
-# box's runs (a drawing inside a run) and ruby annotations are not the paragraph's.
+# box's runs (a drawing inside a run) and ruby annotations are not the paragraph's, nor hidden text
+# (w:vanish: a template's instructions, neither shown nor printed).
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _RUNS = ("./descendant::w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:txbxContent"
-         " or ancestor::w:rt)]")
+         " or ancestor::w:rt) and not(w:rPr/w:vanish[not(@w:val) or not(@w:val='0' or @w:val='false'"
+         " or @w:val='off')])]")
 
 
 def paragraph_text(paragraph) -> str:

@@ -6,7 +6,9 @@ headers, footers, footnotes, comments and text boxes follow the main text and ar
 Each piece is UTF-16LE or 8-bit "compressed" text (cp1252; in Chinese files it holds only ASCII
 runs, if any: the real files tried had none). Which paragraph mark ends a table row (TTP), and
 which paragraphs sit in a cell, comes from the paragraph properties (PAPX pages); the text is
-marked with them for readers.doc. References: [MS-DOC] 2.5 (FIB), 2.9.38 (CLX), 2.9.175 (PapxFkp).
+marked with them for readers.doc; text deleted with changes tracked is found by the character
+properties (CHPX pages) and left out. References: [MS-DOC] 2.5 (FIB), 2.9.38 (CLX), 2.9.175 (PapxFkp),
+ChpxFkp and sprmCFRMarkDel for the deletions.
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ CELL_PARAGRAPH = "\x1d"           # ours: a paragraph mark inside a table cell
 
 _SPRM_IN_TABLE, _SPRM_TTP, _SPRM_INNER_TTP = 0x2416, 0x2417, 0x244C
 _SPRM_HUGE_PAPX, _SPRM_DEF_TABLE, _SPRM_CHG_TABS = 0x6646, 0xD608, 0xC615
+_SPRM_RMARK_DEL = 0x0800          # a character property: deleted with changes tracked
 _OPERAND = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}   # by spra, the sprm's top 3 bits
 
 DAMAGED = "Word 文件已损坏或不完整，无法读取"
@@ -83,11 +86,12 @@ class Fib:
     """What this reader needs of the File Information Block."""
 
     def __init__(self, table_stream: str, ccp_text: int, fc_clx: int, lcb_clx: int,
-                 fc_papx: int, lcb_papx: int):
+                 fc_papx: int, lcb_papx: int, fc_chpx: int = 0, lcb_chpx: int = 0):
         self.table_stream = table_stream
         self.ccp_text = ccp_text
         self.fc_clx, self.lcb_clx = fc_clx, lcb_clx
         self.fc_papx, self.lcb_papx = fc_papx, lcb_papx
+        self.fc_chpx, self.lcb_chpx = fc_chpx, lcb_chpx
 
 
 def read_fib(word: bytes) -> Fib:
@@ -103,7 +107,8 @@ def read_fib(word: bytes) -> Fib:
     if flags & _F_ENCRYPTED:
         raise UnreadableFile(ENCRYPTED)
     # FibBase (32 bytes), then three arrays, each after its count: 16-bit words, 32-bit longs
-    # (ccpText is the fourth), and fc/lcb pairs (the piece table is the 34th, PlcfBtePapx the 14th).
+    # (ccpText is the fourth), and fc/lcb pairs (the piece table is the 34th, PlcfBtePapx the 14th,
+    # PlcfBteChpx the 13th).
     at = 0x20
     csw = struct.unpack_from("<H", word, at)[0]
     at += 2 + 2 * csw
@@ -117,10 +122,12 @@ def read_fib(word: bytes) -> Fib:
     fc_lcb = at + 2
     fc_clx, lcb_clx = struct.unpack_from("<II", word, fc_lcb + 8 * 33)
     fc_papx, lcb_papx = struct.unpack_from("<II", word, fc_lcb + 8 * 13)
+    fc_chpx, lcb_chpx = struct.unpack_from("<II", word, fc_lcb + 8 * 12)
     if ccp_text < 0:
         raise UnreadableFile(DAMAGED)
     limits.check_text_length(ccp_text)
-    return Fib("1Table" if flags & _F_WHICH_TABLE else "0Table", ccp_text, fc_clx, lcb_clx, fc_papx, lcb_papx)
+    return Fib("1Table" if flags & _F_WHICH_TABLE else "0Table", ccp_text, fc_clx, lcb_clx, fc_papx, lcb_papx,
+               fc_chpx, lcb_chpx)
 
 
 def stream_slice(data: bytes, start: int, length: int) -> bytes:
@@ -213,8 +220,9 @@ def paragraph_properties(word: bytes, table: bytes, data_stream: bytes, fib: Fib
     return runs
 
 
-def _table_flags(grpprl: bytes, data_stream: bytes) -> int:
-    flags, at = 0, 0
+def _sprms(grpprl: bytes):
+    """(sprm, operand) of each property modifier in ``grpprl``, as far as their lengths can be followed."""
+    at = 0
     while at + 2 <= len(grpprl):
         sprm = struct.unpack_from("<H", grpprl, at)[0]
         at += 2
@@ -223,12 +231,17 @@ def _table_flags(grpprl: bytes, data_stream: bytes) -> int:
             size = 2 + struct.unpack_from("<H", grpprl, at)[0] - 1 if at + 2 <= len(grpprl) else len(grpprl)
         elif spra == 6:
             if at >= len(grpprl) or (sprm == _SPRM_CHG_TABS and grpprl[at] == 255):
-                break                 # a length this reader does not follow; the flags come first
+                return                # a length this reader does not follow
             size = 1 + grpprl[at]
         else:
             size = _OPERAND[spra]
-        operand = grpprl[at:at + size]
+        yield sprm, grpprl[at:at + size]
         at += size
+
+
+def _table_flags(grpprl: bytes, data_stream: bytes) -> int:
+    flags = 0
+    for sprm, operand in _sprms(grpprl):      # the table flags come first
         if sprm == _SPRM_IN_TABLE and operand[:1] == b"\x01":
             flags |= 1
         elif sprm in (_SPRM_TTP, _SPRM_INNER_TTP) and operand[:1] == b"\x01":
@@ -265,3 +278,52 @@ def mark_tables(text: str, pieces: list[Piece], runs: list[tuple[int, int, int]]
         elif m.group() == PARAGRAPH and flags & 1:
             chars[cp] = CELL_PARAGRAPH
     return "".join(chars)
+
+
+# --- character properties: text deleted with changes tracked ----------------------------------
+
+def deleted_runs(word: bytes, table: bytes, fib: Fib) -> list[tuple[int, int]]:
+    """(fc start, fc end) of every run of text marked deleted (sprmCFRMarkDel), sorted: a draft
+    saved with changes tracked keeps what was struck out in its text, in place."""
+    plc = stream_slice(table, fib.fc_chpx, fib.lcb_chpx)
+    n = (len(plc) - 4) // 8
+    runs = []
+    for i in range(max(n, 0)):
+        pn = struct.unpack_from("<I", plc, 4 * (n + 1) + 4 * i)[0] & 0x3FFFFF
+        page = word[pn * _PAGE:(pn + 1) * _PAGE]
+        if len(page) < _PAGE:
+            raise UnreadableFile(DAMAGED)
+        crun = page[_PAGE - 1]
+        fcs = struct.unpack_from(f"<{crun + 1}I", page, 0)
+        for j in range(crun):
+            offset = 2 * page[4 * (crun + 1) + j]
+            if offset and any(sprm == _SPRM_RMARK_DEL and operand[:1] in (b"\x01", b"\x81")
+                              for sprm, operand in _sprms(page[offset + 1:offset + 1 + page[offset]])):
+                runs.append((fcs[j], fcs[j + 1]))
+    runs.sort()
+    return runs
+
+
+def drop_deleted(text: str, pieces: list[Piece], runs: list[tuple[int, int]]) -> str:
+    """``text`` (the pieces' characters from the first) without the characters that lie in ``runs``."""
+    if not runs:
+        return text
+    starts = [run[0] for run in runs]
+    gone = []
+    for piece in pieces:
+        if piece.cp >= len(text):
+            break
+        width = 1 if piece.compressed else 2
+        first, last = piece.fc, piece.fc_of(min(piece.cp_end, len(text)))
+        i = max(bisect.bisect_right(starts, first) - 1, 0)
+        while i < len(runs) and runs[i][0] < last:
+            a, b = max(runs[i][0], first), min(runs[i][1], last)
+            if a < b:
+                gone.append((piece.cp + (a - first) // width, piece.cp + -(-(b - first) // width)))
+            i += 1
+    out, at = [], 0
+    for a, b in sorted(gone):
+        out.append(text[at:max(a, at)])
+        at = max(at, b)
+    out.append(text[at:])
+    return "".join(out)
