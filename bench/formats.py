@@ -10,7 +10,8 @@ copy agrees when its title, blocks (the paragraphs and table rows, in order), he
 creation date equal those of the .docx as the .docx reader reads it; a PDF keeps no styles and
 our .doc reader reads none, so for every format
 the share of the .docx's paragraphs that the copy gives as exactly one block (spaces aside) is
-printed too: for a PDF, how well its lines were joined back into paragraphs. Prints, per format,
+printed too: for a PDF, how well its lines were joined back into paragraphs; and how many spaces
+those paragraphs have that the .docx's have not (a PDF's layout spacing read as spaces). Prints, per format,
 both figures and how long reading took, and the first difference of each copy that does not agree
 (for the formats expected to agree).
 """
@@ -68,16 +69,19 @@ def two_columns(source: Path, folder: Path) -> Path:
 def compare(name: str, sources: list[Path], out: Path) -> None:
     """Read each copy in ``out`` against its .docx; print the format's figures."""
     suffix = FORMATS[name][1]
-    agree, seconds, found, paragraphs, found_bare = 0, [], 0, 0, 0
+    agree, seconds, found, paragraphs, found_bare, spaces = 0, [], 0, 0, 0, 0
     for source in sources:
         word = read_document(source.read_bytes(), source.name)
         copy = out / f"{source.stem}.{suffix}"
         started = time.perf_counter()
         doc = read_document(copy.read_bytes(), f"{source.stem}.{'doc' if suffix == 'xml' else suffix}")
         seconds.append(time.perf_counter() - started)
-        blocks = {squeezed(b) for b in doc.blocks}
+        blocks = {squeezed(b): b for b in reversed(doc.blocks)}
         wanted = [squeezed(b) for b in word.blocks if squeezed(b)]
         found, paragraphs = found + sum(b in blocks for b in wanted), paragraphs + len(wanted)
+        # Spaces the copy's text has that the Word file's has not (in the paragraphs read as one block).
+        spaces += sum(max(0, len(blocks[squeezed(b)].split()) - len(b.split()))
+                      for b in word.blocks if squeezed(b) in blocks)
         blocks_bare = {bare(b) for b in doc.blocks}
         found_bare += sum(bare(b) in blocks_bare for b in word.blocks if squeezed(b))
         if shown(doc) == shown(word):
@@ -88,7 +92,7 @@ def compare(name: str, sources: list[Path], out: Path) -> None:
     seconds.sort()
     print(f"{name}: {agree}/{len(sources)} read exactly as their .docx; {found}/{paragraphs} "
           f"({100 * found / max(1, paragraphs):.1f}%) of the .docx paragraphs read as one block "
-          f"({100 * found_bare / max(1, paragraphs):.1f}% with punctuation aside); "
+          f"({100 * found_bare / max(1, paragraphs):.1f}% with punctuation aside), {spaces} spaces more than in the .docx; "
           f"reading median {1000 * seconds[len(seconds) // 2]:.0f} ms, slowest {1000 * seconds[-1]:.0f} ms")
 
 

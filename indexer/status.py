@@ -50,14 +50,16 @@ VERSION = 1
 # table in a PDF is read a row a block, cells joined with " | " (indexer.ingest.readers.pdftables); 18:
 # PowerPoint shows (.pps, .ppsx) are read (skipped before); 19: a .docx's or RTF's tracked insertions are
 # read and its deletions are not, and a .docx's content controls are read (not its table of contents);
-# 20: a Word 97–2003 .doc's tracked deletions and a .docx's hidden text (w:vanish) are not read.
-READING_RULES = 20
+# 20: a Word 97–2003 .doc's tracked deletions and a .docx's hidden text (w:vanish) are not read; 21: in a
+# PDF, the layout's spacing between a Chinese character and a digit or Latin letter is no space (2024年, not
+# 2024 年: readers.pdf.closed_gaps).
+READING_RULES = 21
 OLD_RULES = ("部分文件是按旧版本的读取规则读入的（如地区名尚未统一为全称）；"
              "运行 reportsearch index --rebuild 可按新规则重读全部文件")
 # Said with every search of such an index: a query the new rules answer (a figure such as 3.5%) may
 # find less in files read by the old ones, and nothing else tells the user why.
 SEARCH_OLD_RULES = ("索引中有文件是按旧版本的读取规则读入的，有些查询（如 3.5%、1+N 这样的数字，行距大的 PDF 里"
-                    "跨行的句子、分两栏排的 PDF，或 PDF 里显示正常、实为部首字符的字）可能找不全；"
+                    "跨行的句子、分两栏排的 PDF，PDF 里显示正常、实为部首字符的字，或 PDF 里数字与汉字之间的空隙）可能找不全；"
                     "运行 reportsearch index --rebuild 可按新规则重读全部文件。")
 
 

@@ -8,7 +8,7 @@ from fixture_files import make_pdf, make_scanned_pdf
 
 from indexer.errors import UnreadableFile
 from indexer.ingest.pipeline import file_paragraphs
-from indexer.ingest.readers.pdf import Line, drop_furniture, is_page_number, read_pdf, rejoin
+from indexer.ingest.readers.pdf import Line, closed_gaps, drop_furniture, is_page_number, read_pdf, rejoin
 from indexer.search.searcher import Searcher
 from indexer.update import update_index
 
@@ -163,6 +163,36 @@ def test_pdf_title_from_metadata():
 def test_unreadable_pdfs_are_refused_with_a_reason(data, reason):
     with pytest.raises(UnreadableFile, match=reason):
         read_pdf(data, "bad.pdf")
+
+
+def chars(*placed: tuple[str, float]) -> list[dict]:
+    """12-point characters, each (text, x0), 12 points wide (a Latin one 6)."""
+    return [{"text": t, "x0": x, "x1": x + (6 if t.isascii() else 12), "size": 12.0} for t, x in placed]
+
+
+def test_the_layouts_spacing_between_chinese_and_digits_is_no_space():
+    # 压 减 then 80 set 3.4 points apart (autospace), 80 then ％ touching: pdfplumber wrote a space.
+    line = chars(("压", 0), ("减", 12), ("8", 27.4), ("0", 33.4), ("％", 39.4))
+    assert closed_gaps("压减 80％", line) == "压减80％"
+    # A Latin word's space stays, and so does a gap of a character's width or more (a form's columns).
+    assert closed_gaps("GDP growth", chars(*[(c, 6 * i) for i, c in enumerate("GDP")],
+                                               *[(c, 22 + 6 * i) for i, c in enumerate("growth")])) == "GDP growth"
+    assert closed_gaps("完成率 108", chars(("完", 0), ("成", 12), ("率", 24), ("1", 50), ("0", 56), ("8", 62))) == "完成率 108"
+    # Between two Chinese characters the gap is not the layout's spacing: kept.
+    assert closed_gaps("单位 某县", chars(("单", 0), ("位", 12), ("某", 27), ("县", 39))) == "单位 某县"
+    # Text and characters that do not line up: the text as it was.
+    assert closed_gaps("压减 80％", line[:3]) == "压减 80％"
+
+
+def test_a_pdf_with_the_layouts_spacing_is_found_by_the_words_as_typed(tmp_path):
+    # tests/fixtures/pdf/SOURCES.md: LibreOffice set 2024年 with a gap that pdfplumber reads as a space.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIXTURES / "2025年吉林省政府工作报告（节选，两栏）.pdf", corpus / "吉林.pdf")
+    update_index(tmp_path / "index", corpus)
+    searcher = Searcher(tmp_path / "index")
+    for query in ("2024年是实现", "数量压减80％"):
+        assert searcher.search(query).exact_total == 1, query
 
 
 def test_a_pdf_with_radicals_is_found_by_the_words_a_user_types(tmp_path):

@@ -37,6 +37,13 @@ _PAGE_NUMBER = re.compile(
     re.I,
 )
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+# A Chinese character or full-width sign, and a Latin letter or digit: Word, WPS and LibreOffice set a
+# quarter of a character's width between the two by default ("autospace"; with a justified line's
+# stretch about a third was measured), which pdfplumber writes as a space when it is wider than
+# 3 points: "压减 80％" beside "增长10.1％" in one report. A gap under half a character is that spacing.
+_WIDE = re.compile(r"[\u3001-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60]")
+_LATIN = re.compile(r"[0-9A-Za-z]")
+_AUTOSPACE = 0.5
 _TITLE_NOISE = re.compile(r"^(microsoft\s+(word|powerpoint)\s*-\s*)|\.(docx?|wps|pdf|txt)$", re.I)
 
 
@@ -183,8 +190,37 @@ def _content_size(page, limit: int) -> int:
     return total
 
 
+def closed_gaps(text: str, chars: list[dict]) -> str:
+    """A line's ``text`` (pdfplumber's: its characters, a space where two stand apart) without the
+    spaces that are only the layout's spacing between a Chinese character and a Latin letter or digit
+    (see _AUTOSPACE): so that 2024年 finds the "2024 年" of a report's PDF. Unchanged when the text
+    and ``chars`` do not line up."""
+    out, at, prev = [], 0, None
+    for char in chars:
+        glyph = char["text"]
+        if not glyph.strip():
+            continue
+        spaced = prev is not None and text.startswith(" ", at)
+        at += spaced
+        if not text.startswith(glyph, at):
+            return text
+        if spaced and not _spacing(prev, char):
+            out.append(" ")
+        out.append(glyph)
+        at += len(glyph)
+        prev = char
+    return "".join(out) if at == len(text) else text
+
+
+def _spacing(left: dict, right: dict) -> bool:
+    a, b = left["text"][-1:], right["text"][:1]
+    wide = left if _WIDE.match(a) and _LATIN.match(b) else right if _LATIN.match(a) and _WIDE.match(b) else None
+    return wide is not None and right["x0"] - left["x1"] < _AUTOSPACE * wide.get("size", 0)
+
+
 def _lines(found: list[dict], n: int, column: int = 0) -> list[Line]:
-    return [Line(line["text"].strip(), line["x0"], line["x1"], line["top"], line["bottom"], n, column)
+    return [Line(closed_gaps(line["text"].strip(), line.get("chars", [])), line["x0"], line["x1"], line["top"],
+                 line["bottom"], n, column)
             for line in found if line["text"].strip()]
 
 
@@ -246,7 +282,7 @@ def _text_lines(page, n: int) -> list[Line]:
                 middle = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
                 return (obj.get("object_type") == "char" and top - 1 <= obj["top"] and obj["bottom"] <= bottom + 1
                         and (middle < gutter.middle) == (column == 1))
-            out += _lines(page.filter(on_side).extract_text_lines(strip=True, return_chars=False), n, column)
+            out += _lines(page.filter(on_side).extract_text_lines(strip=True, return_chars=True), n, column)
     return out
 
 
