@@ -111,8 +111,7 @@ def shared(segment_id: str, colfile, length: int, doccount: int) -> StoredColumn
                 return None
             try:
                 column = StoredColumn(fd, doccount)
-            except (OSError, ValueError):
-                os.close(fd)
+            except (OSError, ValueError):        # the column, collected, closes fd
                 return None
             _shared[key] = column
         return column
