@@ -184,23 +184,24 @@ def test_the_layouts_spacing_between_chinese_and_digits_is_no_space():
     assert closed_gaps("压减 80％", line[:3]) == "压减 80％"
 
 
-def test_a_pdf_with_the_layouts_spacing_is_found_by_the_words_as_typed(tmp_path):
-    # tests/fixtures/pdf/SOURCES.md: LibreOffice set 2024年 with a gap that pdfplumber reads as a space.
+def indexed(tmp_path, fixture: str) -> Searcher:
+    """A searcher over an index of the fixture alone."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    shutil.copy(FIXTURES / "2025年吉林省政府工作报告（节选，两栏）.pdf", corpus / "吉林.pdf")
+    shutil.copy(FIXTURES / fixture, corpus / fixture)
     update_index(tmp_path / "index", corpus)
-    searcher = Searcher(tmp_path / "index")
+    return Searcher(tmp_path / "index")
+
+
+def test_a_pdf_with_the_layouts_spacing_is_found_by_the_words_as_typed(tmp_path):
+    # tests/fixtures/pdf/SOURCES.md: LibreOffice set 2024年 with a gap that pdfplumber reads as a space.
+    searcher = indexed(tmp_path, "2025年吉林省政府工作报告（节选，两栏）.pdf")
     for query in ("2024年是实现", "数量压减80％"):
         assert searcher.search(query).exact_total == 1, query
 
 
 def test_a_pdf_with_radicals_is_found_by_the_words_a_user_types(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(FIXTURES / "2024年三亚市政府工作报告（节选）.pdf", corpus / "三亚.pdf")
-    update_index(tmp_path / "index", corpus)
-    searcher = Searcher(tmp_path / "index")
+    searcher = indexed(tmp_path, "2024年三亚市政府工作报告（节选）.pdf")
     for query in ("人民政府", "⼈⺠政府"):                    # typed, or pasted from the PDF viewer
         results = searcher.search(query)
         assert results.exact_total == 1 and "<mark>人民政府</mark>" in results.hits[0].snippet

@@ -194,19 +194,25 @@ def piece_text(word: bytes, pieces: list[Piece], ccp_text: int) -> str:
 
 # --- paragraph properties: which marks end a table row, which paragraphs are in a cell ---------
 
-def paragraph_properties(word: bytes, table: bytes, data_stream: bytes, fib: Fib) -> list[tuple[int, int, int]]:
-    """(fc start, fc end, flags) of every paragraph with table properties, sorted; flags: 1 in a
-    table, 2 ends a row. Paragraphs without them (body text) are left out."""
-    plc = stream_slice(table, fib.fc_papx, fib.lcb_papx)
+def _fkp_pages(word: bytes, table: bytes, fc: int, lcb: int):
+    """(page, run count, the runs' fc bounds) of each 512-byte property page a bin table (PlcBte*,
+    at ``fc`` in the table stream) points to in the WordDocument stream."""
+    plc = stream_slice(table, fc, lcb)
     n = (len(plc) - 4) // 8
-    runs = []
     for i in range(max(n, 0)):
         pn = struct.unpack_from("<I", plc, 4 * (n + 1) + 4 * i)[0] & 0x3FFFFF
         page = word[pn * _PAGE:(pn + 1) * _PAGE]
         if len(page) < _PAGE:
             raise UnreadableFile(DAMAGED)
         crun = page[_PAGE - 1]
-        fcs = struct.unpack_from(f"<{crun + 1}I", page, 0)
+        yield page, crun, struct.unpack_from(f"<{crun + 1}I", page, 0)
+
+
+def paragraph_properties(word: bytes, table: bytes, data_stream: bytes, fib: Fib) -> list[tuple[int, int, int]]:
+    """(fc start, fc end, flags) of every paragraph with table properties, sorted; flags: 1 in a
+    table, 2 ends a row. Paragraphs without them (body text) are left out."""
+    runs = []
+    for page, crun, fcs in _fkp_pages(word, table, fib.fc_papx, fib.lcb_papx):
         for j in range(crun):
             offset = 2 * page[4 * (crun + 1) + 13 * j]
             if not offset:
@@ -285,16 +291,8 @@ def mark_tables(text: str, pieces: list[Piece], runs: list[tuple[int, int, int]]
 def deleted_runs(word: bytes, table: bytes, fib: Fib) -> list[tuple[int, int]]:
     """(fc start, fc end) of every run of text marked deleted (sprmCFRMarkDel), sorted: a draft
     saved with changes tracked keeps what was struck out in its text, in place."""
-    plc = stream_slice(table, fib.fc_chpx, fib.lcb_chpx)
-    n = (len(plc) - 4) // 8
     runs = []
-    for i in range(max(n, 0)):
-        pn = struct.unpack_from("<I", plc, 4 * (n + 1) + 4 * i)[0] & 0x3FFFFF
-        page = word[pn * _PAGE:(pn + 1) * _PAGE]
-        if len(page) < _PAGE:
-            raise UnreadableFile(DAMAGED)
-        crun = page[_PAGE - 1]
-        fcs = struct.unpack_from(f"<{crun + 1}I", page, 0)
+    for page, crun, fcs in _fkp_pages(word, table, fib.fc_chpx, fib.lcb_chpx):
         for j in range(crun):
             offset = 2 * page[4 * (crun + 1) + j]
             if offset and any(sprm == _SPRM_RMARK_DEL and operand[:1] in (b"\x01", b"\x81")
