@@ -24,6 +24,7 @@ import argparse
 import json
 import re
 import os
+import random
 import resource
 from concurrent.futures import ThreadPoolExecutor
 import shutil
@@ -218,7 +219,6 @@ def serve_and_measure(index_dir: Path, corpus: Path) -> dict:
 
 def broad_queries(corpus: Path, count: int = BROAD, seed: int = 20) -> list[str]:
     """``count`` queries of two to four Chinese characters, each cut from a random paragraph."""
-    import random
     rng = random.Random(seed)
     files = sorted(corpus.rglob("*.txt"))
     out: list[str] = []

@@ -4,14 +4,13 @@ import os
 import random
 from struct import pack
 
-import numpy as np
 import pytest
 from fixture_files import corpus_index
 from memory import LINUX, resident_kb
 from whoosh import columns
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.engine import store, stored
+from indexer.engine import fileread, store, stored
 from indexer.engine.view import open_view
 from indexer.search.ranking import BM25
 from indexer.update import update_index
@@ -32,21 +31,28 @@ def test_layout_with_an_offsets_array_reads_it_big_endian():
 VALUES = [{"id": "a", "text": "甲县推进社区建设。"}, None, {}, {"id": "b", "ordinal": 7, "text": "乙" * 300}, {"x": [1, 2]}]
 
 
-@pytest.mark.parametrize("with_offsets", [False, True])
-def test_a_column_whoosh_wrote_reads_back_the_same(tmp_path, with_offsets):
-    column = columns.PickleColumn(columns.CompressedBytesColumn())
-    storage = FileStorage(str(tmp_path))
-    values = VALUES * 50
+COLUMN = columns.PickleColumn(columns.CompressedBytesColumn())
+
+
+def write_column(storage, values: list, with_offsets: bool = False) -> None:
+    """``values`` as Whoosh writes a segment's stored column, into ``stored.col``."""
     out = storage.create_file("stored.col")
-    writer = column.writer(out)
+    writer = COLUMN.writer(out)
     if with_offsets:
         writer._child.cutoff = 0          # Whoosh writes offsets past 32,768 documents; here at once
     for docnum, value in enumerate(values):
         writer.add(docnum, value)
     writer.finish(len(values))
     out.close()
+
+
+@pytest.mark.parametrize("with_offsets", [False, True])
+def test_a_column_whoosh_wrote_reads_back_the_same(tmp_path, with_offsets):
+    storage = FileStorage(str(tmp_path))
+    values = VALUES * 50
+    write_column(storage, values, with_offsets)
     length = storage.file_length("stored.col")
-    whooshs = column.reader(storage.open_file("stored.col"), 0, length, len(values))
+    whooshs = COLUMN.reader(storage.open_file("stored.col"), 0, length, len(values))
     assert whooshs._child.had_stored_offsets is with_offsets
     ours = stored.StoredColumn(os.open(tmp_path / "stored.col", os.O_RDONLY), len(values))
     assert [ours[d] for d in range(len(values))] == [whooshs[d] for d in range(len(values))]
@@ -58,18 +64,20 @@ def test_reading_paragraphs_leaves_their_text_out_of_the_process_memory(tmp_path
     # Text read through a mapping counts in the server's resident memory for as long as it runs.
     rng = random.Random(7)
     values = [{"text": "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(400))} for _ in range(2000)]
-    column = columns.PickleColumn(columns.CompressedBytesColumn())
-    out = FileStorage(str(tmp_path)).create_file("stored.col")
-    writer = column.writer(out)
-    for docnum, value in enumerate(values):
-        writer.add(docnum, value)
-    writer.finish(len(values))
-    out.close()
+    write_column(FileStorage(str(tmp_path)), values)
     path = tmp_path / "stored.col"
     ours = stored.StoredColumn(os.open(path, os.O_RDONLY), len(values))
     assert [ours[d] for d in range(len(values))] == values
     assert path.stat().st_size > 1_500_000
     assert resident_kb(path) <= 64            # the lengths array's pages, not the text's 1.8 MB
+
+
+def test_without_pread_a_column_reads_the_same(tmp_path, monkeypatch):
+    # Where the platform has no pread (Windows) the bytes are read by seeking, under a lock.
+    write_column(FileStorage(str(tmp_path)), VALUES)
+    ours = stored.StoredColumn(os.open(tmp_path / "stored.col", os.O_RDONLY), len(VALUES))
+    monkeypatch.setattr(fileread, "_pread", None)
+    assert [ours[d] for d in range(len(VALUES))] == VALUES
 
 
 REPORTS = {

@@ -30,7 +30,7 @@ import weakref
 
 import numpy as np
 
-from indexer.engine import postings
+from indexer.engine import fileread, postings
 
 SUFFIX = ".lists"
 _MAGIC = b"RSLISTS2"
@@ -117,8 +117,8 @@ class _Directory:
 
 
 class _Lists:
-    """A segment's file, open: a list's arrays are read with one ``os.pread`` (they lie one after
-    another), not through a mapping, whose pages would stay in the server's resident memory."""
+    """A segment's file, open: a list's arrays, which lie one after another, are read at once
+    (indexer.engine.fileread)."""
 
     def __init__(self, path: str):
         # Closed when the last reader lets go of it, not by forget(): a thread may be reading.
@@ -127,19 +127,12 @@ class _Lists:
         size = os.fstat(self._fd).st_size
         if size < _TRAILER.size:
             raise ValueError("short")
-        at, magic = _TRAILER.unpack(self._read(size - _TRAILER.size, _TRAILER.size))
+        at, magic = _TRAILER.unpack(fileread.read_at(self._fd, size - _TRAILER.size, _TRAILER.size))
         if magic not in (_MAGIC, _MAGIC_DICT) or at > size - _TRAILER.size:
             raise ValueError("not a lists file")
-        directory = pickle.loads(self._read(at, size - _TRAILER.size - at))
+        directory = pickle.loads(fileread.read_at(self._fd, at, size - _TRAILER.size - at))
         self._directory = _Directory(*directory) if magic == _MAGIC else directory
         self.path = path
-
-    def _read(self, offset: int, length: int) -> bytes:
-        if _pread is not None:
-            return _pread(self._fd, length, offset)
-        with _lock:                                         # no pread (Windows): seek and read
-            os.lseek(self._fd, offset, os.SEEK_SET)
-            return os.read(self._fd, length)
 
     def get(self, fieldname: str, btext: bytes) -> postings.PostingList | None:
         parts = self._directory.get((fieldname, btext))
@@ -148,12 +141,11 @@ class _Lists:
         present = [(np.dtype(p[0]), p[1], p[2]) for p in parts if p is not None]
         start = min(offset for _, offset, _ in present)
         end = max(offset + dtype.itemsize * count for dtype, offset, count in present)
-        data = self._read(start, end - start)
+        data = fileread.read_at(self._fd, start, end - start)
         return postings.PostingList(*(None if p is None else np.frombuffer(data, np.dtype(p[0]), p[2], p[1] - start)
                                       for p in parts))
 
 
-_pread = getattr(os, "pread", None)
 _open: dict[str, _Lists | None] = {}
 _lock = threading.Lock()
 

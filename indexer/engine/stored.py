@@ -7,11 +7,11 @@ length and offset (6 to 8 bytes a paragraph), and a server thread's view has its
 paragraphs that was 6.6 MB for each of the eight threads. Here the column file is opened once per
 segment: both arrays are numpy views of a read-only mapping of the file (nothing on the heap,
 shared by the threads and by any process serving the same index), and a paragraph's bytes are read
-with ``os.pread`` on a descriptor the column keeps. Reading them through the mapping too made
-every page of text ever read count in each server process's resident memory: at a million
-paragraphs, after ten varied queries, about 300 MB a process (issue: archive scale). Read with
-pread, the same pages stay in the kernel's file cache, which the kernel gives back when it needs
-the room. The descriptor and the mapping outlive the file's name (POSIX), so a view opened before
+with pread on a descriptor the column keeps (indexer.engine.fileread). Reading them through the
+mapping too made every page of text ever read count in each server process's resident memory:
+at a million paragraphs, after ten varied queries, about 300 MB a process (issue: archive scale).
+Read with pread, the same pages stay in the kernel's file cache, which the kernel gives back when
+it needs the room. The descriptor and the mapping outlive the file's name (POSIX), so a view opened before
 a commit deleted the file still reads it.
 
 A segment's stored column never changes once written, and segments' ids are never reused, so a
@@ -29,6 +29,8 @@ import zlib
 from pickle import loads
 
 import numpy as np
+
+from indexer.engine import fileread
 
 _OFFSETS_WRITTEN = ord("X")     # the column's last byte when the offsets array is there too
 
@@ -74,19 +76,11 @@ class StoredColumn:
         if not length:
             return None
         offset = int(self._offsets[docnum])
-        raw = zlib.decompress(_read(self._fd, self._map, offset, length))
+        raw = zlib.decompress(fileread.read_at(self._fd, offset, length))
         return loads(raw) if raw else None
 
     def __len__(self) -> int:
         return len(self._lengths)
-
-
-if hasattr(os, "pread"):
-    def _read(fd: int, _mapping, offset: int, length: int) -> bytes:
-        return os.pread(fd, length, offset)
-else:                                       # Windows: no pread, read the mapping
-    def _read(_fd: int, mapping, offset: int, length: int) -> bytes:
-        return mapping[offset:offset + length]
 
 
 def shared(segment_id: str, colfile, length: int, doccount: int) -> StoredColumn | None:
