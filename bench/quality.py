@@ -451,6 +451,33 @@ def main() -> None:
         print("\n| query | apart | nDCG@10 apart | nDCG@10 together |\n|---|---|---|---|")
         for p in bundled["pairs"] + d["pairs"] + [p for h in d["held_out"] for p in h["pairs"]]:
             print(f"| {p['query']} | {p['apart']} | {p['apart_ndcg']:.2f} | {p['joined_ndcg']:.2f} |")
+    print_intervals([("bundled corpus", bundled)] + [("development collection", d)]
+                    + [(h["path"].name, h) for h in d["held_out"]])
+
+
+def interval(values: list[float], draws: int = 5000, seed: int = 1) -> tuple[float, float]:
+    """95% bootstrap interval of the mean of ``values`` (queries drawn again with replacement)."""
+    rng = random.Random(seed)
+    means = sorted(sum(rng.choices(values, k=len(values))) / len(values) for _ in range(draws))
+    return means[int(0.025 * draws)], means[int(0.975 * draws) - 1]
+
+
+def print_intervals(sets) -> None:
+    """How far each set's nDCG@10, and each query form's, would move with other queries of the
+    same kind: a difference inside these intervals may be the queries' and not the ranking's."""
+    print("\n## How much the figures depend on the queries chosen\n\n"
+          "nDCG@10 (ours) with its 95% bootstrap interval over the set's queries, and the same for each query form:\n")
+    print("| set | n | nDCG@10 | interval | forms: n, nDCG@10 (interval) |\n|---|---|---|---|---|")
+    for name, res in sets:
+        rows = res["rows"]["ours"]
+        values = [r["ndcg10"] for r in rows]
+        low, high = interval(values)
+        forms = []
+        for kind in sorted({r["kind"] for r in rows}):
+            part = [r["ndcg10"] for r in rows if r["kind"] == kind]
+            a, b = interval(part)
+            forms.append(f"{kind} {len(part)}, {sum(part) / len(part):.2f} ({a:.2f}–{b:.2f})")
+        print(f"| {name} | {len(values)} | {sum(values) / len(values):.3f} | {low:.3f}–{high:.3f} | {'; '.join(forms)} |")
 
 
 def print_held_out(h, per_query: bool) -> None:
