@@ -642,3 +642,28 @@ def test_date_order_of_reports_without_dates_is_their_relevance_order(tmp_path):
         by_date, ranked = s.search("社区 服务", limit=limit, sort="date"), s.search("社区 服务", limit=limit)
         assert [h.id for h in by_date.hits] == [h.id for h in ranked.hits]
         assert by_date.total == ranked.total >= 10
+
+
+TOGETHER = {
+    "a.txt": "甲市工作汇报\n"
+             "甲市推进城市更新，建设智慧社区，智慧停车、智慧安防覆盖城市主要街道，城市管理效率明显提升，城市运行更加智慧。\n",
+    "b.txt": "乙市工作汇报\n乙市建设智慧城市，上线一网统管平台。\n",
+    "c.txt": "丙市工作汇报\n丙市智慧城市建设加快，城市大脑接入数据20亿条。\n",
+}
+
+
+def test_words_typed_apart_list_the_paragraphs_saying_them_together_first(tmp_path):
+    # 甲市 says 智慧 and 城市 most, but apart; the user who typed 智慧 城市 wants 智慧城市 first.
+    searcher = Searcher(corpus_index(tmp_path, TOGETHER))
+    result = searcher.search("智慧 城市")
+    assert [h.title for h in result.hits] == ["丙市工作汇报", "乙市工作汇报", "甲市工作汇报"]
+    assert [h.title for h in result.hits][:2] == [h.title for h in searcher.search("智慧城市").hits][:2]
+    assert {h.match for h in result.hits} == {"exact"} and result.exact_total == 3
+    pages = [searcher.search("智慧 城市", limit=1, offset=n).hits[0].title for n in range(3)]
+    assert pages == [h.title for h in result.hits]
+
+
+def test_words_listed_with_a_mark_are_not_read_as_one_term(tmp_path):
+    # 智慧、城市 lists two things: the paragraph saying both most comes first, as before.
+    hits = Searcher(corpus_index(tmp_path, TOGETHER)).search("智慧、城市").hits
+    assert hits[0].title == "甲市工作汇报"

@@ -11,7 +11,7 @@ import json
 
 from indexer.engine import records
 from indexer.search.highlight import snippet
-from indexer.search.ranking import stored_score
+from indexer.search.ranking import stored_score, text_first
 from indexer.search.results import Hit
 
 ALSO_IN_LIMIT = 5
@@ -48,6 +48,19 @@ class Picked:
                 self._through[doc["id"]] = (through_report, through_word)
                 match = "report"
             self._match[doc["id"]] = match or "some_words"
+
+    def put_first(self, before: "Picked", after: list) -> None:
+        """These hits become those of ``before`` as they are, then ``after`` (the rest of the exact
+        tier, (score, doc) best first, from these), scaled below them (``ranking.text_first``)."""
+        first = {doc["id"] for _, doc in before.hits}
+        norms, matches = dict(self.norms), {doc["id"]: self.match(doc["id"]) for _, doc in after}
+        docnums = self.docnums | before.docnums
+        self.clear()
+        for score, doc in text_first(before.hits + after, lambda doc: doc["id"] in first):
+            pid = doc["id"]
+            self.add(None, score, doc, before.norms.get(pid, norms.get(pid)),
+                     match=before.match(pid) if pid in first else matches[pid])
+        self.docnums = docnums
 
     def match(self, pid: str) -> str:
         return self._match.get(pid, "")

@@ -40,6 +40,7 @@ OPERATORS = frozenset({"OR", "AND", "NOT", "或", "且", "|", "｜"})
 _SEPARATORS = " \t\r\n\u3000、，,;；"
 # Where a word as typed ends (ParsedQuery.words): any whitespace, and the separators above.
 _WORD_BREAK = re.compile(r"[\s\u3000、，,;；]+")
+_LIST_MARK = re.compile(r"[、，,;；]")    # 社区、治安 lists two things; 智慧 城市 spaces one term
 _FIELD = re.compile(r"^(?P<name>[A-Za-z\u4e00-\u9fff]{1,6})[:：](?P<value>.*)$", re.S)
 FIELD_ALIASES = {
     "title": "title", "标题": "title",
@@ -95,6 +96,9 @@ class ParsedQuery:
     phrase_checks: Checks = ()
     clause_words: tuple[str, ...] = ()
     lower: Q.Query | None = None
+    # Words typed apart (智慧 城市): the same words typed together, parsed for the same index.
+    # The paragraphs saying them together head the exact tier (indexer.search.run).
+    together: "ParsedQuery | None" = None
 
     @property
     def filters(self) -> dict[str, list[str]]:
@@ -171,10 +175,22 @@ def _build(text: str, tokens: tuple[tuple[str, bool], ...], stats: IndexStats | 
     compiled = tiers.compile(clauses, negated, parsed.filters, stats)
     if compiled.query is None:
         return replace(parsed, problem=_ONLY_EXCLUDED if negated and not clauses else _NO_TEXT)
-    return ParsedQuery(text, tokens, clauses, negated, filter_terms, None, _needles(clauses, stats),
-                       _word_checks(clauses), compiled.query, compiled.exact, compiled.excluded,
-                       compiled.own_filters, compiled.clause_queries, compiled.clause_exact, compiled.checks,
-                       compiled.phrase_checks, compiled.clause_words, compiled.lower)
+    joined = tiers.typed_apart(clauses) if not _LIST_MARK.search(text) else ""
+    together = _compiled(replace(parsed, text=joined, tokens=((joined, False),), clauses=((Term(joined),),)),
+                         stats) if joined else None
+    return _compiled(parsed, stats, compiled, together)
+
+
+def _compiled(parsed: ParsedQuery, stats: IndexStats | None, compiled: tiers.Compiled | None = None,
+              together: ParsedQuery | None = None) -> ParsedQuery:
+    """``parsed`` with its engine queries and checks (compiled from its clauses unless given)."""
+    clauses = parsed.clauses
+    compiled = compiled or tiers.compile(clauses, parsed.negated, parsed.filters, stats)
+    return replace(parsed, needle_texts=_needles(clauses, stats), word_checks=_word_checks(clauses),
+                   query=compiled.query, exact=compiled.exact, excluded=compiled.excluded,
+                   own_filters=compiled.own_filters, clause_queries=compiled.clause_queries,
+                   clause_exact=compiled.clause_exact, checks=compiled.checks, phrase_checks=compiled.phrase_checks,
+                   clause_words=compiled.clause_words, lower=compiled.lower, together=together)
 
 
 def _read(tokens) -> tuple[tuple[tuple[Term, ...], ...], tuple[Term, ...], tuple[Term, ...]]:

@@ -152,6 +152,12 @@ def best_first(hits) -> list:
     return sorted(hits, key=lambda pair: order_key(*pair))
 
 
+def records_best_first(records) -> list:
+    """Engine records (.score, .fields) best first, equal scores by position (the engine's
+    order is the index's)."""
+    return sorted(records, key=lambda r: order_key(r.score or 0.0, r.fields))
+
+
 def text_first(hits, says: Callable[[dict], bool]) -> list:
     """The exact tier's (score, paragraph) pairs, best first, those whose own text ``says`` the
     query (its words, verbatim or apart) before those that contain it only through their section

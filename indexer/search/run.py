@@ -12,7 +12,6 @@ and the reports about the query (indexer.search.about) read for the paragraphs t
 """
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 import numpy as np
@@ -21,7 +20,7 @@ from indexer.engine import docsets
 from indexer.engine import queries as Q
 from indexer.engine.view import Record, SortBy
 from indexer.search import about as context
-from indexer.search import facets, ranking, ties, verbatim
+from indexer.search import facets, ranking, tiers, ties, verbatim
 from indexer.search.about import About, about_query, report_paragraphs, with_reports
 from indexer.search.hits import Picked, make_hit
 from indexer.search.ranking import RERANK_LIMIT, THROUGH_REPORT_SCORE, Budget, prominence, stored_score
@@ -169,7 +168,7 @@ class SearchRun:
             # Every match in a report about the query is read, however small the page, so that
             # where each one ranks (and so every page) does not depend on the page size.
             # filter=, not an And: the scores must be those of the pass above.
-            self._collect(_best_first(self.view.search(self.lower, limit=None, mask=picked.docnums | lower.docnums,
+            self._collect(ranking.records_best_first(self.view.search(self.lower, limit=None, mask=picked.docnums | lower.docnums,
                                                        filter=context.report_query(list(about), None))), lower)
         clause_hits = self._clause_hits(about, picked.docnums | lower.docnums)
         texts = {doc["id"]: (content(doc), "text" in doc) for _, doc in lower.hits}     # normalised once
@@ -208,13 +207,17 @@ class SearchRun:
         When the rarest bigram is in at most RERANK_LIMIT paragraphs, every match is read and
         ranked again (``_rerank``). With more, reading them all would cost too much, and the
         bigram score stands. A query with a figure (``verbatim.figures``) reads the best
-        RERANK_LIMIT + 1 at least, whatever the page: ranked again when that was all of them, and
-        in any case those of them that say the figure as a number of its own come first
-        (``ranking.text_first``): 3.5% searched, 增长3.5% before 增长123.5%.
-        """
-        view, picked = self.view.exact_tier, self.picked
-        k = ranking.exact_page(want)
-        rerank = _rarest(view, self.parsed.exact) <= RERANK_LIMIT
+        RERANK_LIMIT + 1 at least, whatever the page: ranked again when that was all of them, and in
+        any case those saying the figure as a number of its own come first: 增长3.5% before 增长123.5%.
+        Words typed apart: those saying them together first (``_together_pass``)."""
+        before, seen = self._together_pass(want)
+        if not seen or len(before.hits) >= want:
+            self.picked.put_first(before, [])
+            return False            # the page is full before the rest of the tier is read
+        view, picked, first = self.view.exact_tier, self.picked, before.docnums
+        want -= len(before.hits)    # and the rest read past them: a mask costs the fast top k
+        k = ranking.exact_page(want) + len(first)
+        rerank = tiers.rarest(view, self.parsed.exact) <= RERANK_LIMIT
         figures = verbatim.figures(self.parsed.checks)
         window = RERANK_LIMIT + 1 if figures else 0
         if rerank or figures:
@@ -224,11 +227,13 @@ class SearchRun:
         while True:
             ranked, exhausted = ties.top_k(view, exact, k, ranker=ranker)
             picked.clear()          # after: a search out of time keeps the hits of the last pass
-            # Alternatives (OR) and figures make _rarest no bound; then whether the tier is small
+            # Alternatives (OR) and figures make tiers.rarest no bound; then whether the tier is small
             # enough is known here, and must not depend on the page size.
             rerank = (rerank or bool(figures)) and exhausted and len(ranked) <= RERANK_LIMIT
             contents, own, whole = {}, set(), set()
             for read, (score, docnum) in enumerate(ranked, 1):
+                if docnum in first:
+                    continue
                 if docnum not in confirmed:
                     confirmed[docnum] = self._confirm(view.stored_fields(docnum))
                 if confirmed[docnum] is not None:
@@ -246,8 +251,20 @@ class SearchRun:
                     self._rerank(contents, own)
                 if figures:
                     picked.hits = ranking.text_first(picked.hits, lambda doc: doc["id"] in whole)
+                if before.hits:
+                    picked.put_first(before, picked.hits)
                 return exhausted
             k *= ranking.EXACT_GROWTH
+
+    def _together_pass(self, want: int) -> tuple[Picked, bool]:
+        """For words typed apart (智慧 城市), the exact tier of the words typed together (智慧城市)
+        as that query ranks it, and whether all of it was seen: a user who separates the words still
+        wants the term first, as Meilisearch's proximity rule puts words side by side first."""
+        together = self.parsed.together
+        if together is None or together.exact is None:
+            return Picked(), True
+        run = SearchRun(self.view, together, self.filters, self.budget)
+        return run.picked, run._exact_pass(facets.restrict(together.exact, self.filters), want)
 
     def _confirm(self, doc: dict) -> tuple | None:
         """(doc, its normalised text, its content) when its text says the query as typed, else None."""
@@ -299,7 +316,7 @@ class SearchRun:
         score them."""
         if not about or len(self.parsed.clause_queries) < 2:
             return []
-        return _best_first(self.view.search(Q.Or(self.parsed.clause_queries), limit=None,
+        return ranking.records_best_first(self.view.search(Q.Or(self.parsed.clause_queries), limit=None,
                                             filter=report_paragraphs(about, self.parsed, self.filters), mask=seen))
 
     def _through_reports(self, about: About, seen: set[int], with_words: list, room: int,
@@ -381,15 +398,3 @@ class SearchRun:
                     via = {}
                 picked.add(record.docnum, stored_score(record.score), doc, **via)
 
-
-def _best_first(records: list[Record]) -> list[Record]:
-    """Records best first, equal scores by position (the engine's order is the index's)."""
-    return sorted(records, key=lambda r: ranking.order_key(r.score or 0.0, r.fields))
-
-
-def _rarest(view, exact) -> float:
-    """Paragraphs with the rarest bigram the exact tier asks for: a cheap bound on its size
-    (none with alternatives, which the caller finds out when the tier is not exhausted)."""
-    if isinstance(exact, Q.AndNot):
-        exact = exact.query
-    return min((view.doc_frequency("grams", text) for text in Q.terms(exact, "grams")), default=math.inf)

@@ -12,6 +12,7 @@ report title contains it.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -366,3 +367,11 @@ def _any(queries: list[Q.Query]) -> Q.Query:
 
 def _any_all(queries: list[Q.Query]) -> Q.Query:
     return queries[0] if len(queries) == 1 else Q.And(queries)
+
+
+def rarest(view, exact) -> float:
+    """Paragraphs with the rarest bigram the exact tier asks for: a cheap bound on its size
+    (none with alternatives, which the caller finds out when the tier is not exhausted)."""
+    if isinstance(exact, Q.AndNot):
+        exact = exact.query
+    return min((view.doc_frequency("grams", text) for text in Q.terms(exact, "grams")), default=math.inf)
