@@ -8,7 +8,9 @@ numbers from here. The engine gets what it needs (BM25's parameters) as argument
 Tiers, best first:
   1. exact     every clause verbatim in the paragraph (text or heading): EXACT_SCORE plus the
                bigrams' BM25; a small tier is read whole and ranked again (that score ×
-               ``prominence``, paragraphs saying it before those under a heading naming it)
+               ``prominence``, paragraphs saying it before those under a heading naming it);
+               for words typed apart with spaces, those saying them together come first, in
+               the joined query's order (indexer.search.run)
   2. words     every word, each itself or through a synonym verbatim (SYNONYM_SCORE each, plus
                BM25), or a synonym of words typed apart taken together (老旧 小区 改造 →
                老旧小区整治): one list, by score
