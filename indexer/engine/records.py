@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import threading
 
-from whoosh import query as Q
-
 from indexer.engine import store
 
 SIG, DUP = "sig:", "dup:"

@@ -105,7 +105,7 @@ def similar(view, pid: str, top: int = TOP) -> tuple[list[str], list[dict]]:
     query = Q.Or([Q.Term("text", w, boost=weight) for w, weight in terms])
     own = Q.Or([Q.Term("report_id", doc["report_id"]), Q.Term("dupkey", doc.get("dupkey") or "")])
     words = [w for w, _ in terms]
-    out, seen_keys, seen_reports = [], set(), set()
+    out, seen_reports = [], set()
     for other, score in _one_per_copy(view, Q.AndNot(query, own), top * SIMILAR_CANDIDATES):
         if other["report_id"] in seen_reports:
             continue

@@ -2,7 +2,6 @@
 arrival, surveying by report, a facet's every value, and 摘录 from mark to .docx."""
 from __future__ import annotations
 
-import io
 import re
 
 import docx
