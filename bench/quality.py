@@ -53,7 +53,7 @@ DEV_JUDGMENTS = Path(__file__).parent / "quality" / "dev_judgments.json"
 HELD_OUT = [Path(__file__).parent / "quality" / name
             for name in ("holdout_judgments.json", "holdout2_judgments.json",
                          "holdout3_judgments.json", "holdout4_judgments.json", "holdout5_judgments.json",
-                         "holdout6_judgments.json")]
+                         "holdout6_judgments.json", "holdout7_judgments.json")]
 DEV_NOTES = {"SOURCES.md"}          # the collection's notes on its sources, not a report
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
