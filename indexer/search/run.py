@@ -165,11 +165,11 @@ class SearchRun:
         self._collect(records, lower)
         about = self._about()
         if about:
-            # Every match in a report about the query is read, however small the page, so that
-            # where each one ranks (and so every page) does not depend on the page size.
-            # filter=, not an And: the scores must be those of the pass above.
-            self._collect(ranking.records_best_first(self.view.search(self.lower, limit=None, mask=picked.docnums | lower.docnums,
-                                                       filter=context.report_query(list(about), None))), lower)
+            # Every match in a report about the query is read, however small the page, so that where
+            # each one ranks (and every page) does not depend on it; filter=, not And: the pass's scores.
+            in_reports = self.view.search(self.lower, limit=None, mask=picked.docnums | lower.docnums,
+                                          filter=context.report_query(list(about), None))
+            self._collect(ranking.records_best_first(in_reports), lower)
         clause_hits = self._clause_hits(about, picked.docnums | lower.docnums)
         texts = {doc["id"]: (content(doc), "text" in doc) for _, doc in lower.hits}     # normalised once
         matched = {pid: words_match(text, parsed) for pid, (text, _) in texts.items()}
@@ -227,8 +227,8 @@ class SearchRun:
         while True:
             ranked, exhausted = ties.top_k(view, exact, k, ranker=ranker)
             picked.clear()          # after: a search out of time keeps the hits of the last pass
-            # Alternatives (OR) and figures make tiers.rarest no bound; then whether the tier is small
-            # enough is known here, and must not depend on the page size.
+            # Alternatives (OR) and figures make tiers.rarest no bound; then whether the tier is
+            # small enough is known here, and must not depend on the page size.
             rerank = (rerank or bool(figures)) and exhausted and len(ranked) <= RERANK_LIMIT
             contents, own, whole = {}, set(), set()
             for read, (score, docnum) in enumerate(ranked, 1):
@@ -257,9 +257,8 @@ class SearchRun:
             k *= ranking.EXACT_GROWTH
 
     def _together_pass(self, want: int) -> tuple[Picked, bool]:
-        """For words typed apart (智慧 城市), the exact tier of the words typed together (智慧城市)
-        as that query ranks it, and whether all of it was seen: a user who separates the words still
-        wants the term first, as Meilisearch's proximity rule puts words side by side first."""
+        """Words typed apart (智慧 城市): the exact tier of them typed together (智慧城市) as that query ranks
+        it, and whether all was seen. The term first, as Meilisearch's proximity rule puts words side by side."""
         together = self.parsed.together
         if together is None or together.exact is None:
             return Picked(), True
@@ -316,8 +315,9 @@ class SearchRun:
         score them."""
         if not about or len(self.parsed.clause_queries) < 2:
             return []
-        return ranking.records_best_first(self.view.search(Q.Or(self.parsed.clause_queries), limit=None,
-                                            filter=report_paragraphs(about, self.parsed, self.filters), mask=seen))
+        return ranking.records_best_first(self.view.search(
+            Q.Or(self.parsed.clause_queries), limit=None, filter=report_paragraphs(about, self.parsed, self.filters),
+            mask=seen))
 
     def _through_reports(self, about: About, seen: set[int], with_words: list, room: int,
                          clause_hits: list[Record] = ()) -> int:
