@@ -11,6 +11,8 @@ from indexer.search.question import topic
     ("为什么要发展银发经济", "银发经济"),
     ("河长制怎么推行", "河长制"),                      # the question word after the topic
     ("哪些地方推行河长制", "河长制"),                  # which + the kind of answer + its verb
+    ("哪些地方建设了综合保税区", "综合保税区"),        # … and the verb's particle
+    ("哪些地方开展过着力推进的试点", "着力推进的试点"),  # 着 of 着力 is no particle
     ("什么是低空经济", "低空经济"),
     ("低空经济是什么", "低空经济"),
     ("社区建设资金不足怎么办", "社区建设资金不足"),

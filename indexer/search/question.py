@@ -21,6 +21,7 @@ _HOW = r"为什么要|为什么|怎么样|怎么|怎样|如何|是否"
 _WHICH = r"哪些|哪种|何种|哪类"
 _QUESTION = re.compile(rf"怎么办|(?P<how>{_HOW})|(?P<which>{_WHICH})|什么是|是什么|哪里|什么|[吗呢]+$|[？?]+")
 _FRAME_WORDS = {"how": 1, "which": 2}
+_ASPECT = {"了", "过", "着"}     # 哪些地方建设了综合保税区: the verb's particle is the frame's too
 
 
 def topic(token: str) -> str:
@@ -42,8 +43,8 @@ def _without(token: str, frames: bool) -> str:
         kept.append(token[pos:match.start()])
         pos = match.end()
         frame = _FRAME_WORDS.get(match.lastgroup or "", 0) if frames else 0
-        words = segment(normalize(token[pos:]))[:frame]
-        if frame and len(words) == frame:
-            pos += words[-1][2]
+        words = segment(normalize(token[pos:]))[:frame + 1]
+        if frame and len(words) >= frame:
+            pos += words[frame][2] if len(words) > frame and words[frame][0] in _ASPECT else words[frame - 1][2]
     kept.append(token[pos:])
     return "".join(kept)
