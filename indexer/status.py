@@ -52,8 +52,8 @@ VERSION = 1
 # read and its deletions are not, and a .docx's content controls are read (not its table of contents);
 # 20: a Word 97–2003 .doc's tracked deletions and a .docx's hidden text (w:vanish) are not read; 21: in a
 # PDF, the layout's spacing between a Chinese character and a digit or Latin letter is no space (2024年, not
-# 2024 年: readers.pdf.closed_gaps).
-READING_RULES = 21
+# 2024 年: readers.pdf.closed_gaps); 22: WPS 演示 files (.dps) are read (skipped before).
+READING_RULES = 22
 OLD_RULES = ("部分文件是按旧版本的读取规则读入的（如地区名尚未统一为全称）；"
              "运行 reportsearch index --rebuild 可按新规则重读全部文件")
 # Said with every search of such an index: a query the new rules answer (a figure such as 3.5%) may

@@ -134,3 +134,15 @@ def test_slide_shows_read_as_the_presentations_they_are():
     pptx = read_document((OFFICE / "汇报.pptx").read_bytes(), "汇报.pptx")
     shown = read_document((OFFICE / "汇报.pptx").read_bytes(), "汇报.ppsx")
     assert (shown.title, shown.blocks, shown.headings) == (pptx.title, pptx.blocks, pptx.headings)
+
+
+def test_a_wps_presentation_is_read_as_the_format_its_bytes_are():
+    # WPS 演示 saves PowerPoint's 97–2003 format as .dps; a .pptx's zip under that name is read too.
+    ppt = read_document((OFFICE / "汇报.ppt").read_bytes(), "汇报.ppt")
+    dps = read_document((OFFICE / "汇报.ppt").read_bytes(), "汇报.dps")
+    assert (dps.title, dps.blocks, dps.headings) == (ppt.title, ppt.blocks, ppt.headings) and ppt.blocks
+    pptx = read_document((OFFICE / "汇报.pptx").read_bytes(), "汇报.pptx")
+    zipped = read_document((OFFICE / "汇报.pptx").read_bytes(), "汇报.dps")
+    assert (zipped.title, zipped.blocks) == (pptx.title, pptx.blocks)
+    with pytest.raises(UnreadableFile, match="另存为 .pptx"):
+        read_document("WPS 演示的早期专有格式".encode("gbk"), "旧.dps")

@@ -37,6 +37,7 @@ READERS: dict[str, tuple[str, str]] = {
     ".pptx": ("pptx", "read_pptx"),
     ".ppt": ("ppt", "read_ppt"),
     ".pps": ("ppt", "read_ppt"),             # a PowerPoint show: the .ppt format, opened as a show
+    ".dps": ("ppt", "read_dps"),             # WPS 演示: PowerPoint's format under WPS's name
     ".ppsx": ("pptx", "read_pptx"),          # the same of .pptx
     ".pdf": ("pdf", "read_pdf"),
     ".ofd": ("ofd", "read_ofd"),

@@ -18,11 +18,12 @@ import io
 import struct
 
 from indexer.errors import UnreadableFile
-from indexer.ingest.readers import limits
+from indexer.ingest.readers import OLE_MAGIC, limits
 from indexer.model import Document
 
 KIND = "演示文稿（.ppt）"
 DAMAGED = f"{KIND}已损坏或不完整"
+DPS_OTHER = "这个 .dps 文件不是 PowerPoint 兼容格式，暂不支持，请用 WPS 另存为 .pptx"
 _HEADER = struct.Struct("<HHI")
 _DOCUMENT, _SLIDE, _SLIDE_LIST, _SLIDE_PERSIST = 0x03E8, 0x03EE, 0x0FF0, 0x03F3
 _TEXT_HEADER, _TEXT_CHARS, _TEXT_BYTES, _OUTLINE_REF = 0x0F9F, 0x0FA0, 0x0FA8, 0x0F9E
@@ -139,6 +140,17 @@ def _slides(data: bytes, current_user: bytes) -> list[list[tuple[int, str]]]:
         used = {id(t) for t in texts}
         out.append(texts + [t for t in placeholders if id(t) not in used])
     return out
+
+
+def read_dps(data: bytes, source: str) -> Document:
+    """A .dps file (WPS 演示), read as what its bytes are: PowerPoint 97–2003's compound file, which
+    WPS writes under this name, or a .pptx's zip; anything else is refused with the way out."""
+    if data.startswith(b"PK\x03\x04"):
+        from indexer.ingest.readers.pptx import read_pptx
+        return read_pptx(data, source)
+    if data.startswith(OLE_MAGIC[:4]):
+        return read_ppt(data, source)
+    raise UnreadableFile(DPS_OTHER)
 
 
 def read_ppt(data: bytes, source: str) -> Document:
