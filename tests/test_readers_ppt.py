@@ -126,23 +126,16 @@ def test_broken_files_get_one_reason():
         slides_document(damaged, current_user, "a.ppt")       # pure: no exception at all
 
 
-def test_slide_shows_read_as_the_presentations_they_are():
-    # A PowerPoint show (.pps, .ppsx) is the presentation format saved to open as a show.
-    ppt = read_document((OFFICE / "汇报.ppt").read_bytes(), "汇报.ppt")
-    show = read_document((OFFICE / "汇报.ppt").read_bytes(), "汇报.pps")
-    assert (show.title, show.blocks, show.headings) == (ppt.title, ppt.blocks, ppt.headings) and ppt.blocks
-    pptx = read_document((OFFICE / "汇报.pptx").read_bytes(), "汇报.pptx")
-    shown = read_document((OFFICE / "汇报.pptx").read_bytes(), "汇报.ppsx")
-    assert (shown.title, shown.blocks, shown.headings) == (pptx.title, pptx.blocks, pptx.headings)
+@pytest.mark.parametrize("fixture, name", [("汇报.ppt", "汇报.pps"), ("汇报.pptx", "汇报.ppsx"),
+                                           ("汇报.ppt", "汇报.dps"), ("汇报.pptx", "汇报.dps")])
+def test_shows_and_wps_presentations_read_as_the_format_they_hold(fixture, name):
+    # A PowerPoint show (.pps, .ppsx) is the presentation format saved to open as a show; WPS 演示
+    # saves PowerPoint's 97–2003 format as .dps (a .pptx's zip under that name is read too).
+    data = (OFFICE / fixture).read_bytes()
+    own, other = read_document(data, fixture), read_document(data, name)
+    assert (other.title, other.blocks, other.headings) == (own.title, own.blocks, own.headings) and own.blocks
 
 
-def test_a_wps_presentation_is_read_as_the_format_its_bytes_are():
-    # WPS 演示 saves PowerPoint's 97–2003 format as .dps; a .pptx's zip under that name is read too.
-    ppt = read_document((OFFICE / "汇报.ppt").read_bytes(), "汇报.ppt")
-    dps = read_document((OFFICE / "汇报.ppt").read_bytes(), "汇报.dps")
-    assert (dps.title, dps.blocks, dps.headings) == (ppt.title, ppt.blocks, ppt.headings) and ppt.blocks
-    pptx = read_document((OFFICE / "汇报.pptx").read_bytes(), "汇报.pptx")
-    zipped = read_document((OFFICE / "汇报.pptx").read_bytes(), "汇报.dps")
-    assert (zipped.title, zipped.blocks) == (pptx.title, pptx.blocks)
+def test_a_dps_in_another_format_is_refused_with_the_way_out():
     with pytest.raises(UnreadableFile, match="另存为 .pptx"):
         read_document("WPS 演示的早期专有格式".encode("gbk"), "旧.dps")
