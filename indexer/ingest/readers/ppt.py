@@ -18,7 +18,8 @@ import io
 import struct
 
 from indexer.errors import UnreadableFile
-from indexer.ingest.readers import OLE_MAGIC, limits
+from indexer.ingest.readers import limits
+from indexer.ingest.readers.doc import sniff
 from indexer.model import Document
 
 KIND = "演示文稿（.ppt）"
@@ -145,10 +146,11 @@ def _slides(data: bytes, current_user: bytes) -> list[list[tuple[int, str]]]:
 def read_dps(data: bytes, source: str) -> Document:
     """A .dps file (WPS 演示), read as what its bytes are: PowerPoint 97–2003's compound file, which
     WPS writes under this name, or a .pptx's zip; anything else is refused with the way out."""
-    if data.startswith(b"PK\x03\x04"):
+    kind = sniff(data)
+    if kind == "zip":
         from indexer.ingest.readers.pptx import read_pptx
         return read_pptx(data, source)
-    if data.startswith(OLE_MAGIC[:4]):
+    if kind == "ole":
         return read_ppt(data, source)
     raise UnreadableFile(DPS_OTHER)
 
